@@ -1,0 +1,1 @@
+"""Pure-pandas analytics of the OKR dashboard: progress, status, roll-ups and ARR."""

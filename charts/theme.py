@@ -1,0 +1,56 @@
+"""Colours and type sizes that read from across the room on a shared screen."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+STATUS_COLORS = {
+    "overdue": "#7B1FA2",
+    "off track": "#C62828",
+    "at risk": "#EF8F00",
+    "not started": "#8A8F98",
+    "on track": "#2E7D32",
+    "completed": "#1565C0",
+    "cancelled": "#C9CCD1",
+}
+ACTUAL_COLOR = "#1F3A5F"
+TARGET_COLOR = "#8A8F98"
+POSITIVE_COLOR = "#2E7D32"
+NEGATIVE_COLOR = "#C62828"
+TOTAL_COLOR = "#1F3A5F"
+BASE_FONT_SIZE = 18
+
+
+def money(value: float) -> str:
+    """$2.35M, $480k, $900: short enough for a bar label."""
+    sign = "−" if value < 0 else ""
+    value = abs(value)
+    if value >= 1e6:
+        return f"{sign}${value / 1e6:.2f}M"
+    if value >= 1e3:
+        return f"{sign}${value / 1e3:.0f}k"
+    return f"{sign}${value:.0f}"
+
+
+def styled(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "font": {"size": BASE_FONT_SIZE + 4}, "x": 0, "xanchor": "left"},
+        font={"size": BASE_FONT_SIZE},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    figure.update_xaxes(showgrid=False, automargin=True)
+    figure.update_yaxes(gridcolor="#E6E8EB", automargin=True)
+    return figure
+
+# Shape and colour both carry the status, so it reads on a projector and for colour-blind viewers.
+STATUS_BADGES = {
+    "overdue": "🟣 overdue",
+    "off track": "🔴 off track",
+    "at risk": "🟠 at risk",
+    "not started": "⚪ not started",
+    "on track": "🟢 on track",
+    "completed": "🔵 completed",
+    "cancelled": "✖ cancelled",
+}

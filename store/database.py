@@ -1,0 +1,217 @@
+"""The only code that talks to the database: schema, reads, and the one write path.
+
+Every write goes through `Store.apply_upload`, which runs in a single transaction: it stores only
+rows that differ from what is stored (so the same file twice changes nothing), records the upload
+(who, when, file name, sha256, rows per table, the original bytes) and bumps the data version that
+caches key on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import pathlib
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from store.schema import DATE, NUMBER, TABLES, TABLES_BY_NAME, Table
+
+PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "okr_data" / "okr.duckdb"
+SCHEMA_VERSION = 1
+SQL_TYPES = {NUMBER: "DOUBLE", DATE: "DATE"}
+
+
+def database_target() -> str:
+    return os.environ.get("OKR_DB") or str(DEFAULT_DB)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_type(table: Table, column: str) -> str:
+    return SQL_TYPES.get(table.column(column).kind, "VARCHAR")
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    file_name: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass(frozen=True)
+class TableChange:
+    inserted: int
+    updated: int
+    unchanged: int
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written; the message says what to do."""
+
+
+class Store:
+    def __init__(self, connection: duckdb.DuckDBPyConnection):
+        self._connection = connection
+
+    @classmethod
+    def open(cls, target: str | None = None) -> Store:
+        target = target or database_target()
+        pathlib.Path(target).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = duckdb.connect(target)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"the database {target} is in use by another program (is the app or another "
+                    "ingest running?); stop it or point OKR_DB at another file"
+                ) from exc
+            raise StoreError(f"the database {target} cannot be opened: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"the database {target} cannot be opened: {exc}") from exc
+        store = cls(connection)
+        store._ensure_schema()
+        return store
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._connection.cursor()
+
+    def _ensure_schema(self) -> None:
+        cursor = self._cursor()
+        cursor.begin()
+        cursor.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)")
+        for table in TABLES:
+            columns = ", ".join(f"{_ident(c.name)} {_sql_type(table, c.name)}" for c in table.columns)
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {_ident(table.name)} ({columns}, upload_id BIGINT)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS uploads (upload_id BIGINT PRIMARY KEY, uploaded_by VARCHAR, "
+            "uploaded_at TIMESTAMP, file_names VARCHAR, row_counts VARCHAR)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS upload_files (upload_id BIGINT, file_name VARCHAR, sha256 VARCHAR, "
+            "size_bytes BIGINT, content BLOB)"
+        )
+        for key, value in (("schema_version", SCHEMA_VERSION), ("data_version", 0)):
+            cursor.execute("INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = ?)",
+                           [key, value, key])
+        cursor.commit()
+
+    def data_version(self) -> int:
+        return self._cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+
+    def read_table(self, name: str) -> pd.DataFrame:
+        table = TABLES_BY_NAME[name]
+        columns = ", ".join(_ident(c) for c in table.column_names)
+        order = ", ".join(_ident(k) for k in table.key)
+        return self._cursor().execute(f"SELECT {columns} FROM {_ident(name)} ORDER BY {order}").df()
+
+    def read_tables(self) -> dict[str, pd.DataFrame]:
+        return {table.name: self.read_table(table.name) for table in TABLES}
+
+    def row_counts(self) -> dict[str, int]:
+        cursor = self._cursor()
+        return {t.name: cursor.execute(f"SELECT count(*) FROM {_ident(t.name)}").fetchone()[0] for t in TABLES}
+
+    def uploads(self) -> pd.DataFrame:
+        return self._cursor().execute(
+            "SELECT u.upload_id, u.uploaded_by, u.uploaded_at, f.file_name, f.sha256, f.size_bytes, u.row_counts "
+            "FROM uploads u JOIN upload_files f USING (upload_id) ORDER BY u.upload_id DESC, f.file_name"
+        ).df()
+
+    def apply_upload(
+        self, frames: dict[str, tuple[pd.DataFrame, list[str]]], files: list[UploadedFile], uploaded_by: str,
+        dry_run: bool = False,
+    ) -> dict[str, TableChange]:
+        """Store each table's rows (frame, columns the files supplied) in one transaction.
+
+        Columns the files do not supply keep their stored values. Nothing is written, not even the
+        upload record, when no row differs from what is stored, or on a dry run.
+        """
+        cursor = self._cursor()
+        cursor.begin()
+        try:
+            upload_id = cursor.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
+            changes = {
+                name: self._merge(cursor, TABLES_BY_NAME[name], frame, present, upload_id)
+                for name, (frame, present) in frames.items()
+            }
+            if dry_run or not any(change.changed for change in changes.values()):
+                cursor.rollback()
+                return changes
+            row_counts = {name: change.changed for name, change in changes.items()}
+            cursor.execute(
+                "INSERT INTO uploads VALUES (?, ?, ?, ?, ?)",
+                [upload_id, uploaded_by, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+                 ", ".join(f.file_name for f in files), json.dumps(row_counts)],
+            )
+            for file in files:
+                cursor.execute("INSERT INTO upload_files VALUES (?, ?, ?, ?, ?)",
+                               [upload_id, file.file_name, file.sha256, len(file.content), file.content])
+            cursor.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+            cursor.commit()
+        except BaseException:
+            cursor.rollback()
+            raise
+        return changes
+
+    @staticmethod
+    def _merge(cursor, table: Table, frame: pd.DataFrame, present: list[str], upload_id: int) -> TableChange:
+        target = _ident(table.name)
+        staged = frame[present].copy()
+        for column in present:
+            if table.column(column).kind == DATE:
+                staged[column] = pd.to_datetime(staged[column])
+        cursor.register("staged_rows", staged)
+        join = " AND ".join(
+            f"t.{_ident(k)} = CAST(s.{_ident(k)} AS {_sql_type(table, k)})" for k in table.key
+        )
+        projection = []
+        for column in table.columns:
+            name = _ident(column.name)
+            value = f"CAST(s.{name} AS {_sql_type(table, column.name)})" if column.name in present else f"t.{name}"
+            if column.default is not None:
+                value = f"coalesce({value}, {_literal(column.default)})"
+            projection.append(f"{value} AS {name}")
+        all_columns = ", ".join(_ident(c) for c in table.column_names)
+        cursor.execute(
+            f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {', '.join(projection)} "
+            f"FROM staged_rows s LEFT JOIN {target} t ON {join}"
+        )
+        cursor.unregister("staged_rows")
+        cursor.execute(
+            f"CREATE OR REPLACE TEMP TABLE changed AS SELECT * FROM incoming EXCEPT SELECT {all_columns} FROM {target}"
+        )
+        key_match = " AND ".join(f"c.{_ident(k)} = t.{_ident(k)}" for k in table.key)
+        total = cursor.execute("SELECT count(*) FROM incoming").fetchone()[0]
+        changed = cursor.execute("SELECT count(*) FROM changed").fetchone()[0]
+        updated = cursor.execute(
+            f"SELECT count(*) FROM changed c WHERE EXISTS (SELECT 1 FROM {target} t WHERE {key_match})"
+        ).fetchone()[0]
+        if changed:
+            cursor.execute(f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM changed c WHERE {key_match})")
+            cursor.execute(f"INSERT INTO {target} ({all_columns}, upload_id) SELECT {all_columns}, ? FROM changed",
+                           [upload_id])
+        cursor.execute("DROP TABLE incoming")
+        cursor.execute("DROP TABLE changed")
+        return TableChange(inserted=changed - updated, updated=updated, unchanged=total - changed)
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
