@@ -78,6 +78,7 @@ def _arr_targets(company_targets: pd.DataFrame, year: int) -> pd.Series:
     if not annual.empty:
         points[0] = annual["start_value"].iloc[0]
         points[12] = annual["target_value"].iloc[0]
+    # A Q4 target, when set, is the December point rather than the annual target.
     for quarter in range(1, 5):
         quarterly = arr[period == f"{year}-Q{quarter}"]
         if not quarterly.empty:

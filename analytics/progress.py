@@ -102,8 +102,9 @@ def _apply_decisions(krs: pd.DataFrame, decisions: pd.DataFrame | None, as_of: p
     # groupby().last() skips empty cells, so each KR gets the latest target and the latest due date
     # that any change gave it, even when one change moved only one of them.
     changed = decisions[kind == "change"].groupby("kr_id")[["new_target_value", "new_due_date"]].last()
-    krs["target_value"] = krs["kr_id"].map(changed["new_target_value"]).fillna(krs["target_value"])
-    krs["due_date"] = krs["kr_id"].map(changed["new_due_date"]).fillna(krs["due_date"])
+    in_force = changed.reindex(krs["kr_id"]).set_axis(krs.index)
+    krs["target_value"] = in_force["new_target_value"].fillna(krs["target_value"])
+    krs["due_date"] = in_force["new_due_date"].fillna(krs["due_date"])
     krs["cancelled"] = krs["kr_id"].isin(decisions.loc[kind == "cancel", "kr_id"])
     return krs
 

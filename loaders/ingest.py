@@ -66,9 +66,9 @@ def check_and_store(
     default_date: dt.date | None = None,
 ) -> IngestResult:
     tables, problems = parse_files(files, default_date)
-    combined = ParsedFile(", ".join(f.file_name for f in files), tables, [])
+    combined = ParsedFile(", ".join(f.file_name for f in files), tables, problems)
     validate(combined, build_reference(store.read_tables(), combined))
-    result = IngestResult(problems=problems + combined.problems)
+    result = IngestResult(problems=combined.problems)
     if result.errors or not tables:
         return result
     frames = {

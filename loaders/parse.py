@@ -23,6 +23,7 @@ ROW = "_row"  # the Excel row number each parsed row came from
 @dataclass
 class ParsedTable:
     table: Table
+    file: str
     sheet: str
     frame: pd.DataFrame  # table columns present in the file, typed, plus ROW
     present: list[str]  # table columns the file supplied
@@ -172,4 +173,4 @@ def _parse_sheet(
         parsed.problems.append(Problem(
             parsed.file, sheet.name, None, "", "the sheet has a header but no rows", WARNING,
         ))
-    return ParsedTable(table, sheet.name, frame, present)
+    return ParsedTable(table, parsed.file, sheet.name, frame, present)

@@ -29,7 +29,8 @@ def build_reference(stored: dict[str, pd.DataFrame], parsed: ParsedFile) -> Refe
     def overlay(table: str, key: str, columns: list[str]) -> pd.DataFrame:
         frames = [stored[table].reindex(columns=columns)]
         if table in parsed.tables:
-            frames.append(parsed.tables[table].frame.reindex(columns=columns))
+            # Of ids the file repeats (reported as duplicates), the first row stands for the id.
+            frames.append(parsed.tables[table].frame.reindex(columns=columns).drop_duplicates(subset=[key]))
         merged = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
         return merged.dropna(subset=[key]).drop_duplicates(subset=[key], keep="last")
 
@@ -50,7 +51,7 @@ class _Checker:
 
     def add(self, row: int | None, column: str, message: str, severity: str = "error") -> None:
         self.parsed.problems.append(
-            Problem(self.parsed.file, self.item.sheet, row, column, message, severity)
+            Problem(self.item.file, self.item.sheet, row, column, message, severity)
         )
 
     def rows_where(self, mask: pd.Series) -> pd.DataFrame:
@@ -78,10 +79,11 @@ def validate(parsed: ParsedFile, reference: Reference) -> None:
 
 def _check_required_cells(checker: _Checker) -> None:
     frame = checker.item.frame
+    unreadable = {(p.row, p.column) for p in checker.parsed.problems if p.sheet == checker.item.sheet}
     for column in checker.item.table.columns:
         if column.required and column.name in frame:
             for _, row in checker.rows_where(frame[column.name].isna()).iterrows():
-                if not _is_unfilled_progress_row(checker, row):
+                if (row[ROW], column.name) not in unreadable and not _is_unfilled_progress_row(checker, row):
                     checker.add(row[ROW], column.name, f"{column.name} is empty; it is required")
 
 

@@ -1,0 +1,137 @@
+"""The company overview page on the demo data, checked against figures computed here from the
+workbook itself, row by row, without the analytics package."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conftest import DEMO_WORKBOOK, PROJECT_ROOT
+from loaders.ingest import check_and_store
+from store.database import Store, UploadedFile
+
+AS_OF = dt.date(2027, 5, 31)
+STATUS_PROGRESS = {"not started": 0.0, "early progress": 1 / 3, "good progress": 2 / 3, "completed": 1.0}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store = Store.open(str(path))
+    result = check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
+    store.close()
+    assert result.errors == []
+    return path
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    monkeypatch.setenv("OKR_DB", str(demo_db))
+    monkeypatch.setenv("OKR_AS_OF", AS_OF.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    yield at
+    st.cache_resource.clear()
+
+
+def workbook() -> dict[str, pd.DataFrame]:
+    return pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+
+
+def hand_computed_progress(sheets) -> dict[str, float]:
+    """Clamped progress of every KR of objectives in force on AS_OF, one KR at a time."""
+    as_of = pd.Timestamp(AS_OF)
+    objectives = sheets["Objectives"].set_index("objective_id")
+    progress = {}
+    for kr in sheets["KeyResults"].to_dict("records"):
+        period = str(objectives.loc[kr["objective_id"], "period"])
+        year = int(period[:4])
+        if year != as_of.year or ("Q" in period and (as_of.month - 1) // 3 + 1 != int(period[-1])):
+            continue
+        check_ins = sheets["CheckIns"]
+        mine = check_ins[(check_ins["kr_id"] == kr["kr_id"]) & (pd.to_datetime(check_ins["date"]) <= as_of)]
+        if mine.empty:
+            progress[kr["kr_id"]] = 0.0
+            continue
+        last = mine.sort_values("date").iloc[-1]
+        start, target, direction = kr["start_value"], kr["target_value"], kr.get("direction") or "increase"
+        if kr["measure"] == "status":
+            value = STATUS_PROGRESS[str(last["status"]).lower()]
+        elif kr["measure"] == "binary":
+            value = 1.0 if last["value"] >= 1 else 0.0
+        elif direction == "increase":
+            value = (last["value"] - start) / (target - start)
+        elif direction == "decrease":
+            value = (start - last["value"]) / (start - target)
+        elif direction == "stay_above":
+            value = 1.0 if last["value"] >= target else 0.0
+        else:
+            value = 1.0 if last["value"] <= target else 0.0
+        progress[kr["kr_id"]] = min(max(value, 0.0), 1.0)
+    return progress
+
+
+def test_overview_shows_arr_and_company_objectives_as_computed_by_hand(app):
+    app.run()
+    assert not app.exception
+    sheets = workbook()
+    arr = sheets["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
+    may = arr.loc[arr["month"] == "2027-05", "ending_arr"].iloc[0]
+    metrics = {m.label: m for m in app.metric}
+    assert metrics["ARR, 2027-05"].value == f"${may / 1e6:.2f}M"
+    assert metrics["2027 ARR target"].value == "$5.00M"
+
+    progress = hand_computed_progress(sheets)
+    krs = sheets["KeyResults"][sheets["KeyResults"]["kr_id"].isin(progress)].copy()
+    krs["progress"] = krs["kr_id"].map(progress)
+    krs["weight"] = krs["weight"].fillna(1)
+    by_objective = krs.groupby("objective_id").apply(
+        lambda g: (g["progress"] * g["weight"]).sum() / g["weight"].sum(), include_groups=False)
+    objectives = sheets["Objectives"].set_index("objective_id")
+    parents = objectives.loc[by_objective.index, "parent_objective_id"]
+    by_company = by_objective.groupby(parents.to_numpy()).mean()
+    assert metrics["Company objectives"].value == f"{by_company.mean():.0%}"
+
+    charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    bars = next(c for c in charts if c["layout"]["title"]["text"].startswith("Company objectives"))
+    shown = dict(zip(bars["data"][0]["y"], bars["data"][0]["x"]))
+    titles = objectives.loc[by_company.index, "title"]
+    for objective_id, title in titles.items():
+        assert shown[title] == pytest.approx(by_company[objective_id])
+
+
+def test_overview_arr_bridge_adds_up_to_the_reported_ending(app):
+    app.run()
+    sheets = workbook()
+    arr = sheets["ArrActuals"].assign(month=lambda f: f["month"].astype(str)).set_index("month")
+    ytd = arr.loc["2027-01":"2027-05"]
+    charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    bridge = next(c for c in charts if c["layout"]["title"]["text"].startswith("ARR bridge"))
+    steps = dict(zip(bridge["data"][0]["x"], bridge["data"][0]["y"]))
+    assert steps["Beginning"] == pytest.approx(arr.loc["2026-12", "ending_arr"])
+    assert steps["New"] == pytest.approx(ytd["new"].sum())
+    assert steps["Churn"] == pytest.approx(-ytd["churn"].sum())
+    assert steps["Contraction"] == pytest.approx(-ytd["contraction"].sum())
+    ending = sum(v for k, v in steps.items() if k != "Ending")
+    assert ending == pytest.approx(arr.loc["2027-05", "ending_arr"])
+
+
+def test_team_table_lists_every_team_with_its_progress(app):
+    app.run()
+    table = app.dataframe[0].value
+    assert len(table) == 14
+    assert table["progress"].between(0, 1).all()
+    assert set(table["group"]) == {"Product & Engineering", "Business", "Cross-functional"}
+
+
+def test_as_of_in_the_link_is_used(app):
+    app.query_params["as_of"] = "2027-04-30"
+    app.run()
+    assert not app.exception
+    assert "30 April 2027" in app.caption[0].value
+    assert "ARR, 2027-04" in {m.label for m in app.metric}
