@@ -83,3 +83,22 @@ def store(tmp_path) -> Store:
     opened = Store.open(str(tmp_path / "test.duckdb"))
     yield opened
     opened.close()
+
+
+def chart_values(values) -> list:
+    """Plotly sends numeric arrays base64-encoded ({"dtype", "bdata"}); lists of labels as they are."""
+    if isinstance(values, dict) and "bdata" in values:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def charts_by_title(at) -> dict[str, dict]:
+    """Every Plotly chart an AppTest run shows, as figure dicts keyed by their title text."""
+    import json
+
+    specs = [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+    return {spec["layout"]["title"]["text"]: spec for spec in specs}

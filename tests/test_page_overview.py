@@ -3,14 +3,12 @@ workbook itself, row by row, without the analytics package."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import DEMO_WORKBOOK, PROJECT_ROOT
+from conftest import DEMO_WORKBOOK, PROJECT_ROOT, chart_values, charts_by_title
 from loaders.ingest import check_and_store
 from store.database import Store, UploadedFile
 
@@ -43,8 +41,22 @@ def workbook() -> dict[str, pd.DataFrame]:
     return pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
 
 
-def hand_computed_progress(sheets) -> dict[str, float]:
-    """Clamped progress of every KR of objectives in force on AS_OF, one KR at a time."""
+def hand_computed_status(kr, raw: float | None, as_of: pd.Timestamp) -> str:
+    start, due = pd.Timestamp(kr["start_date"]), pd.Timestamp(kr["due_date"])
+    if raw is not None and raw >= 1:
+        return "completed"
+    if as_of > due:
+        return "overdue"
+    if raw is None:
+        return "not started"
+    expected = min(max((as_of - start) / (due - start), 0.0), 1.0)
+    gap = expected - min(max(raw, 0.0), 1.0)
+    return "on track" if gap <= 0.10 + 1e-9 else "at risk" if gap <= 0.25 + 1e-9 else "off track"
+
+
+def hand_computed_progress(sheets, statuses: dict | None = None) -> dict[str, float]:
+    """Clamped progress of every KR of objectives in force on AS_OF, one KR at a time; fills
+    `statuses` with each KR's status when given."""
     as_of = pd.Timestamp(AS_OF)
     objectives = sheets["Objectives"].set_index("objective_id")
     progress = {}
@@ -57,6 +69,8 @@ def hand_computed_progress(sheets) -> dict[str, float]:
         mine = check_ins[(check_ins["kr_id"] == kr["kr_id"]) & (pd.to_datetime(check_ins["date"]) <= as_of)]
         if mine.empty:
             progress[kr["kr_id"]] = 0.0
+            if statuses is not None:
+                statuses[kr["kr_id"]] = hand_computed_status(kr, None, as_of)
             continue
         last = mine.sort_values("date").iloc[-1]
         start, target, direction = kr["start_value"], kr["target_value"], kr.get("direction") or "increase"
@@ -73,6 +87,8 @@ def hand_computed_progress(sheets) -> dict[str, float]:
         else:
             value = 1.0 if last["value"] <= target else 0.0
         progress[kr["kr_id"]] = min(max(value, 0.0), 1.0)
+        if statuses is not None:
+            statuses[kr["kr_id"]] = hand_computed_status(kr, value, as_of)
     return progress
 
 
@@ -86,7 +102,12 @@ def test_overview_shows_arr_and_company_objectives_as_computed_by_hand(app):
     assert metrics["ARR, 2027-05"].value == f"${may / 1e6:.2f}M"
     assert metrics["2027 ARR target"].value == "$5.00M"
 
-    progress = hand_computed_progress(sheets)
+    statuses: dict[str, str] = {}
+    progress = hand_computed_progress(sheets, statuses)
+    behind = sum(s in ("off track", "overdue") for s in statuses.values())
+    at_risk = sum(s == "at risk" for s in statuses.values())
+    assert metrics["KRs off track or overdue"].value == f"{behind} of {len(statuses)}"
+    assert metrics["KRs off track or overdue"].delta == f"{at_risk} more at risk"
     krs = sheets["KeyResults"][sheets["KeyResults"]["kr_id"].isin(progress)].copy()
     krs["progress"] = krs["kr_id"].map(progress)
     krs["weight"] = krs["weight"].fillna(1)
@@ -97,9 +118,8 @@ def test_overview_shows_arr_and_company_objectives_as_computed_by_hand(app):
     by_company = by_objective.groupby(parents.to_numpy()).mean()
     assert metrics["Company objectives"].value == f"{by_company.mean():.0%}"
 
-    charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
-    bars = next(c for c in charts if c["layout"]["title"]["text"].startswith("Company objectives"))
-    shown = dict(zip(bars["data"][0]["y"], bars["data"][0]["x"]))
+    bars = charts_by_title(app)["Company objectives: progress vs expected by now"]
+    shown = dict(zip(chart_values(bars["data"][0]["y"]), chart_values(bars["data"][0]["x"])))
     titles = objectives.loc[by_company.index, "title"]
     for objective_id, title in titles.items():
         assert shown[title] == pytest.approx(by_company[objective_id])
@@ -110,9 +130,8 @@ def test_overview_arr_bridge_adds_up_to_the_reported_ending(app):
     sheets = workbook()
     arr = sheets["ArrActuals"].assign(month=lambda f: f["month"].astype(str)).set_index("month")
     ytd = arr.loc["2027-01":"2027-05"]
-    charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
-    bridge = next(c for c in charts if c["layout"]["title"]["text"].startswith("ARR bridge"))
-    steps = dict(zip(bridge["data"][0]["x"], bridge["data"][0]["y"]))
+    bridge = charts_by_title(app)["ARR bridge, 2027-01 to 2027-05"]
+    steps = dict(zip(chart_values(bridge["data"][0]["x"]), chart_values(bridge["data"][0]["y"])))
     assert steps["Beginning"] == pytest.approx(arr.loc["2026-12", "ending_arr"])
     assert steps["New"] == pytest.approx(ytd["new"].sum())
     assert steps["Churn"] == pytest.approx(-ytd["churn"].sum())
