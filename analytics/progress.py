@@ -173,19 +173,23 @@ def _expected_progress(start: pd.Series, due: pd.Series, as_of: pd.Timestamp) ->
     return elapsed.mask(as_of >= due, 1.0).clip(0.0, 1.0)
 
 
-def _status(krs: pd.DataFrame, checked_in: pd.Series, as_of: pd.Timestamp) -> np.ndarray:
-    """DESIGN status precedence: cancelled, completed, overdue, not started, then the pacing gap."""
-    gap = krs["expected"] - krs["progress"]
+def pace_status(progress, expected) -> np.ndarray:
+    """on track / at risk / off track from the gap between expected and actual progress.
+
+    Used for KRs that are under way and for roll-ups (objectives, teams) alike."""
+    gap = np.asarray(expected, dtype=float) - np.asarray(progress, dtype=float)
     return np.select(
-        [
-            krs["cancelled"],
-            krs["raw_progress"] >= 1,
-            as_of > krs["due_date"],
-            ~checked_in,
-            gap > AT_RISK_MAX_GAP + _GAP_TOLERANCE,
-            gap > ON_TRACK_MAX_GAP + _GAP_TOLERANCE,
-        ],
-        [CANCELLED, "completed", "overdue", "not started", "off track", "at risk"],
+        [gap > AT_RISK_MAX_GAP + _GAP_TOLERANCE, gap > ON_TRACK_MAX_GAP + _GAP_TOLERANCE],
+        ["off track", "at risk"],
         # Also where the gap is unknown (no start date to pace from): nothing shows it is behind.
         default="on track",
+    )
+
+
+def _status(krs: pd.DataFrame, checked_in: pd.Series, as_of: pd.Timestamp) -> np.ndarray:
+    """DESIGN status precedence: cancelled, completed, overdue, not started, then the pacing gap."""
+    return np.select(
+        [krs["cancelled"], krs["raw_progress"] >= 1, as_of > krs["due_date"], ~checked_in],
+        [CANCELLED, "completed", "overdue", "not started"],
+        default=pace_status(krs["progress"], krs["expected"]),
     )

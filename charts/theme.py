@@ -21,8 +21,9 @@ BASE_FONT_SIZE = 18
 
 
 def money(value: float) -> str:
-    """$2.35M, $480k, $900: short enough for a bar label."""
-    sign = "−" if value < 0 else ""
+    """$2.35M, -$480k, $900: short enough for a bar label (a plain hyphen for the minus, which
+    st.metric reads to colour a delta)."""
+    sign = "-" if value < 0 else ""
     value = abs(value)
     if value >= 1e6:
         return f"{sign}${value / 1e6:.2f}M"
@@ -38,10 +39,11 @@ def styled(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1,
+                "font": {"size": BASE_FONT_SIZE - 2}},
     )
-    figure.update_xaxes(showgrid=False, automargin=True)
-    figure.update_yaxes(gridcolor="#E6E8EB", automargin=True)
+    figure.update_xaxes(showgrid=False, automargin=True, tickfont={"size": BASE_FONT_SIZE - 2})
+    figure.update_yaxes(gridcolor="#E6E8EB", automargin=True, tickfont={"size": BASE_FONT_SIZE - 2})
     return figure
 
 # Shape and colour both carry the status, so it reads on a projector and for colour-blind viewers.

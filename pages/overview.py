@@ -35,7 +35,8 @@ company = review.company
 if not company.empty:
     objectives_col.metric(
         "Company objectives", f"{company['progress'].mean():.0%}",
-        delta=f"{company['progress'].mean() - company['expected'].mean():+.0%} vs expected by now", border=True,
+        delta=f"{company['progress'].mean() - company['expected'].mean():+.0%} vs expected by now",
+        border=True,
     )
 behind = overview.kr_status_counts["off track"] + overview.kr_status_counts["overdue"]
 risk_col.metric("KRs off track or overdue", f"{behind} of {overview.kr_count}",

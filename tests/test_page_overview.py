@@ -131,7 +131,7 @@ def test_overview_arr_bridge_adds_up_to_the_reported_ending(app):
     arr = sheets["ArrActuals"].assign(month=lambda f: f["month"].astype(str)).set_index("month")
     ytd = arr.loc["2027-01":"2027-05"]
     bridge = charts_by_title(app)["ARR bridge, 2027-01 to 2027-05"]
-    steps = dict(zip(chart_values(bridge["data"][0]["x"]), chart_values(bridge["data"][0]["y"])))
+    steps = dict(zip(chart_values(bridge["data"][0]["y"]), chart_values(bridge["data"][0]["x"])))
     assert steps["Beginning"] == pytest.approx(arr.loc["2026-12", "ending_arr"])
     assert steps["New"] == pytest.approx(ytd["new"].sum())
     assert steps["Churn"] == pytest.approx(-ytd["churn"].sum())
