@@ -1,15 +1,22 @@
 """Router: the pages of the OKR dashboard and the controls they share."""
 import streamlit as st
 
-from ui.context import as_of_control
+from ui.filters import review_filters
 
 st.set_page_config(page_title="OKR dashboard", page_icon=":material/flag:", layout="wide")
 
 pages = {
     "Monthly review": [
         st.Page("pages/overview.py", title="Company overview", icon=":material/monitoring:", default=True),
+        st.Page("pages/teams.py", title="Teams", icon=":material/groups:"),
+        st.Page("pages/team.py", title="Team", icon=":material/group:"),
+        st.Page("pages/kr_types.py", title="KR types", icon=":material/category:"),
+        st.Page("pages/due_dates.py", title="Due dates & overdue", icon=":material/event_busy:"),
+        st.Page("pages/change_or_cancel.py", title="To change or cancel", icon=":material/rule:"),
+        st.Page("pages/presenter.py", title="Presenter mode", icon=":material/slideshow:"),
+        st.Page("pages/review_pack.py", title="Review pack export", icon=":material/download:"),
     ],
 }
 page = st.navigation(pages)
-as_of_control()
+review_filters()
 page.run()

@@ -1,4 +1,8 @@
-"""Command line: `python -m analytics status [--db PATH] [--as-of DATE] [--team NAME] [--json]`."""
+"""Command line of the analytics (DESIGN "CLI").
+
+    python -m analytics status [--db PATH] [--as-of DATE] [--team NAME] [--json]
+    python -m analytics backcalc SCENARIO.json [--json]
+"""
 from __future__ import annotations
 
 import argparse
@@ -64,6 +68,62 @@ def status(args: argparse.Namespace) -> int:
     return 0
 
 
+def backcalc(args: argparse.Namespace) -> int:
+    from analytics.funnel import (ScenarioError, Scenario, back_calculate, display_ceil, plan_table,
+                                  stage_shift_days)
+
+    try:
+        with open(args.scenario, encoding="utf-8") as file:
+            data = json.load(file)
+    except OSError as exc:
+        print(f"error: cannot read {args.scenario}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except UnicodeDecodeError:
+        print(f"error: {args.scenario} is not UTF-8 text; save the scenario as a JSON file", file=sys.stderr)
+        return 1
+    except json.JSONDecodeError as exc:
+        print(f"error: {args.scenario} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+              file=sys.stderr)
+        return 1
+    try:
+        scenario = Scenario.from_dict(data)
+        plan = back_calculate(scenario)
+    except ScenarioError as exc:
+        print(f"error: {args.scenario}: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(plan.to_json_dict(), indent=1))
+        return 0
+
+    money = lambda value: f"{value:,.0f}"  # noqa: E731
+    print(f"Back-calculation of {os.path.basename(args.scenario)}")
+    print(f"  {'Target ARR':<28}{money(scenario.target_arr):>14}")
+    print(f"  {'Beginning ARR':<28}{money(scenario.beginning_arr):>14}")
+    print(f"  {f'- churn ({scenario.churn_rate:.1%})':<28}{money(plan.churn_arr):>14}")
+    print(f"  {f'- contraction ({scenario.contraction_rate:.1%})':<28}{money(plan.contraction_arr):>14}")
+    print(f"  {f'+ expansion ({scenario.expansion_rate:.1%})':<28}{money(plan.expansion_arr):>14}")
+    print(f"  {'New ARR required':<28}{money(plan.new_arr_required):>14}")
+    if plan.surplus > 0:
+        print(f"  Retained + expansion ARR already exceeds the target by {money(plan.surplus)} (surplus): "
+              "no new bookings are required.")
+    table = plan_table(plan)
+    print()
+    print(f"  {'':<22}" + "".join(f"{c:>12}" for c in ("year", "Q1", "Q2", "Q3", "Q4")))
+    for row in table.to_dict("records"):
+        show = money if row["kind"] == "currency" else (lambda value: f"{display_ceil(value):,}")
+        print(f"  {row['row']:<22}" + "".join(f"{show(row[c]):>12}" for c in ("year", "Q1", "Q2", "Q3", "Q4")))
+    print()
+    print("  Volumes, deals and reps are rounded up for display; --json gives the unrounded numbers.")
+    print(f"  Reps: {plan.reps:.2f} fully ramped reps for the peak quarter at "
+          f"{scenario.deals_per_rep_per_quarter:g} deals per rep per quarter (year column: peak; headcount: "
+          f"year end; hires at the start of a quarter produce {scenario.quarterly_ramp[0]:.0%} in it).")
+    if scenario.sales_cycle_days > 0:
+        leads = ", ".join(f"{stage.name} {days:g}" for stage, days in zip(scenario.stages, stage_shift_days(scenario)))
+        print(f"  Sales cycle {scenario.sales_cycle_days:g} days: each stage is needed this many days before its "
+              f"deals: {leads}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description="OKR analytics from the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     status_parser.add_argument("--team")
     status_parser.add_argument("--json", action="store_true")
     status_parser.set_defaults(run=status)
+    backcalc_parser = commands.add_parser("backcalc", help="back-calculate bookings, funnel volumes and reps from "
+                                                           "an ARR target scenario")
+    backcalc_parser.add_argument("scenario", metavar="SCENARIO.json", help="scenario file (DESIGN \"CLI\": backcalc keys)")
+    backcalc_parser.add_argument("--json", action="store_true", help="print the plan as JSON (unrounded numbers)")
+    backcalc_parser.set_defaults(run=backcalc)
     args = parser.parse_args(argv)
     return args.run(args)
 

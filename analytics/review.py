@@ -29,19 +29,39 @@ def default_as_of(today, latest_check_in) -> pd.Timestamp:
     return as_of
 
 
-def objectives_in_force(objectives: pd.DataFrame, as_of) -> pd.DataFrame:
-    """Objectives whose period contains the as-of date."""
-    as_of = as_dates(as_of)
-    periods_in_force = {
-        period for period in objectives["period"].dropna().unique()
-        if period_bounds(period)[0] <= as_of <= period_bounds(period)[1]
-    }
-    return objectives[objectives["period"].isin(periods_in_force)]
+def _overlaps(period: str, first: pd.Timestamp, last: pd.Timestamp) -> bool:
+    start, end = period_bounds(period)
+    return start <= last and first <= end
 
 
-def review_snapshot(tables: dict[str, pd.DataFrame], as_of) -> ReviewSnapshot:
+def objectives_in_period(objectives: pd.DataFrame, as_of, period: str | None = None) -> pd.DataFrame:
+    """Objectives of the review: those whose period contains the as-of date or, when a period is
+    chosen (a closed quarter looked back on), those whose period overlaps it — a year's objectives
+    take part in each of its quarters."""
+    first, last = period_bounds(period) if period else (as_dates(as_of), as_dates(as_of))
+    chosen = {p for p in objectives["period"].dropna().unique() if _overlaps(p, first, last)}
+    return objectives[objectives["period"].isin(chosen)]
+
+
+def review_periods(objectives: pd.DataFrame) -> list[str]:
+    """The periods a review can look at, latest first."""
+    return sorted(objectives["period"].dropna().unique(), key=lambda p: (period_bounds(p)[1], p), reverse=True)
+
+
+def filter_snapshot(snapshot: ReviewSnapshot, teams: list[str] | None = None, owner: str | None = None) -> ReviewSnapshot:
+    """The part of a snapshot about some teams and/or one owner; the company roll-up stays whole."""
+    krs, objectives, team_frame = snapshot.krs, snapshot.objectives, snapshot.teams
+    if teams is not None:
+        krs, objectives = krs[krs["team"].isin(teams)], objectives[objectives["team"].isin(teams)]
+        team_frame = team_frame[team_frame["team"].isin(teams)]
+    if owner:
+        krs = krs[krs["owner"] == owner]
+    return ReviewSnapshot(snapshot.as_of, krs, objectives, team_frame, snapshot.company)
+
+
+def review_snapshot(tables: dict[str, pd.DataFrame], as_of, period: str | None = None) -> ReviewSnapshot:
     as_of = as_dates(as_of)
-    objectives = objectives_in_force(tables["objectives"], as_of)
+    objectives = objectives_in_period(tables["objectives"], as_of, period)
     key_results = tables["key_results"][tables["key_results"]["objective_id"].isin(objectives["objective_id"])]
     krs = kr_progress(key_results, tables["check_ins"], objectives, as_of, tables.get("decisions"))
     objective_frame = objective_rollup(krs, objectives)

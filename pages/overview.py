@@ -4,10 +4,11 @@ import streamlit as st
 from analytics.overview import company_overview
 from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs_expected_figure
 from charts.theme import STATUS_BADGES, money
-from ui.context import current_as_of, snapshot, tables
+from ui.context import tables
+from ui.filters import current_filters, current_review
 
-as_of = current_as_of()
-review = snapshot(as_of)
+as_of = current_filters().as_of
+review = current_review()
 overview = company_overview(tables(), review)
 
 st.title("Company overview")

@@ -11,6 +11,7 @@ from store.database import Store
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEMO_WORKBOOK = PROJECT_ROOT / "okr_data" / "demo_company_2027.xlsx"
+DEMO_AS_OF = dt.date(2027, 5, 31)
 
 SMALL_WORKBOOK = {
     "Teams": [
@@ -102,3 +103,41 @@ def charts_by_title(at) -> dict[str, dict]:
 
     specs = [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
     return {spec["layout"]["title"]["text"]: spec for spec in specs}
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> pathlib.Path:
+    """The demo workbook ingested once into a database of its own (tests may not write to it)."""
+    from loaders.ingest import check_and_store
+    from store.database import UploadedFile
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    opened = Store.open(str(path))
+    result = check_and_store(opened, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
+    opened.close()
+    assert result.errors == []
+    return path
+
+
+@pytest.fixture
+def open_page(demo_db, monkeypatch):
+    """open_page("pages/x.py", team="Sales") → an AppTest (not yet run) of the app on that page,
+    on the demo data at DEMO_AS_OF, opened with those query parameters."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("OKR_DB", str(demo_db))
+    monkeypatch.setenv("OKR_AS_OF", DEMO_AS_OF.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def opener(page: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        if page != "pages/overview.py":
+            at.switch_page(page)
+        return at
+
+    yield opener
+    st.cache_resource.clear()

@@ -2,39 +2,12 @@
 workbook itself, row by row, without the analytics package."""
 from __future__ import annotations
 
-import datetime as dt
 import pandas as pd
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from conftest import DEMO_WORKBOOK, PROJECT_ROOT, chart_values, charts_by_title
-from loaders.ingest import check_and_store
-from store.database import Store, UploadedFile
-
-AS_OF = dt.date(2027, 5, 31)
+from conftest import DEMO_AS_OF as AS_OF
+from conftest import DEMO_WORKBOOK, chart_values, charts_by_title
 STATUS_PROGRESS = {"not started": 0.0, "early progress": 1 / 3, "good progress": 2 / 3, "completed": 1.0}
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = Store.open(str(path))
-    result = check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
-    store.close()
-    assert result.errors == []
-    return path
-
-
-@pytest.fixture
-def app(demo_db, monkeypatch):
-    monkeypatch.setenv("OKR_DB", str(demo_db))
-    monkeypatch.setenv("OKR_AS_OF", AS_OF.isoformat())
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    yield at
-    st.cache_resource.clear()
 
 
 def workbook() -> dict[str, pd.DataFrame]:
@@ -92,13 +65,18 @@ def hand_computed_progress(sheets, statuses: dict | None = None) -> dict[str, fl
     return progress
 
 
-def test_overview_shows_arr_and_company_objectives_as_computed_by_hand(app):
-    app.run()
-    assert not app.exception
+@pytest.fixture
+def overview(open_page):
+    return open_page("pages/overview.py")
+
+
+def test_overview_shows_arr_and_company_objectives_as_computed_by_hand(overview):
+    overview.run()
+    assert not overview.exception
     sheets = workbook()
     arr = sheets["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
     may = arr.loc[arr["month"] == "2027-05", "ending_arr"].iloc[0]
-    metrics = {m.label: m for m in app.metric}
+    metrics = {m.label: m for m in overview.metric}
     assert metrics["ARR, 2027-05"].value == f"${may / 1e6:.2f}M"
     assert metrics["2027 ARR target"].value == "$5.00M"
 
@@ -118,19 +96,19 @@ def test_overview_shows_arr_and_company_objectives_as_computed_by_hand(app):
     by_company = by_objective.groupby(parents.to_numpy()).mean()
     assert metrics["Company objectives"].value == f"{by_company.mean():.0%}"
 
-    bars = charts_by_title(app)["Company objectives: progress vs expected by now"]
+    bars = charts_by_title(overview)["Company objectives: progress vs expected by now"]
     shown = dict(zip(chart_values(bars["data"][0]["y"]), chart_values(bars["data"][0]["x"])))
     titles = objectives.loc[by_company.index, "title"]
     for objective_id, title in titles.items():
         assert shown[title] == pytest.approx(by_company[objective_id])
 
 
-def test_overview_arr_bridge_adds_up_to_the_reported_ending(app):
-    app.run()
+def test_overview_arr_bridge_adds_up_to_the_reported_ending(overview):
+    overview.run()
     sheets = workbook()
     arr = sheets["ArrActuals"].assign(month=lambda f: f["month"].astype(str)).set_index("month")
     ytd = arr.loc["2027-01":"2027-05"]
-    bridge = charts_by_title(app)["ARR bridge, 2027-01 to 2027-05"]
+    bridge = charts_by_title(overview)["ARR bridge, 2027-01 to 2027-05"]
     steps = dict(zip(chart_values(bridge["data"][0]["y"]), chart_values(bridge["data"][0]["x"])))
     assert steps["Beginning"] == pytest.approx(arr.loc["2026-12", "ending_arr"])
     assert steps["New"] == pytest.approx(ytd["new"].sum())
@@ -140,17 +118,17 @@ def test_overview_arr_bridge_adds_up_to_the_reported_ending(app):
     assert ending == pytest.approx(arr.loc["2027-05", "ending_arr"])
 
 
-def test_team_table_lists_every_team_with_its_progress(app):
-    app.run()
-    table = app.dataframe[0].value
+def test_team_table_lists_every_team_with_its_progress(overview):
+    overview.run()
+    table = overview.dataframe[0].value
     assert len(table) == 14
     assert table["progress"].between(0, 1).all()
     assert set(table["group"]) == {"Product & Engineering", "Business", "Cross-functional"}
 
 
-def test_as_of_in_the_link_is_used(app):
-    app.query_params["as_of"] = "2027-04-30"
-    app.run()
-    assert not app.exception
-    assert "30 April 2027" in app.caption[0].value
-    assert "ARR, 2027-04" in {m.label for m in app.metric}
+def test_as_of_in_the_link_is_used(overview):
+    overview.query_params["as_of"] = "2027-04-30"
+    overview.run()
+    assert not overview.exception
+    assert "30 April 2027" in overview.caption[0].value
+    assert "ARR, 2027-04" in {m.label for m in overview.metric}

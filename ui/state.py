@@ -1,3 +1,9 @@
-"""Session-state keys and URL query parameters, named once."""
+"""Session-state keys, named once. The filter keys double as URL query parameters."""
 
-AS_OF = "as_of"  # session-state key and query parameter of the review's as-of date
+AS_OF = "as_of"
+PERIOD = "period"
+GROUP = "group"
+TEAM = "team"
+OWNER = "owner"
+FILTERS = "review_filters"  # the ReviewFilters of the current run
+URL_WRITTEN = "filters_written_to_url"  # what the app last put in the query string
