@@ -172,11 +172,12 @@ class Scenario:
         if not isinstance(data, Mapping):
             raise ScenarioError(f"a scenario must be a JSON object with the keys {', '.join(REQUIRED_KEYS)}, "
                                 f"got {type(data).__name__}")
-        problems = []
+        # Unknown keys do not stop the value checks below, so one run reports every problem.
+        unknown_keys, problems = [], []
         known = set(KEY_HELP) | set(METADATA_KEYS)
         for key in data:
             if key not in known:
-                problems.append(f"unknown key {key!r} (known keys: {', '.join(KEY_HELP)})")
+                unknown_keys.append(f"unknown key {key!r} (known keys: {', '.join(KEY_HELP)})")
         for key in REQUIRED_KEYS:
             if key not in data:
                 problems.append(f"{key} is missing ({KEY_HELP[key]})")
@@ -195,7 +196,7 @@ class Scenario:
                         continue
                     unknown = set(stage) - {"name", "conversion_rate"}
                     if unknown:
-                        problems.append(f"stages[{i}] has unknown key(s) {', '.join(sorted(map(str, unknown)))} "
+                        unknown_keys.append(f"stages[{i}] has unknown key(s) {', '.join(sorted(map(str, unknown)))} "
                                         f"(a stage has name and conversion_rate)")
                     parsed.append(Stage(stage["name"], stage["conversion_rate"]))
                 stages = tuple(parsed)
@@ -203,18 +204,24 @@ class Scenario:
             if key in data and not isinstance(data[key], (list, tuple)):
                 problems.append(f"{key} must be a list of numbers ({KEY_HELP[key]}), got {data[key]!r}")
         if problems:
-            raise ScenarioError("; ".join(problems))
+            raise ScenarioError("; ".join(unknown_keys + problems))
         optional = {key: data[key] for key in ("seasonality", "sales_cycle_days", "ramp", "ramp_unit",
                                                "starting_reps", "monthly_churn_rate") if key in data}
         for key in ("seasonality", "ramp"):
             if key in optional:
                 optional[key] = tuple(optional[key])
-        return cls(
-            target_arr=data["target_arr"], beginning_arr=data["beginning_arr"], churn_rate=data.get("churn_rate"),
-            contraction_rate=data["contraction_rate"], expansion_rate=data["expansion_rate"],
-            average_deal_size=data["average_deal_size"], stages=stages,
-            deals_per_rep_per_quarter=data["deals_per_rep_per_quarter"], **optional,
-        )
+        try:
+            scenario = cls(
+                target_arr=data["target_arr"], beginning_arr=data["beginning_arr"], churn_rate=data.get("churn_rate"),
+                contraction_rate=data["contraction_rate"], expansion_rate=data["expansion_rate"],
+                average_deal_size=data["average_deal_size"], stages=stages,
+                deals_per_rep_per_quarter=data["deals_per_rep_per_quarter"], **optional,
+            )
+        except ScenarioError as exc:
+            raise ScenarioError("; ".join(unknown_keys + [str(exc)])) from None
+        if unknown_keys:
+            raise ScenarioError("; ".join(unknown_keys))
+        return scenario
 
     def to_dict(self) -> dict:
         """The scenario as its JSON object; `Scenario.from_dict(s.to_dict()) == s`."""

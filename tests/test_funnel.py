@@ -197,6 +197,9 @@ def test_every_problem_is_reported_at_once():
     with pytest.raises(ScenarioError) as raised:
         scenario(average_deal_size=0, deals_per_rep_per_quarter=-1)
     assert "average_deal_size" in str(raised.value) and "deals_per_rep_per_quarter" in str(raised.value)
+    with pytest.raises(ScenarioError) as raised:
+        scenario(seasonalty=[1, 1, 1, 1], churn_rate=12)
+    assert "unknown key 'seasonalty'" in str(raised.value) and "write 12 % as 0.12" in str(raised.value)
 
 
 def test_a_scenario_must_be_an_object():
