@@ -33,6 +33,14 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _history(table: Table) -> str:
+    return _ident(f"{table.name}_history")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 def _sql_type(table: Table, column: str) -> str:
     return SQL_TYPES.get(table.column(column).kind, "VARCHAR")
 
@@ -98,9 +106,13 @@ class Store:
         for table in TABLES:
             columns = ", ".join(f"{_ident(c.name)} {_sql_type(table, c.name)}" for c in table.columns)
             cursor.execute(f"CREATE TABLE IF NOT EXISTS {_ident(table.name)} ({columns}, upload_id BIGINT)")
+            # The versions of rows an upload replaced, so that the upload can be undone.
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {_history(table)} ({columns}, upload_id BIGINT, replaced_by BIGINT)"
+            )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS uploads (upload_id BIGINT PRIMARY KEY, uploaded_by VARCHAR, "
-            "uploaded_at TIMESTAMP, file_names VARCHAR, row_counts VARCHAR)"
+            "uploaded_at TIMESTAMP, file_names VARCHAR, row_counts VARCHAR, undone_at TIMESTAMP, undone_by VARCHAR)"
         )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS upload_files (upload_id BIGINT, file_name VARCHAR, sha256 VARCHAR, "
@@ -129,9 +141,70 @@ class Store:
 
     def uploads(self) -> pd.DataFrame:
         return self._cursor().execute(
-            "SELECT u.upload_id, u.uploaded_by, u.uploaded_at, f.file_name, f.sha256, f.size_bytes, u.row_counts "
-            "FROM uploads u JOIN upload_files f USING (upload_id) ORDER BY u.upload_id DESC, f.file_name"
+            "SELECT u.upload_id, u.uploaded_by, u.uploaded_at, f.file_name, f.sha256, f.size_bytes, u.row_counts, "
+            "u.undone_at, u.undone_by FROM uploads u JOIN upload_files f USING (upload_id) "
+            "ORDER BY u.upload_id DESC, f.file_name"
         ).df()
+
+    def upload_file(self, upload_id: int, file_name: str) -> bytes:
+        """The original bytes of an uploaded file, as they were received."""
+        row = self._cursor().execute(
+            "SELECT content FROM upload_files WHERE upload_id = ? AND file_name = ?", [upload_id, file_name]
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"upload {upload_id} holds no file {file_name}")
+        return row[0]
+
+    def uploads_of_file(self, sha256: str) -> pd.DataFrame:
+        """Earlier uploads of a file with these exact bytes (newest first)."""
+        return self._cursor().execute(
+            "SELECT u.upload_id, u.uploaded_by, u.uploaded_at, f.file_name, u.undone_at FROM uploads u "
+            "JOIN upload_files f USING (upload_id) WHERE f.sha256 = ? ORDER BY u.upload_id DESC", [sha256]
+        ).df()
+
+    def undo_upload(self, upload_id: int, undone_by: str) -> dict[str, int]:
+        """Put back every row as it was before the upload, in one transaction; rows per table restored
+        or removed. Refused when a later upload changed the same rows (undo that one first)."""
+        cursor = self._cursor()
+        cursor.begin()
+        try:
+            record = cursor.execute("SELECT undone_at FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
+            if record is None:
+                raise StoreError(f"there is no upload {upload_id}")
+            if record[0] is not None:
+                raise StoreError(f"upload {upload_id} was already undone on {record[0]:%Y-%m-%d %H:%M}")
+            later = [
+                cursor.execute(
+                    f"SELECT min(replaced_by) FROM {_history(t)} WHERE upload_id = ?", [upload_id]
+                ).fetchone()[0]
+                for t in TABLES
+            ]
+            blocking = [u for u in later if u is not None]
+            if blocking:
+                raise StoreError(
+                    f"upload {min(blocking)} changed rows of upload {upload_id} afterwards; undo upload "
+                    f"{min(blocking)} first"
+                )
+            restored = {}
+            for table in TABLES:
+                target, columns = _ident(table.name), ", ".join(_ident(c) for c in table.column_names)
+                removed = cursor.execute(f"SELECT count(*) FROM {target} WHERE upload_id = ?", [upload_id]).fetchone()[0]
+                cursor.execute(f"DELETE FROM {target} WHERE upload_id = ?", [upload_id])
+                cursor.execute(
+                    f"INSERT INTO {target} ({columns}, upload_id) SELECT {columns}, upload_id "
+                    f"FROM {_history(table)} WHERE replaced_by = ?", [upload_id],
+                )
+                cursor.execute(f"DELETE FROM {_history(table)} WHERE replaced_by = ?", [upload_id])
+                if removed:
+                    restored[table.name] = removed
+            cursor.execute("UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?",
+                           [_now(), undone_by, upload_id])
+            cursor.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+            cursor.commit()
+        except BaseException:
+            cursor.rollback()
+            raise
+        return restored
 
     def apply_upload(
         self, frames: dict[str, tuple[pd.DataFrame, list[str]]], files: list[UploadedFile], uploaded_by: str,
@@ -155,9 +228,8 @@ class Store:
                 return changes
             row_counts = {name: change.changed for name, change in changes.items()}
             cursor.execute(
-                "INSERT INTO uploads VALUES (?, ?, ?, ?, ?)",
-                [upload_id, uploaded_by, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
-                 ", ".join(f.file_name for f in files), json.dumps(row_counts)],
+                "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, NULL, NULL)",
+                [upload_id, uploaded_by, _now(), ", ".join(f.file_name for f in files), json.dumps(row_counts)],
             )
             for file in files:
                 cursor.execute("INSERT INTO upload_files VALUES (?, ?, ?, ?, ?)",
@@ -203,6 +275,10 @@ class Store:
             f"SELECT count(*) FROM changed c WHERE EXISTS (SELECT 1 FROM {target} t WHERE {key_match})"
         ).fetchone()[0]
         if changed:
+            cursor.execute(
+                f"INSERT INTO {_history(table)} SELECT t.*, ? FROM {target} t "
+                f"WHERE EXISTS (SELECT 1 FROM changed c WHERE {key_match})", [upload_id],
+            )
             cursor.execute(f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM changed c WHERE {key_match})")
             cursor.execute(f"INSERT INTO {target} ({all_columns}, upload_id) SELECT {all_columns}, ? FROM changed",
                            [upload_id])

@@ -246,3 +246,48 @@ def test_failure_inside_the_write_rolls_everything_back(store, monkeypatch):
     with pytest.raises(RuntimeError):
         ingest(store, "okrs.xlsx", xlsx_bytes(changed))
     assert_unchanged(before, store)
+
+
+def test_undo_restores_the_state_before_the_upload(store):
+    ingest(store, "okrs.xlsx", xlsx_bytes(SMALL_WORKBOOK))
+    before = snapshot_of(store)
+    changed = edited(SMALL_WORKBOOK, "KeyResults", 1, "target_value", 900000)
+    changed["CheckIns"].append(["SAL-KR1", dt.date(2027, 6, 15), 300000, None, 7, "new", "Ana Ruiz"])
+    second = ingest(store, "changed.xlsx", xlsx_bytes(changed))
+    assert second.changes["key_results"].updated == 1 and second.changes["check_ins"].inserted == 1
+    second_id = int(store.uploads()["upload_id"].max())
+    restored = store.undo_upload(second_id, "lead")
+    assert restored == {"key_results": 1, "check_ins": 1}
+    assert_unchanged(before, store)
+    assert store.uploads().set_index("upload_id").loc[second_id, "undone_by"] == "lead"
+
+
+def test_undo_of_the_first_upload_empties_the_store(store):
+    ingest(store, "okrs.xlsx", xlsx_bytes(SMALL_WORKBOOK))
+    store.undo_upload(1, "admin")
+    assert sum(store.row_counts().values()) == 0
+
+
+def test_undo_is_refused_when_a_later_upload_changed_the_same_rows(store):
+    from store.database import StoreError
+
+    ingest(store, "okrs.xlsx", xlsx_bytes(SMALL_WORKBOOK))
+    ingest(store, "changed.xlsx", xlsx_bytes(edited(SMALL_WORKBOOK, "KeyResults", 1, "target_value", 900000)))
+    before = snapshot_of(store)
+    with pytest.raises(StoreError, match="undo upload 2 first"):
+        store.undo_upload(1, "admin")
+    assert_unchanged(before, store)
+    store.undo_upload(2, "admin")
+    store.undo_upload(1, "admin")
+    assert sum(store.row_counts().values()) == 0
+    with pytest.raises(StoreError, match="already undone"):
+        store.undo_upload(1, "admin")
+
+
+def test_original_file_bytes_are_kept(store):
+    data = xlsx_bytes(SMALL_WORKBOOK)
+    ingest(store, "okrs.xlsx", data)
+    assert store.upload_file(1, "okrs.xlsx") == data
+    import hashlib
+
+    assert store.uploads_of_file(hashlib.sha256(data).hexdigest())["upload_id"].tolist() == [1]
