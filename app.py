@@ -16,6 +16,12 @@ pages = {
         st.Page("pages/presenter.py", title="Presenter mode", icon=":material/slideshow:"),
         st.Page("pages/review_pack.py", title="Review pack export", icon=":material/download:"),
     ],
+    "Team leads": [
+        st.Page("pages/upload.py", title="Upload progress", icon=":material/upload_file:"),
+    ],
+    "Growth targets": [
+        st.Page("pages/backcalc.py", title="Back-calculation", icon=":material/calculate:"),
+    ],
 }
 page = st.navigation(pages)
 review_filters()

@@ -1,0 +1,179 @@
+"""The product as people see it: a real app server over its own demo database, driven in headless
+Debian Chromium. Screenshots of every page land in artifacts/screens (git-ignored)."""
+from __future__ import annotations
+
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT
+
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+ARTIFACTS = PROJECT_ROOT / "artifacts" / "screens"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
+    from loaders.ingest import check_and_store
+    from store.database import Store, UploadedFile
+
+    db = tmp_path_factory.mktemp("browser") / "okr.duckdb"
+    store = Store.open(str(db))
+    check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
+    store.close()
+    port = _free_port()
+    env = {**os.environ, "OKR_DB": str(db), "OKR_AS_OF": DEMO_AS_OF.isoformat()}
+    log = open(tmp_path_factory.mktemp("browser-log") / "streamlit.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("the app did not start within 60 s")
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def wait_for_app(page, settle_s: float = 0.8) -> None:
+    """Until the script has finished, and once more after charts had time to draw."""
+    page.wait_for_selector(SCRIPT_DONE, timeout=60000)
+    time.sleep(settle_s)
+    page.wait_for_selector(SCRIPT_DONE, timeout=60000)
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url, timeout=60000)
+    wait_for_app(page)
+
+
+def page_urls(page, base: str) -> list[str]:
+    open_app(page, base)
+    links = page.eval_on_selector_all('[data-testid="stSidebarNavLink"]', "els => els.map(e => e.href)")
+    return sorted({link.split("?")[0] for link in links})
+
+
+def shot_name(url: str, base: str) -> str:
+    return url[len(base):].strip("/").replace("/", "_") or "overview"
+
+
+CHART_DRAWN = """els => els.map(chart => {
+    const svg = chart.querySelector('.main-svg');
+    const marks = chart.querySelectorAll('g.trace, g.hm, g.waterfall, image');
+    return {svg: !!svg, marks: marks.length};
+})"""
+
+
+def test_every_page_renders_without_error_with_charts_drawn(page, app_url):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    urls = page_urls(page, app_url)
+    assert len(urls) >= 8, urls
+    for url in urls:
+        open_app(page, url)
+        exceptions = page.query_selector_all('[data-testid="stException"]')
+        assert not exceptions, f"{url}: {exceptions[0].inner_text()[:500]}"
+        charts = page.eval_on_selector_all('[data-testid="stPlotlyChart"]', CHART_DRAWN)
+        for index, chart in enumerate(charts):
+            assert chart["svg"] and chart["marks"] > 0, f"{url}: chart {index} drew no data"
+        page.screenshot(path=str(ARTIFACTS / f"{shot_name(url, app_url)}_1920x1080.png"))
+
+
+MAIN_OVERFLOW = """() => {
+    const main = document.querySelector('[data-testid="stMain"]') || document.scrollingElement;
+    return {scrollWidth: main.scrollWidth, clientWidth: main.clientWidth,
+            scrollHeight: main.scrollHeight, clientHeight: main.clientHeight};
+}"""
+
+
+def test_no_page_scrolls_sideways_at_1366(browser, app_url):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for url in page_urls(page, app_url):
+            open_app(page, url)
+            size = page.evaluate(MAIN_OVERFLOW)
+            assert size["scrollWidth"] <= size["clientWidth"] + 1, f"{url} scrolls sideways: {size}"
+            page.screenshot(path=str(ARTIFACTS / f"{shot_name(url, app_url)}_1366x768.png"))
+    finally:
+        context.close()
+
+
+def test_deep_link_opens_the_same_view(page, app_url):
+    open_app(page, f"{app_url}/?as_of=2027-04-30&group=Business")
+    assert "30 April 2027" in page.inner_text('[data-testid="stMain"]')
+    assert page.input_value('[data-testid="stSidebar"] [data-testid="stDateInput"] input') == "2027-04-30"
+    assert page.input_value('[data-testid="stSidebar"] input[aria-label="Group"]') == "Business"
+    assert "group=Business" in page.url and "as_of=2027-04-30" in page.url
+    # Another page keeps the view: the filters travel with the session and back into the URL.
+    page.click('[data-testid="stSidebarNavLink"][href$="/teams"]')
+    wait_for_app(page)
+    assert page.input_value('[data-testid="stSidebar"] input[aria-label="Group"]') == "Business"
+    assert "group=Business" in page.url
+
+
+def test_presenter_mode_steps_through_every_team_and_fits_the_screen(page, app_url):
+    open_app(page, f"{app_url}/presenter")
+    first = page.inner_text("h1")
+    seen = [first]
+    caption = page.inner_text('[data-testid="stCaptionContainer"]')
+    total = int(caption.split(" of ")[1].split()[0])
+    for _ in range(total - 1):
+        page.get_by_role("button", name="Next ▶").click()
+        wait_for_app(page, settle_s=0.3)
+        size = page.evaluate(MAIN_OVERFLOW)
+        assert size["scrollHeight"] <= size["clientHeight"] + 2, f"{seen[-1]} needs scrolling: {size}"
+        seen.append(page.inner_text("h1"))
+    assert len(set(seen)) == total == 14
+    page.get_by_role("button", name="Next ▶").click()
+    wait_for_app(page, settle_s=0.3)
+    assert page.inner_text("h1") == first
+    page.screenshot(path=str(ARTIFACTS / "presenter_1920x1080.png"))
