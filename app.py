@@ -19,6 +19,12 @@ pages = {
     "Team leads": [
         st.Page("pages/upload.py", title="Upload progress", icon=":material/upload_file:"),
     ],
+    "Planning": [
+        st.Page("pages/quality.py", title="OKR quality check", icon=":material/fact_check:"),
+        st.Page("pages/alignment.py", title="Alignment map", icon=":material/account_tree:"),
+        st.Page("pages/calendar.py", title="Planning calendar", icon=":material/calendar_month:"),
+        st.Page("pages/swot.py", title="SWOT", icon=":material/grid_view:"),
+    ],
     "Growth targets": [
         st.Page("pages/backcalc.py", title="Back-calculation", icon=":material/calculate:"),
     ],

@@ -1,3 +1,51 @@
+"""Teams: one card per team, grouped, with progress against expected, worst status, KR counts by
+status and the age of the last check-in; each card opens the team's page."""
+import pandas as pd
 import streamlit as st
 
-st.info("Being built.")
+from analytics.teams import check_in_age_text, narrowed_to_owner, status_counts, team_cards
+from charts.overview import progress_vs_expected_figure
+from charts.theme import STATUS_BADGES
+from ui.filters import current_filters, current_review
+
+CARDS_PER_ROW = 4
+
+filters = current_filters()
+review = narrowed_to_owner(current_review(), filters.owner)
+cards = team_cards(review)
+
+st.title("Teams")
+scope = f" · KRs owned by {filters.owner}" if filters.owner else ""
+st.caption(f"As of {filters.as_of:%d %B %Y}{scope} · open a team for its objectives and key results")
+
+if cards.empty:
+    st.info("No team matches the filters in the sidebar.")
+
+for group, in_group in cards.groupby("group", sort=False):
+    st.header(group, divider="gray", anchor=False)
+    rows = [in_group.iloc[i:i + CARDS_PER_ROW] for i in range(0, len(in_group), CARDS_PER_ROW)]
+    for row in rows:
+        for column, card in zip(st.columns(CARDS_PER_ROW), row.itertuples(index=False)):
+            with column.container(border=True):
+                st.subheader(card.team, anchor=False)
+                st.markdown(f"Lead: **{card.lead}**" if isinstance(card.lead, str) else "No lead named")
+                if pd.notna(card.progress):
+                    st.progress(
+                        min(max(card.progress, 0.0), 1.0),
+                        text=f"**{card.progress:.0%}** done · {card.expected:.0%} expected by now",
+                    )
+                    st.markdown(f"Worst: **{STATUS_BADGES[card.worst_status]}**")
+                else:
+                    st.markdown("No key results in progress")
+                if card.kr_count:
+                    st.markdown(" · ".join(f"{n} {STATUS_BADGES[s]}" for s, n in status_counts(card._asdict())))
+                st.markdown(check_in_age_text(card.check_in_age_days).capitalize())
+                st.page_link("pages/team.py", label=f"Open {card.team}", icon=":material/arrow_forward:",
+                             query_params={"team": card.team})
+
+with_progress = cards[cards["progress"].notna()]
+if not with_progress.empty:
+    st.plotly_chart(
+        progress_vs_expected_figure(with_progress, "team", "Teams: progress vs expected by now"),
+        width="stretch",
+    )
