@@ -6,13 +6,17 @@ DEMO_WORKBOOK := okr_data/demo_company_2027.xlsx
 DEMO_DB := okr_data/okr.duckdb
 PORT ?= 8501
 
-.PHONY: run test setup demo-db demo-workbook browser clean
+.PHONY: run test setup demo-db demo-workbook system-packages clean
 
 run: demo-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: demo-db browser
-	$(PY) -m pytest -q
+# The suite runs once with store and ingest tests on both backends, then once more entirely on
+# PostgreSQL when a server could be started.
+test: demo-db system-packages
+	@url=$$(bash tests/postgres_server.sh); \
+	OKR_TEST_POSTGRES=$$url $(PY) -m pytest -q && \
+	{ [ -z "$$url" ] || OKR_TEST_POSTGRES=$$url OKR_TEST_BACKEND=postgres $(PY) -m pytest -q -k "not browser"; }
 
 setup: $(VENV)/.installed
 
@@ -30,11 +34,16 @@ demo-db: setup
 demo-workbook: setup
 	$(PY) okr_data/make_demo.py
 
-# Browser tests drive Debian's chromium; install it when missing and we may.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
-		echo "chromium not installed: browser tests will be skipped"; }
+# Browser tests drive Debian's chromium and the shared-deployment tests a PostgreSQL server;
+# install them when missing and we may (as root with apt-get, as on CI).
+system-packages:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "not installed: $$missing (the tests that need it will be skipped)"; fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB).wal .pytest_cache

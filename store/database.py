@@ -8,11 +8,16 @@ caches key on.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
 import pathlib
+import random
+import re
+import time
 from dataclasses import dataclass
+from typing import Callable, TypeVar
 
 import duckdb
 import pandas as pd
@@ -23,6 +28,9 @@ PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "okr_data" / "okr.duckdb"
 SCHEMA_VERSION = 1
 SQL_TYPES = {NUMBER: "DOUBLE", DATE: "DATE"}
+SERVER_CATALOG = "okr"  # the name the PostgreSQL database is ATTACHed under
+WRITE_ATTEMPTS = 6
+T = TypeVar("T")
 
 
 def database_target() -> str:
@@ -31,6 +39,32 @@ def database_target() -> str:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def is_server_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def _shown(target: str) -> str:
+    """A database target fit for a message: a server URL without its password."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", target)
+
+
+def _connect(target: str) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection whose tables live in the local file, or on the PostgreSQL server ATTACHed
+    through the postgres_scanner extension that ships on PyPI (loaded by path: nothing downloads)."""
+    if not is_server_url(target):
+        pathlib.Path(target).parent.mkdir(parents=True, exist_ok=True)
+        return duckdb.connect(target)
+    import duckdb_extension_postgres_scanner as extension
+
+    binaries = glob.glob(os.path.join(extension.__path__[0], "extensions", "*", "*.duckdb_extension"))
+    if not binaries:
+        raise StoreError("the postgres_scanner extension is missing; reinstall requirements.txt")
+    connection = duckdb.connect(":memory:")
+    connection.execute(f"LOAD '{binaries[0]}'")
+    connection.execute(f"ATTACH {_literal(target)} AS {SERVER_CATALOG} (TYPE postgres)")
+    return connection
 
 
 def _history(table: Table) -> str:
@@ -70,39 +104,95 @@ class StoreError(Exception):
     """The database cannot be opened or written; the message says what to do."""
 
 
+class Rollback(Exception):
+    """Raised by the work of a write to end it without a trace, handing back its result."""
+
+    def __init__(self, result):
+        super().__init__("rolled back")
+        self.result = result
+
+
+def _rollback_quietly(cursor) -> None:
+    try:
+        cursor.rollback()
+    except duckdb.Error:
+        pass  # the transaction is already gone (the error that got us here ended it)
+
+
+def _is_write_conflict(exc: duckdb.Error) -> bool:
+    message = str(exc).lower()
+    return isinstance(exc, duckdb.TransactionException) or "could not serialize" in message or "conflict" in message
+
+
 class Store:
-    def __init__(self, connection: duckdb.DuckDBPyConnection):
+    def __init__(self, connection: duckdb.DuckDBPyConnection, attached: bool = False):
         self._connection = connection
+        self._attached = attached
 
     @classmethod
     def open(cls, target: str | None = None) -> Store:
         target = target or database_target()
-        pathlib.Path(target).parent.mkdir(parents=True, exist_ok=True)
         try:
-            connection = duckdb.connect(target)
+            connection = _connect(target)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(
                     f"the database {target} is in use by another program (is the app or another "
                     "ingest running?); stop it or point OKR_DB at another file"
                 ) from exc
-            raise StoreError(f"the database {target} cannot be opened: {exc}") from exc
+            raise StoreError(f"the database {_shown(target)} cannot be opened: {exc}") from exc
         except duckdb.Error as exc:
-            raise StoreError(f"the database {target} cannot be opened: {exc}") from exc
-        store = cls(connection)
-        store._ensure_schema()
+            raise StoreError(f"the database {_shown(target)} cannot be opened: {exc}") from exc
+        store = cls(connection, attached=is_server_url(target))
+        cursor = store._cursor()
+        cursor.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)")
+        cursor.execute("INSERT INTO meta SELECT 'data_version', 0 WHERE NOT EXISTS "
+                       "(SELECT 1 FROM meta WHERE key = 'data_version')")
+        version = cursor.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if version is None or version[0] < SCHEMA_VERSION:
+            store.write(store._ensure_schema)
         return store
 
     def close(self) -> None:
         self._connection.close()
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
-        return self._connection.cursor()
+        cursor = self._connection.cursor()
+        if self._attached:
+            cursor.execute(f"USE {SERVER_CATALOG}")  # each cursor is a connection of its own
+        return cursor
 
-    def _ensure_schema(self) -> None:
-        cursor = self._cursor()
-        cursor.begin()
-        cursor.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)")
+    def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run `work(cursor)` as one transaction: the only way anything is written.
+
+        The transaction starts by bumping the data version, which makes concurrent writers (threads
+        of one app, or app replicas on one PostgreSQL server) queue on that row; the loser of a race
+        gets a serialization conflict and its whole transaction is run again on the new state.
+        `work` may raise Rollback(result) to end the transaction without a trace (nothing to store).
+        """
+        for attempt in range(WRITE_ATTEMPTS):
+            cursor = self._cursor()
+            cursor.begin()
+            try:
+                cursor.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+                result = work(cursor)
+                cursor.commit()
+                return result
+            except Rollback as nothing_stored:
+                _rollback_quietly(cursor)
+                return nothing_stored.result
+            except duckdb.Error as exc:
+                _rollback_quietly(cursor)
+                if not _is_write_conflict(exc) or attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+            except BaseException:
+                _rollback_quietly(cursor)
+                raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _ensure_schema(cursor) -> None:
         for table in TABLES:
             columns = ", ".join(f"{_ident(c.name)} {_sql_type(table, c.name)}" for c in table.columns)
             cursor.execute(f"CREATE TABLE IF NOT EXISTS {_ident(table.name)} ({columns}, upload_id BIGINT)")
@@ -118,10 +208,8 @@ class Store:
             "CREATE TABLE IF NOT EXISTS upload_files (upload_id BIGINT, file_name VARCHAR, sha256 VARCHAR, "
             "size_bytes BIGINT, content BLOB)"
         )
-        for key, value in (("schema_version", SCHEMA_VERSION), ("data_version", 0)):
-            cursor.execute("INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = ?)",
-                           [key, value, key])
-        cursor.commit()
+        cursor.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        cursor.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
     def data_version(self) -> int:
         return self._cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
@@ -165,9 +253,7 @@ class Store:
     def undo_upload(self, upload_id: int, undone_by: str) -> dict[str, int]:
         """Put back every row as it was before the upload, in one transaction; rows per table restored
         or removed. Refused when a later upload changed the same rows (undo that one first)."""
-        cursor = self._cursor()
-        cursor.begin()
-        try:
+        def restore(cursor) -> dict[str, int]:
             record = cursor.execute("SELECT undone_at FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
             if record is None:
                 raise StoreError(f"there is no upload {upload_id}")
@@ -199,12 +285,9 @@ class Store:
                     restored[table.name] = removed
             cursor.execute("UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?",
                            [_now(), undone_by, upload_id])
-            cursor.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
-            cursor.commit()
-        except BaseException:
-            cursor.rollback()
-            raise
-        return restored
+            return restored
+
+        return self.write(restore)
 
     def apply_upload(
         self, frames: dict[str, tuple[pd.DataFrame, list[str]]], files: list[UploadedFile], uploaded_by: str,
@@ -215,17 +298,14 @@ class Store:
         Columns the files do not supply keep their stored values. Nothing is written, not even the
         upload record, when no row differs from what is stored, or on a dry run.
         """
-        cursor = self._cursor()
-        cursor.begin()
-        try:
+        def store_rows(cursor) -> dict[str, TableChange]:
             upload_id = cursor.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
             changes = {
                 name: self._merge(cursor, TABLES_BY_NAME[name], frame, present, upload_id)
                 for name, (frame, present) in frames.items()
             }
             if dry_run or not any(change.changed for change in changes.values()):
-                cursor.rollback()
-                return changes
+                raise Rollback(changes)
             row_counts = {name: change.changed for name, change in changes.items()}
             cursor.execute(
                 "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, NULL, NULL)",
@@ -234,12 +314,9 @@ class Store:
             for file in files:
                 cursor.execute("INSERT INTO upload_files VALUES (?, ?, ?, ?, ?)",
                                [upload_id, file.file_name, file.sha256, len(file.content), file.content])
-            cursor.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
-            cursor.commit()
-        except BaseException:
-            cursor.rollback()
-            raise
-        return changes
+            return changes
+
+        return self.write(store_rows)
 
     @staticmethod
     def _merge(cursor, table: Table, frame: pd.DataFrame, present: list[str], upload_id: int) -> TableChange:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import pathlib
+import subprocess
+import uuid
 
 import pytest
 
@@ -79,9 +82,39 @@ def edited(sheets: dict[str, list[list]], sheet: str, row: int, column: str, val
     return copy
 
 
+# A PostgreSQL server for the tests (`make test` starts one when PostgreSQL is installed): store and
+# ingest tests then run on both backends, and OKR_TEST_BACKEND=postgres runs every test on it.
+POSTGRES_URL = os.environ.get("OKR_TEST_POSTGRES")
+EVERYTHING_ON_POSTGRES = os.environ.get("OKR_TEST_BACKEND") == "postgres"
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(["psql", POSTGRES_URL, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True)
+
+
+def fresh_database(tmp_path: pathlib.Path, backend: str | None = None) -> str:
+    """An empty database: a DuckDB file in tmp_path, or a new database on the test PostgreSQL server."""
+    backend = backend or ("postgres" if EVERYTHING_ON_POSTGRES else "duckdb")
+    if backend == "duckdb":
+        return str(tmp_path / f"{uuid.uuid4().hex[:8]}.duckdb")
+    if not POSTGRES_URL:
+        pytest.skip("no PostgreSQL server for tests (set OKR_TEST_POSTGRES; make test does when it can)")
+    name = f"okr_test_{uuid.uuid4().hex[:12]}"
+    _psql(f"CREATE DATABASE {name}")
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def store_target(request, tmp_path) -> str:
+    """A fresh database on each backend in turn."""
+    if EVERYTHING_ON_POSTGRES and request.param == "duckdb":
+        pytest.skip("this run puts every test on PostgreSQL")
+    return fresh_database(tmp_path, request.param)
+
+
 @pytest.fixture
-def store(tmp_path) -> Store:
-    opened = Store.open(str(tmp_path / "test.duckdb"))
+def store(store_target) -> Store:
+    opened = Store.open(store_target)
     yield opened
     opened.close()
 
@@ -106,13 +139,13 @@ def charts_by_title(at) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> pathlib.Path:
+def demo_db(tmp_path_factory) -> str:
     """The demo workbook ingested once into a database of its own (tests may not write to it)."""
     from loaders.ingest import check_and_store
     from store.database import UploadedFile
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    opened = Store.open(str(path))
+    path = fresh_database(tmp_path_factory.mktemp("demo"))
+    opened = Store.open(path)
     result = check_and_store(opened, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
     opened.close()
     assert result.errors == []

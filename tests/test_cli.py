@@ -28,8 +28,8 @@ def small_file(tmp_path):
     return path
 
 
-def test_ingest_prints_a_summary_per_table_then_nothing_changed(tmp_path, small_file):
-    db = tmp_path / "x.duckdb"
+def test_ingest_prints_a_summary_per_table_then_nothing_changed(tmp_path, store_target, small_file):
+    db = store_target
     first = run("-m", "loaders", "ingest", str(small_file), db=db)
     assert first.returncode == 0, first.stderr
     assert "key_results: 3 new, 0 updated, 0 unchanged" in first.stdout
@@ -40,8 +40,8 @@ def test_ingest_prints_a_summary_per_table_then_nothing_changed(tmp_path, small_
     assert "key_results: 0 new, 0 updated, 3 unchanged" in second.stdout
 
 
-def test_ingest_of_a_bad_workbook_exits_1_with_a_problem_table(tmp_path, small_file):
-    db = tmp_path / "x.duckdb"
+def test_ingest_of_a_bad_workbook_exits_1_with_a_problem_table(tmp_path, store_target, small_file):
+    db = store_target
     run("-m", "loaders", "ingest", str(small_file), db=db)
     store = Store.open(str(db))
     before = store.read_tables()
@@ -66,9 +66,9 @@ def test_ingest_of_a_bad_workbook_exits_1_with_a_problem_table(tmp_path, small_f
         pd.testing.assert_frame_equal(before[name], after[name], obj=name)
 
 
-def test_dry_run_stores_nothing(tmp_path, small_file):
-    db = tmp_path / "x.duckdb"
-    result = run("-m", "loaders", "ingest", str(small_file), "--db", str(db), "--dry-run", db=tmp_path / "other.duckdb")
+def test_dry_run_stores_nothing(tmp_path, store_target, small_file):
+    db = store_target
+    result = run("-m", "loaders", "ingest", str(small_file), "--db", str(db), "--dry-run", db=tmp_path / "unused.duckdb")
     assert result.returncode == 0
     assert "dry run: nothing stored" in result.stdout
     store = Store.open(str(db))
@@ -76,8 +76,8 @@ def test_dry_run_stores_nothing(tmp_path, small_file):
     store.close()
 
 
-def test_status_json_contract(tmp_path, small_file):
-    db = tmp_path / "x.duckdb"
+def test_status_json_contract(tmp_path, store_target, small_file):
+    db = store_target
     run("-m", "loaders", "ingest", str(small_file), db=db)
     result = run("-m", "analytics", "status", "--as-of", "2027-05-31", "--json", db=db)
     assert result.returncode == 0, result.stderr
@@ -101,10 +101,10 @@ def test_status_json_contract(tmp_path, small_file):
     assert teams["Engineering"]["progress"] == pytest.approx(2 / 3)
 
 
-def test_template_round_trip_stores_only_filled_rows(tmp_path, small_file):
+def test_template_round_trip_stores_only_filled_rows(tmp_path, store_target, small_file):
     import openpyxl
 
-    db = tmp_path / "x.duckdb"
+    db = store_target
     run("-m", "loaders", "ingest", str(small_file), db=db)
     template = tmp_path / "sales.xlsx"
     result = run("-m", "loaders", "template", "--team", "Sales", "--date", "2027-06-15", "-o", str(template), db=db)
@@ -133,8 +133,8 @@ def test_template_round_trip_stores_only_filled_rows(tmp_path, small_file):
     assert new[["kr_id", "value", "comment"]].values.tolist() == [["SAL-KR1", 320000.0, "Acme signed"]]
 
 
-def test_template_for_an_unknown_team_fails_cleanly(tmp_path, small_file):
-    db = tmp_path / "x.duckdb"
+def test_template_for_an_unknown_team_fails_cleanly(tmp_path, store_target, small_file):
+    db = store_target
     run("-m", "loaders", "ingest", str(small_file), db=db)
     result = run("-m", "loaders", "template", "--team", "Legal", "-o", str(tmp_path / "t.xlsx"), db=db)
     assert result.returncode == 1
@@ -142,8 +142,8 @@ def test_template_for_an_unknown_team_fails_cleanly(tmp_path, small_file):
 
 
 @pytest.mark.skipif(not DEMO_WORKBOOK.exists(), reason="demo workbook not generated")
-def test_demo_workbook_ingests_cleanly_and_idempotently(tmp_path):
-    db = tmp_path / "demo.duckdb"
+def test_demo_workbook_ingests_cleanly_and_idempotently(tmp_path, store_target):
+    db = store_target
     first = run("-m", "loaders", "ingest", str(DEMO_WORKBOOK), db=db)
     assert first.returncode == 0, first.stderr
     assert "teams: 14 new" in first.stdout
