@@ -40,3 +40,9 @@ def presenter_slide(review: ReviewSnapshot, team: str) -> TeamSlide:
         fine=int(statuses.isin(["on track", "completed"]).sum()),
         krs=krs,
     )
+
+
+def presenter_order(review: ReviewSnapshot) -> list[str]:
+    """The teams with key results, group by group, as the review walks through them."""
+    teams = review.teams[review.teams["kr_count"] > 0]
+    return teams.sort_values(["group", "team"], na_position="last")["team"].tolist()

@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from analytics.presenter import presenter_slide
+from analytics.presenter import presenter_order, presenter_slide
 from charts.team import kr_progress_figure
 from charts.theme import STATUS_BADGES
 from ui import state
@@ -24,7 +24,7 @@ h1 {font-size: 3rem !important; padding: 0 !important;}
 </style>""")
 
 review = current_review()
-teams = review.teams[review.teams["kr_count"] > 0]["team"].tolist()
+teams = presenter_order(review)
 if not teams:
     st.info("No team has key results in this review. Change the filters on another page, then come back.")
     st.page_link("pages/overview.py", label="Back to the company overview", icon=":material/arrow_back:")

@@ -169,6 +169,9 @@ def open_page(demo_db, monkeypatch):
         for key, value in query.items():
             at.query_params[key] = value
         if page != "pages/overview.py":
+            # Until a process has run the router once, Streamlit treats pages/ as a v1 pages
+            # folder and would run the page without app.py: open the app, then switch.
+            at.run()
             at.switch_page(page)
         return at
 
