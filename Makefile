@@ -34,10 +34,11 @@ demo-db: setup
 demo-workbook: setup
 	$(PY) okr_data/make_demo.py
 
-# Browser tests drive Debian's chromium and the shared-deployment tests a PostgreSQL server;
+# Browser tests drive Debian's chromium (with an emoji font, as people's browsers have: status
+# badges use them) and the shared-deployment tests a PostgreSQL server;
 # install them when missing and we may (as root with apt-get, as on CI).
 system-packages:
-	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium fonts-noto-color-emoji"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

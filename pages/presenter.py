@@ -10,7 +10,10 @@ from charts.theme import STATUS_BADGES
 from ui import state
 from ui.filters import current_filters, current_review
 
-AUTO_ADVANCE_CHOICES = {"Off": None, "Every 30 s": 30, "Every 60 s": 60, "Every 2 min": 120}
+AUTO_ADVANCE_CHOICES = {
+    "Auto-advance: off": None, "Auto-advance: every 30 s": 30, "Auto-advance: every 60 s": 60,
+    "Auto-advance: every 2 min": 120,
+}
 FIGURE_HEIGHT = 700  # what is left of 1080 pixels under the header and the metrics
 
 # Static styling only (no user text): the slide takes the whole screen and reads from afar.

@@ -15,7 +15,19 @@ def _store(target: str) -> Store:
     return Store.open(target)
 
 
+def ensure_router() -> None:
+    """Until some session has called st.navigation, Streamlit treats pages/ as an old-style pages
+    folder and runs a deep-linked page (/presenter, /team?team=Sales) without app.py, so without the
+    shared filters. every page reaches the store or the filters through here: switch Streamlit over and run again."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def store() -> Store:
+    ensure_router()
     try:
         return _store(database_target())
     except StoreError as exc:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics.review import ReviewSnapshot, default_as_of, filter_snapshot, review_periods
 from ui import state
-from ui.context import snapshot, tables
+from ui.context import ensure_router, snapshot, tables
 
 IN_FORCE = "In force at the as-of date"
 ALL = "All"
@@ -105,6 +105,7 @@ def _write_url(filters: ReviewFilters) -> None:
 
 
 def current_filters() -> ReviewFilters:
+    ensure_router()
     return st.session_state[state.FILTERS]
 
 
