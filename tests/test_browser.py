@@ -2,6 +2,7 @@
 Debian Chromium. Screenshots of every page land in artifacts/screens (git-ignored)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import socket
@@ -12,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT
+from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, fresh_database
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -27,40 +28,47 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@contextlib.contextmanager
+def serving_app(tmp_dir: pathlib.Path):
+    """A fresh demo database and `streamlit run app.py` over it on a free port; yields the base URL."""
+    from loaders.ingest import check_and_store
+    from store.database import Store, UploadedFile
+
+    db = fresh_database(tmp_dir)
+    store = Store.open(db)
+    check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
+    store.close()
+    port = _free_port()
+    env = {**os.environ, "OKR_DB": db, "OKR_AS_OF": DEMO_AS_OF.isoformat()}
+    with open(tmp_dir / "streamlit.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://localhost:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail("the app did not start within 60 s")
+                    time.sleep(0.3)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
-    from loaders.ingest import check_and_store
-    from store.database import Store, UploadedFile
-
-    db = tmp_path_factory.mktemp("browser") / "okr.duckdb"
-    store = Store.open(str(db))
-    check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
-    store.close()
-    port = _free_port()
-    env = {**os.environ, "OKR_DB": str(db), "OKR_AS_OF": DEMO_AS_OF.isoformat()}
-    log = open(tmp_path_factory.mktemp("browser-log") / "streamlit.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail("the app did not start within 60 s")
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    with serving_app(tmp_path_factory.mktemp("browser")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -177,3 +185,13 @@ def test_presenter_mode_steps_through_every_team_and_fits_the_screen(page, app_u
     wait_for_app(page, settle_s=0.3)
     assert page.inner_text("h1") == first
     page.screenshot(path=str(ARTIFACTS / "presenter_1920x1080.png"))
+
+
+def test_a_deep_link_as_a_fresh_servers_first_request_shows_the_page(browser, tmp_path):
+    with serving_app(tmp_path) as url:
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        open_app(page, f"{url}/presenter?as_of=2027-04-30")
+        wait_for_app(page)
+        assert not page.query_selector_all('[data-testid="stException"]')
+        assert "as of 30 April 2027" in page.inner_text('[data-testid="stCaptionContainer"]')
+        page.close()
