@@ -2,6 +2,7 @@
 
     python -m analytics status [--db PATH] [--as-of DATE] [--team NAME] [--json]
     python -m analytics backcalc SCENARIO.json [--json]
+    python -m analytics lint FILE [--json]
 """
 from __future__ import annotations
 
@@ -124,6 +125,48 @@ def backcalc(args: argparse.Namespace) -> int:
     return 0
 
 
+LINT_EPILOG = """exit status: 0 when no finding is an error (warnings only, or none); 1 when a finding is an
+error, when a cell cannot be read as its column expects (reported as rule "format", like the
+upload's validation report), or when the file cannot be read at all (message on stderr)."""
+
+
+def lint(args: argparse.Namespace) -> int:
+    from analytics.lint import ERROR, Finding, findings_frame, lint_findings, okr_set
+    from loaders.parse import parse_grids
+    from loaders.problems import FileRejected
+    from loaders.read import read_grids
+
+    name = os.path.basename(args.file)
+    try:
+        with open(args.file, "rb") as file:
+            parsed = parse_grids(name, read_grids(name, file.read()))
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except FileRejected as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    if "objectives" not in parsed.tables:
+        print(f"error: {args.file} has no Objectives sheet; the quality check needs the objectives and their "
+              "key results", file=sys.stderr)
+        return 1
+    unreadable = [
+        Finding("format", problem.severity, None, None, None, str(problem),
+                "Fix the cell as the message says; the check treats it as empty meanwhile")
+        for problem in parsed.problems
+    ]
+    findings = unreadable + lint_findings(okr_set({table: item.frame for table, item in parsed.tables.items()}))
+    if args.json:
+        print(json.dumps(_records(findings_frame(findings), list(findings_frame([]).columns)), indent=1))
+    else:
+        for finding in findings:
+            print(f"{finding.severity:<8} {finding.rule:<20} {finding.subject:<14} {finding.message}. "
+                  f"Fix: {finding.hint}")
+        errors = sum(f.severity == ERROR for f in findings)
+        print(f"{len(findings)} finding(s): {errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
+    return 1 if any(f.severity == ERROR for f in findings) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description="OKR analytics from the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -138,6 +181,18 @@ def main(argv: list[str] | None = None) -> int:
     backcalc_parser.add_argument("scenario", metavar="SCENARIO.json", help="scenario file (DESIGN \"CLI\": backcalc keys)")
     backcalc_parser.add_argument("--json", action="store_true", help="print the plan as JSON (unrounded numbers)")
     backcalc_parser.set_defaults(run=backcalc)
+    lint_parser = commands.add_parser(
+        "lint", help="check the OKRs of a draft workbook against the quality rules before uploading it",
+        description="Check the team objectives and KRs of a draft workbook (XLSX or CSV) against the OKR "
+                    "quality rules; nothing is stored. One finding per line: severity, rule, objective or "
+                    "KR id, what is wrong and how to fix it.",
+        epilog=LINT_EPILOG,
+    )
+    lint_parser.add_argument("file", metavar="FILE", help="the draft workbook")
+    lint_parser.add_argument("--json", action="store_true",
+                             help="print the findings as a JSON list of {rule, severity, team, objective_id, "
+                                  "kr_id, message, hint}")
+    lint_parser.set_defaults(run=lint)
     args = parser.parse_args(argv)
     return args.run(args)
 

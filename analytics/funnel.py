@@ -12,13 +12,20 @@ The chain, all numbers carried unrounded (round up only for display):
     stage volume      = next stage's volume / this stage's conversion rate       the last stage → deals
     reps              = deals / deals per fully ramped rep per quarter           hires from the ramp
 
-Public API: `Stage`, `Scenario` (+ `from_dict` / `to_dict`), `ScenarioError`, `back_calculate` →
-`Plan` (+ `to_json_dict`), `plan_table`, `stage_volumes_by_month`, `forward_simulate`,
-`sensitivity`, `two_way_table`, `coverage`. Pure numpy/pandas: no Streamlit, DuckDB or Plotly.
+A scenario may also split one stage's volume across acquisition channels (`Channel`), each with
+its own conversion rates for the stages above that stage; analytics.channels computes the split.
+
+Public API: `Stage`, `Channel`, `Scenario` (+ `from_dict` / `to_dict`), `ScenarioError`,
+`read_scenario_json`, `back_calculate` → `Plan` (+ `to_json_dict`), `plan_table`,
+`stage_volumes_by_month`, `forward_simulate`, `sensitivity`, `two_way_table`, `coverage`,
+`committed_key_results`, `published_targets`, `scenario_comparison`. Pure numpy/pandas: no
+Streamlit, DuckDB or Plotly.
 """
 from __future__ import annotations
 
+import json
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -49,6 +56,9 @@ SENSITIVITY_COLUMNS = ("driver", "change", "value", "top_of_funnel", "reps", "de
 COVERAGE_COLUMNS = ("stage", "required", "committed", "coverage", "gap", "kr_count")
 MONTHLY_COLUMNS = ("stage", "position", "shift_days", "month_offset", "month_label", "volume")
 PLAN_TABLE_COLUMNS = ("row", "kind", "year", "Q1", "Q2", "Q3", "Q4")
+COMMITMENT_COLUMNS = ("kr_id", "team", "title", "funnel_stage", "target_value")
+PUBLISHED_COLUMNS = ("period", "metric", "start_value", "target_value")
+COMPARISON_COLUMNS = ("item", "part", "kind")
 
 # What each scenario key means, in the words the error messages use.
 KEY_HELP = {
@@ -66,6 +76,8 @@ KEY_HELP = {
     "ramp": "fraction of full productivity in a new rep's 1st, 2nd, … quarter (or month)",
     "ramp_unit": "whether ramp is by 'quarter' (default) or by 'month'",
     "starting_reps": "fully ramped reps already on the team at the start of the year",
+    "channel_stage": "the stage whose required volume is split across acquisition channels",
+    "channels": "acquisition channels, each {name, share, conversion_rates: {stage above channel_stage: rate}}",
 }
 REQUIRED_KEYS = ("target_arr", "beginning_arr", "contraction_rate", "expansion_rate", "average_deal_size", "stages",
                  "deals_per_rep_per_quarter")
@@ -93,13 +105,24 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """An acquisition channel: its share of the channel stage's volume and its own conversion rate
+    for each stage above that stage, top down (a Mapping {stage name: rate} is accepted on input)."""
+
+    name: str
+    share: float
+    conversion_rates: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scenario:
     """The inputs of a back-calculation (DESIGN "CLI": backcalc scenario keys). Validated on creation.
 
     churn_rate, contraction_rate and expansion_rate are annual shares of beginning ARR. When
     monthly_churn_rate is given it overrides churn_rate (annual = 1 − (1 − m)^12). seasonality is
     normalised to sum 1. ramp is by quarter unless ramp_unit is "month"; after its last value a rep
-    is fully productive.
+    is fully productive. channels (optional) split channel_stage's volume by share (shares add up
+    to 1); they do not change the plan's stage volumes, only how analytics.channels splits them.
     """
 
     target_arr: float
@@ -116,6 +139,8 @@ class Scenario:
     ramp_unit: str = "quarter"
     starting_reps: float = 0.0
     monthly_churn_rate: float | None = None
+    channel_stage: str | None = None
+    channels: tuple[Channel, ...] = ()
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -154,6 +179,10 @@ class Scenario:
             problems.append(f"ramp_unit must be 'quarter' or 'month', got {self.ramp_unit!r}")
         set_("ramp", check.ramp(self.ramp))
         set_("starting_reps", check.number("starting_reps", self.starting_reps, lambda v: v >= 0, "0 or more"))
+        if self.stages is not None:
+            channel_stage, channels = check.channels(self.channel_stage, self.channels, self.stages)
+            set_("channel_stage", channel_stage)
+            set_("channels", channels)
         if problems:
             raise ScenarioError("; ".join(problems))
 
@@ -203,11 +232,14 @@ class Scenario:
         for key in ("seasonality", "ramp"):
             if key in data and not isinstance(data[key], (list, tuple)):
                 problems.append(f"{key} must be a list of numbers ({KEY_HELP[key]}), got {data[key]!r}")
+        if "channels" in data and not isinstance(data["channels"], (list, tuple)):
+            problems.append(f"channels must be a list ({KEY_HELP['channels']}), got {data['channels']!r}")
         if problems:
             raise ScenarioError("; ".join(unknown_keys + problems))
         optional = {key: data[key] for key in ("seasonality", "sales_cycle_days", "ramp", "ramp_unit",
-                                               "starting_reps", "monthly_churn_rate") if key in data}
-        for key in ("seasonality", "ramp"):
+                                               "starting_reps", "monthly_churn_rate", "channel_stage",
+                                               "channels") if key in data}
+        for key in ("seasonality", "ramp", "channels"):
             if key in optional:
                 optional[key] = tuple(optional[key])
         try:
@@ -242,7 +274,19 @@ class Scenario:
         }
         if self.monthly_churn_rate is not None:
             data["monthly_churn_rate"] = self.monthly_churn_rate
+        if self.channels:
+            above = [stage.name for stage in self.stages[:self.channel_index]]
+            data["channel_stage"] = self.channel_stage
+            data["channels"] = [{"name": c.name, "share": c.share, "conversion_rates": dict(zip(above, c.conversion_rates))}
+                                for c in self.channels]
         return data
+
+    @property
+    def channel_index(self) -> int | None:
+        """Position of channel_stage among the stages (0 = top), None without channels."""
+        if self.channel_stage is None:
+            return None
+        return next(i for i, stage in enumerate(self.stages) if stage.name == self.channel_stage)
 
 
 class _Checker:
@@ -318,6 +362,106 @@ class _Checker:
         values = [self.number(f"ramp[{i}]", r, lambda v: 0 < v <= 1, "above 0 and at most 1", percent_hint=True)
                   for i, r in enumerate(ramp)]
         return None if any(v is None for v in values) else tuple(values)
+
+    def channels(self, channel_stage, channels, stages: tuple[Stage, ...]) -> tuple[str | None, tuple[Channel, ...]]:
+        """The channel stage as the stage's own name, and channels whose rates follow the stages above it."""
+        if not isinstance(channels, (list, tuple)):
+            self.problems.append(f"channels must be a list ({KEY_HELP['channels']}), got {channels!r}")
+            return None, ()
+        if not channels:
+            if channel_stage is not None:
+                self.problems.append("channel_stage is given but channels is empty: list the channels, or leave "
+                                     "both out")
+            return None, ()
+        names = {stage.name.casefold(): i for i, stage in enumerate(stages)}
+        if not isinstance(channel_stage, str) or channel_stage.strip().casefold() not in names:
+            self.problems.append(f"channel_stage must name the stage whose volume the channels split "
+                                 f"(one of {', '.join(s.name for s in stages)}), got {channel_stage!r}")
+            return None, ()
+        index = names[channel_stage.strip().casefold()]
+        above = [stage.name for stage in stages[:index]]
+        checked, seen = [], {}
+        for i, channel in enumerate(channels):
+            if isinstance(channel, Mapping):
+                if "name" not in channel or "share" not in channel:
+                    self.problems.append(f"channels[{i}] must be an object with name, share and conversion_rates, "
+                                         f"got {channel!r}")
+                    continue
+                unknown = set(channel) - {"name", "share", "conversion_rates"}
+                if unknown:
+                    self.problems.append(f"channels[{i}] has unknown key(s) {', '.join(sorted(map(str, unknown)))} "
+                                         f"(a channel has name, share and conversion_rates)")
+                channel = Channel(channel["name"], channel["share"], channel.get("conversion_rates", {}))
+            elif not isinstance(channel, Channel):
+                self.problems.append(f"channels[{i}] must be an object with name, share and conversion_rates, "
+                                     f"got {channel!r}")
+                continue
+            name = channel.name.strip() if isinstance(channel.name, str) else None
+            if not name:
+                self.problems.append(f"channels[{i}] name must be a non-empty text, got {channel.name!r}")
+                continue
+            where = f'channels[{i}] ("{name}")'
+            if name.casefold() in seen:
+                self.problems.append(f"{where} name duplicates channels[{seen[name.casefold()]}]: channel names "
+                                     f"must be unique (case-insensitive)")
+            seen.setdefault(name.casefold(), i)
+            share = self.number(f"{where} share", channel.share, lambda v: 0 < v <= 1, "above 0 and at most 1",
+                                percent_hint=True)
+            rates = self._channel_rates(where, channel.conversion_rates, above)
+            checked.append(Channel(name, share, rates))
+        shares = [c.share for c in checked]
+        if len(checked) == len(channels) and None not in shares and abs(sum(shares) - 1) > _TOLERANCE:
+            self.problems.append(f"channel shares must add up to 1 (100 %), got {sum(shares):.6g} "
+                                 f"({' + '.join(f'{share:g}' for share in shares)})")
+        return stages[index].name, tuple(checked)
+
+    def _channel_rates(self, where: str, rates, above: list[str]) -> tuple[float | None, ...]:
+        """A channel's rates for the stages above the channel stage, in their order."""
+        if isinstance(rates, Mapping):
+            given = {str(key).strip().casefold(): value for key, value in rates.items()}
+            unknown = sorted(set(given) - {name.casefold() for name in above})
+            if unknown:
+                self.problems.append(f"{where} conversion_rates has {', '.join(map(repr, unknown))}, which "
+                                     f"is not a stage above the channel stage (those are: "
+                                     f"{', '.join(above) or 'none'})")
+            missing = [name for name in above if name.casefold() not in given]
+            if missing:
+                self.problems.append(f"{where} conversion_rates is missing {', '.join(map(repr, missing))} (give "
+                                     f"the channel's rate for every stage above the channel stage)")
+            values = [given.get(name.casefold()) for name in above]
+        elif isinstance(rates, (list, tuple, np.ndarray)) and len(rates) == len(above):
+            values = list(rates)
+        else:
+            self.problems.append(f"{where} conversion_rates must give a rate for each of {', '.join(above) or 'no stage'},"
+                                 f" got {rates!r}")
+            return ()
+        # A missing rate has been reported above; None keeps the positions aligned.
+        return tuple(None if value is None else
+                     self.number(f'{where} conversion_rate of "{name}"', value, lambda v: 0 < v <= 1,
+                                 "above 0 and at most 1", percent_hint=True)
+                     for name, value in zip(above, values))
+
+
+def read_scenario_json(content: bytes | str, source: str) -> tuple[Scenario, str | None]:
+    """A scenario and its saved name (None if it has none) from the text of a scenario JSON file.
+
+    ScenarioError names `source` and says what is wrong: not UTF-8 text, not JSON (with the line and
+    column), or the scenario's own problems."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ScenarioError(f"{source} is not UTF-8 text; save the scenario as a JSON file") from None
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    try:
+        scenario = Scenario.from_dict(data)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{source}: {exc}") from None
+    name = data.get("name")
+    return scenario, name.strip() if isinstance(name, str) and name.strip() else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -686,3 +830,146 @@ def coverage(plan: Plan, key_results: pd.DataFrame, quarter: int | None = None) 
         "gap": (committed - required).to_numpy(),
         "kr_count": counts.to_numpy().astype(int),
     })
+
+
+def committed_key_results(key_results: pd.DataFrame, objectives: pd.DataFrame, period: str,
+                          in_force: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The KRs whose targets count towards coverage of `period` (COMMITMENT_COLUMNS).
+
+    A KR counts when it is tagged with a funnel_stage and its objective's period is exactly
+    `period`: a quarter's KRs against the quarter's requirement, the year's KRs against the year's,
+    so a yearly KR is never counted in full against one quarter. in_force (kr_id, target_value,
+    cancelled: the review's KRs at the as-of date) replaces targets changed by a decision and drops
+    cancelled KRs; without it the stored targets count.
+    """
+    periods = objectives.set_index("objective_id")["period"].astype("string").str.strip().str.upper()
+    teams = objectives.set_index("objective_id")["team"]
+    tagged = key_results[key_results["funnel_stage"].notna()
+                         & key_results["objective_id"].map(periods).eq(period.strip().upper()).fillna(False)]
+    tagged = tagged.assign(team=tagged["objective_id"].map(teams))
+    if in_force is not None:
+        current = in_force.drop_duplicates("kr_id").set_index("kr_id")
+        known = tagged["kr_id"].isin(current.index)
+        cancelled = tagged["kr_id"].map(current["cancelled"]).fillna(False).astype(bool)
+        tagged = tagged[~cancelled].copy()
+        known = known[~cancelled]
+        tagged.loc[known, "target_value"] = tagged.loc[known, "kr_id"].map(current["target_value"])
+    return tagged.loc[:, list(COMMITMENT_COLUMNS)].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# Publishing and comparing scenarios
+
+
+def pipeline_metric(stage_name: str) -> str:
+    """The company-target metric of a stage's volume: "pipeline_" + the name in snake case."""
+    return "pipeline_" + re.sub(r"[^0-9a-z]+", "_", stage_name.casefold()).strip("_")
+
+
+def published_targets(plan: Plan, year: int, pipeline_stages: Sequence[str]) -> pd.DataFrame:
+    """The company targets a plan publishes (PUBLISHED_COLUMNS): per quarter `YYYY-Qn`, bookings
+    and the volume of each chosen stage (metric `pipeline_<stage>`), unrounded, starting from 0.
+
+    A stage's quarterly volume is the one behind that quarter's deals (Plan.stages by_quarter, as
+    in coverage), not shifted by the sales cycle."""
+    by_name = {stage.name.casefold(): stage for stage in plan.stages}
+    chosen = []
+    for name in pipeline_stages:
+        stage = by_name.get(str(name).strip().casefold())
+        if stage is None:
+            raise ScenarioError(f"pipeline stage {name!r} is not a stage of the plan "
+                                f"({', '.join(s.name for s in plan.stages)})")
+        chosen.append(stage)
+    metrics = [pipeline_metric(stage.name) for stage in chosen]
+    if len(set(metrics)) != len(metrics):
+        raise ScenarioError(f"the stages {', '.join(s.name for s in chosen)} would publish the same metric twice "
+                            f"({', '.join(metrics)}); pick one of them")
+    rows = []
+    for q in range(QUARTERS):
+        period = f"{int(year)}-Q{q + 1}"
+        rows.append((period, BOOKINGS, 0.0, plan.bookings_by_quarter[q]))
+        rows += [(period, metric, 0.0, stage.by_quarter[q]) for metric, stage in zip(metrics, chosen)]
+    return pd.DataFrame(rows, columns=list(PUBLISHED_COLUMNS))
+
+
+def scenario_comparison(scenarios: Mapping[str, Scenario]) -> pd.DataFrame:
+    """Key inputs and outputs of several scenarios side by side (COMPARISON_COLUMNS + one column per
+    scenario, values unrounded). kind says how to show a row: currency, percent, count (round up),
+    number or text."""
+    plans = {name: back_calculate(scenario) for name, scenario in scenarios.items()}
+    rows = [
+        ("Target ARR", "input", "currency", lambda s, p: s.target_arr),
+        ("Beginning ARR", "input", "currency", lambda s, p: s.beginning_arr),
+        ("Churn (annual)", "input", "percent", lambda s, p: s.churn_rate),
+        ("Contraction (annual)", "input", "percent", lambda s, p: s.contraction_rate),
+        ("Expansion (annual)", "input", "percent", lambda s, p: s.expansion_rate),
+        ("Average deal size", "input", "currency", lambda s, p: s.average_deal_size),
+        ("Funnel stages", "input", "text", lambda s, p: " → ".join(stage.name for stage in s.stages)),
+        ("Win rate (last stage → deal)", "input", "percent", lambda s, p: s.stages[-1].conversion_rate),
+        ("Top of funnel → deal", "input", "percent",
+         lambda s, p: float(np.prod([stage.conversion_rate for stage in s.stages]))),
+        ("Sales cycle (days)", "input", "number", lambda s, p: s.sales_cycle_days),
+        ("Deals per ramped rep per quarter", "input", "number", lambda s, p: s.deals_per_rep_per_quarter),
+        ("Channels", "input", "text", lambda s, p: ", ".join(f"{c.name} {c.share:.0%}" for c in s.channels) or "—"),
+        ("New ARR required", "output", "currency", lambda s, p: p.new_arr_required),
+        ("Surplus over target", "output", "currency", lambda s, p: p.surplus),
+        ("Deals", "output", "count", lambda s, p: p.deals),
+        ("Top-of-funnel volume", "output", "count", lambda s, p: p.top_of_funnel),
+        ("Reps needed (peak quarter)", "output", "count", lambda s, p: p.reps),
+        ("Hires in the year", "output", "count", lambda s, p: sum(p.hires_by_quarter)),
+        ("Headcount at year end", "output", "count", lambda s, p: p.headcount_by_quarter[-1]),
+    ]
+    frame = pd.DataFrame([(label, part, kind) for label, part, kind, _ in rows], columns=list(COMPARISON_COLUMNS))
+    for name, scenario in scenarios.items():
+        frame[name] = pd.Series([value(scenario, plans[name]) for *_, value in rows], dtype=object)
+    return frame
+
+
+# ----------------------------------------------------------------------------------------------
+# Inputs from the stored data and from text
+
+
+@dataclass(frozen=True)
+class ArrStartingPoint:
+    """Where a plan year starts from, in the stored data: the latest ARR actual on or before the
+    as-of month, the ARR at the start of the year (ending ARR of the December before) and the
+    year's ARR target (company target metric `arr`, period `YYYY`)."""
+
+    latest_month: str | None
+    latest_arr: float | None
+    year_start_arr: float | None
+    year_target: float | None
+
+
+def arr_starting_point(arr_actuals: pd.DataFrame, company_targets: pd.DataFrame, as_of, year: int) -> ArrStartingPoint:
+    actuals = arr_actuals.assign(month=arr_actuals["month"].astype(str).str.strip()).sort_values("month")
+    as_of_month = pd.Timestamp(as_of).strftime("%Y-%m")
+    known = actuals[(actuals["month"] <= as_of_month) & actuals["ending_arr"].notna()]
+    before_year = actuals[(actuals["month"] == f"{year - 1}-12") & actuals["ending_arr"].notna()]
+    metric = company_targets["metric"].astype(str).str.strip().str.lower()
+    period = company_targets["period"].astype(str).str.strip()
+    target = company_targets.loc[(metric == "arr") & (period == str(year)), "target_value"].dropna()
+    return ArrStartingPoint(
+        latest_month=known["month"].iloc[-1] if not known.empty else None,
+        latest_arr=float(known["ending_arr"].iloc[-1]) if not known.empty else None,
+        year_start_arr=float(before_year["ending_arr"].iloc[-1]) if not before_year.empty else None,
+        year_target=float(target.iloc[0]) if not target.empty else None,
+    )
+
+
+def parse_fractions(text: str, key: str) -> list[float]:
+    """Numbers typed in one line, "0.25, 0.5, 0.75, 1" or "25%, 50%, 100%", as fractions;
+    ScenarioError naming `key` and the piece that is not a number. Ranges are Scenario's to check."""
+    values = []
+    for piece in re.split(r"[,;\s]+", str(text).strip()):
+        if not piece:
+            continue
+        percent = piece.endswith("%")
+        try:
+            value = float(piece.rstrip("%"))
+        except ValueError:
+            raise ScenarioError(f"{key}: {piece!r} is not a number (write fractions such as 0.25, 0.5, 0.75, 1)") from None
+        values.append(value / 100 if percent else value)
+    if not values:
+        raise ScenarioError(f"{key} is empty (write fractions such as 0.25, 0.5, 0.75, 1)")
+    return values

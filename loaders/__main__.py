@@ -1,4 +1,5 @@
-"""Command line: `python -m loaders ingest FILE… [--db PATH] [--dry-run]`, `python -m loaders template`."""
+"""Command line: `python -m loaders ingest FILE… [--db PATH] [--dry-run]`, `python -m loaders template`,
+`python -m loaders migrate --from DB --to DB [--replace]`."""
 from __future__ import annotations
 
 import argparse
@@ -69,6 +70,48 @@ def template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fingerprint_table(comparisons) -> str:
+    header = ("table", "source rows", "target rows", "source checksum", "target checksum", "")
+    rows = [(c.table, f"{c.source.rows:,}", f"{c.target.rows:,}", f"{c.source.checksum:x}", f"{c.target.checksum:x}",
+             "ok" if c.matches else "MISMATCH") for c in comparisons]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
+                               for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
+                     for row in [header, *rows])
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from store.database import _shown, is_server_url
+    from store.transfer import compare, copy_database, open_source
+
+    def same(name: str) -> str:
+        return name if is_server_url(name) else str(pathlib.Path(name).resolve())
+
+    if same(args.source) == same(args.target):
+        print("--from and --to name the same database", file=sys.stderr)
+        return 1
+    source = open_source(args.source)
+    try:
+        target = Store.open(args.target)
+        try:
+            copied = copy_database(source, target, replace=args.replace)
+            comparisons = compare(source, target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    print(f"copied {sum(copied.values()):,} rows in {len(copied)} tables from {_shown(args.source)} "
+          f"to {_shown(args.target)}")
+    print(_fingerprint_table(comparisons))
+    mismatches = [c.table for c in comparisons if not c.matches]
+    if mismatches:
+        print(f"The copy differs from the source in {', '.join(mismatches)} (did something write to the source "
+              "during the copy?); run the migration again with --replace.", file=sys.stderr)
+        return 1
+    print("verified: every table has the same rows and checksum on both sides")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Load OKR workbooks into the store.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     template_parser.add_argument("--date", help="review date prefilled in the date column (default: last month-end)")
     template_parser.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     template_parser.set_defaults(run=template)
+    migrate_parser = commands.add_parser(
+        "migrate", help="copy a whole database (e.g. the local file to a PostgreSQL server) and verify the copy")
+    migrate_parser.add_argument("--from", dest="source", required=True, metavar="DB",
+                                help="DuckDB file or postgresql:// URL to copy from")
+    migrate_parser.add_argument("--to", dest="target", required=True, metavar="DB",
+                                help="postgresql://user:password@host:port/database (or a DuckDB file) to copy to")
+    migrate_parser.add_argument("--replace", action="store_true", help="empty a target that already holds data")
+    migrate_parser.set_defaults(run=migrate)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -10,7 +10,8 @@ import pandas as pd
 from loaders.parse import ParsedFile, ParsedTable, parse_grids
 from loaders.problems import ERROR, FileRejected, Problem
 from loaders.read import read_grids
-from loaders.validate import build_reference, validate
+from loaders.preview import Incoming, UploadPreview, krs_without_update, merged_tables, preview_upload
+from loaders.validate import build_reference, filled_check_ins, validate, validate_progress
 from store.database import Store, TableChange, UploadedFile
 from store.schema import TABLES
 
@@ -20,6 +21,9 @@ class IngestResult:
     problems: list[Problem] = field(default_factory=list)
     changes: dict[str, TableChange] = field(default_factory=dict)
     stored: bool = False
+    # The rows handed (or, with errors or a dry run, that would be handed) to the store, per table.
+    incoming: Incoming = field(default_factory=dict)
+    preview: UploadPreview | None = None  # a dry run of a progress upload: what it would change
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,28 +67,39 @@ def parse_files(files: list[UploadedFile], default_date: dt.date | None = None) 
 
 def check_and_store(
     store: Store, files: list[UploadedFile], uploaded_by: str | None = None, dry_run: bool = False,
-    default_date: dt.date | None = None,
+    default_date: dt.date | None = None, team: str | None = None, as_of: dt.date | None = None,
 ) -> IngestResult:
-    tables, problems = parse_files(files, default_date)
+    """Check every file and store all of it, or nothing when there is any error.
+
+    A progress upload names the `team` it is for and the review's `as_of` date: rows of other teams
+    are refused, check-ins may be dated at most a week after `as_of`, check-ins without a date
+    column are dated `as_of` (unless `default_date` says otherwise), and a dry run also previews
+    what the upload would change."""
+    tables, problems = parse_files(files, default_date or as_of)
     combined = ParsedFile(", ".join(f.file_name for f in files), tables, problems)
-    validate(combined, build_reference(store.read_tables(), combined))
-    result = IngestResult(problems=combined.problems)
-    if result.errors or not tables:
-        return result
-    frames = {
+    stored = store.read_tables()
+    reference = build_reference(stored, combined)
+    validate(combined, reference)
+    incoming = {
         table.name: (_filled_rows(tables[table.name]), tables[table.name].present)
         for table in TABLES if table.name in tables
     }
-    result.changes = store.apply_upload(frames, files, uploaded_by or current_user(), dry_run=dry_run)
+    if tables and (team is not None or as_of is not None):
+        after = merged_tables(stored, incoming)
+        without_update = krs_without_update(after, team, as_of) if team and as_of else None
+        validate_progress(combined, reference, stored, after, team, as_of, without_update)
+    result = IngestResult(problems=combined.problems, incoming=incoming)
+    if result.errors or not tables:
+        return result
+    result.changes = store.apply_upload(incoming, files, uploaded_by or current_user(), dry_run=dry_run)
     result.stored = not dry_run and result.rows_changed > 0
+    if dry_run and as_of is not None:
+        result.preview = preview_upload(stored, after, incoming, as_of, without_update)
     return result
 
 
 def _filled_rows(item: ParsedTable) -> pd.DataFrame:
     """Progress templates list every KR; only rows a lead filled in are check-ins."""
-    frame = item.frame
     if item.table.name == "check_ins":
-        value = frame.get("value", pd.Series(index=frame.index, dtype=float))
-        status = frame.get("status", pd.Series(index=frame.index, dtype=object))
-        frame = frame[value.notna() | status.notna()]
-    return frame
+        return item.frame[filled_check_ins(item.frame)]
+    return item.frame

@@ -13,10 +13,12 @@ import pandas as pd
 
 from loaders import coerce
 from loaders.problems import WARNING, Problem
-from loaders.read import RawSheet
+from loaders.read import RawSheet, UncalculatedFormula
 from store.schema import DATE, MONTH, NUMBER, TABLES, Column, Table
 
 HEADER_SEARCH_ROWS = 15
+# Sheets of explanations (the progress template's Instructions) are skipped without a warning.
+NOTE_SHEETS = {"instructions", "readme", "notes", "help", "howto"}
 ROW = "_row"  # the Excel row number each parsed row came from
 
 
@@ -73,8 +75,9 @@ def _find_header(rows: list[list[object]], table: Table) -> tuple[int, dict[int,
     return best
 
 
-def _guess_table(rows: list[list[object]]) -> tuple[Table, int, dict[int, Column]] | None:
-    """For a sheet with an unknown name: the table whose required columns its header holds."""
+def _guess_table(rows: list[list[object]], dated: bool = False) -> tuple[Table, int, dict[int, Column]] | None:
+    """For a sheet with an unknown name: the table whose required columns its header holds (when
+    check-ins without a date column get a default date, `dated`, the date is not needed)."""
     candidates = []
     for table in TABLES:
         found = _find_header(rows, table)
@@ -82,6 +85,8 @@ def _guess_table(rows: list[list[object]]) -> tuple[Table, int, dict[int, Column
             continue
         names = {c.name for c in found[1].values()}
         required = {c.name for c in table.columns if c.required}
+        if dated and table.name == "check_ins":
+            required.discard("date")
         if required <= names:
             candidates.append((len(names) / len(table.columns), table, *found))
     if not candidates:
@@ -90,7 +95,26 @@ def _guess_table(rows: list[list[object]]) -> tuple[Table, int, dict[int, Column
     return table, index, mapped
 
 
+def _nearly_a_table(rows: list[list[object]]) -> str | None:
+    """For a sheet no table was recognised in: what its header lacks to be the table it resembles most."""
+    best: tuple[int, Table, set[str]] | None = None
+    for table in TABLES:
+        found = _find_header(rows, table)
+        if found and (best is None or len(found[1]) > best[0]):
+            best = (len(found[1]), table, {c.name for c in found[1].values()})
+    if best is None:
+        return None
+    _, table, names = best
+    missing = [c.name for c in table.columns if c.required and c.name not in names]
+    return f"its header looks like {table.sheet} but has no {' or '.join(missing)} column" if missing else None
+
+
 def _coerce_cell(column: Column, value: object, decimal_comma: bool) -> object:
+    if isinstance(value, UncalculatedFormula):
+        raise coerce.CellError(
+            f"the formula {coerce.quoted(value.formula)} has no saved result; open the file in Excel or "
+            "LibreOffice and save it (that calculates it), or type the value instead"
+        )
     if column.choices:
         return coerce.to_choice(value, column.choices)
     if column.kind == NUMBER:
@@ -104,15 +128,19 @@ def _coerce_cell(column: Column, value: object, decimal_comma: bool) -> object:
 
 def parse_grids(file: str, sheets: list[RawSheet], default_date: dt.date | None = None) -> ParsedFile:
     parsed = ParsedFile(file)
+    near_misses = []
     for sheet in sheets:
         table = _table_for_sheet_name(sheet.name)
         found = _find_header(sheet.rows, table) if table else None
         if table is None:
-            guess = _guess_table(sheet.rows)
+            guess = _guess_table(sheet.rows, dated=default_date is not None)
             if guess:
                 table, *found = guess
         if table is None or not found:
-            if any(not coerce.is_empty(v) for row in sheet.rows for v in row):
+            is_note = coerce.normalise_key(sheet.name) in NOTE_SHEETS
+            if not is_note and any(not coerce.is_empty(v) for row in sheet.rows for v in row):
+                if near_miss := _nearly_a_table(sheet.rows):
+                    near_misses.append(f"sheet {sheet.name}: {near_miss}")
                 parsed.problems.append(Problem(
                     file, sheet.name, None, "",
                     "sheet not recognised and ignored (name it like Teams, Objectives, KeyResults, "
@@ -132,7 +160,8 @@ def parse_grids(file: str, sheets: list[RawSheet], default_date: dt.date | None 
     elif not parsed.tables:
         parsed.problems.append(Problem(
             file, "", None, "",
-            "no sheet of the OKR workbook format was found (see the README for the sheet names and columns)",
+            "no sheet of the OKR workbook format was found (see the README for the sheet names and columns)"
+            + "".join(f"; {miss}" for miss in near_misses),
         ))
     return parsed
 

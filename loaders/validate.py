@@ -5,13 +5,17 @@ what is stored and what the file brings (the file's version of a row wins).
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics.periods import as_dates
 from loaders.parse import ROW, ParsedFile, ParsedTable
+from loaders.preview import GRACE_DAYS, latest_update_allowed, typed_rows
 from loaders.problems import WARNING, Problem
+from store.schema import STATUS_LEVELS
 
 NUMERIC_DIRECTIONS_NEEDING_DISTANCE = ("increase", "decrease")
 CONFIDENCE_RANGE = (0, 10)
@@ -22,7 +26,7 @@ class Reference:
     """What rows of a file may refer to: stored rows overlaid with the file's own."""
     teams: set[str]
     objectives: pd.DataFrame  # objective_id, level, team
-    key_results: pd.DataFrame  # kr_id, objective_id, measure, start_date
+    key_results: pd.DataFrame  # kr_id, objective_id, measure, start_date, direction
 
 
 def build_reference(stored: dict[str, pd.DataFrame], parsed: ParsedFile) -> Reference:
@@ -36,7 +40,7 @@ def build_reference(stored: dict[str, pd.DataFrame], parsed: ParsedFile) -> Refe
 
     teams = overlay("teams", "team", ["team"])
     objectives = overlay("objectives", "objective_id", ["objective_id", "level", "team"])
-    key_results = overlay("key_results", "kr_id", ["kr_id", "objective_id", "measure", "start_date"])
+    key_results = overlay("key_results", "kr_id", ["kr_id", "objective_id", "measure", "start_date", "direction"])
     return Reference(set(teams["team"]), objectives, key_results)
 
 
@@ -57,12 +61,17 @@ class _Checker:
     def rows_where(self, mask: pd.Series) -> pd.DataFrame:
         return self.item.frame[mask.fillna(False).astype(bool)]
 
+    def each(self, mask: pd.Series):
+        """(index, row as a dict) of the rows where `mask` holds: far faster than iterrows on the
+        thousands of rows a progress file can hold."""
+        return self.rows_where(mask).to_dict("index").items()
+
     def unknown_reference(self, column: str, known, what: str, fix: str) -> None:
         frame = self.item.frame
         if column not in frame:
             return
         known_set = set(known)
-        for _, row in self.rows_where(frame[column].notna() & ~frame[column].isin(known_set)).iterrows():
+        for _, row in self.each(frame[column].notna() & ~frame[column].isin(known_set)):
             value = row[column]
             self.add(row[ROW], column, f'unknown {what} "{value}"{_nearest(value, known_set)}; {fix}')
 
@@ -82,13 +91,21 @@ def _check_required_cells(checker: _Checker) -> None:
     unreadable = {(p.row, p.column) for p in checker.parsed.problems if p.sheet == checker.item.sheet}
     for column in checker.item.table.columns:
         if column.required and column.name in frame:
-            for _, row in checker.rows_where(frame[column.name].isna()).iterrows():
+            for _, row in checker.each(frame[column.name].isna()):
                 if (row[ROW], column.name) not in unreadable and not _is_unfilled_progress_row(checker, row):
                     checker.add(row[ROW], column.name, f"{column.name} is empty; it is required")
 
 
 def _is_unfilled_progress_row(checker: _Checker, row: pd.Series) -> bool:
     return checker.item.table.name == "check_ins" and pd.isna(row.get("value")) and pd.isna(row.get("status"))
+
+
+def filled_check_ins(frame: pd.DataFrame) -> pd.Series:
+    """Check-in rows that carry a reading: a progress template lists every KR, and only the rows a
+    lead filled in are check-ins."""
+    value = frame.get("value", pd.Series(index=frame.index, dtype=float))
+    status = frame.get("status", pd.Series(index=frame.index, dtype=object))
+    return value.notna() | status.notna()
 
 
 def _check_duplicate_keys(checker: _Checker) -> None:
@@ -119,17 +136,17 @@ def _check_objectives(checker: _Checker, reference: Reference) -> None:
         "use the objective_id of a company objective",
     )
     if "parent_objective_id" in frame:
-        for _, row in checker.rows_where(
+        for _, row in checker.each(
             frame["parent_objective_id"].notna()
             & frame["parent_objective_id"].isin(set(reference.objectives["objective_id"]) - company_ids)
-        ).iterrows():
+        ):
             checker.add(row[ROW], "parent_objective_id",
                         f'"{row["parent_objective_id"]}" is a team objective; link to a company objective')
     if "level" in frame and "team" in frame:
-        for _, row in checker.rows_where((frame["level"] == "team") & frame["team"].isna()).iterrows():
+        for _, row in checker.each((frame["level"] == "team") & frame["team"].isna()):
             checker.add(row[ROW], "team", "a team objective needs its team")
     if "period" in frame:
-        for _, row in checker.rows_where(frame["period"].notna()).iterrows():
+        for _, row in checker.each(frame["period"].notna()):
             try:
                 period_bounds(row["period"])
             except ValueError:
@@ -146,24 +163,24 @@ def _check_key_results(checker: _Checker, reference: Reference) -> None:
     numeric = measure.notna() & ~measure.isin(["status", "binary"])
     for column in ("start_value", "target_value"):
         values = frame.get(column, pd.Series(index=frame.index, dtype=float))
-        for _, row in checker.rows_where(numeric & values.isna()).iterrows():
+        for _, row in checker.each(numeric & values.isna()):
             checker.add(row[ROW], column, f"a {row['measure']} KR needs a {column}")
     if {"start_value", "target_value"} <= set(frame.columns):
         direction = frame.get("direction", pd.Series("increase", index=frame.index)).fillna("increase")
         same = numeric & (frame["start_value"] == frame["target_value"]) & direction.isin(NUMERIC_DIRECTIONS_NEEDING_DISTANCE)
-        for _, row in checker.rows_where(same).iterrows():
+        for _, row in checker.each(same):
             checker.add(row[ROW], "target_value",
                         f"target_value equals start_value ({row['target_value']:g}): nothing to achieve; "
                         "set the target you aim for (or use stay_above / stay_below to hold a level)")
     if {"start_date", "due_date"} <= set(frame.columns):
-        for _, row in checker.rows_where(frame["due_date"] < frame["start_date"]).iterrows():
+        for _, row in checker.each(frame["due_date"] < frame["start_date"]):
             checker.add(row[ROW], "due_date",
                         f"due_date {row['due_date']} is before start_date {row['start_date']}")
     if "weight" in frame:
-        for _, row in checker.rows_where(frame["weight"] <= 0).iterrows():
+        for _, row in checker.each(frame["weight"] <= 0):
             checker.add(row[ROW], "weight", f"weight {row['weight']:g} must be above 0")
     if "depends_on" in frame:
-        for _, row in checker.rows_where(frame["depends_on"].notna()).iterrows():
+        for _, row in checker.each(frame["depends_on"].notna()):
             for team in (t.strip() for t in str(row["depends_on"]).split(";")):
                 if team and team not in reference.teams:
                     checker.add(row[ROW], "depends_on",
@@ -172,6 +189,9 @@ def _check_key_results(checker: _Checker, reference: Reference) -> None:
 
 def _check_check_ins(checker: _Checker, reference: Reference) -> None:
     frame = checker.item.frame
+    if not {"value", "status"} & set(checker.item.present):
+        checker.add(None, "value", "the sheet has no value column (nor a status column): add a column named "
+                                   "value (or current) with each KR's current value")
     checker.unknown_reference(
         "kr_id", set(reference.key_results["kr_id"]), "kr_id", "use the id of a key result (see its team's template)",
     )
@@ -179,23 +199,23 @@ def _check_check_ins(checker: _Checker, reference: Reference) -> None:
     value = frame.get("value", pd.Series(index=frame.index, dtype=float))
     status = frame.get("status", pd.Series(index=frame.index, dtype=object))
     measure = frame["kr_id"].map(krs["measure"]) if "kr_id" in frame else pd.Series(index=frame.index, dtype=object)
-    for _, row in checker.rows_where((measure == "status") & status.isna() & value.notna()).iterrows():
+    for _, row in checker.each((measure == "status") & status.isna() & value.notna()):
         checker.add(row[ROW], "status",
                     "this KR is measured by status: choose Not started, Early progress, Good progress or Completed")
-    for _, row in checker.rows_where(measure.notna() & (measure != "status") & value.isna() & status.notna()).iterrows():
-        checker.add(row[ROW], "value", f"this {measure.loc[row.name]} KR needs a numeric value")
+    for index, row in checker.each(measure.notna() & (measure != "status") & value.isna() & status.notna()):
+        checker.add(row[ROW], "value", f"this {measure.loc[index]} KR needs a numeric value")
     filled = value.notna() | status.notna()
     other = frame.get("comment", pd.Series(index=frame.index, dtype=object)).notna()
-    for _, row in checker.rows_where(~filled & other).iterrows():
+    for _, row in checker.each(~filled & other):
         checker.add(row[ROW], "value", "the row has a comment but no value or status; add the current value",
                     WARNING)
     if "confidence" in frame:
         low, high = CONFIDENCE_RANGE
-        for _, row in checker.rows_where((frame["confidence"] < low) | (frame["confidence"] > high)).iterrows():
+        for _, row in checker.each((frame["confidence"] < low) | (frame["confidence"] > high)):
             checker.add(row[ROW], "confidence", f"confidence {row['confidence']:g} is outside {low}–{high}")
     if "date" in frame and "kr_id" in frame:
         start = pd.to_datetime(frame["kr_id"].map(krs["start_date"]))
-        for _, row in checker.rows_where(filled & (pd.to_datetime(frame["date"]) < start)).iterrows():
+        for _, row in checker.each(filled & (pd.to_datetime(frame["date"]) < start)):
             checker.add(row[ROW], "date", f"check-in dated {row['date']}, before the KR starts: kept as a baseline",
                         WARNING)
 
@@ -211,7 +231,7 @@ def _check_decisions(checker: _Checker, reference: Reference) -> None:
         return
     new_target = frame.get("new_target_value", pd.Series(index=frame.index, dtype=float))
     new_due = frame.get("new_due_date", pd.Series(index=frame.index, dtype=object))
-    for _, row in checker.rows_where((frame["decision"] == "change") & new_target.isna() & new_due.isna()).iterrows():
+    for _, row in checker.each((frame["decision"] == "change") & new_target.isna() & new_due.isna()):
         checker.add(row[ROW], "new_target_value", "a change needs a new_target_value or a new_due_date")
 
 
@@ -236,3 +256,164 @@ TABLE_RULES = {
     "decisions": _check_decisions,
     "arr_actuals": _check_arr_actuals,
 }
+
+
+# Progress uploads (the Upload progress page): a team lead sends the team's readings for a review.
+
+COMPANY = "company"  # owner of rows that belong to no team: company objectives and KRs, ARR, targets
+KR_KEYED_TABLES = ("check_ins", "initiatives", "decisions")
+COMPANY_TABLES = ("arr_actuals", "company_targets", "swot")
+
+
+def validate_progress(
+    parsed: ParsedFile, reference: Reference, stored: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame],
+    team: str | None, as_of: dt.date | None, without_update: pd.DataFrame | None = None,
+) -> None:
+    """Rules of a team's progress upload (`after`: the stored tables with the upload merged in,
+    `without_update`: the team's KRs still without this month's update after it), on the rows that
+    would change stored data — a full workbook repeats what is stored, and those rows are no-ops
+    whoever they belong to: no rows of another team, no check-in dated after the review date + a
+    grace week; warnings for readings that move the wrong way and for KRs left without an update."""
+    changing = {name: _changes_stored(item, stored[name]) for name, item in parsed.tables.items()}
+    if team is not None:
+        for name, item in parsed.tables.items():
+            _check_team(_Checker(parsed, item), reference, team, changing[name])
+    if "check_ins" in parsed.tables:
+        checker = _Checker(parsed, parsed.tables["check_ins"])
+        readings = changing["check_ins"] & filled_check_ins(checker.item.frame)
+        if as_of is not None:
+            _check_dates_after_review(checker, readings, as_of)
+        _warn_backwards(checker, reference, readings, after["check_ins"])
+    if without_update is not None:
+        _warn_without_update(parsed, without_update, as_of)
+
+
+def _changes_stored(item: ParsedTable, stored: pd.DataFrame) -> pd.Series:
+    """Rows of the file that are new or differ from the stored row with their key."""
+    table, frame = item.table, item.frame
+    key, present = list(table.key), item.present
+    if not set(key) <= set(present):
+        return pd.Series(True, index=frame.index)
+    incoming = typed_rows(frame, table, present)
+    existing = typed_rows(stored, table, present).dropna(subset=key).drop_duplicates(subset=key)
+    joined = incoming.merge(existing, on=key, how="left", suffixes=("", " stored"), indicator=True)
+    differs = (joined["_merge"] == "left_only").to_numpy().copy()
+    for name in present:
+        if name not in key:
+            new, old = joined[name].astype(object), joined[f"{name} stored"].astype(object)
+            differs |= ~((new == old) | (new.isna() & old.isna())).to_numpy(dtype=bool)
+    return pd.Series(differs, index=frame.index)
+
+
+def _owners(item: ParsedTable, reference: Reference) -> pd.Series:
+    """The team each row belongs to: a team name, COMPANY, or NaN where an id is unknown."""
+    objectives = reference.objectives.set_index("objective_id")
+    objective_owner = objectives["team"].where(objectives["level"] != "company", COMPANY)
+    kr_owner = reference.key_results.set_index("kr_id")["objective_id"].map(objective_owner)
+    frame, name = item.frame, item.table.name
+    empty = pd.Series(index=frame.index, dtype=object)
+    if name == "teams":
+        return frame["team"]
+    if name == "objectives":
+        return frame["objective_id"].map(objective_owner)
+    if name == "key_results":
+        return frame.get("objective_id", empty).map(objective_owner).fillna(frame["kr_id"].map(kr_owner))
+    if name in KR_KEYED_TABLES:
+        return frame["kr_id"].map(kr_owner) if "kr_id" in frame else empty
+    if name == "actions":
+        by_kr = frame["kr_id"].map(kr_owner) if "kr_id" in frame else empty
+        return frame.get("team", empty).fillna(by_kr).fillna(COMPANY)
+    return pd.Series(COMPANY, index=frame.index, dtype=object)
+
+
+def _check_team(checker: _Checker, reference: Reference, team: str, changing: pd.Series) -> None:
+    item = checker.item
+    if item.table.name == "check_ins":
+        changing = changing & filled_check_ins(item.frame)
+    owners = _owners(item, reference)
+    foreign = changing & owners.notna() & (owners != team)
+    if not foreign.any():
+        return
+    if item.table.name in COMPANY_TABLES:
+        checker.add(None, "", f"{int(foreign.sum())} row(s) of {item.table.sheet} would change company data, "
+                              f"which a progress upload for team {team} may not; remove the sheet")
+        return
+    id_column = {"teams": "team", "objectives": "objective_id"}.get(item.table.name, "kr_id")
+    what = {"teams": "team", "objectives": "objective"}.get(item.table.name, "key result")
+    for index, row in checker.each(foreign):
+        owner = owners.loc[index]
+        whose = "a company " + what if owner == COMPANY else f"a {what} of team {owner}"
+        fix = "remove the row" if owner == COMPANY else f"choose team {owner} to upload it, or remove the row"
+        checker.add(row[ROW], id_column, f"{row[id_column]} is {whose}, not of team {team}; {fix}")
+
+
+def _check_dates_after_review(checker: _Checker, readings: pd.Series, as_of: dt.date) -> None:
+    frame = checker.item.frame
+    if "date" not in frame:
+        return
+    limit = latest_update_allowed(as_of)
+    for _, row in checker.each(readings & (as_dates(frame["date"]) > limit)):
+        checker.add(row[ROW], "date",
+                    f"date {row['date']} is more than {GRACE_DAYS} days after the review date {as_of:%Y-%m-%d}; "
+                    f"use the day the value was true (at the latest {limit:%Y-%m-%d}) — a typo in the year?")
+
+
+def _warn_backwards(checker: _Checker, reference: Reference, readings: pd.Series, after: pd.DataFrame) -> None:
+    """A reading that moves away from the target since the KR's previous check-in: often a typo,
+    sometimes real news; it is stored either way."""
+    frame = checker.item.frame
+    if not {"kr_id", "date"} <= set(frame.columns):
+        return
+    krs = reference.key_results.set_index("kr_id")
+    rows = frame[readings & frame["date"].notna() & frame["kr_id"].isin(krs.index)]
+    if rows.empty:
+        return
+    level_rank = {level: rank for rank, level in enumerate(STATUS_LEVELS)}
+    rows = rows.assign(
+        date=as_dates(rows["date"]).astype("datetime64[us]"),
+        measure=rows["kr_id"].map(krs["measure"]),
+        direction=rows["kr_id"].map(krs["direction"]).fillna("increase"),
+        reading=rows.get("value", pd.Series(index=rows.index, dtype=float)).astype(float),
+    )
+    is_status = rows["measure"] == "status"
+    rows["reading"] = rows["reading"].where(~is_status, rows.get("status", pd.Series(index=rows.index)).map(level_rank))
+    history = after.assign(date=as_dates(after["date"]).astype("datetime64[us]"))
+    history = history.assign(
+        reading=history["value"].astype(float).where(
+            ~history["kr_id"].map(krs["measure"]).eq("status"), history["status"].map(level_rank)),
+    ).dropna(subset=["reading", "date"])
+    previous = pd.merge_asof(
+        rows.reset_index().sort_values("date"),
+        history[["kr_id", "date", "reading"]].rename(columns={"date": "previous_date", "reading": "previous"})
+        .sort_values("previous_date"),
+        left_on="date", right_on="previous_date", by="kr_id", allow_exact_matches=False, direction="backward",
+    ).dropna(subset=["reading", "previous"]).sort_values(ROW)
+    down = previous["reading"] < previous["previous"]
+    up = previous["reading"] > previous["previous"]
+    wrong_way = (
+        (previous["direction"].isin(["increase"]) & down) | (previous["direction"].eq("decrease") & up)
+    )
+    for row in previous[wrong_way].to_dict("records"):
+        when = f"{row['previous_date']:%Y-%m-%d}"
+        if row["measure"] == "status":
+            message = (f"status {STATUS_LEVELS[int(row['reading'])]} is behind the previous check-in "
+                       f"({STATUS_LEVELS[int(row['previous'])]} on {when})")
+        else:
+            moved = "below" if row["direction"] == "increase" else "above"
+            message = (f"value {row['reading']:,.10g} is {moved} the previous check-in ({row['previous']:,.10g} on "
+                       f"{when}) for a KR meant to {row['direction']}")
+        checker.add(row[ROW], "status" if row["measure"] == "status" else "value",
+                    f"{message}; check it is right (it will be stored as it is)", WARNING)
+
+
+def _warn_without_update(parsed: ParsedFile, missing: pd.DataFrame, as_of: dt.date) -> None:
+    item = parsed.tables.get("check_ins")
+    template_row = {}
+    if item is not None and "kr_id" in item.frame:
+        template_row = item.frame.drop_duplicates(subset="kr_id").set_index("kr_id")[ROW].to_dict()
+    for kr in missing.itertuples():
+        parsed.problems.append(Problem(
+            parsed.file, item.sheet if item is not None else "", template_row.get(kr.kr_id), "value",
+            f'{kr.kr_id} "{kr.title}" has no check-in for {as_dates(as_of):%B %Y}; add its current value if '
+            "you have one (this only warns)", WARNING,
+        ))

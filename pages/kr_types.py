@@ -1,3 +1,83 @@
+"""KR types: the discovery / input / output / outcome mix per team and per objective, how far each
+type has come, and the objectives whose key results cannot show impact."""
 import streamlit as st
 
-st.info("Being built.")
+from analytics.kr_types import (
+    INPUT, OUTCOME, kr_type_mix, objective_type_flags, objective_type_mix, progress_by_type,
+)
+from charts.kr_types import kr_type_mix_figure, progress_by_type_figure
+from ui.filters import current_filters, current_review
+
+filters = current_filters()
+review = current_review()
+scope = f" · KRs owned by {filters.owner}" if filters.owner else ""
+
+st.title("KR types")
+st.caption(f"As of {filters.as_of:%d %B %Y}{scope} · discovery → input → output → outcome: from learning, "
+           "through effort and deliverables, to the change the objective is after · cancelled KRs left out")
+
+objectives = objective_type_mix(review.krs, review.objectives)
+if objectives.empty:
+    st.info("No key result matches the filters in the sidebar.")
+    st.stop()
+
+mix = kr_type_mix(review.krs)
+flags = objective_type_flags(review.krs, review.objectives)
+no_outcome = flags[flags["no_outcome"]]
+input_only = flags[flags["input_only"]]
+kr_count, objective_count = int(mix["total"].sum()), len(objectives)
+
+outcome_col, no_outcome_col, input_only_col = st.columns(3)
+outcome_col.metric("Outcome KRs", f"{mix[OUTCOME].sum():,} of {kr_count:,}",
+                   delta=f"{mix[OUTCOME].sum() / kr_count:.0%} of all KRs", delta_color="off", delta_arrow="off",
+                   border=True)
+no_outcome_col.metric("Objectives without an outcome KR", f"{len(no_outcome):,} of {objective_count:,}", border=True)
+input_only_col.metric("Objectives with input KRs only", f"{len(input_only):,} of {objective_count:,}", border=True)
+
+mix_col, progress_col = st.columns(2)
+with mix_col:
+    st.plotly_chart(kr_type_mix_figure(mix.drop(columns="total"), "Key results by type, per team"), width="stretch")
+with progress_col:
+    st.plotly_chart(progress_by_type_figure(progress_by_type(review.krs), "Progress by KR type vs expected by now"),
+                    width="stretch")
+    st.caption("Mean progress of each type's KRs (each clamped to 0–100 %); the black tick is where they "
+               "should be by now on average.")
+
+FLAG_COLUMNS = {
+    "team": st.column_config.TextColumn("Team"),
+    "objective_id": st.column_config.TextColumn("Objective"),
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "kr_count": st.column_config.NumberColumn("KRs"),
+}
+
+st.subheader("Objectives without an outcome KR", anchor=False)
+if no_outcome.empty:
+    st.success("Every objective has at least one outcome KR.")
+else:
+    st.warning(f"**{len(no_outcome):,} objectives cannot show impact.** Their key results measure learning, "
+               "effort or deliverables, but none says whether the change the objective is after happened. "
+               f"Add an {OUTCOME} KR, or ask what the objective is for.")
+    st.dataframe(no_outcome[list(FLAG_COLUMNS)], hide_index=True, width="stretch", column_config=FLAG_COLUMNS)
+
+st.subheader("Objectives with input KRs only", anchor=False)
+if input_only.empty:
+    st.success(f"No objective is measured by {INPUT} KRs alone.")
+else:
+    st.warning(f"**{len(input_only):,} objectives measure activity without results.** Every key result counts "
+               "effort put in (emails sent, calls made); none counts what came out of it. Turn at least one "
+               "into an output or outcome KR.")
+    st.dataframe(input_only[list(FLAG_COLUMNS)], hide_index=True, width="stretch", column_config=FLAG_COLUMNS)
+
+st.subheader("Type mix per objective", anchor=False)
+type_names = [column for column in objectives.columns if column not in ("objective_id", "team", "title", "total")]
+st.dataframe(
+    objectives, hide_index=True, width="stretch", height=38 + 35 * len(objectives),
+    column_config={
+        "objective_id": st.column_config.TextColumn("Objective"),
+        "team": st.column_config.TextColumn("Team"),
+        "title": st.column_config.TextColumn("Title", width="large"),
+        **{name: st.column_config.NumberColumn(name.capitalize()) for name in type_names},
+        "total": st.column_config.NumberColumn("Total"),
+    },
+    column_order=["team", "objective_id", "title", *type_names, "total"],
+)

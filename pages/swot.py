@@ -1,3 +1,146 @@
+"""SWOT: each leader's strengths, weaknesses, opportunities and threats pooled into one view, and the
+2–3 strategic priorities picked from it turned into company objectives."""
+from dataclasses import asdict
+
+import pandas as pd
 import streamlit as st
 
-st.info("Being built.")
+from analytics.calendar import next_quarter_start
+from analytics.swot import (
+    MAX_PRIORITIES, QUADRANT_LABELS, QUADRANT_NAMES, ObjectiveDraft, company_objective_rows,
+    next_company_objective_id, pooled_swot, priority_label, quadrant_counts, swot_entry,
+)
+from charts.swot import swot_split_figure
+from loaders.ingest import check_and_store, current_user, parse_files
+from store.database import UploadedFile
+from store.schema import SWOT_QUADRANTS
+from ui import state
+from ui.context import store, tables
+from ui.filters import current_filters
+
+ENTRY_FILE_NAME = "swot-form-entry.csv"
+OBJECTIVES_FILE_NAME = "company-objectives-from-swot.csv"
+GRID = (("strength", "weakness"), ("opportunity", "threat"))
+
+data = tables()
+swot = data["swot"]
+pooled = pooled_swot(swot)
+notice = st.session_state.pop(state.SWOT_NOTICE, None)
+
+st.title("SWOT")
+st.caption("Company direction first: every leader's SWOT pooled in one view, then 2–3 strategic priorities "
+           "that become company objectives")
+if notice:
+    st.success(notice)
+
+
+def stored(message: str) -> None:
+    """Show `message` after the rerun that shows the new data."""
+    st.session_state[state.SWOT_NOTICE] = message
+    st.rerun()
+
+
+if swot.empty:
+    st.info("No SWOT items yet: add them below, or import a Swot sheet (leader, quadrant, item).")
+else:
+    counts = quadrant_counts(swot).set_index("quadrant")
+    internal, external = (int(counts.loc[counts["side"] == s, "items"].sum()) for s in ("internal", "external"))
+    items_col, leaders_col, internal_col, external_col = st.columns(4)
+    items_col.metric("SWOT items", len(pooled), border=True)
+    leaders_col.metric("Leaders", swot["leader"].nunique(), border=True)
+    internal_col.metric("Internal", internal, delta="strengths + weaknesses", delta_color="off", delta_arrow="off", border=True)
+    external_col.metric("External", external, delta="opportunities + threats", delta_color="off", delta_arrow="off", border=True)
+    st.plotly_chart(swot_split_figure(counts.reset_index(), f"Internal {internal} vs external {external} items"),
+                    width="stretch")
+    for quadrants in GRID:
+        for column, quadrant in zip(st.columns(2), quadrants):
+            items = pooled[pooled["quadrant"] == quadrant]
+            with column.container(border=True):
+                st.subheader(f"{QUADRANT_LABELS[quadrant]} · {len(items)}")
+                st.dataframe(items[["item", "leaders"]], hide_index=True, width="stretch",
+                             height=38 + 35 * max(len(items), 1),
+                             column_config={"item": st.column_config.TextColumn("Item", width="large"),
+                                            "leaders": "Raised by"})
+
+st.subheader("Add SWOT items")
+entry_col, import_col = st.columns(2)
+with entry_col, st.form(state.SWOT_ENTRY_FORM, clear_on_submit=True):
+    leader = st.selectbox("Leader", sorted(swot["leader"].unique()), index=None, accept_new_options=True,
+                          placeholder="Pick a leader or type a new name")
+    quadrant = st.selectbox("Quadrant", SWOT_QUADRANTS, format_func=QUADRANT_NAMES.get)
+    item = st.text_input("Item", placeholder="e.g. Founder-led sales does not scale")
+    entered = st.form_submit_button("Add item", icon=":material/add:")
+if entered:
+    entry, problems = swot_entry(leader or "", quadrant, item)
+    if problems:
+        entry_col.error("Not added: " + "; ".join(problems) + ".")
+    else:
+        changes = store().apply_upload({"swot": (entry, list(entry.columns))},
+                                       [UploadedFile(ENTRY_FILE_NAME, entry.to_csv(index=False).encode())],
+                                       current_user())
+        row = entry.iloc[0]
+        stored(f"Added to {row['leader']}'s {QUADRANT_LABELS[row['quadrant']].lower()}: {row['item']}"
+               if changes["swot"].changed else f"{row['leader']}'s SWOT already holds this item.")
+
+with import_col:
+    upload = st.file_uploader("Import a Swot sheet", type=["xlsx", "csv"],
+                              help="XLSX or CSV with the columns leader, quadrant (strength, weakness, opportunity, "
+                                   "threat) and item. Rows already stored are left as they are.")
+    if upload is not None and st.button("Import SWOT items", icon=":material/upload_file:"):
+        files = [UploadedFile(upload.name, upload.getvalue())]
+        parsed, problems = parse_files(files)
+        others = sorted(item.table.sheet for name, item in parsed.items() if name != "swot")
+        if others:
+            st.error(f"{upload.name} also holds {', '.join(others)}: import it on the Upload progress page, or keep "
+                     "only the Swot sheet here.")
+        else:
+            result = check_and_store(store(), files) if "swot" in parsed else None
+            shown = result.problems if result is not None else problems
+            if result is None or result.errors:
+                st.error(f"Nothing imported from {upload.name}: fix these problems and import it again.")
+                st.dataframe(pd.DataFrame([asdict(p) for p in shown]), hide_index=True, width="stretch")
+            else:
+                added = result.changes["swot"]
+                stored(f"Imported {upload.name}: {added.inserted} new item(s), {added.unchanged} already there.")
+
+st.subheader("From strategic priorities to company objectives")
+if swot.empty:
+    st.info("Pool the leaders' SWOT items first, then pick the priorities here.")
+    st.stop()
+options = {priority_label(row): row for row in pooled.to_dict("records")}
+chosen = st.multiselect(f"Pick 2–{MAX_PRIORITIES} strategic priorities", list(options),
+                        max_selections=MAX_PRIORITIES, placeholder="Choose the items the company will act on")
+if len(chosen) == 1:
+    st.caption("The method pools the SWOT into 2–3 priorities; one is fine if it is truly the only one.")
+if chosen:
+    objectives = data["objectives"]
+    period = str(next_quarter_start(current_filters().as_of).year)
+    with st.form(state.SWOT_OBJECTIVES_FORM):
+        drafts = []
+        for number, label in enumerate(chosen, start=1):
+            row = options[label]
+            st.markdown(f"**Priority {number}** · {QUADRANT_NAMES[row['quadrant']]}, raised by {row['leaders']}")
+            id_col, text_col = st.columns([1, 3])
+            drafts.append(ObjectiveDraft(
+                objective_id=id_col.text_input(f"Objective id, priority {number}",
+                                               value=next_company_objective_id(objectives, number - 1)),
+                period=id_col.text_input(f"Period, priority {number}", value=period,
+                                         help="A year (2027) or a quarter (2027-Q3)"),
+                title=text_col.text_input(f"Title, priority {number}", value=row["item"],
+                                          help="Start with an action verb: Win …, Prove …, Build …"),
+                context=text_col.text_area(
+                    f"Context, priority {number}", height=90,
+                    value=f"From the SWOT ({QUADRANT_NAMES[row['quadrant']].lower()} raised by {row['leaders']}): "
+                          f"{row['item']}.",
+                ),
+            ))
+        create = st.form_submit_button("Create company objectives", type="primary", icon=":material/flag:")
+    if create:
+        rows, problems = company_objective_rows(drafts, objectives)
+        if problems:
+            st.error("Nothing created: " + "; ".join(problems) + ".")
+        else:
+            store().apply_upload({"objectives": (rows, list(rows.columns))},
+                                 [UploadedFile(OBJECTIVES_FILE_NAME, rows.to_csv(index=False).encode())], current_user())
+            stored(f"Created company objective(s) {', '.join(rows['objective_id'])} for {', '.join(rows['period'].unique())}: "
+                   "they show as gaps on the Alignment map until team objectives link to them.")

@@ -15,7 +15,10 @@ review = narrowed_to_owner(current_review(), filters.owner)
 cards = team_cards(review)
 
 st.title("Teams")
-scope = f" · KRs owned by {filters.owner}" if filters.owner else ""
+# Filters are kept while moving between pages: say so, since after opening a team this page
+# would otherwise show a single card with no hint why.
+scope = f" · {filters.team or filters.group} only (sidebar filter)" if filters.team or filters.group else ""
+scope += f" · KRs owned by {filters.owner}" if filters.owner else ""
 st.caption(f"As of {filters.as_of:%d %B %Y}{scope} · open a team for its objectives and key results")
 
 if cards.empty:
@@ -30,16 +33,16 @@ for group, in_group in cards.groupby("group", sort=False):
                 st.subheader(card.team, anchor=False)
                 st.markdown(f"Lead: **{card.lead}**" if isinstance(card.lead, str) else "No lead named")
                 if pd.notna(card.progress):
-                    st.progress(
-                        min(max(card.progress, 0.0), 1.0),
-                        text=f"**{card.progress:.0%}** done · {card.expected:.0%} expected by now",
-                    )
+                    st.metric("Progress", f"{card.progress:.0%}",
+                              delta=f"{card.progress - card.expected:+.0%} vs {card.expected:.0%} expected")
                     st.markdown(f"Worst: **{STATUS_BADGES[card.worst_status]}**")
                 else:
                     st.markdown("No key results in progress")
                 if card.kr_count:
-                    st.markdown(" · ".join(f"{n} {STATUS_BADGES[s]}" for s, n in status_counts(card._asdict())))
-                st.markdown(check_in_age_text(card.check_in_age_days).capitalize())
+                    # No-break spaces keep each "2 🔴 off track" whole when the line wraps.
+                    counts = [f"{n} {STATUS_BADGES[status]}" for status, n in status_counts(card._asdict())]
+                    st.markdown(" · ".join(count.replace(" ", "\u00a0") for count in counts))
+                st.markdown(check_in_age_text(card.check_in_age_days))
                 st.page_link("pages/team.py", label=f"Open {card.team}", icon=":material/arrow_forward:",
                              query_params={"team": card.team})
 

@@ -1,3 +1,237 @@
+"""Upload progress: a team lead downloads the team's prefilled template, uploads it filled in, reads
+the validation report and the preview of what changes, and commits; every upload can be undone."""
+import re
+
+import pandas as pd
 import streamlit as st
 
-st.info("Being built.")
+from charts.theme import STATUS_BADGES
+from loaders.ingest import check_and_store
+from loaders.preview import change_summary, history_table, latest_update_allowed, problem_table
+from loaders.read import MAX_FILE_BYTES
+from loaders.template import build_template
+from store.database import StoreError, UploadedFile
+from ui import state
+from ui.context import store, tables
+from ui.filters import current_filters
+
+ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]  # .xls only to explain how to convert it
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def literal(text: object) -> str:
+    """User text (file names, people, problems quoting cells) shown as typed: every ASCII punctuation
+    mark is escaped, so nothing in it is read as Markdown or HTML."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(str(text).split()))
+
+
+def show_problems(problems) -> None:
+    table = problem_table(problems)
+    st.table(
+        table.assign(
+            sheet=table["sheet"].map(literal), row=table["row"].map(lambda r: "" if pd.isna(r) else str(r)),
+            column=table["column"].map(literal), problem=table["problem"].map(literal),
+        ).rename(columns={"sheet": "Sheet", "row": "Row", "column": "Column", "problem": "Problem and how to fix it"}),
+        hide_index=True,
+    )
+
+
+def commit(file: UploadedFile, team: str, as_of, uploaded_by: str) -> None:
+    """Store the upload (a button callback: it runs before the page, which then shows the result)."""
+    committed = check_and_store(store(), [file], uploaded_by, team=team, as_of=as_of)
+    if committed.errors:
+        st.session_state[state.UPLOAD_MESSAGE] = (
+            "error", "Nothing was stored: the stored data changed since the check; read the report again.")
+    elif committed.stored:
+        upload_id = int(store().uploads_of_file(file.sha256).iloc[0]["upload_id"])
+        st.session_state[state.UPLOAD_MESSAGE] = (
+            "success", f"Stored as upload {upload_id}: {change_summary(committed.changes)}.")
+
+
+def undo(upload_id: int, undone_by: str) -> None:
+    st.session_state.pop(state.UPLOAD_UNDO_PENDING, None)
+    try:
+        restored = store().undo_upload(upload_id, undone_by)
+    except StoreError as exc:
+        st.session_state[state.UPLOAD_MESSAGE] = ("error", f"Upload {upload_id} was not undone: {literal(exc)}.")
+    else:
+        st.session_state[state.UPLOAD_MESSAGE] = (
+            "success", f"Upload {upload_id} undone: {sum(restored.values())} row(s) put back as they were.")
+
+
+filters = current_filters()
+as_of = filters.as_of
+data = tables()
+teams = list(data["teams"]["team"])
+
+st.title("Upload progress")
+st.caption(
+    f"For the review of {as_of:%d %B %Y} · check-ins may be dated up to {latest_update_allowed(as_of):%d %B %Y} "
+    "· nothing is stored until you commit · change the review date in the sidebar"
+)
+
+if message := st.session_state.pop(state.UPLOAD_MESSAGE, None):
+    kind, text = message
+    (st.success if kind == "success" else st.error)(text)
+
+team_col, name_col = st.columns(2)
+team = team_col.selectbox(
+    "Team", teams, index=teams.index(filters.team) if filters.team in teams else None,
+    placeholder="Choose your team",
+)
+lead = data["teams"].set_index("team")["lead"].get(team) if team else None
+typed_name = name_col.text_input(
+    "Your name (recorded with the upload)", key=state.UPLOAD_BY,
+    placeholder=lead if isinstance(lead, str) else "Your name",
+)
+uploaded_by = typed_name.strip() or (lead if isinstance(lead, str) else "unknown")
+
+if team is None:
+    st.info("Choose your team to download its template and upload its progress.")
+else:
+    template_col, upload_col = st.columns([1, 2])
+    with template_col:
+        st.subheader("1. Download the template")
+        st.download_button(
+            f"{team} template", data=build_template(store(), team, as_of),
+            file_name=f"{re.sub(r'[^A-Za-z0-9]+', '_', team)}_progress_{as_of:%Y-%m-%d}.xlsx", mime=XLSX_MIME,
+            icon=":material/download:", type="primary",
+        )
+        st.caption(f"Every {team} key result with its last value. Fill in value (or status), confidence and "
+                   "a comment for the KRs with news; leave the others empty.")
+    with upload_col:
+        st.subheader("2. Upload the filled-in file")
+        uploaded = st.file_uploader(
+            "The template, a CheckIns sheet or CSV file, or a whole OKR workbook (XLSX or CSV)",
+            type=ACCEPTED_TYPES, key=state.UPLOAD_FILE, max_upload_size=MAX_FILE_BYTES // 2**20,
+        )
+
+    if uploaded is not None:
+        file = UploadedFile(uploaded.name, uploaded.getvalue())
+        with st.spinner("Checking the file…"):
+            result = check_and_store(store(), [file], uploaded_by, dry_run=True, team=team, as_of=as_of)
+
+        st.subheader("3. Validation report")
+        if result.errors:
+            st.error(f"**{len(result.errors)} error(s) to fix** in the file, then upload it again. "
+                     "Nothing has been stored.", icon=":material/block:")
+            show_problems(result.errors)
+        if result.warnings:
+            st.warning(f"**{len(result.warnings)} warning(s)**: worth a look, but they do not stop the upload.",
+                       icon=":material/warning:")
+            show_problems(result.warnings)
+        if not result.problems:
+            st.success("No problems found.", icon=":material/check_circle:")
+
+        if not result.errors:
+            st.subheader("4. Preview and commit")
+            earlier = store().uploads_of_file(file.sha256)
+            earlier = earlier[earlier["undone_at"].isna()]
+            if not result.rows_changed:
+                if not earlier.empty:
+                    first = earlier.iloc[0]
+                    st.info(f"Nothing to store: this exact file was already uploaded as **upload "
+                            f"{int(first['upload_id'])}** on {first['uploaded_at']:%d %B %Y at %H:%M} by "
+                            f"{literal(first['uploaded_by'])} ({literal(first['file_name'])}).",
+                            icon=":material/content_copy:")
+                elif "check_ins" in result.incoming and result.incoming["check_ins"][0].empty:
+                    st.info("Nothing to store: no row has a value or a status. Fill them in for the key "
+                            "results with news and upload the file again.")
+                else:
+                    st.info("Nothing to store: every row of the file is already stored as it is.")
+            else:
+                preview = result.preview
+                check_ins = result.changes.get("check_ins")
+                krs = preview.krs
+                new_col, updated_col, status_col, missing_col = st.columns(4)
+                new_col.metric("New check-ins", f"{check_ins.inserted if check_ins else 0:,}", border=True)
+                updated_col.metric("Updated check-ins", f"{check_ins.updated if check_ins else 0:,}", border=True)
+                status_col.metric("KRs changing status", f"{int((krs['old_status'] != krs['new_status']).sum())}",
+                                  border=True)
+                missing_col.metric(f"{team} KRs without a {as_of:%B} update", f"{len(preview.without_update)}",
+                                   border=True)
+                if not earlier.empty:
+                    st.info(f"This exact file was uploaded before (upload {int(earlier.iloc[0]['upload_id'])}); "
+                            "later uploads have changed some of its rows since, so committing stores it again.")
+                measured = "" if preview.measured_on.date() == as_of else f" (measured on {preview.measured_on:%d %B %Y}, the upload's latest check-in)"
+                st.markdown(f"**What changes, KR by KR**{measured}: value and status before → after")
+                shown = krs.assign(
+                    old_status=krs["old_status"].map(STATUS_BADGES), new_status=krs["new_status"].map(STATUS_BADGES),
+                )
+                st.dataframe(
+                    shown[["kr_id", "title", "check_ins", "old_reading", "new_reading", "old_progress",
+                           "new_progress", "old_status", "new_status"]],
+                    hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 500),
+                    column_config={
+                        "kr_id": "KR",
+                        "title": st.column_config.TextColumn("Key result", width="large"),
+                        "check_ins": st.column_config.NumberColumn("Check-ins", format="%d"),
+                        "old_reading": "Before",
+                        "new_reading": "After",
+                        "old_progress": st.column_config.ProgressColumn("Progress before", format="percent",
+                                                                        min_value=0, max_value=1),
+                        "new_progress": st.column_config.ProgressColumn("Progress after", format="percent",
+                                                                        min_value=0, max_value=1),
+                        "old_status": "Status before",
+                        "new_status": "Status after",
+                    },
+                )
+                other_tables = {t: c for t, c in result.changes.items() if t != "check_ins" and c.changed}
+                if other_tables:
+                    st.markdown(f"Other rows the file changes: {change_summary(other_tables)}.")
+                if not preview.without_update.empty:
+                    st.markdown(f"**{team} key results still without a {as_of:%B %Y} update** after this upload")
+                    missing = preview.without_update.assign(status=preview.without_update["status"].map(STATUS_BADGES))
+                    st.dataframe(
+                        missing, hide_index=True, width="stretch",
+                        column_config={
+                            "kr_id": "KR", "title": st.column_config.TextColumn("Key result", width="large"),
+                            "owner": "Owner", "last_date": st.column_config.DateColumn("Last check-in", format="YYYY-MM-DD"),
+                            "last_reading": "Last value", "status": "Status",
+                        },
+                    )
+                st.button(f"Commit {result.rows_changed:,} change(s)", type="primary", key=state.UPLOAD_COMMIT,
+                          icon=":material/save:", on_click=commit, args=(file, team, as_of, uploaded_by),
+                          help=change_summary(result.changes))
+
+st.subheader("Upload history")
+uploads = store().uploads()
+if uploads.empty:
+    st.caption("No uploads yet.")
+else:
+    history = history_table(uploads)
+    st.dataframe(
+        history, hide_index=True, width="stretch", height=min(38 + 35 * len(history), 420),
+        column_config={
+            "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
+            "uploaded_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+            "uploaded_by": "Who", "file_name": "File", "sha256": "SHA-256 (start)",
+            "rows": st.column_config.TextColumn("Rows changed", width="medium"), "state": "State",
+        },
+    )
+    choices = [f"{row.upload_id}/{row.file_name}" for row in history.itertuples()]
+    chosen = st.selectbox(
+        "Upload", choices, key=state.UPLOAD_CHOSEN,
+        format_func=lambda c: f"Upload {c.split('/', 1)[0]} · {c.split('/', 1)[1]}",
+    )
+    upload_id, file_name = int(chosen.split("/", 1)[0]), chosen.split("/", 1)[1]
+    record = history[history["upload_id"] == upload_id].iloc[0]
+    download_col, undo_col = st.columns(2)
+    download_col.download_button(
+        "Download the original file", data=store().upload_file(upload_id, file_name), file_name=file_name,
+        icon=":material/download:",
+    )
+    undo_col.button(f"Undo upload {upload_id}…", key=state.UPLOAD_UNDO, icon=":material/undo:",
+                    disabled=record["state"] != "in force",
+                    on_click=lambda: st.session_state.update({state.UPLOAD_UNDO_PENDING: upload_id}))
+    pending = st.session_state.get(state.UPLOAD_UNDO_PENDING)
+    if pending is not None and pending in set(history["upload_id"]):
+        pending_rows = history.loc[history["upload_id"] == pending, "rows"].iloc[0]
+        st.warning(f"Undo upload {pending}? Every row it changed goes back to what it was before "
+                   f"({literal(pending_rows)}). The upload stays in the history, marked undone.",
+                   icon=":material/undo:")
+        yes_col, no_col = st.columns(2)
+        yes_col.button(f"Yes, undo upload {pending}", type="primary", key=state.UPLOAD_UNDO_CONFIRM,
+                       on_click=undo, args=(pending, uploaded_by))
+        no_col.button("Cancel", key=state.UPLOAD_UNDO_CANCEL,
+                      on_click=lambda: st.session_state.pop(state.UPLOAD_UNDO_PENDING, None))

@@ -177,3 +177,37 @@ def open_page(demo_db, monkeypatch):
 
     yield opener
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory) -> pathlib.Path:
+    """The demo workbook ingested once into a DuckDB file, for `writable_demo_db` to copy."""
+    from loaders.ingest import check_and_store
+    from store.database import UploadedFile
+
+    path = tmp_path_factory.mktemp("writable_demo") / "demo.duckdb"
+    opened = Store.open(str(path))
+    result = check_and_store(opened, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
+    opened.close()
+    assert result.errors == []
+    return path
+
+
+@pytest.fixture
+def writable_demo_db(tmp_path, demo_db_file) -> str:
+    """A database of the test's own holding the demo workbook, which the test may write to (a copy
+    of one ingest; on PostgreSQL runs, a fresh ingest into a new database)."""
+    import shutil
+
+    if EVERYTHING_ON_POSTGRES:
+        from loaders.ingest import check_and_store
+        from store.database import UploadedFile
+
+        target = fresh_database(tmp_path)
+        opened = Store.open(target)
+        check_and_store(opened, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
+        opened.close()
+        return target
+    target = tmp_path / "writable_demo.duckdb"
+    shutil.copyfile(demo_db_file, target)
+    return str(target)

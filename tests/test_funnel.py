@@ -462,3 +462,170 @@ def test_cli_runs_the_demo_scenario():
     s = Scenario.from_dict(scenario_data)
     assert payload["new_arr_required"] == pytest.approx(back_calculate(s).new_arr_required)
     assert math.isfinite(payload["reps"])
+
+
+# ---------------------------------------------------------------- acquisition channels
+
+from analytics.channels import ALL_CHANNELS, CHANNEL_COLUMNS, channel_volumes, channel_volumes_by_month  # noqa: E402
+from analytics.funnel import (  # noqa: E402
+    COMMITMENT_COLUMNS, Channel, arr_starting_point, committed_key_results, parse_fractions, pipeline_metric,
+    published_targets, read_scenario_json, scenario_comparison,
+)
+
+CHANNELS = {
+    "channel_stage": "Meetings",  # matched case-insensitively, stored as the stage's own name
+    "channels": [
+        {"name": "Outbound", "share": 0.75, "conversion_rates": {"emails": 0.10, "replies": 0.33}},
+        {"name": "Inbound", "share": 0.25, "conversion_rates": {"EMAILS": 0.20, "replies": 0.50}},
+    ],
+}
+
+
+def test_channel_split_by_hand():
+    plan = back_calculate(scenario(**CHANNELS))
+    assert plan.scenario.channel_stage == "meetings"
+    assert plan.scenario.channels[1] == Channel("Inbound", 0.25, (0.20, 0.50))
+    # meetings needed: 640 (80 deals / 0.25 / 0.50); outbound 75 % = 480, inbound 25 % = 160
+    table = channel_volumes(plan)
+    assert list(table.columns) == list(CHANNEL_COLUMNS)
+    rows = table.set_index(["channel", "stage"])
+    assert rows.at[("Outbound", "meetings"), "year"] == pytest.approx(480)
+    assert rows.at[("Outbound", "replies"), "year"] == pytest.approx(480 / 0.33)  # 1,454.5
+    assert rows.at[("Outbound", "emails"), "year"] == pytest.approx(480 / 0.33 / 0.10)  # 14,545.5
+    assert rows.at[("Inbound", "meetings"), "year"] == pytest.approx(160)
+    assert rows.at[("Inbound", "replies"), "year"] == pytest.approx(320)  # 160 / 0.5
+    assert rows.at[("Inbound", "emails"), "year"] == pytest.approx(1600)  # 320 / 0.2
+    assert rows.at[("Inbound", "emails"), "Q3"] == pytest.approx(400)  # equal seasonality: a quarter each
+    assert rows.at[(ALL_CHANNELS, "emails"), "year"] == pytest.approx(480 / 0.033 + 1600)
+    assert rows.at[(ALL_CHANNELS, "meetings"), "year"] == pytest.approx(640)
+    # blended emails → replies: (1,454.5 + 320) / (14,545.5 + 1,600)
+    assert rows.at[(ALL_CHANNELS, "emails"), "conversion_rate"] == pytest.approx((480 / 0.33 + 320) / (480 / 0.033 + 1600))
+    assert rows.at[("Inbound", "meetings"), "conversion_rate"] == 0.5  # the shared stage keeps the plan's rate
+    assert "opportunities" not in set(table["stage"])  # below the split the funnel is shared
+    assert Scenario.from_dict(plan.scenario.to_dict()) == plan.scenario
+
+
+def test_channel_volumes_by_month_keep_the_stage_timing():
+    plan = back_calculate(scenario(sales_cycle_days=60, seasonality=[1, 0, 0, 0], **CHANNELS))
+    frame = channel_volumes_by_month(plan)
+    totals = frame.groupby(["channel", "stage"])["volume"].sum()
+    assert totals[("Inbound", "emails")] == pytest.approx(1600)
+    assert totals[("Outbound", "meetings")] == pytest.approx(480)
+    # emails lead deals by the whole 60-day cycle: Q1's volume (all of it) sits in months -1 to 1
+    inbound_emails = frame[(frame["channel"] == "Inbound") & (frame["stage"] == "emails")].set_index("month_offset")
+    assert inbound_emails.loc[-1:1, "volume"].tolist() == pytest.approx([1600 / 3] * 3)
+    assert inbound_emails.loc[2:, "volume"].sum() == pytest.approx(0)
+    assert channel_volumes_by_month(back_calculate(scenario())).empty
+
+
+def test_split_at_the_top_stage_is_a_share_of_it():
+    plan = back_calculate(scenario(channel_stage="emails", channels=[{"name": "A", "share": 0.4}, {"name": "B", "share": 0.6}]))
+    rows = channel_volumes(plan).set_index(["channel", "stage"])
+    assert rows.at[("A", "emails"), "year"] == pytest.approx(0.4 * 80 / 0.004125)
+
+
+@pytest.mark.parametrize(("channels", "message"), [
+    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 0.5, "conversion_rates": {"emails": 0.1, "replies": 0.3}}]},
+     "channel shares must add up to 1 (100 %), got 0.5"),
+    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 1, "conversion_rates": {"emails": 0.1}}]},
+     "conversion_rates is missing 'replies'"),
+    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 1, "conversion_rates": {"emails": 0.1, "replies": 0.3,
+                                                                                               "demos": 0.5}}]},
+     "'demos', which is not a stage above the channel stage"),
+    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 1, "conversion_rates": {"emails": 0, "replies": 0.3}}]},
+     'channels[0] ("A") conversion_rate of "emails" must be above 0 and at most 1'),
+    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 60, "conversion_rates": {"emails": 0.1, "replies": 0.3}}]},
+     "share must be above 0 and at most 1 (write 60 % as 0.6)"),
+    ({"channel_stage": "demos", "channels": [{"name": "A", "share": 1}]}, "channel_stage must name the stage"),
+    ({"channel_stage": "emails", "channels": [{"name": "A", "share": 0.5}, {"name": " a ", "share": 0.5}]}, "duplicates"),
+    ({"channel_stage": "emails", "channels": []}, "channel_stage is given but channels is empty"),
+    ({"channels": "outbound"}, "channels must be a list"),
+    ({"channel_stage": "emails", "channels": [{"name": "A", "share": 1, "cost": 3}]}, "unknown key(s) cost"),
+])
+def test_bad_channels_name_the_problem(channels, message):
+    with pytest.raises(ScenarioError) as raised:
+        scenario(**channels)
+    assert message in str(raised.value)
+
+
+def test_sensitivity_keeps_the_channels_valid():
+    frame = sensitivity(scenario(**CHANNELS), drivers=["conversion_rate:replies"], steps=(0.2,))
+    assert frame["value"].tolist() == pytest.approx([0.396])
+
+
+# ---------------------------------------------------------------- inputs, commitments, publishing, comparing
+
+
+def test_read_scenario_json():
+    s, name = read_scenario_json(json.dumps({**REFERENCE, "name": " Base "}).encode(), "base.json")
+    assert s == scenario() and name == "Base"
+    assert read_scenario_json(json.dumps(REFERENCE), "x.json")[1] is None
+    with pytest.raises(ScenarioError, match=r"bad.json is not valid JSON \(line 1, column 2"):
+        read_scenario_json(b"{oops", "bad.json")
+    with pytest.raises(ScenarioError, match="is not UTF-8 text"):
+        read_scenario_json("{}".encode("utf-16"), "wide.json")
+    with pytest.raises(ScenarioError, match="b.json: average_deal_size must be more than 0"):
+        read_scenario_json(json.dumps({**REFERENCE, "average_deal_size": 0}), "b.json")
+
+
+def test_parse_fractions():
+    assert parse_fractions("0.25, 0.5; 0.75 1", "ramp") == [0.25, 0.5, 0.75, 1.0]
+    assert parse_fractions("25%, 100%", "ramp") == [0.25, 1.0]
+    with pytest.raises(ScenarioError, match="ramp: 'half' is not a number"):
+        parse_fractions("0.25, half", "ramp")
+    with pytest.raises(ScenarioError, match="ramp is empty"):
+        parse_fractions(" , ", "ramp")
+
+
+def test_arr_starting_point():
+    actuals = pd.DataFrame({"month": ["2026-12", "2027-01", "2027-02", "2027-03"],
+                            "ending_arr": [2_000_000, 2_100_000, 2_250_000, 2_400_000]})
+    targets = pd.DataFrame({"period": ["2027", "2027-Q1", "2028"], "metric": ["arr", "arr", "ARR "],
+                            "start_value": [2e6, 2e6, 5e6], "target_value": [5e6, 2.6e6, 9e6]})
+    start = arr_starting_point(actuals, targets, "2027-02-28", 2027)
+    assert (start.latest_month, start.latest_arr) == ("2027-02", 2_250_000)  # March is after the as-of date
+    assert start.year_start_arr == 2_000_000 and start.year_target == 5e6
+    later = arr_starting_point(actuals, targets, "2028-06-30", 2028)
+    assert later.latest_arr == 2_400_000 and later.year_start_arr is None and later.year_target == 9e6
+
+
+def test_committed_key_results():
+    objectives = pd.DataFrame({"objective_id": ["Q2", "Y", "Q3"], "period": ["2027-Q2", "2027", "2027-Q3"],
+                               "team": ["BizDev", "Sales", "BizDev"]})
+    krs = pd.DataFrame({
+        "kr_id": ["A", "B", "C", "D", "E"], "objective_id": ["Q2", "Q2", "Y", "Q3", "Q2"],
+        "title": ["a", "b", "c", "d", "e"], "funnel_stage": ["emails", "meetings", "bookings", "emails", None],
+        "target_value": [8000.0, 180.0, 3e6, 9000.0, 5.0],
+    })
+    in_force = pd.DataFrame({"kr_id": ["A", "B"], "target_value": [6000.0, 180.0], "cancelled": [False, True]})
+    quarter = committed_key_results(krs, objectives, "2027-q2", in_force)
+    assert list(quarter.columns) == list(COMMITMENT_COLUMNS)
+    assert quarter["kr_id"].tolist() == ["A"]  # B cancelled, C yearly, D another quarter, E untagged
+    assert quarter["target_value"].tolist() == [6000.0]  # the target a decision changed
+    assert quarter["team"].tolist() == ["BizDev"]
+    assert committed_key_results(krs, objectives, "2027")["kr_id"].tolist() == ["C"]
+    assert committed_key_results(krs, objectives, "2027-Q2")["kr_id"].tolist() == ["A", "B"]
+
+
+def test_published_targets_by_hand():
+    plan = back_calculate(scenario(seasonality=[1, 2, 3, 4]))
+    table = published_targets(plan, 2027, ["Emails", "opportunities"])
+    rows = table.set_index(["period", "metric"])
+    assert len(table) == 12 and set(table["start_value"]) == {0.0}
+    assert rows.at[("2027-Q1", "bookings"), "target_value"] == pytest.approx(200_000)  # 2,000,000 × 0.1
+    assert rows.at[("2027-Q4", "bookings"), "target_value"] == pytest.approx(800_000)
+    assert rows.at[("2027-Q2", "pipeline_opportunities"), "target_value"] == pytest.approx(64)  # 400,000/25,000/0.25
+    assert rows.at[("2027-Q3", "pipeline_emails"), "target_value"] == pytest.approx(24 / 0.004125)  # unrounded
+    assert pipeline_metric("Qualified Leads (SQL)") == "pipeline_qualified_leads_sql"
+    with pytest.raises(ScenarioError, match="'demos' is not a stage"):
+        published_targets(plan, 2027, ["demos"])
+
+
+def test_scenario_comparison_by_hand():
+    table = scenario_comparison({"Base": scenario(), "Bigger deals": scenario(average_deal_size=31_250)})
+    rows = table.set_index("item")
+    assert rows.at["Deals", "Base"] == pytest.approx(80) and rows.at["Deals", "Bigger deals"] == pytest.approx(64)
+    assert rows.at["Top-of-funnel volume", "Bigger deals"] == pytest.approx(64 / 0.004125)
+    assert rows.at["Average deal size", "kind"] == "currency" and rows.at["Deals", "part"] == "output"
+    assert rows.at["Funnel stages", "Base"] == "emails → replies → meetings → opportunities"
+    assert rows.at["Reps needed (peak quarter)", "Base"] == pytest.approx(4)  # 20 deals a quarter / 5

@@ -1,0 +1,108 @@
+"""Figures of the alignment map: the company → team objective → KR treemap and the cross-team
+dependency graph."""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.theme import BASE_FONT_SIZE, NEGATIVE_COLOR, STATUS_COLORS, styled
+
+UNLINKED_COLOR = "#E6E8EB"
+SETTLED_COLOR = "#8A8F98"
+NODE_COLOR = "#1F3A5F"
+MIN_TEXT_SIZE = 15
+CONFLICTS = "Conflict: the other team has no KR for it"
+SETTLED = "Both teams have KRs naming each other"
+
+
+def _wrapped(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(str(text), width)) or " "
+
+
+def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) -> go.Figure:
+    """tree: TREE_COLUMNS of analytics.alignment. Tile size = number of KRs; KRs coloured by
+    status, objectives by pace; a company objective no team supports shows as an empty tile."""
+    has_children = set(tree["parent_id"])
+    leaf = ~tree["node_id"].isin(has_children)
+    colors = [
+        UNLINKED_COLOR if kind == "unlinked" or (kind == "company" and is_leaf) else STATUS_COLORS[status]
+        for kind, status, is_leaf in zip(tree["kind"], tree["status"], leaf)
+    ]
+    widths = tree["kind"].map({"company": 40, "unlinked": 40, "objective": 28, "kr": 22})
+    figure = go.Figure(go.Treemap(
+        ids=tree["node_id"], parents=tree["parent_id"], values=leaf.astype(int),
+        labels=[_wrapped(label, width) for label, width in zip(tree["label"], widths)],
+        branchvalues="remainder", maxdepth=3,
+        marker={"colors": colors, "line": {"color": "white", "width": 2}},
+        customdata=list(zip(tree["status"], tree["detail"])),
+        texttemplate="%{label}", textfont={"size": BASE_FONT_SIZE, "color": "white"},
+        hovertemplate="%{label}<br>%{customdata[0]} · %{customdata[1]}<extra></extra>",
+        pathbar={"visible": True, "textfont": {"size": BASE_FONT_SIZE - 2}},
+        tiling={"pad": 4},
+    ))
+    figure = styled(figure, title, height=height)
+    # Text too small to read from across the room is hidden: a KR tile then speaks by its colour,
+    # and its title shows on hover or once zoomed into its objective.
+    figure.update_layout(margin={"l": 4, "r": 4, "t": 60, "b": 4},
+                         uniformtext={"minsize": MIN_TEXT_SIZE, "mode": "hide"})
+    return figure
+
+
+def _circle(teams: list[str]) -> dict[str, tuple[float, float]]:
+    """Fixed positions on a unit circle, the first team at the top, clockwise."""
+    count = max(len(teams), 1)
+    return {
+        team: (math.sin(2 * math.pi * i / count), math.cos(2 * math.pi * i / count))
+        for i, team in enumerate(teams)
+    }
+
+
+def dependency_network_figure(edges: pd.DataFrame, teams: list[str], title: str, height: int = 720) -> go.Figure:
+    """edges: EDGE_COLUMNS of analytics.alignment. Teams on a circle; an arrow from the team that
+    depends to the team it depends on, red where the other team has no KR for it (a conflict),
+    thicker with more KRs. A marker half-way along each arrow carries the KR ids on hover."""
+    position = _circle(teams)
+    pairs = set(zip(edges["from_team"], edges["to_team"]))
+    figure = go.Figure()
+    midpoints = {True: [], False: []}
+    for edge in edges.to_dict("records"):
+        (x0, y0), (x1, y1) = position[edge["from_team"]], position[edge["to_team"]]
+        if (edge["to_team"], edge["from_team"]) in pairs:
+            # Both directions exist: shift each to its own side so the two arrows stay apart.
+            length = math.hypot(x1 - x0, y1 - y0) or 1
+            dx, dy = -(y1 - y0) / length * 0.035, (x1 - x0) / length * 0.035
+            x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
+        color = NEGATIVE_COLOR if edge["conflict"] else SETTLED_COLOR
+        figure.add_annotation(
+            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
+            arrowhead=2, arrowsize=1.1, arrowwidth=1.5 + edge["kr_count"], arrowcolor=color,
+            standoff=20, startstandoff=20, opacity=0.9 if edge["conflict"] else 0.6,
+        )
+        midpoints[edge["conflict"]].append((
+            (x0 + x1) / 2, (y0 + y1) / 2,
+            f"{edge['from_team']} → {edge['to_team']}: {edge['kr_ids']}",
+        ))
+    for conflict, name in ((True, CONFLICTS), (False, SETTLED)):
+        points = midpoints[conflict]
+        figure.add_trace(go.Scatter(
+            x=[p[0] for p in points], y=[p[1] for p in points], hovertext=[p[2] for p in points],
+            mode="markers", name=name, hoverinfo="text",
+            marker={"size": 12, "symbol": "diamond", "color": NEGATIVE_COLOR if conflict else SETTLED_COLOR},
+        ))
+    x = [position[t][0] for t in teams]
+    y = [position[t][1] for t in teams]
+    figure.add_trace(go.Scatter(
+        x=x, y=y, mode="markers+text", text=teams, name="Teams", showlegend=False, hoverinfo="text",
+        marker={"size": 30, "color": NODE_COLOR, "line": {"color": "white", "width": 2}},
+        textposition=["middle right" if px > 0.2 else "middle left" if px < -0.2 else
+                      "top center" if py > 0 else "bottom center" for px, py in zip(x, y)],
+        textfont={"size": BASE_FONT_SIZE},
+    ))
+    figure = styled(figure, title, height=height)
+    figure.update_xaxes(visible=False, range=[-1.9, 1.9], fixedrange=True)
+    figure.update_yaxes(visible=False, range=[-1.25, 1.25], fixedrange=True, scaleanchor="x")
+    figure.update_layout(legend={"y": -0.05, "yanchor": "top", "x": 0, "xanchor": "left"})
+    return figure

@@ -1,0 +1,241 @@
+"""Writes the upload corpus, tests/data/upload/: the bad and odd files team leads really send.
+
+Every file is a progress upload for the demo company at the review of 2027-05-31, for team Sales
+unless its name says otherwise (Engineering has the status-measured KRs). What each file must
+produce is asserted in tests/test_upload_corpus.py. Deterministic: rerunning rewrites the same
+content (xlsx files carry a fixed creation date).
+
+    .venv/bin/python tests/make_corpus.py
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import pathlib
+import sys
+import tempfile
+import zipfile
+
+PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from loaders.ingest import check_and_store  # noqa: E402
+from loaders.template import build_template  # noqa: E402
+from store.database import Store, UploadedFile  # noqa: E402
+
+CORPUS = PROJECT_ROOT / "tests" / "data" / "upload"
+DEMO_WORKBOOK = PROJECT_ROOT / "okr_data" / "demo_company_2027.xlsx"
+AS_OF = dt.date(2027, 5, 31)
+FIXED_TIME = dt.datetime(2027, 5, 31, 12, 0)
+ZIP_BOMB_BYTES = 300 * 2**20
+LONGEST_CELL = 32_767
+CHECK_IN_HEADER = ["kr_id", "date", "value", "status", "confidence", "comment", "updated_by"]
+
+
+def csv_bytes(rows: list[list[object]], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+    import csv
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    """A workbook written by openpyxl (which, like scripts, saves formulas without results)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same archive with every entry, and the workbook's modified date (which openpyxl sets to
+    the time of saving), dated FIXED_TIME, so regenerating changes no byte."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.strftime(
+                    "%Y-%m-%dT%H:%M:%SZ").encode(), content)
+            target.writestr(info, content)
+    return buffer.getvalue()
+
+
+def filled_template(store: Store, team: str, fills: dict[str, dict[str, object]]) -> bytes:
+    """The team's downloaded template with some cells filled in, as a lead does in Excel."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(build_template(store, team, AS_OF)))
+    sheet = workbook["CheckIns"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    for kr_id, cells in fills.items():
+        for column, value in cells.items():
+            sheet.cell(rows[kr_id], header.index(column) + 1).value = value
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def full_workbook_with_new_check_ins() -> bytes:
+    """The whole demo workbook, every sheet, with two new Sales check-ins appended."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(DEMO_WORKBOOK)
+    sheet = workbook["CheckIns"]
+    header = [cell.value for cell in sheet[1]]
+    for kr_id, value, comment in (("SAL-O2-KR1", 512000, "Two deals closed"), ("SAL-O2-KR2", 15, None)):
+        row = dict(kr_id=kr_id, date=dt.datetime(2027, 5, 31), value=value, confidence=7, comment=comment,
+                   updated_by="Maya Goldberg")
+        sheet.append([row.get(name) for name in header])
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def zip_bomb() -> bytes:
+    """A tiny .xlsx that declares 300 MB of sheet XML (zeros, deflated ~1000:1)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(zipfile.ZipInfo("xl/workbook.xml", FIXED_TIME.timetuple()[:6]),
+                         '<workbook><sheets><sheet name="CheckIns" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        info = zipfile.ZipInfo("xl/worksheets/sheet1.xml", FIXED_TIME.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        chunk = b"\0" * 2**20
+        with archive.open(info, "w", force_zip64=True) as entry:
+            for _ in range(ZIP_BOMB_BYTES // len(chunk)):
+                entry.write(chunk)
+    return buffer.getvalue()
+
+
+def ole_header() -> bytes:
+    """The start of a Compound File: what Excel writes for a password-protected workbook (the
+    EncryptedPackage stream) and for a legacy .xls."""
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    header[24:26] = b"\x3e\x00"  # minor version
+    header[26:28] = b"\x03\x00"  # major version 3
+    header[28:30] = b"\xfe\xff"  # little-endian
+    header[30:32] = b"\x09\x00"  # 512-byte sectors
+    directory = "EncryptedPackage".encode("utf-16-le") + b"\0\0"
+    return bytes(header) + directory.ljust(512, b"\0") + "EncryptionInfo".encode("utf-16-le").ljust(512, b"\0")
+
+
+def binary_garbage() -> bytes:
+    """A PNG-like binary file renamed .xlsx (a fixed byte pattern with NUL bytes, not a zip)."""
+    return b"\x89PNG\r\n\x1a\n" + bytes((i * 37 + 11) % 256 for i in range(4096))
+
+
+def corpus(store: Store) -> dict[str, bytes]:
+    sales_row = ["SAL-O2-KR1", "2027-05-31", 512000, None, 7, "Two deals closed", "Maya Goldberg"]
+    files = {
+        # Files that cannot be read at all.
+        "empty.csv": b"",
+        "binary_garbage.xlsx": binary_garbage(),
+        "password_protected.xlsx": ole_header(),
+        "zip_bomb.xlsx": zip_bomb(),
+        "wrong_sheet.xlsx": xlsx_bytes({"Budget": [["line", "amount"], ["Travel", 1200], ["Tools", 300]]}),
+        "only_header.csv": csv_bytes([CHECK_IN_HEADER]),
+        # Rows with problems.
+        "unknown_kr_id.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-02-KR1", "2027-05-31", 512000, None, 7, None, None]]),
+        "other_team_kr.csv": csv_bytes([CHECK_IN_HEADER, sales_row,
+                                        ["MKT-O1-KR1", "2027-05-31", 40, None, 6, None, None]]),
+        "non_numeric_value.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR2", "2027-05-31", "about 15", None, 6, None, None]]),
+        "date_far_future.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2207-05-31", 512000, None, 7, None, None]]),
+        "date_not_a_date.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "end of May", 512000, None, 7, None, None]]),
+        "duplicate_rows.csv": csv_bytes([CHECK_IN_HEADER, sales_row, sales_row]),
+        "missing_kr_id_column.csv": csv_bytes([["date", "value", "comment"], ["2027-05-31", 512000, "no id"]]),
+        "missing_value_column.xlsx": xlsx_bytes({"CheckIns": [["kr_id", "date", "confidence", "comment"],
+                                                              ["SAL-O2-KR1", "2027-05-31", 7, "forgot the number"]]}),
+        "formula_without_result.xlsx": xlsx_bytes({"CheckIns": [CHECK_IN_HEADER,
+                                                                ["SAL-O2-KR1", "2027-05-31", "=450000+62000", None, 7]]}),
+        "nan_inf_values.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", "inf", None, 7, None, None],
+                                         ["SAL-O2-KR2", "2027-05-31", "NaN", None, 6, "no number", None]]),
+        "negative_confidence.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, -1, None, None]]),
+        "confidence_11.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, 11, None, None]]),
+        "status_word_typo.csv": csv_bytes([CHECK_IN_HEADER, ["ENG-O2-KR2", "2027-05-31", None, "Good progres", 6, None, None]]),
+        "engineering_number_for_status_kr.csv": csv_bytes([CHECK_IN_HEADER, ["ENG-O2-KR2", "2027-05-31", 3, None, 6, None, None]]),
+        "status_for_numeric_kr.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR2", "2027-05-31", None, "Completed", 6, None, None]]),
+        # Whole files that cannot be opened, made from good ones.
+        "truncated.xlsx": filled_template(store, "Sales", {"SAL-O2-KR1": {"value": 512000}})[:3000],
+        # Odd but valid: the shapes people really send.
+        "template_filled.xlsx": filled_template(store, "Sales", {
+            "SAL-O2-KR1": {"value": 512000, "confidence": 8, "comment": "Two deals closed"},
+            "SAL-O3-KR2": {"value": 3, "confidence": 5},
+        }),
+        "checkins_sheet.xlsx": xlsx_bytes({"CheckIns": [CHECK_IN_HEADER, sales_row,
+                                                        ["SAL-O2-KR3", dt.datetime(2027, 5, 31), 23.5, None, 8, None, "Fatima Zahra"]]}),
+        "full_workbook.xlsx": full_workbook_with_new_check_ins(),
+        "current_column_no_date.csv": csv_bytes([["KR ID", "Current", "Comment"],
+                                                 ["SAL-O2-KR1", "512000", "Two deals closed"],
+                                                 ["SAL-O2-KR2", "", ""],
+                                                 ["SAL-O3-KR3", "97", ""]]),
+        "semicolon_decimal_comma.csv": csv_bytes([["kr_id", "date", "value", "comment"],
+                                                  ["SAL-O2-KR1", "31/05/2027", "512.000,5", "Zwei Abschlüsse"],
+                                                  ["SAL-O2-KR3", "31/05/2027", "23,5", ""]], delimiter=";"),
+        "excel_serial_dates.xlsx": xlsx_bytes({"CheckIns": [["kr_id", "date", "value"],
+                                                            ["SAL-O2-KR1", 46538, 512000],
+                                                            ["SAL-O2-KR2", "46538", 15]]}),
+        "percent_and_dollar.csv": csv_bytes([["kr_id", "date", "value"],
+                                             ["SAL-O2-KR3", "2027-05-31", "24%"],
+                                             ["SAL-O2-KR1", "2027-05-31", "$1,200"]]),
+        "utf16_tab.csv": csv_bytes([["kr_id", "date", "value", "comment"],
+                                    ["SAL-O2-KR1", "2027-05-31", "512000", "Déjà deux contrats"]],
+                                   delimiter="\t", encoding="utf-16"),
+        "utf16le_without_bom.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", "512000"]],
+                                             encoding="utf-16-le"),
+        "csv_named_xlsx.xlsx": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", "512000"]]),
+        "cp1252_accents.csv": csv_bytes([["kr_id", "date", "value", "comment"],
+                                         ["SAL-O2-KR1", "2027-05-31", "512000", "Signé à Zürich – café"]],
+                                        encoding="cp1252"),
+        "title_rows_above_header.xlsx": xlsx_bytes({"Sales May": [["Sales progress, May 2027"], [],
+                                                                  ["KR id", "Check-in date", "Current value", "Confidence"],
+                                                                  ["SAL-O2-KR1", "2027-05-31", 512000, 7]]}),
+        "longest_cell.xlsx": xlsx_bytes({"CheckIns": [CHECK_IN_HEADER,
+                                                      ["SAL-O2-KR1", "2027-05-31", 512000, None, 7,
+                                                       ("Long note. " * 3000)[:LONGEST_CELL], None]]}),
+        "na_values.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", "N/A", None, "n/a", None, None],
+                                    ["SAL-O2-KR2", "2027-05-31", "#N/A", None, None, None, None],
+                                    ["SAL-O2-KR3", "2027-05-31", "24", None, "N/A", None, None]]),
+        "engineering_status_odd_case.csv": csv_bytes([CHECK_IN_HEADER,
+                                                      ["ENG-O2-KR2", "2027-05-31", None, "gOOD pROGRESS", 7, None, None]]),
+        "html_in_comment.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, 7,
+                                                            "<script>alert('x')</script><b>bold</b> **not bold**", None]]),
+        "value_moved_backwards.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 400000, None, 6,
+                                                                  "Deal slipped out", None],
+                                                ["SAL-O2-KR4", "2027-05-31", 85, None, 6, None, None]]),
+    }
+    return files
+
+
+def main() -> None:
+    CORPUS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(str(pathlib.Path(folder) / "demo.duckdb"))
+        result = check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "corpus")
+        assert not result.errors, result.errors
+        files = corpus(store)
+        store.close()
+    for name, content in files.items():
+        (CORPUS / name).write_bytes(content)
+        print(f"{name}: {len(content):,} bytes")
+
+
+if __name__ == "__main__":
+    main()

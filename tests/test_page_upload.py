@@ -1,0 +1,260 @@
+"""The Upload progress page driven as a team lead uses it: download the template from the page,
+fill it in with openpyxl, upload it through the file uploader, read the report and the preview,
+commit, find the upload in the history, undo it. Runs on a demo database of the test's own.
+
+Expected readings and statuses are worked out here from the demo workbook's rows, not by the
+analytics package."""
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import app_test
+
+from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT
+from store.database import Store
+from test_page_overview import hand_computed_status
+from test_upload_corpus import BAD_FILES, CORPUS, team_of
+from ui import state
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class RoutedPagesManager(PagesManager):
+    """AppTest forgets at every run that the router has run (it resets PagesManager's class flag),
+    so each run after switch_page starts as an old-style pages-folder run that ui.context reruns
+    through the router, and a button click is lost in that rerun. A server remembers: so does this."""
+
+    def __init__(self, *args, **kwargs):
+        PagesManager.uses_pages_directory = False
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture
+def upload_page(writable_demo_db, monkeypatch):
+    """open(team=...) → the app switched to the Upload progress page on a writable demo database,
+    run once; `downloads` maps each served file's media id to its bytes (what a click downloads)."""
+    import streamlit as st
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("OKR_DB", writable_demo_db)
+    monkeypatch.setenv("OKR_AS_OF", DEMO_AS_OF.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    downloads: dict[str, bytes] = {}
+    serve = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        file_id = serve(self, path_or_data, mimetype, kind, filename)
+        downloads[file_id] = path_or_data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    monkeypatch.setattr(app_test, "PagesManager", RoutedPagesManager)
+
+    def opener(**query: str) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page("pages/upload.py")
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    opener.downloads = downloads
+    opener.target = writable_demo_db
+    yield opener
+    st.cache_resource.clear()
+
+
+def stored_tables(target: str) -> dict[str, pd.DataFrame]:
+    store = Store.open(target)
+    try:
+        return store.read_tables()
+    finally:
+        store.close()
+
+
+def download(at, opener, label: str) -> bytes:
+    button = next(b for b in at.get("download_button") if b.proto.label == label)
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+    return opener.downloads[file_id]
+
+
+def texts(at, kind: str) -> list[str]:
+    return [element.value for element in at.get(kind)]
+
+
+def problem_rows(at) -> list[dict]:
+    rows = []
+    for table in at.get("table"):
+        rows.extend(table.value.to_dict("records"))
+    return rows
+
+
+def unescaped(text: str) -> str:
+    """The page escapes punctuation in user text for Markdown; the reader sees it without backslashes."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def fill(template: bytes, values: dict[str, dict[str, object]]) -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(template))
+    sheet = workbook["CheckIns"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    for kr_id, cells in values.items():
+        for column, value in cells.items():
+            sheet.cell(rows[kr_id], header.index(column) + 1).value = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def demo_sheets() -> dict[str, pd.DataFrame]:
+    return pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+
+
+def hand_status(sheets, kr_id: str, value: float) -> str:
+    """Status at the as-of date of an increase KR whose latest reading is `value`."""
+    kr = sheets["KeyResults"].set_index("kr_id").loc[kr_id]
+    raw = (value - kr["start_value"]) / (kr["target_value"] - kr["start_value"])
+    return hand_computed_status(kr, raw, pd.Timestamp(DEMO_AS_OF))
+
+
+def last_value(sheets, kr_id: str) -> float:
+    check_ins = sheets["CheckIns"]
+    mine = check_ins[(check_ins["kr_id"] == kr_id) & (pd.to_datetime(check_ins["date"]) <= pd.Timestamp(DEMO_AS_OF))]
+    return float(mine.sort_values("date")["value"].iloc[-1])
+
+
+def test_without_a_team_filter_the_page_asks_for_a_team(upload_page):
+    at = upload_page()
+    assert at.selectbox[0].label == "Team" and at.selectbox[0].value is None
+    assert any("Choose your team" in text for text in texts(at, "info"))
+    assert not at.get("file_uploader")
+
+
+def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows(upload_page):
+    sheets = demo_sheets()
+    before = stored_tables(upload_page.target)
+    at = upload_page(team="Sales")
+    assert at.selectbox[0].value == "Sales"
+    template = download(at, upload_page, "Sales template")
+    template_rows = pd.read_excel(io.BytesIO(template), sheet_name="CheckIns")
+    krs = sheets["KeyResults"]
+    sales_objectives = sheets["Objectives"].loc[sheets["Objectives"]["team"] == "Sales", "objective_id"]
+    assert sorted(template_rows["kr_id"]) == sorted(krs.loc[krs["objective_id"].isin(sales_objectives), "kr_id"])
+
+    # SAL-O1-KR1 already has a check-in dated the review date: the template's date, so it is updated.
+    filled = fill(template, {
+        "SAL-O1-KR1": {"value": 1_000_000, "comment": "Acme signed", "confidence": 7},
+        "SAL-O2-KR1": {"value": 512_000, "confidence": 8},
+    })
+    at.file_uploader(key=state.UPLOAD_FILE).upload("sales_may.xlsx", filled, XLSX_MIME).run()
+    assert not at.exception, at.exception
+    assert not at.get("error")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["New check-ins"] == "1" and metrics["Updated check-ins"] == "1"
+    preview = at.dataframe[0].value.set_index("kr_id")
+    assert sorted(preview.index) == ["SAL-O1-KR1", "SAL-O2-KR1"]
+    assert preview.loc["SAL-O1-KR1", "old_reading"] == f"${last_value(sheets, 'SAL-O1-KR1'):,.0f}"
+    assert preview.loc["SAL-O1-KR1", "new_reading"] == "$1,000,000"
+    assert preview.loc["SAL-O2-KR1", "old_reading"] == f"${last_value(sheets, 'SAL-O2-KR1'):,.0f}"
+    assert preview.loc["SAL-O2-KR1", "new_reading"] == "$512,000"
+    for kr_id, new in (("SAL-O1-KR1", 1_000_000), ("SAL-O2-KR1", 512_000)):
+        assert preview.loc[kr_id, "old_status"].endswith(hand_status(sheets, kr_id, last_value(sheets, kr_id)))
+        assert preview.loc[kr_id, "new_status"].endswith(hand_status(sheets, kr_id, new))
+    assert preview.loc["SAL-O1-KR1", "old_status"] != preview.loc["SAL-O1-KR1", "new_status"]
+    assert stored_tables(upload_page.target)["check_ins"].equals(before["check_ins"])  # nothing stored yet
+
+    at.button(key=state.UPLOAD_COMMIT).click().run()
+    assert not at.exception, at.exception
+    assert any("Stored as upload 2: CheckIns: 1 new, 1 updated" in text for text in texts(at, "success"))
+    after = stored_tables(upload_page.target)
+    key = ["kr_id", "date"]
+    old, new = before["check_ins"].set_index(key), after["check_ins"].set_index(key)
+    changed = new.index[~new.index.isin(old.index)].tolist() + [
+        k for k in old.index if not new.loc[k].equals(old.loc[k])]
+    may_31 = pd.Timestamp(DEMO_AS_OF)
+    assert sorted(changed) == [("SAL-O1-KR1", may_31), ("SAL-O2-KR1", may_31)]
+    assert new.loc[("SAL-O1-KR1", may_31), ["value", "comment", "confidence"]].tolist() == [1_000_000, "Acme signed", 7]
+    assert new.loc[("SAL-O2-KR1", may_31), ["value", "confidence"]].tolist() == [512_000, 8]
+    for name, frame in before.items():
+        if name != "check_ins":
+            pd.testing.assert_frame_equal(frame, after[name], obj=name)
+
+    # The same file again is a no-op that names the earlier upload.
+    assert any("already uploaded as **upload 2**" in text for text in texts(at, "info"))
+    history = at.dataframe[-1].value
+    assert history.iloc[0][["upload_id", "file_name", "rows", "state"]].tolist() == [
+        2, "sales_may.xlsx", "CheckIns 2", "in force"]
+    assert len(history.iloc[0]["sha256"]) == 12
+
+    at.selectbox(key=state.UPLOAD_CHOSEN).set_value("2/sales_may.xlsx").run()
+    assert download(at, upload_page, "Download the original file") == filled
+    at.button(key=state.UPLOAD_UNDO).click().run()
+    assert any("Undo upload 2?" in text for text in texts(at, "warning"))
+    at.button(key=state.UPLOAD_UNDO_CONFIRM).click().run()
+    assert not at.exception, at.exception
+    assert any("Upload 2 undone" in text for text in texts(at, "success"))
+    restored = stored_tables(upload_page.target)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(frame, restored[name], obj=name)
+    assert at.dataframe[-1].value.iloc[0]["state"].startswith("undone")
+
+
+def test_undo_is_refused_when_a_later_upload_changed_the_same_rows(upload_page):
+    at = upload_page(team="Sales")
+    first = (CORPUS / "template_filled.xlsx").read_bytes()
+    at.file_uploader(key=state.UPLOAD_FILE).upload("first.xlsx", first).run()
+    at.button(key=state.UPLOAD_COMMIT).click().run()
+    second = b"kr_id,date,value\nSAL-O2-KR1,2027-05-31,520000\n"
+    at.file_uploader(key=state.UPLOAD_FILE).clear().upload("second.csv", second).run()
+    at.button(key=state.UPLOAD_COMMIT).click().run()
+    assert any("Stored as upload 3" in text for text in texts(at, "success"))
+    before = stored_tables(upload_page.target)
+    at.selectbox(key=state.UPLOAD_CHOSEN).set_value("2/first.xlsx").run()
+    at.button(key=state.UPLOAD_UNDO).click().run()
+    at.button(key=state.UPLOAD_UNDO_CONFIRM).click().run()
+    errors = [unescaped(text) for text in texts(at, "error")]
+    assert any("Upload 2 was not undone" in e and "undo upload 3 first" in e for e in errors), errors
+    after = stored_tables(upload_page.target)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(frame, after[name], obj=name)
+
+
+def test_every_bad_corpus_file_shows_its_problem_and_offers_no_commit(upload_page):
+    before = stored_tables(upload_page.target)
+    pages = {team: upload_page(team=team) for team in ("Sales", "Engineering")}
+    for file_name, (severity, message, where) in BAD_FILES.items():
+        at = pages[team_of(file_name)]
+        at.file_uploader(key=state.UPLOAD_FILE).clear().upload(file_name, (CORPUS / file_name).read_bytes()).run()
+        assert not at.exception, (file_name, at.exception)
+        shown = [row for row in problem_rows(at) if message in unescaped(row["Problem and how to fix it"])]
+        assert shown, (file_name, problem_rows(at))
+        if where is not None:
+            sheet, row, column = where
+            assert (unescaped(shown[0]["Sheet"]), shown[0]["Row"], unescaped(shown[0]["Column"])) == (
+                sheet, "" if row is None else str(row), column), file_name
+        if severity == "error":
+            assert any("Nothing has been stored" in text for text in texts(at, "error")), file_name
+        assert not [b for b in at.button if b.key == state.UPLOAD_COMMIT], file_name
+    after = stored_tables(upload_page.target)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(frame, after[name], obj=name)
+
+
+def test_a_check_in_for_another_team_names_that_team(upload_page):
+    at = upload_page(team="Marketing")
+    at.file_uploader(key=state.UPLOAD_FILE).upload("sales.xlsx", (CORPUS / "template_filled.xlsx").read_bytes()).run()
+    problems = [unescaped(row["Problem and how to fix it"]) for row in problem_rows(at)]
+    assert "SAL-O2-KR1 is a key result of team Sales, not of team Marketing; choose team Sales to upload it, " \
+           "or remove the row" in problems
