@@ -12,7 +12,7 @@ from analytics.periods import as_dates, period_bounds
 from analytics.progress import CANCELLED, STATUS_ORDER
 
 # A team is flagged when strictly more than this share of its KRs is due in the last week of the
-# period of the KR's objective. The issue first said "more than half", but quarterly KRs end with
+# period of the KR's objective. The issue says "more than half", but quarterly KRs end with
 # their quarter often enough that half flags 12 of the demo's 14 teams (57–73 %), which hides the
 # two that put everything on the last day (Marketing and Data, 100 %); three quarters keeps the
 # flag for the teams that leave (nearly) all of their results to the end.
@@ -67,11 +67,16 @@ def timeline_points(krs: pd.DataFrame) -> pd.DataFrame:
     return points.reset_index(drop=True).loc[:, list(TIMELINE_COLUMNS)]
 
 
+def is_weekly(start, end) -> bool:
+    """Whether `due_date_buckets` cuts this window into weeks (else into months)."""
+    return (as_dates(end) - as_dates(start)).days + 1 <= WEEKLY_WINDOW_MAX_DAYS
+
+
 def due_date_buckets(start, end) -> pd.DataFrame:
     """The bins of the due-date histogram over a window: `first`, `last` (days, both included) and
-    `label` (the first day, "24 Jun", or the month, "Jun 2027"). A window of up to WEEKLY_WINDOW_MAX_DAYS is cut into weeks counted back from its end,
-    so the last bin is exactly its last LAST_WEEK_DAYS days and the first takes the odd days; a
-    longer window is cut into calendar months."""
+    `label` (the first day, "24 Jun", or the month, "Jun 2027"). A window of up to
+    WEEKLY_WINDOW_MAX_DAYS is cut into weeks counted back from its end, so the last bin is exactly
+    its last LAST_WEEK_DAYS days and the first takes the odd days; a longer one into calendar months."""
     start, end = as_dates(start), as_dates(end)
     if not is_weekly(start, end):
         firsts = pd.date_range(start, end, freq="MS").union([start])
@@ -83,11 +88,6 @@ def due_date_buckets(start, end) -> pd.DataFrame:
     firsts = [start, *(last + pd.Timedelta(days=1) for last in lasts[:-1])]
     labels = [f"{first.day} {first:%b}" for first in firsts]
     return pd.DataFrame({"first": firsts, "last": lasts, "label": labels})
-
-
-def is_weekly(start, end) -> bool:
-    """Whether `due_date_buckets` cuts this window into weeks (else into months)."""
-    return (as_dates(end) - as_dates(start)).days + 1 <= WEEKLY_WINDOW_MAX_DAYS
 
 
 def due_date_histogram(krs: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -103,7 +103,9 @@ def due_date_histogram(krs: pd.DataFrame, start, end) -> pd.DataFrame:
     before, after = f"before {start:%-d %b}", f"after {end:%-d %b}"
     bucket = binned.astype(object).mask(active["due_date"] < start, before).mask(active["due_date"] > end, after)
     columns = [
-        *([before] if (bucket == before).any() else []), *buckets["label"], *([after] if (bucket == after).any() else []),
+        *([before] if (bucket == before).any() else []),
+        *buckets["label"],
+        *([after] if (bucket == after).any() else []),
     ]
     counts = pd.crosstab(active["team"], bucket).reindex(
         index=sorted(active["team"].dropna().unique()), columns=columns, fill_value=0)

@@ -13,7 +13,6 @@ from charts.theme import BASE_FONT_SIZE, NEGATIVE_COLOR, STATUS_COLORS, styled
 UNLINKED_COLOR = "#E6E8EB"
 SETTLED_COLOR = "#8A8F98"
 NODE_COLOR = "#1F3A5F"
-MIN_TEXT_SIZE = 15
 CONFLICTS = "Conflict: the other team has no KR for it"
 SETTLED = "Both teams have KRs naming each other"
 
@@ -31,23 +30,24 @@ def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) 
         UNLINKED_COLOR if kind == "unlinked" or (kind == "company" and is_leaf) else STATUS_COLORS[status]
         for kind, status, is_leaf in zip(tree["kind"], tree["status"], leaf)
     ]
-    widths = tree["kind"].map({"company": 40, "unlinked": 40, "objective": 28, "kr": 22})
+    # A parent's header shows its label: an objective is labelled with its team (legible where its
+    # title would shrink to nothing; the title shows on hover). A KR's title is small until zoomed
+    # into its objective; its colour carries the status.
+    labels = [team if kind == "objective" else label for kind, team, label in zip(tree["kind"], tree["team"], tree["label"])]
+    widths = tree["kind"].map({"company": 60, "unlinked": 60, "objective": 24, "kr": 24})
     figure = go.Figure(go.Treemap(
         ids=tree["node_id"], parents=tree["parent_id"], values=leaf.astype(int),
-        labels=[_wrapped(label, width) for label, width in zip(tree["label"], widths)],
+        labels=[_wrapped(label, width) for label, width in zip(labels, widths)],
         branchvalues="remainder", maxdepth=3,
         marker={"colors": colors, "line": {"color": "white", "width": 2}},
-        customdata=list(zip(tree["status"], tree["detail"])),
-        texttemplate="%{label}", textfont={"size": BASE_FONT_SIZE, "color": "white"},
-        hovertemplate="%{label}<br>%{customdata[0]} · %{customdata[1]}<extra></extra>",
+        customdata=list(zip(tree["status"], tree["detail"], tree["label"])),
+        textfont={"size": BASE_FONT_SIZE, "color": "white"},
+        hovertemplate="%{customdata[2]}<br>%{customdata[0]} · %{customdata[1]}<extra></extra>",
         pathbar={"visible": True, "textfont": {"size": BASE_FONT_SIZE - 2}},
         tiling={"pad": 4},
     ))
     figure = styled(figure, title, height=height)
-    # Text too small to read from across the room is hidden: a KR tile then speaks by its colour,
-    # and its title shows on hover or once zoomed into its objective.
-    figure.update_layout(margin={"l": 4, "r": 4, "t": 60, "b": 4},
-                         uniformtext={"minsize": MIN_TEXT_SIZE, "mode": "hide"})
+    figure.update_layout(margin={"l": 4, "r": 4, "t": 60, "b": 4})
     return figure
 
 

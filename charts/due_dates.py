@@ -43,7 +43,7 @@ def due_date_timeline_figure(points: pd.DataFrame, teams: list[str], as_of, star
     row_of = {team: len(teams) - 1 - i for i, team in enumerate(teams)}
     points = points.assign(
         x=points["due_date"] + pd.to_timedelta((column - (columns - 1) / 2) * _GRID_DAY_STEP, unit="D"),
-        y=points["team"].map(row_of) + ((rows - 1) / 2 - row) * _GRID_ROW_STEP,
+        y=points["team"].map(row_of).astype(float) + ((rows - 1) / 2 - row) * _GRID_ROW_STEP,
     )
     figure = go.Figure()
     # The worst status is drawn last, on top, should markers touch.

@@ -12,11 +12,11 @@ filters = current_filters()
 data = tables()
 whole = snapshot(filters.as_of, filters.period)
 view = alignment(whole, data["key_results"], list(filters.teams) if filters.teams is not None else None)
-scope = filters.period or f"objectives in force on {filters.as_of:%d %B %Y}"
+scope = (f"Period {filters.period}, as of {filters.as_of:%d %B %Y}" if filters.period
+         else f"Objectives in force on {filters.as_of:%d %B %Y}")
 
 st.title("Alignment map")
-st.caption(f"{scope} · as of {filters.as_of:%d %B %Y} · gaps are company-wide; the team filter narrows the rest "
-           "to what involves the chosen teams")
+st.caption(f"{scope} · gaps are company-wide; the team filter narrows the rest to what involves the chosen teams")
 
 if whole.objectives.empty:
     st.info("No team objectives in this period. Pick another period or as-of date in the sidebar.")

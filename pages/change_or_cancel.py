@@ -24,6 +24,10 @@ st.caption(
     "KRs left out; overdue KRs only when also stale or low-confidence (all are on Due dates & overdue)"
 )
 
+if review.krs.empty:
+    st.info("No key result matches the filters in the sidebar.")
+    st.stop()
+
 candidates = change_or_cancel_candidates(review.krs, review.as_of)
 counts = reason_counts(candidates)
 open_krs = len(still_open(review.krs))

@@ -9,10 +9,16 @@ from ui.filters import current_filters, current_review
 SEVERITY_BADGES = {ERROR: "🔴 error", WARNING: "🟠 warning"}
 SCORE_COLUMNS_PER_ROW = 5
 
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 filters = current_filters()
 review = current_review()
 findings, scores = quality_report(tables(), review.objectives["objective_id"])
-scope = filters.period or f"objectives in force on {filters.as_of:%d %B %Y}"
+scope = (f"Period {filters.period}, as of {filters.as_of:%d %B %Y}" if filters.period
+         else f"Objectives in force on {filters.as_of:%d %B %Y}")
 
 st.title("OKR quality check")
 st.caption(f"{scope} · team objectives and their KRs against the rules of the method · "
@@ -38,8 +44,8 @@ for start in range(0, len(scores), SCORE_COLUMNS_PER_ROW):
     for column, team in zip(st.columns(SCORE_COLUMNS_PER_ROW), row.to_dict("records")):
         column.metric(
             team["team"], f"{team['score']:.0f}",
-            delta=f"{team['errors']} errors · {team['warnings']} warnings" if team["errors"] + team["warnings"]
-            else "no findings",
+            delta=f"{plural(team['errors'], 'error')} · {plural(team['warnings'], 'warning')}"
+            if team["errors"] + team["warnings"] else "no findings",
             delta_color="off", delta_arrow="off", border=True,
         )
 

@@ -97,7 +97,7 @@ st.dataframe(
     column_config={
         "kr_id": "KR ID",
         "team": "Team",
-        "title": st.column_config.TextColumn("Key result", width="large"),
+        "title": st.column_config.TextColumn("Key result", width="medium"),
         "owner": "Owner",
         "status": "Status",
         "progress_points": st.column_config.NumberColumn("Progress", format="%.0f%%"),

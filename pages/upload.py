@@ -44,6 +44,7 @@ def commit(file: UploadedFile, team: str, as_of, uploaded_by: str) -> None:
             "error", "Nothing was stored: the stored data changed since the check; read the report again.")
     elif committed.stored:
         upload_id = int(store().uploads_of_file(file.sha256).iloc[0]["upload_id"])
+        st.session_state[state.UPLOAD_CHOSEN] = f"{upload_id}/{file.file_name}"  # the history opens on it
         st.session_state[state.UPLOAD_MESSAGE] = (
             "success", f"Stored as upload {upload_id}: {change_summary(committed.changes)}.")
 
@@ -148,32 +149,33 @@ else:
                 updated_col.metric("Updated check-ins", f"{check_ins.updated if check_ins else 0:,}", border=True)
                 status_col.metric("KRs changing status", f"{int((krs['old_status'] != krs['new_status']).sum())}",
                                   border=True)
-                missing_col.metric(f"{team} KRs without a {as_of:%B} update", f"{len(preview.without_update)}",
-                                   border=True)
+                missing_col.metric(f"Still without a {as_of:%B} update", f"{len(preview.without_update)}",
+                                   border=True, help=f"{team} key results with no check-in dated in {as_of:%B %Y}")
                 if not earlier.empty:
                     st.info(f"This exact file was uploaded before (upload {int(earlier.iloc[0]['upload_id'])}); "
                             "later uploads have changed some of its rows since, so committing stores it again.")
                 measured = "" if preview.measured_on.date() == as_of else f" (measured on {preview.measured_on:%d %B %Y}, the upload's latest check-in)"
                 st.markdown(f"**What changes, KR by KR**{measured}: value and status before → after")
-                shown = krs.assign(
-                    old_status=krs["old_status"].map(STATUS_BADGES), new_status=krs["new_status"].map(STATUS_BADGES),
-                )
+                badge = krs[["old_status", "new_status"]].apply(lambda c: c.map(STATUS_BADGES)).fillna("—")
+                shown = pd.DataFrame({
+                    "kr_id": krs["kr_id"], "title": krs["title"], "check_ins": krs["check_ins"],
+                    "reading": krs["old_reading"] + "  →  " + krs["new_reading"],
+                    "progress": krs["new_progress"],
+                    "change": 100 * (krs["new_progress"] - krs["old_progress"].fillna(0)),
+                    "status": badge["old_status"].where(badge["old_status"] == badge["new_status"],
+                                                        badge["old_status"] + "  →  " + badge["new_status"]),
+                })
                 st.dataframe(
-                    shown[["kr_id", "title", "check_ins", "old_reading", "new_reading", "old_progress",
-                           "new_progress", "old_status", "new_status"]],
-                    hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 500),
+                    shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 500),
                     column_config={
                         "kr_id": "KR",
-                        "title": st.column_config.TextColumn("Key result", width="large"),
+                        "title": st.column_config.TextColumn("Key result", width="medium"),
                         "check_ins": st.column_config.NumberColumn("Check-ins", format="%d"),
-                        "old_reading": "Before",
-                        "new_reading": "After",
-                        "old_progress": st.column_config.ProgressColumn("Progress before", format="percent",
-                                                                        min_value=0, max_value=1),
-                        "new_progress": st.column_config.ProgressColumn("Progress after", format="percent",
-                                                                        min_value=0, max_value=1),
-                        "old_status": "Status before",
-                        "new_status": "Status after",
+                        "reading": "Value before → after",
+                        "progress": st.column_config.ProgressColumn("Progress after", format="percent",
+                                                                    min_value=0, max_value=1),
+                        "change": st.column_config.NumberColumn("Change", format="%+.0f pts"),
+                        "status": st.column_config.TextColumn("Status before → after", width="medium"),
                     },
                 )
                 other_tables = {t: c for t, c in result.changes.items() if t != "check_ins" and c.changed}
@@ -181,13 +183,16 @@ else:
                     st.markdown(f"Other rows the file changes: {change_summary(other_tables)}.")
                 if not preview.without_update.empty:
                     st.markdown(f"**{team} key results still without a {as_of:%B %Y} update** after this upload")
-                    missing = preview.without_update.assign(status=preview.without_update["status"].map(STATUS_BADGES))
+                    missing = preview.without_update.assign(
+                        status=preview.without_update["status"].map(STATUS_BADGES),
+                        last_date=[f"{d:%Y-%m-%d}" if pd.notna(d) else "never" for d in preview.without_update["last_date"]],
+                    )
                     st.dataframe(
                         missing, hide_index=True, width="stretch",
                         column_config={
                             "kr_id": "KR", "title": st.column_config.TextColumn("Key result", width="large"),
-                            "owner": "Owner", "last_date": st.column_config.DateColumn("Last check-in", format="YYYY-MM-DD"),
-                            "last_reading": "Last value", "status": "Status",
+                            "owner": "Owner", "last_date": "Last check-in", "last_reading": "Last value",
+                            "status": "Status",
                         },
                     )
                 st.button(f"Commit {result.rows_changed:,} change(s)", type="primary", key=state.UPLOAD_COMMIT,

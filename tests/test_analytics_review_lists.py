@@ -125,7 +125,8 @@ def test_overdue_krs_most_days_first_then_by_id():
 def test_quarter_weeks_are_counted_back_from_its_last_day():
     buckets = due_date_buckets("2027-04-01", "2027-06-30")  # 91 days: exactly 13 weeks
     assert len(buckets) == 13
-    assert (buckets["first"].iloc[-1], buckets["last"].iloc[-1]) == (pd.Timestamp("2027-06-24"), pd.Timestamp("2027-06-30"))
+    last_week = (buckets["first"].iloc[-1], buckets["last"].iloc[-1])
+    assert last_week == (pd.Timestamp("2027-06-24"), pd.Timestamp("2027-06-30"))
     assert buckets["label"].iloc[-1] == "24 Jun"
     q1 = due_date_buckets("2027-01-01", "2027-03-31")  # 90 days: the first week has 6
     assert len(q1) == 13

@@ -22,8 +22,8 @@ def in_force_krs(sheets) -> pd.DataFrame:
     quarter = f"{AS_OF.year}-Q{(AS_OF.month - 1) // 3 + 1}"
     objectives = objectives[objectives["period"].isin([str(AS_OF.year), quarter])]
     period_end = objectives["period"].map(
-        lambda p: pd.Timestamp(f"{p}-12-31") if "Q" not in p else pd.Timestamp(year=int(p[:4]), month=3 * int(p[-1]), day=1)
-        + pd.offsets.MonthEnd(0))
+        lambda p: pd.Timestamp(f"{p}-12-31") if "Q" not in p
+        else pd.Timestamp(year=int(p[:4]), month=3 * int(p[-1]), day=1) + pd.offsets.MonthEnd(0))
     objectives = objectives.assign(period_end=period_end)
     krs = sheets["KeyResults"].merge(objectives[["objective_id", "team", "period", "period_end"]], on="objective_id")
     return krs.assign(due_date=pd.to_datetime(krs["due_date"]))
@@ -77,15 +77,25 @@ def test_teams_piling_krs_into_the_last_week_are_marketing_and_data(due_dates):
     assert flagged_rows == expected
 
 
+def heatmap_rows(heatmap: dict) -> dict[str, list[int]]:
+    """Team → its row of counts (the 2-D z array arrives flat, with its shape)."""
+    z = heatmap["z"]
+    values = chart_values(z)
+    width = z["shape"].split(",")[1] if isinstance(z, dict) else None
+    rows = [values[i:i + int(width)] for i in range(0, len(values), int(width))] if width else values
+    return {label.removeprefix("⚠ ").split(" · ")[0]: row for label, row in zip(heatmap["y"], rows)}
+
+
 def test_histogram_rows_add_up_to_each_teams_krs(due_dates):
     krs = in_force_krs(workbook())
     heatmap = charts_by_title(due_dates)[HISTOGRAM]["data"][0]
-    rows = {label.removeprefix("⚠ ").split(" · ")[0]: sum(counts) for label, counts in zip(heatmap["y"], heatmap["z"])}
-    assert rows == krs.groupby("team").size().to_dict()
-    last_week = [label for label in heatmap["x"] if label.replace("<br>", " ") == "24 Jun"]
-    column = heatmap["x"].index(last_week[0])
-    marketing = next(counts for label, counts in zip(heatmap["y"], heatmap["z"]) if "Marketing" in label)
-    assert marketing[column] == (krs["team"] == "Marketing").sum()
+    rows = heatmap_rows(heatmap)
+    assert {team: sum(row) for team, row in rows.items()} == krs.groupby("team").size().to_dict()
+    last_week = heatmap["x"].index("24<br>Jun")
+    assert rows["Marketing"][last_week] == (krs["team"] == "Marketing").sum()
+    due_jun_24_to_30 = krs[krs["due_date"].between("2027-06-24", "2027-06-30")].groupby("team").size()
+    expected = due_jun_24_to_30.reindex(list(rows), fill_value=0).to_dict()
+    assert {team: row[last_week] for team, row in rows.items()} == expected
 
 
 def test_timeline_shows_every_kr_due_in_the_quarter_by_status_with_the_as_of_line(due_dates):
@@ -104,8 +114,28 @@ def test_timeline_shows_every_kr_due_in_the_quarter_by_status_with_the_as_of_lin
 
 
 def test_team_link_narrows_the_page_to_that_team(open_page):
-    at = open_page("pages/due_dates.py", team="Sales")
+    design = open_page("pages/due_dates.py", team="Design")
+    design.run()
+    assert not design.exception
+    krs = in_force_krs(workbook())
+    design_krs = krs[krs["team"] == "Design"]
+    assert set(design.dataframe[0].value["kr_id"]) == set(design_krs.loc[design_krs["due_date"] < AS_OF, "kr_id"])
+    assert len(design.warning) == 0
+
+    marketing = open_page("pages/due_dates.py", team="Marketing")
+    marketing.run()
+    assert "Marketing" in marketing.warning[0].value and "Data" not in marketing.warning[0].value
+    assert "No key result is past its due date" in marketing.success[0].value
+
+
+def test_a_quarter_with_no_kr_due_in_it_still_counts_the_later_ones(open_page):
+    """On 28 Feb only the yearly objectives are in force; all their KRs fall due after Q1."""
+    at = open_page("pages/due_dates.py", as_of="2027-02-28")
     at.run()
     assert not at.exception
-    assert set(at.dataframe[0].value["team"]) <= {"Sales"}
-    assert len(at.warning) == 0
+    krs = workbook()["KeyResults"]
+    yearly = workbook()["Objectives"].query("period.astype('str') == '2027'")["objective_id"]
+    heatmap = charts_by_title(at)["Key results due per week, by team"]["data"][0]
+    assert heatmap["x"][-1] == "after<br>31 Mar"
+    assert sum(row[-1] for row in heatmap_rows(heatmap).values()) == krs["objective_id"].isin(yearly).sum()
+    assert charts_by_title(at)["Key results by due date, 2027-Q1"]["data"] == []

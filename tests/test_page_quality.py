@@ -57,7 +57,8 @@ def test_findings_and_scores_match_the_workbook(open_page):
     for team, objectives in objectives_per_team.items():
         expected = 100 - 5 * warnings_per_team[team] / objectives
         assert metrics[team].value == f"{expected:.0f}"
-        assert metrics[team].delta == (f"0 errors · {warnings_per_team[team]} warnings" if warnings_per_team[team]
+        count = warnings_per_team[team]
+        assert metrics[team].delta == (f"0 errors · {count} warning{'' if count == 1 else 's'}" if count
                                        else "no findings")
 
 

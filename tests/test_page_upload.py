@@ -19,6 +19,7 @@ from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT
 from store.database import Store
 from test_page_overview import hand_computed_status
 from test_upload_corpus import BAD_FILES, CORPUS, team_of
+from charts.theme import STATUS_BADGES
 from ui import state
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -165,14 +166,18 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
     assert metrics["New check-ins"] == "1" and metrics["Updated check-ins"] == "1"
     preview = at.dataframe[0].value.set_index("kr_id")
     assert sorted(preview.index) == ["SAL-O1-KR1", "SAL-O2-KR1"]
-    assert preview.loc["SAL-O1-KR1", "old_reading"] == f"${last_value(sheets, 'SAL-O1-KR1'):,.0f}"
-    assert preview.loc["SAL-O1-KR1", "new_reading"] == "$1,000,000"
-    assert preview.loc["SAL-O2-KR1", "old_reading"] == f"${last_value(sheets, 'SAL-O2-KR1'):,.0f}"
-    assert preview.loc["SAL-O2-KR1", "new_reading"] == "$512,000"
+    kr_rows = sheets["KeyResults"].set_index("kr_id")
     for kr_id, new in (("SAL-O1-KR1", 1_000_000), ("SAL-O2-KR1", 512_000)):
-        assert preview.loc[kr_id, "old_status"].endswith(hand_status(sheets, kr_id, last_value(sheets, kr_id)))
-        assert preview.loc[kr_id, "new_status"].endswith(hand_status(sheets, kr_id, new))
-    assert preview.loc["SAL-O1-KR1", "old_status"] != preview.loc["SAL-O1-KR1", "new_status"]
+        old = last_value(sheets, kr_id)
+        assert preview.loc[kr_id, "reading"] == f"${old:,.0f}  →  ${new:,.0f}"
+        old_status, new_status = hand_status(sheets, kr_id, old), hand_status(sheets, kr_id, new)
+        shown = STATUS_BADGES[old_status] if old_status == new_status else \
+            f"{STATUS_BADGES[old_status]}  →  {STATUS_BADGES[new_status]}"
+        assert preview.loc[kr_id, "status"] == shown
+        target = kr_rows.loc[kr_id, "target_value"]  # both start at 0
+        assert preview.loc[kr_id, "progress"] == pytest.approx(new / target)
+        assert preview.loc[kr_id, "change"] == pytest.approx(100 * (new - old) / target)
+    assert "→" in preview.loc["SAL-O1-KR1", "status"]  # at risk → on track: the file moves it
     assert stored_tables(upload_page.target)["check_ins"].equals(before["check_ins"])  # nothing stored yet
 
     at.button(key=state.UPLOAD_COMMIT).click().run()
