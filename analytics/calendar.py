@@ -6,7 +6,7 @@ weeks, so each milestone falls on the weekday the quarter starts on; no weekend 
 
     milestone                 starts  days   why
     Kick-off                     -42     1   six weeks ahead: leaders brief their teams
-    Drafting (two weeks)         -41    14   teams draft objectives, KRs and initiatives
+    Drafting weeks               -41    14   two weeks: teams draft objectives, KRs and initiatives
     Silent review                -27     3   leaders read and comment on every draft, in writing
     Feedback week                -24     7   teams rework their drafts with the comments
     Send to chief of staff       -17     1   final drafts to the chief of staff, who checks them
@@ -35,7 +35,7 @@ class Milestone:
 
 MILESTONES = (
     Milestone("Kick-off", -42, 1, "Leaders brief their teams on the company direction and the calendar"),
-    Milestone("Drafting (two weeks)", -41, 14, "Teams draft objectives, KRs and initiatives"),
+    Milestone("Drafting weeks", -41, 14, "Two weeks for teams to draft objectives, KRs and initiatives"),
     Milestone("Silent review", -27, 3, "Leaders read and comment on every draft, in writing"),
     Milestone("Feedback week", -24, 7, "Teams rework their drafts with the comments"),
     Milestone("Send to chief of staff", -17, 1, "Final drafts go to the chief of staff, who checks them"),

@@ -47,24 +47,20 @@ def channel_volumes(plan: Plan) -> pd.DataFrame:
     at_split = np.array([split.required, *split.by_quarter])  # year, Q1..Q4
     shares = np.array([c.share for c in s.channels])
     volumes = shares[:, None, None] * at_split[None, None, :] / _divisors(plan)[:, :, None]  # channel, stage, period
-    stage_names = [stage.name for stage in s.stages[:k + 1]]
     rates = np.array([[*c.conversion_rates, split.conversion_rate] for c in s.channels], dtype=float)
-
-    frames = []
-    for c, channel in enumerate(s.channels):
-        frames.append(pd.DataFrame({
-            "channel": channel.name, "stage": stage_names, "position": np.arange(k + 1),
-            "conversion_rate": rates[c], "share": channel.share,
-            **{column: volumes[c, :, p] for p, column in enumerate(("year", *QUARTER_COLUMNS))},
-        }))
     totals = volumes.sum(axis=0)
+    # blended rate into the next stage: next stage's total ÷ this stage's; the channel stage keeps the plan's
     blended = np.append(totals[1:, 0] / np.where(totals[:-1, 0] > 0, totals[:-1, 0], np.nan), split.conversion_rate)
-    frames.append(pd.DataFrame({
-        "channel": ALL_CHANNELS, "stage": stage_names, "position": np.arange(k + 1),
-        "conversion_rate": blended, "share": 1.0,
-        **{column: totals[:, p] for p, column in enumerate(("year", *QUARTER_COLUMNS))},
-    }))
-    return pd.concat(frames, ignore_index=True).loc[:, list(CHANNEL_COLUMNS)]
+    rows = len(s.channels) + 1  # every channel, then ALL_CHANNELS
+    all_volumes = np.concatenate([volumes, totals[None]], axis=0).reshape(rows * (k + 1), 5)
+    return pd.DataFrame({
+        "channel": np.repeat([c.name for c in s.channels] + [ALL_CHANNELS], k + 1),
+        "stage": np.tile([stage.name for stage in s.stages[:k + 1]], rows),
+        "position": np.tile(np.arange(k + 1), rows),
+        "conversion_rate": np.concatenate([rates, blended[None]], axis=0).ravel(),
+        "share": np.repeat([*shares, 1.0], k + 1),
+        **{column: all_volumes[:, p] for p, column in enumerate(("year", *QUARTER_COLUMNS))},
+    })
 
 
 def channel_volumes_by_month(plan: Plan, monthly: pd.DataFrame | None = None) -> pd.DataFrame:

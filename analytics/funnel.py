@@ -731,6 +731,9 @@ def sensitivity(scenario: Scenario, drivers: Iterable[str] | None = None,
     steps = [float(step) for step in steps]
     if any(not math.isfinite(step) or step <= -1 for step in steps):
         raise ValueError(f"steps must be finite and above -1 (a driver cannot reach 0), got {steps!r}")
+    # The channel split changes neither output, and re-checking it in every moved scenario would
+    # be most of the work.
+    scenario = replace(scenario, channel_stage=None, channels=())
     base = back_calculate(scenario)
     rows = []
     for driver in (default_drivers(scenario) if drivers is None else list(drivers)):
@@ -842,19 +845,21 @@ def committed_key_results(key_results: pd.DataFrame, objectives: pd.DataFrame, p
     cancelled: the review's KRs at the as-of date) replaces targets changed by a decision and drops
     cancelled KRs; without it the stored targets count.
     """
-    periods = objectives.set_index("objective_id")["period"].astype("string").str.strip().str.upper()
-    teams = objectives.set_index("objective_id")["team"]
-    tagged = key_results[key_results["funnel_stage"].notna()
-                         & key_results["objective_id"].map(periods).eq(period.strip().upper()).fillna(False)]
-    tagged = tagged.assign(team=tagged["objective_id"].map(teams))
+    wanted = period.strip().upper()
+    in_period = {objective: team for objective, team, objective_period
+                 in zip(objectives["objective_id"], objectives["team"], objectives["period"])
+                 if isinstance(objective_period, str) and objective_period.strip().upper() == wanted}
+    # Plain Python over the few KRs of one period: pandas string matching on thousands of KRs
+    # would cost more than the whole back-calculation.
+    tagged = key_results[key_results["funnel_stage"].notna()]
+    rows = [row for row in zip(tagged["kr_id"], tagged["objective_id"], tagged["title"], tagged["funnel_stage"],
+                               tagged["target_value"]) if row[1] in in_period]
     if in_force is not None:
-        current = in_force.drop_duplicates("kr_id").set_index("kr_id")
-        known = tagged["kr_id"].isin(current.index)
-        cancelled = tagged["kr_id"].map(current["cancelled"]).fillna(False).astype(bool)
-        tagged = tagged[~cancelled].copy()
-        known = known[~cancelled]
-        tagged.loc[known, "target_value"] = tagged.loc[known, "kr_id"].map(current["target_value"])
-    return tagged.loc[:, list(COMMITMENT_COLUMNS)].reset_index(drop=True)
+        current = dict(zip(in_force["kr_id"], zip(in_force["target_value"], in_force["cancelled"])))
+        rows = [(kr, objective, title, stage, current[kr][0] if kr in current else target)
+                for kr, objective, title, stage, target in rows if not (kr in current and current[kr][1])]
+    return pd.DataFrame([(kr, in_period[objective], title, stage, target) for kr, objective, title, stage, target in rows],
+                        columns=list(COMMITMENT_COLUMNS)).astype({"target_value": float})
 
 
 # ----------------------------------------------------------------------------------------------

@@ -332,7 +332,8 @@ def check_business_as_usual(okrs: OkrSet) -> list[Finding]:
             ))
     for kr in okrs.key_results.to_dict("records"):
         match = BUSINESS_AS_USUAL.search(kr["title"])
-        moving = kr["measure"].lower() in NUMERIC_MEASURES and (kr["direction"].lower() or "increase") in MOVING_DIRECTIONS
+        direction = kr["direction"].lower() or "increase"
+        moving = kr["measure"].lower() in NUMERIC_MEASURES and direction in MOVING_DIRECTIONS
         if moving and pd.notna(kr["start_value"]) and kr["start_value"] == kr["target_value"]:
             findings.append(_kr_finding(
                 "business-as-usual", ERROR, kr, f"target equals start ({kr['target_value']:g}): nothing to achieve",
@@ -370,7 +371,8 @@ def check_due_dates(okrs: OkrSet) -> list[Finding]:
         _kr_finding("due-date", ERROR, kr, "no due date", "Set the date the result is due")
         for kr in krs[krs["due_date"].isna()].to_dict("records")
     ]
-    period = krs["objective_id"].map(okrs.objectives.drop_duplicates("objective_id").set_index("objective_id")["period"])
+    periods = okrs.objectives.drop_duplicates("objective_id").set_index("objective_id")["period"]
+    period = krs["objective_id"].map(periods)
     for (team, name), group in krs.groupby([krs["team"], period], sort=False):
         span = _span(name)
         if span is None or (span[1] - span[0]).days >= DAYS_IN_A_YEAR - 1:

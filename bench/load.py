@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> dict:
                 client.close()
 
         spawn = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(args.uploaders, mp_context=spawn) as pool:
+        with concurrent.futures.ProcessPoolExecutor(max(1, args.uploaders), mp_context=spawn) as pool:
             uploading = [
                 pool.submit(upload_all, database, uploader,
                             [check_in_workbook(rows, f"{uploader} via replica {number % len(ports) + 1}") for rows in rows_per_upload],

@@ -33,7 +33,8 @@ def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) 
     # A parent's header shows its label: an objective is labelled with its team (legible where its
     # title would shrink to nothing; the title shows on hover). A KR's title is small until zoomed
     # into its objective; its colour carries the status.
-    labels = [team if kind == "objective" else label for kind, team, label in zip(tree["kind"], tree["team"], tree["label"])]
+    labels = [team if kind == "objective" else label
+              for kind, team, label in zip(tree["kind"], tree["team"], tree["label"])]
     widths = tree["kind"].map({"company": 60, "unlinked": 60, "objective": 24, "kr": 24})
     figure = go.Figure(go.Treemap(
         ids=tree["node_id"], parents=tree["parent_id"], values=leaf.astype(int),

@@ -24,10 +24,11 @@ AS_OF_LINE_COLOR = "#111"
 FLAG = "⚠"
 _MARKER_SIZE = 14
 # KRs sharing a team and a due date are laid out in a small grid around their point: up to
-# _GRID_ROWS rows _GRID_ROW_STEP of a team's row apart, in columns _GRID_DAY_STEP days apart.
+# _GRID_ROWS rows _GRID_ROW_STEP of a team's row apart, in columns _GRID_COLUMN_STEP of the window's
+# length apart (1.6 days in a quarter), which keeps them the same distance apart on screen.
 _GRID_ROWS = 3
 _GRID_ROW_STEP = 0.27
-_GRID_DAY_STEP = 1.6
+_GRID_COLUMN_STEP = 0.0175
 _ROW_HEIGHT = 60
 _LEGEND_GAP_PX = 50
 
@@ -37,12 +38,14 @@ def due_date_timeline_figure(points: pd.DataFrame, teams: list[str], as_of, star
     its due date, coloured and shaped by status, the KRs due on one day set in a grid worst first;
     a vertical line labelled "as of" at `as_of`; the x axis spans `start` to `end`. One trace per
     status, named after it; the hover shows each KR's id and title."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    column_days = (end - start).days * _GRID_COLUMN_STEP
     rows = points["slots"].clip(upper=_GRID_ROWS)
     columns = -(-points["slots"] // _GRID_ROWS)
     column, row = points["slot"] // rows, points["slot"] % rows
     row_of = {team: len(teams) - 1 - i for i, team in enumerate(teams)}
     points = points.assign(
-        x=points["due_date"] + pd.to_timedelta((column - (columns - 1) / 2) * _GRID_DAY_STEP, unit="D"),
+        x=points["due_date"] + pd.to_timedelta((column - (columns - 1) / 2) * column_days, unit="D"),
         y=points["team"].map(row_of).astype(float) + ((rows - 1) / 2 - row) * _GRID_ROW_STEP,
     )
     figure = go.Figure()
@@ -63,9 +66,9 @@ def due_date_timeline_figure(points: pd.DataFrame, teams: list[str], as_of, star
                      line={"color": AS_OF_LINE_COLOR, "width": 2, "dash": "dash"})
     figure.add_annotation(x=as_of, y=1, yref="paper", yanchor="bottom", text=f"<b>as of</b> {as_of:%-d %b}",
                           showarrow=False, font={"size": BASE_FONT_SIZE, "color": AS_OF_LINE_COLOR})
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    margin_days = pd.Timedelta(days=2.5 * column_days)
     figure.update_xaxes(
-        range=[start - pd.Timedelta(days=4), end + pd.Timedelta(days=4)], showgrid=True, gridcolor="#E6E8EB",
+        range=[start - margin_days, end + margin_days], showgrid=True, gridcolor="#E6E8EB",
         # The first days of the histogram's bins, the last one replaced by the window's last day: the
         # period's end is named, and no two ticks crowd each other.
         tickvals=[*due_date_buckets(start, end)["first"].iloc[:-1], end], tickformat="%-d %b",

@@ -39,6 +39,8 @@ PERCENT = 100
 
 ss = st.session_state
 filters = current_filters()
+if state.BACKCALC_COVERAGE_PERIOD in ss:  # keep the choice while the Coverage tab is closed
+    ss[state.BACKCALC_COVERAGE_PERIOD] = ss[state.BACKCALC_COVERAGE_PERIOD]
 data = tables()
 start = arr_starting_point(data["arr_actuals"], data["company_targets"], filters.as_of, filters.as_of.year)
 
@@ -168,10 +170,11 @@ def _stage_inputs() -> list[dict]:
         num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
             "step": st.column_config.NumberColumn("Step", help="1 = top of the funnel; change it to move a stage",
-                                                  min_value=1, step=1, format="%d", width="small"),
-            "stage": st.column_config.TextColumn("Stage", help="Rename freely; names must be unique", width="medium"),
-            "rate": st.column_config.NumberColumn("Converts to next, %", min_value=0.0, max_value=100.0,
-                                                  format="%.2f", help="The last stage converts into deals"),
+                                                  min_value=1, step=1, format="%d", width=60),
+            "stage": st.column_config.TextColumn("Stage", help="Rename freely; names must be unique", width=150),
+            "rate": st.column_config.NumberColumn("Converts, %", min_value=0.0, max_value=100.0, format="%.2f",
+                                                  width=110, help="Share that reaches the next stage (the last "
+                                                                  "stage: that closes into deals)"),
         },
     )
     rows = edited.dropna(how="all", subset=["stage", "rate"]).sort_values("step", na_position="last", kind="stable")
@@ -228,7 +231,7 @@ def _channel_inputs(stages: list[dict]) -> dict:
 
 def _scenario_inputs() -> tuple[list[dict], dict]:
     """Every input except the channels; returns the stages and the scenario keys."""
-    arr_col, sales_col, funnel_col = st.columns([1, 1, 1.3], gap="large")
+    arr_col, sales_col, funnel_col = st.columns([1, 1, 1.4], gap="medium")
     with arr_col:
         st.subheader("ARR")
         st.number_input("Target ARR at year end, $", min_value=0.0, step=100_000.0, format="%.0f",
@@ -303,12 +306,15 @@ def _validated(keys: dict) -> tuple[Scenario | None, list[str]]:
 
 # ---------------------------------------------------------------------------------------------- page
 
-st.title("Back-calculation: from the ARR target to the funnel and the team")
-st.caption("Change any input: the plan, channels, sensitivity and coverage follow. Volumes, deals and reps are "
-           "computed unrounded and rounded up on screen.")
+st.title("Back-calculation")
+st.caption("From the ARR target to bookings, the funnel, channels and the sales team. Change any input: the other "
+           "tabs follow. Volumes, deals and reps are computed unrounded and rounded up on screen.")
 headline = st.container()
+# The open tab is in the URL (?backcalc_tab=Coverage) and only its figures are built: the inputs
+# and the scenario controls are drawn in every run so that their widgets keep their values.
 inputs_tab, plan_tab, channels_tab, sensitivity_tab, coverage_tab, scenarios_tab = st.tabs(
-    ["Inputs", "Plan", "Channels", "Sensitivity", "Coverage", "Scenarios"])
+    ["Inputs", "Plan", "Channels", "Sensitivity", "Coverage", "Scenarios"], key=state.BACKCALC_TAB,
+    bind="query-params")
 
 with inputs_tab:
     stages, keys = _scenario_inputs()
@@ -330,134 +336,137 @@ with headline:
                        help=f"${plan.new_arr_required:,.0f} = target − beginning × (1 − churn − contraction + "
                             f"expansion)")
         deals_col.metric("Deals in the year", count_text(plan.deals), border=True)
-        top_col.metric(f"Top of funnel: {top.name}", count_text(top.required), border=True)
-        reps_col.metric("Fully ramped reps (peak quarter)", count_text(plan.reps), border=True)
+        top_col.metric(f"{top.name.capitalize()} needed", count_text(top.required), border=True,
+                       help="The top of the funnel, over the year")
+        reps_col.metric("Reps at the peak", count_text(plan.reps), border=True,
+                        help="Fully ramped reps the busiest quarter's deals need")
         hires_col.metric("Hires in the year", count_text(sum(plan.hires_by_quarter)), border=True)
         if plan.surplus > 0:
             st.success(f"Target already covered by retained + expansion ARR; surplus {money(plan.surplus)} "
                        f"(${plan.surplus:,.0f}). No new bookings are needed: every volume below is 0.")
 
-fix_inputs = "Fix the inputs (see the message above) to see this."
 
-with plan_tab:
-    if plan is None:
-        st.info(fix_inputs)
-    else:
-        waterfall_col, funnel_col = st.columns(2)
-        waterfall_col.plotly_chart(arr_waterfall_figure(plan, f"ARR {year}: beginning to target"), width="stretch")
-        funnel_col.plotly_chart(stage_funnel_figure(plan, f"Required in {year}, by stage"), width="stretch")
-        st.subheader("Required per quarter")
-        table = plan_table(plan)
-        shown = pd.DataFrame({"": table["row"]})
-        for column in ("year", *QUARTER_COLUMNS):
-            shown[column.capitalize() if column == "year" else column] = [
-                display_value(value, kind) for value, kind in zip(table[column], table["kind"])]
-        right = st.column_config.TextColumn(alignment="right")
-        st.dataframe(shown, hide_index=True, width="stretch",
-                     column_config={column: right for column in shown.columns[1:]})
-        st.caption("Year column: totals, except reps (the peak quarter) and headcount (at year end). A quarter's "
-                   "stage volumes are the ones behind that quarter's deals; the chart below shows when they are "
-                   "needed.")
-        monthly = stage_volumes_by_month(plan)
-        if plan.deals > 0:
-            st.plotly_chart(monthly_volume_figure(
-                monthly, year, f"Needed per month, {scenario.sales_cycle_days:g}-day sales cycle shift"),
-                width="stretch")
-        st.plotly_chart(reps_figure(plan, f"Sales reps per quarter, {scenario.deals_per_rep_per_quarter:g} deals "
-                                          f"per ramped rep"), width="stretch")
-        st.caption(f"New reps ramp {', '.join(f'{r:.0%}' for r in scenario.ramp)} by {scenario.ramp_unit}; "
-                   "hires join at the start of a quarter, just in time for that quarter's deals.")
+def _plan_view() -> None:
+    waterfall_col, funnel_col = st.columns(2)
+    waterfall_col.plotly_chart(arr_waterfall_figure(plan, f"ARR {year}: beginning to target"), width="stretch")
+    funnel_col.plotly_chart(stage_funnel_figure(plan, f"Required in {year}, by stage"), width="stretch")
+    st.subheader("Required per quarter")
+    table = plan_table(plan)
+    shown = pd.DataFrame({"": table["row"]})
+    for column in ("year", *QUARTER_COLUMNS):
+        shown[column.capitalize() if column == "year" else column] = [
+            display_value(value, kind) for value, kind in zip(table[column], table["kind"])]
+    right = st.column_config.TextColumn(alignment="right")
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={column: right for column in shown.columns[1:]})
+    st.caption("Year column: totals, except reps (the peak quarter) and headcount (at year end). A quarter's "
+               "stage volumes are the ones behind that quarter's deals; the chart below shows when they are "
+               "needed.")
+    monthly = stage_volumes_by_month(plan)
+    if plan.deals > 0:
+        st.plotly_chart(monthly_volume_figure(
+            monthly, year, f"Needed per month, {scenario.sales_cycle_days:g}-day sales cycle shift"),
+            width="stretch")
+    st.plotly_chart(reps_figure(plan, f"Sales reps per quarter, {scenario.deals_per_rep_per_quarter:g} deals "
+                                      f"per ramped rep"), width="stretch")
+    st.caption(f"New reps ramp {', '.join(f'{r:.0%}' for r in scenario.ramp)} by {scenario.ramp_unit}; "
+               "hires join at the start of a quarter, just in time for that quarter's deals.")
 
-with channels_tab:
-    if plan is None:
-        st.info(fix_inputs)
-    elif scenario.channels:
-        split = channel_volumes(plan)
-        st.plotly_chart(channel_volume_figure(split, f"Required in {year} by channel, down to {scenario.channel_stage}"),
-                        width="stretch")
-        shown = split.assign(
-            rate=[display_value(v, "percent") for v in split["conversion_rate"]],
-            **{column: [count_text(v) for v in split[column]] for column in ("year", *QUARTER_COLUMNS)})
-        right = st.column_config.TextColumn(alignment="right")
-        st.dataframe(shown[["channel", "stage", "rate", "year", *QUARTER_COLUMNS]], hide_index=True, width="stretch",
-                     height=38 + 35 * len(shown),
-                     column_config={"channel": "Channel", "stage": "Stage",
-                                    "rate": st.column_config.TextColumn("Converts to next", alignment="right"),
-                                    "year": st.column_config.TextColumn("Year", alignment="right"),
-                                    **{q: right for q in QUARTER_COLUMNS}})
-        st.caption(f"{ALL_CHANNELS}: sums, with the blended conversion rate. Stages below {scenario.channel_stage} "
-                   "are shared by every channel (Plan tab).")
-        with st.expander("Per month, with the sales-cycle shift"):
-            by_month = channel_volumes_by_month(plan, stage_volumes_by_month(plan))
-            pivot = by_month.pivot_table(index=["channel", "stage"], columns="month_offset", values="volume",
-                                         sort=False)
-            labels = by_month.drop_duplicates("month_offset").set_index("month_offset")["month_label"]
-            st.dataframe(pivot.map(count_text).rename(columns=labels), width="stretch")
 
-with sensitivity_tab:
-    if plan is None:
-        st.info(fix_inputs)
-    elif plan.new_arr_required == 0:
+def _channels_view() -> None:
+    if not scenario.channels:
+        return
+    split = channel_volumes(plan)
+    st.plotly_chart(channel_volume_figure(split, f"Required in {year} by channel, down to {scenario.channel_stage}"),
+                    width="stretch")
+    shown = split.assign(
+        rate=[display_value(v, "percent") for v in split["conversion_rate"]],
+        **{column: [count_text(v) for v in split[column]] for column in ("year", *QUARTER_COLUMNS)})
+    right = st.column_config.TextColumn(alignment="right")
+    st.dataframe(shown[["channel", "stage", "rate", "year", *QUARTER_COLUMNS]], hide_index=True, width="stretch",
+                 height=38 + 35 * len(shown),
+                 column_config={"channel": "Channel", "stage": "Stage",
+                                "rate": st.column_config.TextColumn("Converts to next", alignment="right"),
+                                "year": st.column_config.TextColumn("Year", alignment="right"),
+                                **{q: right for q in QUARTER_COLUMNS}})
+    st.caption(f"{ALL_CHANNELS}: sums, with the blended conversion rate. Stages below {scenario.channel_stage} "
+               "are shared by every channel (Plan tab).")
+    with st.expander("Per month, with the sales-cycle shift"):
+        by_month = channel_volumes_by_month(plan, stage_volumes_by_month(plan))
+        pivot = by_month.pivot_table(index=["channel", "stage"], columns="month_offset", values="volume",
+                                     sort=False)
+        labels = by_month.drop_duplicates("month_offset").set_index("month_offset")["month_label"]
+        st.dataframe(pivot.map(count_text).rename(columns=labels), width="stretch")
+
+
+def _sensitivity_view() -> None:
+    if plan.new_arr_required == 0:
         st.info("With a surplus no volume is needed, whatever the drivers: nothing to compare.")
-    else:
-        what_if = sensitivity(scenario)
-        names = [stage.name for stage in scenario.stages]
-        top = plan.stages[0]
-        top_col, reps_col = st.columns([3, 2])
-        top_col.plotly_chart(tornado_figure(what_if, "top_of_funnel", top.required, names,
-                                            f"{top.name} needed ({count_text(top.required)}): change when one "
-                                            f"driver moves"), width="stretch")
-        reps_col.plotly_chart(tornado_figure(what_if, "reps", plan.reps, names,
-                                             f"Reps needed ({count_text(plan.reps)}): change when one driver moves"),
-                            width="stretch")
-        st.caption("Each driver moves alone by ±10 % and ±20 % (conversion rates capped at 100 %). Conversion "
-                   "rates do not change reps: reps follow deals.")
-        win = scenario.stages[-1].conversion_rate
-        win_rates = sorted({min(1.0, win * step) for step in WHAT_IF_STEPS}, reverse=True)
-        deal_sizes = [scenario.average_deal_size * step for step in WHAT_IF_STEPS]
-        st.plotly_chart(two_way_heatmap(two_way_table(scenario, win_rates, deal_sizes), win,
-                                        scenario.average_deal_size,
-                                        f"{top.name} needed by win rate ({scenario.stages[-1].name} → deal) × "
-                                        f"deal size"), width="stretch")
-        st.caption("The outlined cell is the plan; every other input stays as it is.")
+        return
+    what_if = sensitivity(scenario)
+    names = [stage.name for stage in scenario.stages]
+    top = plan.stages[0]
+    st.plotly_chart(tornado_figure(what_if, "top_of_funnel", top.required, names,
+                                   f"What moves the {top.name} needed ({count_text(top.required)})"),
+                    width="stretch")
+    st.plotly_chart(tornado_figure(what_if, "reps", plan.reps, names,
+                                   f"What moves the reps needed ({count_text(plan.reps)})"), width="stretch")
+    st.caption("Each driver moves alone by ±10 % and ±20 % (conversion rates capped at 100 %). Conversion "
+               "rates do not change reps: reps follow deals.")
+    win = scenario.stages[-1].conversion_rate
+    win_rates = sorted({min(1.0, win * step) for step in WHAT_IF_STEPS}, reverse=True)
+    deal_sizes = [scenario.average_deal_size * step for step in WHAT_IF_STEPS]
+    st.plotly_chart(two_way_heatmap(two_way_table(scenario, win_rates, deal_sizes), win,
+                                    scenario.average_deal_size,
+                                    f"{top.name.capitalize()} needed by win rate × deal size"), width="stretch")
+    st.caption(f"Win rate: {scenario.stages[-1].name} → deal. The outlined cell is the plan; every other input "
+               "stays as it is.")
 
-with coverage_tab:
-    if plan is None:
-        st.info(fix_inputs)
-    else:
-        periods = [f"{year}-Q{q}" for q in range(1, 5)] + [str(year)]
-        if ss.get(state.BACKCALC_COVERAGE_PERIOD) not in periods:
-            as_of_quarter = f"{filters.as_of.year}-Q{(filters.as_of.month - 1) // 3 + 1}"
-            ss[state.BACKCALC_COVERAGE_PERIOD] = as_of_quarter if as_of_quarter in periods else str(year)
-        period = st.radio("Compare with the KRs of", periods, horizontal=True, key=state.BACKCALC_COVERAGE_PERIOD,
-                          format_func=lambda p: f"{p} (whole year)" if "Q" not in p else p)
-        quarter = int(period[-1]) if "Q" in period else None
-        in_force = snapshot(filters.as_of, period).krs
-        committed = committed_key_results(data["key_results"], data["objectives"], period, in_force)
-        table = coverage(plan, committed, quarter)
-        st.plotly_chart(coverage_figure(table, f"Team KRs of {period} against the plan's requirement"),
-                        width="stretch")
-        shown = pd.DataFrame({
-            "Stage": table["stage"],
-            "Required": [display_value(v, "currency" if s == "bookings" else "count")
-                         for v, s in zip(table["required"], table["stage"])],
-            "Committed by KRs": [display_value(v, "currency" if s == "bookings" else "number")
-                                 for v, s in zip(table["committed"], table["stage"])],
-            "Coverage": ["—" if pd.isna(c) else f"{'✔' if c >= 1 else '✖ gap'} {c:.0%}" for c in table["coverage"]],
-            "Short by": [display_value(-g, "currency" if s == "bookings" else "count") if g < 0 else ""
-                         for g, s in zip(table["gap"], table["stage"])],
-            "KRs": table["kr_count"],
-        })
-        right = st.column_config.TextColumn(alignment="right")
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={
-            column: right for column in ("Required", "Committed by KRs", "Coverage", "Short by")})
-        st.caption(f"Counts the KRs of every team whose objective's period is exactly {period}, tagged with a "
-                   f"funnel_stage, with the target in force on {filters.as_of:%d %B %Y} (cancelled KRs left out): "
-                   "a quarter's KRs against that quarter's requirement, the year's KRs against the year's.")
-        with st.expander(f"The {len(committed)} KRs counted"):
-            st.dataframe(committed, hide_index=True, width="stretch", column_config={
-                "kr_id": "KR", "team": "Team", "title": "Key result", "funnel_stage": "Funnel stage",
-                "target_value": st.column_config.NumberColumn("Target", format="localized")})
+
+def _coverage_view() -> None:
+    periods = [f"{year}-Q{q}" for q in range(1, 5)] + [str(year)]
+    if ss.get(state.BACKCALC_COVERAGE_PERIOD) not in periods:
+        as_of_quarter = f"{filters.as_of.year}-Q{(filters.as_of.month - 1) // 3 + 1}"
+        ss[state.BACKCALC_COVERAGE_PERIOD] = as_of_quarter if as_of_quarter in periods else str(year)
+    period = st.radio("Compare with the KRs of", periods, horizontal=True, key=state.BACKCALC_COVERAGE_PERIOD,
+                      format_func=lambda p: f"{p} (whole year)" if "Q" not in p else p)
+    quarter = int(period[-1]) if "Q" in period else None
+    in_force = snapshot(filters.as_of, period).krs
+    committed = committed_key_results(data["key_results"], data["objectives"], period, in_force)
+    table = coverage(plan, committed, quarter)
+    st.plotly_chart(coverage_figure(table, f"Team KRs of {period} against the plan's requirement"),
+                    width="stretch")
+    shown = pd.DataFrame({
+        "Stage": table["stage"],
+        "Required": [display_value(v, "currency" if s == "bookings" else "count")
+                     for v, s in zip(table["required"], table["stage"])],
+        "Committed by KRs": [display_value(v, "currency" if s == "bookings" else "number")
+                             for v, s in zip(table["committed"], table["stage"])],
+        "Coverage": ["—" if pd.isna(c) else f"{'✔' if c >= 1 else '✖ gap'} {c:.0%}" for c in table["coverage"]],
+        "Short by": [display_value(-g, "currency" if s == "bookings" else "count") if g < 0 else ""
+                     for g, s in zip(table["gap"], table["stage"])],
+        "KRs": table["kr_count"],
+    })
+    right = st.column_config.TextColumn(alignment="right")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        column: right for column in ("Required", "Committed by KRs", "Coverage", "Short by")})
+    st.caption(f"Counts the KRs of every team whose objective's period is exactly {period}, tagged with a "
+               f"funnel_stage, with the target in force on {filters.as_of:%d %B %Y} (cancelled KRs left out): "
+               "a quarter's KRs against that quarter's requirement, the year's KRs against the year's.")
+    with st.expander(f"The {len(committed)} KRs counted"):
+        st.dataframe(committed, hide_index=True, width="stretch", column_config={
+            "kr_id": "KR", "team": "Team", "title": "Key result", "funnel_stage": "Funnel stage",
+            "target_value": st.column_config.NumberColumn("Target", format="localized")})
+
+
+for tab, view in ((plan_tab, _plan_view), (channels_tab, _channels_view), (sensitivity_tab, _sensitivity_view),
+                  (coverage_tab, _coverage_view)):
+    if tab.open:
+        with tab:
+            if plan is None:
+                st.info("Fix the inputs (see the message above) to see this.")
+            else:
+                view()
 
 with scenarios_tab:
     message = ss.pop(state.BACKCALC_MESSAGE, None)
@@ -532,7 +541,7 @@ with scenarios_tab:
 
     st.subheader("Publish as company targets")
     if plan is None:
-        st.info(fix_inputs)
+        st.info("Fix the inputs (see the message above) to publish them.")
     else:
         stage_names = [stage.name for stage in plan.stages]
         if not set(ss.get(state.BACKCALC_PUBLISH_STAGES, [])) <= set(stage_names):

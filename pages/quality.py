@@ -67,11 +67,14 @@ else:
         severity=shown["severity"].map(SEVERITY_BADGES), rule=shown["rule"].map(RULE_TITLES),
         subject=shown["kr_id"].fillna(shown["objective_id"]).fillna(""),
     ).sort_values(["team", "subject"], kind="stable")
+    # The rule stays in the data (and the filter above) but not on screen: the finding says it, and
+    # the fix hint must fit on a 1366-pixel screen without scrolling sideways.
     st.dataframe(
         shown[["team", "severity", "rule", "subject", "message", "hint"]], hide_index=True, width="stretch",
-        height=min(38 + 35 * len(shown), 800),
+        height=min(38 + 35 * len(shown), 800), column_order=("team", "severity", "subject", "message", "hint"),
         column_config={
-            "team": "Team", "severity": "Severity", "rule": "Rule", "subject": "Objective / KR",
+            "team": "Team", "severity": st.column_config.TextColumn("Severity", width="small"),
+            "subject": "Objective / KR",
             "message": st.column_config.TextColumn("Finding", width="large"),
             "hint": st.column_config.TextColumn("How to fix it", width="large"),
         },

@@ -12,6 +12,7 @@ from analytics.swot import (
 )
 from charts.swot import swot_split_figure
 from loaders.ingest import check_and_store, current_user, parse_files
+from loaders.read import MAX_FILE_BYTES
 from store.database import UploadedFile
 from store.schema import SWOT_QUADRANTS
 from ui import state
@@ -48,8 +49,10 @@ else:
     items_col, leaders_col, internal_col, external_col = st.columns(4)
     items_col.metric("SWOT items", len(pooled), border=True)
     leaders_col.metric("Leaders", swot["leader"].nunique(), border=True)
-    internal_col.metric("Internal", internal, delta="strengths + weaknesses", delta_color="off", delta_arrow="off", border=True)
-    external_col.metric("External", external, delta="opportunities + threats", delta_color="off", delta_arrow="off", border=True)
+    internal_col.metric("Internal", internal, delta="strengths + weaknesses", delta_color="off", delta_arrow="off",
+                        border=True)
+    external_col.metric("External", external, delta="opportunities + threats", delta_color="off", delta_arrow="off",
+                        border=True)
     st.plotly_chart(swot_split_figure(counts.reset_index(), f"Internal {internal} vs external {external} items"),
                     width="stretch")
     for quadrants in GRID:
@@ -59,8 +62,7 @@ else:
                 st.subheader(f"{QUADRANT_LABELS[quadrant]} · {len(items)}")
                 st.dataframe(items[["item", "leaders"]], hide_index=True, width="stretch",
                              height=38 + 35 * max(len(items), 1),
-                             column_config={"item": st.column_config.TextColumn("Item", width="large"),
-                                            "leaders": "Raised by"})
+                             column_config={"item": "Item", "leaders": "Raised by"})
 
 st.subheader("Add SWOT items")
 entry_col, import_col = st.columns(2)
@@ -83,7 +85,7 @@ if entered:
                if changes["swot"].changed else f"{row['leader']}'s SWOT already holds this item.")
 
 with import_col:
-    upload = st.file_uploader("Import a Swot sheet", type=["xlsx", "csv"],
+    upload = st.file_uploader("Import a Swot sheet", type=["xlsx", "csv"], max_upload_size=MAX_FILE_BYTES // 2**20,
                               help="XLSX or CSV with the columns leader, quadrant (strength, weakness, opportunity, "
                                    "threat) and item. Rows already stored are left as they are.")
     if upload is not None and st.button("Import SWOT items", icon=":material/upload_file:"):
@@ -141,6 +143,8 @@ if chosen:
             st.error("Nothing created: " + "; ".join(problems) + ".")
         else:
             store().apply_upload({"objectives": (rows, list(rows.columns))},
-                                 [UploadedFile(OBJECTIVES_FILE_NAME, rows.to_csv(index=False).encode())], current_user())
-            stored(f"Created company objective(s) {', '.join(rows['objective_id'])} for {', '.join(rows['period'].unique())}: "
-                   "they show as gaps on the Alignment map until team objectives link to them.")
+                                 [UploadedFile(OBJECTIVES_FILE_NAME, rows.to_csv(index=False).encode())],
+                                 current_user())
+            stored(f"Created company objective(s) {', '.join(rows['objective_id'])} for "
+                   f"{', '.join(rows['period'].unique())}: they show as gaps on the Alignment map until team "
+                   "objectives link to them.")

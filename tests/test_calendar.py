@@ -33,7 +33,7 @@ def test_milestones_are_set_back_from_the_quarter_start():
     plan = planning_calendar(Q3).set_index("milestone")
     # Six weeks before 1 July 2027 is Thursday 20 May; drafting runs the two weeks after.
     assert plan.loc["Kick-off", "start"] == pd.Timestamp("2027-05-20")
-    assert (plan.loc["Drafting (two weeks)", "start"], plan.loc["Drafting (two weeks)", "end"]) == (
+    assert (plan.loc["Drafting weeks", "start"], plan.loc["Drafting weeks", "end"]) == (
         pd.Timestamp("2027-05-21"), pd.Timestamp("2027-06-03"))
     assert plan.loc["Silent review", "start"] == pd.Timestamp("2027-06-04")
     assert plan.loc["All-hands", "start"] == plan.loc["All-hands", "end"] == pd.Timestamp("2027-07-01")
@@ -45,7 +45,7 @@ def test_milestones_are_set_back_from_the_quarter_start():
 def test_milestones_now_and_next():
     plan = planning_calendar(Q3)
     current, upcoming = milestones_now(plan, "2027-05-31")
-    assert current["milestone"].tolist() == ["Drafting (two weeks)"]
+    assert current["milestone"].tolist() == ["Drafting weeks"]
     assert (upcoming["milestone"], upcoming["start"]) == ("Silent review", pd.Timestamp("2027-06-04"))
     current, upcoming = milestones_now(plan, "2027-07-02")
     assert current.empty and upcoming is None
@@ -59,7 +59,7 @@ def test_ics_parses_with_all_day_events_on_the_right_dates():
     kick_off = events["OKR 2027-Q3: Kick-off"]
     assert kick_off.decoded("dtstart") == dt.date(2027, 5, 20)
     assert kick_off.decoded("dtend") == dt.date(2027, 5, 21)  # exclusive: a one-day event
-    drafting = events["OKR 2027-Q3: Drafting (two weeks)"]
+    drafting = events["OKR 2027-Q3: Drafting weeks"]
     assert (drafting.decoded("dtstart"), drafting.decoded("dtend")) == (dt.date(2027, 5, 21), dt.date(2027, 6, 4))
     assert events["OKR 2027-Q3: All-hands"].decoded("dtstart") == Q3
     assert all(type(e.decoded("dtstart")) is dt.date for e in events.values())  # dates, not date-times

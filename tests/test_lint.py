@@ -141,7 +141,8 @@ def test_objectives_starting_with_an_action_verb_pass(title):
     assert starts_with_action_verb(title)
 
 
-@pytest.mark.parametrize("title", ["New logos in mid-market", "Q2 pipeline", "Better onboarding", "Our brand", "2027 plan"])
+@pytest.mark.parametrize("title", ["New logos in mid-market", "Q2 pipeline", "Better onboarding", "Our brand",
+                                   "2027 plan"])
 def test_objectives_starting_otherwise_fail(title):
     [finding] = findings_of(changed("objectives", 1, "title", title), "action-verb")
     assert (finding.severity, finding.objective_id) == (WARNING, "SAL-O1")
@@ -270,7 +271,7 @@ def test_team_score_weighs_findings_per_objective():
          "title": "Ship weekly", "context": CONTEXT, "owner": "Sofia Rossi", "parent_objective_id": None},
     ])
     tables = with_rows("objectives", [sales_objective("SAL-O2", "2027-Q2")], tables)
-    tables = with_rows("key_results", [kr_row("SAL-KR3", objective_id="SAL-O2"), kr_row("SAL-KR4", objective_id="SAL-O2")],
+    tables = with_rows("key_results", [kr_row(kr_id, objective_id="SAL-O2") for kr_id in ("SAL-KR3", "SAL-KR4")],
                        tables)
     findings, scores = quality_report(tables)
     scores = scores.set_index("team")

@@ -42,6 +42,7 @@ BACKCALC_COMPARE = "backcalc_compare"
 BACKCALC_IMPORT = "backcalc_import"
 BACKCALC_PUBLISH_STAGES = "backcalc_publish_stages"
 BACKCALC_COVERAGE_PERIOD = "backcalc_coverage_period"
+BACKCALC_TAB = "backcalc_tab"  # the open tab, also the URL query parameter
 BACKCALC_MESSAGE = "backcalc_message"  # (kind, text) a callback leaves for the next run to show
 SWOT_NOTICE = "swot_notice"  # what the last SWOT form stored, shown after the rerun that shows it
 SWOT_ENTRY_FORM = "swot_entry_form"
