@@ -170,7 +170,8 @@ def _stage_inputs() -> list[dict]:
         num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
             "step": st.column_config.NumberColumn("Step", help="1 = top of the funnel; change it to move a stage",
-                                                  min_value=1, step=1, format="%d", width=60),
+                                                  min_value=1, step=1, format="%d", width=60, required=True,
+                                                  default=len(ss[state.BACKCALC_STAGES]) + 1),
             "stage": st.column_config.TextColumn("Stage", help="Rename freely; names must be unique", width=150),
             "rate": st.column_config.NumberColumn("Converts, %", min_value=0.0, max_value=100.0, format="%.2f",
                                                   width=110, help="Share that reaches the next stage (the last "

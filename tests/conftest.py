@@ -152,6 +152,23 @@ def demo_db(tmp_path_factory) -> str:
     return path
 
 
+def routed_app_tests(monkeypatch) -> None:
+    """Make AppTest remember, as a server does, that the router (st.navigation) has run.
+
+    AppTest resets Streamlit's "pages/ is an old-style pages folder" flag before every run, so each
+    run after switch_page would start without app.py; ui.context then reruns it through the router,
+    and a button click is lost in that rerun. (The real first-request case is a browser test.)"""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class RoutedPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            PagesManager.uses_pages_directory = False
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(app_test, "PagesManager", RoutedPagesManager)
+
+
 @pytest.fixture
 def open_page(demo_db, monkeypatch):
     """open_page("pages/x.py", team="Sales") → an AppTest (not yet run) of the app on that page,
@@ -159,6 +176,7 @@ def open_page(demo_db, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    routed_app_tests(monkeypatch)
     monkeypatch.setenv("OKR_DB", str(demo_db))
     monkeypatch.setenv("OKR_AS_OF", DEMO_AS_OF.isoformat())
     st.cache_resource.clear()
@@ -169,9 +187,6 @@ def open_page(demo_db, monkeypatch):
         for key, value in query.items():
             at.query_params[key] = value
         if page != "pages/overview.py":
-            # Until a process has run the router once, Streamlit treats pages/ as a v1 pages
-            # folder and would run the page without app.py: open the app, then switch.
-            at.run()
             at.switch_page(page)
         return at
 

@@ -240,12 +240,7 @@ def served_files(monkeypatch):
 
 
 def run_page(open_page, **query):
-    # The first run goes through app.py's st.navigation; only then does switch_page reach a page
-    # of st.navigation rather than the legacy pages/ directory (which skips the router and filters).
-    at = open_page("pages/overview.py", **query)
-    at.run()
-    at.switch_page(PAGE)
-    return at.run()
+    return open_page(PAGE, **query).run()
 
 
 def downloads(at, served) -> dict[str, tuple[str, bytes]]:

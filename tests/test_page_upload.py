@@ -12,10 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import app_test
 
-from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT
+from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, routed_app_tests
 from store.database import Store
 from test_page_overview import hand_computed_status
 from test_upload_corpus import BAD_FILES, CORPUS, team_of
@@ -23,16 +21,6 @@ from charts.theme import STATUS_BADGES
 from ui import state
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class RoutedPagesManager(PagesManager):
-    """AppTest forgets at every run that the router has run (it resets PagesManager's class flag),
-    so each run after switch_page starts as an old-style pages-folder run that ui.context reruns
-    through the router, and a button click is lost in that rerun. A server remembers: so does this."""
-
-    def __init__(self, *args, **kwargs):
-        PagesManager.uses_pages_directory = False
-        super().__init__(*args, **kwargs)
 
 
 @pytest.fixture
@@ -56,7 +44,7 @@ def upload_page(writable_demo_db, monkeypatch):
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
-    monkeypatch.setattr(app_test, "PagesManager", RoutedPagesManager)
+    routed_app_tests(monkeypatch)
 
     def opener(**query: str) -> AppTest:
         at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
