@@ -187,7 +187,7 @@ def _stage_inputs() -> list[dict]:
 def _channel_inputs(stages: list[dict]) -> dict:
     """The channel split's scenario keys (empty when off). The editor's table has one rate column
     per stage above the split stage, so it is rebuilt, keeping what was typed, when those change."""
-    names = [stage["name"] for stage in stages if stage["name"]]
+    names = list(dict.fromkeys(stage["name"] for stage in stages if stage["name"]))
     if not st.toggle("Split a stage's volume across acquisition channels", key=state.BACKCALC_CHANNELS_ON) or not names:
         return {}
     if ss.get(state.BACKCALC_CHANNEL_STAGE) not in names:
@@ -305,6 +305,16 @@ def _validated(keys: dict) -> tuple[Scenario | None, list[str]]:
     return (None, problems) if problems else (scenario, [])
 
 
+def _planned(scenario: Scenario | None, problems: list[str]):
+    """The plan, or None and why (numbers beyond floating point, e.g. many stages at 0.01 %)."""
+    if scenario is None:
+        return None, None, problems
+    try:
+        return scenario, back_calculate(scenario), problems
+    except ScenarioError as exc:
+        return None, None, [str(exc)]
+
+
 # ---------------------------------------------------------------------------------------------- page
 
 st.title("Back-calculation")
@@ -323,8 +333,7 @@ with channels_tab:
     st.caption("Split the volume one stage needs (e.g. opportunities) across acquisition channels; each channel "
                "reaches it with its own conversion rates for the stages above. Shares add up to 100 %.")
     keys.update(_channel_inputs(stages))
-scenario, problems = _validated(keys)
-plan = back_calculate(scenario) if scenario else None
+scenario, plan, problems = _planned(*_validated(keys))
 year = int(ss[state.BACKCALC_YEAR])
 
 with headline:
@@ -404,7 +413,11 @@ def _sensitivity_view() -> None:
     if plan.new_arr_required == 0:
         st.info("With a surplus no volume is needed, whatever the drivers: nothing to compare.")
         return
-    what_if = sensitivity(scenario)
+    try:
+        what_if = sensitivity(scenario)
+    except ScenarioError as exc:  # a moved driver pushed a volume beyond floating point
+        st.warning(f"No sensitivity for these inputs: {exc}")
+        return
     names = [stage.name for stage in scenario.stages]
     top = plan.stages[0]
     st.plotly_chart(tornado_figure(what_if, "top_of_funnel", top.required, names,

@@ -195,3 +195,39 @@ def test_a_deep_link_as_a_fresh_servers_first_request_shows_the_page(browser, tm
         assert not page.query_selector_all('[data-testid="stException"]')
         assert "as of 30 April 2027" in page.inner_text('[data-testid="stCaptionContainer"]')
         page.close()
+
+
+def completed_labels(page) -> int:
+    return page.locator('[data-testid="stPlotlyChart"] text', has_text="· completed").count()
+
+
+def test_upload_through_the_drop_zone_shows_on_the_team_page(page, app_url, tmp_path):
+    import pandas as pd
+
+    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None)
+    objectives = sheets["Objectives"]
+    sales_q2 = objectives[(objectives["team"] == "Sales") & (objectives["period"] == "2027-Q2")]["objective_id"]
+    krs = sheets["KeyResults"]
+    check_ins = sheets["CheckIns"]
+    candidates = krs[krs["objective_id"].isin(sales_q2) & (krs["measure"] == "number")
+                     & (krs["direction"] == "increase") & (krs["due_date"] > pd.Timestamp(DEMO_AS_OF))]
+    reached = candidates[~candidates["kr_id"].isin(
+        check_ins.loc[check_ins["value"] >= check_ins["kr_id"].map(krs.set_index("kr_id")["target_value"]), "kr_id"])]
+    kr = reached.iloc[0]
+
+    open_app(page, f"{app_url}/team?team=Sales")
+    before = completed_labels(page)
+
+    progress = tmp_path / "sales_progress.csv"
+    progress.write_text(f"kr_id,date,value,confidence,comment\n{kr['kr_id']},{DEMO_AS_OF},{kr['target_value']:g},9,"
+                        "Reached in the last week\n")
+    open_app(page, f"{app_url}/upload?team=Sales")
+    page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', str(progress))
+    page.get_by_role("button", name="Commit 1 change(s)").wait_for(timeout=60000)
+    page.get_by_role("button", name="Commit 1 change(s)").click()
+    wait_for_app(page)
+    assert not page.query_selector_all('[data-testid="stException"]')
+    assert "sales_progress.csv" in page.inner_text('[data-testid="stMain"]')
+
+    open_app(page, f"{app_url}/team?team=Sales")
+    assert completed_labels(page) == before + 1
