@@ -1,8 +1,8 @@
 """The review's decision list: the key results to change or cancel.
 
-A KR is listed when it is off track (its status), stale (its last check-in is more than STALE_DAYS
-(analytics.progress) old: the snapshot's `stale` flag) or held with low confidence (its last confidence is at most
-LOW_CONFIDENCE_MAX of 10). Completed and cancelled KRs are left out: there is nothing left to
+A KR is listed when it is off track (its status), stale (its last check-in is more than
+analytics.progress.STALE_DAYS old: the snapshot's `stale` flag) or held with low confidence (its
+last confidence is at most LOW_CONFIDENCE_MAX of 10). Completed and cancelled KRs are left out: there is nothing left to
 decide about them. An overdue KR has the status "overdue", not "off track", so it is listed only
 when it is also stale or low-confidence: the due-dates page lists every overdue KR, and here an
 overdue KR only adds to the decisions when nobody is updating it or its owner no longer believes in

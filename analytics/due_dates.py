@@ -11,12 +11,9 @@ import pandas as pd
 from analytics.periods import as_dates, period_bounds
 from analytics.progress import CANCELLED, STATUS_ORDER
 
-# A team is flagged when strictly more than this share of its KRs is due in the last week of the
-# period of the KR's objective. The issue says "more than half", but quarterly KRs end with
-# their quarter often enough that half flags 12 of the demo's 14 teams (57–73 %), which hides the
-# two that put everything on the last day (Marketing and Data, 100 %); three quarters keeps the
-# flag for the teams that leave (nearly) all of their results to the end.
-LAST_WEEK_SHARE_LIMIT = 0.75
+# A team is flagged when strictly more than half of its KRs are due in the last week of the period
+# of the KR's objective: results left to the end cannot be steered in the monthly reviews.
+LAST_WEEK_SHARE_LIMIT = 0.5
 LAST_WEEK_DAYS = 7
 # Windows up to this long (a quarter is 90–92 days) are cut into weeks; longer ones into months.
 WEEKLY_WINDOW_MAX_DAYS = 92

@@ -151,7 +151,7 @@ def monthly_volume_figure(monthly: pd.DataFrame, year: int, title: str) -> go.Fi
     figure = go.Figure()
     offsets = sorted(monthly["month_offset"].unique())
     labels = _month_names(offsets, year)
-    for i, (stage, rows) in enumerate(monthly.groupby("position", sort=True)):
+    for i, (_, rows) in enumerate(monthly.groupby("position", sort=True)):
         rows = rows.sort_values("month_offset")
         name = rows["stage"].iloc[0]
         values = rows["volume"].where(rows["volume"] > 0)  # a log axis has no 0: leave the month blank
@@ -159,7 +159,7 @@ def monthly_volume_figure(monthly: pd.DataFrame, year: int, title: str) -> go.Fi
             x=_month_names(rows["month_offset"], year), y=values, name=name, mode="lines+markers",
             line={"width": 4, "color": SERIES_COLORS[i % len(SERIES_COLORS)]}, marker={"size": 8},
             customdata=[count_text(v) for v in rows["volume"]],
-            hovertemplate=f"{name}, %{{x}}: %{{customdata}}<extra></extra>",
+            hovertemplate="%{fullData.name}, %{x}: %{customdata}<extra></extra>",
         ))
     if offsets and offsets[0] < 1:  # mark where the plan year starts (categories sit at 0, 1, 2, …)
         figure.add_vline(x=offsets.index(1) - 0.5, line={"color": "#444", "width": 2, "dash": "dot"})
@@ -167,7 +167,7 @@ def monthly_volume_figure(monthly: pd.DataFrame, year: int, title: str) -> go.Fi
                               showarrow=False, text=f" {year} starts", font={"size": BASE_FONT_SIZE - 2})
     figure.update_xaxes(type="category", categoryorder="array", categoryarray=labels, tickangle=-45)
     ticks = _log_ticks(monthly.loc[monthly["volume"] > 0, "volume"])
-    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{t:,g}" for t in ticks],
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[_tick_text(t) for t in ticks],
                         title={"text": "per month (log scale)", "font": {"size": BASE_FONT_SIZE - 2}})
     figure = styled(figure, title, height=480)
     figure.update_layout(legend={"y": 1.02})
@@ -175,12 +175,16 @@ def monthly_volume_figure(monthly: pd.DataFrame, year: int, title: str) -> go.Fi
 
 
 def _log_ticks(values: pd.Series) -> list[float]:
-    """1, 2, 5, 10, 20, 50, … spanning the values: readable steps on a log axis."""
+    """…, 1, 2, 5, 10, 20, 50, … spanning the values: readable steps on a log axis."""
     if values.empty:
         return []
     low, high = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
     return [m * 10 ** e for e in range(low, high + 1) for m in (1, 2, 5)
             if values.min() / 2 <= m * 10 ** e <= values.max() * 2]
+
+
+def _tick_text(value: float) -> str:
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
 
 
 def reps_figure(plan: Plan, title: str) -> go.Figure:
@@ -224,13 +228,13 @@ def channel_volume_figure(channels: pd.DataFrame, title: str) -> go.Figure:
         figure.add_trace(go.Bar(
             x=rows["stage"], y=rows["year"], name=channel, marker={"color": color},
             text=[count_text(v) for v in rows["year"]], textposition="outside", textfont={"size": BASE_FONT_SIZE - 2},
-            cliponaxis=False, hovertemplate=f"{channel}, %{{x}}: %{{text}}<extra></extra>",
+            cliponaxis=False, hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
         ))
     positive = channels.loc[channels["year"] > 0, "year"]
     if not positive.empty:
         ticks = _log_ticks(positive)
         figure.update_yaxes(type="log", range=[math.log10(positive.min()) - 0.3, math.log10(positive.max()) + 0.5],
-                            tickvals=ticks, ticktext=[f"{t:,g}" for t in ticks])
+                            tickvals=ticks, ticktext=[_tick_text(t) for t in ticks])
     figure.update_layout(barmode="group", bargap=0.25)
     return styled(figure, title, height=460)
 
