@@ -3,7 +3,7 @@ cross-team dependency conflicts the leadership alignment session settles."""
 import streamlit as st
 
 from analytics.alignment import alignment
-from charts.alignment import dependency_network_figure, alignment_treemap_figure
+from charts.alignment import alignment_treemap_figure, dependency_network_figure
 from charts.theme import STATUS_BADGES
 from ui.context import snapshot, tables
 from ui.filters import current_filters

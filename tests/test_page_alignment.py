@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pandas as pd
 
@@ -91,17 +90,15 @@ def test_team_filter_narrows_the_map(open_page):
     assert {m.label: m.value for m in at.metric}["Dependency conflicts"] == f"{sum(edges.values())} of {len(edges)}"
 
 
-def test_a_gap_and_an_orphan_are_listed(open_page, demo_db, tmp_path, monkeypatch):
-    copy = tmp_path / "alignment.duckdb"
-    shutil.copy(demo_db, copy)
-    store = Store.open(str(copy))
+def test_a_gap_and_an_orphan_are_listed(open_page, writable_demo_db, monkeypatch):
+    store = Store.open(writable_demo_db)
     objectives = pd.DataFrame({
         "objective_id": ["CO-9", "DAT-O9"], "period": ["2027", "2027-Q2"], "level": ["company", "team"],
         "team": [None, "Data"], "title": ["Expand into a second market", "Clean up dashboards"],
     })
     store.apply_upload({"objectives": (objectives, list(objectives.columns))}, [UploadedFile("t.csv", b"x")], "tester")
     store.close()
-    monkeypatch.setenv("OKR_DB", str(copy))
+    monkeypatch.setenv("OKR_DB", writable_demo_db)
     at = open_page("pages/alignment.py")
     at.run()
     assert not at.exception

@@ -2,8 +2,6 @@
 entry form and the priorities → company objectives form on a copy of the demo database."""
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
@@ -18,30 +16,10 @@ def swot_sheet() -> pd.DataFrame:
 
 
 @pytest.fixture
-def routed(monkeypatch):
-    """Every AppTest run goes through the router (app.py), as every run after a server's first does.
-
-    AppTest forgets between runs that st.navigation ran and starts each run as an old-style pages
-    folder app; ui.context then reruns through the router, and the rerun drops a form's submit
-    (a button's click lives for one run only). A browser session never sees that second run."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-@pytest.fixture
-def writable(open_page, routed, demo_db, tmp_path, monkeypatch):
-    """open_page on a copy of the demo database that the test may write to; returns (opener, path)."""
-    copy = tmp_path / "swot.duckdb"
-    shutil.copy(demo_db, copy)
-    monkeypatch.setenv("OKR_DB", str(copy))
-    return open_page, copy
+def writable(open_page, writable_demo_db, monkeypatch):
+    """open_page on a demo database that the test may write to; returns (opener, its target)."""
+    monkeypatch.setenv("OKR_DB", writable_demo_db)
+    return open_page, writable_demo_db
 
 
 def test_pooled_view_counts_and_split(open_page):
