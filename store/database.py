@@ -174,6 +174,11 @@ class Store:
             cursor = self._cursor()
             cursor.begin()
             try:
+                if self._attached:
+                    # A table lock does not fix the transaction's snapshot (the first read does), so
+                    # the bump below always sees the latest commit instead of failing to serialise.
+                    cursor.execute(f"CALL postgres_execute('{SERVER_CATALOG}', "
+                                   "'LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE')")
                 cursor.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
                 result = work(cursor)
                 cursor.commit()
@@ -215,13 +220,23 @@ class Store:
         return self._cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
 
     def read_table(self, name: str) -> pd.DataFrame:
+        return self._read(self._cursor(), name)
+
+    @staticmethod
+    def _read(cursor, name: str) -> pd.DataFrame:
         table = TABLES_BY_NAME[name]
         columns = ", ".join(_ident(c) for c in table.column_names)
         order = ", ".join(_ident(k) for k in table.key)
-        return self._cursor().execute(f"SELECT {columns} FROM {_ident(name)} ORDER BY {order}").df()
+        return cursor.execute(f"SELECT {columns} FROM {_ident(name)} ORDER BY {order}").df()
 
     def read_tables(self) -> dict[str, pd.DataFrame]:
-        return {table.name: self.read_table(table.name) for table in TABLES}
+        """Every table from one snapshot, so a page never mixes tables from before and after a commit."""
+        cursor = self._cursor()
+        cursor.begin()
+        try:
+            return {table.name: self._read(cursor, table.name) for table in TABLES}
+        finally:
+            _rollback_quietly(cursor)
 
     def row_counts(self) -> dict[str, int]:
         cursor = self._cursor()
