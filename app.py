@@ -29,6 +29,6 @@ pages = {
         st.Page("pages/backcalc.py", title="Back-calculation", icon=":material/calculate:"),
     ],
 }
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)
 review_filters()
 page.run()

@@ -104,9 +104,13 @@ def open_app(page, url: str) -> None:
 
 
 def page_urls(page, base: str) -> list[str]:
+    """Every page of the navigation, as the sidebar links to it."""
     open_app(page, base)
     links = page.eval_on_selector_all('[data-testid="stSidebarNavLink"]', "els => els.map(e => e.href)")
-    return sorted({link.split("?")[0] for link in links})
+    urls = sorted({link.split("?")[0] for link in links})
+    page_files = sorted(p.stem for p in (PROJECT_ROOT / "pages").glob("*.py"))
+    assert len(urls) == len(page_files), f"the sidebar links {len(urls)} pages of {len(page_files)}"
+    return urls
 
 
 def shot_name(url: str, base: str) -> str:
