@@ -143,7 +143,8 @@ def apptest_rerun(runs: int) -> dict:
     from store.database import Store, UploadedFile
     from ui import state
 
-    # As in tests/test_page_backcalc.py: tell Streamlit from the first run that app.py routes.
+    # As tests/conftest.py routed_app_tests does: tell Streamlit from the first run that app.py routes,
+    # else every AppTest run goes through ui.context.ensure_router's rerun.
     original = PagesManager.__init__
 
     def init(self, *args, **kwargs):

@@ -202,7 +202,17 @@ def test_a_deep_link_as_a_fresh_servers_first_request_shows_the_page(browser, tm
 
 
 def completed_labels(page) -> int:
-    return page.locator('[data-testid="stPlotlyChart"] text', has_text="· completed").count()
+    """KR bars labelled completed, once every chart on the page has drawn (charts draw lazily)."""
+    counts = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        drawn = page.eval_on_selector_all('[data-testid="stPlotlyChart"]',
+                                          "els => els.every(e => e.querySelector('.main-svg'))")
+        counts.append(page.locator('[data-testid="stPlotlyChart"] text', has_text="· completed").count())
+        if drawn and len(counts) >= 3 and counts[-1] == counts[-2] == counts[-3]:
+            return counts[-1]
+        time.sleep(0.5)
+    pytest.fail(f"the charts did not settle: {counts}")
 
 
 def test_upload_through_the_drop_zone_shows_on_the_team_page(page, app_url, tmp_path):

@@ -49,22 +49,6 @@ def shown(value: float) -> str:
     return f"{math.ceil(round(value, 6)):,}"
 
 
-@pytest.fixture(autouse=True)
-def router_from_the_first_run(monkeypatch):
-    """AppTest rebuilds Streamlit's PagesManager on every run, which then takes pages/ for an
-    old-style pages folder until app.py calls st.navigation; ui.context.ensure_router answers that
-    with st.rerun(), and a rerun drops the click of any button. Say at once that app.py routes."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 def open_backcalc(open_page, tab: str = "Plan"):
     """The page on one of its tabs (only the open tab's figures and tables are built)."""
     at = open_page(PAGE, **{state.BACKCALC_TAB: tab}).run()
