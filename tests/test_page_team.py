@@ -95,9 +95,9 @@ def test_kr_table_shows_last_values_with_units_comments_and_trends(sales):
     check_ins = check_ins.sort_values("date")
     for kr_id in ["SAL-O1-KR1", "SAL-O2-KR2", "SAL-O1-KR2"]:
         mine = check_ins[check_ins["kr_id"] == kr_id]
-        last = mine.iloc[-1]
-        assert table.loc[kr_id, "last_comment"] == last["comment"]
-        assert table.loc[kr_id, "confidence"] == f"{last['confidence']:.0f}/10"
+        # Each field shows its latest non-empty entry: a check-in without a comment keeps the last one.
+        assert table.loc[kr_id, "last_comment"] == mine["comment"].dropna().iloc[-1]
+        assert table.loc[kr_id, "confidence"] == f"{mine['confidence'].dropna().iloc[-1]:.0f}/10"
         assert list(table.loc[kr_id, "trend"]) == pytest.approx(list(mine["value"]))
     booked = check_ins.loc[check_ins["kr_id"] == "SAL-O1-KR1", "value"].iloc[-1]
     assert table.loc["SAL-O1-KR1", "last_value"] == f"${booked:,.0f}"
