@@ -13,6 +13,8 @@ pages = {
         st.Page("pages/kr_types.py", title="KR types", icon=":material/category:"),
         st.Page("pages/due_dates.py", title="Due dates & overdue", icon=":material/event_busy:"),
         st.Page("pages/change_or_cancel.py", title="To change or cancel", icon=":material/rule:"),
+        st.Page("pages/review_meeting.py", title="Review meeting", icon=":material/gavel:"),
+        st.Page("pages/retrospective.py", title="Quarterly retrospective", icon=":material/history:"),
         st.Page("pages/presenter.py", title="Presenter mode", icon=":material/slideshow:"),
         st.Page("pages/review_pack.py", title="Review pack export", icon=":material/download:"),
     ],

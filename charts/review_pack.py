@@ -14,10 +14,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from analytics.meetings import MeetingRecord, change_texts, due_texts
 from analytics.overview import CompanyOverview
 from analytics.review import ReviewSnapshot
 from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs_expected_figure
-from charts.theme import ACTUAL_COLOR, BASE_FONT_SIZE, STATUS_COLORS, money
+from charts.theme import ACTION_BADGES, ACTUAL_COLOR, BASE_FONT_SIZE, STATUS_COLORS, money
 
 _FIGURE_CONFIG = {"displayModeBar": False, "responsive": True}
 _NO_VALUE = "—"
@@ -65,6 +66,7 @@ thead {{ display: table-header-group; }}
 .stale {{ display: inline-block; margin-top: .2rem; font-size: .8rem; color: #4A5057; border: 1px dashed #8A8F98;
   border-radius: 999px; padding: 0 .45em; }}
 .context {{ color: #4A5057; margin: 0 0 .4rem; }}
+.notes {{ white-space: pre-wrap; }}
 {"".join(f".{css_class} {{ --status: {STATUS_COLORS[status]}; }}" for status, css_class in _STATUS_CLASSES.items())}
 @page {{ size: landscape; margin: 12mm; }}
 @media print {{
@@ -77,7 +79,7 @@ thead {{ display: table-header-group; }}
 """
 
 
-def review_pack_html(snapshot: ReviewSnapshot, overview: CompanyOverview, scope: str) -> str:
+def review_pack_html(snapshot: ReviewSnapshot, overview: CompanyOverview, meeting: MeetingRecord, scope: str) -> str:
     """The whole document. `scope` says which objectives and teams it covers (the review's filters)."""
     as_of = f"{snapshot.as_of:%d %B %Y}"
     figures = _FigureWriter()
@@ -90,6 +92,7 @@ def review_pack_html(snapshot: ReviewSnapshot, overview: CompanyOverview, scope:
         "</header>",
         _contents(teams, anchors),
         _company_section(snapshot, overview, figures),
+        _meeting_section(meeting),
         *(_team_section(team, anchor, snapshot, figures) for team, anchor in zip(teams.itertuples(), anchors)),
     ]
     return "\n".join([
@@ -165,7 +168,7 @@ def _metric(label: str, value_html: str, note: str = "") -> str:
 
 
 def _contents(teams: pd.DataFrame, anchors: list[str]) -> str:
-    items = ['<li><a href="#company">Company</a></li>']
+    items = ['<li><a href="#company">Company</a></li>', '<li><a href="#meeting">Review meeting</a></li>']
     items += [f'<li><a href="#{anchor}">{_text(team)}</a> {status_badge(worst)}</li>'
               for team, worst, anchor in zip(teams["team"], teams["worst_status"], anchors)]
     return f'<nav class="contents"><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'
@@ -198,6 +201,39 @@ def _company_section(snapshot: ReviewSnapshot, overview: CompanyOverview, figure
         parts.append(figure(progress_vs_expected_figure(company, "title", "Company objectives: progress vs expected by now")))
         parts.append(_company_objectives_table(company))
     parts.append(_teams_table(snapshot.teams))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _meeting_section(meeting: MeetingRecord) -> str:
+    """The month's decisions, the actions followed up and agreed, and the notes (all user text escaped)."""
+    month = pd.Timestamp(f"{meeting.month}-01")
+    parts = ['<section id="meeting" class="company">', f"<h2>Review meeting, {month:%B %Y}</h2>", "<h3>Decisions</h3>"]
+    if meeting.decisions.empty:
+        parts.append('<p class="meta">No decision recorded this month.</p>')
+    else:
+        rows = "".join(
+            f'<tr><td class="nowrap">{row.date:%Y-%m-%d}</td><td class="nowrap">{_text(row.kr_id)}</td>'
+            f'<td class="kr-title">{_text(row.title)}</td><td>{_text(row.decision)}</td><td>{_text(change or None)}</td>'
+            f'<td class="comment">{_text(row.reason)}</td><td>{_text(row.decided_by)}</td></tr>'
+            for row, change in zip(meeting.decisions.itertuples(), change_texts(meeting.decisions)))
+        parts.append("<table><thead><tr><th>From</th><th>KR</th><th>Key result</th><th>Decision</th><th>Change</th>"
+                     f"<th>Reason</th><th>By</th></tr></thead><tbody>{rows}</tbody></table>")
+    for heading, actions, empty in (("Actions from earlier reviews", meeting.followed_up, "None to follow up."),
+                                    ("Actions agreed", meeting.agreed, "No action agreed this month.")):
+        parts.append(f"<h3>{heading}</h3>")
+        if actions.empty:
+            parts.append(f'<p class="meta">{empty}</p>')
+            continue
+        rows = "".join(
+            f'<tr><td class="nowrap">{_text(row.action_id)}</td><td class="kr-title">{_text(row.title)}</td>'
+            f'<td>{_text(row.owner)}</td><td class="nowrap">{_text(due)}</td><td>{_text(row.team)}</td>'
+            f'<td class="nowrap">{_text(row.kr_id)}</td><td class="nowrap">{_text(ACTION_BADGES[row.status])}</td></tr>'
+            for row, due in zip(actions.itertuples(), due_texts(actions)))
+        parts.append("<table><thead><tr><th>Action</th><th>What</th><th>Who</th><th>Due</th><th>Team</th><th>KR</th>"
+                     f"<th>Status</th></tr></thead><tbody>{rows}</tbody></table>")
+    if meeting.notes:
+        parts += ["<h3>Notes</h3>", f'<p class="notes">{_text(meeting.notes)}</p>']
     parts.append("</section>")
     return "\n".join(parts)
 

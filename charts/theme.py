@@ -56,3 +56,5 @@ STATUS_BADGES = {
     "completed": "🔵 completed",
     "cancelled": "✖ cancelled",
 }
+# Review actions: a symbol and the word, as for statuses.
+ACTION_BADGES = {"open": "⏳ open", "done": "✔ done", "dropped": "✖ dropped"}

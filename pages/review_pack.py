@@ -1,6 +1,7 @@
 """Review pack export: the month's review as one offline HTML file, and the KR table as XLSX and CSV."""
 import streamlit as st
 
+from analytics.meetings import meeting_record
 from analytics.overview import company_overview
 from charts.review_pack import review_pack_html
 from charts.theme import STATUS_BADGES
@@ -29,7 +30,8 @@ def file_size(size: int) -> str:
 # (underscored, so not hashed) are what those keys determine.
 @st.cache_data(show_spinner=False, max_entries=8)
 def review_pack(target: str, data_version: int, filters: ReviewFilters, _tables, _review) -> bytes:
-    return review_pack_html(_review, company_overview(_tables, _review), scope_text(filters)).encode("utf-8")
+    return review_pack_html(_review, company_overview(_tables, _review), meeting_record(_tables, filters.as_of),
+                            scope_text(filters)).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -60,10 +62,10 @@ xlsx_file, csv_file = kr_files(*data_key, review)
 
 downloads = (
     ("HTML review pack",
-     f"The company page — ARR against its target path, the ARR bridge, company objectives — and one "
-     f"section per team ({teams_text}): progress against expected, worst status, each objective "
-     f"with its key results. Opens in any browser with no network; print it to PDF and each team starts "
-     f"on a new page.",
+     f"The company page — ARR against its target path, the ARR bridge, company objectives — the review "
+     f"meeting's decisions, actions and notes, and one section per team ({teams_text}): progress against "
+     f"expected, worst status, each objective with its key results. Opens in any browser with no network; "
+     f"print it to PDF and each team starts on a new page.",
      pack, export_file_name("okr-review", filters.as_of, qualifiers, "html"), "text/html"),
     ("Excel KR table",
      f"{kr_count} key results, one row each: team, objective, owner, start, target, last value, progress, "

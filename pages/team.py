@@ -4,11 +4,12 @@ dependencies between this team and others."""
 import pandas as pd
 import streamlit as st
 
+from analytics.meetings import change_texts, due_texts, kr_decisions, team_actions
 from analytics.teams import (
     days_ago, kr_initiatives, kr_review_rows, narrowed_to_owner, team_cards, team_dependencies, team_objectives,
 )
 from charts.team import kr_progress_figure
-from charts.theme import ACTUAL_COLOR, STATUS_BADGES
+from charts.theme import ACTION_BADGES, ACTUAL_COLOR, STATUS_BADGES
 from ui.context import snapshot, tables
 from ui.filters import current_filters, current_review
 
@@ -34,6 +35,24 @@ INITIATIVE_TABLE = {
     "owner": st.column_config.TextColumn("Owner"),
     "status": st.column_config.TextColumn("Status"),
     "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT),
+}
+DECISION_TABLE = {
+    "date": st.column_config.DateColumn("From", format=DATE_FORMAT),
+    "kr_id": st.column_config.TextColumn("KR"),
+    "title": st.column_config.TextColumn("Key result", width="medium"),
+    "decision": st.column_config.TextColumn("Decision"),
+    "change": st.column_config.TextColumn("Change", width="medium",
+                                          help="The target or due date before and after: history is kept"),
+    "reason": st.column_config.TextColumn("Reason", width="medium"),
+    "decided_by": st.column_config.TextColumn("By"),
+}
+ACTION_TABLE = {
+    "action_id": st.column_config.TextColumn("Action"),
+    "title": st.column_config.TextColumn("What", width="large"),
+    "owner": st.column_config.TextColumn("Who"),
+    "due": st.column_config.TextColumn("Due", width="medium"),
+    "kr_id": st.column_config.TextColumn("KR"),
+    "status": st.column_config.TextColumn("Status"),
 }
 NEEDS_TABLE = {
     "kr_id": "KR", "title": st.column_config.TextColumn("Key result", width="large"), "owner": "Owner",
@@ -118,6 +137,14 @@ for objective in team_objectives(review, data["objectives"], team).itertuples(in
 st.header("Initiatives", anchor=False)
 show_table(kr_initiatives(data["initiatives"], team_krs["kr_id"]), INITIATIVE_TABLE,
            "No initiatives recorded for these key results.")
+
+st.header("Review decisions and actions", anchor=False)
+decided = kr_decisions(data["decisions"], data["key_results"], data["objectives"], team_krs["kr_id"])
+show_table(decided.assign(change=change_texts(decided)), DECISION_TABLE,
+           "No review has decided anything about these key results.")
+actions = team_actions(data["actions"], team, team_krs["kr_id"], filters.as_of)
+show_table(actions.assign(status=actions["status"].map(ACTION_BADGES), due=due_texts(actions)), ACTION_TABLE,
+           "No action from a review names this team or its key results.")
 
 st.header("Dependencies", anchor=False)
 # Other teams' KRs are outside the team filter, so they are looked up in the whole review.

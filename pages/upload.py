@@ -14,15 +14,10 @@ from store.database import StoreError, UploadedFile
 from ui import state
 from ui.context import store, tables
 from ui.filters import current_filters
+from ui.text import literal
 
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]  # .xls only to explain how to convert it
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def literal(text: object) -> str:
-    """User text (file names, people, problems quoting cells) shown as typed: every ASCII punctuation
-    mark is escaped, so nothing in it is read as Markdown or HTML."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(str(text).split()))
 
 
 def show_problems(problems) -> None:

@@ -26,7 +26,7 @@ from store.schema import DATE, NUMBER, TABLES, TABLES_BY_NAME, Table
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "okr_data" / "okr.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: review_notes
 SQL_TYPES = {NUMBER: "DOUBLE", DATE: "DATE"}
 SERVER_CATALOG = "okr"  # the name the PostgreSQL database is ATTACHed under
 WRITE_ATTEMPTS = 6

@@ -19,7 +19,8 @@ DIRECTIONS = ("increase", "decrease", "stay_above", "stay_below")
 STATUS_LEVELS = ("Not started", "Early progress", "Good progress", "Completed")
 OBJECTIVE_LEVELS = ("company", "team")
 SWOT_QUADRANTS = ("strength", "weakness", "opportunity", "threat")
-DECISIONS = ("change", "cancel")
+# `keep` records that the review looked at a KR and left it as it is; it changes nothing else.
+DECISIONS = ("keep", "change", "cancel")
 ACTION_STATUSES = ("open", "done", "dropped")
 
 
@@ -184,9 +185,19 @@ ACTIONS = Table(
     ),
 )
 
+# The notes of one monthly review meeting (a sheet beside Decisions and Actions).
+REVIEW_NOTES = Table(
+    "review_notes", "ReviewNotes", ("review_month",),
+    (
+        Column("review_month", MONTH, required=True),
+        Column("notes", required=True),
+        Column("written_by"),
+    ),
+)
+
 # Order matters: referenced tables come before the tables that refer to them.
 TABLES: tuple[Table, ...] = (
     TEAMS, OBJECTIVES, KEY_RESULTS, CHECK_INS, INITIATIVES, ARR_ACTUALS, COMPANY_TARGETS, SWOT,
-    DECISIONS_TABLE, ACTIONS,
+    DECISIONS_TABLE, ACTIONS, REVIEW_NOTES,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -16,6 +16,7 @@ from plotly.offline import get_plotlyjs
 
 from analytics.overview import company_overview
 from analytics.review import review_snapshot
+from analytics.meetings import meeting_record
 from charts.review_pack import review_pack_html
 from conftest import DEMO_AS_OF, chart_values
 from store.database import Store
@@ -88,7 +89,7 @@ def figures(document: str) -> dict[str, dict]:
 
 def build_pack(tables: dict[str, pd.DataFrame], scope: str = "All teams") -> str:
     snapshot = review_snapshot(tables, DEMO_AS_OF)
-    return review_pack_html(snapshot, company_overview(tables, snapshot), scope)
+    return review_pack_html(snapshot, company_overview(tables, snapshot), meeting_record(tables, DEMO_AS_OF), scope)
 
 
 @pytest.fixture(scope="module")
@@ -281,3 +282,26 @@ def test_page_follows_the_team_filter_of_the_link(open_page, served_files):
                      if key.startswith("team-")]
     assert team_sections == ["Sales"]
     assert "team Sales" in at.caption[0].value
+
+
+def test_pack_holds_the_months_decisions_actions_and_notes_escaped(demo_tables):
+    tables = {name: frame.copy() for name, frame in demo_tables.items()}
+    tables["decisions"] = pd.DataFrame([{
+        "kr_id": "SAL-O2-KR2", "date": pd.Timestamp("2027-05-31"), "decision": "change", "new_target_value": 20.0,
+        "new_due_date": pd.NaT, "reason": HOSTILE_COMMENT, "decided_by": "CEO"}])
+    tables["actions"] = pd.DataFrame([
+        {"action_id": "A-2027-04-01", "review_month": "2027-04", "title": "Hire two SDRs", "owner": "Ana",
+         "due_date": pd.Timestamp("2027-05-15"), "team": "BizDev", "kr_id": None, "status": "open"},
+        {"action_id": "A-2027-05-01", "review_month": "2027-05", "title": HOSTILE_KR_TITLE, "owner": "Ben",
+         "due_date": pd.Timestamp("2027-06-30"), "team": "Sales", "kr_id": None, "status": "open"}])
+    tables["review_notes"] = pd.DataFrame([{"review_month": "2027-05", "notes": "Line one\n<b>two</b>",
+                                            "written_by": "CEO"}])
+    document = build_pack(tables).replace(get_plotlyjs(), "")
+    meeting = document[document.index('<section id="meeting"'):]
+    meeting = meeting[:meeting.index("</section>")]
+    assert "Review meeting, May 2027" in meeting
+    assert "target 28 deals → 20 deals" in meeting
+    assert "⚠ 15 May · 16 days overdue" in meeting  # April's action, still open at 31 May
+    assert "A-2027-05-01" in meeting and "Line one\n&lt;b&gt;two&lt;/b&gt;" in meeting
+    for hostile in (HOSTILE_KR_TITLE, HOSTILE_COMMENT, "<b>two</b>"):
+        assert hostile not in document

@@ -1,0 +1,154 @@
+"""Quarterly retrospective: a quarter's final scores per KR, objective and team, what was completed
+and what was missed, the decisions taken during it; missed KRs carried into the next quarter in one
+step; and each team's next-quarter OKRs beside its retrospective, for the all-hands."""
+import pandas as pd
+import streamlit as st
+
+from analytics.periods import period_bounds
+from analytics.retrospective import (
+    COMPLETED, MISSED, carry_over_rows, default_quarter, quarters, retrospective,
+)
+from analytics.teams import format_kr_value
+from charts.retrospective import team_outcomes_figure
+from charts.theme import STATUS_BADGES
+from loaders.records import record
+from ui import state
+from ui.context import store, tables
+from ui.filters import current_filters
+
+OUTCOME_BADGES = {COMPLETED: "✔ completed", MISSED: "✘ missed", "cancelled": STATUS_BADGES["cancelled"]}
+DATE_FORMAT = "D MMM YYYY"
+
+
+def carry_over(tables_now: dict, retro, kr_ids: list[str], recorded_by: str) -> None:
+    """Record the carried-over objectives and KRs as one upload (a button callback)."""
+    parts = [carry_over_rows(tables_now, retro, kr_id) for kr_id in kr_ids]
+    rows = {name: pd.concat([p[name] for p in parts]).drop_duplicates(subset=[parts[0][name].columns[0]])
+            for name in ("objectives", "key_results")}
+    result = record(store(), rows, recorded_by, f"retrospective-{retro.quarter} carry-over.xlsx")
+    if result.errors:
+        problems = "; ".join(f"{p.sheet} {p.column}: {p.message}" for p in result.errors)
+        st.session_state[state.RETRO_MESSAGE] = ("error", f"Nothing was carried over: {problems}")
+    elif not result.stored:
+        st.session_state[state.RETRO_MESSAGE] = ("info", "Already carried over: nothing changed.")
+    else:
+        st.session_state[state.RETRO_MESSAGE] = (
+            "success", f"Carried {len(kr_ids)} KR(s) into {retro.next_quarter} (undo from Upload progress → "
+                       "Upload history).")
+        st.session_state[state.RETRO_CARRY] = []
+
+
+filters = current_filters()
+data = tables()
+choices = quarters(data["objectives"])
+
+st.title("Quarterly retrospective")
+if not choices:
+    st.info("No quarterly objectives are stored yet.")
+    st.stop()
+if message := st.session_state.pop(state.RETRO_MESSAGE, None):
+    kind, text = message
+    {"success": st.success, "info": st.info}.get(kind, st.error)(text)
+
+if st.session_state.get(state.RETRO_QUARTER) not in choices:
+    st.session_state[state.RETRO_QUARTER] = default_quarter(choices, filters.as_of)
+quarter = st.selectbox("Quarter", choices, key=state.RETRO_QUARTER)
+retro = retrospective(data, quarter, filters.as_of)
+quarter_end = period_bounds(quarter)[1]
+if retro.closed:
+    st.caption(f"Final scores at the quarter's last day, {quarter_end:%d %B %Y} · next quarter {retro.next_quarter}")
+else:
+    st.warning(f"{quarter} is still running (it ends {quarter_end:%d %B %Y}): the scores below are as of "
+               f"{retro.scored_at:%d %B %Y} and provisional. Move the sidebar's as-of date past the quarter's end "
+               "for the final retrospective.", icon=":material/schedule:")
+
+krs = retro.krs
+completed, missed = int((krs["outcome"] == COMPLETED).sum()), int((krs["outcome"] == MISSED).sum())
+scored = krs[krs["outcome"] != "cancelled"]
+score_col, completed_col, missed_col, decisions_col = st.columns(4)
+score_col.metric("Company score", f"{retro.objectives['progress'].mean():.0%}" if not scored.empty else "—",
+                 help="Mean of the team objectives' final progress", border=True)
+completed_col.metric("KRs completed", f"{completed} of {len(scored)}", border=True)
+missed_col.metric("KRs missed", f"{missed} of {len(scored)}", border=True)
+decisions_col.metric("Decisions during the quarter", f"{len(retro.decisions)}", border=True,
+                     help="Keep, change and cancel decisions taken in reviews")
+
+st.plotly_chart(team_outcomes_figure(retro.teams, f"{quarter}: key results completed and missed per team"),
+                width="stretch")
+
+st.header("Team by team", anchor=False)
+teams = list(retro.teams["team"])
+if st.session_state.get(state.RETRO_TEAM) not in teams:
+    st.session_state[state.RETRO_TEAM] = filters.team if filters.team in teams else teams[0]
+team = st.selectbox("Team", teams, key=state.RETRO_TEAM)
+looking_back, looking_ahead = st.columns(2, gap="large")
+with looking_back:
+    st.subheader(f"{quarter} · how it ended", anchor=False)
+    for objective in retro.objectives[retro.objectives["team"] == team].itertuples(index=False):
+        score = f"{objective.progress:.0%}" if pd.notna(objective.progress) else "—"
+        st.markdown(f"**{objective.objective_id} · {objective.title}** — final score **{score}**")
+        mine = krs[krs["objective_id"] == objective.objective_id]
+        st.dataframe(
+            mine.assign(outcome=mine["outcome"].map(OUTCOME_BADGES), progress=mine["progress"] * 100,
+                        last=[format_kr_value(v, m, u, s) for v, m, u, s in
+                              zip(mine["last_value"], mine["measure"], mine["unit"], mine["last_status"])]),
+            hide_index=True, width="stretch", height=38 + 35 * len(mine),
+            column_order=["title", "progress", "last", "outcome"],
+            column_config={"title": st.column_config.TextColumn("Key result", width="medium"),
+                           "progress": st.column_config.ProgressColumn("Final", format="%.0f%%", min_value=0,
+                                                                       max_value=100, width="small"),
+                           "last": st.column_config.TextColumn("Last value", width="small"),
+                           "outcome": st.column_config.TextColumn("Outcome", width="small")},
+        )
+with looking_ahead:
+    st.subheader(f"{retro.next_quarter} · what comes next", anchor=False)
+    upcoming = retro.next_okrs[retro.next_okrs["team"] == team]
+    if upcoming.empty:
+        st.info(f"{team} has no {retro.next_quarter} objectives yet. Carry missed KRs over below, or upload the "
+                f"team's {retro.next_quarter} OKRs.")
+    for objective_id, rows in upcoming.groupby("objective_id", sort=False):
+        st.markdown(f"**{objective_id} · {rows['objective'].iloc[0]}**")
+        with_krs = rows.dropna(subset=["kr_id"])
+        if with_krs.empty:
+            st.caption("No key results yet.")
+            continue
+        st.dataframe(
+            with_krs.assign(target=[format_kr_value(t, m, u) if pd.notna(t) else "status" for t, m, u in
+                                    zip(with_krs["target_value"], with_krs["measure"], with_krs["unit"])]),
+            hide_index=True, width="stretch", height=38 + 35 * len(with_krs),
+            column_order=["title", "owner", "target", "due_date"],
+            column_config={"title": st.column_config.TextColumn("Key result", width="medium"),
+                           "owner": "Owner", "target": "Target",
+                           "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT)},
+        )
+
+st.header(f"Carry missed KRs into {retro.next_quarter}", anchor=False)
+missed_krs = krs[krs["outcome"] == MISSED]
+if missed_krs.empty:
+    st.caption("No key result was missed.")
+else:
+    st.caption(f"Each KR restarts from its last reading towards the same target, due {period_bounds(retro.next_quarter)[1]:%d %B %Y},"
+               f" under its objective repeated for {retro.next_quarter}.")
+    titles = missed_krs.set_index("kr_id")["title"]
+    chosen_col, by_col, button_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+    chosen = chosen_col.multiselect("Missed KRs to carry over", list(titles.index), key=state.RETRO_CARRY,
+                                    format_func=lambda k: f"{k} · {titles[k]}")
+    recorded_by = by_col.text_input("Your name", key=state.RETRO_BY).strip()
+    button_col.button(f"Carry {len(chosen)} over", type="primary", key=state.RETRO_CARRY_BUTTON,
+                      icon=":material/redo:", disabled=not chosen or not recorded_by,
+                      on_click=carry_over, args=(data, retro, chosen, recorded_by),
+                      help=None if recorded_by else "Enter your name first")
+
+st.header(f"Decisions taken during {quarter}", anchor=False)
+if retro.decisions.empty:
+    st.caption("No decision was recorded on this quarter's key results.")
+else:
+    st.dataframe(retro.decisions, hide_index=True, width="stretch", height=38 + 35 * len(retro.decisions),
+                 column_order=["date", "kr_id", "team", "title", "decision", "new_target_value", "new_due_date",
+                               "reason", "decided_by"],
+                 column_config={"date": st.column_config.DateColumn("Date", format=DATE_FORMAT), "kr_id": "KR",
+                                "team": "Team", "title": st.column_config.TextColumn("Key result", width="medium"),
+                                "decision": "Decision", "new_target_value": "New target",
+                                "new_due_date": st.column_config.DateColumn("New due date", format=DATE_FORMAT),
+                                "reason": st.column_config.TextColumn("Reason", width="medium"),
+                                "decided_by": "By"})

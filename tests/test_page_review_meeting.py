@@ -1,0 +1,172 @@
+"""The review meeting and quarterly retrospective pages on a copy of the demo database: the agenda
+read from the workbook, a decision, an action and notes recorded and found stored and shown the next
+month, a mistaken decision undone with its audit trail, a missed KR carried into the next quarter."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import DEMO_WORKBOOK, chart_values, charts_by_title
+from store.database import Store
+from ui import state
+
+NAME = "Alexandre Laurent"
+
+
+@pytest.fixture
+def writable(open_page, writable_demo_db, monkeypatch):
+    monkeypatch.setenv("OKR_DB", writable_demo_db)
+    return open_page, writable_demo_db
+
+
+def stored(path: str, table: str) -> pd.DataFrame:
+    opened = Store.open(path)
+    try:
+        return opened.read_table(table)
+    finally:
+        opened.close()
+
+
+def meeting(open_page, as_of: str = "2027-05-31"):
+    at = open_page("pages/review_meeting.py", as_of=as_of)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_the_agenda_reads_arr_against_plan_from_the_workbook(open_page):
+    at = meeting(open_page)
+    assert [h.value for h in at.header] == [
+        "1 · Company ARR against plan", "2 · Actions from earlier reviews", "3 · Each team in turn",
+        "4 · To change or cancel", "5 · Decisions", "6 · Actions agreed", "7 · Notes", "Record and undo"]
+    arr = pd.read_excel(DEMO_WORKBOOK, sheet_name="ArrActuals").set_index("month")
+    may = arr.loc["2027-05", "ending_arr"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["ARR at the end of May"] == f"${may / 1e6:.2f}M"
+    teams = next(d.value for d in at.dataframe if "link" in d.value.columns)
+    assert set(teams["team"]) == set(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams")["team"])
+
+
+def test_nothing_is_recorded_without_a_name(writable):
+    open_page, _ = writable
+    at = meeting(open_page)
+    assert button(at, "Record the decision").disabled
+    assert button(at, "Record the action").disabled
+
+
+def test_a_decision_an_action_and_notes_are_stored_and_shown_the_next_month(writable):
+    open_page, path = writable
+    at = meeting(open_page)
+    at.text_input(key=state.MEETING_BY).set_value(NAME).run()
+    kr_id = "SAL-O2-KR2"  # Close 28 new-logo deals
+    at.selectbox(key=state.MEETING_DECISION_KR).set_value(kr_id).run()
+    at.radio(key=state.MEETING_DECISION_KIND).set_value("change").run()
+    at.number_input(key=state.MEETING_NEW_TARGET).set_value(12.0)
+    at.text_area(key=state.MEETING_REASON).set_value("Scope halved after the April review")
+    button(at, "Record the decision").click().run()
+    assert not at.exception
+    assert any(f"Recorded the decision change {kr_id}" in s.value for s in at.success)
+
+    at.text_input(key=state.MEETING_ACTION_TITLE).set_value("Call the three largest partners")
+    at.text_input(key=state.MEETING_ACTION_OWNER).set_value("Victor Almeida")
+    at.selectbox(key=state.MEETING_ACTION_TEAM).set_value("Alliances")
+    button(at, "Record the action").click().run()
+    at.text_area(key=f"{state.MEETING_NOTES}-2027-05").set_value("Partners slow; pipeline review in June.")
+    button(at, "Save the notes").click().run()
+    assert not at.exception
+
+    decisions = stored(path, "decisions")
+    row = decisions.set_index("kr_id").loc[kr_id]
+    assert (row["decision"], row["new_target_value"], row["decided_by"]) == ("change", 12.0, NAME)
+    assert row["date"] == pd.Timestamp("2027-05-31")
+    actions = stored(path, "actions")
+    assert list(actions["action_id"]) == ["A-2027-05-01"]
+    assert actions.iloc[0][["title", "owner", "team", "status", "review_month"]].tolist() == [
+        "Call the three largest partners", "Victor Almeida", "Alliances", "open", "2027-05"]
+    assert actions.iloc[0]["due_date"] == pd.Timestamp("2027-06-30")  # default: the next month's end
+    assert stored(path, "review_notes").iloc[0]["notes"] == "Partners slow; pipeline review in June."
+    shown = next(d.value for d in at.dataframe if "decided_by" in d.value.columns)
+    assert list(shown["kr_id"]) == [kr_id] and shown.iloc[0]["change"] == "target 28 deals → 12 deals"
+
+    june = meeting(open_page, "2027-06-30")
+    follow_up = next(d.value for d in june.dataframe if "review_month" in d.value.columns)  # the status editor
+    assert list(follow_up["action_id"]) == ["A-2027-05-01"] and list(follow_up["status"]) == ["open"]
+    texts = " ".join(m.value for m in june.markdown)
+    assert "1 still open" in texts
+    # June's meeting has no decisions of its own, but the KR is measured against its new target.
+    assert any(c.value == "No decision recorded in June 2027 yet." for c in june.caption)
+    team_page = open_page("pages/team.py", team="Alliances", as_of="2027-06-30")
+    team_page.run()
+    team_actions = next(d.value for d in team_page.dataframe if "action_id" in d.value.columns)
+    assert list(team_actions["action_id"]) == ["A-2027-05-01"]
+
+
+def test_a_mistaken_decision_is_undone_and_the_undo_is_audited(writable):
+    open_page, path = writable
+    at = meeting(open_page)
+    at.text_input(key=state.MEETING_BY).set_value(NAME).run()
+    kr_id = at.selectbox(key=state.MEETING_DECISION_KR).value
+    at.radio(key=state.MEETING_DECISION_KIND).set_value("cancel").run()
+    at.text_area(key=state.MEETING_REASON).set_value("Wrong KR")
+    button(at, "Record the decision").click().run()
+    assert list(stored(path, "decisions")["kr_id"]) == [kr_id]
+    button(at, "Undo it").click().run()
+    assert not at.exception
+    assert any("Undone: 1 row(s) put back" in s.value for s in at.success)
+    assert stored(path, "decisions").empty
+    opened = Store.open(path)
+    uploads = opened.uploads()
+    opened.close()
+    record = uploads[uploads["file_name"] == f"review-2027-05 decision cancel {kr_id}.xlsx"].iloc[0]
+    assert (record["uploaded_by"], record["undone_by"]) == (NAME, NAME) and pd.notna(record["undone_at"])
+
+
+def test_a_cancel_without_a_reason_is_refused_and_nothing_is_stored(writable):
+    open_page, path = writable
+    at = meeting(open_page)
+    at.text_input(key=state.MEETING_BY).set_value(NAME).run()
+    at.radio(key=state.MEETING_DECISION_KIND).set_value("cancel").run()
+    button(at, "Record the decision").click().run()
+    assert any("Say why (cancel needs a reason the team will read)." in e.value for e in at.error)
+    assert stored(path, "decisions").empty
+
+
+def test_the_retrospective_scores_the_quarter_and_carries_a_missed_kr_over(writable):
+    open_page, path = writable
+    at = open_page("pages/retrospective.py", as_of="2027-07-15")
+    at.run()
+    assert not at.exception
+    objectives = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives")
+    key_results = pd.read_excel(DEMO_WORKBOOK, sheet_name="KeyResults")
+    q2_krs = key_results[key_results["objective_id"].isin(objectives.loc[objectives["period"] == "2027-Q2",
+                                                                           "objective_id"])]
+    metrics = {m.label: m.value for m in at.metric}
+    completed, of = metrics["KRs completed"].split(" of ")
+    missed, _ = metrics["KRs missed"].split(" of ")
+    assert int(of) == len(q2_krs) and int(completed) + int(missed) == len(q2_krs)
+    figure = charts_by_title(at)["2027-Q2: key results completed and missed per team"]
+    per_team = {}
+    for trace in figure["data"][:3]:  # completed, missed, cancelled, stacked
+        for team, count in zip(chart_values(trace["y"]), chart_values(trace["x"])):
+            per_team[team] = per_team.get(team, 0) + count
+    expected = q2_krs["objective_id"].map(objectives.set_index("objective_id")["team"]).value_counts()
+    assert per_team == expected.to_dict()
+
+    team = at.selectbox(key=state.RETRO_TEAM).value
+    missed_kr = at.multiselect(key=state.RETRO_CARRY).options[0].split(" · ")[0]
+    at.multiselect(key=state.RETRO_CARRY).select(at.multiselect(key=state.RETRO_CARRY).options[0])
+    at.text_input(key=state.RETRO_BY).set_value(NAME).run()
+    button(at, "Carry 1 over").click().run()
+    assert not at.exception
+    assert any("Carried 1 KR(s) into 2027-Q3" in s.value for s in at.success)
+    krs = stored(path, "key_results").set_index("kr_id")
+    objective_id = key_results.set_index("kr_id").loc[missed_kr, "objective_id"]
+    carried = krs.loc[f"{objective_id}-2027-Q3{missed_kr.removeprefix(objective_id)}"]
+    assert carried["due_date"] == pd.Timestamp("2027-09-30")
+    assert carried["target_value"] == key_results.set_index("kr_id").loc[missed_kr, "target_value"]
+    assert stored(path, "objectives").set_index("objective_id").loc[f"{objective_id}-2027-Q3", "period"] == "2027-Q3"
+    assert team  # the team view follows the sidebar's team or the first team
