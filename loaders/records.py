@@ -7,6 +7,7 @@ import io
 
 import pandas as pd
 
+from analytics.meetings import ACTION_COLUMNS, DECISION_COLUMNS, meeting_record
 from loaders.ingest import IngestResult, check_and_store
 from store.database import Store, UploadedFile
 from store.schema import TABLES_BY_NAME
@@ -27,3 +28,15 @@ def records_workbook(rows: dict[str, pd.DataFrame]) -> bytes:
 def record(store: Store, rows: dict[str, pd.DataFrame], recorded_by: str, file_name: str) -> IngestResult:
     """Check and store `rows` (table name → rows in that table's columns) as one upload named `file_name`."""
     return check_and_store(store, [UploadedFile(file_name, records_workbook(rows))], recorded_by)
+
+
+def meeting_export(tables: dict[str, pd.DataFrame], as_of) -> bytes:
+    """The meeting of `as_of`'s month as a workbook that imports back as it is: its Decisions, the
+    Actions it followed up and agreed, and its ReviewNotes."""
+    meeting = meeting_record(tables, as_of)
+    notes = tables["review_notes"]
+    return records_workbook({
+        "decisions": meeting.decisions.loc[:, list(DECISION_COLUMNS)],
+        "actions": pd.concat([meeting.followed_up, meeting.agreed]).loc[:, list(ACTION_COLUMNS)],
+        "review_notes": notes[notes["review_month"] == meeting.month],
+    })

@@ -5,7 +5,7 @@ workbook creation date):
 
 * ``okr_data/demo_company_2027.xlsx`` -- one sheet per table of the workbook format (sheet and
   column names from ``store/schema.py``): Teams, Objectives, KeyResults, CheckIns, Initiatives,
-  ArrActuals, CompanyTargets, Swot.
+  ArrActuals, CompanyTargets, Swot, and the April review's Decisions, Actions and ReviewNotes.
 * ``okr_data/scenarios/base.json`` -- the default bookings back-calculation scenario.
 
 The organisation, objectives, key results, initiatives and SWOT are hand-written literals below.
@@ -1089,6 +1089,44 @@ def build_company_targets(scenario: dict) -> list[dict]:
     return rows
 
 
+# The April review (held on 30 April): what it decided, the actions it agreed and its notes. Its
+# decisions only keep KRs, so the status mix above is unchanged; the May review follows the actions up.
+APRIL_REVIEW = date(YEAR, 4, 30)
+
+
+def build_april_review() -> tuple[list[dict], list[dict], list[dict]]:
+    decisions = [
+        {"kr_id": "ALL-O1-KR3", "date": APRIL_REVIEW, "decision": "keep",
+         "reason": "Listing blocked on reseller terms, not on demand: keep it and unblock legal.",
+         "decided_by": "Alexandre Laurent"},
+        {"kr_id": "BOP-O2-KR2", "date": APRIL_REVIEW, "decision": "keep",
+         "reason": "Cost share is above 12% because of the migration; review again in May.",
+         "decided_by": "Alexandre Laurent"},
+    ]
+    actions = [
+        ("A-2027-04-01", "Get legal sign-off on the AWS reseller terms", "Kofi Boateng", "05-14", "Alliances",
+         "ALL-O1-KR3", "open"),
+        ("A-2027-04-02", "Share the cloud cost breakdown by service with Engineering", "Hugo Martin", "05-07",
+         "BizOps", "BOP-O2-KR2", "done"),
+        ("A-2027-04-03", "Agree the SDR hiring plan with Talent & People", "Zoe Adams", "05-21", "BizDev", "",
+         "done"),
+        ("A-2027-04-04", "Send the Q3 OKR calendar to every team lead", "Alexandre Laurent", "06-04",
+         "Founders Office", "", "open"),
+        ("A-2027-04-05", "Run the pricing page test before the website launch", "Amara Okafor", "05-10",
+         "Product", "", "dropped"),
+    ]
+    notes = [{"review_month": f"{YEAR}-04", "written_by": "Alexandre Laurent", "notes": (
+        "ARR 4% behind plan after a slow March; new bookings recovering in April.\n"
+        "Alliances: AWS listing blocked on legal, kept (see decisions).\n"
+        "BizOps: cloud cost above target during the migration, kept for one more month.\n"
+        "Q3 planning starts in June: calendar to go out before the May review.")}]
+    return decisions, [
+        {"action_id": action_id, "review_month": f"{YEAR}-04", "title": title, "owner": owner, "due_date": day(due),
+         "team": team, "kr_id": kr_id, "status": status}
+        for action_id, title, owner, due, team, kr_id, status in actions
+    ], notes
+
+
 def build_swot() -> list[dict]:
     return [{"leader": leader, "quadrant": quadrant, "item": item}
             for leader, quadrants in SWOT.items()
@@ -1493,6 +1531,7 @@ def main() -> None:
     scenario = dict(SCENARIO, beginning_arr=arr[11]["ending_arr"])   # 2026-12 ending ARR
     checkins, fates, _ = build_checkins(krs, specs, team_of, arr, rng)
     initiatives = build_initiatives(krs, specs, team_of, fates, checkins, rng)
+    decisions, actions, notes = build_april_review()
 
     OUT_SCENARIO.parent.mkdir(parents=True, exist_ok=True)
     write_workbook(OUT_XLSX, [
@@ -1500,6 +1539,7 @@ def main() -> None:
         (schema.CHECK_INS, checkins), (schema.INITIATIVES, initiatives),
         (schema.ARR_ACTUALS, arr), (schema.COMPANY_TARGETS, build_company_targets(scenario)),
         (schema.SWOT, build_swot()),
+        (schema.DECISIONS_TABLE, decisions), (schema.ACTIONS, actions), (schema.REVIEW_NOTES, notes),
     ])
     OUT_SCENARIO.write_text(json.dumps(scenario, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {OUT_XLSX.relative_to(ROOT)} and {OUT_SCENARIO.relative_to(ROOT)}")

@@ -13,7 +13,7 @@ from analytics.meetings import (
 from analytics.overview import company_overview
 from analytics.teams import format_kr_value
 from charts.theme import ACTION_BADGES, STATUS_BADGES, money
-from loaders.records import record, records_workbook
+from loaders.records import meeting_export, record
 from store.database import StoreError
 from store.schema import ACTION_STATUSES
 from ui import state
@@ -302,9 +302,7 @@ else:
 
 st.download_button(
     f"Decisions and actions of {month_name} (XLSX)", icon=":material/download:",
-    data=records_workbook({"decisions": decided.loc[:, list(data["decisions"].columns)],
-                           "actions": pd.concat([followed_up, agreed])[list(data["actions"].columns)],
-                           "review_notes": data["review_notes"][data["review_notes"]["review_month"] == month]}),
+    data=meeting_export(data, filters.as_of),
     file_name=f"review-{month}-decisions-actions.xlsx",
     help="In the workbook format: the Decisions, Actions and ReviewNotes sheets import back as they are",
 )

@@ -3,6 +3,7 @@ carry-over rows; every expected value computed by hand."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pandas as pd
 import pytest
@@ -205,3 +206,23 @@ def test_change_texts_say_what_each_decision_changed_in_the_krs_units():
     decided = kr_decisions(data["decisions"], data["key_results"], data["objectives"], ["K1", "K2", "Q-KR1"])
     assert change_texts(decided) == ["target 100 → 50", "target 20 people → 25 people · due 30 Jun 2027 → 31 Jul 2027",
                                      ""]
+
+
+def test_a_meetings_export_imports_back_as_exactly_the_stored_rows(store):
+    from conftest import DEMO_WORKBOOK
+    from loaders.ingest import check_and_store
+    from loaders.records import meeting_export
+    from store.database import UploadedFile
+
+    assert not check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "t").errors
+    exported = meeting_export(store.read_tables(), "2027-05-31")  # May follows up April's actions
+    sheets = pd.read_excel(io.BytesIO(exported), sheet_name=None)
+    assert set(sheets) == {"Decisions", "Actions", "ReviewNotes"}
+    assert len(sheets["Actions"]) == 5 and sheets["Decisions"].empty
+    result = check_and_store(store, [UploadedFile("review-2027-05.xlsx", exported)], "t", dry_run=True)
+    assert result.errors == []
+    assert result.changes["actions"].unchanged == 5 and result.rows_changed == 0
+    april = check_and_store(store, [UploadedFile("april.xlsx", meeting_export(store.read_tables(), "2027-04-30"))],
+                            "t", dry_run=True)
+    assert (april.changes["decisions"].unchanged, april.changes["review_notes"].unchanged) == (2, 1)
+    assert april.rows_changed == 0
