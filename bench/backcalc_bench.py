@@ -1,14 +1,15 @@
 """Recompute time of the Back-calculation page per input change, at 10 stages × 4 channels × 12 months.
 
-Prints JSON. The figure the issue sets a target for is `analytics_ms.median` (< 200 ms): every
-analytics call pages/backcalc.py can make after an input changes, all tabs together (the page runs
-only the open tab's share, so this is an upper bound) — validate the scenario, back-calculate,
-the plan table, the monthly volumes with the sales-cycle shift, the channel split by quarter and by
-month, the ±10 %/±20 % sensitivity of every driver, the win rate × deal size table, coverage against
-the KRs of a large synthetic organisation, the targets to publish and a three-scenario comparison.
-`analytics_and_figures_ms` adds building the page's Plotly figures; `apptest_rerun_ms` (with --apptest) is a
-whole Streamlit rerun of the page in AppTest after changing the deal size, demo data, rendering
-included.
+Prints JSON. The figure the issue sets a target for (< 200 ms) is `slowest_open_tab_ms`: the median
+cost of one rerun's computation with the slowest tab open — the scenario and the plan, then that
+tab's analytics and Plotly figures, as pages/backcalc.py builds only the open tab's (`open_tab_ms`
+per tab). `analytics_ms` is every analytics call the page can make, all tabs together: validate the
+scenario, back-calculate, the plan table, the monthly volumes with the sales-cycle shift, the channel
+split by quarter and by month, the ±10 %/±20 % sensitivity of every driver, the win rate × deal size
+table, coverage against the KRs of a large synthetic organisation, the targets to publish and a
+three-scenario comparison. `analytics_and_figures_ms` adds every Plotly figure of every tab;
+`apptest_rerun_ms` (with --apptest) is a whole Streamlit rerun of the page in AppTest after changing
+the deal size, demo data, rendering included.
 
     .venv/bin/python bench/backcalc_bench.py [--runs 30] [--stages 10] [--channels 4] [--krs 2000] [--apptest]
 """
@@ -119,6 +120,58 @@ def figures(result: dict) -> None:
     coverage_figure(result["coverage"], "coverage")
 
 
+def open_tab_work(keys: dict, okrs) -> dict:
+    """Per tab, what one rerun of the page costs with that tab open: the scenario and the plan (every
+    rerun), then that tab's analytics and figures (pages/backcalc.py builds only the open tab's)."""
+    from charts.funnel import (
+        arr_waterfall_figure, channel_volume_figure, coverage_figure, monthly_volume_figure, reps_figure,
+        stage_funnel_figure, tornado_figure, two_way_heatmap,
+    )
+
+    objectives, key_results, in_force = okrs
+
+    def planned():
+        scenario = Scenario.from_dict({**keys, "ramp": parse_fractions("0.1, 0.2, 0.4, 0.6, 0.8, 1", "ramp")})
+        return scenario, back_calculate(scenario)
+
+    def plan_tab():
+        _, plan = planned()
+        plan_table(plan)
+        arr_waterfall_figure(plan, "waterfall")
+        stage_funnel_figure(plan, "funnel")
+        monthly_volume_figure(stage_volumes_by_month(plan), 2027, "monthly")
+        reps_figure(plan, "reps")
+
+    def channels_tab():
+        _, plan = planned()
+        channel_volume_figure(channel_volumes(plan), "channels")
+        channel_volumes_by_month(plan, stage_volumes_by_month(plan))
+
+    def sensitivity_tab():
+        scenario, plan = planned()
+        names = [stage.name for stage in plan.stages]
+        what_if = sensitivity(scenario)
+        tornado_figure(what_if, "top_of_funnel", plan.top_of_funnel, names, "top")
+        tornado_figure(what_if, "reps", plan.reps, names, "reps")
+        win = scenario.stages[-1].conversion_rate
+        grid = two_way_table(scenario, sorted({min(1.0, win * s) for s in WHAT_IF_STEPS}),
+                             [scenario.average_deal_size * s for s in WHAT_IF_STEPS])
+        two_way_heatmap(grid, win, scenario.average_deal_size, "grid")
+
+    def coverage_tab():
+        _, plan = planned()
+        coverage_figure(coverage(plan, committed_key_results(key_results, objectives, "2027-Q2", in_force), 2),
+                        "coverage")
+
+    def scenarios_tab():
+        scenario, plan = planned()
+        published_targets(plan, 2027, [scenario.stages[0].name, scenario.stages[-1].name])
+        scenario_comparison({"current": scenario, "saved 1": scenario, "saved 2": scenario})
+
+    return {"Inputs": planned, "Plan": plan_tab, "Channels": channels_tab, "Sensitivity": sensitivity_tab,
+            "Coverage": coverage_tab, "Scenarios": scenarios_tab}
+
+
 def timed(work, runs: int) -> dict:
     """Wall-clock milliseconds (what a user waits) and the process's CPU milliseconds (what the work
     costs, steady on a busy machine), median over `runs`."""
@@ -184,8 +237,10 @@ def main() -> None:
         "sensitivity_plans": len(result["what_if"]),
         "analytics_ms": timed(lambda: recompute(keys, okrs), args.runs),
         "analytics_and_figures_ms": timed(lambda: figures(recompute(keys, okrs)), max(5, args.runs // 3)),
+        "open_tab_ms": {tab: timed(work, max(5, args.runs // 3)) for tab, work in open_tab_work(keys, okrs).items()},
         "target_ms": 200,
     }
+    report["slowest_open_tab_ms"] = max(figures["median"] for figures in report["open_tab_ms"].values())
     if args.apptest:
         report["apptest_rerun_ms"] = apptest_rerun(max(3, args.runs // 10))
     print(json.dumps(report, indent=1))
