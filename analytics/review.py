@@ -10,6 +10,9 @@ from analytics.progress import kr_progress
 from analytics.rollups import company_rollup, objective_rollup, team_rollup
 
 
+_OBJECTIVE_DESCRIPTION = ("objective_id", "team", "title", "period", "parent_objective_id", "owner")
+
+
 @dataclass(frozen=True)
 class ReviewSnapshot:
     as_of: pd.Timestamp
@@ -49,13 +52,24 @@ def review_periods(objectives: pd.DataFrame) -> list[str]:
 
 
 def filter_snapshot(snapshot: ReviewSnapshot, teams: list[str] | None = None, owner: str | None = None) -> ReviewSnapshot:
-    """The part of a snapshot about some teams and/or one owner; the company roll-up stays whole."""
+    """The part of a snapshot about some teams and/or one owner; the company roll-up stays whole.
+
+    Under an owner, objective and team roll-ups are recomputed over that owner's KRs, so that
+    "Sales 40 %" is the progress of the owner's Sales KRs on every page; objectives and teams where
+    the owner has no KR are left out."""
     krs, objectives, team_frame = snapshot.krs, snapshot.objectives, snapshot.teams
     if teams is not None:
         krs, objectives = krs[krs["team"].isin(teams)], objectives[objectives["team"].isin(teams)]
         team_frame = team_frame[team_frame["team"].isin(teams)]
     if owner:
         krs = krs[krs["owner"] == owner]
+        # Every objective of a snapshot is a team objective: the level column that objective_rollup
+        # selects on is not kept in the roll-up frame, so it is put back.
+        described = objectives.loc[:, list(_OBJECTIVE_DESCRIPTION)].assign(level="team")
+        objectives = objective_rollup(krs, described)
+        objectives = objectives[objectives["kr_count"] > 0].reset_index(drop=True)
+        team_frame = team_rollup(objectives, team_frame)
+        team_frame = team_frame[team_frame["kr_count"] > 0].reset_index(drop=True)
     return ReviewSnapshot(snapshot.as_of, krs, objectives, team_frame, snapshot.company)
 
 

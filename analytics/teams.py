@@ -9,7 +9,7 @@ import pandas as pd
 from analytics.periods import as_dates
 from analytics.progress import CANCELLED, STATUS_LEVEL_PROGRESS, STATUS_ORDER
 from analytics.review import ReviewSnapshot
-from analytics.rollups import TEAM_ROLLUP_COLUMNS, objective_rollup, status_count_column, team_rollup
+from analytics.rollups import TEAM_ROLLUP_COLUMNS, status_count_column
 
 # The groups of the DESIGN's organisation, in the order the review walks through them. The store
 # returns teams sorted by name, so the workbook's row order is not there to follow; groups not named
@@ -27,27 +27,8 @@ NEEDS_COLUMNS = ("kr_id", "title", "owner", "status", "depends_on")
 NEEDED_BY_COLUMNS = ("team", "kr_id", "title", "owner", "status")
 
 # The columns of an objective roll-up that describe the objective rather than measure it.
-_OBJECTIVE_DESCRIPTION = ("objective_id", "team", "title", "period", "parent_objective_id", "owner")
 _CURRENCY_SYMBOLS = {"usd": "$", "$": "$", "eur": "€", "€": "€", "gbp": "£", "£": "£"}
 _MISSING = "—"
-
-
-def narrowed_to_owner(snapshot: ReviewSnapshot, owner: str | None) -> ReviewSnapshot:
-    """The snapshot with its objective and team roll-ups recomputed over the KRs of one owner, so
-    that "Sales 40 %" under an owner filter is the progress of that owner's Sales KRs; objectives and
-    teams where the owner has no KR are left out. Without an owner, the snapshot as it is."""
-    if not owner:
-        return snapshot
-    krs = snapshot.krs[snapshot.krs["owner"] == owner]
-    # Every objective of a snapshot is a team objective: the level column that objective_rollup
-    # selects on is not kept in the roll-up frame, so it is put back.
-    described = snapshot.objectives.loc[:, list(_OBJECTIVE_DESCRIPTION)].assign(level="team")
-    objectives = objective_rollup(krs, described)
-    objectives = objectives[objectives["kr_count"] > 0]
-    teams = team_rollup(objectives, snapshot.teams)
-    teams = teams[teams["kr_count"] > 0]
-    return ReviewSnapshot(snapshot.as_of, krs, objectives.reset_index(drop=True),
-                          teams.reset_index(drop=True), snapshot.company)
 
 
 def team_cards(snapshot: ReviewSnapshot) -> pd.DataFrame:

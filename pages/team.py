@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.meetings import change_texts, due_texts, kr_decisions, team_actions
 from analytics.teams import (
-    days_ago, kr_initiatives, kr_review_rows, narrowed_to_owner, team_cards, team_dependencies, team_objectives,
+    days_ago, kr_initiatives, kr_review_rows, team_cards, team_dependencies, team_objectives,
 )
 from charts.team import kr_progress_figure
 from charts.theme import ACTION_BADGES, ACTUAL_COLOR, STATUS_BADGES
@@ -78,7 +78,7 @@ def show_table(frame: pd.DataFrame, columns: dict, empty: str) -> None:
 
 
 filters = current_filters()
-review = narrowed_to_owner(current_review(), filters.owner)
+review = current_review()
 cards = team_cards(review)
 team = filters.team
 

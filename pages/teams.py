@@ -3,7 +3,7 @@ status and the age of the last check-in; each card opens the team's page."""
 import pandas as pd
 import streamlit as st
 
-from analytics.teams import check_in_age_text, narrowed_to_owner, status_counts, team_cards
+from analytics.teams import check_in_age_text, status_counts, team_cards
 from charts.overview import progress_vs_expected_figure
 from charts.theme import STATUS_BADGES
 from ui.filters import current_filters, current_review
@@ -11,7 +11,7 @@ from ui.filters import current_filters, current_review
 CARDS_PER_ROW = 4
 
 filters = current_filters()
-review = narrowed_to_owner(current_review(), filters.owner)
+review = current_review()
 cards = team_cards(review)
 
 st.title("Teams")

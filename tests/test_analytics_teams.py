@@ -5,10 +5,10 @@ import math
 import pandas as pd
 import pytest
 
-from analytics.review import review_snapshot
+from analytics.review import filter_snapshot, review_snapshot
 from analytics.teams import (
     KR_REVIEW_COLUMNS, NEEDED_BY_COLUMNS, NEEDS_COLUMNS, TEAM_CARD_COLUMNS, check_in_age_text, days_ago,
-    format_kr_value, kr_initiatives, kr_review_rows, kr_trends, narrowed_to_owner, status_counts, team_cards,
+    format_kr_value, kr_initiatives, kr_review_rows, kr_trends, status_counts, team_cards,
     team_dependencies, team_objectives,
 )
 from store.schema import CHECK_INS, INITIATIVES, KEY_RESULTS, OBJECTIVES, TEAMS
@@ -91,9 +91,8 @@ def test_team_cards_in_group_order_with_progress_and_last_check_in_age(snapshot)
     assert math.isnan(cards.loc["Finance", "progress"]) and cards.loc["Finance", "kr_count"] == 0
 
 
-def test_narrowed_to_owner_rolls_up_only_that_owners_krs(snapshot):
-    assert narrowed_to_owner(snapshot, None) is snapshot
-    ana = narrowed_to_owner(snapshot, "Ana")
+def test_an_owner_filter_rolls_up_only_that_owners_krs(snapshot):
+    ana = filter_snapshot(snapshot, None, "Ana")
     assert list(ana.krs["kr_id"]) == ["S1-K1"]
     assert list(ana.objectives["objective_id"]) == ["S1"]
     assert list(ana.teams["team"]) == ["Sales"]
