@@ -16,10 +16,10 @@ Definitions (DESIGN "How OKRs work"):
 """
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analytics.lint import depends_on_teams, mentioned_teams
@@ -63,25 +63,29 @@ def content_words(title: str) -> dict[str, str]:
     }
 
 
-def _similarity(first, second) -> float:
-    union = first | second
-    return len(first & second) / len(union) if union else 0.0
-
-
 def likely_overlaps(items: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Pairs of `items` (id, team, title) of different teams with similar titles (OVERLAP_COLUMNS),
     most similar first."""
     words = [content_words(title) for title in items["title"]]
-    rows = []
+    # Shared content words of every pair at once: an item × stem incidence matrix times its transpose.
+    stems = {stem: column for column, stem in enumerate(sorted({stem for w in words for stem in w}))}
+    incidence = np.zeros((len(words), len(stems)), dtype=np.float32)
+    for row, item_words in enumerate(words):
+        incidence[row, [stems[stem] for stem in item_words]] = 1.0
+    shared_counts = (incidence @ incidence.T).round().astype(np.int64)
+    sizes = incidence.sum(axis=1).astype(np.int64)
+    union = sizes[:, None] + sizes[None, :] - shared_counts
+    similarity = np.divide(shared_counts, union, out=np.zeros(union.shape), where=union > 0)
+    teams = items["team"].to_numpy(dtype=object)
+    candidate = np.triu((shared_counts >= OVERLAP_MIN_SHARED) & (similarity >= OVERLAP_MIN_SIMILARITY), k=1)
+    firsts, seconds = np.nonzero(candidate & (teams[:, None] != teams[None, :]))  # row-major: pair order
     records = items.to_dict("records")
-    for (i, a), (j, b) in itertools.combinations(enumerate(records), 2):
-        if a["team"] == b["team"]:
-            continue
+    rows = []
+    for i, j in zip(firsts, seconds):
+        a, b = records[i], records[j]
         shared = words[i].keys() & words[j].keys()
-        similarity = _similarity(words[i].keys(), words[j].keys())
-        if len(shared) >= OVERLAP_MIN_SHARED and similarity >= OVERLAP_MIN_SIMILARITY:
-            rows.append((kind, a["id"], a["team"], a["title"], b["id"], b["team"], b["title"], similarity,
-                         ", ".join(sorted(words[i][stem] for stem in shared))))
+        rows.append((kind, a["id"], a["team"], a["title"], b["id"], b["team"], b["title"], float(similarity[i, j]),
+                     ", ".join(sorted(words[i][stem] for stem in shared))))
     frame = pd.DataFrame(rows, columns=list(OVERLAP_COLUMNS))
     return frame.sort_values("similarity", ascending=False, kind="stable").reset_index(drop=True)
 

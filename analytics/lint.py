@@ -29,6 +29,7 @@ it does in a team with three.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
@@ -128,22 +129,32 @@ def _frame(table, schema: Table) -> pd.DataFrame:
         elif column.kind == DATE:
             frame[column.name] = pd.to_datetime(values, errors="coerce")
         else:
-            frame[column.name] = values.map(lambda v: "" if v is None else str(v).strip()).astype(object)
+            present = frame[column.name].notna()
+            text = frame[column.name].astype(str).str.strip().where(present, "")
+            frame[column.name] = text.astype(object)
     return frame.reset_index(drop=True)
+
+
+def _rows_where(table: pd.DataFrame | None, column: str, values: set) -> pd.DataFrame | None:
+    """The rows of `table` whose `column` is one of `values` (None and tables without it as they are)."""
+    if table is None or column not in table.columns:
+        return table
+    return table[table[column].astype(str).str.strip().isin(values)]
 
 
 def okr_set(tables: Mapping[str, pd.DataFrame], objective_ids: Collection[str] | None = None) -> OkrSet:
     """The OkrSet of the team objectives among `tables["objectives"]` (only those in
     `objective_ids` when given, e.g. the objectives of a review period) and their KRs."""
     objectives = _frame(tables.get("objectives"), OBJECTIVES)
-    key_results = _frame(tables.get("key_results"), KEY_RESULTS)
     level = objectives["level"].str.lower()
     company = objectives[level == "company"]
     checked = objectives[level != "company"]
     if objective_ids is not None:
         checked = checked[checked["objective_id"].isin(set(objective_ids))]
     checked = checked.reset_index(drop=True)
-    key_results = key_results[key_results["objective_id"].isin(set(checked["objective_id"]))]
+    # Only the checked objectives' KRs and initiatives are read into shape: a large store holds years of them.
+    key_results = _rows_where(tables.get("key_results"), "objective_id", set(checked["objective_id"]))
+    key_results = _frame(key_results, KEY_RESULTS)
     key_results = key_results.assign(
         team=key_results["objective_id"].map(checked.drop_duplicates("objective_id").set_index("objective_id")["team"])
     ).reset_index(drop=True)
@@ -152,7 +163,7 @@ def okr_set(tables: Mapping[str, pd.DataFrame], objective_ids: Collection[str] |
     return OkrSet(
         objectives=checked,
         key_results=key_results,
-        initiatives=_frame(tables.get("initiatives"), INITIATIVES),
+        initiatives=_frame(_rows_where(tables.get("initiatives"), "kr_id", set(key_results["kr_id"])), INITIATIVES),
         company_objective_ids=frozenset(company["objective_id"]),
         objective_ids=frozenset(objectives["objective_id"]),
         team_names=team_names,
@@ -174,6 +185,7 @@ def _span(period: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _contains(outer: str, inner: str) -> bool:
     """Whether period `outer` covers period `inner` (a period not written as one covers only itself)."""
     outer_span, inner_span = _span(outer), _span(inner)
@@ -413,9 +425,18 @@ def depends_on_teams(depends_on: str) -> list[str]:
 
 def mentioned_teams(text: str, team_names: Collection[str]) -> list[str]:
     """Teams whose name appears in `text` as a whole capitalised word, outside COMMON_PHRASES."""
-    for phrase in COMMON_PHRASES:
-        text = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
-    return [name for name in team_names if re.search(rf"(?<![\w&]){re.escape(name)}(?![\w&])", text)]
+    for phrase in _COMMON_PHRASE_PATTERNS:
+        text = phrase.sub(" ", text)
+    # A plain substring test first: most texts name no team, and it saves the regular expression.
+    return [name for name in team_names if name in text and _team_name_pattern(name).search(text)]
+
+
+_COMMON_PHRASE_PATTERNS = tuple(re.compile(re.escape(phrase), re.IGNORECASE) for phrase in COMMON_PHRASES)
+
+
+@functools.lru_cache(maxsize=4096)
+def _team_name_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w&]){re.escape(name)}(?![\w&])")
 
 
 def check_dependencies(okrs: OkrSet) -> list[Finding]:

@@ -6,6 +6,7 @@ Timestamps at midnight so that comparisons and day counts never depend on the so
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -22,6 +23,7 @@ def as_dates(values):
     return pd.Timestamp(values).normalize()
 
 
+@functools.lru_cache(maxsize=4096)  # a few distinct periods, asked for once per row by callers
 def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of a period written `YYYY`, `YYYY-Qn` or `YYYY-MM`."""
     match = _PERIOD_PATTERN.match(str(period).strip().upper())

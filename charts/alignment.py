@@ -69,6 +69,7 @@ def dependency_network_figure(edges: pd.DataFrame, teams: list[str], title: str,
     pairs = set(zip(edges["from_team"], edges["to_team"]))
     figure = go.Figure()
     midpoints = {True: [], False: []}
+    arrows = []
     for edge in edges.to_dict("records"):
         (x0, y0), (x1, y1) = position[edge["from_team"]], position[edge["to_team"]]
         if (edge["to_team"], edge["from_team"]) in pairs:
@@ -77,15 +78,17 @@ def dependency_network_figure(edges: pd.DataFrame, teams: list[str], title: str,
             dx, dy = -(y1 - y0) / length * 0.035, (x1 - x0) / length * 0.035
             x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
         color = NEGATIVE_COLOR if edge["conflict"] else SETTLED_COLOR
-        figure.add_annotation(
+        arrows.append(dict(
             x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
             arrowhead=2, arrowsize=1.1, arrowwidth=1.5 + edge["kr_count"], arrowcolor=color,
             standoff=20, startstandoff=20, opacity=0.9 if edge["conflict"] else 0.6,
-        )
+        ))
         midpoints[edge["conflict"]].append((
             (x0 + x1) / 2, (y0 + y1) / 2,
             f"{edge['from_team']} → {edge['to_team']}: {edge['kr_ids']}",
         ))
+    # One layout update for every arrow: add_annotation one by one re-validates them all each time.
+    figure.update_layout(annotations=arrows)
     for conflict, name in ((True, CONFLICTS), (False, SETTLED)):
         points = midpoints[conflict]
         figure.add_trace(go.Scatter(

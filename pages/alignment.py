@@ -2,16 +2,15 @@
 cross-team dependency conflicts the leadership alignment session settles."""
 import streamlit as st
 
-from analytics.alignment import alignment
 from charts.alignment import alignment_treemap_figure, dependency_network_figure
 from charts.theme import STATUS_BADGES
-from ui.context import snapshot, tables
+from ui.context import alignment_view, snapshot, tables
 from ui.filters import current_filters
 
 filters = current_filters()
 data = tables()
 whole = snapshot(filters.as_of, filters.period)
-view = alignment(whole, data["key_results"], list(filters.teams) if filters.teams is not None else None)
+view = alignment_view(filters.as_of, filters.period, filters.teams)
 scope = (f"Period {filters.period}, as of {filters.as_of:%d %B %Y}" if filters.period
          else f"Objectives in force on {filters.as_of:%d %B %Y}")
 

@@ -2,8 +2,8 @@
 a fix hint per finding and a score per team."""
 import streamlit as st
 
-from analytics.lint import ERROR, ERROR_PENALTY, RULE_TITLES, SEVERITIES, WARNING, WARNING_PENALTY, quality_report
-from ui.context import tables
+from analytics.lint import ERROR, ERROR_PENALTY, RULE_TITLES, SEVERITIES, WARNING, WARNING_PENALTY
+from ui.context import quality
 from ui.filters import current_filters, current_review
 
 SEVERITY_BADGES = {ERROR: "🔴 error", WARNING: "🟠 warning"}
@@ -16,7 +16,7 @@ def plural(count: int, word: str) -> str:
 
 filters = current_filters()
 review = current_review()
-findings, scores = quality_report(tables(), review.objectives["objective_id"])
+findings, scores = quality(review.objectives["objective_id"])
 scope = (f"Period {filters.period}, as of {filters.as_of:%d %B %Y}" if filters.period
          else f"Objectives in force on {filters.as_of:%d %B %Y}")
 

@@ -9,6 +9,8 @@ from charts.theme import STATUS_BADGES
 from ui.filters import current_filters, current_review
 
 CARDS_PER_ROW = 4
+# More cards than a review reads: beyond this a table lists the teams and a group choice brings the cards back.
+MAX_CARDS = 48
 
 filters = current_filters()
 review = current_review()
@@ -23,6 +25,26 @@ st.caption(f"As of {filters.as_of:%d %B %Y}{scope} · open a team for its object
 
 if cards.empty:
     st.info("No team matches the filters in the sidebar.")
+
+if len(cards) > MAX_CARDS:
+    st.info(f"{len(cards)} teams: too many cards to read. Every team is in the table below; choose a group in "
+            "the sidebar for its cards.")
+    st.dataframe(
+        cards.assign(progress=cards["progress"] * 100, expected=cards["expected"] * 100,
+                     worst_status=cards["worst_status"].map(STATUS_BADGES),
+                     last=[check_in_age_text(days) for days in cards["check_in_age_days"]]),
+        hide_index=True, width="stretch", height=38 + 35 * min(len(cards), 20),
+        column_order=["group", "team", "lead", "progress", "expected", "worst_status", "n_off_track", "n_overdue",
+                      "kr_count", "last"],
+        column_config={
+            "group": "Group", "team": "Team", "lead": "Lead",
+            "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100),
+            "expected": st.column_config.NumberColumn("Expected", format="%.0f%%"),
+            "worst_status": "Worst status", "n_off_track": "Off track", "n_overdue": "Overdue", "kr_count": "KRs",
+            "last": "Last check-in",
+        },
+    )
+    st.stop()
 
 for group, in_group in cards.groupby("group", sort=False):
     st.header(group, divider="gray", anchor=False)

@@ -139,3 +139,38 @@ def test_owner_filter_shows_that_owners_teams_and_progress(open_page):
     assert sorted(cards) == sorted(expected.index)
     for team, card in cards.items():
         assert card.metric[0].value == f"{expected.loc[team, 'progress']:.0%}"
+
+
+def test_a_large_organisation_gets_a_table_of_every_team_instead_of_cards(open_page, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from conftest import fresh_database, xlsx_bytes
+    from loaders.ingest import check_and_store
+    from store.database import Store, UploadedFile
+
+    names = [f"Team {n:02d}" for n in range(1, 61)]
+    sheets = {
+        "Teams": [["team", "group"], *[[name, "Delivery" if n % 2 else "Growth"] for n, name in enumerate(names)]],
+        "Objectives": [["objective_id", "period", "level", "team", "title"],
+                       *[[f"O{n}", "2027-Q2", "team", name, f"Deliver for {name}"] for n, name in enumerate(names)]],
+        "KeyResults": [["kr_id", "objective_id", "title", "kr_type", "measure", "start_value", "target_value",
+                        "due_date"],
+                       *[[f"K{n}", f"O{n}", "Ship ten things", "output", "number", 0, 10, dt.date(2027, 6, 30)]
+                         for n in range(len(names))]],
+        "CheckIns": [["kr_id", "date", "value"], *[[f"K{n}", dt.date(2027, 5, 15), n % 10]
+                                                   for n in range(len(names))]],
+    }
+    path = fresh_database(tmp_path)
+    opened = Store.open(path)
+    assert not check_and_store(opened, [UploadedFile("big.xlsx", xlsx_bytes(sheets))], "t").errors
+    opened.close()
+    monkeypatch.setenv("OKR_DB", path)
+    at = open_page("pages/teams.py")
+    at.run()
+    assert not at.exception
+    assert any("60 teams: too many cards to read" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert sorted(table["team"]) == names and not at.get("plotly_chart")
+    at = open_page("pages/teams.py", group="Growth")
+    at.run()
+    assert not at.info and len([s for s in at.subheader]) == 30  # one card per team of the group

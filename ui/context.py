@@ -6,6 +6,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analytics.alignment import Alignment, alignment
+from analytics.lint import quality_report
 from analytics.review import ReviewSnapshot, review_snapshot
 from store.database import Store, StoreError, database_target
 
@@ -53,3 +55,25 @@ def _snapshot(target: str, data_version: int, as_of: dt.date, period: str | None
 def snapshot(as_of: dt.date, period: str | None = None) -> ReviewSnapshot:
     """Every KR, objective, team and company objective of the review, unfiltered."""
     return _snapshot(database_target(), store().data_version(), as_of, period)
+
+
+# The heavier page analyses, cached like the snapshot: recomputed only when an ingest changed the data.
+@st.cache_data(show_spinner="Checking the OKRs…", max_entries=8)
+def _quality(target: str, data_version: int, objective_ids: tuple[str, ...]):
+    return quality_report(_tables(target, data_version), objective_ids)
+
+
+def quality(objective_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """analytics.lint.quality_report of the stored OKRs: (findings, scores) of these objectives."""
+    return _quality(database_target(), store().data_version(), tuple(objective_ids))
+
+
+@st.cache_data(show_spinner="Mapping the alignment…", max_entries=8)
+def _alignment(target: str, data_version: int, as_of: dt.date, period: str | None, teams: tuple[str, ...] | None):
+    return alignment(_snapshot(target, data_version, as_of, period), _tables(target, data_version)["key_results"],
+                     list(teams) if teams is not None else None)
+
+
+def alignment_view(as_of: dt.date, period: str | None, teams: tuple[str, ...] | None) -> Alignment:
+    """analytics.alignment.alignment of the review at `as_of` (whole company or these teams)."""
+    return _alignment(database_target(), store().data_version(), as_of, period, teams)
