@@ -7,6 +7,7 @@ from charts.review_pack import review_pack_html
 from charts.theme import STATUS_BADGES
 from loaders.export import KR_EXPORT_COLUMNS, export_file_name, kr_export_table, table_csv, table_xlsx
 from store.database import database_target
+from ui import state
 from ui.context import store, tables
 from ui.filters import ReviewFilters, current_filters, current_review
 
@@ -56,8 +57,12 @@ if review.krs.empty:
     st.info(f"No key results match these filters on {filters.as_of:%d %B %Y}: the files below hold the "
             "company page and no KR rows. Pick another as-of date or filter in the sidebar.")
 
-with st.spinner(f"Building the review pack for {teams_text}…"):
-    pack = review_pack(*data_key, tables(), review)
+# The HTML takes seconds to build (figures for every team), so it waits for a click; once built for
+# these data and filters it is offered straight away.
+pack = None
+if st.session_state.get(state.REVIEW_PACK_FOR) == data_key:
+    with st.spinner(f"Building the review pack for {teams_text}…"):
+        pack = review_pack(*data_key, tables(), review)
 xlsx_file, csv_file = kr_files(*data_key, review)
 
 downloads = (
@@ -82,6 +87,12 @@ for column, (heading, holds, data, file_name, mime) in zip(st.columns(3), downlo
     with column.container(border=True, height="stretch"):
         st.subheader(heading)
         st.write(holds)
+        if data is None:
+            st.markdown(f"`{file_name}` · built on request")
+            st.button(f"Build the pack ({teams_text})", type="primary", icon=":material/build:", width="stretch",
+                      key=state.REVIEW_PACK_BUILD, on_click=st.session_state.update,
+                      args=({state.REVIEW_PACK_FOR: data_key},))
+            continue
         st.markdown(f"`{file_name}` · **{file_size(len(data))}**")
         st.download_button(f"Download {file_name.rsplit('.', 1)[1].upper()}", data, file_name=file_name, mime=mime,
                            on_click="ignore", type="primary", icon=":material/download:", width="stretch")

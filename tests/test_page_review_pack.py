@@ -241,7 +241,11 @@ def served_files(monkeypatch):
 
 
 def run_page(open_page, **query):
-    return open_page(PAGE, **query).run()
+    """The page after its "Build the pack" click: the HTML is built on request."""
+    at = open_page(PAGE, **query).run()
+    assert not at.get("download_button") or len(at.get("download_button")) == 2  # XLSX and CSV at once
+    next(b for b in at.button if b.label.startswith("Build the pack")).click().run()
+    return at
 
 
 def downloads(at, served) -> dict[str, tuple[str, bytes]]:

@@ -86,3 +86,6 @@ RETRO_CARRY = "retro_carry_over"  # the missed KRs chosen to carry into the next
 RETRO_CARRY_BUTTON = "retro_carry_over_button"
 RETRO_BY = "retro_recorded_by"
 RETRO_MESSAGE = "retro_message"
+# Review pack export.
+REVIEW_PACK_BUILD = "review_pack_build"
+REVIEW_PACK_FOR = "review_pack_built_for"  # the (database, data version, filters) the HTML pack was asked for
