@@ -1,6 +1,8 @@
 """Router: the pages of the OKR dashboard and the controls they share."""
 import streamlit as st
 
+from store.access import MANAGE_ACCESS, refusal
+from ui.auth import current_identity, identity_sidebar, sign_in_page
 from ui.filters import review_filters
 
 st.set_page_config(page_title="OKR dashboard", page_icon=":material/flag:", layout="wide")
@@ -31,6 +33,19 @@ pages = {
         st.Page("pages/backcalc.py", title="Back-calculation", icon=":material/calculate:"),
     ],
 }
+admin_pages = {
+    "Administration": [st.Page("pages/access.py", title="Access", icon=":material/admin_panel_settings:")],
+}
+identity = current_identity()
+if identity is None:  # sign-in is on and nobody is signed in: every page's address shows the sign-in screen
+    st.navigation([st.Page(sign_in_page, title="Sign in", default=True)] + [
+        st.Page(sign_in_page, title=page.title, url_path=page.url_path)
+        for section in (*pages.values(), *admin_pages.values()) for page in section if page.url_path
+    ], position="hidden").run()
+    st.stop()
+if refusal(identity, MANAGE_ACCESS) is None:
+    pages.update(admin_pages)
 page = st.navigation(pages, expanded=True)
 review_filters()
+identity_sidebar(identity)
 page.run()

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.periods import as_dates, period_starts
-from store.schema import CHECK_INS, DATE, DECISIONS_TABLE, KEY_RESULTS, OBJECTIVES, STATUS_LEVELS, Table
+from store.schema import CHECK_INS, DATE, DECISIONS_TABLE, KEY_RESULTS, NUMBER, OBJECTIVES, STATUS_LEVELS, Table
 
 STATUS_ORDER = ("overdue", "off track", "at risk", "not started", "on track", "completed")
 CANCELLED = "cancelled"
@@ -66,12 +66,16 @@ def worst_status(statuses) -> str | None:
 
 def worst_status_by(statuses: pd.Series, keys) -> pd.Series:
     """`worst_status` of each group of `statuses` grouped by `keys`, in one groupby."""
-    worst_rank = statuses.map(_STATUS_RANK).groupby(keys, sort=False).min()
+    # Each distinct status ranked once (a missing status, code -1, takes the NaN appended last).
+    codes, distinct = pd.factorize(statuses)
+    ranks = np.array([_STATUS_RANK.get(status, np.nan) for status in distinct] + [np.nan])[codes]
+    worst_rank = pd.Series(ranks, index=statuses.index).groupby(keys, sort=False).min()
     return worst_rank.map(dict(enumerate(STATUS_ORDER)))
 
 
 def _conformed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """`frame` with every column of `table`, empty cells at their schema default, dates normalised."""
+    """`frame` with every column of `table`, empty cells at their schema default, dates normalised,
+    numbers as floats (rows merged from an upload may hold None in a number column)."""
     frame = frame.copy(deep=False)  # copy-on-write: the caller's frame is never modified
     for column in table.columns:
         if column.name not in frame.columns:
@@ -80,6 +84,8 @@ def _conformed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
             frame[column.name] = frame[column.name].fillna(column.default)
         if column.kind == DATE:
             frame[column.name] = as_dates(frame[column.name])
+        elif column.kind == NUMBER and frame[column.name].dtype == object:
+            frame[column.name] = pd.to_numeric(frame[column.name], errors="coerce")
     return frame
 
 
@@ -127,12 +133,13 @@ def _latest_check_ins(check_ins: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFr
     candidates = pd.DataFrame(
         {field: np.where(counted & check_ins[field].notna().to_numpy(), recency, -1) for field in _CHECK_IN_FIELDS}
     )
+    # One group per KR code, in code order: the rows of `latest_row` line up with `kr_ids`.
     latest_row = candidates.groupby(kr_codes).max()
     latest = pd.DataFrame(index=pd.Index(kr_ids, name="kr_id"))
     for field in _CHECK_IN_FIELDS:
-        found = latest_row[field][latest_row[field] >= 0]
-        winners = check_ins[field].iloc[(found % rows).to_numpy()]
-        latest[f"last_{field}"] = winners.set_axis(kr_ids[found.index.to_numpy()])
+        recency_of_winner = latest_row[field].to_numpy()
+        winners = check_ins[field].take(np.maximum(recency_of_winner, 0) % max(rows, 1))
+        latest[f"last_{field}"] = winners.where(recency_of_winner >= 0).array
     return latest
 
 

@@ -1,5 +1,6 @@
 """Command line: `python -m loaders ingest FILE… [--db PATH] [--dry-run]`, `python -m loaders template`,
-`python -m loaders migrate --from DB --to DB [--replace]`."""
+`python -m loaders migrate --from DB --to DB [--replace]`, `python -m loaders export-uploads --db DB --to DIR`,
+`python -m loaders rebuild --db NEW (--from DB | --from-dir DIR)`."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,8 @@ import pathlib
 import sys
 
 from loaders.problems import Problem
-from store.database import Store, StoreError, UploadedFile
+from loaders.read import CLI_MAX_FILE_BYTES, MAX_FILE_BYTES
+from store.database import Store, StoreError, UploadedFile, database_target
 
 
 def _problem_table(problems: list[Problem]) -> str:
@@ -33,7 +35,7 @@ def ingest(args: argparse.Namespace) -> int:
         files.append(UploadedFile(path.name, path.read_bytes()))
     store = Store.open(args.db)
     try:
-        result = check_and_store(store, files, dry_run=args.dry_run)
+        result = check_and_store(store, files, dry_run=args.dry_run, max_file_bytes=CLI_MAX_FILE_BYTES)
     finally:
         store.close()
     if result.errors:
@@ -112,10 +114,54 @@ def migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_uploads(args: argparse.Namespace) -> int:
+    from loaders.rebuild import export_uploads as export
+
+    source = Store.open_read_only(args.db or database_target())
+    try:
+        uploads, written = export(source, pathlib.Path(args.folder))
+    finally:
+        source.close()
+    print(f"{uploads} upload(s) in {args.folder} ({written} file(s) written now)")
+    return 0
+
+
+def rebuild(args: argparse.Namespace) -> int:
+    from loaders.rebuild import rebuild as replay, uploads_from_folder
+
+    if args.source is not None:
+        if pathlib.Path(args.source).resolve() == pathlib.Path(args.db).resolve():
+            print("--from and --db name the same database; rebuild into a new file", file=sys.stderr)
+            return 1
+        source = Store.open_read_only(args.source)
+        try:
+            uploads = source.recorded_uploads()
+        finally:
+            source.close()
+    else:
+        uploads = uploads_from_folder(pathlib.Path(args.folder))
+    result = replay(uploads, args.db)
+    print(f"replayed {len(result.replayed)} of {len(uploads)} upload(s) into {args.db}"
+          + (f", {len(result.undone)} of them undone again as they were" if result.undone else ""))
+    if result.not_replayed:
+        print(f"{len(result.not_replayed)} upload(s) could not be replayed (the database holds the others):",
+              file=sys.stderr)
+        for missed in result.not_replayed:
+            upload = missed.upload
+            print(f"upload {upload.upload_id} by {upload.uploaded_by} on {upload.uploaded_at:%Y-%m-%d %H:%M} "
+                  f"({', '.join(f.file_name for f in upload.files)}):", file=sys.stderr)
+            print(_problem_table(missed.problems), file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Load OKR workbooks into the store.")
     commands = parser.add_subparsers(dest="command", required=True)
-    ingest_parser = commands.add_parser("ingest", help="validate and store workbooks or CSV files")
+    ingest_parser = commands.add_parser(
+        "ingest", help="validate and store workbooks or CSV files",
+        description=f"Validate and store workbooks or CSV files, each up to {CLI_MAX_FILE_BYTES // 2**20} MB "
+                    f"(the app's Upload page takes files up to {MAX_FILE_BYTES // 2**20} MB).")
     ingest_parser.add_argument("files", nargs="+", metavar="FILE")
     ingest_parser.add_argument("--db", help="DuckDB file (default: $OKR_DB or okr_data/okr.duckdb)")
     ingest_parser.add_argument("--dry-run", action="store_true", help="check and report, store nothing")
@@ -134,6 +180,19 @@ def main(argv: list[str] | None = None) -> int:
                                 help="postgresql://user:password@host:port/database (or a DuckDB file) to copy to")
     migrate_parser.add_argument("--replace", action="store_true", help="empty a target that already holds data")
     migrate_parser.set_defaults(run=migrate)
+    export_parser = commands.add_parser(
+        "export-uploads", help="copy every upload's original files and records into a folder (a backup to rebuild from)")
+    export_parser.add_argument("--db", help="DuckDB file or postgresql:// URL (default: $OKR_DB or okr_data/okr.duckdb)")
+    export_parser.add_argument("--to", dest="folder", required=True, metavar="DIR")
+    export_parser.set_defaults(run=export_uploads)
+    rebuild_parser = commands.add_parser(
+        "rebuild", help="recreate a database by replaying the original upload files (of a damaged database)")
+    rebuild_parser.add_argument("--db", required=True, metavar="NEW",
+                                help="the new database to create (a DuckDB file or postgresql:// URL; must be empty)")
+    origin = rebuild_parser.add_mutually_exclusive_group(required=True)
+    origin.add_argument("--from", dest="source", metavar="DB", help="the database whose uploads to replay")
+    origin.add_argument("--from-dir", dest="folder", metavar="DIR", help="a folder written by export-uploads")
+    rebuild_parser.set_defaults(run=rebuild)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

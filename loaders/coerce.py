@@ -1,13 +1,19 @@
 """Cell values as people type them, turned into typed values or a plain-language complaint.
 
 Each function returns the typed value (None for an empty cell) or raises CellError with the
-message a user sees after the cell's location.
+message a user sees after the cell's location. Below them, the same rules for a whole column of
+text at once (Arrow string arrays) where that is exact: stripping, text that is clearly not an
+empty marker, and numbers written plainly; every other cell goes through the functions above.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 EMPTY_MARKERS = {"", "n/a", "na", "-", "—", "none", "null", "nan", "#n/a"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -153,3 +159,66 @@ def to_choice(value: object, choices: tuple[str, ...]) -> str | None:
         allowed = ", ".join(choices)
         raise CellError(f"{quoted(text)} is not one of: {allowed}")
     return match
+
+
+# The characters str.strip() removes (str.isspace; none lies beyond U+3000), so that a column is
+# stripped exactly as each cell would be.
+WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
+
+
+def _regex_class(characters: str) -> str:
+    return "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in characters) + "]"
+
+
+# Stripped text longer than every empty marker is no marker (lower() never shortens text).
+_LONGEST_MARKER = max(map(len, EMPTY_MARKERS))
+# Numbers typed plainly, for which to_number is float() of the text once the signs below are dropped
+# (and, with a decimal comma, the dots dropped and the comma made a point): 1200, -12.5, 45%,
+# $1,200.50, or 1.234,5 and -3,5. They are looked for in turn, from the commonest and cheapest form
+# (digits alone, then digits with decimals, then signs and separators). Longer text goes cell by cell
+# (float() of very long digit strings is where parsers could differ).
+_CURRENCY = _regex_class(CURRENCY_SIGNS)
+_DIGITS_WITH_DECIMALS = {False: r"^-?[0-9]+(?:\.[0-9]+)?$", True: r"^-?[0-9]+(?:,[0-9]+)?$"}
+_WITH_SIGNS = {
+    False: rf"^{_CURRENCY}?(?:[0-9]+|[0-9]{{1,3}}(?:,[0-9]{{3}})+)(?:\.[0-9]+)?%?$",
+    True: rf"^(?:-|{_CURRENCY})?[0-9][0-9.]*(?:,[0-9]+)?%?$",
+}
+_PLAIN_NUMBER_MAX_CHARS = 30
+
+
+def stripped(texts: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Every text as str.strip() leaves it."""
+    return pc.utf8_trim(texts, characters=WHITESPACE)
+
+
+def clearly_text(stripped_texts: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Which stripped texts cannot be an empty marker: to_text gives them back as they are."""
+    return pc.greater(pc.utf8_length(stripped_texts), _LONGEST_MARKER).to_numpy(zero_copy_only=False)
+
+
+def plain_numbers(texts: pa.ChunkedArray | pa.Array, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(which texts are plainly written numbers, their values): to_number's result for those cells,
+    NaN elsewhere. Text with surrounding spaces is not plain (to_number strips it cell by cell)."""
+    numbers = np.full(len(texts), np.nan)
+    left = np.flatnonzero(pc.less_equal(pc.binary_length(texts), _PLAIN_NUMBER_MAX_CHARS).to_numpy(zero_copy_only=False))
+    for plain, signs in ((pc.ascii_is_decimal, False),
+                         (lambda t: pc.match_substring_regex(t, _DIGITS_WITH_DECIMALS[decimal_comma]), False),
+                         (lambda t: pc.match_substring_regex(t, _WITH_SIGNS[decimal_comma]), True)):
+        if not left.size:
+            break
+        candidates = texts.take(pa.array(left)) if left.size < len(texts) else texts
+        found = plain(candidates).to_numpy(zero_copy_only=False)
+        numbers[left[found]] = _floats(candidates.filter(pa.array(found)), decimal_comma, signs)
+        left = left[~found]
+    return np.isfinite(numbers), numbers
+
+
+def _floats(texts: pa.ChunkedArray | pa.Array, decimal_comma: bool, signs: bool) -> np.ndarray:
+    """float() of plainly written numbers; with `signs`, of the text without its currency sign, its
+    percent sign and its thousands separators (where the patterns above allow them)."""
+    if signs:
+        texts = pc.replace_substring(texts, "." if decimal_comma else ",", "")
+        texts = pc.utf8_rtrim(pc.utf8_ltrim(texts, characters=CURRENCY_SIGNS), characters="%")
+    if decimal_comma:
+        texts = pc.replace_substring(texts, ",", ".")
+    return pc.cast(texts, pa.float64()).to_numpy(zero_copy_only=False)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from loaders.parse import ParsedFile, ParsedTable, parse_grids
 from loaders.problems import ERROR, FileRejected, Problem
-from loaders.read import read_grids
+from loaders.read import MAX_FILE_BYTES, read_grids
 from loaders.preview import Incoming, UploadPreview, krs_without_update, merged_tables, preview_upload
 from loaders.validate import build_reference, filled_check_ins, validate, validate_progress
 from store.database import Store, TableChange, UploadedFile
@@ -45,13 +45,14 @@ def current_user() -> str:
         return "unknown"
 
 
-def parse_files(files: list[UploadedFile], default_date: dt.date | None = None) -> tuple[dict[str, ParsedTable], list[Problem]]:
-    """Parse every file; a table may come from one file only."""
+def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
+                max_file_bytes: int = MAX_FILE_BYTES) -> tuple[dict[str, ParsedTable], list[Problem]]:
+    """Parse every file (each at most `max_file_bytes`); a table may come from one file only."""
     tables: dict[str, ParsedTable] = {}
     problems: list[Problem] = []
     for file in files:
         try:
-            parsed = parse_grids(file.file_name, read_grids(file.file_name, file.content), default_date)
+            parsed = parse_grids(file.file_name, read_grids(file.file_name, file.content, max_file_bytes), default_date)
         except FileRejected as exc:
             problems.append(Problem(file.file_name, "", None, "", str(exc)))
             continue
@@ -68,14 +69,16 @@ def parse_files(files: list[UploadedFile], default_date: dt.date | None = None) 
 def check_and_store(
     store: Store, files: list[UploadedFile], uploaded_by: str | None = None, dry_run: bool = False,
     default_date: dt.date | None = None, team: str | None = None, as_of: dt.date | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> IngestResult:
     """Check every file and store all of it, or nothing when there is any error.
 
     A progress upload names the `team` it is for and the review's `as_of` date: rows of other teams
     are refused, check-ins may be dated at most a week after `as_of`, check-ins without a date
     column are dated `as_of` (unless `default_date` says otherwise), and a dry run also previews
-    what the upload would change."""
-    tables, problems = parse_files(files, default_date or as_of)
+    what the upload would change. Each file may hold at most `max_file_bytes` (the app's limit
+    unless the command line's is given)."""
+    tables, problems = parse_files(files, default_date or as_of, max_file_bytes)
     combined = ParsedFile(", ".join(f.file_name for f in files), tables, problems)
     stored = store.read_tables()
     reference = build_reference(stored, combined)
@@ -91,7 +94,8 @@ def check_and_store(
     result = IngestResult(problems=combined.problems, incoming=incoming)
     if result.errors or not tables:
         return result
-    result.changes = store.apply_upload(incoming, files, uploaded_by or current_user(), dry_run=dry_run)
+    result.changes = store.apply_upload(incoming, files, uploaded_by or current_user(), dry_run=dry_run,
+                                        default_date=default_date or as_of)
     result.stored = not dry_run and result.rows_changed > 0
     if dry_run and as_of is not None:
         result.preview = preview_upload(stored, after, incoming, as_of, without_update)

@@ -196,9 +196,11 @@ def _check_check_ins(checker: _Checker, reference: Reference) -> None:
         "kr_id", set(reference.key_results["kr_id"]), "kr_id", "use the id of a key result (see its team's template)",
     )
     krs = reference.key_results.set_index("kr_id")
+    # Each row's KR looked up once: on 500,000 check-ins, every lookup by text key costs.
+    kr_of_row = krs.reindex(frame["kr_id"]).set_axis(frame.index) if "kr_id" in frame else None
     value = frame.get("value", pd.Series(index=frame.index, dtype=float))
     status = frame.get("status", pd.Series(index=frame.index, dtype=object))
-    measure = frame["kr_id"].map(krs["measure"]) if "kr_id" in frame else pd.Series(index=frame.index, dtype=object)
+    measure = kr_of_row["measure"] if kr_of_row is not None else pd.Series(index=frame.index, dtype=object)
     for _, row in checker.each((measure == "status") & status.isna() & value.notna()):
         checker.add(row[ROW], "status",
                     "this KR is measured by status: choose Not started, Early progress, Good progress or Completed")
@@ -214,7 +216,7 @@ def _check_check_ins(checker: _Checker, reference: Reference) -> None:
         for _, row in checker.each((frame["confidence"] < low) | (frame["confidence"] > high)):
             checker.add(row[ROW], "confidence", f"confidence {row['confidence']:g} is outside {low}–{high}")
     if "date" in frame and "kr_id" in frame:
-        start = pd.to_datetime(frame["kr_id"].map(krs["start_date"]))
+        start = pd.to_datetime(kr_of_row["start_date"])
         for _, row in checker.each(filled & (pd.to_datetime(frame["date"]) < start)):
             checker.add(row[ROW], "date", f"check-in dated {row['date']}, before the KR starts: kept as a baseline",
                         WARNING)
@@ -277,7 +279,7 @@ def validate_progress(
     changing = {name: _changes_stored(item, stored[name]) for name, item in parsed.tables.items()}
     if team is not None:
         for name, item in parsed.tables.items():
-            _check_team(_Checker(parsed, item), reference, team, changing[name])
+            _check_team(_Checker(parsed, item), reference, stored, team, changing[name])
     if "check_ins" in parsed.tables:
         checker = _Checker(parsed, parsed.tables["check_ins"])
         readings = changing["check_ins"] & filled_check_ins(checker.item.frame)
@@ -305,11 +307,14 @@ def _changes_stored(item: ParsedTable, stored: pd.DataFrame) -> pd.Series:
     return pd.Series(differs, index=frame.index)
 
 
-def _owners(item: ParsedTable, reference: Reference) -> pd.Series:
-    """The team each row belongs to: a team name, COMPANY, or NaN where an id is unknown."""
-    objectives = reference.objectives.set_index("objective_id")
+def _owners(item: ParsedTable, objectives: pd.DataFrame, key_results: pd.DataFrame,
+            moved: bool = True) -> pd.Series:
+    """The team each row belongs to under these objectives and KRs: a team name, COMPANY, or NaN
+    where an id is unknown. `moved`: a KeyResults row belongs where its objective_id puts it (the
+    row as uploaded), else where its kr_id is stored."""
+    objectives = objectives.set_index("objective_id")
     objective_owner = objectives["team"].where(objectives["level"] != "company", COMPANY)
-    kr_owner = reference.key_results.set_index("kr_id")["objective_id"].map(objective_owner)
+    kr_owner = key_results.set_index("kr_id")["objective_id"].map(objective_owner)
     frame, name = item.frame, item.table.name
     empty = pd.Series(index=frame.index, dtype=object)
     if name == "teams":
@@ -317,7 +322,8 @@ def _owners(item: ParsedTable, reference: Reference) -> pd.Series:
     if name == "objectives":
         return frame["objective_id"].map(objective_owner)
     if name == "key_results":
-        return frame.get("objective_id", empty).map(objective_owner).fillna(frame["kr_id"].map(kr_owner))
+        by_kr = frame["kr_id"].map(kr_owner)
+        return frame.get("objective_id", empty).map(objective_owner).fillna(by_kr) if moved else by_kr
     if name in KR_KEYED_TABLES:
         return frame["kr_id"].map(kr_owner) if "kr_id" in frame else empty
     if name == "actions":
@@ -326,11 +332,16 @@ def _owners(item: ParsedTable, reference: Reference) -> pd.Series:
     return pd.Series(COMPANY, index=frame.index, dtype=object)
 
 
-def _check_team(checker: _Checker, reference: Reference, team: str, changing: pd.Series) -> None:
+def _check_team(checker: _Checker, reference: Reference, stored: dict[str, pd.DataFrame], team: str,
+                changing: pd.Series) -> None:
+    """Rows of another team are refused, judged both as uploaded and as stored: moving another
+    team's KR under your objective, or giving another team's objective to yours, is a change to theirs."""
     item = checker.item
     if item.table.name == "check_ins":
         changing = changing & filled_check_ins(item.frame)
-    owners = _owners(item, reference)
+    as_uploaded = _owners(item, reference.objectives, reference.key_results)
+    as_stored = _owners(item, stored["objectives"], stored["key_results"], moved=False)
+    owners = as_stored.where(as_stored.notna() & (as_stored != team), as_uploaded)
     foreign = changing & owners.notna() & (owners != team)
     if not foreign.any():
         return
@@ -340,9 +351,10 @@ def _check_team(checker: _Checker, reference: Reference, team: str, changing: pd
         return
     id_column = {"teams": "team", "objectives": "objective_id"}.get(item.table.name, "kr_id")
     what = {"teams": "team", "objectives": "objective"}.get(item.table.name, "key result")
+    article = "an" if what[0] in "aeiou" else "a"
     for index, row in checker.each(foreign):
         owner = owners.loc[index]
-        whose = "a company " + what if owner == COMPANY else f"a {what} of team {owner}"
+        whose = f"a company {what}" if owner == COMPANY else f"{article} {what} of team {owner}"
         fix = "remove the row" if owner == COMPANY else f"choose team {owner} to upload it, or remove the row"
         checker.add(row[ROW], id_column, f"{row[id_column]} is {whose}, not of team {team}; {fix}")
 

@@ -23,8 +23,10 @@ from charts.funnel import (
 from charts.theme import money
 from loaders.ingest import current_user
 from store import scenarios as saved
+from store.access import EDIT_SCENARIOS
 from store.database import StoreError
 from ui import state
+from ui.auth import recorded_name, refusal, refused_note
 from ui.context import snapshot, store, tables
 from ui.filters import current_filters
 
@@ -143,6 +145,9 @@ def _import_file() -> None:
 
 def _rename_saved() -> None:
     old, new = ss.get(state.BACKCALC_SELECTED), ss.get(state.BACKCALC_NEW_NAME, "")
+    if denied := refusal(EDIT_SCENARIOS):
+        _flash("error", f"Not renamed: {denied}")
+        return
     try:
         saved.rename_scenario(store(), old, new)
         ss[state.BACKCALC_SELECTED] = new.strip()
@@ -153,6 +158,9 @@ def _rename_saved() -> None:
 
 def _delete_saved() -> None:
     name = ss.get(state.BACKCALC_SELECTED)
+    if denied := refusal(EDIT_SCENARIOS):
+        _flash("error", f"Not deleted: {denied}")
+        return
     try:
         saved.delete_scenario(store(), name)
         _flash("success", f'Deleted "{name}".')
@@ -486,12 +494,16 @@ with scenarios_tab:
     message = ss.pop(state.BACKCALC_MESSAGE, None)
     if message:
         getattr(st, message[0])(message[1])
+    may_edit = refusal(EDIT_SCENARIOS) is None
     save_col, saved_col = st.columns(2, gap="large")
     with save_col:
         st.subheader("Save the current inputs")
         st.text_input("Scenario name", key=state.BACKCALC_NAME)
-        st.text_input("Saved by", key=state.BACKCALC_AUTHOR)
-        if st.button("Save", type="primary", disabled=scenario is None):
+        if may_edit:
+            recorded_name("Saved by", state.BACKCALC_AUTHOR)
+        else:
+            refused_note(EDIT_SCENARIOS, compact=True)
+        if may_edit and st.button("Save", type="primary", disabled=scenario is None):
             try:
                 replaced = saved.save_scenario(store(), ss[state.BACKCALC_NAME], scenario.to_dict(),
                                                ss[state.BACKCALC_AUTHOR])
@@ -524,11 +536,12 @@ with scenarios_tab:
             download_col.download_button(
                 "Download JSON", data=json.dumps({"name": chosen, **saved.load_scenario(store(), chosen)}, indent=1),
                 file_name=f"{chosen}.json", mime="application/json", width="stretch")
-            with delete_col.popover("Delete", width="stretch"):
-                st.button(f'Delete "{chosen}" for good', on_click=_delete_saved, type="primary")
-            rename_col, rename_button_col = st.columns([3, 1], vertical_alignment="bottom")
-            rename_col.text_input("New name", key=state.BACKCALC_NEW_NAME)
-            rename_button_col.button("Rename", on_click=_rename_saved, width="stretch")
+            if may_edit:
+                with delete_col.popover("Delete", width="stretch"):
+                    st.button(f'Delete "{chosen}" for good', on_click=_delete_saved, type="primary")
+                rename_col, rename_button_col = st.columns([3, 1], vertical_alignment="bottom")
+                rename_col.text_input("New name", key=state.BACKCALC_NEW_NAME)
+                rename_button_col.button("Rename", on_click=_rename_saved, width="stretch")
 
     st.subheader("Compare side by side")
     options = [CURRENT] + list(listing["name"])
@@ -578,7 +591,9 @@ with scenarios_tab:
             st.caption(f"Writes these {len(targets)} company targets (metric bookings and pipeline_<stage>, start 0, "
                        "stored unrounded), replacing the same period and metric; recorded as an upload of the "
                        "scenario's JSON.")
-            if st.button(f"Publish to company targets {year}-Q1 … Q4", type="primary"):
+            if not may_edit:
+                refused_note(EDIT_SCENARIOS, compact=True)
+            elif st.button(f"Publish to company targets {year}-Q1 … Q4", type="primary"):
                 name = ss[state.BACKCALC_NAME].strip() or "unsaved scenario"
                 try:
                     changes = saved.publish_targets(store(), targets, scenario.to_dict(), name,

@@ -12,7 +12,9 @@ from analytics.teams import format_kr_value
 from charts.retrospective import team_outcomes_figure
 from charts.theme import STATUS_BADGES
 from loaders.records import record
+from store.access import RECORD_REVIEW
 from ui import state
+from ui.auth import recorded_name, refusal, refused_note
 from ui.context import store, tables
 from ui.filters import current_filters
 
@@ -22,6 +24,9 @@ DATE_FORMAT = "D MMM YYYY"
 
 def carry_over(tables_now: dict, retro, kr_ids: list[str], recorded_by: str) -> None:
     """Record the carried-over objectives and KRs as one upload (a button callback)."""
+    if denied := refusal(RECORD_REVIEW):
+        st.session_state[state.RETRO_MESSAGE] = ("error", f"Nothing was carried over: {denied}")
+        return
     parts = [carry_over_rows(tables_now, retro, kr_id) for kr_id in kr_ids]
     rows = {name: pd.concat([p[name] for p in parts]).drop_duplicates(subset=[parts[0][name].columns[0]])
             for name in ("objectives", "key_results")}
@@ -126,6 +131,8 @@ st.header(f"Carry missed KRs into {retro.next_quarter}", anchor=False)
 missed_krs = krs[krs["outcome"] == MISSED]
 if missed_krs.empty:
     st.caption("No key result was missed.")
+elif refusal(RECORD_REVIEW):
+    refused_note(RECORD_REVIEW, compact=True)
 else:
     st.caption(f"Each KR restarts from its last reading towards the same target, due {period_bounds(retro.next_quarter)[1]:%d %B %Y},"
                f" under its objective repeated for {retro.next_quarter}.")
@@ -133,7 +140,7 @@ else:
     chosen_col, by_col, button_col = st.columns([3, 1, 1], vertical_alignment="bottom")
     chosen = chosen_col.multiselect("Missed KRs to carry over", list(titles.index), key=state.RETRO_CARRY,
                                     format_func=lambda k: f"{k} · {titles[k]}")
-    recorded_by = by_col.text_input("Your name", key=state.RETRO_BY).strip()
+    recorded_by = recorded_name("Your name", state.RETRO_BY, container=by_col)
     button_col.button(f"Carry {len(chosen)} over", type="primary", key=state.RETRO_CARRY_BUTTON,
                       icon=":material/redo:", disabled=not chosen or not recorded_by,
                       on_click=carry_over, args=(data, retro, chosen, recorded_by),

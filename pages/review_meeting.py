@@ -14,9 +14,11 @@ from analytics.overview import company_overview
 from analytics.teams import format_kr_value
 from charts.theme import ACTION_BADGES, STATUS_BADGES, money
 from loaders.records import meeting_export, record
+from store.access import RECORD_REVIEW
 from store.database import StoreError
 from store.schema import ACTION_STATUSES
 from ui import state
+from ui.auth import recorded_name, refusal, refused_note
 from ui.context import store, tables
 from ui.filters import current_filters, current_review
 from ui.text import literal
@@ -28,6 +30,9 @@ DECISION_LABELS = {KEEP: "Keep as it is", CHANGE: "Change target or due date", C
 
 def store_records(rows: dict[str, pd.DataFrame], recorded_by: str, what: str, month: str) -> None:
     """Record rows as one upload (a button callback) and leave the outcome for the next run to show."""
+    if denied := refusal(RECORD_REVIEW):
+        st.session_state[state.MEETING_MESSAGE] = ("error", f"Nothing was recorded: {denied}")
+        return
     result = record(store(), rows, recorded_by, f"review-{month} {what}.xlsx")
     if result.errors:
         problems = "; ".join(f"{p.column}: {p.message}" for p in result.errors)
@@ -87,6 +92,9 @@ def save_notes(month: str, recorded_by: str) -> None:
 
 
 def undo(upload_id: int, undone_by: str) -> None:
+    if denied := refusal(RECORD_REVIEW):
+        st.session_state[state.MEETING_MESSAGE] = ("error", f"Not undone: {denied}")
+        return
     try:
         restored = store().undo_upload(upload_id, undone_by)
     except StoreError as exc:
@@ -126,8 +134,12 @@ if message := st.session_state.pop(state.MEETING_MESSAGE, None):
     kind, text = message
     {"success": st.success, "info": st.info}.get(kind, st.error)(text)
 
-recorded_by = st.text_input("Your name (recorded with every decision, action and note)", key=state.MEETING_BY,
-                            placeholder="e.g. Alexandre Laurent").strip()
+may_record = refusal(RECORD_REVIEW) is None
+if may_record:
+    recorded_by = recorded_name("Your name (recorded with every decision, action and note)", state.MEETING_BY,
+                                placeholder="e.g. Alexandre Laurent")
+else:
+    refused_note(RECORD_REVIEW, compact=True)
 
 st.header("1 · Company ARR against plan", anchor=False)
 overview = company_overview(data, review)
@@ -158,11 +170,12 @@ else:
         column_order=["status", "action_id", "title", "owner", "due", "team", "kr_id"],
         column_config={**ACTION_COLUMNS, "status": st.column_config.SelectboxColumn(
             "Status", options=list(ACTION_STATUSES), required=True, width="small")},
-        disabled=["action_id", "title", "owner", "due", "team", "kr_id"],
+        disabled=["action_id", "title", "owner", "due", "team", "kr_id"] if may_record else True,
     )
-    st.button("Save status changes", key=state.MEETING_ACTION_SAVE, icon=":material/save:",
-              disabled=not recorded_by, on_click=save_action_statuses, args=(followed_up, month, recorded_by),
-              help=None if recorded_by else "Enter your name first")
+    if may_record:
+        st.button("Save status changes", key=state.MEETING_ACTION_SAVE, icon=":material/save:",
+                  disabled=not recorded_by, on_click=save_action_statuses, args=(followed_up, month, recorded_by),
+                  help=None if recorded_by else "Enter your name first")
 
 st.header("3 · Each team in turn", anchor=False)
 teams = review.teams.dropna(subset=["progress"])
@@ -204,31 +217,32 @@ candidate_rank = {kr_id: rank for rank, kr_id in enumerate(candidates["kr_id"])}
 ordered = open_krs.assign(rank=open_krs["kr_id"].map(candidate_rank).fillna(len(candidate_rank))).sort_values(
     "rank", kind="stable")
 kr_by_id = ordered.set_index("kr_id")
-with st.container(border=True):
-    kr_id = st.selectbox("Key result (the ones to change or cancel first)", list(ordered["kr_id"]),
-                         key=state.MEETING_DECISION_KR,
-                         format_func=lambda k: f"{k} · {kr_by_id.loc[k, 'title']} ({kr_by_id.loc[k, 'team']})")
-    if kr_id is not None:
-        kr = kr_by_id.loc[kr_id].to_dict() | {"kr_id": kr_id}
-        in_force = format_kr_value(kr["target_value"], kr["measure"], kr["unit"]) if pd.notna(kr["target_value"]) \
-            else "a status"
-        st.markdown(f"In force: target **{literal(in_force)}**, due **{kr['due_date']:%d %B %Y}** · now "
-                    f"{STATUS_BADGES[kr['status']]}, {kr['progress']:.0%} done")
-        kind_col, date_col = st.columns([2, 1])
-        decision = kind_col.radio("Decision", list(DECISION_LABELS), key=state.MEETING_DECISION_KIND,
-                                  format_func=DECISION_LABELS.get, horizontal=True)
-        date_col.date_input("Takes effect on", value=filters.as_of, key=state.MEETING_DECISION_DATE,
-                            format="YYYY-MM-DD")
-        if decision == CHANGE:
-            target_col, due_col = st.columns(2)
-            target_col.number_input("New target (empty: unchanged)", value=None, key=state.MEETING_NEW_TARGET,
-                                    disabled=kr["measure"] in NO_NUMERIC_TARGET)
-            due_col.date_input("New due date (empty: unchanged)", value=None, key=state.MEETING_NEW_DUE,
-                               format="YYYY-MM-DD")
-        st.text_area("Reason (the team reads it)", key=state.MEETING_REASON, height=80)
-        st.button("Record the decision", type="primary", icon=":material/gavel:", disabled=not recorded_by,
-                  on_click=record_decision, args=(kr, month, recorded_by),
-                  help=None if recorded_by else "Enter your name first")
+if may_record:
+    with st.container(border=True):
+        kr_id = st.selectbox("Key result (the ones to change or cancel first)", list(ordered["kr_id"]),
+                             key=state.MEETING_DECISION_KR,
+                             format_func=lambda k: f"{k} · {kr_by_id.loc[k, 'title']} ({kr_by_id.loc[k, 'team']})")
+        if kr_id is not None:
+            kr = kr_by_id.loc[kr_id].to_dict() | {"kr_id": kr_id}
+            in_force = format_kr_value(kr["target_value"], kr["measure"], kr["unit"]) if pd.notna(kr["target_value"]) \
+                else "a status"
+            st.markdown(f"In force: target **{literal(in_force)}**, due **{kr['due_date']:%d %B %Y}** · now "
+                        f"{STATUS_BADGES[kr['status']]}, {kr['progress']:.0%} done")
+            kind_col, date_col = st.columns([2, 1])
+            decision = kind_col.radio("Decision", list(DECISION_LABELS), key=state.MEETING_DECISION_KIND,
+                                      format_func=DECISION_LABELS.get, horizontal=True)
+            date_col.date_input("Takes effect on", value=filters.as_of, key=state.MEETING_DECISION_DATE,
+                                format="YYYY-MM-DD")
+            if decision == CHANGE:
+                target_col, due_col = st.columns(2)
+                target_col.number_input("New target (empty: unchanged)", value=None, key=state.MEETING_NEW_TARGET,
+                                        disabled=kr["measure"] in NO_NUMERIC_TARGET)
+                due_col.date_input("New due date (empty: unchanged)", value=None, key=state.MEETING_NEW_DUE,
+                                   format="YYYY-MM-DD")
+            st.text_area("Reason (the team reads it)", key=state.MEETING_REASON, height=80)
+            st.button("Record the decision", type="primary", icon=":material/gavel:", disabled=not recorded_by,
+                      on_click=record_decision, args=(kr, month, recorded_by),
+                      help=None if recorded_by else "Enter your name first")
 
 decided = meeting.decisions
 if decided.empty:
@@ -245,20 +259,22 @@ else:
     )
 
 st.header("6 · Actions agreed", anchor=False)
-with st.container(border=True):
-    title_col, owner_col, due_col = st.columns([3, 1, 1])
-    title_col.text_input("Action", key=state.MEETING_ACTION_TITLE, placeholder="What will be done")
-    owner_col.text_input("Owner", key=state.MEETING_ACTION_OWNER)
-    due_col.date_input("Due", value=pd.Timestamp(filters.as_of) + pd.offsets.MonthEnd(1),
-                       key=state.MEETING_ACTION_DUE, format="YYYY-MM-DD")
-    team_col, kr_col, button_col = st.columns([1, 2, 1], vertical_alignment="bottom")
-    team_col.selectbox("Team", list(data["teams"]["team"]), index=None, key=state.MEETING_ACTION_TEAM,
-                       placeholder="(any)")
-    kr_col.selectbox("Key result", list(ordered["kr_id"]), index=None, key=state.MEETING_ACTION_KR,
-                     placeholder="(none)", format_func=lambda k: f"{k} · {kr_by_id.loc[k, 'title']}")
-    button_col.button("Record the action", type="primary", icon=":material/add_task:", disabled=not recorded_by,
-                      on_click=record_action, args=(month, recorded_by, data["actions"]),
-                      help=None if recorded_by else "Enter your name first")
+if may_record:
+    with st.container(border=True):
+        title_col, owner_col, due_col = st.columns([3, 1, 1])
+        title_col.text_input("Action", key=state.MEETING_ACTION_TITLE, placeholder="What will be done")
+        owner_col.text_input("Owner", key=state.MEETING_ACTION_OWNER)
+        due_col.date_input("Due", value=pd.Timestamp(filters.as_of) + pd.offsets.MonthEnd(1),
+                           key=state.MEETING_ACTION_DUE, format="YYYY-MM-DD")
+        team_col, kr_col, button_col = st.columns([1, 2, 1], vertical_alignment="bottom")
+        team_col.selectbox("Team", list(data["teams"]["team"]), index=None, key=state.MEETING_ACTION_TEAM,
+                           placeholder="(any)")
+        kr_col.selectbox("Key result", list(ordered["kr_id"]), index=None, key=state.MEETING_ACTION_KR,
+                         placeholder="(none)", format_func=lambda k: f"{k} · {kr_by_id.loc[k, 'title']}")
+        button_col.button("Record the action", type="primary", icon=":material/add_task:", disabled=not recorded_by,
+                          on_click=record_action, args=(month, recorded_by, data["actions"]),
+                          help=None if recorded_by else "Enter your name first")
+
 agreed = meeting.agreed
 if agreed.empty:
     st.caption(f"No action agreed in {month_name} yet.")
@@ -268,10 +284,11 @@ else:
 
 st.header("7 · Notes", anchor=False)
 st.text_area("Meeting notes", value=meeting.notes, key=f"{state.MEETING_NOTES}-{month}",
-             height=160, label_visibility="collapsed",
+             height=160, label_visibility="collapsed", disabled=not may_record,
              placeholder="What was discussed, what was agreed")
-st.button("Save the notes", key=state.MEETING_NOTES_SAVE, icon=":material/save:", disabled=not recorded_by,
-          on_click=save_notes, args=(month, recorded_by))
+if may_record:
+    st.button("Save the notes", key=state.MEETING_NOTES_SAVE, icon=":material/save:", disabled=not recorded_by,
+              on_click=save_notes, args=(month, recorded_by))
 
 st.header("Record and undo", anchor=False)
 uploads = store().uploads()
@@ -291,7 +308,7 @@ else:
                        "uploaded_by": "Who", "what": st.column_config.TextColumn("What", width="large"),
                        "state": "State"},
     )
-    if not in_force.empty:
+    if not in_force.empty and may_record:
         labels = {int(r.upload_id): f"{r.upload_id} · {r.file_name.removeprefix(f'review-{month} ')[:-5]}"
                   for r in in_force.itertuples()}
         choice_col, undo_col = st.columns([3, 1], vertical_alignment="bottom")

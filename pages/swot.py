@@ -11,11 +11,13 @@ from analytics.swot import (
     next_company_objective_id, pooled_swot, priority_label, quadrant_counts, swot_entry,
 )
 from charts.swot import swot_split_figure
-from loaders.ingest import check_and_store, current_user, parse_files
+from loaders.ingest import check_and_store, parse_files
 from loaders.read import MAX_FILE_BYTES
+from store.access import CREATE_COMPANY_OBJECTIVES, EDIT_SWOT
 from store.database import UploadedFile
 from store.schema import SWOT_QUADRANTS
 from ui import state
+from ui.auth import current_identity, refusal, refused_note
 from ui.context import store, tables
 from ui.filters import current_filters
 
@@ -64,6 +66,11 @@ else:
                              height=38 + 35 * max(len(items), 1),
                              column_config={"item": "Item", "leaders": "Raised by"})
 
+if refusal(EDIT_SWOT):
+    refused_note(EDIT_SWOT)
+    st.stop()
+author = current_identity().recorded_name
+
 st.subheader("Add SWOT items")
 entry_col, import_col = st.columns(2)
 with entry_col, st.form(state.SWOT_ENTRY_FORM, clear_on_submit=True):
@@ -79,7 +86,7 @@ if entered:
     else:
         changes = store().apply_upload({"swot": (entry, list(entry.columns))},
                                        [UploadedFile(ENTRY_FILE_NAME, entry.to_csv(index=False).encode())],
-                                       current_user())
+                                       author)
         row = entry.iloc[0]
         stored(f"Added to {row['leader']}'s {QUADRANT_LABELS[row['quadrant']].lower()}: {row['item']}"
                if changes["swot"].changed else f"{row['leader']}'s SWOT already holds this item.")
@@ -96,7 +103,7 @@ with import_col:
             st.error(f"{upload.name} also holds {', '.join(others)}: import it on the Upload progress page, or keep "
                      "only the Swot sheet here.")
         else:
-            result = check_and_store(store(), files) if "swot" in parsed else None
+            result = check_and_store(store(), files, author) if "swot" in parsed else None
             shown = result.problems if result is not None else problems
             if result is None or result.errors:
                 st.error(f"Nothing imported from {upload.name}: fix these problems and import it again.")
@@ -108,6 +115,9 @@ with import_col:
 st.subheader("From strategic priorities to company objectives")
 if swot.empty:
     st.info("Pool the leaders' SWOT items first, then pick the priorities here.")
+    st.stop()
+if refusal(CREATE_COMPANY_OBJECTIVES):
+    refused_note(CREATE_COMPANY_OBJECTIVES, compact=True)
     st.stop()
 options = {priority_label(row): row for row in pooled.to_dict("records")}
 chosen = st.multiselect(f"Pick 2–{MAX_PRIORITIES} strategic priorities", list(options),
@@ -144,7 +154,7 @@ if chosen:
         else:
             store().apply_upload({"objectives": (rows, list(rows.columns))},
                                  [UploadedFile(OBJECTIVES_FILE_NAME, rows.to_csv(index=False).encode())],
-                                 current_user())
+                                 author)
             stored(f"Created company objective(s) {', '.join(rows['objective_id'])} for "
                    f"{', '.join(rows['period'].unique())}: they show as gaps on the Alignment map until team "
                    "objectives link to them.")

@@ -10,8 +10,10 @@ from loaders.ingest import check_and_store
 from loaders.preview import change_summary, history_table, latest_update_allowed, problem_table
 from loaders.read import MAX_FILE_BYTES
 from loaders.template import build_template
+from store.access import UNDO_UPLOAD, UPLOAD
 from store.database import StoreError, UploadedFile
 from ui import state
+from ui.auth import current_identity, recorded_name, refusal, refused_note
 from ui.context import store, tables
 from ui.filters import current_filters
 from ui.text import literal
@@ -33,6 +35,9 @@ def show_problems(problems) -> None:
 
 def commit(file: UploadedFile, team: str, as_of, uploaded_by: str) -> None:
     """Store the upload (a button callback: it runs before the page, which then shows the result)."""
+    if denied := refusal(UPLOAD, team):
+        st.session_state[state.UPLOAD_MESSAGE] = ("error", f"Nothing was stored: {denied}")
+        return
     committed = check_and_store(store(), [file], uploaded_by, team=team, as_of=as_of)
     if committed.errors:
         st.session_state[state.UPLOAD_MESSAGE] = (
@@ -46,6 +51,9 @@ def commit(file: UploadedFile, team: str, as_of, uploaded_by: str) -> None:
 
 def undo(upload_id: int, undone_by: str) -> None:
     st.session_state.pop(state.UPLOAD_UNDO_PENDING, None)
+    if denied := refusal(UNDO_UPLOAD):
+        st.session_state[state.UPLOAD_MESSAGE] = ("error", f"Upload {upload_id} was not undone: {denied}")
+        return
     try:
         restored = store().undo_upload(upload_id, undone_by)
     except StoreError as exc:
@@ -58,7 +66,8 @@ def undo(upload_id: int, undone_by: str) -> None:
 filters = current_filters()
 as_of = filters.as_of
 data = tables()
-teams = list(data["teams"]["team"])
+identity = current_identity()
+teams = identity.upload_teams(list(data["teams"]["team"]))  # a team lead's own teams, every team for an admin
 
 st.title("Upload progress")
 st.caption(
@@ -70,21 +79,24 @@ if message := st.session_state.pop(state.UPLOAD_MESSAGE, None):
     kind, text = message
     (st.success if kind == "success" else st.error)(text)
 
-team_col, name_col = st.columns(2)
-team = team_col.selectbox(
-    "Team", teams, index=teams.index(filters.team) if filters.team in teams else None,
-    placeholder="Choose your team",
-)
-lead = data["teams"].set_index("team")["lead"].get(team) if team else None
-typed_name = name_col.text_input(
-    "Your name (recorded with the upload)", key=state.UPLOAD_BY,
-    placeholder=lead if isinstance(lead, str) else "Your name",
-)
-uploaded_by = typed_name.strip() or (lead if isinstance(lead, str) else "unknown")
-
-if team is None:
-    st.info("Choose your team to download its template and upload its progress.")
+team, uploaded_by = None, identity.recorded_name
+if not teams:
+    refused_note(UPLOAD)
 else:
+    team_col, name_col = st.columns(2)
+    team = team_col.selectbox(
+        "Team", teams,
+        index=teams.index(filters.team) if filters.team in teams else 0 if len(teams) == 1 else None,
+        placeholder="Choose your team",
+    )
+    lead = data["teams"].set_index("team")["lead"].get(team) if team else None
+    typed_name = recorded_name("Your name (recorded with the upload)", state.UPLOAD_BY,
+                               placeholder=lead if isinstance(lead, str) else "Your name", container=name_col)
+    uploaded_by = typed_name or (lead if isinstance(lead, str) else "unknown")
+
+if teams and team is None:
+    st.info("Choose your team to download its template and upload its progress.")
+elif team is not None:
     template_col, upload_col = st.columns([1, 2])
     with template_col:
         st.subheader("1. Download the template")
@@ -221,10 +233,14 @@ else:
         "Download the original file", data=store().upload_file(upload_id, file_name), file_name=file_name,
         icon=":material/download:",
     )
-    undo_col.button(f"Undo upload {upload_id}…", key=state.UPLOAD_UNDO, icon=":material/undo:",
-                    disabled=record["state"] != "in force",
-                    on_click=lambda: st.session_state.update({state.UPLOAD_UNDO_PENDING: upload_id}))
-    pending = st.session_state.get(state.UPLOAD_UNDO_PENDING)
+    may_undo = refusal(UNDO_UPLOAD) is None
+    if may_undo:
+        undo_col.button(f"Undo upload {upload_id}…", key=state.UPLOAD_UNDO, icon=":material/undo:",
+                        disabled=record["state"] != "in force",
+                        on_click=lambda: st.session_state.update({state.UPLOAD_UNDO_PENDING: upload_id}))
+    else:
+        undo_col.caption("Undoing an upload is for admins.")
+    pending = st.session_state.get(state.UPLOAD_UNDO_PENDING) if may_undo else None
     if pending is not None and pending in set(history["upload_id"]):
         pending_rows = history.loc[history["upload_id"] == pending, "rows"].iloc[0]
         st.warning(f"Undo upload {pending}? Every row it changed goes back to what it was before "

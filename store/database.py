@@ -21,15 +21,21 @@ from typing import Callable, TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from store.schema import DATE, NUMBER, TABLES, TABLES_BY_NAME, Table
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "okr_data" / "okr.duckdb"
-SCHEMA_VERSION = 2  # 2: review_notes
+SCHEMA_VERSION = 3  # 2: review_notes; 3: uploads.default_date
 SQL_TYPES = {NUMBER: "DOUBLE", DATE: "DATE"}
 SERVER_CATALOG = "okr"  # the name the PostgreSQL database is ATTACHed under
 WRITE_ATTEMPTS = 6
+# How long opening a DuckDB file waits while another process writes to it (a DuckDB file has one
+# writing process at a time), unless OKR_LOCK_WAIT says otherwise.
+LOCK_WAIT_SECONDS = 30.0
+# What DuckDB says about a file that is not a database, is cut short, or fails its checksums.
+DAMAGE_SIGNS = ("not a valid duckdb database", "could not read enough bytes", "corrupt", "checksum")
 T = TypeVar("T")
 
 
@@ -50,12 +56,12 @@ def _shown(target: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", target)
 
 
-def _connect(target: str) -> duckdb.DuckDBPyConnection:
+def _connect(target: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection whose tables live in the local file, or on the PostgreSQL server ATTACHed
     through the postgres_scanner extension that ships on PyPI (loaded by path: nothing downloads)."""
     if not is_server_url(target):
         pathlib.Path(target).parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(target)
+        return duckdb.connect(target, read_only=read_only)
     import duckdb_extension_postgres_scanner as extension
 
     binaries = glob.glob(os.path.join(extension.__path__[0], "extensions", "*", "*.duckdb_extension"))
@@ -65,6 +71,53 @@ def _connect(target: str) -> duckdb.DuckDBPyConnection:
     connection.execute(f"LOAD '{binaries[0]}'")
     connection.execute(f"ATTACH {_literal(target)} AS {SERVER_CATALOG} (TYPE postgres)")
     return connection
+
+
+def lock_wait_seconds() -> float:
+    try:
+        return float(os.environ.get("OKR_LOCK_WAIT") or LOCK_WAIT_SECONDS)
+    except ValueError:
+        raise StoreError(f"OKR_LOCK_WAIT must be a number of seconds, not {os.environ['OKR_LOCK_WAIT']!r}") from None
+
+
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
+    return isinstance(exc, duckdb.IOException) and "could not set lock" in str(exc).lower()
+
+
+def _is_damage(exc: duckdb.Error) -> bool:
+    message = str(exc).lower()
+    return any(sign in message for sign in DAMAGE_SIGNS)
+
+
+def _open_error(target: str, exc: duckdb.Error) -> StoreError:
+    if _is_damage(exc):
+        return StoreError(
+            f"the database file {target} is damaged and cannot be read ({exc}). Move it aside and rebuild "
+            "it from the uploaded files: python -m loaders rebuild --db NEW.duckdb --from-dir BACKUP_DIR "
+            "(a folder written by python -m loaders export-uploads), or --from the damaged file if its "
+            "uploads can still be read; then point OKR_DB at the new file"
+        )
+    return StoreError(f"the database {_shown(target)} cannot be opened: {exc}")
+
+
+def _connect_waiting(target: str, lock_wait: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """_connect, retried while another process holds the DuckDB file's lock, for up to `lock_wait` seconds."""
+    deadline = time.monotonic() + lock_wait
+    while True:
+        try:
+            return _connect(target, read_only)
+        except duckdb.Error as exc:
+            if not _is_lock_conflict(exc):
+                raise _open_error(target, exc) from exc
+            if time.monotonic() >= deadline:
+                holder = re.search(r"held in (.+?) \(PID (\d+)\)", str(exc))
+                who = f" (process {holder.group(2)}, {holder.group(1)})" if holder else ""
+                raise StoreError(
+                    f"the database {target} is in use by another program{who} and stayed locked for "
+                    f"{lock_wait:g} s; wait for that upload to finish, or stop the program holding it (the app "
+                    "or another ingest), then try again — or point OKR_DB at another file"
+                ) from exc
+            time.sleep(min(random.uniform(0.05, 0.25), max(deadline - time.monotonic(), 0.01)))
 
 
 def _history(table: Table) -> str:
@@ -100,6 +153,18 @@ class TableChange:
         return self.inserted + self.updated
 
 
+@dataclass(frozen=True)
+class RecordedUpload:
+    """An upload as recorded: what `python -m loaders rebuild` replays (under the same id and time)."""
+    upload_id: int
+    uploaded_at: dt.datetime
+    uploaded_by: str = ""
+    default_date: dt.date | None = None  # given to check-ins of a file without a date column
+    undone_at: dt.datetime | None = None
+    undone_by: str | None = None
+    files: tuple[UploadedFile, ...] = ()
+
+
 class StoreError(Exception):
     """The database cannot be opened or written; the message says what to do."""
 
@@ -130,28 +195,36 @@ class Store:
         self._attached = attached
 
     @classmethod
-    def open(cls, target: str | None = None) -> Store:
+    def open(cls, target: str | None = None, lock_wait: float | None = None) -> Store:
+        """Open the database, creating its tables if needed. A DuckDB file has one writing process at
+        a time: while another holds it, wait up to `lock_wait` seconds (default $OKR_LOCK_WAIT, else
+        LOCK_WAIT_SECONDS) for it to finish. StoreError, with what to do, when it stays locked or is
+        damaged."""
         target = target or database_target()
-        try:
-            connection = _connect(target)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise StoreError(
-                    f"the database {target} is in use by another program (is the app or another "
-                    "ingest running?); stop it or point OKR_DB at another file"
-                ) from exc
-            raise StoreError(f"the database {_shown(target)} cannot be opened: {exc}") from exc
-        except duckdb.Error as exc:
-            raise StoreError(f"the database {_shown(target)} cannot be opened: {exc}") from exc
+        connection = _connect_waiting(target, lock_wait_seconds() if lock_wait is None else lock_wait)
         store = cls(connection, attached=is_server_url(target))
-        cursor = store._cursor()
-        cursor.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)")
-        cursor.execute("INSERT INTO meta SELECT 'data_version', 0 WHERE NOT EXISTS "
-                       "(SELECT 1 FROM meta WHERE key = 'data_version')")
-        version = cursor.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if version is None or version[0] < SCHEMA_VERSION:
-            store.write(store._ensure_schema)
+        try:
+            cursor = store._cursor()
+            cursor.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)")
+            cursor.execute("INSERT INTO meta SELECT 'data_version', 0 WHERE NOT EXISTS "
+                           "(SELECT 1 FROM meta WHERE key = 'data_version')")
+            version = cursor.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if version is None or version[0] < SCHEMA_VERSION:
+                store.write(store._ensure_schema)
+        except duckdb.Error as exc:
+            connection.close()
+            raise _open_error(target, exc) from exc
         return store
+
+    @classmethod
+    def open_read_only(cls, target: str, lock_wait: float | None = None) -> Store:
+        """A DuckDB file opened without writing to it (not even a schema upgrade), waiting like `open`
+        while another process writes to it; a server database opens as `open` opens it."""
+        if is_server_url(target):
+            return cls.open(target, lock_wait)
+        if not pathlib.Path(target).is_file():
+            raise StoreError(f"{target}: no such database file")
+        return cls(_connect_waiting(target, lock_wait_seconds() if lock_wait is None else lock_wait, read_only=True))
 
     def close(self) -> None:
         self._connection.close()
@@ -209,6 +282,9 @@ class Store:
             "CREATE TABLE IF NOT EXISTS uploads (upload_id BIGINT PRIMARY KEY, uploaded_by VARCHAR, "
             "uploaded_at TIMESTAMP, file_names VARCHAR, row_counts VARCHAR, undone_at TIMESTAMP, undone_by VARCHAR)"
         )
+        # The date check-ins of a file without a date column were given (the review date of a progress
+        # upload), so that `python -m loaders rebuild` can replay the upload as it was stored.
+        cursor.execute("ALTER TABLE uploads ADD COLUMN IF NOT EXISTS default_date DATE")
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS upload_files (upload_id BIGINT, file_name VARCHAR, sha256 VARCHAR, "
             "size_bytes BIGINT, content BLOB)"
@@ -249,6 +325,31 @@ class Store:
             "ORDER BY u.upload_id DESC, f.file_name"
         ).df()
 
+    def recorded_uploads(self) -> list[RecordedUpload]:
+        """Every upload with its original files, oldest first; reads only the uploads and upload_files
+        tables, so it works on a database whose data tables are damaged."""
+        cursor = self._cursor()
+        cursor.begin()
+        try:
+            # Every column by name: a database made before uploads had a default_date (opened read-only,
+            # so not upgraded) lacks it.
+            found = cursor.execute("SELECT * FROM uploads ORDER BY upload_id")
+            names = [column[0] for column in found.description]
+            uploads = [dict(zip(names, row)) for row in found.fetchall()]
+            files: dict[int, list[UploadedFile]] = {}
+            for upload_id, file_name, content in cursor.execute(
+                    "SELECT upload_id, file_name, content FROM upload_files ORDER BY upload_id").fetchall():
+                files.setdefault(upload_id, []).append(UploadedFile(file_name, bytes(content)))
+        except duckdb.Error as exc:
+            raise StoreError(f"the uploads recorded in the database cannot be read: {exc}") from exc
+        finally:
+            _rollback_quietly(cursor)
+        return [
+            RecordedUpload(u["upload_id"], u["uploaded_at"], u["uploaded_by"], u.get("default_date"), u["undone_at"],
+                           u["undone_by"], tuple(_in_listed_order(files.get(u["upload_id"], []), u["file_names"])))
+            for u in uploads
+        ]
+
     def upload_file(self, upload_id: int, file_name: str) -> bytes:
         """The original bytes of an uploaded file, as they were received."""
         row = self._cursor().execute(
@@ -265,9 +366,10 @@ class Store:
             "JOIN upload_files f USING (upload_id) WHERE f.sha256 = ? ORDER BY u.upload_id DESC", [sha256]
         ).df()
 
-    def undo_upload(self, upload_id: int, undone_by: str) -> dict[str, int]:
+    def undo_upload(self, upload_id: int, undone_by: str, undone_at: dt.datetime | None = None) -> dict[str, int]:
         """Put back every row as it was before the upload, in one transaction; rows per table restored
-        or removed. Refused when a later upload changed the same rows (undo that one first)."""
+        or removed. Refused when a later upload changed the same rows (undo that one first).
+        `undone_at` (default: now) is given by a rebuild replaying an undo of the past."""
         def restore(cursor) -> dict[str, int]:
             record = cursor.execute("SELECT undone_at FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
             if record is None:
@@ -299,22 +401,28 @@ class Store:
                 if removed:
                     restored[table.name] = removed
             cursor.execute("UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?",
-                           [_now(), undone_by, upload_id])
+                           [undone_at or _now(), undone_by, upload_id])
             return restored
 
         return self.write(restore)
 
     def apply_upload(
         self, frames: dict[str, tuple[pd.DataFrame, list[str]]], files: list[UploadedFile], uploaded_by: str,
-        dry_run: bool = False,
+        dry_run: bool = False, default_date: dt.date | None = None, replaying: RecordedUpload | None = None,
     ) -> dict[str, TableChange]:
         """Store each table's rows (frame, columns the files supplied) in one transaction.
 
         Columns the files do not supply keep their stored values. Nothing is written, not even the
-        upload record, when no row differs from what is stored, or on a dry run.
+        upload record, when no row differs from what is stored, or on a dry run. `default_date` is
+        recorded with the upload (the date check-ins without a date column were given). A rebuild
+        `replaying` an upload of the past records it under its original id and time.
         """
         def store_rows(cursor) -> dict[str, TableChange]:
-            upload_id = cursor.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
+            next_id = cursor.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
+            if replaying is not None and replaying.upload_id < next_id:
+                raise StoreError(f"upload {replaying.upload_id} cannot be replayed: uploads up to {next_id - 1} "
+                                 "are stored already (rebuild into an empty database)")
+            upload_id = next_id if replaying is None else replaying.upload_id
             changes = {
                 name: self._merge(cursor, TABLES_BY_NAME[name], frame, present, upload_id)
                 for name, (frame, present) in frames.items()
@@ -323,8 +431,10 @@ class Store:
                 raise Rollback(changes)
             row_counts = {name: change.changed for name, change in changes.items()}
             cursor.execute(
-                "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, NULL, NULL)",
-                [upload_id, uploaded_by, _now(), ", ".join(f.file_name for f in files), json.dumps(row_counts)],
+                "INSERT INTO uploads (upload_id, uploaded_by, uploaded_at, file_names, row_counts, default_date) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [upload_id, uploaded_by, _now() if replaying is None else replaying.uploaded_at,
+                 ", ".join(f.file_name for f in files), json.dumps(row_counts), default_date],
             )
             for file in files:
                 cursor.execute("INSERT INTO upload_files VALUES (?, ?, ?, ?, ?)",
@@ -340,43 +450,77 @@ class Store:
         for column in present:
             if table.column(column).kind == DATE:
                 staged[column] = pd.to_datetime(staged[column])
-        cursor.register("staged_rows", staged)
+        cursor.register("staged_rows", _scannable(staged))
         join = " AND ".join(
             f"t.{_ident(k)} = CAST(s.{_ident(k)} AS {_sql_type(table, k)})" for k in table.key
         )
-        projection = []
+        values, new_row_values = {}, []
         for column in table.columns:
-            name = _ident(column.name)
-            value = f"CAST(s.{name} AS {_sql_type(table, column.name)})" if column.name in present else f"t.{name}"
+            name, sql_type = _ident(column.name), _sql_type(table, column.name)
+            value = f"CAST(s.{name} AS {sql_type})" if column.name in present else f"t.{name}"
+            new_row_value = f"CAST(s.{name} AS {sql_type})" if column.name in present else f"CAST(NULL AS {sql_type})"
             if column.default is not None:
                 value = f"coalesce({value}, {_literal(column.default)})"
-            projection.append(f"{value} AS {name}")
+                new_row_value = f"coalesce({new_row_value}, {_literal(column.default)})"
+            values[column.name] = value
+            new_row_values.append(new_row_value)
         all_columns = ", ".join(_ident(c) for c in table.column_names)
+        if not cursor.execute(f"SELECT EXISTS (SELECT 1 FROM staged_rows s JOIN {target} t ON {join})").fetchone()[0]:
+            # No key of the file is stored (a first load, new check-ins): every row goes in as it is,
+            # without staging the rows that change.
+            cursor.execute(f"INSERT INTO {target} ({all_columns}, upload_id) "
+                           f"SELECT {', '.join(new_row_values)}, ? FROM staged_rows s", [upload_id])
+            cursor.unregister("staged_rows")
+            return TableChange(inserted=len(staged), updated=0, unchanged=0)
+        projection = ", ".join(f"{value} AS {_ident(name)}" for name, value in values.items())
+        # The rows are unique by key (a file repeating a key is refused before), and so are the stored
+        # ones: a row changes when its key is new or any column differs from the stored row's (NULLs
+        # equal) — one join, where a set difference of whole rows took four times as long.
+        stored = f"t.{_ident(table.key[0])} IS NOT NULL"
+        differs = " OR ".join(f"{values[c]} IS DISTINCT FROM t.{_ident(c)}" for c in table.column_names
+                              if c not in table.key) or "FALSE"
         cursor.execute(
-            f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {', '.join(projection)} "
-            f"FROM staged_rows s LEFT JOIN {target} t ON {join}"
+            f"CREATE OR REPLACE TEMP TABLE changed AS SELECT {projection}, {stored} AS stored "
+            f"FROM staged_rows s LEFT JOIN {target} t ON {join} WHERE NOT ({stored}) OR {differs}"
         )
         cursor.unregister("staged_rows")
-        cursor.execute(
-            f"CREATE OR REPLACE TEMP TABLE changed AS SELECT * FROM incoming EXCEPT SELECT {all_columns} FROM {target}"
-        )
         key_match = " AND ".join(f"c.{_ident(k)} = t.{_ident(k)}" for k in table.key)
-        total = cursor.execute("SELECT count(*) FROM incoming").fetchone()[0]
-        changed = cursor.execute("SELECT count(*) FROM changed").fetchone()[0]
-        updated = cursor.execute(
-            f"SELECT count(*) FROM changed c WHERE EXISTS (SELECT 1 FROM {target} t WHERE {key_match})"
-        ).fetchone()[0]
-        if changed:
+        total = len(staged)
+        changed, updated = cursor.execute("SELECT count(*), count(*) FILTER (WHERE stored) FROM changed").fetchone()
+        if updated:
             cursor.execute(
                 f"INSERT INTO {_history(table)} SELECT t.*, ? FROM {target} t "
                 f"WHERE EXISTS (SELECT 1 FROM changed c WHERE {key_match})", [upload_id],
             )
             cursor.execute(f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM changed c WHERE {key_match})")
+        if changed:
             cursor.execute(f"INSERT INTO {target} ({all_columns}, upload_id) SELECT {all_columns}, ? FROM changed",
                            [upload_id])
-        cursor.execute("DROP TABLE incoming")
         cursor.execute("DROP TABLE changed")
         return TableChange(inserted=changed - updated, updated=updated, unchanged=total - changed)
+
+
+def _scannable(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The rows to register for DuckDB: as an Arrow table, which it scans without a Python call per
+    text cell (500,000 check-ins: 0.5 s less); a hand-built frame whose column mixes types stays as it is."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return frame
+
+
+def _in_listed_order(files: list[UploadedFile], file_names: str) -> list[UploadedFile]:
+    """The files of an upload in the order the upload record lists them (", "-joined names, which
+    may themselves hold ", ")."""
+    remaining, ordered, rest = list(files), [], file_names
+    while remaining:
+        following = next((f for f in remaining if rest == f.file_name or rest.startswith(f.file_name + ", ")), None)
+        if following is None:
+            return ordered + sorted(remaining, key=lambda f: f.file_name)
+        ordered.append(following)
+        remaining.remove(following)
+        rest = rest[len(following.file_name) + 2:]
+    return ordered
 
 
 def _literal(value: object) -> str:

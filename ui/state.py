@@ -86,6 +86,15 @@ RETRO_CARRY = "retro_carry_over"  # the missed KRs chosen to carry into the next
 RETRO_CARRY_BUTTON = "retro_carry_over_button"
 RETRO_BY = "retro_recorded_by"
 RETRO_MESSAGE = "retro_message"
+# Access page (admins give roles; see store/access.py).
+ACCESS_EMAIL = "access_email"
+ACCESS_ROLE = "access_role"
+ACCESS_TEAMS = "access_teams"
+ACCESS_SAVE = "access_save"
+ACCESS_REMOVE_CHOICE = "access_remove_choice"
+ACCESS_REMOVE = "access_remove"
+ACCESS_MESSAGE = "access_message"  # (kind, text) a change leaves for the next run to show
+ACCESS_BY = "access_changed_by"  # who is recorded with a change (the signed-in admin, or typed in local mode)
 # Review pack export.
 REVIEW_PACK_BUILD = "review_pack_build"
 REVIEW_PACK_FOR = "review_pack_built_for"  # the (database, data version, filters) the HTML pack was asked for

@@ -1,0 +1,205 @@
+"""Benchmarks at scale: ingest, roll-ups and page renders on the organisation of bench/make_org.py.
+
+Prints one JSON object; every figure comes from this one run, so the ratios compare like with like:
+
+* `xlsx_ingest_s`: `check_and_store` of `checkins_100k.xlsx` (the real ingest path: read, parse,
+  validate against the stored KRs, merge in one transaction) into a fresh database that holds the
+  organisation without its check-ins; `xlsx_vs_openpyxl_ratio`: openpyxl's read-only load and
+  iteration over the same file ÷ that time.
+* `csv_ingest_s`: the same for `csv/CheckIns.csv` (every check-in); `csv_vs_duckdb_ratio`: that
+  time ÷ DuckDB's own `CREATE TABLE AS SELECT * FROM read_csv(...)` of the file into a fresh
+  database file.
+* `rollup_ms`: progress and status of every KR (all periods, every check-in, the decisions), then
+  the objective, team and company roll-ups: the median of 5 runs.
+* `page_cold_ms` / `page_warm_ms`: each page registered in app.py, opened through the router with
+  Streamlit's AppTest on the full database at the organisation's as-of date. Cold: Streamlit's
+  caches cleared first (the store is reopened, every table read again, every computation redone;
+  the Python modules of the first page are imported by an untimed run beforehand). Warm: the next
+  run of the same page, as on any interaction.
+* `peak_rss_mb`: the peak resident memory of this process over the whole run.
+* `page_errors`: page file → the exception it raised (its times then measure a failing run).
+
+The organisation is generated into --org (default /tmp/okr_org at full scale, /tmp/okr_org_0.1 for
+--quick) unless it is there already at the same scale.
+
+    .venv/bin/python bench/run.py [--quick | --scale 0.01] [--org DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+
+# Clearing Streamlit's caches outside a server logs a warning each time; a page's failure is listed below.
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+
+import make_org  # noqa: E402
+from loaders.ingest import check_and_store  # noqa: E402
+from loaders.read import CLI_MAX_FILE_BYTES  # noqa: E402
+from store.database import Store, UploadedFile  # noqa: E402
+
+ROLLUP_REPEATS = 5
+PAGE_TIMEOUT_S = 300
+
+
+def _ingest(database: str, paths: list[pathlib.Path]) -> tuple[float, int]:
+    """Seconds `python -m loaders ingest` spends checking and storing `paths`, and the rows it stored."""
+    files = [UploadedFile(p.name, p.read_bytes()) for p in paths]
+    store = Store.open(database)
+    try:
+        started = time.perf_counter()
+        result = check_and_store(store, files, "bench", max_file_bytes=CLI_MAX_FILE_BYTES)
+        elapsed = time.perf_counter() - started
+    finally:
+        store.close()
+    if result.errors:
+        raise SystemExit("ingest failed:\n" + "\n".join(str(p) for p in result.errors[:20]))
+    return elapsed, result.rows_changed
+
+
+def _openpyxl_read_s(path: pathlib.Path) -> float:
+    import openpyxl
+
+    started = time.perf_counter()
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for sheet in workbook.worksheets:
+        for _ in sheet.iter_rows(values_only=True):
+            pass
+    workbook.close()
+    return time.perf_counter() - started
+
+
+def _duckdb_read_csv_s(path: pathlib.Path, database: str) -> float:
+    import duckdb
+
+    connection = duckdb.connect(database)
+    try:
+        started = time.perf_counter()
+        connection.execute(f"CREATE TABLE check_ins AS SELECT * FROM read_csv('{path}')")
+        return time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def _rollup_ms(database: str, as_of) -> float:
+    from analytics.progress import kr_progress
+    from analytics.rollups import company_rollup, objective_rollup, team_rollup
+
+    store = Store.open(database)
+    try:
+        tables = store.read_tables()
+    finally:
+        store.close()
+    times = []
+    for _ in range(ROLLUP_REPEATS):
+        started = time.perf_counter()
+        krs = kr_progress(tables["key_results"], tables["check_ins"], tables["objectives"], as_of, tables["decisions"])
+        objectives = objective_rollup(krs, tables["objectives"])
+        team_rollup(objectives, tables["teams"])
+        company_rollup(objectives, tables["objectives"])
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def registered_pages() -> list[str]:
+    return re.findall(r'st\.Page\("([^"]+)"', (PROJECT_ROOT / "app.py").read_text())
+
+
+def _page_times(database: str, as_of) -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
+    import pytest
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import routed_app_tests
+
+    os.environ["OKR_DB"] = database
+    os.environ["OKR_AS_OF"] = as_of.isoformat()
+    cold, warm, failures = {}, {}, {}
+
+    def opened(page: str) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=PAGE_TIMEOUT_S)
+        at.switch_page(page)
+        return at
+
+    def timed_run(at: AppTest, page: str) -> float:
+        started = time.perf_counter()
+        at.run()
+        elapsed = (time.perf_counter() - started) * 1000
+        if at.exception:
+            failures[page] = at.exception[0].message
+        return elapsed
+
+    with pytest.MonkeyPatch.context() as patch:
+        routed_app_tests(patch)
+        pages = registered_pages()
+        opened(pages[0]).run()  # imports Streamlit's runtime and Plotly once, untimed
+        for page in pages:
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = opened(page)
+            cold[page] = round(timed_run(at, page), 1)
+            warm[page] = round(timed_run(at, page), 1)
+        st.cache_resource.clear()  # closes the store before its file goes
+    return cold, warm, failures
+
+
+def run(org: pathlib.Path, fraction: float) -> dict:
+    make_org.ensure_org(org, fraction)
+    csv_folder = org / "csv"
+    structure = sorted(p for p in csv_folder.glob("*.csv") if p.stem != "CheckIns")
+    with tempfile.TemporaryDirectory(prefix="okr_bench_") as scratch:
+        work = pathlib.Path(scratch)
+        base = str(work / "organisation.duckdb")
+        _ingest(base, structure)
+
+        xlsx_db, full_db = str(work / "xlsx.duckdb"), str(work / "full.duckdb")
+        shutil.copyfile(base, xlsx_db)
+        shutil.copyfile(base, full_db)
+        split = org / "checkins_100k.xlsx"
+        xlsx_s, xlsx_rows = _ingest(xlsx_db, [split])
+        openpyxl_s = _openpyxl_read_s(split)
+        csv_s, csv_rows = _ingest(full_db, [csv_folder / "CheckIns.csv"])
+        duckdb_s = _duckdb_read_csv_s(csv_folder / "CheckIns.csv", str(work / "duckdb_read_csv.duckdb"))
+        print(f"stored {xlsx_rows:,} check-ins from XLSX, {csv_rows:,} from CSV", file=sys.stderr)
+
+        rollup_ms = _rollup_ms(full_db, make_org.AS_OF)
+        cold, warm, page_errors = _page_times(full_db, make_org.AS_OF)
+    return {
+        "xlsx_ingest_s": round(xlsx_s, 3),
+        "xlsx_vs_openpyxl_ratio": round(openpyxl_s / xlsx_s, 2),
+        "csv_ingest_s": round(csv_s, 3),
+        "csv_vs_duckdb_ratio": round(csv_s / duckdb_s, 2),
+        "rollup_ms": round(rollup_ms, 1),
+        "page_cold_ms": cold,
+        "page_warm_ms": warm,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "page_errors": page_errors,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="an organisation ten times smaller")
+    size.add_argument("--scale", type=float, help="a fraction of full scale (0.01 for a tiny one)")
+    parser.add_argument("--org", type=pathlib.Path, help="where the organisation is (generated there if absent)")
+    args = parser.parse_args(argv)
+    fraction = args.scale or (make_org.QUICK_SCALE if args.quick else 1.0)
+    org = args.org or (make_org.DEFAULT_OUT if fraction == 1.0 else pathlib.Path(f"{make_org.DEFAULT_OUT}_{fraction:g}"))
+    print(json.dumps(run(org, fraction)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
