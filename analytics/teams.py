@@ -35,8 +35,8 @@ def team_cards(snapshot: ReviewSnapshot) -> pd.DataFrame:
     """One row per team of the snapshot (TEAM_CARD_COLUMNS), ordered by group (GROUP_ORDER) then as
     the snapshot lists them: the roll-up plus the date of the team's latest check-in on or before
     the as-of date and its age in days (NaT / NaN for a team never checked in)."""
-    last = snapshot.krs.groupby("team")["last_date"].max()
-    cards = snapshot.teams.assign(last_check_in=lambda f: f["team"].map(last).astype("datetime64[us]"))
+    last = snapshot.krs.groupby("team")["last_date"].max().rename("last_check_in")
+    cards = snapshot.teams.join(last, on="team")  # a join keeps the dates' type when no team matches
     cards["check_in_age_days"] = (snapshot.as_of - cards["last_check_in"]).dt.days
     groups = cards["group"].fillna(NO_GROUP)
     cards = cards.assign(group=groups).iloc[_group_rank(groups).argsort(kind="stable")]

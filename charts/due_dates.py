@@ -92,8 +92,9 @@ def due_date_timeline_figure(points: pd.DataFrame, teams: list[str], as_of, star
 def _hover(kr) -> str:
     """"<b>MKT-O1-KR2</b> title", then "Marketing · due 30 Jun 2027 · on track". The title is user
     text: escaped, since plotly renders hover text as HTML."""
+    team = kr.team if isinstance(kr.team, str) else "Company"  # a KR of a company objective has no team
     return (f"<b>{html.escape(kr.kr_id)}</b> {html.escape(kr.title)}<br>"
-            f"{html.escape(kr.team)} · due {kr.due_date:%-d %b %Y} · {kr.status}")
+            f"{html.escape(team)} · due {kr.due_date:%-d %b %Y} · {kr.status}")
 
 
 def due_date_heatmap_figure(histogram: pd.DataFrame, clusters: pd.DataFrame, last_bucket: str | None,

@@ -195,3 +195,10 @@ def test_team_dependencies_both_ways(snapshot):
     finance = team_dependencies(TABLES["key_results"], snapshot.krs, "Finance")
     assert finance.needs.empty
     assert list(finance.needed_by["kr_id"]) == ["S1-K1"]
+
+
+def test_team_cards_of_a_period_without_key_results_have_no_last_check_in():
+    empty = review_snapshot(TABLES, "2026-01-31")  # no objective in force yet
+    cards = team_cards(empty)
+    assert len(cards) == len(TABLES["teams"]) and empty.krs.empty
+    assert cards["last_check_in"].isna().all() and cards["check_in_age_days"].isna().all()

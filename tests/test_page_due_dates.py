@@ -140,3 +140,14 @@ def test_a_quarter_with_no_kr_due_in_it_still_counts_the_later_ones(open_page):
     assert heatmap["x"][-1] == "after<br>31 Mar"
     assert sum(row[-1] for row in heatmap_rows(heatmap).values()) == krs["objective_id"].isin(yearly).sum()
     assert charts_by_title(at)["Key results by due date, 2027-Q1"]["data"] == []
+
+
+def test_a_kr_of_a_company_objective_has_no_team_and_still_gets_a_hover():
+    from analytics.due_dates import timeline_points
+    from charts.due_dates import due_date_timeline_figure
+
+    krs = pd.DataFrame({"team": ["Sales", None], "kr_id": ["S-1", "CO-1-KR1"], "title": ["Deals", "<b>ARR</b>"],
+                        "due_date": pd.to_datetime(["2027-06-30", "2027-06-30"]), "status": ["on track", "at risk"]})
+    figure = due_date_timeline_figure(timeline_points(krs), ["Sales"], "2027-05-31", "2027-04-01", "2027-06-30", "t")
+    hovers = [text for trace in figure.data for text in trace.customdata]
+    assert "<b>CO-1-KR1</b> &lt;b&gt;ARR&lt;/b&gt;<br>Company · due 30 Jun 2027 · at risk" in hovers
