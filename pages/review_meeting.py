@@ -110,8 +110,8 @@ def action_table(actions: pd.DataFrame) -> pd.DataFrame:
 
 
 ACTION_COLUMNS = {
-    "action_id": st.column_config.TextColumn("Action", width="small"),
-    "title": st.column_config.TextColumn("What", width="large"),
+    "action_id": st.column_config.TextColumn("Action"),
+    "title": st.column_config.TextColumn("What", width="medium"),
     "owner": st.column_config.TextColumn("Who", width="small"),
     "due": st.column_config.TextColumn("Due", width="medium"),
     "team": st.column_config.TextColumn("Team", width="small"),
