@@ -15,11 +15,11 @@ from analytics.teams import format_kr_value
 from charts.theme import ACTION_BADGES, STATUS_BADGES, money
 from loaders.records import meeting_export, record
 from store.access import RECORD_REVIEW
-from store.database import StoreError
 from store.schema import ACTION_STATUSES
 from ui import state
 from ui.auth import recorded_name, refusal, refused_note
 from ui.context import store, tables
+from ui.undo import undo_upload
 from ui.filters import current_filters, current_review
 from ui.text import literal
 
@@ -92,17 +92,7 @@ def save_notes(month: str, recorded_by: str) -> None:
 
 
 def undo(upload_id: int, undone_by: str) -> None:
-    if denied := refusal(RECORD_REVIEW):
-        st.session_state[state.MEETING_MESSAGE] = ("error", f"Not undone: {denied}")
-        return
-    try:
-        restored = store().undo_upload(upload_id, undone_by)
-    except StoreError as exc:
-        st.session_state[state.MEETING_MESSAGE] = ("error", f"Not undone: {exc}.")
-    else:
-        st.session_state[state.MEETING_MESSAGE] = (
-            "success", f"Undone: {sum(restored.values())} row(s) put back as they were. The record stays in the "
-                       f"upload history, marked undone by {undone_by}.")
+    st.session_state[state.MEETING_MESSAGE] = undo_upload(upload_id, undone_by, RECORD_REVIEW)
 
 
 def action_table(actions: pd.DataFrame) -> pd.DataFrame:

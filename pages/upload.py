@@ -11,10 +11,11 @@ from loaders.preview import change_summary, history_table, latest_update_allowed
 from loaders.read import MAX_FILE_BYTES
 from loaders.template import build_template
 from store.access import UNDO_UPLOAD, UPLOAD
-from store.database import StoreError, UploadedFile
+from store.database import UploadedFile
 from ui import state
 from ui.auth import current_identity, recorded_name, refusal, refused_note
 from ui.context import store, tables
+from ui.undo import undo_upload
 from ui.filters import current_filters
 from ui.text import literal
 
@@ -51,16 +52,7 @@ def commit(file: UploadedFile, team: str, as_of, uploaded_by: str) -> None:
 
 def undo(upload_id: int, undone_by: str) -> None:
     st.session_state.pop(state.UPLOAD_UNDO_PENDING, None)
-    if denied := refusal(UNDO_UPLOAD):
-        st.session_state[state.UPLOAD_MESSAGE] = ("error", f"Upload {upload_id} was not undone: {denied}")
-        return
-    try:
-        restored = store().undo_upload(upload_id, undone_by)
-    except StoreError as exc:
-        st.session_state[state.UPLOAD_MESSAGE] = ("error", f"Upload {upload_id} was not undone: {literal(exc)}.")
-    else:
-        st.session_state[state.UPLOAD_MESSAGE] = (
-            "success", f"Upload {upload_id} undone: {sum(restored.values())} row(s) put back as they were.")
+    st.session_state[state.UPLOAD_MESSAGE] = undo_upload(upload_id, undone_by, UNDO_UPLOAD)
 
 
 filters = current_filters()

@@ -28,9 +28,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@contextlib.contextmanager
-def serving_app(tmp_dir: pathlib.Path):
-    """A fresh demo database and `streamlit run app.py` over it on a free port; yields the base URL."""
+def demo_database(tmp_dir: pathlib.Path) -> str:
+    """A fresh database holding the demo workbook."""
     from loaders.ingest import check_and_store
     from store.database import Store, UploadedFile
 
@@ -38,12 +37,18 @@ def serving_app(tmp_dir: pathlib.Path):
     store = Store.open(db)
     check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
     store.close()
-    port = _free_port()
-    env = {**os.environ, "OKR_DB": db, "OKR_AS_OF": DEMO_AS_OF.isoformat()}
+    return db
+
+
+@contextlib.contextmanager
+def running_app(tmp_dir: pathlib.Path, port: int, env: dict[str, str], *options: str):
+    """`streamlit run app.py` on `port` with `env` and extra command-line `options`, until it answers
+    its health check; yields the base URL and stops the server afterwards."""
     with open(tmp_dir / "streamlit.log", "w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             *options],
             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         try:
@@ -61,6 +66,14 @@ def serving_app(tmp_dir: pathlib.Path):
         finally:
             server.terminate()
             server.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def serving_app(tmp_dir: pathlib.Path):
+    """A fresh demo database and `streamlit run app.py` over it on a free port; yields the base URL."""
+    env = {**os.environ, "OKR_DB": demo_database(tmp_dir), "OKR_AS_OF": DEMO_AS_OF.isoformat()}
+    with running_app(tmp_dir, _free_port(), env) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -10,16 +10,13 @@ import contextlib
 import json
 import os
 import pathlib
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
-from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, fresh_database
+from conftest import DEMO_AS_OF
 from test_auth import demo_kr_of, progress_file
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, wait_for_app
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, demo_database, running_app, wait_for_app
 
 oidc_provider_mock = pytest.importorskip(
     "oidc_provider_mock", reason="oidc-provider-mock is not installed (it is in requirements.txt: make setup)")
@@ -42,13 +39,11 @@ def _set_claims(provider: str, email: str, name: str) -> None:
 def serving_signed_in_app(tmp_dir: pathlib.Path, provider: str):
     """The demo database, an access file naming the admin, the lead granted on the Access table, and
     `streamlit run app.py` with sign-in through `provider`; yields the app's base URL."""
-    from loaders.ingest import check_and_store
     from store import access
-    from store.database import Store, UploadedFile
+    from store.database import Store
 
-    db = fresh_database(tmp_dir)
+    db = demo_database(tmp_dir)
     store = Store.open(db)
-    check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
     access.set_grant(store, LEAD[0], access.LEAD, ["Sales"], ADMIN[0])
     store.close()
     access_file = tmp_dir / "access.toml"
@@ -61,27 +56,8 @@ def serving_signed_in_app(tmp_dir: pathlib.Path, provider: str):
         f'client_id = "okr-dashboard-test"\nclient_secret = "any"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n', encoding="utf-8")
     env = {**os.environ, "OKR_DB": db, "OKR_AS_OF": DEMO_AS_OF.isoformat(), "OKR_ACCESS_FILE": str(access_file)}
-    with open(tmp_dir / "streamlit.log", "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-             "--secrets.files", str(secrets)],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail("the app did not start within 60 s")
-                    time.sleep(0.3)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with running_app(tmp_dir, port, env, "--secrets.files", str(secrets)) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

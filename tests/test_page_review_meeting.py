@@ -135,7 +135,7 @@ def test_a_mistaken_decision_is_undone_and_the_undo_is_audited(writable):
     assert list(may_decisions(path)["kr_id"]) == [kr_id]
     button(at, "Undo it").click().run()
     assert not at.exception
-    assert any("Undone: 1 row(s) put back" in s.value for s in at.success)
+    assert any(" undone: 1 row(s) put back as they were" in s.value for s in at.success)
     assert may_decisions(path).empty
     opened = Store.open(path)
     uploads = opened.uploads()
