@@ -16,7 +16,7 @@ from analytics.review import review_snapshot
 from analytics.rollups import objective_rollup, team_rollup
 from store.schema import KEY_RESULTS, OBJECTIVES
 
-COMPLETED, MISSED = "completed", "missed"
+COMPLETED, MISSED, STILL_OPEN = "completed", "missed", "still open"  # still open: the quarter runs on
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 RETRO_KR_COLUMNS = (
     "kr_id", "objective_id", "team", "title", "owner", "measure", "unit", "start_value", "target_value",
@@ -31,9 +31,9 @@ class Retrospective:
     quarter: str
     closed: bool  # the quarter had ended at the as-of date; otherwise the scores are provisional
     scored_at: pd.Timestamp  # the quarter's last day, or the as-of date while it is still running
-    krs: pd.DataFrame  # RETRO_KR_COLUMNS: outcome completed | missed | cancelled
+    krs: pd.DataFrame  # RETRO_KR_COLUMNS: outcome completed | missed (still open while running) | cancelled
     objectives: pd.DataFrame  # objective_rollup at scored_at
-    teams: pd.DataFrame  # team_rollup at scored_at (n_completed counts completed KRs) and n_missed
+    teams: pd.DataFrame  # team_rollup at scored_at (n_completed counts completed KRs) and n_not_completed
     decisions: pd.DataFrame  # decisions dated in the quarter on its KRs (analytics.meetings columns)
     next_quarter: str
     next_okrs: pd.DataFrame  # NEXT_OKR_COLUMNS: the next quarter's team objectives and their KRs
@@ -66,12 +66,13 @@ def retrospective(tables: dict[str, pd.DataFrame], quarter: str, as_of) -> Retro
     own = {**tables, "objectives": objectives}
     snapshot = review_snapshot(own, scored_at, quarter)
     krs = snapshot.krs.assign(outcome=np.where(
-        snapshot.krs["cancelled"], CANCELLED, np.where(snapshot.krs["progress"] >= 1, COMPLETED, MISSED)))
+        snapshot.krs["cancelled"], CANCELLED,
+        np.where(snapshot.krs["progress"] >= 1, COMPLETED, MISSED if end <= as_of else STILL_OPEN)))
     objective_frame = objective_rollup(snapshot.krs, objectives)
     teams = team_rollup(objective_frame, tables["teams"])
-    # A KR not cancelled is completed (its status at the end) or missed.
+    # A KR not cancelled is completed (its status at the end) or not (missed, or still open).
     teams = teams[teams["team"].isin(krs["team"])].assign(
-        n_missed=lambda f: f["kr_count"] - f["n_completed"] - f["n_cancelled"])
+        n_not_completed=lambda f: f["kr_count"] - f["n_completed"] - f["n_cancelled"])
     decisions = kr_decisions(tables["decisions"], tables["key_results"], tables["objectives"], krs["kr_id"])
     decisions = decisions[(decisions["date"] >= start) & (decisions["date"] <= end)].reset_index(drop=True)
     following = next_quarter(quarter)

@@ -7,16 +7,20 @@ import plotly.graph_objects as go
 from charts.theme import BASE_FONT_SIZE, STATUS_COLORS, styled
 
 MISSED_COLOR = STATUS_COLORS["off track"]
-OUTCOME_BARS = (("n_completed", "Completed", STATUS_COLORS["completed"], ""),
-                ("n_missed", "Missed", MISSED_COLOR, "/"),  # hatched: not told apart by colour alone
-                ("n_cancelled", "Cancelled", STATUS_COLORS["cancelled"], "x"))
+STILL_OPEN_COLOR = STATUS_COLORS["not started"]
 
 
-def team_outcomes_figure(teams: pd.DataFrame, title: str) -> go.Figure:
-    """Per team, its KRs completed, missed and cancelled as stacked bars, with the final score at the end."""
+def team_outcomes_figure(teams: pd.DataFrame, closed: bool, title: str) -> go.Figure:
+    """Per team, its KRs completed, missed (or, while the quarter runs, still open) and cancelled as
+    stacked bars, with the score at the end."""
     frame = teams.iloc[::-1]  # plotly draws the first category at the bottom
+    not_completed, not_completed_color = ("Missed", MISSED_COLOR) if closed else ("Still open", STILL_OPEN_COLOR)
+    bars = (("n_completed", "Completed", STATUS_COLORS["completed"], ""),
+            # Hatched and crossed: the bars are told apart by pattern as well as colour.
+            ("n_not_completed", not_completed, not_completed_color, "/"),
+            ("n_cancelled", "Cancelled", STATUS_COLORS["cancelled"], "x"))
     figure = go.Figure()
-    for column, name, color, pattern in OUTCOME_BARS:
+    for column, name, color, pattern in bars:
         figure.add_trace(go.Bar(
             y=frame["team"], x=frame[column], orientation="h", name=name,
             marker={"color": color, "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"}},

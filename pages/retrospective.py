@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.periods import period_bounds
 from analytics.retrospective import (
-    COMPLETED, MISSED, carry_over_rows, default_quarter, quarters, retrospective,
+    COMPLETED, MISSED, STILL_OPEN, carry_over_rows, default_quarter, quarters, retrospective,
 )
 from analytics.teams import format_kr_value
 from charts.retrospective import team_outcomes_figure
@@ -18,7 +18,8 @@ from ui.auth import recorded_name, refusal, refused_note
 from ui.context import store, tables
 from ui.filters import current_filters
 
-OUTCOME_BADGES = {COMPLETED: "✔ completed", MISSED: "✘ missed", "cancelled": STATUS_BADGES["cancelled"]}
+OUTCOME_BADGES = {COMPLETED: "✔ completed", MISSED: "✘ missed", STILL_OPEN: "⏳ still open",
+                  "cancelled": STATUS_BADGES["cancelled"]}
 DATE_FORMAT = "D MMM YYYY"
 
 
@@ -68,17 +69,20 @@ else:
                "for the final retrospective.", icon=":material/schedule:")
 
 krs = retro.krs
-completed, missed = int((krs["outcome"] == COMPLETED).sum()), int((krs["outcome"] == MISSED).sum())
+completed = int((krs["outcome"] == COMPLETED).sum())
+not_completed = int(krs["outcome"].isin([MISSED, STILL_OPEN]).sum())
 scored = krs[krs["outcome"] != "cancelled"]
 score_col, completed_col, missed_col, decisions_col = st.columns(4)
 score_col.metric("Company score", f"{retro.objectives['progress'].mean():.0%}" if not scored.empty else "—",
                  help="Mean of the team objectives' final progress", border=True)
 completed_col.metric("KRs completed", f"{completed} of {len(scored)}", border=True)
-missed_col.metric("KRs missed", f"{missed} of {len(scored)}", border=True)
+missed_col.metric("KRs missed" if retro.closed else "KRs still open", f"{not_completed} of {len(scored)}",
+                  border=True)
 decisions_col.metric("Decisions during the quarter", f"{len(retro.decisions)}", border=True,
                      help="Keep, change and cancel decisions taken in reviews")
 
-st.plotly_chart(team_outcomes_figure(retro.teams, f"{quarter}: key results completed and missed per team"),
+outcomes = "completed and missed" if retro.closed else "completed so far"
+st.plotly_chart(team_outcomes_figure(retro.teams, retro.closed, f"{quarter}: key results {outcomes} per team"),
                 width="stretch")
 
 st.header("Team by team", anchor=False)
@@ -129,7 +133,9 @@ with looking_ahead:
 
 st.header(f"Carry missed KRs into {retro.next_quarter}", anchor=False)
 missed_krs = krs[krs["outcome"] == MISSED]
-if missed_krs.empty:
+if not retro.closed:
+    st.caption(f"Missed KRs can be carried over once {quarter} has ended.")
+elif missed_krs.empty:
     st.caption("No key result was missed.")
 elif refusal(RECORD_REVIEW):
     refused_note(RECORD_REVIEW, compact=True)

@@ -177,10 +177,11 @@ def test_the_retrospective_scores_a_closed_quarter_at_its_last_day():
     assert krs.loc["Q-KR2", "progress"] == pytest.approx(0.5)
     assert retro.objectives.set_index("objective_id").loc["Q", "progress"] == pytest.approx(0.75)
     team = retro.teams.set_index("team").loc["Sales"]
-    assert (team["n_completed"], team["n_missed"]) == (1, 1)
+    assert (team["n_completed"], team["n_not_completed"]) == (1, 1)
     assert list(retro.decisions["kr_id"]) == ["Q-KR2"]
-    provisional = retrospective(data, "2027-Q2", "2027-05-31")
-    assert not provisional.closed and provisional.scored_at == D("2027-05-31")
+    provisional = retrospective(data, "2027-Q2", "2027-06-25")
+    assert not provisional.closed and provisional.scored_at == D("2027-06-25")
+    assert dict(provisional.krs.set_index("kr_id")["outcome"]) == {"Q-KR1": "completed", "Q-KR2": "still open"}
 
 
 def test_carrying_a_missed_kr_over_restarts_it_from_its_last_reading_in_the_next_quarter():

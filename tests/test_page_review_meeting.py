@@ -189,3 +189,15 @@ def test_the_retrospective_scores_the_quarter_and_carries_a_missed_kr_over(writa
     assert carried["target_value"] == key_results.set_index("kr_id").loc[missed_kr, "target_value"]
     assert stored(path, "objectives").set_index("objective_id").loc[f"{objective_id}-2027-Q3", "period"] == "2027-Q3"
     assert team  # the team view follows the sidebar's team or the first team
+
+
+def test_a_running_quarter_is_scored_so_far_and_nothing_is_missed_yet(open_page):
+    at = open_page("pages/retrospective.py")  # 31 May: the second quarter runs until 30 June
+    at.run()
+    assert not at.exception
+    assert any("2027-Q2 is still running" in w.value for w in at.warning)
+    metrics = {m.label: m.value for m in at.metric}
+    assert "KRs still open" in metrics and "KRs missed" not in metrics
+    figure = charts_by_title(at)["2027-Q2: key results completed so far per team"]
+    assert [trace["name"] for trace in figure["data"][:3]] == ["Completed", "Still open", "Cancelled"]
+    assert any(c.value == "Missed KRs can be carried over once 2027-Q2 has ended." for c in at.caption)
