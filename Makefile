@@ -13,11 +13,13 @@ run: demo-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # The suite runs once with store and ingest tests on both backends, then once more entirely on
-# PostgreSQL when a server could be started; then the kill harness.
+# PostgreSQL when a server could be started; then the kill harness. Tests run on every core (at most
+# four), a test file's tests on the same worker so that its module fixtures are built once.
+PYTEST := $(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile
 test: demo-db system-packages
 	@url=$$(bash tests/postgres_server.sh); \
-	OKR_TEST_POSTGRES=$$url $(PY) -m pytest -q && \
-	{ [ -z "$$url" ] || OKR_TEST_POSTGRES=$$url OKR_TEST_BACKEND=postgres $(PY) -m pytest -q -k "not browser"; }
+	OKR_TEST_POSTGRES=$$url $(PYTEST) && \
+	{ [ -z "$$url" ] || OKR_TEST_POSTGRES=$$url OKR_TEST_BACKEND=postgres $(PYTEST) -k "not browser"; }
 	$(PY) tests/kill_harness.py --runs $(KILL_RUNS)
 
 # An ingest SIGKILLed at random moments leaves the database as before or as after, never in between
