@@ -17,7 +17,7 @@ run: demo-db
 # four), a test file's tests on the same worker so that its module fixtures are built once.
 PYTEST := $(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile
 test: demo-db system-packages
-	@url=$$(bash tests/postgres_server.sh); \
+	@url=$$(bash tests/postgres_server.sh) || exit 1; \
 	OKR_TEST_POSTGRES=$$url $(PYTEST) && \
 	{ [ -z "$$url" ] || OKR_TEST_POSTGRES=$$url OKR_TEST_BACKEND=postgres $(PYTEST) -k "not browser"; }
 	$(PY) tests/kill_harness.py --runs $(KILL_RUNS)
