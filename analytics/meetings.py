@@ -7,17 +7,16 @@ that agreed them; the next review opens with every action agreed before it that 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.periods import as_dates
+from analytics.periods import as_dates, period_bounds
 from analytics.teams import format_kr_value
 from store.schema import ACTIONS, DECISIONS_TABLE, REVIEW_NOTES
 
 KEEP, CHANGE, CANCEL = "keep", "change", "cancel"
-OPEN, DONE, DROPPED = "open", "done", "dropped"
+OPEN = "open"  # an action still to do
 
 DECISION_COLUMNS = tuple(DECISIONS_TABLE.column_names)
 ACTION_COLUMNS = tuple(ACTIONS.column_names)
@@ -55,16 +54,11 @@ def meeting_month(as_of) -> str:
     return f"{as_dates(as_of):%Y-%m}"
 
 
-def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    first = pd.Timestamp(f"{month}-01")
-    return first, first + pd.offsets.MonthEnd(0)
-
-
 def meeting_decisions(decisions: pd.DataFrame, key_results: pd.DataFrame, objectives: pd.DataFrame,
                       month: str) -> pd.DataFrame:
     """Decisions dated in `month` (MEETING_DECISION_COLUMNS), oldest first, with each KR's team, title
     and the target and due date it had before (`original_*`: as the KR was written)."""
-    first, last = month_bounds(month)
+    first, last = period_bounds(month)
     dated = decisions.assign(date=as_dates(decisions["date"]))
     chosen = dated[(dated["date"] >= first) & (dated["date"] <= last)]
     return _with_kr_details(chosen, key_results, objectives)
@@ -175,8 +169,7 @@ def decision_problems(kr: dict, decision: str, new_target_value, new_due_date, r
     """What is wrong with a decision about `kr` (a row of kr_progress: the target and due date in
     force), in the words the meeting page shows; empty when it can be recorded."""
     problems = []
-    has_target = new_target_value is not None and not (isinstance(new_target_value, float)
-                                                       and math.isnan(new_target_value))
+    has_target = pd.notna(new_target_value)
     if decision == CHANGE:
         if has_target and kr.get("measure") in NO_NUMERIC_TARGET:
             problems.append(f"A {kr['measure']} KR has no target to change; give it a new due date instead.")

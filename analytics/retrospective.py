@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.lint import MOVING_DIRECTIONS, NUMERIC_MEASURES
 from analytics.meetings import kr_decisions
 from analytics.periods import as_dates, period_bounds
 from analytics.progress import CANCELLED
@@ -96,30 +97,35 @@ def quarter_okrs(tables: dict[str, pd.DataFrame], quarter: str) -> pd.DataFrame:
     return rows.reset_index(drop=True).loc[:, list(NEXT_OKR_COLUMNS)]
 
 
-def carry_over_rows(tables: dict[str, pd.DataFrame], retro: Retrospective, kr_id: str) -> dict[str, pd.DataFrame]:
-    """The Objectives and KeyResults rows that carry `kr_id` into the next quarter: its objective
-    again (same title, team, owner and company objective, id suffixed with the quarter) unless it is
-    already there, and the KR restarting from its last reading at the quarter's end towards the target
-    in force, due at the end of the next quarter. Only a missed KR can be carried over."""
-    kr = retro.krs.set_index("kr_id").loc[kr_id]
-    if kr["outcome"] != MISSED:
-        raise ValueError(f"{kr_id} was {kr['outcome']}, not missed: there is nothing to carry over")
+def carry_over_rows(tables: dict[str, pd.DataFrame], retro: Retrospective, kr_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """The Objectives and KeyResults rows that carry `kr_ids` into the next quarter: each KR's
+    objective again, once (same title, team, owner and company objective, id suffixed with the
+    quarter), and each KR restarting from its last reading at the quarter's end towards the target
+    in force, due at the end of the next quarter. Only missed KRs can be carried over."""
     following = retro.next_quarter
-    objective = tables["objectives"].set_index("objective_id").loc[kr["objective_id"]]
-    new_objective_id = f"{kr['objective_id']}-{following}"
-    suffix = kr_id.removeprefix(kr["objective_id"]) if kr_id.startswith(kr["objective_id"]) else f"-{kr_id}"
-    original = tables["key_results"].set_index("kr_id").loc[kr_id]
-    restart = kr["last_value"] if kr["measure"] in ("currency", "number", "percent") and pd.notna(
-        kr["last_value"]) and original["direction"] in ("increase", "decrease") else original["start_value"]
     first_day, last_day = period_bounds(following)
-    objective_row = pd.DataFrame([{
-        "objective_id": new_objective_id, "period": following, "level": "team", "team": objective["team"],
-        "title": objective["title"], "context": objective["context"], "owner": objective["owner"],
-        "parent_objective_id": objective["parent_objective_id"],
-    }], columns=OBJECTIVES.column_names)
-    kr_row = original.to_dict() | {
-        "kr_id": f"{new_objective_id}{suffix}", "objective_id": new_objective_id, "start_value": restart,
-        "target_value": kr["target_value"], "start_date": first_day, "due_date": last_day,
-    }
-    kr_frame = pd.DataFrame([kr_row], columns=KEY_RESULTS.column_names)
-    return {"objectives": objective_row, "key_results": kr_frame}
+    scored = retro.krs.set_index("kr_id")
+    stored_objectives = tables["objectives"].set_index("objective_id")
+    stored_krs = tables["key_results"].set_index("kr_id")
+    objective_rows, kr_rows = {}, []
+    for kr_id in kr_ids:
+        kr = scored.loc[kr_id]
+        if kr["outcome"] != MISSED:
+            raise ValueError(f"{kr_id} was {kr['outcome']}, not missed: there is nothing to carry over")
+        objective = stored_objectives.loc[kr["objective_id"]]
+        new_objective_id = f"{kr['objective_id']}-{following}"
+        objective_rows[new_objective_id] = {
+            "objective_id": new_objective_id, "period": following, "level": "team", "team": objective["team"],
+            "title": objective["title"], "context": objective["context"], "owner": objective["owner"],
+            "parent_objective_id": objective["parent_objective_id"],
+        }
+        suffix = kr_id.removeprefix(kr["objective_id"]) if kr_id.startswith(kr["objective_id"]) else f"-{kr_id}"
+        original = stored_krs.loc[kr_id]
+        moving = kr["measure"] in NUMERIC_MEASURES and original["direction"] in MOVING_DIRECTIONS
+        kr_rows.append(original.to_dict() | {
+            "kr_id": f"{new_objective_id}{suffix}", "objective_id": new_objective_id,
+            "start_value": kr["last_value"] if moving and pd.notna(kr["last_value"]) else original["start_value"],
+            "target_value": kr["target_value"], "start_date": first_day, "due_date": last_day,
+        })
+    return {"objectives": pd.DataFrame(list(objective_rows.values()), columns=OBJECTIVES.column_names),
+            "key_results": pd.DataFrame(kr_rows, columns=KEY_RESULTS.column_names)}

@@ -11,12 +11,12 @@ from analytics.retrospective import (
 from analytics.teams import format_kr_value
 from charts.retrospective import team_outcomes_figure
 from charts.theme import STATUS_BADGES
-from loaders.records import record
 from store.access import RECORD_REVIEW
 from ui import state
 from ui.auth import recorded_name, refusal, refused_note
-from ui.context import store, tables
+from ui.context import tables
 from ui.filters import current_filters
+from ui.records import record_rows
 
 OUTCOME_BADGES = {COMPLETED: "✔ completed", MISSED: "✘ missed", STILL_OPEN: "⏳ still open",
                   "cancelled": STATUS_BADGES["cancelled"]}
@@ -25,22 +25,12 @@ DATE_FORMAT = "D MMM YYYY"
 
 def carry_over(tables_now: dict, retro, kr_ids: list[str], recorded_by: str) -> None:
     """Record the carried-over objectives and KRs as one upload (a button callback)."""
-    if denied := refusal(RECORD_REVIEW):
-        st.session_state[state.RETRO_MESSAGE] = ("error", f"Nothing was carried over: {denied}")
-        return
-    parts = [carry_over_rows(tables_now, retro, kr_id) for kr_id in kr_ids]
-    rows = {name: pd.concat([p[name] for p in parts]).drop_duplicates(subset=[parts[0][name].columns[0]])
-            for name in ("objectives", "key_results")}
-    result = record(store(), rows, recorded_by, f"retrospective-{retro.quarter} carry-over.xlsx")
-    if result.errors:
-        problems = "; ".join(f"{p.sheet} {p.column}: {p.message}" for p in result.errors)
-        st.session_state[state.RETRO_MESSAGE] = ("error", f"Nothing was carried over: {problems}")
-    elif not result.stored:
-        st.session_state[state.RETRO_MESSAGE] = ("info", "Already carried over: nothing changed.")
-    else:
-        st.session_state[state.RETRO_MESSAGE] = (
-            "success", f"Carried {len(kr_ids)} KR(s) into {retro.next_quarter} (undo from Upload progress → "
+    kind, message = record_rows(
+        carry_over_rows(tables_now, retro, kr_ids), recorded_by, f"retrospective-{retro.quarter} carry-over.xlsx",
+        RECORD_REVIEW, f"Carried {len(kr_ids)} KR(s) into {retro.next_quarter} (undo from Upload progress → "
                        "Upload history).")
+    st.session_state[state.RETRO_MESSAGE] = (kind, message)
+    if kind == "success":
         st.session_state[state.RETRO_CARRY] = []
 
 

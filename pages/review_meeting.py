@@ -7,19 +7,19 @@ import streamlit as st
 
 from analytics.change_or_cancel import change_or_cancel_candidates
 from analytics.meetings import (
-    CANCEL, CHANGE, KEEP, NO_NUMERIC_TARGET, action_rows, change_texts, decision_problems, decision_row, due_texts,
-    meeting_record, next_action_id, notes_row, status_updates,
+    CANCEL, CHANGE, KEEP, NO_NUMERIC_TARGET, OPEN, action_rows, change_texts, decision_problems, decision_row,
+    due_texts, meeting_record, next_action_id, notes_row, status_updates,
 )
 from analytics.overview import company_overview
 from analytics.teams import format_kr_value
 from charts.theme import ACTION_BADGES, STATUS_BADGES, money
-from loaders.records import meeting_export, record
+from loaders.records import meeting_export
 from store.access import RECORD_REVIEW
 from store.schema import ACTION_STATUSES
 from ui import state
 from ui.auth import recorded_name, refusal, refused_note
 from ui.context import store, tables
-from ui.undo import undo_upload
+from ui.records import record_rows, undo_upload
 from ui.filters import current_filters, current_review
 from ui.text import literal
 
@@ -30,17 +30,8 @@ DECISION_LABELS = {KEEP: "Keep as it is", CHANGE: "Change target or due date", C
 
 def store_records(rows: dict[str, pd.DataFrame], recorded_by: str, what: str, month: str) -> None:
     """Record rows as one upload (a button callback) and leave the outcome for the next run to show."""
-    if denied := refusal(RECORD_REVIEW):
-        st.session_state[state.MEETING_MESSAGE] = ("error", f"Nothing was recorded: {denied}")
-        return
-    result = record(store(), rows, recorded_by, f"review-{month} {what}.xlsx")
-    if result.errors:
-        problems = "; ".join(f"{p.column}: {p.message}" for p in result.errors)
-        st.session_state[state.MEETING_MESSAGE] = ("error", f"Nothing was recorded: {problems}")
-    elif not result.stored:
-        st.session_state[state.MEETING_MESSAGE] = ("info", f"Nothing changed: the {what} was already recorded.")
-    else:
-        st.session_state[state.MEETING_MESSAGE] = ("success", f"Recorded the {what} ({recorded_by}).")
+    st.session_state[state.MEETING_MESSAGE] = record_rows(
+        rows, recorded_by, f"review-{month} {what}.xlsx", RECORD_REVIEW, f"Recorded the {what} ({recorded_by}).")
 
 
 def record_decision(kr: dict, month: str, recorded_by: str) -> None:
@@ -69,7 +60,7 @@ def record_action(month: str, recorded_by: str, actions: pd.DataFrame) -> None:
         "owner": (st.session_state.get(state.MEETING_ACTION_OWNER) or "").strip() or None,
         "due_date": st.session_state.get(state.MEETING_ACTION_DUE),
         "team": st.session_state.get(state.MEETING_ACTION_TEAM),
-        "kr_id": st.session_state.get(state.MEETING_ACTION_KR), "status": "open",
+        "kr_id": st.session_state.get(state.MEETING_ACTION_KR), "status": OPEN,
     }])
     store_records({"actions": row}, recorded_by, f"action {action_id}", month)
     st.session_state[state.MEETING_ACTION_TITLE] = ""
@@ -151,7 +142,7 @@ if followed_up.empty:
     st.caption("No action was agreed at an earlier review.")
 else:
     overdue = int(followed_up["overdue"].sum())
-    still_open = int((followed_up["status"] == "open").sum())
+    still_open = int((followed_up["status"] == OPEN).sum())
     st.markdown(f"**{still_open} still open**, of which **{overdue} overdue** ⚠. Mark what is done or dropped, "
                 "then save.")
     shown = action_table(followed_up).assign(status=followed_up["status"])

@@ -15,7 +15,7 @@ from store.database import UploadedFile
 from ui import state
 from ui.auth import current_identity, recorded_name, refusal, refused_note
 from ui.context import store, tables
-from ui.undo import undo_upload
+from ui.records import undo_upload
 from ui.filters import current_filters
 from ui.text import literal
 

@@ -187,7 +187,7 @@ def test_the_retrospective_scores_a_closed_quarter_at_its_last_day():
 def test_carrying_a_missed_kr_over_restarts_it_from_its_last_reading_in_the_next_quarter():
     data = tables()
     retro = retrospective(data, "2027-Q2", "2027-07-01")
-    rows = carry_over_rows(data, retro, "Q-KR2")
+    rows = carry_over_rows(data, retro, ["Q-KR2"])
     objective = rows["objectives"].iloc[0]
     kr = rows["key_results"].iloc[0]
     assert (objective["objective_id"], objective["period"], objective["parent_objective_id"]) == (
@@ -197,7 +197,7 @@ def test_carrying_a_missed_kr_over_restarts_it_from_its_last_reading_in_the_next
     assert (kr["start_date"], kr["due_date"]) == (D("2027-07-01"), D("2027-09-30"))
     assert (kr["direction"], kr["unit"], kr["measured_by"]) == ("decrease", "ms", "APM")
     with pytest.raises(ValueError, match="completed, not missed"):
-        carry_over_rows(data, retro, "Q-KR1")
+        carry_over_rows(data, retro, ["Q-KR1"])
     assert next_quarter("2027-Q4") == "2028-Q1"
 
 

@@ -201,3 +201,20 @@ def test_a_running_quarter_is_scored_so_far_and_nothing_is_missed_yet(open_page)
     figure = charts_by_title(at)["2027-Q2: key results completed so far per team"]
     assert [trace["name"] for trace in figure["data"][:3]] == ["Completed", "Still open", "Cancelled"]
     assert any(c.value == "Missed KRs can be carried over once 2027-Q2 has ended." for c in at.caption)
+
+
+def test_rows_the_store_refuses_are_reported_and_nothing_is_stored(writable, monkeypatch):
+    import streamlit as st
+
+    from analytics.meetings import decision_row
+    from store.access import RECORD_REVIEW
+    from ui.records import record_rows
+
+    _, path = writable
+    st.cache_resource.clear()
+    row = decision_row("NO-SUCH-KR", "2027-05-31", "keep", None, None, "", NAME)
+    kind, message = record_rows({"decisions": row}, NAME, "review-2027-05 x.xlsx", RECORD_REVIEW, "stored")
+    # Sheet, column and problem, escaped for Markdown.
+    assert kind == "error"
+    assert message.startswith('Nothing was recorded: Decisions kr\\_id\\: unknown kr\\_id \\"NO\\-SUCH\\-KR\\"')
+    assert may_decisions(path).empty
