@@ -75,6 +75,25 @@ def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
     return buffer.getvalue()
 
 
+def filled_template(template: bytes, values: dict[str, dict[str, object]], saved_at=None) -> bytes:
+    """A downloaded progress template with some cells filled in (kr_id → column → value), as a lead
+    does in Excel; `saved_at` fixes the workbook's times, for files that must come out the same."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(template))
+    sheet = workbook["CheckIns"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    for kr_id, cells in values.items():
+        for column, value in cells.items():
+            sheet.cell(rows[kr_id], header.index(column) + 1).value = value
+    if saved_at is not None:
+        workbook.properties.created = workbook.properties.modified = saved_at
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def edited(sheets: dict[str, list[list]], sheet: str, row: int, column: str, value) -> dict[str, list[list]]:
     """A copy of `sheets` with one cell changed (row counts data rows from 1, as in Excel minus the header)."""
     copy = {name: [list(r) for r in rows] for name, rows in sheets.items()}

@@ -19,6 +19,7 @@ import zipfile
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+import conftest  # noqa: E402  (this folder: the shared test helpers)
 from loaders.ingest import check_and_store  # noqa: E402
 from loaders.template import build_template  # noqa: E402
 from store.database import Store, UploadedFile  # noqa: E402
@@ -172,19 +173,7 @@ def workbook_with_empty_sheets(sheets: dict[str, list[list[object]]]) -> bytes:
 
 def filled_template(store: Store, team: str, fills: dict[str, dict[str, object]]) -> bytes:
     """The team's downloaded template with some cells filled in, as a lead does in Excel."""
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(io.BytesIO(build_template(store, team, AS_OF)))
-    sheet = workbook["CheckIns"]
-    header = [cell.value for cell in sheet[1]]
-    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
-    for kr_id, cells in fills.items():
-        for column, value in cells.items():
-            sheet.cell(rows[kr_id], header.index(column) + 1).value = value
-    workbook.properties.created = workbook.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
+    return _fixed_zip_times(conftest.filled_template(build_template(store, team, AS_OF), fills, FIXED_TIME))
 
 
 def full_workbook_with_new_check_ins() -> bytes:

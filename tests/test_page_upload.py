@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import io
 
-import openpyxl
 import pandas as pd
 import pytest
 
 
-from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, routed_app_tests
+from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, filled_template, routed_app_tests
 from store.database import Store
 from test_page_overview import hand_computed_status
 from test_upload_corpus import BAD_FILES, CORPUS, team_of
@@ -94,19 +93,6 @@ def unescaped(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-def fill(template: bytes, values: dict[str, dict[str, object]]) -> bytes:
-    workbook = openpyxl.load_workbook(io.BytesIO(template))
-    sheet = workbook["CheckIns"]
-    header = [cell.value for cell in sheet[1]]
-    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
-    for kr_id, cells in values.items():
-        for column, value in cells.items():
-            sheet.cell(rows[kr_id], header.index(column) + 1).value = value
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def demo_sheets() -> dict[str, pd.DataFrame]:
     return pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
 
@@ -143,7 +129,7 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
     assert sorted(template_rows["kr_id"]) == sorted(krs.loc[krs["objective_id"].isin(sales_objectives), "kr_id"])
 
     # SAL-O1-KR1 already has a check-in dated the review date: the template's date, so it is updated.
-    filled = fill(template, {
+    filled = filled_template(template, {
         "SAL-O1-KR1": {"value": 1_000_000, "comment": "Acme signed", "confidence": 7},
         "SAL-O2-KR1": {"value": 512_000, "confidence": 8},
     })
