@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from loaders import coerce
 from loaders.problems import WARNING, Problem
-from loaders.read import MAX_CELL_CHARS, ExcelError, OverlongText, RawSheet, UncalculatedFormula
+from loaders.read import MAX_CELL_CHARS, ExcelError, OverlongText, RawSheet, UncalculatedFormula, as_read
 from store.schema import DATE, MONTH, NUMBER, TABLES, TEXT, Column, Table
 
 HEADER_SEARCH_ROWS = 15
@@ -211,9 +211,10 @@ def _column_letters(position: int) -> str:
 
 
 def _has_content(sheet: RawSheet) -> bool:
-    if sheet.text_columns is None:
+    if sheet.columns is None:
         return any(not coerce.is_empty(v) for row in sheet.rows for v in row)
-    return any(not coerce.is_empty(v) for column in sheet.text_columns for v in pc.unique(column).to_pylist())
+    return any(not coerce.is_empty(v) for v in sheet.first_row or []) or any(
+        not coerce.is_empty(v) for column in sheet.columns for v in pc.unique(column).to_pylist())
 
 
 def _is_numeric(column: Column) -> bool:
@@ -246,11 +247,11 @@ class _CoercedColumn:
         self.problems.extend((int(positions[i]), message) for i, message in part.problems)
 
 
-def _coerce_column(column: Column, cells: pa.ChunkedArray | Sequence[object], sheet: RawSheet) -> _CoercedColumn:
+def _coerce_column(column: Column, cells: pa.Array | pa.ChunkedArray | Sequence[object],
+                   sheet: RawSheet) -> _CoercedColumn:
     """_coerce_cell over a whole column."""
-    if isinstance(cells, pa.ChunkedArray):
-        # The cells of a CSV file read column by column, not stripped yet (rows read one by one are).
-        return _coerce_texts(column, cells, sheet, strip=True)
+    if isinstance(cells, (pa.Array, pa.ChunkedArray)):
+        return _coerce_typed(column, cells, sheet)
     groups = _by_type(cells)
     if len(groups) == 1 and groups[0][0] is str:
         return _coerce_texts(column, pa.array(cells, type=pa.string()), sheet, strip=False)
@@ -263,6 +264,18 @@ def _coerce_column(column: Column, cells: pa.ChunkedArray | Sequence[object], sh
         elif kind is not type(None):
             coerced.place(_coerce_distinct(column, members, sheet), positions)
     return coerced
+
+
+def _coerce_typed(column: Column, cells: pa.Array | pa.ChunkedArray, sheet: RawSheet) -> _CoercedColumn:
+    """A column read into one Arrow type: texts (a CSV file's not stripped yet, where rows read one by
+    one are) and numbers vectorised, dates and true/false each distinct value once."""
+    if pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type):
+        return _coerce_texts(column, cells, sheet, strip=sheet.unstripped)
+    if pa.types.is_floating(cells.type):
+        return _coerce_floats(column, cells.to_numpy(zero_copy_only=False), sheet)
+    distinct = pc.unique(pc.drop_null(cells))
+    codes = pc.fill_null(pc.index_in(cells, value_set=distinct), -1).to_numpy(zero_copy_only=False)
+    return _coerce_distinct_values(column, [as_read(value) for value in distinct.to_pylist()], codes, sheet)
 
 
 def _by_type(cells: Sequence[object]) -> list[tuple[type, np.ndarray, Sequence[object]]]:
@@ -424,7 +437,7 @@ def _parse_sheet(
             break
         if position not in mapped:
             cells = sheet.column(position, body_start)
-            taken = (cells.take(pa.array(unfilled)).to_pylist() if isinstance(cells, pa.ChunkedArray)
+            taken = (cells.take(pa.array(unfilled)).to_pylist() if isinstance(cells, (pa.Array, pa.ChunkedArray))
                      else [cells[i] for i in unfilled.tolist()])
             holding = np.array([not coerce.is_empty(v) for v in taken], dtype=bool)
             filled[unfilled[holding]] = True

@@ -7,7 +7,9 @@ trying the encodings people's tools really write.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import logging
 import operator
 import posixpath
 import re
@@ -15,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders.problems import FileRejected
 
@@ -45,51 +48,63 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and password-pro
 
 
 class RawSheet:
-    """One sheet's cells, read row by row (`rows`: a list per row, as long as that row) or, for a
-    regular CSV file, column by column (`text_columns`: one Arrow string array per column, the cells
-    not yet stripped); then `rows` (stripped, as a CSV file read row by row is) is built only when asked
-    for."""
+    """One sheet's cells, read row by row (`rows`: a list per row, as long as that row) or column by
+    column (`columns`: one Arrow array per column) — a regular CSV file (texts not stripped yet:
+    `unstripped`), or a workbook sheet whose columns each hold one type of cell below its first row
+    (`first_row`, the header). Those build `rows` (stripped, as a CSV file read row by row is) only
+    when asked for."""
 
     def __init__(self, name: str, rows: list[list[object]] | None = None, decimal_comma: bool = False,
-                 date1904: bool = False, text_columns: list[pa.ChunkedArray] | None = None):
+                 date1904: bool = False, columns: list[pa.Array | pa.ChunkedArray] | None = None,
+                 first_row: list[object] | None = None, unstripped: bool = False):
         self.name = name
         self.decimal_comma = decimal_comma
         # Excel for Mac's old date system: a date typed as a plain number counts days from 1904-01-01.
         self.date1904 = date1904
-        self.text_columns = text_columns
-        self._rows = rows if text_columns is None else None
+        self.columns = columns
+        self.first_row = first_row
+        self.unstripped = unstripped
+        self._rows = rows if columns is None else None
         self._shortest_from: tuple[int, int] | None = None
 
     @property
     def rows(self) -> list[list[object]]:
         if self._rows is None:
-            self._rows = self._stripped_rows(self.height)
+            self._rows = self.head(self.height)
         return self._rows
 
     @property
     def height(self) -> int:
-        return len(self.text_columns[0]) if self.text_columns else len(self.rows)
+        if self.columns is None:
+            return len(self.rows)
+        return self._offset + (len(self.columns[0]) if self.columns else 0)
+
+    @property
+    def _offset(self) -> int:
+        """Rows above `columns`."""
+        return 0 if self.first_row is None else 1
 
     def head(self, count: int) -> list[list[object]]:
         """The first `count` rows."""
-        if self.text_columns is None:
+        if self.columns is None:
             return self.rows[:count]
-        return self._stripped_rows(count)
-
-    def _stripped_rows(self, count: int) -> list[list[object]]:
-        columns = (column.slice(0, count).to_pylist() for column in self.text_columns)
-        return [[cell.strip() for cell in row] for row in zip(*columns)]
+        head = [] if self.first_row is None or count < 1 else [list(self.first_row)]
+        cells = (column.slice(0, max(count - len(head), 0)).to_pylist() for column in self.columns)
+        if self.unstripped:
+            return head + [[cell.strip() for cell in row] for row in zip(*cells)]
+        return head + [[as_read(cell) for cell in row] for row in zip(*cells)]
 
     def width(self, start: int) -> int:
         """How many columns the rows from `start` on reach."""
-        if self.text_columns is not None:
-            return len(self.text_columns) if self.height > start else 0
+        if self.columns is not None:
+            return len(self.columns) if self.height > start else 0
         return max(map(len, self.rows[start:]), default=0)
 
-    def column(self, position: int, start: int) -> pa.ChunkedArray | list[object]:
-        """The cells of one column from row `start` on (None where a row is shorter)."""
-        if self.text_columns is not None:
-            return self.text_columns[position].slice(start)
+    def column(self, position: int, start: int) -> pa.Array | pa.ChunkedArray | list[object]:
+        """The cells of one column from row `start` on (None where a row is shorter); `start` is below
+        `first_row`."""
+        if self.columns is not None:
+            return self.columns[position].slice(start - self._offset)
         rows = self.rows[start:]
         if self._shortest(start) > position:
             return list(map(operator.itemgetter(position), rows))
@@ -100,6 +115,23 @@ class RawSheet:
         if self._shortest_from is None or self._shortest_from[0] != start:
             self._shortest_from = (start, min(map(len, self.rows[start:]), default=0))
         return self._shortest_from[1]
+
+
+# Excel's day 0: a time of day without a date (a serial below 1) is a moment of that day to fastexcel.
+EXCEL_DAY_ZERO = dt.date(1899, 12, 31)
+
+
+def as_read(cell: object) -> object:
+    """A workbook cell of a column read by fastexcel as calamine gives it cell by cell: an empty cell as
+    an empty text, a date at midnight as a date, a time of day alone as a time."""
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        if cell.time() == dt.time():
+            return cell.date()
+        if cell.date() == EXCEL_DAY_ZERO:
+            return cell.time()
+    return cell
 
 
 @dataclass(frozen=True)
@@ -171,20 +203,76 @@ def _check_zip(data: bytes, max_uncompressed: int) -> None:
 
 
 def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
-    from python_calamine import CalamineWorkbook
+    """Each sheet read by fastexcel column by column into Arrow arrays when it can (every column holds
+    one type of cell below the header), by calamine cell by cell otherwise; with markers where a cell
+    holds a formula without a saved result or shows an error (those sheets are read cell by cell)."""
+    import fastexcel
 
     _check_zip(data, max_uncompressed)
-    date1904 = bool(EXCEL_1904_EPOCH.search(zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")))
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [
-            RawSheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False), date1904=date1904)
-            for name in workbook.sheet_names
-        ]
-    except Exception as exc:  # calamine raises several unrelated types for a damaged archive
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        date1904 = bool(EXCEL_1904_EPOCH.search(archive.read("xl/workbook.xml")))
+        parts = _worksheet_parts(archive)
+        reader = fastexcel.read_excel(data)
+        names = reader.sheet_names
+        markers = {name: list(_cell_markers(parts[name])) if name in parts else [] for name in names}
+        sheets = {name: _columnar_sheet(reader, name, parts[name], date1904)
+                  for name in names if name in parts and not markers[name]}
+        if by_cell := [name for name in names if sheets.get(name) is None]:
+            from python_calamine import CalamineWorkbook
+
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            for name in by_cell:
+                sheets[name] = RawSheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False),
+                                        date1904=date1904)
+                for row, column, marker in markers[name]:
+                    _put(sheets[name], row, column, marker)
+    except Exception as exc:  # the readers raise several unrelated types for a damaged archive
         raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
-    _mark_formula_cells(data, sheets)
-    return sheets
+    return [sheets[name] for name in names]
+
+
+# An empty column is no news in our files; fastexcel would log a warning for each.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
+_UNNAMED = re.compile(r"__UNNAMED__(\d+)")
+_RENAMED = re.compile(r"(.*)_\d+")
+
+
+def _columnar_sheet(reader, name: str, xml: bytes, date1904: bool) -> RawSheet | None:
+    """The sheet column by column (its first row, the header, as fastexcel names the columns after it),
+    or None when it must be read cell by cell: a column mixes types of cell (text and numbers, …), the
+    sheet does not start at A1 (fastexcel starts at the first cell used, calamine at A1), or the
+    header repeats a name (fastexcel renames the second "a" to "a_1", hiding the repetition)."""
+    import fastexcel
+
+    if not _starts_at_a1(xml):
+        return None
+    try:
+        batch = reader.load_sheet(name, header_row=0, dtype_coercion="strict", schema_sample_rows=None, eager=True)
+    except fastexcel.FastExcelError:
+        return None
+    header = batch.schema.names
+    if any((renamed := _RENAMED.fullmatch(text)) and renamed.group(1) in header[:position]
+           for position, text in enumerate(header)):
+        return None
+    # fastexcel names an empty header cell (and a true/false one) after its position.
+    first_row = ["" if (unnamed := _UNNAMED.fullmatch(text)) and int(unnamed.group(1)) == position else text
+                 for position, text in enumerate(header)]
+    columns = [pc.fill_null(column, "") if pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+               else column for column in batch.columns]
+    return RawSheet(name, date1904=date1904, columns=columns, first_row=first_row)
+
+
+def _starts_at_a1(xml: bytes) -> bool:
+    """Whether the worksheet's first cell is A1 and holds a value."""
+    found = _CELL_START.search(xml)
+    if found is None:
+        return False
+    head_end = xml.find(b">", found.start())
+    reference = _CELL_REF.search(xml, found.start(), head_end)
+    if reference is None or reference.groups() != (b"A", b"1") or xml[head_end - 1:head_end] == b"/":
+        return False
+    return _CACHED_VALUE.search(xml, head_end, xml.find(b"</c>", head_end)) is not None
 
 
 _FORMULA_START = re.compile(rb"<f[\s>/]")
@@ -203,12 +291,10 @@ _RELATION = re.compile(rb"<Relationship\b[^>]*>", re.S)
 _ATTRIBUTE = re.compile(rb'\b(Id|Target)="([^"]*)"')
 
 
-def _mark_formula_cells(data: bytes, sheets: list[RawSheet]) -> None:
-    """Put an UncalculatedFormula where a cell holds a formula but no saved result, and an ExcelError
-    where a cell shows an error."""
+def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, bytes]:
+    """Sheet name → the XML of its worksheet."""
     import html
 
-    archive = zipfile.ZipFile(io.BytesIO(data))
     names = set(archive.namelist())
     relations = {}
     if "xl/_rels/workbook.xml.rels" in names:
@@ -217,16 +303,23 @@ def _mark_formula_cells(data: bytes, sheets: list[RawSheet]) -> None:
             target = attributes.get(b"Target", b"").decode()
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             relations[attributes.get(b"Id", b"")] = path
-    by_name = {sheet.name: sheet for sheet in sheets}
+    parts = {}
     for raw_name, relation in _SHEET.findall(archive.read("xl/workbook.xml")):
-        sheet = by_name.get(html.unescape(raw_name.decode("utf-8", "replace")))
         path = relations.get(relation)
-        if sheet is not None and path in names:
-            xml = archive.read(path)
-            for row, column, formula in _uncalculated_cells(xml):
-                _put(sheet, row, column, UncalculatedFormula(html.unescape(formula)))
-            for row, column, code in _error_cells(xml):
-                _put(sheet, row, column, NOT_AVAILABLE if code == NOT_AVAILABLE else ExcelError(code))
+        if path in names:
+            parts[html.unescape(raw_name.decode("utf-8", "replace"))] = archive.read(path)
+    return parts
+
+
+def _cell_markers(xml: bytes):
+    """(row, column, marker) of each cell of a worksheet's XML that holds a formula without a saved
+    result (UncalculatedFormula) or shows an error (ExcelError; #N/A reads as an empty cell)."""
+    import html
+
+    for row, column, formula in _uncalculated_cells(xml):
+        yield row, column, UncalculatedFormula(html.unescape(formula))
+    for row, column, code in _error_cells(xml):
+        yield row, column, NOT_AVAILABLE if code == NOT_AVAILABLE else ExcelError(code)
 
 
 def _put(sheet: RawSheet, row: int, column: int, value: object) -> None:
@@ -333,7 +426,7 @@ def _read_csv(file_name: str, data: bytes) -> RawSheet:
     # A semicolon-separated file comes from a locale that writes 1.234,5.
     decimal_comma = delimiter == ";"
     if (columns := _regular_csv_columns(text, delimiter)) is not None:
-        return RawSheet(stem, decimal_comma=decimal_comma, text_columns=columns)
+        return RawSheet(stem, decimal_comma=decimal_comma, columns=columns, unstripped=True)
     try:
         rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:

@@ -75,7 +75,7 @@ def test_a_workbook_column_coerces_as_its_cells_do(column, cells, decimal_comma,
        texts=st.lists(st.one_of(st.sampled_from(TYPED), st.text(alphabet="0123456789.,-$%€ ()aNn/\xa0\u3000")),
                       max_size=25))
 def test_a_csv_column_read_whole_coerces_as_its_stripped_cells_do(column, texts, decimal_comma):
-    sheet = read.RawSheet("s", [], decimal_comma=decimal_comma)
+    sheet = read.RawSheet("s", [], decimal_comma=decimal_comma, unstripped=True)
     expected = by_cell(column, [t.strip() for t in texts], sheet)
     same(expected, by_column(column, pa.chunked_array([pa.array(texts, type=pa.string())]), sheet))
 
@@ -83,7 +83,7 @@ def test_a_csv_column_read_whole_coerces_as_its_stripped_cells_do(column, texts,
 def test_a_cell_longer_than_excel_allows_is_measured_stripped_in_a_csv_column():
     column = CHECK_INS.column("comment")
     texts = ["x" * read.MAX_CELL_CHARS + "  ", "y" * (read.MAX_CELL_CHARS + 1)]
-    outcomes = by_column(column, pa.chunked_array([pa.array(texts)]), read.RawSheet("s", []))
+    outcomes = by_column(column, pa.chunked_array([pa.array(texts)]), read.RawSheet("s", [], unstripped=True))
     assert outcomes == [("value", "x" * read.MAX_CELL_CHARS),
                         ("problem", "the cell holds 32,768 characters; a spreadsheet cell holds at most 32,767 "
                                     "(Excel's limit): shorten it")]
@@ -127,17 +127,17 @@ def rows_by_the_csv_module(text: str, delimiter: str) -> list[list[str]]:
 def test_a_regular_csv_read_by_arrow_splits_as_the_csv_module_does(text, delimiter):
     columns = read._regular_csv_columns(text, delimiter)
     if columns is not None:
-        sheet = read.RawSheet("s", text_columns=columns)
+        sheet = read.RawSheet("s", columns=columns, unstripped=True)
         assert sheet.rows == rows_by_the_csv_module(text, delimiter)
         assert sheet.head(2) == sheet.rows[:2]
 
 
 def test_a_regular_csv_is_read_by_arrow_and_an_irregular_one_by_the_csv_module():
     regular = read.read_grids("CheckIns.csv", b'kr_id,date,value\nK1,2027-05-31,"$1,200"\nK2, 2027-06-30 ,5\n')[0]
-    assert regular.text_columns is not None
+    assert regular.columns is not None
     assert regular.rows == [["kr_id", "date", "value"], ["K1", "2027-05-31", "$1,200"], ["K2", "2027-06-30", "5"]]
     irregular = read.read_grids("CheckIns.csv", b"Progress, May\nkr_id,date,value\nK1,2027-05-31,5\n")[0]
-    assert irregular.text_columns is None
+    assert irregular.columns is None
     assert irregular.rows == [["Progress", "May"], ["kr_id", "date", "value"], ["K1", "2027-05-31", "5"]]
 
 
