@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.periods import period_bounds
 from analytics.retrospective import (
-    COMPLETED, MISSED, STILL_OPEN, carry_over_rows, default_quarter, quarters, retrospective,
+    COMPLETED, MISSED, STILL_OPEN, carry_over_rows, default_quarter, quarters,
 )
 from analytics.teams import format_kr_value
 from charts.retrospective import team_outcomes_figure
@@ -14,7 +14,7 @@ from charts.theme import STATUS_BADGES
 from store.access import RECORD_REVIEW
 from ui import state
 from ui.auth import recorded_name, refusal, refused_note
-from ui.context import tables
+from ui.context import retrospective_view, tables
 from ui.filters import current_filters
 from ui.records import record_rows
 
@@ -49,7 +49,7 @@ if message := st.session_state.pop(state.RETRO_MESSAGE, None):
 if st.session_state.get(state.RETRO_QUARTER) not in choices:
     st.session_state[state.RETRO_QUARTER] = default_quarter(choices, filters.as_of)
 quarter = st.selectbox("Quarter", choices, key=state.RETRO_QUARTER)
-retro = retrospective(data, quarter, filters.as_of)
+retro = retrospective_view(quarter, filters.as_of)
 quarter_end = period_bounds(quarter)[1]
 if retro.closed:
     st.caption(f"Final scores at the quarter's last day, {quarter_end:%d %B %Y} · next quarter {retro.next_quarter}")

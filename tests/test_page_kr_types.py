@@ -79,7 +79,7 @@ def test_an_input_only_objective_is_listed_as_activity_without_results(open_page
     the tables: SAL-O3's KRs all become inputs."""
     import ui.context
 
-    real_tables = ui.context._tables.__wrapped__
+    real_tables = ui.context._tables
 
     def with_input_only(target, version):
         tables = real_tables(target, version)
