@@ -10,6 +10,8 @@ import difflib
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.periods import as_dates
 from loaders.parse import ROW, ParsedFile, ParsedTable
@@ -71,9 +73,18 @@ class _Checker:
         if column not in frame:
             return
         known_set = set(known)
-        for _, row in self.each(frame[column].notna() & ~frame[column].isin(known_set)):
+        for _, row in self.each(frame[column].notna() & ~_is_in(frame[column], known_set)):
             value = row[column]
             self.add(row[ROW], column, f'unknown {what} "{value}"{_nearest(value, known_set)}; {fix}')
+
+
+def _is_in(values: pd.Series, known: set) -> pd.Series:
+    """values.isin(known), for texts in one Arrow pass: pandas makes an Arrow scalar of each known
+    value first (8,000 KR ids: 50 ms for every file checked against them)."""
+    if not isinstance(values.dtype, pd.StringDtype) or not all(isinstance(value, str) for value in known):
+        return values.isin(known)
+    found = pc.is_in(pa.array(values), value_set=pa.array(list(known), type=pa.string()))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
 def validate(parsed: ParsedFile, reference: Reference) -> None:

@@ -10,6 +10,7 @@ import math
 import sys
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -145,3 +146,12 @@ def test_a_date_column_of_many_rows_keeps_each_cells_date():
     column = CHECK_INS.column("date")
     cells = [dt.datetime(2027, 5, 31, 9), dt.date(2027, 5, 30), 46538.0, "31/05/2027", None, ""] * 1000
     same(by_cell(column, cells, read.RawSheet("s", [])), by_column(column, cells, read.RawSheet("s", [])))
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["K1", "K2", "k1", " K1", ""]), st.text(max_size=3)), max_size=30),
+       st.sets(st.one_of(st.sampled_from(["K1", "K2", ""]), st.text(max_size=3)), max_size=6))
+def test_the_reference_lookup_in_one_arrow_pass_is_pandas_isin(values, known):
+    from loaders.validate import _is_in
+
+    texts = pd.Series(values, dtype="str")
+    assert _is_in(texts, known).tolist() == texts.isin(known).tolist()
