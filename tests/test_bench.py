@@ -116,6 +116,17 @@ def test_the_benchmark_prints_every_figure(org):
     assert all(ms > 0 for ms in [*figures["page_cold_ms"].values(), *figures["page_warm_ms"].values()])
 
 
+def test_the_csv_floor_benchmark_prints_every_figure(org):
+    finished = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "csv_floor.py"), "--scale", str(TINY),
+                               "--org", str(org), "--repeats", "1"], capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    figures = json.loads(finished.stdout)
+    assert figures["rows"] == 5_000 and figures["parse_problems"] == 0
+    for name in ("duckdb_read_csv_s", "insert_parsed_rows_s", "sql_only_ingest_s"):
+        assert figures[name] > 0
+    assert figures["sql_only_ingest_ratio"] == round(figures["sql_only_ingest_s"] / figures["duckdb_read_csv_s"], 2)
+
+
 def pages_in_app() -> list[str]:
     import re
 
