@@ -38,7 +38,8 @@ def objective_rollup(kr_frame: pd.DataFrame, objectives: pd.DataFrame) -> pd.Dat
     objective has none); kr_count counts every KR, cancelled ones included, so that it equals the
     sum of the status counts.
     """
-    active = kr_frame[~kr_frame["cancelled"]]
+    # Only the columns the roll-up reads: filtering a KR frame's many text columns costs more than the sums.
+    active = kr_frame.loc[~kr_frame["cancelled"], ["objective_id", "weight", "progress", "expected", "status"]]
     weight = active["weight"].fillna(1.0)
     per_objective = pd.DataFrame({
         "progress": _weighted_mean(active["progress"], weight, active["objective_id"]),
@@ -86,8 +87,8 @@ def company_rollup(objective_frame: pd.DataFrame, objectives: pd.DataFrame) -> p
     per_company_objective["worst_status"] = worst_status_by(objective_frame["worst_status"], parent)
     per_company_objective["team_objective_count"] = by_parent.size()
     per_company_objective["teams"] = (
-        objective_frame.dropna(subset=["parent_objective_id", "team"])
-        .drop_duplicates(["parent_objective_id", "team"])
+        objective_frame[["parent_objective_id", "team"]].dropna()
+        .drop_duplicates()
         .sort_values("team")
         .groupby("parent_objective_id")["team"]
         .agg("; ".join)
