@@ -275,7 +275,7 @@ def _coerce_typed(column: Column, cells: pa.Array | pa.ChunkedArray, sheet: RawS
         return _coerce_floats(column, cells.to_numpy(zero_copy_only=False), sheet)
     distinct = pc.unique(pc.drop_null(cells))
     codes = pc.fill_null(pc.index_in(cells, value_set=distinct), -1).to_numpy(zero_copy_only=False)
-    return _coerce_distinct_values(column, [as_read(value) for value in distinct.to_pylist()], codes, sheet)
+    return _coerce_distinct_values(column, [as_read(value, sheet.date1904) for value in distinct.to_pylist()], codes, sheet)
 
 
 def _by_type(cells: Sequence[object]) -> list[tuple[type, np.ndarray, Sequence[object]]]:

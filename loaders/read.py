@@ -92,7 +92,7 @@ class RawSheet:
         cells = (column.slice(0, max(count - len(head), 0)).to_pylist() for column in self.columns)
         if self.unstripped:
             return head + [[cell.strip() for cell in row] for row in zip(*cells)]
-        return head + [[as_read(cell) for cell in row] for row in zip(*cells)]
+        return head + [[as_read(cell, self.date1904) for cell in row] for row in zip(*cells)]
 
     def width(self, start: int) -> int:
         """How many columns the rows from `start` on reach."""
@@ -117,11 +117,12 @@ class RawSheet:
         return self._shortest_from[1]
 
 
-# Excel's day 0: a time of day without a date (a serial below 1) is a moment of that day to fastexcel.
-EXCEL_DAY_ZERO = dt.date(1899, 12, 31)
+# Excel's day 0 (in its 1900 and 1904 date systems): a time of day without a date (a serial below 1)
+# is a moment of that day to fastexcel.
+EXCEL_DAY_ZERO = {False: dt.date(1899, 12, 31), True: dt.date(1904, 1, 1)}
 
 
-def as_read(cell: object) -> object:
+def as_read(cell: object, date1904: bool) -> object:
     """A workbook cell of a column read by fastexcel as calamine gives it cell by cell: an empty cell as
     an empty text, a date at midnight as a date, a time of day alone as a time."""
     if cell is None:
@@ -129,7 +130,7 @@ def as_read(cell: object) -> object:
     if isinstance(cell, dt.datetime):
         if cell.time() == dt.time():
             return cell.date()
-        if cell.date() == EXCEL_DAY_ZERO:
+        if cell.date() == EXCEL_DAY_ZERO[date1904]:
             return cell.time()
     return cell
 
