@@ -10,6 +10,7 @@ from analytics.progress import kr_progress
 from analytics.rollups import company_rollup, objective_rollup, team_rollup
 
 
+# The columns of an objective roll-up that describe the objective rather than measure it.
 _OBJECTIVE_DESCRIPTION = ("objective_id", "team", "title", "period", "parent_objective_id", "owner")
 
 

@@ -26,7 +26,6 @@ INITIATIVE_COLUMNS = ("kr_id", "title", "owner", "status", "due_date")
 NEEDS_COLUMNS = ("kr_id", "title", "owner", "status", "depends_on")
 NEEDED_BY_COLUMNS = ("team", "kr_id", "title", "owner", "status")
 
-# The columns of an objective roll-up that describe the objective rather than measure it.
 _CURRENCY_SYMBOLS = {"usd": "$", "$": "$", "eur": "€", "€": "€", "gbp": "£", "£": "£"}
 _MISSING = "—"
 

@@ -32,6 +32,7 @@ import duckdb  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
 import make_org  # noqa: E402
+from run import duckdb_read_csv_s  # noqa: E402
 from loaders.ingest import parse_files  # noqa: E402
 from loaders.read import CLI_MAX_FILE_BYTES  # noqa: E402
 from store.database import Store, UploadedFile  # noqa: E402
@@ -48,12 +49,6 @@ SQL_ONLY_INSERT = f"""
     FROM staged"""
 
 
-def _timed(work) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
-
-
 def _in_fresh_store(folder: pathlib.Path, name: str, work) -> float:
     """Seconds `work(connection)` takes inside one transaction of a new database with the store's tables."""
     path = str(folder / f"{name}.duckdb")
@@ -61,7 +56,9 @@ def _in_fresh_store(folder: pathlib.Path, name: str, work) -> float:
     connection = duckdb.connect(path)
     try:
         connection.execute("BEGIN")
-        elapsed = _timed(lambda: work(connection))
+        started = time.perf_counter()
+        work(connection)
+        elapsed = time.perf_counter() - started
         connection.execute("COMMIT")
         return elapsed
     finally:
@@ -78,10 +75,7 @@ def measure(org: pathlib.Path, repeats: int, fraction: float = 1.0) -> dict[str,
     with tempfile.TemporaryDirectory(prefix="okr_csv_floor_") as scratch:
         folder = pathlib.Path(scratch)
         for run in range(repeats):
-            connection = duckdb.connect(str(folder / f"read_csv{run}.duckdb"))
-            times["duckdb_read_csv_s"].append(
-                _timed(lambda: connection.execute(f"CREATE TABLE check_ins AS SELECT * FROM read_csv('{csv}')")))
-            connection.close()
+            times["duckdb_read_csv_s"].append(duckdb_read_csv_s(csv, str(folder / f"read_csv{run}.duckdb")))
 
             def insert_parsed(connection):
                 connection.register("parsed", parsed)

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from loaders import coerce
 from loaders.problems import WARNING, Problem
-from loaders.read import MAX_CELL_CHARS, ExcelError, OverlongText, RawSheet, UncalculatedFormula, as_read
+from loaders.read import MAX_CELL_CHARS, ExcelError, OverlongText, RawSheet, UncalculatedFormula, as_read, is_text
 from store.schema import DATE, MONTH, NUMBER, TABLES, TEXT, Column, Table
 
 HEADER_SEARCH_ROWS = 15
@@ -269,7 +269,7 @@ def _coerce_column(column: Column, cells: pa.Array | pa.ChunkedArray | Sequence[
 def _coerce_typed(column: Column, cells: pa.Array | pa.ChunkedArray, sheet: RawSheet) -> _CoercedColumn:
     """A column read into one Arrow type: texts (a CSV file's not stripped yet, where rows read one by
     one are) and numbers vectorised, dates and true/false each distinct value once."""
-    if pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type):
+    if is_text(cells):
         return _coerce_texts(column, cells, sheet, strip=sheet.unstripped)
     if pa.types.is_floating(cells.type):
         return _coerce_floats(column, cells.to_numpy(zero_copy_only=False), sheet)

@@ -117,6 +117,10 @@ class RawSheet:
         return self._shortest_from[1]
 
 
+def is_text(cells: pa.Array | pa.ChunkedArray) -> bool:
+    return pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)
+
+
 # Excel's day 0 (in its 1900 and 1904 date systems): a time of day without a date (a serial below 1)
 # is a moment of that day to fastexcel.
 EXCEL_DAY_ZERO = {False: dt.date(1899, 12, 31), True: dt.date(1904, 1, 1)}
@@ -174,7 +178,8 @@ def read_grids(file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> 
     return [_read_csv(file_name, data)]
 
 
-def _check_zip(data: bytes, max_uncompressed: int) -> None:
+def _check_zip(data: bytes, max_uncompressed: int) -> zipfile.ZipFile:
+    """The workbook's archive, once it has passed the checks against zip bombs and entity expansion."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -201,6 +206,7 @@ def _check_zip(data: bytes, max_uncompressed: int) -> None:
                     "made to exhaust the server's memory); open it in Excel, save it as a new workbook and "
                     "upload that"
                 )
+    return archive
 
 
 def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
@@ -209,9 +215,8 @@ def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
     holds a formula without a saved result or shows an error (those sheets are read cell by cell)."""
     import fastexcel
 
-    _check_zip(data, max_uncompressed)
+    archive = _check_zip(data, max_uncompressed)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
         date1904 = bool(EXCEL_1904_EPOCH.search(archive.read("xl/workbook.xml")))
         parts = _worksheet_parts(archive)
         reader = fastexcel.read_excel(data)
@@ -259,8 +264,7 @@ def _columnar_sheet(reader, name: str, xml: bytes, date1904: bool) -> RawSheet |
     # fastexcel names an empty header cell (and a true/false one) after its position.
     first_row = ["" if (unnamed := _UNNAMED.fullmatch(text)) and int(unnamed.group(1)) == position else text
                  for position, text in enumerate(header)]
-    columns = [pc.fill_null(column, "") if pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
-               else column for column in batch.columns]
+    columns = [pc.fill_null(column, "") if is_text(column) else column for column in batch.columns]
     return RawSheet(name, date1904=date1904, columns=columns, first_row=first_row)
 
 

@@ -11,13 +11,14 @@ from ui.auth import (
     access_file_grants, current_identity, recorded_name, refused_note, refusal, sign_in_configured, stored_grants,
 )
 from ui.context import store, tables
+from ui.records import show_outcome
 from ui.text import literal
 
 ss = st.session_state
 
 
 def _flash(kind: str, text: str) -> None:
-    ss[state.ACCESS_MESSAGE] = (kind, text)
+    ss[state.ACCESS_MESSAGE] = (kind, literal(text))  # user text (emails, team names) shown as typed
 
 
 def _checked_change(email: str, removal: bool = False) -> str | None:
@@ -74,9 +75,7 @@ else:
             "single-user mode and its user is an admin. The roles below take effect once sign-in is on.",
             icon=":material/lock_open:")
 
-if message := ss.pop(state.ACCESS_MESSAGE, None):
-    kind, text = message
-    {"success": st.success, "info": st.info}.get(kind, st.error)(literal(text))
+show_outcome(state.ACCESS_MESSAGE)
 
 try:
     file_grants = access_file_grants()

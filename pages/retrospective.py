@@ -16,7 +16,7 @@ from ui import state
 from ui.auth import recorded_name, refusal, refused_note
 from ui.context import retrospective_view, tables
 from ui.filters import current_filters
-from ui.records import record_rows
+from ui.records import record_rows, show_outcome
 
 OUTCOME_BADGES = {COMPLETED: "✔ completed", MISSED: "✘ missed", STILL_OPEN: "⏳ still open",
                   "cancelled": STATUS_BADGES["cancelled"]}
@@ -42,9 +42,7 @@ st.title("Quarterly retrospective")
 if not choices:
     st.info("No quarterly objectives are stored yet.")
     st.stop()
-if message := st.session_state.pop(state.RETRO_MESSAGE, None):
-    kind, text = message
-    {"success": st.success, "info": st.info}.get(kind, st.error)(text)
+show_outcome(state.RETRO_MESSAGE)
 
 if st.session_state.get(state.RETRO_QUARTER) not in choices:
     st.session_state[state.RETRO_QUARTER] = default_quarter(choices, filters.as_of)

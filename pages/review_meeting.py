@@ -19,7 +19,7 @@ from store.schema import ACTION_STATUSES
 from ui import state
 from ui.auth import recorded_name, refusal, refused_note
 from ui.context import store, tables
-from ui.records import record_rows, undo_upload
+from ui.records import record_rows, show_outcome, undo_upload
 from ui.filters import current_filters, current_review
 from ui.text import literal
 
@@ -111,9 +111,7 @@ st.title(f"Review meeting · {month_name}")
 st.caption(f"As of {filters.as_of:%d %B %Y} · the meeting of the month of the sidebar's as-of date · "
            "everything recorded here is stored with your name and the time, and can be undone")
 
-if message := st.session_state.pop(state.MEETING_MESSAGE, None):
-    kind, text = message
-    {"success": st.success, "info": st.info}.get(kind, st.error)(text)
+show_outcome(state.MEETING_MESSAGE)
 
 may_record = refusal(RECORD_REVIEW) is None
 if may_record:
@@ -277,14 +275,14 @@ if may_record:
 st.header("Record and undo", anchor=False)
 uploads = store().uploads()
 records = uploads[uploads["file_name"].str.startswith(f"review-{month} ")]
+records = records.assign(what=records["file_name"].str.removeprefix(f"review-{month} ").str.removesuffix(".xlsx"))
 if records.empty:
     st.caption(f"Nothing recorded for {month_name} yet.")
 else:
     in_force = records[records["undone_at"].isna()]
     st.dataframe(
         records.assign(state=["in force" if pd.isna(u) else f"undone by {b}" for u, b in
-                              zip(records["undone_at"], records["undone_by"])],
-                       what=records["file_name"].str.removeprefix(f"review-{month} ").str.removesuffix(".xlsx")),
+                              zip(records["undone_at"], records["undone_by"])]),
         hide_index=True, width="stretch", height=min(38 + 35 * len(records), 320),
         column_order=["upload_id", "uploaded_at", "uploaded_by", "what", "state"],
         column_config={"upload_id": st.column_config.NumberColumn("Record", format="%d"),
@@ -293,8 +291,7 @@ else:
                        "state": "State"},
     )
     if not in_force.empty and may_record:
-        labels = {int(r.upload_id): f"{r.upload_id} · {r.file_name.removeprefix(f'review-{month} ')[:-5]}"
-                  for r in in_force.itertuples()}
+        labels = {int(r.upload_id): f"{r.upload_id} · {r.what}" for r in in_force.itertuples()}
         choice_col, undo_col = st.columns([3, 1], vertical_alignment="bottom")
         chosen = choice_col.selectbox("Record to undo", list(labels), key=state.MEETING_UNDO_CHOICE,
                                       format_func=labels.get)
@@ -303,7 +300,7 @@ else:
 
 st.download_button(
     f"Decisions and actions of {month_name} (XLSX)", icon=":material/download:",
-    data=meeting_export(data, filters.as_of),
+    data=lambda: meeting_export(data, filters.as_of),  # built when clicked, not on every run
     file_name=f"review-{month}-decisions-actions.xlsx",
     help="In the workbook format: the Decisions, Actions and ReviewNotes sheets import back as they are",
 )

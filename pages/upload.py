@@ -15,7 +15,7 @@ from store.database import UploadedFile
 from ui import state
 from ui.auth import current_identity, recorded_name, refusal, refused_note
 from ui.context import store, tables
-from ui.records import undo_upload
+from ui.records import show_outcome, undo_upload
 from ui.filters import current_filters
 from ui.text import literal
 
@@ -67,9 +67,7 @@ st.caption(
     "· nothing is stored until you commit · change the review date in the sidebar"
 )
 
-if message := st.session_state.pop(state.UPLOAD_MESSAGE, None):
-    kind, text = message
-    (st.success if kind == "success" else st.error)(text)
+show_outcome(state.UPLOAD_MESSAGE)
 
 team, uploaded_by = None, identity.recorded_name
 if not teams:

@@ -100,8 +100,10 @@ def _open_error(target: str, exc: duckdb.Error) -> StoreError:
     return StoreError(f"the database {_shown(target)} cannot be opened: {exc}")
 
 
-def _connect_waiting(target: str, lock_wait: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """_connect, retried while another process holds the DuckDB file's lock, for up to `lock_wait` seconds."""
+def _connect_waiting(target: str, lock_wait: float | None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """_connect, retried while another process holds the DuckDB file's lock, for up to `lock_wait`
+    seconds (default $OKR_LOCK_WAIT, else LOCK_WAIT_SECONDS)."""
+    lock_wait = lock_wait_seconds() if lock_wait is None else lock_wait
     deadline = time.monotonic() + lock_wait
     while True:
         try:
@@ -201,7 +203,7 @@ class Store:
         LOCK_WAIT_SECONDS) for it to finish. StoreError, with what to do, when it stays locked or is
         damaged."""
         target = target or database_target()
-        connection = _connect_waiting(target, lock_wait_seconds() if lock_wait is None else lock_wait)
+        connection = _connect_waiting(target, lock_wait)
         store = cls(connection, attached=is_server_url(target))
         try:
             cursor = store._cursor()
@@ -224,7 +226,7 @@ class Store:
             return cls.open(target, lock_wait)
         if not pathlib.Path(target).is_file():
             raise StoreError(f"{target}: no such database file")
-        return cls(_connect_waiting(target, lock_wait_seconds() if lock_wait is None else lock_wait, read_only=True))
+        return cls(_connect_waiting(target, lock_wait, read_only=True))
 
     def close(self) -> None:
         self._connection.close()

@@ -3,6 +3,7 @@ against the signed-in user's role, reported as (kind, message) for the page to s
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from loaders.records import record
 from store.access import Action
@@ -37,3 +38,11 @@ def undo_upload(upload_id: int, undone_by: str, action: Action) -> tuple[str, st
         return "error", f"Upload {upload_id} was not undone: {literal(exc)}."
     return "success", (f"Upload {upload_id} undone: {sum(restored.values())} row(s) put back as they were. It stays "
                        f"in the upload history, marked undone by {literal(undone_by)}.")
+
+
+def show_outcome(key: str) -> None:
+    """Show, once, the (kind, message) a button callback left in session state under `key`: kind is
+    "success", "info" or "error"."""
+    if outcome := st.session_state.pop(key, None):
+        kind, message = outcome
+        {"success": st.success, "info": st.info}.get(kind, st.error)(message)

@@ -60,14 +60,12 @@ UPLOAD_UNDO_CANCEL = "upload_undo_cancel"
 # Review meeting page.
 MEETING_BY = "meeting_recorded_by"  # who is recording (stored with every decision, action and note)
 MEETING_MESSAGE = "meeting_message"  # (kind, text) a record or an undo leaves for the next run to show
-MEETING_DECISION_FORM = "meeting_decision_form"
 MEETING_DECISION_KR = "meeting_decision_kr"
 MEETING_DECISION_KIND = "meeting_decision_kind"
 MEETING_NEW_TARGET = "meeting_new_target"
 MEETING_NEW_DUE = "meeting_new_due"
 MEETING_REASON = "meeting_reason"
 MEETING_DECISION_DATE = "meeting_decision_date"
-MEETING_ACTION_FORM = "meeting_action_form"
 MEETING_ACTION_TITLE = "meeting_action_title"
 MEETING_ACTION_OWNER = "meeting_action_owner"
 MEETING_ACTION_DUE = "meeting_action_due"
