@@ -36,7 +36,7 @@ def status(args: argparse.Namespace) -> int:
     from store.database import Store, StoreError
 
     try:
-        store = Store.open(args.db)
+        store = Store.open(args.db, create=False)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -33,7 +33,7 @@ def ingest(args: argparse.Namespace) -> int:
             print(f"{name}: no such file", file=sys.stderr)
             return 1
         files.append(UploadedFile(path.name, path.read_bytes()))
-    store = Store.open(args.db)
+    store = Store.open(args.db, create=not args.dry_run)  # a dry run never creates a database
     try:
         result = check_and_store(store, files, dry_run=args.dry_run, max_file_bytes=CLI_MAX_FILE_BYTES)
     finally:
@@ -59,7 +59,7 @@ def template(args: argparse.Namespace) -> int:
     from loaders.template import build_template
 
     review_date = dt.date.fromisoformat(args.date) if args.date else last_month_end(dt.date.today())
-    store = Store.open(args.db)
+    store = Store.open(args.db, create=False)
     try:
         content = build_template(store, args.team, review_date)
     except ValueError as exc:

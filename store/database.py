@@ -43,6 +43,12 @@ def database_target() -> str:
     return os.environ.get("OKR_DB") or str(DEFAULT_DB)
 
 
+def _require_file(target: str) -> None:
+    """A DuckDB file target must exist (read-only use never creates a database); a server URL is left alone."""
+    if not is_server_url(target) and not pathlib.Path(target).is_file():
+        raise StoreError(f"no database at {target}")
+
+
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -197,12 +203,15 @@ class Store:
         self._attached = attached
 
     @classmethod
-    def open(cls, target: str | None = None, lock_wait: float | None = None) -> Store:
+    def open(cls, target: str | None = None, lock_wait: float | None = None, create: bool = True) -> Store:
         """Open the database, creating its tables if needed. A DuckDB file has one writing process at
         a time: while another holds it, wait up to `lock_wait` seconds (default $OKR_LOCK_WAIT, else
         LOCK_WAIT_SECONDS) for it to finish. StoreError, with what to do, when it stays locked or is
-        damaged."""
+        damaged. Without `create` (read-only commands, dry runs), a DuckDB file that does not exist is
+        a StoreError instead of a new database (a server database is opened as always)."""
         target = target or database_target()
+        if not create:
+            _require_file(target)
         connection = _connect_waiting(target, lock_wait)
         store = cls(connection, attached=is_server_url(target))
         try:
@@ -224,8 +233,7 @@ class Store:
         while another process writes to it; a server database opens as `open` opens it."""
         if is_server_url(target):
             return cls.open(target, lock_wait)
-        if not pathlib.Path(target).is_file():
-            raise StoreError(f"{target}: no such database file")
+        _require_file(target)
         return cls(_connect_waiting(target, lock_wait, read_only=True))
 
     def close(self) -> None:

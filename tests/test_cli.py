@@ -68,6 +68,7 @@ def test_ingest_of_a_bad_workbook_exits_1_with_a_problem_table(tmp_path, store_t
 
 def test_dry_run_stores_nothing(tmp_path, store_target, small_file):
     db = store_target
+    Store.open(str(db)).close()  # a dry run needs an existing database (it never creates one)
     result = run("-m", "loaders", "ingest", str(small_file), "--db", str(db), "--dry-run", db=tmp_path / "unused.duckdb")
     assert result.returncode == 0
     assert "dry run: nothing stored" in result.stdout
