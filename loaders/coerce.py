@@ -23,6 +23,13 @@ THOUSANDS_GROUPS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 SLASH_DATE = re.compile(r"^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})$")
 MONTH_TEXT = re.compile(r"^(\d{4})-(\d{1,2})$")
+# Yes/no words in a number column (a binary KR's check-in: done or not), in the languages of the
+# files people bring: 1 and 0, as binary KRs store them.
+YES_NO_WORDS = {
+    **dict.fromkeys(("yes", "y", "true", "sim", "sí", "si", "ja", "oui", "vrai", "verdadeiro", "verdadero",
+                     "wahr"), 1.0),
+    **dict.fromkeys(("no", "n", "false", "não", "nao", "nein", "non", "faux", "falso", "falsch"), 0.0),
+}
 
 
 class CellError(ValueError):
@@ -59,6 +66,8 @@ def to_number(value: object, decimal_comma: bool = False) -> float | None:
         return float(value)
     if isinstance(value, (int, float)):
         number = float(value)
+    elif (word := str(value).strip().lower()) in YES_NO_WORDS:
+        return YES_NO_WORDS[word]
     else:
         number = _parse_number_text(str(value), decimal_comma)
     if not math.isfinite(number):
@@ -81,7 +90,7 @@ def _parse_number_text(raw: str, decimal_comma: bool) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise CellError(f"{quoted(raw)} is not a number (write it like 1200 or 45%)") from None
+        raise CellError(f"{quoted(raw)} is not a number (write it like 1200 or 45%, or yes/no for a binary KR)") from None
     return -number if negative else number
 
 
