@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from analytics.periods import period_bounds
+from analytics.periods import normalise_period, period_bounds
 from store.schema import DATE, INITIATIVES, KEY_RESULTS, NUMBER, OBJECTIVES, TEAMS, Table
 
 ERROR = "error"
@@ -180,7 +180,7 @@ def _kr_finding(rule: str, severity: str, kr, message: str, hint: str) -> Findin
 
 def _span(period: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     try:
-        return period_bounds(period)
+        return period_bounds(normalise_period(period))  # a draft keeps the spelling its author typed
     except ValueError:
         return None
 

@@ -21,6 +21,7 @@ from store.schema import STATUS_LEVELS
 
 NUMERIC_DIRECTIONS_NEEDING_DISTANCE = ("increase", "decrease")
 CONFIDENCE_RANGE = (0, 10)
+PERIOD_TABLES = ("objectives", "company_targets")  # tables with a period column, stored normalised
 
 
 @dataclass
@@ -91,6 +92,8 @@ def validate(parsed: ParsedFile, reference: Reference) -> None:
     for item in parsed.tables.values():
         checker = _Checker(parsed, item)
         _check_required_cells(checker)
+        if item.table.name in PERIOD_TABLES:
+            _normalise_periods(checker)  # before the duplicate check: `Q4 2023` and `2023-Q4` are one key
         _check_duplicate_keys(checker)
         rule = TABLE_RULES.get(item.table.name)
         if rule:
@@ -137,8 +140,6 @@ def _check_duplicate_keys(checker: _Checker) -> None:
 
 
 def _check_objectives(checker: _Checker, reference: Reference) -> None:
-    from analytics.periods import period_bounds
-
     frame = checker.item.frame
     checker.unknown_reference("team", reference.teams, "team", "add it to the Teams sheet or fix the name")
     company_ids = set(reference.objectives.loc[reference.objectives["level"] == "company", "objective_id"])
@@ -156,12 +157,28 @@ def _check_objectives(checker: _Checker, reference: Reference) -> None:
     if "level" in frame and "team" in frame:
         for _, row in checker.each((frame["level"] == "team") & frame["team"].isna()):
             checker.add(row[ROW], "team", "a team objective needs its team")
-    if "period" in frame:
-        for _, row in checker.each(frame["period"].notna()):
-            try:
-                period_bounds(row["period"])
-            except ValueError:
-                checker.add(row[ROW], "period", f'"{row["period"]}" is not a period (use 2027-Q2 or 2027)')
+
+
+def _normalise_periods(checker: _Checker) -> None:
+    """Periods as people write them (`Q4 2023`, `Q3 FY26`, `H1 2026`, `Jan 2027`, …) put in their
+    stored form (analytics.periods.normalise_period), each distinct spelling read once; a period that
+    cannot be read is an error naming the accepted spellings."""
+    from analytics.periods import normalise_period
+
+    frame = checker.item.frame
+    if "period" not in frame:
+        return
+    period = frame["period"]
+    stored, unreadable = {}, {}
+    for spelling in period.dropna().unique():
+        try:
+            stored[spelling] = normalise_period(spelling)
+        except ValueError as exc:
+            unreadable[spelling] = str(exc)
+    for _, row in checker.each(_is_in(period, set(unreadable))):
+        checker.add(row[ROW], "period", unreadable[row["period"]])
+    if any(spelling != form for spelling, form in stored.items()):
+        frame["period"] = period.map(stored).fillna(period).astype(period.dtype)
 
 
 def _check_key_results(checker: _Checker, reference: Reference) -> None:
