@@ -13,9 +13,15 @@ from loaders.read import CLI_MAX_FILE_BYTES, MAX_FILE_BYTES
 from store.database import Store, StoreError, UploadedFile, database_target
 
 
+def _one_line(text: str) -> str:
+    """A value's line breaks written out, so that each problem stays on its own line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _problem_table(problems: list[Problem]) -> str:
     header = ("severity", "file", "sheet", "row", "column", "problem")
-    rows = [(p.severity, p.file, p.sheet, "" if p.row is None else str(p.row), p.column, p.problem) for p in problems]
+    rows = [tuple(map(_one_line, (p.severity, p.file, p.sheet, "" if p.row is None else str(p.row), p.column,
+                                  p.problem))) for p in problems]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for row in [header, *rows]:

@@ -114,7 +114,9 @@ def to_date(value: object) -> dt.date | None:
 
 def _from_excel_serial(serial: float) -> dt.date:
     if not EXCEL_SERIAL_RANGE[0] <= serial <= EXCEL_SERIAL_RANGE[1]:
-        raise CellError(f"{quoted(serial)} is not a date (use YYYY-MM-DD)")
+        shown = f"{serial:.0f}" if float(serial).is_integer() else f"{serial}"
+        raise CellError(f"{shown} is not a date: as a spreadsheet date it falls outside 1900-01-01 to 9999-12-31 "
+                        "(use YYYY-MM-DD)")
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 

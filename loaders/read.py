@@ -11,15 +11,19 @@ import datetime as dt
 import io
 import logging
 import operator
-import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xml.parsers import expat
+
+from loaders import workbook_xml
 from loaders.problems import FileRejected
+from loaders.workbook_xml import WORKBOOK
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an upload through the app
 # `python -m loaders ingest` is run by whoever administers the data, loading a whole organisation's
@@ -43,7 +47,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 XML_DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 XML_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
 MAX_XML_PROLOG_BYTES = 64 * 1024
-EXCEL_1904_EPOCH = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
+# A sheet wider than this is a worksheet whose used range runs off to the right, not a table of ours.
+MAX_COLUMNS = 1_000
+ZIP_ENCRYPTED = 0x1  # the zip entry flag of a password-encrypted part
+EXCEL_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and password-protected .xlsx
 
 
@@ -183,7 +190,7 @@ def _check_zip(data: bytes, max_uncompressed: int) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
         raise FileRejected(f"the workbook is damaged and cannot be opened ({exc})") from exc
     total = sum(e.file_size for e in entries)
     compressed = sum(e.compress_size for e in entries) or 1
@@ -192,12 +199,21 @@ def _check_zip(data: bytes, max_uncompressed: int) -> zipfile.ZipFile:
             "the workbook expands to far more data than it holds (a zip bomb, or a sheet with "
             "millions of formatted empty cells); copy the data into a new workbook and upload that"
         )
-    if not any(e.filename == "xl/workbook.xml" for e in entries):
+    if not any(e.filename == WORKBOOK for e in entries):
         raise FileRejected("this zip file is not an Excel workbook (.xlsx)")
+    if encrypted := [e.filename for e in entries if e.flag_bits & ZIP_ENCRYPTED]:
+        raise FileRejected(
+            f"the workbook's {encrypted[0]} is encrypted (a password-protected zip, which Excel does not write); "
+            "open the file, save it as a new workbook without a password and upload that"
+        )
+    if odd := [e for e in entries if e.compress_type not in EXCEL_COMPRESSION]:
+        raise FileRejected(
+            f"the workbook's {odd[0].filename} is compressed with a method Excel never uses (zip method "
+            f"{odd[0].compress_type}); open the file in Excel or LibreOffice, save it as .xlsx and upload that"
+        )
     for entry in entries:
         if entry.filename.lower().endswith((".xml", ".rels", ".vml")):
-            with archive.open(entry) as part:
-                head = part.read(MAX_XML_PROLOG_BYTES)
+            head = _zip_part(archive, entry, MAX_XML_PROLOG_BYTES)
             root = XML_ROOT_ELEMENT.search(head)
             if XML_DECLARATIONS.search(head[: root.start() if root else len(head)]) or (
                     root is None and len(head) == MAX_XML_PROLOG_BYTES):
@@ -209,6 +225,16 @@ def _check_zip(data: bytes, max_uncompressed: int) -> zipfile.ZipFile:
     return archive
 
 
+def _zip_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo | str, size: int = -1) -> bytes:
+    """A part of the archive (its first `size` bytes), or a refusal naming the damaged part."""
+    name = entry if isinstance(entry, str) else entry.filename
+    try:
+        with archive.open(entry) as part:
+            return part.read(size)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise FileRejected(f"the workbook is damaged and cannot be read (its part {name}: {exc})") from exc
+
+
 def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
     """Each sheet read by fastexcel column by column into Arrow arrays when it can (every column holds
     one type of cell below the header), by calamine cell by cell otherwise; with markers where a cell
@@ -217,49 +243,72 @@ def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
 
     archive = _check_zip(data, max_uncompressed)
     try:
-        date1904 = bool(EXCEL_1904_EPOCH.search(archive.read("xl/workbook.xml")))
-        parts = _worksheet_parts(archive)
+        workbook = workbook_xml.workbook_parts(archive)
+        parts = {name: _zip_part(archive, path) for name, path in workbook.sheets.items()}
+        heads = {name: workbook_xml.sheet_head(xml) for name, xml in parts.items()}
+        markers = {name: list(_cell_markers(xml)) for name, xml in parts.items()}
+    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
+    for name, head in heads.items():
+        if head.width > MAX_COLUMNS:
+            raise FileRejected(_too_wide(name, head.width))
+    try:
         reader = fastexcel.read_excel(data)
         names = reader.sheet_names
-        markers = {name: list(_cell_markers(parts[name])) if name in parts else [] for name in names}
-        sheets = {name: _columnar_sheet(reader, name, parts[name], date1904)
-                  for name in names if name in parts and not markers[name]}
+        sheets = {name: _columnar_sheet(reader, name, workbook.date1904)
+                  for name in names if name in parts and heads[name].starts_at_a1 and not markers[name]}
         if by_cell := [name for name in names if sheets.get(name) is None]:
             from python_calamine import CalamineWorkbook
 
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            cells = CalamineWorkbook.from_filelike(io.BytesIO(data))
             for name in by_cell:
-                sheets[name] = RawSheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False),
-                                        date1904=date1904)
-                for row, column, marker in markers[name]:
+                sheet = cells.get_sheet_by_name(name)
+                if sheet.width > MAX_COLUMNS:
+                    raise FileRejected(_too_wide(name, sheet.width))
+                sheets[name] = RawSheet(name, sheet.to_python(skip_empty_area=False), date1904=workbook.date1904)
+                for row, column, marker in markers.get(name, []):
                     _put(sheets[name], row, column, marker)
+    except FileRejected:
+        raise
     except Exception as exc:  # the readers raise several unrelated types for a damaged archive
         raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
     return [sheets[name] for name in names]
+
+
+def _too_wide(sheet: str, width: int) -> str:
+    return (f"sheet {sheet} is {width:,} columns wide (to column {workbook_xml.column_letters(width - 1)}); "
+            f"the limit is {MAX_COLUMNS:,}: delete the columns beyond your table, or copy the table into a new "
+            "sheet, and upload again")
 
 
 # An empty column is no news in our files; fastexcel would log a warning for each.
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
 _UNNAMED = re.compile(r"__UNNAMED__(\d+)")
 _RENAMED = re.compile(r"(.*)_\d+")
+# The instants a Python datetime can hold, in the milliseconds of fastexcel's timestamps.
+_PYTHON_DATETIMES_MS = (int((dt.datetime.min - dt.datetime(1970, 1, 1)).total_seconds() * 1000),
+                        int((dt.datetime.max - dt.datetime(1970, 1, 1)).total_seconds() * 1000))
 
 
-def _columnar_sheet(reader, name: str, xml: bytes, date1904: bool) -> RawSheet | None:
+def _columnar_sheet(reader, name: str, date1904: bool) -> RawSheet | None:
     """The sheet column by column (its first row, the header, as fastexcel names the columns after it),
     or None when it must be read cell by cell: a column mixes types of cell (text and numbers, …), the
-    sheet does not start at A1 (fastexcel starts at the first cell used, calamine at A1), or the
-    header repeats a name (fastexcel renames the second "a" to "a_1", hiding the repetition)."""
+    header repeats a name (fastexcel renames the second "a" to "a_1", hiding the repetition), or a
+    date lies beyond what a Python date holds (cell by cell, it is the number it was, reported as not a
+    date). The sheet starts at A1 (fastexcel starts at the first cell used, calamine at A1)."""
     import fastexcel
 
-    if not _starts_at_a1(xml):
-        return None
     try:
         batch = reader.load_sheet(name, header_row=0, dtype_coercion="strict", schema_sample_rows=None, eager=True)
     except fastexcel.FastExcelError:
         return None
     header = batch.schema.names
-    if any((renamed := _RENAMED.fullmatch(text)) and renamed.group(1) in header[:position]
-           for position, text in enumerate(header)):
+    seen: set[str] = set()
+    for text in header:
+        if (renamed := _RENAMED.fullmatch(text)) and renamed.group(1) in seen:
+            return None
+        seen.add(text)
+    if any(pa.types.is_timestamp(column.type) and not _holds_python_datetimes(column) for column in batch.columns):
         return None
     # fastexcel names an empty header cell (and a true/false one) after its position.
     first_row = ["" if (unnamed := _UNNAMED.fullmatch(text)) and int(unnamed.group(1)) == position else text
@@ -268,63 +317,24 @@ def _columnar_sheet(reader, name: str, xml: bytes, date1904: bool) -> RawSheet |
     return RawSheet(name, date1904=date1904, columns=columns, first_row=first_row)
 
 
-def _starts_at_a1(xml: bytes) -> bool:
-    """Whether the worksheet's first cell is A1 and holds a value."""
-    found = _CELL_START.search(xml)
-    if found is None:
-        return False
-    head_end = xml.find(b">", found.start())
-    reference = _CELL_REF.search(xml, found.start(), head_end)
-    if reference is None or reference.groups() != (b"A", b"1") or xml[head_end - 1:head_end] == b"/":
-        return False
-    return _CACHED_VALUE.search(xml, head_end, xml.find(b"</c>", head_end)) is not None
+def _holds_python_datetimes(column: pa.Array) -> bool:
+    bounds = pc.min_max(column.cast(pa.timestamp("ms")).cast(pa.int64()))
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    return low is None or _PYTHON_DATETIMES_MS[0] <= low and high <= _PYTHON_DATETIMES_MS[1]
 
 
-_FORMULA_START = re.compile(rb"<f[\s>/]")
-_CELL_START = re.compile(rb"<c[\s>]")
-_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
-_CACHED_VALUE = re.compile(rb"<v>[^<]+</v>|<is>")
-# \bt="e", written with the literal first so that the search skips ahead to it (a \b first made
-# every byte of a 100,000-row sheet a candidate).
-_ERROR_TYPE = re.compile(rb't="e"(?<![A-Za-z0-9_]t="e")')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
 # An error people type, or a lookup that found nothing: an empty cell, as "#N/A" is in a CSV file.
 NOT_AVAILABLE = "#N/A"
-_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
-_RELATION = re.compile(rb"<Relationship\b[^>]*>", re.S)
-_ATTRIBUTE = re.compile(rb'\b(Id|Target)="([^"]*)"')
-
-
-def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, bytes]:
-    """Sheet name → the XML of its worksheet."""
-    import html
-
-    names = set(archive.namelist())
-    relations = {}
-    if "xl/_rels/workbook.xml.rels" in names:
-        for tag in _RELATION.findall(archive.read("xl/_rels/workbook.xml.rels")):
-            attributes = dict(_ATTRIBUTE.findall(tag))
-            target = attributes.get(b"Target", b"").decode()
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            relations[attributes.get(b"Id", b"")] = path
-    parts = {}
-    for raw_name, relation in _SHEET.findall(archive.read("xl/workbook.xml")):
-        path = relations.get(relation)
-        if path in names:
-            parts[html.unescape(raw_name.decode("utf-8", "replace"))] = archive.read(path)
-    return parts
 
 
 def _cell_markers(xml: bytes):
     """(row, column, marker) of each cell of a worksheet's XML that holds a formula without a saved
     result (UncalculatedFormula) or shows an error (ExcelError; #N/A reads as an empty cell)."""
-    import html
-
-    for row, column, formula in _uncalculated_cells(xml):
-        yield row, column, UncalculatedFormula(html.unescape(formula))
-    for row, column, code in _error_cells(xml):
-        yield row, column, NOT_AVAILABLE if code == NOT_AVAILABLE else ExcelError(code)
+    for cell in workbook_xml.marked_cells(xml):
+        if cell.formula is not None:
+            yield cell.row, cell.column, UncalculatedFormula(cell.formula)
+        else:
+            yield cell.row, cell.column, NOT_AVAILABLE if cell.error == NOT_AVAILABLE else ExcelError(cell.error)
 
 
 def _put(sheet: RawSheet, row: int, column: int, value: object) -> None:
@@ -333,52 +343,6 @@ def _put(sheet: RawSheet, row: int, column: int, value: object) -> None:
     cells = sheet.rows[row]
     cells.extend([None] * (column + 1 - len(cells)))
     cells[column] = value
-
-
-def _error_cells(xml: bytes):
-    """(row, column, error code) of each cell of a worksheet's XML that shows an error (t="e")."""
-    for found in _ERROR_TYPE.finditer(xml):
-        start = xml.rfind(b"<c ", 0, found.start())
-        head_end = xml.find(b">", found.start())
-        if start < 0 or head_end < 0 or xml.find(b">", start, found.start()) >= 0:
-            continue  # the attribute is not one of a cell's
-        end = xml.find(b"</c>", head_end)
-        reference = _CELL_REF.search(xml, start, head_end)
-        value = _VALUE.search(xml, head_end, end) if end >= 0 else None
-        if reference is not None and value is not None:
-            yield (int(reference.group(2)) - 1, _column_index(reference.group(1).decode()),
-                   value.group(1).decode("utf-8", "replace"))
-
-
-def _uncalculated_cells(xml: bytes):
-    """(row, column, formula) of each formula cell of a worksheet's XML without a saved result.
-    Only the cells around each <f> are looked at, so a sheet without formulas costs one scan."""
-    end = 0
-    for found in _FORMULA_START.finditer(xml):
-        if found.start() < end:
-            continue
-        start = max((m.start() for m in _CELL_START.finditer(xml, max(end, found.start() - 4096), found.start())),
-                    default=None)
-        end = xml.find(b"</c>", found.start())
-        if start is None or end < 0:
-            continue
-        head_end = xml.find(b">", start)
-        attributes, body = xml[start:head_end], xml[head_end + 1:end]
-        reference = _CELL_REF.search(attributes)
-        formula = _FORMULA.search(body)
-        # Excel saves a formula's empty-text result as t="str" with an empty <v>.
-        if reference is None or formula is None or _CACHED_VALUE.search(body) or b't="str"' in attributes:
-            continue
-        text = (formula.group(1) or b"").decode("utf-8", "replace")
-        yield (int(reference.group(2)) - 1, _column_index(reference.group(1).decode()),
-               "=" + text if text else "(a shared formula)")
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
 
 
 def decode_text(data: bytes) -> str:
@@ -414,8 +378,14 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in sample or control > MAX_CONTROL_SHARE * len(sample)
 
 
+def unified_newlines(text: str) -> str:
+    """Every line break as a newline: Excel for Mac's "CSV (Macintosh)" ends records with a bare
+    carriage return, Windows with both, and some files mix them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def _read_csv(file_name: str, data: bytes) -> RawSheet:
-    text = decode_text(data)
+    text = unified_newlines(decode_text(data))
     if _looks_binary(text):
         raise FileRejected(
             "this is not a CSV or XLSX file (it holds binary data); upload the workbook saved as "
@@ -431,26 +401,30 @@ def _read_csv(file_name: str, data: bytes) -> RawSheet:
     # A semicolon-separated file comes from a locale that writes 1.234,5.
     decimal_comma = delimiter == ";"
     if (columns := _regular_csv_columns(text, delimiter)) is not None:
-        return RawSheet(stem, decimal_comma=decimal_comma, columns=columns, unstripped=True)
-    try:
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise FileRejected(f"the CSV file cannot be read ({exc}); export it again from the spreadsheet") from exc
-    return RawSheet(stem, rows, decimal_comma=decimal_comma)
+        sheet = RawSheet(stem, decimal_comma=decimal_comma, columns=columns, unstripped=True)
+    else:
+        try:
+            rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        except csv.Error as exc:
+            raise FileRejected(f"the CSV file cannot be read ({exc}); export it again from the spreadsheet") from exc
+        sheet = RawSheet(stem, rows, decimal_comma=decimal_comma)
+    if (width := sheet.width(0)) > MAX_COLUMNS:
+        raise FileRejected(_too_wide(stem, width))
+    return sheet
 
 
 def _regular_csv_columns(text: str, delimiter: str) -> list[pa.ChunkedArray] | None:
     """The cells of a CSV file whose every record has as many fields as its first, read column by
     column by Arrow's parser (multi-threaded C++, which splits fields as the csv module does). None for
     any other file: the csv module then reads it row by row (and says what is wrong with it). The
-    csv module refuses NUL characters and line breaks that are a lone carriage return, so those files
-    go to it too, as do files with blank lines."""
+    csv module refuses NUL characters, so those files go to it too, as do files with blank lines.
+    Line breaks are newlines by now."""
     import pyarrow.csv as arrow_csv
 
-    if "\x00" in text or "\r" in text and text.count("\r") != text.count("\r\n"):
+    if "\x00" in text:
         return None
     # A blank line is a record without fields to the csv module, and a row of empty texts to Arrow.
-    if "\n\n" in text or "\n\r\n" in text or text.startswith(("\n", "\r")):
+    if "\n\n" in text or text.startswith("\n"):
         return None
     try:
         first = next(csv.reader(io.StringIO(text[:SNIFF_CHARS]), delimiter=delimiter), None)

@@ -126,6 +126,7 @@ def rows_by_the_csv_module(text: str, delimiter: str) -> list[list[str]]:
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet='ab ,;"\n\r\t\xa0', max_size=60), st.sampled_from(",;\t"))
 def test_a_regular_csv_read_by_arrow_splits_as_the_csv_module_does(text, delimiter):
+    text = read.unified_newlines(text)
     columns = read._regular_csv_columns(text, delimiter)
     if columns is not None:
         sheet = read.RawSheet("s", columns=columns, unstripped=True)

@@ -1,0 +1,277 @@
+"""What a workbook's XML says that the reader libraries do not: which part holds each sheet, the date
+system, where a worksheet starts and how wide it is, and which cells hold a formula without a saved
+result or show an error (the libraries give both as empty cells).
+
+The XML is parsed as XML by expat, namespaces resolved by URI, so a part reads the same whatever
+prefix the tool that wrote it chose (`<x:c>` from the .NET OpenXML SDK, `<c>` from Excel), in any
+attribute order and with any whitespace. Entity and doctype declarations are refused, as defusedxml
+does (the archive check has refused them already; this is the second lock). Worksheets are parsed in
+full only when a byte search finds something that could be a formula or an error: a sheet of plain
+values, the common upload, costs one scan of its bytes.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+# SpreadsheetML as Excel writes it (transitional) and as ISO's strict schema names it.
+MAIN_NAMESPACES = {"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                   "http://purl.oclc.org/ooxml/spreadsheetml/main"}
+RELATIONSHIP_ID_NAMESPACES = {"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                              "http://purl.oclc.org/ooxml/officeDocument/relationships"}
+PACKAGE_RELATIONSHIPS_NAMESPACE = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELATIONSHIPS = "xl/_rels/workbook.xml.rels"
+# The rows a worksheet's head is read for: the header sits within the first 15 (parse.HEADER_SEARCH_ROWS).
+HEAD_ROWS = 20
+FEED_BYTES = 64 * 1024
+# A formula element, or an error type attribute, under any prefix and quoting: a worksheet without
+# either has no cell to mark, and is not parsed in full.
+_MAYBE_MARKED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]|\bt\s*=\s*[\"']e[\"']")
+_REFERENCE = re.compile(r"([A-Za-z]{1,3})(\d+)")
+_DIMENSION = re.compile(r"(?:[A-Za-z]{1,3}\d*:)?([A-Za-z]{1,3})\d*")
+
+
+class UnsafeXml(ValueError):
+    """A part declares a doctype or entities."""
+
+
+class _Stop(Exception):
+    """Raised by a handler once it has read what it needs."""
+
+
+def _parser() -> expat.XMLParserType:
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+
+    def refuse(*_):
+        raise UnsafeXml("the part declares a doctype or entities")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    return parser
+
+
+def _split(name: str) -> tuple[str, str]:
+    """(namespace URI, local name) of an expat name."""
+    namespace, _, local = name.rpartition(" ")
+    return namespace, local
+
+
+def _parse(xml: bytes, parser: expat.XMLParserType) -> None:
+    """Feed `xml` in pieces, so a handler raising _Stop ends the parse without reading the rest."""
+    try:
+        for start in range(0, len(xml), FEED_BYTES):
+            parser.Parse(xml[start:start + FEED_BYTES], False)
+        parser.Parse(b"", True)
+    except _Stop:
+        pass
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def column_letters(index: int) -> str:
+    letters, index = "", index + 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+@dataclass
+class WorkbookParts:
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet name → worksheet part path
+    date1904: bool = False  # Excel for Mac's old date system
+
+
+def workbook_parts(archive: zipfile.ZipFile) -> WorkbookParts:
+    """Sheet name → its worksheet's part (sheets whose part is missing left out), and the date system."""
+    names = set(archive.namelist())
+    targets = _relationship_targets(archive.read(WORKBOOK_RELATIONSHIPS)) if WORKBOOK_RELATIONSHIPS in names else {}
+    found = WorkbookParts()
+    parser = _parser()
+
+    def start(name, attributes):
+        namespace, local = _split(name)
+        if namespace not in MAIN_NAMESPACES:
+            return
+        if local == "workbookPr":
+            found.date1904 = attributes.get("date1904", "").strip().lower() in ("1", "true")
+        elif local == "sheet":
+            relation = next((value for key, value in attributes.items()
+                             if _split(key) in {(ns, "id") for ns in RELATIONSHIP_ID_NAMESPACES}), None)
+            path = targets.get(relation)
+            if "name" in attributes and path in names:
+                found.sheets[attributes["name"]] = path
+
+    parser.StartElementHandler = start
+    _parse(archive.read(WORKBOOK), parser)
+    return found
+
+
+def _relationship_targets(xml: bytes) -> dict[str, str]:
+    """Relationship id → the archive path of its target, for the workbook's relationships."""
+    targets = {}
+    parser = _parser()
+
+    def start(name, attributes):
+        if _split(name) == (PACKAGE_RELATIONSHIPS_NAMESPACE, "Relationship") and attributes.get("TargetMode") != "External":
+            target = attributes.get("Target", "")
+            targets[attributes.get("Id", "")] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target)))
+
+    parser.StartElementHandler = start
+    _parse(xml, parser)
+    return targets
+
+
+@dataclass
+class SheetHead:
+    starts_at_a1: bool  # the first cell is A1 and holds a value
+    width: int  # columns, as far as the sheet's dimension and its first rows tell
+
+
+def sheet_head(xml: bytes) -> SheetHead:
+    """The worksheet's first cell and its width: the larger of its declared dimension and the columns
+    its first HEAD_ROWS rows reach (a sheet may omit the dimension, or understate it)."""
+    cells = _CellWalker()
+    first: dict[str, object] = {}
+    declared_width = 0
+
+    def start(name, attributes):
+        nonlocal declared_width
+        namespace, local = _split(name)
+        if namespace not in MAIN_NAMESPACES:
+            return
+        if local == "dimension":
+            reference = _DIMENSION.fullmatch(attributes.get("ref", "").strip())
+            declared_width = column_index(reference.group(1)) + 1 if reference else 0
+        elif local == "row" and cells.row + 1 >= HEAD_ROWS:
+            raise _Stop
+        cells.start(local, attributes)
+        if local == "c" and not first:
+            first.update(position=(cells.row, cells.column), value=False)
+        elif local in ("v", "is") and cells.in_first_cell(first):
+            first["value"] = first["value"] or local == "is"
+
+    def text(data):
+        if cells.inside == "v" and cells.in_first_cell(first) and data.strip():
+            first["value"] = True
+
+    def end(name):
+        namespace, local = _split(name)
+        if namespace in MAIN_NAMESPACES:
+            cells.end(local)
+
+    parser = _parser()
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    _parse(xml, parser)
+    return SheetHead(first.get("position") == (0, 0) and bool(first.get("value")),
+                     max(declared_width, cells.widest))
+
+
+@dataclass(frozen=True)
+class MarkedCell:
+    row: int  # from 0
+    column: int  # from 0
+    formula: str | None  # a formula without a saved result ("=…", or "(a shared formula)")
+    error: str | None  # the error the cell shows (#DIV/0!, #N/A, …)
+
+
+def marked_cells(xml: bytes) -> list[MarkedCell]:
+    """Every cell of a worksheet that holds a formula without a saved result or shows an error."""
+    if not _MAYBE_MARKED.search(xml):
+        return []
+    cells = _CellWalker()
+    marked = []
+    cell: dict[str, object] = {}
+
+    def start(name, attributes):
+        namespace, local = _split(name)
+        if namespace not in MAIN_NAMESPACES:
+            return
+        cells.start(local, attributes)
+        if local == "c":
+            cell.clear()
+            cell.update(type=attributes.get("t", "n").strip(), formula=None, value=None, inline=False)
+        elif local == "f" and cells.in_cell:
+            cell["formula"] = ""
+        elif local == "is" and cells.in_cell:
+            cell["inline"] = True
+
+    def text(data):
+        if cells.inside == "f" and cells.in_cell:
+            cell["formula"] += data
+        elif cells.inside == "v" and cells.in_cell:
+            cell["value"] = (cell["value"] or "") + data
+
+    def end(name):
+        namespace, local = _split(name)
+        if namespace not in MAIN_NAMESPACES:
+            return
+        if local == "c" and cell:
+            value = (cell["value"] or "").strip()
+            uncalculated = (cell["formula"] is not None and not value and not cell["inline"]
+                            # Excel saves a formula's empty-text result as t="str" with an empty <v>.
+                            and not (cell["type"] == "str" and cell["value"] is not None))
+            if uncalculated or (cell["type"] == "e" and value):
+                formula = cell["formula"].strip() if uncalculated else None
+                marked.append(MarkedCell(cells.row, cells.column,
+                                         None if formula is None else "=" + formula if formula else "(a shared formula)",
+                                         value if cell["type"] == "e" and value else None))
+            cell.clear()
+        cells.end(local)
+
+    parser = _parser()
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    _parse(xml, parser)
+    return marked
+
+
+class _CellWalker:
+    """The position of the current row and cell: from their `r` attributes, or counted on from the
+    previous one where a writer left `r` out (the schema allows it)."""
+
+    def __init__(self):
+        self.row = -1
+        self.column = -1
+        self.widest = 0
+        self.in_cell = False
+        self.inside: str | None = None  # the cell child whose text is being read: "v" or "f"
+
+    def start(self, local: str, attributes: dict[str, str]) -> None:
+        if local == "row":
+            number = attributes.get("r", "").strip()
+            self.row = int(number) - 1 if number.isdigit() and int(number) > 0 else self.row + 1
+            self.column = -1
+        elif local == "c":
+            reference = _REFERENCE.fullmatch(attributes.get("r", "").strip())
+            if reference:
+                self.row = int(reference.group(2)) - 1
+                self.column = column_index(reference.group(1))
+            else:
+                self.column += 1
+            self.widest = max(self.widest, self.column + 1)
+            self.in_cell = True
+        elif local in ("v", "f") and self.in_cell:
+            self.inside = local
+
+    def end(self, local: str) -> None:
+        if local == "c":
+            self.in_cell = False
+        if local in ("v", "f", "c"):
+            self.inside = None
+
+    def in_first_cell(self, first: dict[str, object]) -> bool:
+        return self.in_cell and first.get("position") == (self.row, self.column)
+
