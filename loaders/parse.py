@@ -1,8 +1,9 @@
 """Raw grids → one typed DataFrame per table, with every cell problem reported.
 
-A sheet is recognised by its name (sheet names and aliases of store.schema) or, failing that, by
-its header row. The header may sit below title rows; extra columns are ignored; columns are matched
-case-, space- and punctuation-insensitively, aliases included.
+What each sheet is (a sheet of the workbook format, known by its name or its header row, or one of
+the other shapes) and how its columns map is decided in loaders.mapping; the header may sit below
+title rows; columns are matched case-, accent-, space- and punctuation-insensitively, aliases in
+several languages included, and every column not used is reported.
 
 Cells are coerced a column at a time: texts and numbers by the vectorised rules of `coerce` where
 those are exact, and every other distinct value of a column through `_coerce_cell` once, so a file of
@@ -48,77 +49,6 @@ class ParsedFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _header_keys(column: Column) -> list[str]:
-    return [coerce.normalise_key(n) for n in (column.name, *column.aliases)]
-
-
-def _match_header(cells: list[object], table: Table) -> dict[int, Column]:
-    """Map cell positions of a header row to the table's columns (first match wins)."""
-    by_key: dict[str, Column] = {}
-    for column in table.columns:
-        for key in _header_keys(column):
-            by_key.setdefault(key, column)
-    mapped: dict[int, Column] = {}
-    taken: set[str] = set()
-    for position, cell in enumerate(cells):
-        column = by_key.get(coerce.normalise_key(cell)) if isinstance(cell, str) else None
-        if column and column.name not in taken:
-            mapped[position] = column
-            taken.add(column.name)
-    return mapped
-
-
-def _table_for_sheet_name(name: str) -> Table | None:
-    key = coerce.normalise_key(name)
-    for table in TABLES:
-        if key in {coerce.normalise_key(n) for n in (table.sheet, table.name, *table.aliases)}:
-            return table
-    return None
-
-
-def _find_header(rows: list[list[object]], table: Table) -> tuple[int, dict[int, Column]] | None:
-    best: tuple[int, dict[int, Column]] | None = None
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapped = _match_header(row, table)
-        if len(mapped) >= 2 and (best is None or len(mapped) > len(best[1])):
-            best = (index, mapped)
-    return best
-
-
-def _guess_table(rows: list[list[object]], dated: bool = False) -> tuple[Table, int, dict[int, Column]] | None:
-    """For a sheet with an unknown name: the table whose required columns its header holds (when
-    check-ins without a date column get a default date, `dated`, the date is not needed)."""
-    candidates = []
-    for table in TABLES:
-        found = _find_header(rows, table)
-        if not found:
-            continue
-        names = {c.name for c in found[1].values()}
-        required = {c.name for c in table.columns if c.required}
-        if dated and table.name == "check_ins":
-            required.discard("date")
-        if required <= names:
-            candidates.append((len(names) / len(table.columns), table, *found))
-    if not candidates:
-        return None
-    _, table, index, mapped = max(candidates, key=lambda c: c[0])
-    return table, index, mapped
-
-
-def _nearly_a_table(rows: list[list[object]]) -> str | None:
-    """For a sheet no table was recognised in: what its header lacks to be the table it resembles most."""
-    best: tuple[int, Table, set[str]] | None = None
-    for table in TABLES:
-        found = _find_header(rows, table)
-        if found and (best is None or len(found[1]) > best[0]):
-            best = (len(found[1]), table, {c.name for c in found[1].values()})
-    if best is None:
-        return None
-    _, table, names = best
-    missing = [c.name for c in table.columns if c.required and c.name not in names]
-    return f"its header looks like {table.sheet} but has no {' or '.join(missing)} column" if missing else None
-
-
 def _coerce_cell(column: Column, value: object, sheet: RawSheet) -> object:
     if isinstance(value, UncalculatedFormula):
         raise coerce.CellError(
@@ -148,45 +78,16 @@ def _coerce_cell(column: Column, value: object, sheet: RawSheet) -> object:
     return coerce.to_text(value)
 
 
-def parse_grids(file: str, sheets: list[RawSheet], default_date: dt.date | None = None) -> ParsedFile:
-    parsed = ParsedFile(file)
-    near_misses = []
-    for sheet in sheets:
-        table = _table_for_sheet_name(sheet.name)
-        head = sheet.head(HEADER_SEARCH_ROWS)
-        found = _find_header(head, table) if table else None
-        if table is None:
-            guess = _guess_table(head, dated=default_date is not None)
-            if guess:
-                table, *found = guess
-        if table is None or not found:
-            is_note = coerce.normalise_key(sheet.name) in NOTE_SHEETS
-            if not is_note and _has_content(sheet):
-                if near_miss := _nearly_a_table(head):
-                    near_misses.append(f"sheet {sheet.name}: {near_miss}")
-                parsed.problems.append(Problem(
-                    file, sheet.name, None, "",
-                    "sheet not recognised and ignored (name it like Teams, Objectives, KeyResults, "
-                    "CheckIns, … or give it a header row with those columns)", WARNING,
-                ))
-            continue
-        if table.name in parsed.tables:
-            parsed.problems.append(Problem(
-                file, sheet.name, None, "",
-                f"a second {table.sheet} sheet; merge it into sheet {parsed.tables[table.name].sheet}",
-            ))
-            continue
-        header_index, mapped = found
-        parsed.tables[table.name] = _parse_sheet(parsed, sheet, table, header_index, mapped, default_date)
-    if not parsed.tables and not parsed.problems:
-        parsed.problems.append(Problem(file, "", None, "", "the file holds no data"))
-    elif not parsed.tables:
-        parsed.problems.append(Problem(
-            file, "", None, "",
-            "no sheet of the OKR workbook format was found (see the README for the sheet names and columns)"
-            + "".join(f"; {miss}" for miss in near_misses),
-        ))
-    return parsed
+def parse_grids(file: str, sheets: list[RawSheet], default_date: dt.date | None = None, mapping=None,
+                constants: dict[str, str] | None = None, known_krs: pd.DataFrame | None = None) -> ParsedFile:
+    """The workbook tables in the sheets: each sheet read as `mapping` (a loaders.mapping.FileMapping)
+    says, or as proposed from its name, headers and values (loaders.mapping.propose_mapping);
+    `constants` (team, period, date) fill what a sheet lacks; `known_krs` (kr_id, title) are the KRs a
+    KPI table may name besides the file's own."""
+    from loaders.mapping import apply_mapping, propose_mapping
+
+    proposed = propose_mapping(file, sheets, default_date is not None, constants, mapping)
+    return apply_mapping(file, sheets, proposed, default_date, known_krs)
 
 
 def _repeated_headers(header: list[object], mapped: dict[int, Column]) -> dict[Column, list[int]]:
@@ -403,13 +304,16 @@ def _frame_column(column: Column, values: np.ndarray | pa.Array | pa.ChunkedArra
 
 def _parse_sheet(
     parsed: ParsedFile, sheet: RawSheet, table: Table, header_index: int,
-    mapped: dict[int, Column], default_date: dt.date | None,
+    mapped: dict[int, Column], default_date: dt.date | None, constants: dict[str, object] | None = None,
 ) -> ParsedTable:
+    """`constants`: column → the value every row gets, for columns the header lacks."""
     header_row_number = header_index + 1
     present = [c.name for c in mapped.values()]
+    constants = {k: v for k, v in (constants or {}).items() if k in table.column_names and k not in present}
     fill_date = table.name == "check_ins" and "date" not in present and default_date is not None
     for column in table.columns:
-        if column.required and column.name not in present and not (fill_date and column.name == "date"):
+        if column.required and column.name not in present and column.name not in constants \
+                and not (fill_date and column.name == "date"):
             parsed.problems.append(Problem(
                 parsed.file, sheet.name, header_row_number, column.name,
                 f"required column {column.name} is missing from the header row",
@@ -447,6 +351,7 @@ def _parse_sheet(
     kept = np.flatnonzero(filled)
     if fill_date:
         present.append("date")
+    present.extend(constants)
     if not kept.size:
         parsed.problems.append(Problem(
             parsed.file, sheet.name, None, "", "the sheet has a header but no rows", WARNING,
@@ -457,5 +362,7 @@ def _parse_sheet(
     columns.update((column.name, _frame_column(column, coerced[column.name], kept)) for column in mapped.values())
     if fill_date:
         columns["date"] = [default_date] * kept.size
+    for name, value in constants.items():
+        columns[name] = [value] * kept.size
     frame = pd.DataFrame(columns, columns=[ROW, *present])
     return ParsedTable(table, parsed.file, sheet.name, frame, present)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # a guess made in reading a file (a unit conversion, an inferred direction): shown, never blocking
 
 
 @dataclass(frozen=True)

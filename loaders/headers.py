@@ -1,0 +1,129 @@
+"""The words people head their columns with, in English, Portuguese, Spanish, French and German.
+
+Headers are compared by `header_key`: accents folded (é → e, ü → u, ß → ss), then case, spaces and
+punctuation ignored, so `Responsável`, `responsavel` and `RESPONSÁVEL` are one key. Each *role* (a
+column of the workbook format, or a column of one of the other sheet shapes of `loaders.mapping`)
+has a list of headers; `WORKBOOK_ROLES` says which role's words a workbook column also answers to.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NOT_KEY = re.compile(r"[^0-9a-z]")
+
+
+def header_key(text: object) -> str:
+    """`normalise_key` with accents folded: the key headers are compared by."""
+    folded = unicodedata.normalize("NFKD", str(text).replace("ß", "ss").replace("ẞ", "ss"))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _NOT_KEY.sub("", folded.lower())
+
+
+# role → headers (any language, any spelling; compared by header_key)
+ROLE_HEADERS: dict[str, tuple[str, ...]] = {
+    "team": ("team", "team name", "department", "squad", "equipe", "equipa", "área", "equipo", "departamento",
+             "équipe", "service", "abteilung", "bereich"),
+    "period": ("period", "quarter", "cycle", "time period", "período", "trimestre", "ciclo", "période",
+               "quartal", "zeitraum", "periode"),
+    "objective": ("objective", "objectives", "objective title", "objective name", "goal", "okr", "objetivo",
+                  "objetivos", "objectif", "objectifs", "ziel", "ziele", "objective description"),
+    "objective_id": ("objective id", "objective_id", "goal id", "id objetivo", "objective ref"),
+    "key_result": ("key result", "key results", "kr", "kr title", "key result title", "kr description",
+                   "key result description", "resultado chave", "resultados chave", "resultado-chave",
+                   "resultados-chave", "resultado clave", "resultados clave", "résultat clé", "résultats clés",
+                   "schlüsselergebnis", "schlüsselergebnisse", "schluesselergebnis", "kr name"),
+    "kr_id": ("kr_id", "kr id", "key result id", "id kr"),
+    "owner": ("owner", "kr owner", "responsible", "assignee", "accountable", "responsável", "responsavel",
+              "dono", "responsable", "propriétaire", "porteur", "verantwortlich", "verantwortliche",
+              "verantwortlicher", "zuständig", "owner name"),
+    "objective_owner": ("objective owner", "dono do objetivo", "responsable objectif"),
+    "start_value": ("start", "start value", "starting value", "baseline", "initial value", "from",
+                    "valor inicial", "linha de base", "línea base", "linea de base", "valor de partida",
+                    "valeur initiale", "valeur de départ", "startwert", "ausgangswert", "basiswert"),
+    "target_value": ("target", "target value", "goal value", "to", "meta", "alvo", "valor meta", "valor alvo",
+                     "valor objetivo", "cible", "valeur cible", "objectif chiffré", "zielwert", "soll",
+                     "sollwert"),
+    "current_value": ("current", "current value", "actual", "actual value", "actuals", "value", "achieved",
+                      "latest value", "progress value", "valor atual", "valor actual", "atual", "realizado",
+                      "atingido", "valor real", "valeur actuelle", "réalisé", "réel", "istwert", "ist",
+                      "aktueller wert"),
+    "progress": ("progress", "progress %", "% complete", "percent complete", "completion", "score",
+                 "progresso", "progreso", "avance", "avancement", "progression", "progrès", "fortschritt"),
+    "status": ("status", "state", "progress status", "estado", "situação", "situacion", "statut", "état",
+               "zustand"),
+    "confidence": ("confidence", "confidence level", "confiança", "confianza", "confiance", "zuversicht",
+                   "konfidenz"),
+    "due_date": ("due", "due date", "deadline", "end date", "target date", "prazo", "data limite", "data final",
+                 "vencimento", "fecha límite", "fecha limite", "plazo", "fecha fin", "échéance", "date limite",
+                 "date d'échéance", "date de fin", "fälligkeit", "fällig", "frist", "termin", "enddatum"),
+    "start_date": ("start date", "data de início", "data inicio", "fecha de inicio", "fecha inicio",
+                   "date de début", "startdatum", "beginn"),
+    "date": ("date", "check-in date", "checkin date", "updated", "last updated", "as of", "data", "fecha",
+             "datum", "date de mise à jour", "stand"),
+    "comment": ("comment", "comments", "note", "notes", "remarks", "comentário", "comentários", "comentario",
+                "observações", "observaciones", "commentaire", "commentaires", "kommentar", "bemerkung",
+                "anmerkung"),
+    "kr_type": ("kr type", "type", "tipo", "typ"),
+    "measure": ("measure", "metric type", "measurement", "medida", "mesure", "messgröße"),
+    "unit": ("unit", "units", "unidade", "unidad", "unité", "einheit"),
+    "context": ("context", "description", "why", "strategic context", "contexto", "descrição", "descripción",
+                "beschreibung", "kontext"),
+    "direction": ("direction", "direção", "dirección", "sens", "richtung"),
+    "weight": ("weight", "peso", "poids", "gewicht", "gewichtung"),
+    "metric": ("metric", "metric name", "kpi", "kpi name", "indicator", "measure name", "métrica", "indicador",
+               "indicateur", "kennzahl", "kpi name"),
+    "month": ("month", "mês", "mes", "mois", "monat"),
+    "updated_by": ("updated by", "author", "by", "autor", "auteur"),
+}
+
+# Workbook columns that also answer to a role's words: (table, column) → role.
+WORKBOOK_ROLES: dict[tuple[str, str], str] = {
+    ("teams", "team"): "team",
+    ("objectives", "objective_id"): "objective_id",
+    ("objectives", "period"): "period",
+    ("objectives", "team"): "team",
+    ("objectives", "title"): "objective",
+    ("objectives", "context"): "context",
+    ("objectives", "owner"): "owner",
+    ("key_results", "kr_id"): "kr_id",
+    ("key_results", "objective_id"): "objective",
+    ("key_results", "title"): "key_result",
+    ("key_results", "kr_type"): "kr_type",
+    ("key_results", "measure"): "measure",
+    ("key_results", "unit"): "unit",
+    ("key_results", "start_value"): "start_value",
+    ("key_results", "target_value"): "target_value",
+    ("key_results", "direction"): "direction",
+    ("key_results", "owner"): "owner",
+    ("key_results", "start_date"): "start_date",
+    ("key_results", "due_date"): "due_date",
+    ("key_results", "weight"): "weight",
+    ("check_ins", "kr_id"): "kr_id",
+    ("check_ins", "date"): "date",
+    ("check_ins", "value"): "current_value",
+    ("check_ins", "status"): "status",
+    ("check_ins", "confidence"): "confidence",
+    ("check_ins", "comment"): "comment",
+    ("check_ins", "updated_by"): "updated_by",
+    ("initiatives", "owner"): "owner",
+    ("initiatives", "due_date"): "due_date",
+    ("company_targets", "period"): "period",
+    ("company_targets", "metric"): "metric",
+    ("company_targets", "start_value"): "start_value",
+    ("company_targets", "target_value"): "target_value",
+}
+
+# A role's headers by key, and each key's role (the first role listing a key keeps it).
+ROLE_KEYS: dict[str, set[str]] = {role: {header_key(h) for h in (role, *words)} for role, words in ROLE_HEADERS.items()}
+
+
+def role_of(header: object, roles: tuple[str, ...] | list[str] | None = None) -> str | None:
+    """The role a header names, among `roles` (all when None), the first listed winning."""
+    key = header_key(header)
+    if not key:
+        return None
+    for role in roles if roles is not None else ROLE_HEADERS:
+        if key in ROLE_KEYS[role]:
+            return role
+    return None
