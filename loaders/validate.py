@@ -29,7 +29,7 @@ class Reference:
     """What rows of a file may refer to: stored rows overlaid with the file's own."""
     teams: set[str]
     objectives: pd.DataFrame  # objective_id, level, team
-    key_results: pd.DataFrame  # kr_id, objective_id, measure, start_date, direction
+    key_results: pd.DataFrame  # kr_id, objective_id, measure, start_date, direction, start_value, target_value
 
 
 def build_reference(stored: dict[str, pd.DataFrame], parsed: ParsedFile) -> Reference:
@@ -43,8 +43,25 @@ def build_reference(stored: dict[str, pd.DataFrame], parsed: ParsedFile) -> Refe
 
     teams = overlay("teams", "team", ["team"])
     objectives = overlay("objectives", "objective_id", ["objective_id", "level", "team"])
-    key_results = overlay("key_results", "kr_id", ["kr_id", "objective_id", "measure", "start_date", "direction"])
+    key_results = overlay("key_results", "kr_id", ["kr_id", "objective_id", "measure", "start_date", "direction",
+                                                  "start_value", "target_value"])
     return Reference(set(teams["team"]), objectives, key_results)
+
+
+def _in_fraction_range(values: pd.Series) -> pd.Series:
+    """0 < value ≤ 1: what a percent written as a fraction (0.45 for 45 %) looks like."""
+    values = pd.to_numeric(values, errors="coerce")
+    return (values > 0) & (values <= 1)
+
+
+def _on_percent_points(start: pd.Series, target: pd.Series) -> pd.Series:
+    """KRs whose start and target are in percent points: each of them 0 or above 1, one above 1."""
+    start, target = pd.to_numeric(start, errors="coerce"), pd.to_numeric(target, errors="coerce")
+    return ((start > 1) | (start == 0)) & ((target > 1) | (target == 0)) & ((start > 1) | (target > 1))
+
+
+def _did_you_mean_points(value: float) -> str:
+    return f"{value:.10g} for a percent KR: did you mean {value * 100:.10g} %? percent KRs are in percent points"
 
 
 def _nearest(value: str, candidates) -> str:
@@ -200,6 +217,8 @@ def _check_key_results(checker: _Checker, reference: Reference) -> None:
             checker.add(row[ROW], "target_value",
                         f"target_value equals start_value ({row['target_value']:g}): nothing to achieve; "
                         "set the target you aim for (or use stay_above / stay_below to hold a level)")
+    if {"start_value", "target_value"} <= set(frame.columns):
+        _warn_percent_fractions(checker, measure == "percent")
     if {"start_date", "due_date"} <= set(frame.columns):
         for _, row in checker.each(frame["due_date"] < frame["start_date"]):
             checker.add(row[ROW], "due_date",
@@ -215,6 +234,23 @@ def _check_key_results(checker: _Checker, reference: Reference) -> None:
                                 f'unknown team "{team}"{_nearest(team, reference.teams)}', WARNING)
 
 
+def _warn_percent_fractions(checker: _Checker, percent: pd.Series) -> None:
+    """Percent KRs are stored in percent points (45 means 45 %): a start or target written as a
+    fraction beside one in points, or both written as fractions, is most likely a slip; warned, kept."""
+    frame = checker.item.frame
+    start = pd.to_numeric(frame["start_value"], errors="coerce")
+    target = pd.to_numeric(frame["target_value"], errors="coerce")
+    for column, value, other in (("start_value", start, target), ("target_value", target, start)):
+        for _, row in checker.each(percent & _in_fraction_range(value) & (other > 1)):
+            checker.add(row[ROW], column, _did_you_mean_points(row[column]), WARNING)
+    both = percent & start.between(0, 1) & target.between(0, 1) & ~((start == 0) & (target == 0))
+    for _, row in checker.each(both):
+        first, last = row["start_value"], row["target_value"]
+        checker.add(row[ROW], "target_value",
+                    f"start {first:.10g} and target {last:.10g} for a percent KR: did you mean {first * 100:.10g} % "
+                    f"and {last * 100:.10g} %? percent KRs are in percent points", WARNING)
+
+
 def _check_check_ins(checker: _Checker, reference: Reference) -> None:
     frame = checker.item.frame
     if not {"value", "status"} & set(checker.item.present):
@@ -223,7 +259,7 @@ def _check_check_ins(checker: _Checker, reference: Reference) -> None:
     checker.unknown_reference(
         "kr_id", set(reference.key_results["kr_id"]), "kr_id", "use the id of a key result (see its team's template)",
     )
-    krs = reference.key_results.set_index("kr_id")[["measure", "start_date"]]
+    krs = reference.key_results.set_index("kr_id")[["measure", "start_date", "start_value", "target_value"]]
     # Each row's KR looked up once, and only what the checks read: on 500,000 check-ins, every lookup
     # by text key and every column carried along costs.
     kr_of_row = krs.reindex(frame["kr_id"]).set_axis(frame.index) if "kr_id" in frame else None
@@ -235,6 +271,11 @@ def _check_check_ins(checker: _Checker, reference: Reference) -> None:
                     "this KR is measured by status: choose Not started, Early progress, Good progress or Completed")
     for index, row in checker.each(measure.notna() & (measure != "status") & value.isna() & status.notna()):
         checker.add(row[ROW], "value", f"this {measure.loc[index]} KR needs a numeric value")
+    if kr_of_row is not None:
+        fraction = (measure == "percent") & _in_fraction_range(value) \
+            & _on_percent_points(kr_of_row["start_value"], kr_of_row["target_value"])
+        for _, row in checker.each(fraction):
+            checker.add(row[ROW], "value", _did_you_mean_points(row["value"]), WARNING)
     filled = value.notna() | status.notna()
     other = frame.get("comment", pd.Series(index=frame.index, dtype=object)).notna()
     for _, row in checker.each(~filled & other):
@@ -264,6 +305,13 @@ def _check_decisions(checker: _Checker, reference: Reference) -> None:
     new_due = frame.get("new_due_date", pd.Series(index=frame.index, dtype=object))
     for _, row in checker.each((frame["decision"] == "change") & new_target.isna() & new_due.isna()):
         checker.add(row[ROW], "new_target_value", "a change needs a new_target_value or a new_due_date")
+    if "kr_id" in frame:
+        krs = reference.key_results.set_index("kr_id")[["measure", "start_value", "target_value"]]
+        kr_of_row = krs.reindex(frame["kr_id"]).set_axis(frame.index)
+        fraction = (kr_of_row["measure"] == "percent") & _in_fraction_range(new_target) \
+            & _on_percent_points(kr_of_row["start_value"], kr_of_row["target_value"])
+        for _, row in checker.each(fraction):
+            checker.add(row[ROW], "new_target_value", _did_you_mean_points(row["new_target_value"]), WARNING)
 
 
 def _check_arr_actuals(checker: _Checker, reference: Reference) -> None:

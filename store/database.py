@@ -27,7 +27,7 @@ from store.schema import DATE, NUMBER, TABLES, TABLES_BY_NAME, Table
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "okr_data" / "okr.duckdb"
-SCHEMA_VERSION = 3  # 2: review_notes; 3: uploads.default_date
+SCHEMA_VERSION = 4  # 2: review_notes; 3: uploads.default_date; 4: percent KRs in percent points
 SQL_TYPES = {NUMBER: "DOUBLE", DATE: "DATE"}
 SERVER_CATALOG = "okr"  # the name the PostgreSQL database is ATTACHed under
 WRITE_ATTEMPTS = 6
@@ -281,6 +281,10 @@ class Store:
 
     @staticmethod
     def _ensure_schema(cursor) -> None:
+        """Create what is missing and upgrade the data of an older schema version, each step once: the
+        version is read inside the transaction, so two processes upgrading at once do it once."""
+        found = cursor.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        before = None if found is None else found[0]
         for table in TABLES:
             columns = ", ".join(f"{_ident(c.name)} {_sql_type(table, c.name)}" for c in table.columns)
             cursor.execute(f"CREATE TABLE IF NOT EXISTS {_ident(table.name)} ({columns}, upload_id BIGINT)")
@@ -299,6 +303,8 @@ class Store:
             "CREATE TABLE IF NOT EXISTS upload_files (upload_id BIGINT, file_name VARCHAR, sha256 VARCHAR, "
             "size_bytes BIGINT, content BLOB)"
         )
+        if before is not None and before < 4:
+            _percent_krs_in_points(cursor)
         cursor.execute("DELETE FROM meta WHERE key = 'schema_version'")
         cursor.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
@@ -508,6 +514,31 @@ class Store:
                            [upload_id])
         cursor.execute("DROP TABLE changed")
         return TableChange(inserted=changed - updated, updated=updated, unchanged=total - changed)
+
+
+# A percent KR stored on the 0–1 scale: start and target both within [0, 1], not both 0.
+_FRACTION_SCALE = ("measure = 'percent' AND start_value BETWEEN 0 AND 1 AND target_value BETWEEN 0 AND 1 "
+                   "AND NOT (start_value = 0 AND target_value = 0)")
+
+
+def _percent_krs_in_points(cursor) -> None:
+    """Schema 4: percent KRs are stored in percent points (45 means 45 %). Those stored before on the
+    0–1 scale get start, target, their check-in values and their decisions' new targets × 100 (rounded
+    to 10 decimals, so 0.07 becomes 7, not 7.000000000000001) — in the history tables too, so that
+    undoing an upload brings back rows on the same scale."""
+    kr_ids = [row[0] for row in cursor.execute(f"SELECT kr_id FROM key_results WHERE {_FRACTION_SCALE}").fetchall()]
+    if not kr_ids:
+        return
+    of_these = "list_contains(?, kr_id)"
+    for table in ("key_results", "key_results_history"):
+        cursor.execute(f"UPDATE {table} SET start_value = round(start_value * 100, 10), "
+                       f"target_value = round(target_value * 100, 10) WHERE {of_these} AND {_FRACTION_SCALE}", [kr_ids])
+    for table in ("check_ins", "check_ins_history"):
+        cursor.execute(f"UPDATE {table} SET value = round(value * 100, 10) WHERE {of_these} AND value IS NOT NULL",
+                       [kr_ids])
+    for table in ("decisions", "decisions_history"):
+        cursor.execute(f"UPDATE {table} SET new_target_value = round(new_target_value * 100, 10) "
+                       f"WHERE {of_these} AND new_target_value IS NOT NULL", [kr_ids])
 
 
 def _scannable(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
