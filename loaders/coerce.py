@@ -7,9 +7,12 @@ empty marker, and numbers written plainly; every other cell goes through the fun
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -34,6 +37,65 @@ YES_NO_WORDS = {
 
 class CellError(ValueError):
     pass
+
+
+# How text dates like 03/04/2027 are read: True day first, False month first, None each cell as it
+# can be (day first unless that cannot be a date). Set for one column at a time by `reading_dates`.
+_DAY_FIRST: contextvars.ContextVar[bool | None] = contextvars.ContextVar("day_first", default=None)
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """The order of day and month in a column's text dates: `day_first` (None: each cell as it can
+    be) and, when the column leaves doubt, a `warning` naming the order assumed."""
+    day_first: bool | None
+    warning: str | None = None
+
+
+def column_date_order(cells, column: str) -> DateOrder:
+    """One order for a whole column of text dates (03/04/2027): day first when any of them has a day
+    above 12 in first place (31/05/2027), month first when any has it in second place (05/31/2027);
+    a column where none decides is read day first, with a warning; one with both, cell by cell, with
+    a warning. `cells`: an Arrow array or a sequence of cell values."""
+    if hasattr(cells, "type"):
+        if not (pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)):
+            return DateOrder(None)
+        texts = [t for t in pc.unique(cells).to_pylist() if t is not None]
+    else:
+        texts = {cell for cell in cells if isinstance(cell, str)}
+    day_first = month_first = ambiguous = None
+    for text in texts:
+        match = SLASH_DATE.match(text.strip())
+        if match is None or len(match.group(1)) == 4:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 and second <= 12:
+            day_first = day_first or text.strip()
+        elif second > 12 and first <= 12:
+            month_first = month_first or text.strip()
+        elif first != second and first <= 12 and second <= 12:
+            ambiguous = ambiguous or text.strip()
+    if day_first and month_first:
+        return DateOrder(None, f'column {column} mixes day-first dates ("{day_first}") and month-first dates '
+                               f'("{month_first}"); each is read as it can be, and dates that fit both are read '
+                               "day first — write them as YYYY-MM-DD")
+    if day_first or month_first:
+        return DateOrder(bool(day_first))
+    if ambiguous:
+        return DateOrder(True, f'column {column}: no date decides whether "{ambiguous}" is day/month or '
+                               "month/day; the whole column is read day first (DD/MM/YYYY) — write the dates "
+                               "as YYYY-MM-DD if they are month first")
+    return DateOrder(None)
+
+
+@contextlib.contextmanager
+def reading_dates(order: DateOrder | None):
+    """Text dates coerced inside the block are read in `order` (None: as each cell can be)."""
+    token = _DAY_FIRST.set(None if order is None else order.day_first)
+    try:
+        yield
+    finally:
+        _DAY_FIRST.reset(token)
 
 
 def is_empty(value: object) -> bool:
@@ -130,8 +192,10 @@ def _parse_date_text(text: str) -> dt.date | None:
             if len(match.group(1)) == 4:  # 2027/05/31
                 return dt.date(first, second, third)
             year = third + 2000 if third < 100 else third
-            # Day first, as most of the world writes it, unless that cannot be a date.
-            if second > 12:
+            # The column's order when it has one (column_date_order); else day first, as most of the
+            # world writes it, unless that cannot be a date.
+            day_first = _DAY_FIRST.get()
+            if day_first is False or (day_first is None and second > 12):
                 return dt.date(year, first, second)
             return dt.date(year, second, first)
     except ValueError:

@@ -330,7 +330,14 @@ def _parse_sheet(
     coerced: dict[str, np.ndarray] = {}
     cell_problems: list[tuple[int, int, str, str]] = []  # row offset, column order, column, message
     for order, (position, column) in enumerate(mapped.items()):
-        outcome = _coerce_column(column, sheet.column(position, body_start), sheet)
+        cells = sheet.column(position, body_start)
+        # One order of day and month for a column's text dates (03/04/2027), reported when in doubt.
+        date_order = coerce.column_date_order(cells, column.name) if column.kind in (DATE, MONTH) else None
+        if date_order is not None and date_order.warning:
+            parsed.problems.append(Problem(parsed.file, sheet.name, header_row_number, column.name,
+                                           date_order.warning, WARNING))
+        with coerce.reading_dates(date_order):
+            outcome = _coerce_column(column, cells, sheet)
         coerced[column.name] = outcome.values
         filled |= outcome.filled
         cell_problems.extend((offset, order, column.name, message) for offset, message in outcome.problems)

@@ -171,3 +171,69 @@ def test_two_spellings_of_one_period_are_one_key(local_store):
     result = ingest(local_store, "okrs.xlsx", xlsx_bytes(sheets))
     assert [(p.sheet, p.row, p.column) for p in result.errors] == [("CompanyTargets", 3, "metric")]
     assert "duplicate period + metric 2023-Q4, metric0" in result.errors[0].problem
+
+
+# --- one date order per column ---------------------------------------------------------------------------
+
+def stored_dates(store, kr_id: str) -> list[str]:
+    check_ins = store.read_table("check_ins")
+    return [f"{d:%Y-%m-%d}" for d in check_ins[check_ins["kr_id"] == kr_id]["date"]]
+
+
+def check_ins_csv(*dates: str) -> bytes:
+    return ("kr_id,date,value\n" + "".join(f"SAL-KR2,{date},{80 - i}\n" for i, date in enumerate(dates))).encode()
+
+
+@pytest.fixture
+def okr_store(local_store):
+    assert ingest(local_store, "okrs.xlsx", xlsx_bytes(SMALL_WORKBOOK)).errors == []
+    return local_store
+
+
+def test_a_day_above_12_in_first_place_reads_the_whole_column_day_first(okr_store):
+    result = ingest(okr_store, "CheckIns.csv", check_ins_csv("03/04/2027", "17/04/2027", "05/06/2027"))
+    assert result.problems == []
+    assert stored_dates(okr_store, "SAL-KR2") == ["2027-04-03", "2027-04-17", "2027-05-31", "2027-06-05"]
+
+
+def test_a_day_above_12_in_second_place_reads_the_whole_column_month_first(okr_store):
+    result = ingest(okr_store, "CheckIns.csv", check_ins_csv("04/03/2027", "04/17/2027", "06/05/2027"))
+    assert result.problems == []
+    assert stored_dates(okr_store, "SAL-KR2") == ["2027-04-03", "2027-04-17", "2027-05-31", "2027-06-05"]
+
+
+def test_a_column_left_ambiguous_is_read_day_first_with_a_warning(okr_store):
+    result = ingest(okr_store, "CheckIns.csv", check_ins_csv("03/04/2027", "05/06/2027", "07/07/2027"))
+    assert result.errors == []
+    assert [(p.severity, p.sheet, p.row, p.column) for p in result.problems] == [("warning", "CheckIns", 1, "date")]
+    message = result.problems[0].problem
+    assert message.startswith("column date: no date decides whether") and "read day first (DD/MM/YYYY)" in message
+    assert stored_dates(okr_store, "SAL-KR2") == ["2027-04-03", "2027-05-31", "2027-06-05", "2027-07-07"]
+
+
+def test_a_column_mixing_both_orders_is_reported(okr_store):
+    result = ingest(okr_store, "CheckIns.csv", check_ins_csv("17/04/2027", "04/18/2027", "06/05/2027"))
+    assert result.errors == []
+    assert [(p.severity, p.column) for p in result.problems] == [("warning", "date")]
+    assert result.problems[0].problem.startswith(
+        'column date mixes day-first dates ("17/04/2027") and month-first dates ("04/18/2027")')
+    assert stored_dates(okr_store, "SAL-KR2") == ["2027-04-17", "2027-04-18", "2027-05-06", "2027-05-31"]
+
+
+def test_text_dates_in_a_workbook_column_get_one_order_too(local_store):
+    sheets = copy.deepcopy(SMALL_WORKBOOK)
+    for row, due in zip(sheets["KeyResults"][1:], ("06/30/2027", "05/06/2027", "05/04/2027")):
+        row[11] = due  # due_date typed as text, month first (June 30th decides it)
+    result = ingest(local_store, "okrs.xlsx", xlsx_bytes(sheets))
+    assert result.problems == []
+    due = local_store.read_table("key_results").set_index("kr_id")["due_date"]
+    assert {kr: f"{d:%Y-%m-%d}" for kr, d in due.items()} == {
+        "SAL-KR1": "2027-06-30", "SAL-KR2": "2027-05-06", "ENG-KR1": "2027-05-04"}
+
+
+def test_without_a_column_order_a_cell_is_read_as_before():
+    assert coerce.to_date("04/05/2027") == dt.date(2027, 5, 4)
+    assert coerce.to_date("05/31/2027") == dt.date(2027, 5, 31)
+    with coerce.reading_dates(coerce.DateOrder(False)):
+        assert coerce.to_date("04/05/2027") == dt.date(2027, 4, 5)
+    assert coerce.to_date("04/05/2027") == dt.date(2027, 5, 4)
