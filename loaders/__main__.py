@@ -1,11 +1,14 @@
-"""Command line: `python -m loaders ingest FILE… [--db PATH] [--dry-run]`, `python -m loaders template`,
+"""Command line: `python -m loaders ingest FILE… [--db PATH] [--dry-run] [--mapping MAP.toml] [--team T]
+[--period P] [--date D] [--json]`, `python -m loaders inspect FILE [--json] [--write-mapping MAP.toml]`, `python -m loaders template`,
 `python -m loaders migrate --from DB --to DB [--replace]`, `python -m loaders export-uploads --db DB --to DIR`,
 `python -m loaders rebuild --db NEW (--from DB | --from-dir DIR)`."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import pathlib
+import re
 import sys
 
 from loaders.problems import Problem
@@ -29,6 +32,40 @@ def _problem_table(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
+def _upload_constants(args: argparse.Namespace) -> dict[str, str] | None:
+    """--team, --period, --date: what sheets of other shapes lack (None when a date is not a date)."""
+    if args.date:
+        try:
+            dt.date.fromisoformat(args.date)
+        except ValueError:
+            print(f"--date {args.date}: not a date (use YYYY-MM-DD)", file=sys.stderr)
+            return None
+    return {name: value for name, value in (("team", args.team), ("period", args.period), ("date", args.date))
+            if value}
+
+
+def _read_mapping(path: str | None):
+    """The --mapping file, or None (a message is printed when it cannot be read: raises SystemExit)."""
+    from loaders.mapping import FileMapping, MappingError
+
+    if not path:
+        return None
+    try:
+        return FileMapping.from_toml(pathlib.Path(path).read_text(encoding="utf-8"), path)
+    except (OSError, UnicodeDecodeError, MappingError) as exc:
+        print(f"--mapping {path}: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+_QUOTED_VALUE = re.compile(r'"([^"]*)"')
+
+
+def _problem_json(problem: Problem) -> dict:
+    value = _QUOTED_VALUE.search(problem.problem)
+    return {"severity": problem.severity, "file": problem.file, "sheet": problem.sheet, "row": problem.row,
+            "column": problem.column, "value": value.group(1) if value else None, "message": problem.problem}
+
+
 def ingest(args: argparse.Namespace) -> int:
     from loaders.ingest import check_and_store
 
@@ -39,11 +76,25 @@ def ingest(args: argparse.Namespace) -> int:
             print(f"{name}: no such file", file=sys.stderr)
             return 1
         files.append(UploadedFile(path.name, path.read_bytes()))
+    constants = _upload_constants(args)
+    if constants is None:
+        return 1
+    mapping = _read_mapping(args.mapping)
     store = Store.open(args.db, create=not args.dry_run)  # a dry run never creates a database
     try:
-        result = check_and_store(store, files, dry_run=args.dry_run, max_file_bytes=CLI_MAX_FILE_BYTES)
+        result = check_and_store(store, files, dry_run=args.dry_run, max_file_bytes=CLI_MAX_FILE_BYTES,
+                                 default_date=dt.date.fromisoformat(args.date) if args.date else None,
+                                 mapping=mapping, constants={k: v for k, v in constants.items() if k != "date"})
     finally:
         store.close()
+    if args.json:
+        print(json.dumps({
+            "stored": {table: {"inserted": c.inserted, "updated": c.updated, "unchanged": c.unchanged}
+                       for table, c in result.changes.items()} if not result.errors else {},
+            "problems": [_problem_json(p) for p in result.problems],
+            "mapping": [m.as_dict() for m in result.mappings],
+        }, indent=1, default=str, ensure_ascii=False))
+        return 1 if result.errors else 0
     if result.errors:
         print(f"Nothing stored: {len(result.errors)} problem(s) to fix.", file=sys.stderr)
         print(_problem_table(result.problems), file=sys.stderr)
@@ -57,6 +108,47 @@ def ingest(args: argparse.Namespace) -> int:
         print(f"{table}: {change.inserted} new, {change.updated} updated, {change.unchanged} unchanged")
     if result.rows_changed:
         print(f"{verb} {result.rows_changed} row(s){' (dry run: nothing stored)' if args.dry_run else ''}")
+    return 0
+
+
+def inspect(args: argparse.Namespace) -> int:
+    from loaders.mapping import describe
+    from loaders.parse import parse_grids
+    from loaders.problems import FileRejected
+    from loaders.read import read_grids
+
+    path = pathlib.Path(args.file)
+    if not path.is_file():
+        print(f"{args.file}: no such file", file=sys.stderr)
+        return 1
+    constants = _upload_constants(args)
+    if constants is None:
+        return 1
+    mapping = _read_mapping(args.mapping)
+    try:
+        sheets = read_grids(path.name, path.read_bytes(), CLI_MAX_FILE_BYTES)
+    except FileRejected as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 1
+    date = dt.date.fromisoformat(args.date) if args.date else None
+    parsed = parse_grids(path.name, sheets, date, mapping, {k: v for k, v in constants.items() if k != "date"})
+    used = parsed.mapping
+    if date is not None:
+        used.constants.setdefault("date", args.date)
+    if args.write_mapping:
+        pathlib.Path(args.write_mapping).write_text(used.to_toml(), encoding="utf-8")
+    if args.json:
+        print(json.dumps({"file": path.name, "mapping": used.as_dict(),
+                          "tables": {name: len(item.frame) for name, item in parsed.tables.items()},
+                          "problems": [_problem_json(p) for p in parsed.problems]}, indent=1, default=str, ensure_ascii=False))
+    else:
+        print(describe(used, parsed.problems))
+        if parsed.tables:
+            print("  would read: " + ", ".join(f"{item.table.sheet} {len(item.frame)} row(s)"
+                                                 for item in parsed.tables.values()))
+        if args.write_mapping:
+            print(f"wrote {args.write_mapping}: edit it, then python -m loaders ingest {args.file} "
+                  f"--mapping {args.write_mapping}")
     return 0
 
 
@@ -171,7 +263,27 @@ def main(argv: list[str] | None = None) -> int:
     ingest_parser.add_argument("files", nargs="+", metavar="FILE")
     ingest_parser.add_argument("--db", help="DuckDB file (default: $OKR_DB or okr_data/okr.duckdb)")
     ingest_parser.add_argument("--dry-run", action="store_true", help="check and report, store nothing")
+    ingest_parser.add_argument("--mapping", metavar="MAP.toml",
+                               help="how to read the sheets (written by `inspect --write-mapping`, then edited)")
+    ingest_parser.add_argument("--team", help="the team of sheets without a team column (one-row-per-KR sheets)")
+    ingest_parser.add_argument("--period", help="the period of sheets without a period column (e.g. 2027-Q2)")
+    ingest_parser.add_argument("--date", metavar="YYYY-MM-DD",
+                               help="the date of check-ins in sheets without a date column")
+    ingest_parser.add_argument("--json", action="store_true",
+                               help="print stored counts, every problem and the mapping used as JSON")
     ingest_parser.set_defaults(run=ingest)
+    inspect_parser = commands.add_parser(
+        "inspect", help="show how each sheet of a file would be read (and write that as an editable mapping)",
+        description="Show what each sheet of a file is taken for, each header → the column it fills or "
+                    "'not used', and the guesses made; nothing is stored and no database is opened.")
+    inspect_parser.add_argument("file", metavar="FILE")
+    inspect_parser.add_argument("--json", action="store_true", help="print the mapping and problems as JSON")
+    inspect_parser.add_argument("--write-mapping", metavar="MAP.toml", help="write the mapping as an editable file")
+    inspect_parser.add_argument("--mapping", metavar="MAP.toml", help="read the sheets by this mapping")
+    inspect_parser.add_argument("--team", help="the team of sheets without a team column")
+    inspect_parser.add_argument("--period", help="the period of sheets without a period column")
+    inspect_parser.add_argument("--date", metavar="YYYY-MM-DD", help="the date of check-ins without a date column")
+    inspect_parser.set_defaults(run=inspect)
     template_parser = commands.add_parser("template", help="write a team's prefilled progress template")
     template_parser.add_argument("--team", required=True)
     template_parser.add_argument("--db")

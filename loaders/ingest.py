@@ -24,6 +24,7 @@ class IngestResult:
     # The rows handed (or, with errors or a dry run, that would be handed) to the store, per table.
     incoming: Incoming = field(default_factory=dict)
     preview: UploadPreview | None = None  # a dry run of a progress upload: what it would change
+    mappings: list = field(default_factory=list)  # loaders.mapping.FileMapping each data file was read by
 
     @property
     def errors(self) -> list[Problem]:
@@ -46,16 +47,34 @@ def current_user() -> str:
 
 
 def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
-                max_file_bytes: int = MAX_FILE_BYTES) -> tuple[dict[str, ParsedTable], list[Problem]]:
-    """Parse every file (each at most `max_file_bytes`); a table may come from one file only."""
+                max_file_bytes: int = MAX_FILE_BYTES, mapping=None, constants: dict[str, str] | None = None,
+                known_krs: pd.DataFrame | None = None, mappings: list | None = None,
+                ) -> tuple[dict[str, ParsedTable], list[Problem]]:
+    """Parse every file (each at most `max_file_bytes`); a table may come from one file only. A file
+    named *.mapping.toml among them is the mapping of the others (an upload records the mapping it
+    was read by so); `mapping` and `constants` (team, period, date) are given otherwise. The mapping
+    each file was read by is appended to `mappings`."""
+    from loaders.mapping import MAPPING_SUFFIX, FileMapping, MappingError
+
     tables: dict[str, ParsedTable] = {}
     problems: list[Problem] = []
-    for file in files:
+    for file in [f for f in files if f.file_name.endswith(MAPPING_SUFFIX)]:
         try:
-            parsed = parse_grids(file.file_name, read_grids(file.file_name, file.content, max_file_bytes), default_date)
+            recorded = FileMapping.from_toml(file.content.decode("utf-8", errors="replace"), file.file_name)
+        except MappingError as exc:
+            problems.append(Problem(file.file_name, "", None, "", str(exc)))
+            continue
+        mapping = mapping or recorded
+        constants = {**recorded.constants, **(constants or {})}
+    for file in [f for f in files if not f.file_name.endswith(MAPPING_SUFFIX)]:
+        try:
+            parsed = parse_grids(file.file_name, read_grids(file.file_name, file.content, max_file_bytes), default_date,
+                                 mapping, constants, known_krs)
         except FileRejected as exc:
             problems.append(Problem(file.file_name, "", None, "", str(exc)))
             continue
+        if mappings is not None and parsed.mapping is not None:
+            mappings.append(parsed.mapping)
         problems.extend(parsed.problems)
         for name, item in parsed.tables.items():
             if name in tables:
@@ -69,7 +88,7 @@ def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
 def check_and_store(
     store: Store, files: list[UploadedFile], uploaded_by: str | None = None, dry_run: bool = False,
     default_date: dt.date | None = None, team: str | None = None, as_of: dt.date | None = None,
-    max_file_bytes: int = MAX_FILE_BYTES,
+    max_file_bytes: int = MAX_FILE_BYTES, mapping=None, constants: dict[str, str] | None = None,
 ) -> IngestResult:
     """Check every file and store all of it, or nothing when there is any error.
 
@@ -77,10 +96,17 @@ def check_and_store(
     are refused, check-ins may be dated at most a week after `as_of`, check-ins without a date
     column are dated `as_of` (unless `default_date` says otherwise), and a dry run also previews
     what the upload would change. Each file may hold at most `max_file_bytes` (the app's limit
-    unless the command line's is given)."""
-    tables, problems = parse_files(files, default_date or as_of, max_file_bytes)
-    combined = ParsedFile(", ".join(f.file_name for f in files), tables, problems)
+    unless the command line's is given).
+
+    `mapping` (a loaders.mapping.FileMapping) says how to read sheets of other shapes or with other
+    headers, `constants` (team, period, date) fill what sheets lack; both are stored with the upload
+    as a file `<first file>.mapping.toml`, so that a rebuild reads the files as they were read."""
     stored = store.read_tables()
+    mappings: list = []
+    tables, problems = parse_files(files, default_date or as_of, max_file_bytes, mapping, constants,
+                                   stored["key_results"], mappings)
+    files = _with_mapping_file(files, mapping, constants)
+    combined = ParsedFile(", ".join(f.file_name for f in files), tables, problems)
     reference = build_reference(stored, combined)
     validate(combined, reference)
     incoming = {
@@ -91,7 +117,7 @@ def check_and_store(
         after = merged_tables(stored, incoming)
         without_update = krs_without_update(after, team, as_of) if team and as_of else None
         validate_progress(combined, reference, stored, after, team, as_of, without_update)
-    result = IngestResult(problems=combined.problems, incoming=incoming)
+    result = IngestResult(problems=combined.problems, incoming=incoming, mappings=mappings)
     if result.errors or not tables:
         return result
     result.changes = store.apply_upload(incoming, files, uploaded_by or current_user(), dry_run=dry_run,
@@ -100,6 +126,21 @@ def check_and_store(
     if dry_run and as_of is not None:
         result.preview = preview_upload(stored, after, incoming, as_of, without_update)
     return result
+
+
+def _with_mapping_file(files: list[UploadedFile], mapping, constants: dict[str, str] | None) -> list[UploadedFile]:
+    """The files of an upload, with the mapping and constants they were read by as one more file."""
+    from loaders.mapping import MAPPING_SUFFIX, FileMapping
+
+    constants = {k: str(v) for k, v in (constants or {}).items() if v}
+    if (mapping is None and not constants) or any(f.file_name.endswith(MAPPING_SUFFIX) for f in files):
+        return files
+    data = [f for f in files if not f.file_name.endswith(MAPPING_SUFFIX)]
+    recorded = FileMapping(mapping.file if mapping is not None else data[0].file_name,
+                           list(mapping.sheets) if mapping is not None else [],
+                           {**(mapping.constants if mapping is not None else {}), **constants})
+    name = (data[0].file_name if data else "upload") + MAPPING_SUFFIX
+    return [*files, UploadedFile(name, recorded.to_toml().encode("utf-8"))]
 
 
 def _filled_rows(item: ParsedTable) -> pd.DataFrame:

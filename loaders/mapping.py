@@ -104,15 +104,17 @@ class SheetMapping:
 
 @dataclass
 class FileMapping:
+    """Every sheet's mapping; `constants` (team, period, date, …) hold for every sheet that lacks them."""
     file: str
     sheets: list[SheetMapping] = field(default_factory=list)
+    constants: dict[str, str] = field(default_factory=dict)
 
     def sheet(self, name: str) -> SheetMapping | None:
         return next((s for s in self.sheets if s.sheet == name), None) or next(
             (s for s in self.sheets if header_key(s.sheet) == header_key(name)), None)
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "sheets": [s.as_dict() for s in self.sheets]}
+        return {"file": self.file, "constants": dict(self.constants), "sheets": [s.as_dict() for s in self.sheets]}
 
     @classmethod
     def from_dict(cls, data: dict, file: str = "") -> FileMapping:
@@ -133,7 +135,8 @@ class FileMapping:
             ))
         for item in sheets:
             _check_targets(item)
-        return cls(str(data.get("file", file)), sheets)
+        constants = {str(k): _constant_text(v) for k, v in dict(data.get("constants", {})).items()}
+        return cls(str(data.get("file", file)), sheets, constants)
 
     def to_toml(self) -> str:
         return mapping_toml(self)
@@ -467,6 +470,12 @@ def propose_sheet(sheet: RawSheet, dated: bool = False, constants: dict[str, str
         proposal = _kpi_proposal(look)
     if proposal is None and named is not None:
         proposal = _workbook_proposal(look, named, dated, need_required=False)
+    if proposal is not None and proposal.shape == WORKBOOK:
+        table = _table_named(proposal.table)
+        used = set(proposal.columns.values())
+        for name in ("team", "period", "date"):
+            if constants.get(name) and name in table.column_names and name not in used:
+                proposal.constants[name] = constants[name]
     if proposal is None:
         proposal = SheetMapping(sheet.name, UNKNOWN)
         proposal.header_row = _likely_header_row(look) + 1
@@ -633,8 +642,11 @@ def _kr_list_proposal(look: _Look, dated: bool, constants: dict[str, str]) -> Sh
 
 def propose_mapping(file: str, sheets: list[RawSheet], dated: bool = False,
                     constants: dict[str, str] | None = None, given: FileMapping | None = None) -> FileMapping:
-    """A mapping for every sheet: `given`'s entry for a sheet it names, a proposal otherwise."""
-    mapping = FileMapping(file)
+    """A mapping for every sheet: `given`'s entry for a sheet it names, a proposal otherwise.
+    `constants` (and `given`'s own) fill what a sheet lacks: team, period, date, …"""
+    constants = {**(given.constants if given is not None else {}), **{k: v for k, v in (constants or {}).items() if v}}
+    mapping = FileMapping(file, constants=dict(constants))
+    dated = dated or bool(constants.get("date"))
     for sheet in sheets:
         entry = given.sheet(sheet.name) if given is not None else None
         if entry is None and given is not None and len(sheets) == 1 and len(given.sheets) == 1:
@@ -642,7 +654,7 @@ def propose_mapping(file: str, sheets: list[RawSheet], dated: bool = False,
         if entry is not None:
             entry = SheetMapping(sheet.name, entry.shape, entry.table, entry.header_row, dict(entry.columns),
                                  dict(entry.constants), list(entry.guesses), {}, dict(entry.reasons))
-            for name, value in (constants or {}).items():
+            for name, value in constants.items():
                 if value and name in targets_of(entry.shape, entry.table) and name not in entry.constants:
                     entry.constants[name] = value
             header = sheet.head(entry.header_row)[entry.header_row - 1] if sheet.height >= entry.header_row else []
@@ -651,6 +663,9 @@ def propose_mapping(file: str, sheets: list[RawSheet], dated: bool = False,
         else:
             mapping.sheets.append(propose_sheet(sheet, dated, constants))
     return mapping
+
+
+UPLOAD_CONSTANTS = ("team", "period", "date")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -917,3 +932,116 @@ def near_miss(head: list[list[object]]) -> str | None:
     _, table, names = best
     missing = [c.name for c in table.columns if c.required and c.name not in names]
     return f"its header looks like {table.sheet} but has no {' or '.join(missing)} column" if missing else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# The mapping file (TOML) and the inspect report
+
+MAPPING_SUFFIX = ".mapping.toml"  # a file of an upload that is the mapping of its other files
+
+
+def _toml_string(text: object) -> str:
+    out = []
+    for ch in str(text):
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 32 or ord(ch) == 127:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _comment(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def mapping_toml(mapping: FileMapping) -> str:
+    """The mapping as an editable TOML file (read back by FileMapping.from_toml)."""
+    lines = [
+        f"# How the sheets of {_comment(mapping.file) or 'a file'} are read; edit it, then apply it with",
+        f"#   python -m loaders ingest {_comment(mapping.file) or 'FILE'} --mapping THIS.toml",
+        "# shape: workbook (table = Teams, Objectives, KeyResults, CheckIns, …), kr_list (one row per key",
+        "# result), arr_bridge (ARR or MRR by month), kpi_table (metric, period or date, actual, target),",
+        "# notes (skipped) or unknown (reported).",
+        '# [sheet.columns]: "header as written" = "column"; "" = not used (reported), "ignore" = not used, not',
+        "# reported. [sheet.constants]: a value for every row of a column the sheet lacks (team, period,",
+        "# date of the check-ins, due_date, measure, …); [constants] hold for every sheet.",
+        f"file = {_toml_string(mapping.file)}",
+        "",
+    ]
+    if mapping.constants:
+        lines.append("[constants]")
+        lines += [f"{_bare_or_quoted(k)} = {_toml_string(v)}" for k, v in mapping.constants.items()]
+        lines.append("")
+    for item in mapping.sheets:
+        lines.append("[[sheet]]")
+        lines.append(f"name = {_toml_string(item.sheet)}")
+        lines.append(f"shape = {_toml_string(item.shape)}  # {item.label}")
+        if item.shape == WORKBOOK:
+            lines.append(f"table = {_toml_string(item.table)}")
+        lines.append(f"header_row = {item.header_row}")
+        for guess in item.guesses:
+            lines.append(f"# guess: {_comment(guess)}")
+        targets = targets_of(item.shape, item.table)
+        if targets:
+            lines.append(f"# columns of a {item.label}: {', '.join(targets)}")
+        if item.columns:
+            lines.append("[sheet.columns]")
+            for header, target in item.columns.items():
+                note = ""
+                count = item.values.get(header)
+                if target in (NOT_USED, IGNORE):
+                    why = item.reasons.get(header)
+                    note = f"  # not used ({count} values)" if count is not None else "  # not used"
+                    note += f": {_comment(why)}" if why else ""
+                lines.append(f"{_toml_string(header)} = {_toml_string(target)}{note}")
+        if item.constants:
+            lines.append("[sheet.constants]")
+            lines += [f"{_bare_or_quoted(k)} = {_toml_string(v)}" for k, v in item.constants.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _bare_or_quoted(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def describe(mapping: FileMapping, problems: list[Problem] | None = None) -> str:
+    """The inspect report: per sheet what it is taken for, each header → column or not used, the
+    guesses and why, and what reading it found."""
+    lines = [mapping.file]
+    if mapping.constants:
+        lines.append("  constants for every sheet: " + ", ".join(f"{k} = {v}" for k, v in mapping.constants.items()))
+    for item in mapping.sheets:
+        lines.append(f"  sheet {item.sheet}: {item.label}" + (f" (header on row {item.header_row})"
+                                                              if item.shape not in (NOTES,) else ""))
+        width = max((len(h) for h in item.columns), default=0)
+        for header, target in item.columns.items():
+            count = item.values.get(header)
+            counted = f" ({count} values)" if count is not None else ""
+            if target == NOT_USED:
+                shown = "not used" + counted
+            elif target == IGNORE:
+                shown = "ignored" + counted
+            else:
+                shown = target
+            why = item.reasons.get(header)
+            lines.append(f"    {header.ljust(width)}  →  {shown}" + (f" — {why}" if why else ""))
+        if item.constants:
+            lines.append("    constants: " + ", ".join(f"{k} = {v}" for k, v in item.constants.items()))
+        for guess in item.guesses:
+            lines.append(f"    guess: {guess}")
+        for problem in problems or []:
+            if problem.sheet == item.sheet:
+                where = f"row {problem.row}, " if problem.row is not None else ""
+                column = f"{problem.column}: " if problem.column else ""
+                lines.append(f"    {problem.severity}: {where}{column}{problem.problem}")
+    for problem in problems or []:
+        if not problem.sheet:
+            lines.append(f"  {problem.severity}: {problem.problem}")
+    return "\n".join(lines)

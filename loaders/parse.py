@@ -47,6 +47,7 @@ class ParsedFile:
     file: str
     tables: dict[str, ParsedTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    mapping: object = None  # the loaders.mapping.FileMapping the sheets were read by
 
 
 def _coerce_cell(column: Column, value: object, sheet: RawSheet) -> object:
@@ -87,7 +88,9 @@ def parse_grids(file: str, sheets: list[RawSheet], default_date: dt.date | None 
     from loaders.mapping import apply_mapping, propose_mapping
 
     proposed = propose_mapping(file, sheets, default_date is not None, constants, mapping)
-    return apply_mapping(file, sheets, proposed, default_date, known_krs)
+    parsed = apply_mapping(file, sheets, proposed, default_date, known_krs)
+    parsed.mapping = proposed
+    return parsed
 
 
 def _repeated_headers(header: list[object], mapped: dict[int, Column]) -> dict[Column, list[int]]:
