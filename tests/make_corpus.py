@@ -320,7 +320,7 @@ def corpus(store: Store) -> dict[str, bytes]:
                                              ["SAL-O2-KR3", "2027-05-31", "23,5", "8"]], delimiter="\t"),
         "decimal_comma_quoted.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR3", "2027-05-31", "23,5"],
                                                ["SAL-O2-KR1", "2027-05-31", "1,250,000"]]),
-        # Dates: day first unless a date can only be month first; Excel for Mac's 1904 date system.
+        # Dates: one order per column (05/31/2027 makes this one month first); Excel for Mac's 1904 date system.
         "ambiguous_dates.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR1", "03/04/2027", "350000"],
                                           ["SAL-O2-KR2", "05/31/2027", "15"]]),
         "epoch_1904.xlsx": xlsx_1904([["kr_id", "date", "value"], ["SAL-O2-KR1", dt.datetime(2027, 5, 31), 512000],

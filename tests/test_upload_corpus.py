@@ -121,9 +121,10 @@ GOOD_FILES = {
                                []),
     # Comma-separated: "23,5" (quoted) is a decimal comma, "1,250,000" groups thousands.
     "decimal_comma_quoted.csv": ([check_in("SAL-O2-KR3", 23.5), check_in("SAL-O2-KR1", 1250000)], []),
-    # The stated rule: day first (03/04/2027 is 3 April), unless the date can only be month first.
+    # One order per column: 05/31/2027 can only be month first, so the whole column is, and 03/04/2027
+    # is 4 March (alone it would be read day first, 3 April).
     "ambiguous_dates.csv": (
-        [check_in("SAL-O2-KR1", 350000, date=pd.Timestamp("2027-04-03")), check_in("SAL-O2-KR2", 15)],
+        [check_in("SAL-O2-KR1", 350000, date=pd.Timestamp("2027-03-04")), check_in("SAL-O2-KR2", 15)],
         ["value 15 is below the previous check-in (19 on 2027-05-28) for a KR meant to increase"],
     ),
     # A date cell, and a plain serial number counted from 1904-01-01 (45076 there is 2027-05-31).
