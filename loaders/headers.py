@@ -23,13 +23,13 @@ def header_key(text: object) -> str:
 # role → headers (any language, any spelling; compared by header_key)
 ROLE_HEADERS: dict[str, tuple[str, ...]] = {
     "team": ("team", "team name", "department", "squad", "equipe", "equipa", "área", "equipo", "departamento",
-             "équipe", "service", "abteilung", "bereich"),
+             "équipe", "abteilung", "bereich"),
     "period": ("period", "quarter", "cycle", "time period", "período", "trimestre", "ciclo", "période",
                "quartal", "zeitraum", "periode"),
     "objective": ("objective", "objectives", "objective title", "objective name", "goal", "okr", "objetivo",
                   "objetivos", "objectif", "objectifs", "ziel", "ziele", "objective description"),
     "objective_id": ("objective id", "objective_id", "goal id", "id objetivo", "objective ref"),
-    "key_result": ("key result", "key results", "kr", "kr title", "key result title", "kr description",
+    "key_result": ("key result", "key results", "kr", "kr title", "title", "key result title", "kr description",
                    "key result description", "resultado chave", "resultados chave", "resultado-chave",
                    "resultados-chave", "resultado clave", "resultados clave", "résultat clé", "résultats clés",
                    "schlüsselergebnis", "schlüsselergebnisse", "schluesselergebnis", "kr name"),

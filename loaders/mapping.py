@@ -455,17 +455,19 @@ def propose_sheet(sheet: RawSheet, dated: bool = False, constants: dict[str, str
     if header_key(sheet.name) in NOTE_SHEETS:
         return SheetMapping(sheet.name, NOTES)
     named = _table_for_sheet_name(sheet.name)
-    proposal = None
-    if named is not None:
+    proposal = _bridge_proposal(look)
+    if proposal is None and named is not None:
         proposal = _workbook_proposal(look, named, dated, need_required=True)
     if proposal is None:
-        proposal = _bridge_proposal(look)
-    if proposal is None:
-        proposal = _guess_workbook(look, dated)
-        if proposal is not None and proposal.table == "CompanyTargets" and "actual" in _kpi_columns(look, proposal):
-            proposal = None  # metric, period, actual, target: a KPI table, whose actuals are news
-    if proposal is None:
-        proposal = _kr_list_proposal(look, dated, constants)
+        # A sheet named like a table is not another table; else the workbook table its header fits,
+        # unless a one-row-per-KR reading uses more of its columns.
+        guess = _guess_workbook(look, dated) if named is None else None
+        if guess is not None and guess.table == "CompanyTargets" and "actual" in _kpi_columns(look, guess):
+            guess = None  # metric, period, actual, target: a KPI table, whose actuals are news
+        kr_list = _kr_list_proposal(look, dated, constants)
+        proposal = guess
+        if kr_list is not None and (guess is None or _used(kr_list) > _used(guess)):
+            proposal = kr_list
     if proposal is None:
         proposal = _kpi_proposal(look)
     if proposal is None and named is not None:
@@ -483,6 +485,10 @@ def propose_sheet(sheet: RawSheet, dated: bool = False, constants: dict[str, str
         proposal.columns = _columns_of(header, {})
         _fill_counts(proposal, sheet, header)
     return proposal
+
+
+def _used(item: SheetMapping) -> int:
+    return sum(1 for target in item.columns.values() if target not in (NOT_USED, IGNORE))
 
 
 def _table_for_sheet_name(name: str) -> Table | None:
@@ -997,7 +1003,8 @@ def mapping_toml(mapping: FileMapping) -> str:
                 count = item.values.get(header)
                 if target in (NOT_USED, IGNORE):
                     why = item.reasons.get(header)
-                    note = f"  # not used ({count} values)" if count is not None else "  # not used"
+                    note = (f"  # not used ({count} value{'s' if count != 1 else ''})" if count is not None
+                            else "  # not used")
                     note += f": {_comment(why)}" if why else ""
                 lines.append(f"{_toml_string(header)} = {_toml_string(target)}{note}")
         if item.constants:
@@ -1023,7 +1030,7 @@ def describe(mapping: FileMapping, problems: list[Problem] | None = None) -> str
         width = max((len(h) for h in item.columns), default=0)
         for header, target in item.columns.items():
             count = item.values.get(header)
-            counted = f" ({count} values)" if count is not None else ""
+            counted = f" ({count} value{'s' if count != 1 else ''})" if count is not None else ""
             if target == NOT_USED:
                 shown = "not used" + counted
             elif target == IGNORE:
