@@ -190,7 +190,7 @@ def _check_zip(data: bytes, max_uncompressed: int) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
         raise FileRejected(f"the workbook is damaged and cannot be opened ({exc})") from exc
     total = sum(e.file_size for e in entries)
     compressed = sum(e.compress_size for e in entries) or 1
@@ -231,7 +231,8 @@ def _zip_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo | str, size: int 
     try:
         with archive.open(entry) as part:
             return part.read(size)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+    # zipfile raises NotImplementedError for a zip version it does not know, RuntimeError for encryption.
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise FileRejected(f"the workbook is damaged and cannot be read (its part {name}: {exc})") from exc
 
 
