@@ -1052,3 +1052,17 @@ def describe(mapping: FileMapping, problems: list[Problem] | None = None) -> str
         if not problem.sheet:
             lines.append(f"  {problem.severity}: {problem.problem}")
     return "\n".join(lines)
+
+
+def header_signature(sheets: list[RawSheet]) -> str:
+    """A short key of a file's header rows (sheet by sheet, compared by header_key): files with the same
+    headers get the same signature, so a mapping saved for one can be applied to the next."""
+    import hashlib
+
+    parts = []
+    for sheet in sheets:
+        head = sheet.head(HEADER_SEARCH_ROWS)
+        look = _Look(sheet, head)
+        row = head[_likely_header_row(look)] if head else []
+        parts.append("|".join(header_key(c) for c in row if _text(c)))
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
