@@ -187,3 +187,18 @@ def test_a_rebuild_reads_an_upload_by_the_mapping_stored_with_it(tmp_path):
         second.close()
     for name in ("teams", "objectives", "key_results", "check_ins"):
         pd.testing.assert_frame_equal(before[name], after[name], obj=name)
+
+
+def test_the_readme_mapping_examples_are_valid_mappings():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Bring your own spreadsheet", 1)[1]
+    example = section.split("```toml", 1)[1].split("```", 1)[0]
+    mapping = FileMapping.from_toml(example)
+    assert [(s.sheet, s.shape) for s in mapping.sheets] == [
+        ("Progress May", WORKBOOK), ("OKRs Q2", KR_LIST), ("mrr_bridge", BRIDGE), ("KPIs", KPI)]
+    progress = xlsx_bytes({"Progress May": [["Sales progress"], ["Key Result Ref", "Reading", "Remarks", "Region"],
+                                            ["SAL-KR1", 300000, "Two deals", "EMEA"]]})
+    parsed = apply_mapping("p.xlsx", read_grids("p.xlsx", progress), mapping)
+    assert parsed.problems == []
+    frame = parsed.tables["check_ins"].frame
+    assert frame[["kr_id", "date", "value"]].values.tolist() == [["SAL-KR1", dt.date(2027, 5, 31), 300000.0]]
