@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -247,7 +248,9 @@ def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
         workbook = workbook_xml.workbook_parts(archive)
         parts = {name: _zip_part(archive, path) for name, path in workbook.sheets.items()}
         heads = {name: workbook_xml.sheet_head(xml) for name, xml in parts.items()}
-        markers = {name: list(_cell_markers(xml)) for name, xml in parts.items()}
+        percent_styles = workbook_xml.percent_styles(archive)
+        scans = {name: workbook_xml.scan_cells(xml, percent_styles) for name, xml in parts.items()}
+        markers = {name: list(_cell_markers(scan.marked)) for name, scan in scans.items()}
     except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
     for name, head in heads.items():
@@ -269,6 +272,9 @@ def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
                 sheets[name] = RawSheet(name, sheet.to_python(skip_empty_area=False), date1904=workbook.date1904)
                 for row, column, marker in markers.get(name, []):
                     _put(sheets[name], row, column, marker)
+        for name, scan in scans.items():
+            if scan.percent and name in sheets:
+                _as_percent_points(sheets[name], scan.percent)
     except FileRejected:
         raise
     except Exception as exc:  # the readers raise several unrelated types for a damaged archive
@@ -328,14 +334,42 @@ def _holds_python_datetimes(column: pa.Array) -> bool:
 NOT_AVAILABLE = "#N/A"
 
 
-def _cell_markers(xml: bytes):
-    """(row, column, marker) of each cell of a worksheet's XML that holds a formula without a saved
-    result (UncalculatedFormula) or shows an error (ExcelError; #N/A reads as an empty cell)."""
-    for cell in workbook_xml.marked_cells(xml):
+def _cell_markers(cells: list[workbook_xml.MarkedCell]):
+    """(row, column, marker) of each cell that holds a formula without a saved result
+    (UncalculatedFormula) or shows an error (ExcelError; #N/A reads as an empty cell)."""
+    for cell in cells:
         if cell.formula is not None:
             yield cell.row, cell.column, UncalculatedFormula(cell.formula)
         else:
             yield cell.row, cell.column, NOT_AVAILABLE if cell.error == NOT_AVAILABLE else ExcelError(cell.error)
+
+
+# Percent points from a fraction, rounded off where binary floating point leaves 0.07 × 100 at 7.000000000000001.
+PERCENT_DECIMALS = 10
+
+
+def _as_percent_points(sheet: RawSheet, cells: list[tuple[int, int]]) -> None:
+    """The numbers a sheet shows as percentages (0.45 shown as 45 %) in percent points (45), as the
+    sheet saved as CSV would give them ("45%")."""
+    if sheet.columns is None:
+        for row, column in cells:
+            if row < len(sheet.rows) and column < len(sheet.rows[row]):
+                value = sheet.rows[row][column]
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    sheet.rows[row][column] = round(value * 100, PERCENT_DECIMALS)
+        return
+    by_column: dict[int, list[int]] = {}
+    for row, column in cells:
+        if row >= 1 and column < len(sheet.columns):  # below the header row
+            by_column.setdefault(column, []).append(row - 1)
+    for column, rows in by_column.items():
+        values = sheet.columns[column]
+        if not pa.types.is_floating(values.type) and not pa.types.is_integer(values.type):
+            continue
+        mask = np.zeros(len(values), dtype=bool)
+        mask[[row for row in rows if row < len(values)]] = True
+        points = pc.round(pc.multiply(values.cast(pa.float64()), 100), PERCENT_DECIMALS)
+        sheet.columns[column] = pc.if_else(pa.array(mask), points, values.cast(pa.float64()))
 
 
 def _put(sheet: RawSheet, row: int, column: int, value: object) -> None:

@@ -140,6 +140,45 @@ def _relationship_targets(xml: bytes) -> dict[str, str]:
     return targets
 
 
+# Excel's built-in percentage formats: 0% and 0.00%.
+BUILT_IN_PERCENT_FORMATS = {9, 10}
+_LITERALS_IN_FORMAT = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """The cell styles (indexes of the stylesheet's cellXfs) whose number format shows a percentage."""
+    if "xl/styles.xml" not in archive.namelist():
+        return frozenset()
+    formats: dict[int, str] = {}
+    styles: list[int] = []
+    inside_cell_styles = False
+    parser = _parser()
+
+    def start(name, attributes):
+        nonlocal inside_cell_styles
+        namespace, local = _split(name)
+        if namespace not in MAIN_NAMESPACES:
+            return
+        if local == "numFmt" and attributes.get("numFmtId", "").strip().isdigit():
+            formats[int(attributes["numFmtId"])] = attributes.get("formatCode", "")
+        elif local == "cellXfs":
+            inside_cell_styles = True
+        elif local == "xf" and inside_cell_styles:
+            number_format = attributes.get("numFmtId", "0").strip()
+            styles.append(int(number_format) if number_format.isdigit() else 0)
+
+    def end(name):
+        nonlocal inside_cell_styles
+        if _split(name)[1] == "cellXfs":
+            inside_cell_styles = False
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    _parse(archive.read("xl/styles.xml"), parser)
+    return frozenset(index for index, number_format in enumerate(styles)
+                     if number_format in BUILT_IN_PERCENT_FORMATS
+                     or "%" in _LITERALS_IN_FORMAT.sub("", formats.get(number_format, "")))
+
+
 @dataclass
 class SheetHead:
     starts_at_a1: bool  # the first cell is A1 and holds a value
@@ -193,16 +232,25 @@ class MarkedCell:
     error: str | None  # the error the cell shows (#DIV/0!, #N/A, …)
 
 
-def marked_cells(xml: bytes) -> list[MarkedCell]:
-    """Every cell of a worksheet that holds a formula without a saved result or shows an error.
+@dataclass
+class CellScan:
+    marked: list[MarkedCell] = field(default_factory=list)
+    percent: list[tuple[int, int]] = field(default_factory=list)  # (row, column) of numbers shown as percentages
+
+
+def scan_cells(xml: bytes, percent_styles: frozenset[int] = frozenset()) -> CellScan:
+    """The cells of a worksheet that hold a formula without a saved result or show an error, and the
+    numbers it shows as percentages (a cell style of `percent_styles`).
     ElementTree's C parser reads the sheet a row at a time (a Python callback per element would take
     twice as long); the archive check has refused any doctype, so no entity can be expanded."""
-    if not _may_hold_marked_cells(xml):
-        return []
+    percent_styles = frozenset(style for style in percent_styles if _may_use_style(xml, style))
+    scan = CellScan()
+    if not percent_styles and not _may_hold_marked_cells(xml):
+        return scan
     import xml.etree.ElementTree as ElementTree
 
+    styles = {str(style) for style in percent_styles}
     rows = {f"{{{namespace}}}row": namespace for namespace in MAIN_NAMESPACES}
-    marked = []
     row_index = -1
     for _, element in ElementTree.iterparse(io.BytesIO(xml), events=("end",)):
         namespace = rows.get(element.tag)
@@ -212,13 +260,24 @@ def marked_cells(xml: bytes) -> list[MarkedCell]:
         row_index = int(number) - 1 if number.isdigit() and int(number) > 0 else row_index + 1
         formula_tag, cell_tag = f"{{{namespace}}}f", f"{{{namespace}}}c"
         for position, cell in enumerate(element):
-            if cell.find(formula_tag) is None and cell.get("t") != "e" or cell.tag != cell_tag:
+            if cell.tag != cell_tag:
                 continue
-            if found := _marked(cell, namespace):
+            percent = styles and cell.get("s", "").strip() in styles and cell.get("t", "n").strip() == "n"
+            if cell.find(formula_tag) is None and cell.get("t") != "e" and not percent:
+                continue
+            found = _marked(cell, namespace)
+            if found or percent:
                 row_index, column = _cell_position(element, position, row_index, cell_tag)
-                marked.append(MarkedCell(row_index, column, *found))
+                if found:
+                    scan.marked.append(MarkedCell(row_index, column, *found))
+                elif percent:
+                    scan.percent.append((row_index, column))
         element.clear()
-    return marked
+    return scan
+
+
+def _may_use_style(xml: bytes, style: int) -> bool:
+    return f's="{style}"'.encode() in xml or f"s='{style}'".encode() in xml
 
 
 def _cell_position(row, position: int, row_index: int, cell_tag: str) -> tuple[int, int]:

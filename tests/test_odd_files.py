@@ -127,3 +127,51 @@ def test_line_breaks_inside_a_value_do_not_split_the_problem_table():
 
     table = _problem_table([Problem("f.csv", "f", 2, "comment", 'the value "a\nb\r\nc" is odd')])
     assert table.count("\n") == 1 and "a\\nb\\r\\nc" in table
+
+
+def percent_workbook(value: float, number_format: str, filler: object = None) -> bytes:
+    """A check-in sheet whose value cell has `number_format`; a `filler` row of another type of cell
+    makes the readers take the sheet cell by cell rather than column by column."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "CheckIns"
+    sheet.append(["kr_id", "date", "value"])
+    sheet.append(["SAL-O2-KR3", "2027-05-31", value])
+    sheet["C2"].number_format = number_format
+    if filler is not None:
+        sheet.append(["SAL-O2-KR1", "2027-05-31", filler])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("filler", [None, "512000"], ids=["column by column", "cell by cell"])
+@pytest.mark.parametrize("number_format, read_as", [("0%", 45.0), ("0.00%", 45.0), ("#,##0.0 %;[Red]-0.0 %", 45.0),
+                                                    ('0.00"%"', 0.45), ("0.00", 0.45)])
+def test_a_number_shown_as_a_percentage_reads_in_percent_points(number_format, read_as, filler):
+    from loaders.read import read_grids
+
+    sheet = read_grids("p.xlsx", percent_workbook(0.45, number_format, filler))[0]
+    assert (sheet.columns is None) == (filler is not None)
+    assert sheet.rows[1][2] == read_as
+
+
+@pytest.mark.parametrize("file_name, content", [
+    ("percent_cell.xlsx", percent_workbook(0.45, "0%")),
+    ("percent_text.csv", b"kr_id,date,value\nSAL-O2-KR3,2027-05-31,45%\n"),
+    ("percent_number.csv", b"kr_id,date,value\nSAL-O2-KR3,2027-05-31,45\n"),
+])
+def test_the_same_visible_45_percent_stores_45_whatever_the_file(writable_demo_db, file_name, content):
+    store = Store.open(writable_demo_db)
+    try:
+        result = check_and_store(store, [UploadedFile(file_name, content)], "Team lead", team="Sales",
+                                 as_of=DEMO_AS_OF)
+        stored = store.read_tables()["check_ins"].set_index(["kr_id", "date"])
+    finally:
+        store.close()
+    assert result.errors == [] and result.stored
+    assert stored.loc[("SAL-O2-KR3", MAY_31), "value"] == 45.0
