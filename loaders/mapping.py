@@ -440,10 +440,11 @@ def _columns_of(header: list[object], mapped: dict[int, str]) -> dict[str, str]:
 
 
 def _fill_counts(item: SheetMapping, sheet: RawSheet, header: list[object]) -> None:
+    """The number of values of each column not used (what a report of it says), a column at a time."""
     start = item.header_row
     for position, cell in enumerate(header):
         text = _text(cell)
-        if text and text not in item.values:
+        if text and text not in item.values and item.columns.get(text, NOT_USED) in (NOT_USED, IGNORE):
             item.values[text] = value_count(sheet, position, start)
 
 
