@@ -55,11 +55,11 @@ KR_LIST_TABLE = Table("kr_list", "one-row-per-KR sheet", (), (
 ))
 BRIDGE_FIGURES = ("new", "expansion", "contraction", "churn", "ending")
 BRIDGE_TABLE = Table("arr_bridge", "ARR/MRR bridge", (), (
-    Column("month", MONTH),
+    Column("month"),  # read as text: 2027-01, Jan 2027, a date (loaders.shapes.months)
     *(Column(f"{figure}_{unit}", NUMBER) for figure in BRIDGE_FIGURES for unit in ("arr", "mrr")),
 ))
 KPI_TABLE = Table("kpi_table", "KPI table", (), (
-    Column("metric"), Column("period"), Column("date", DATE), Column("month", MONTH),
+    Column("metric"), Column("period"), Column("date", DATE), Column("month"),
     Column("actual", NUMBER), Column("target", NUMBER), Column("start_value", NUMBER), Column("comment"),
     Column("updated_by"),
 ))

@@ -92,6 +92,30 @@ def _period_end(periods: pd.Series) -> pd.Series:
     return periods.map(ends)
 
 
+def months(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Month texts (2027-01, 2027-01-31, Jan 2027, January 2027, an Excel serial) as YYYY-MM, each
+    distinct text read once; and which texts are no month."""
+    from analytics.periods import normalise_period
+
+    read = {}
+    for text in values.dropna().unique():
+        try:
+            read[text] = coerce.to_month(text)
+        except coerce.CellError:
+            try:
+                period = normalise_period(str(text))
+            except ValueError:
+                period = None
+            read[text] = period if period and re.fullmatch(r"\d{4}-\d{2}", period) else None
+    found = values.map(read)
+    return found, values.notna() & found.isna()
+
+
+def _bad_months(file: str, sheet: str, frame: pd.DataFrame, failed: pd.Series, column: str) -> list[Problem]:
+    return [Problem(file, sheet, int(row), column, f"{coerce.quoted(value)} is not a month (use YYYY-MM or Jan 2027)")
+            for row, value in zip(frame[ROW][failed], frame[column][failed])]
+
+
 def _info(file: str, sheet: str, column: str, message: str, severity: str = INFO) -> Problem:
     return Problem(file, sheet, None, column, message, severity)
 
@@ -192,6 +216,9 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
                                                           "start, target or current value columns)"))
     else:
         forced_percent = False
+        if "progress" in have and frame["progress"].notna().any():
+            out.problems.append(_info(file, name, "progress", "the progress column is not stored: progress is "
+                                                              "computed from start, target and current values"))
     if "measure" in have:
         measure = frame["measure"]
     else:
@@ -239,6 +266,11 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
     out.tables["key_results"] = (kr.reset_index(drop=True), kr_present)
 
     readings = value.notna() | status.notna()
+    for column in ("confidence", "comment", "updated_by", "date"):
+        if column in have and column not in constants and (lost := frame[column].notna() & ~readings).any():
+            out.problems.append(Problem(file, name, int(frame[ROW][lost].iloc[0]), column,
+                                        f"{column} of {int(lost.sum())} row(s) without a current value or status "
+                                        "is not stored (a check-in needs a value or status)", WARNING))
     if readings.any():
         if "date" in have:
             date = frame["date"].where(frame["date"].notna(), default_date)
@@ -268,7 +300,12 @@ def bridge_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list
     out = Converted()
     name = sheet.name
     have = set(present)
-    arr = pd.DataFrame({ROW: frame[ROW], "month": frame["month"] if "month" in have else None})
+    if "month" in have:
+        month, failed = months(frame["month"])
+        out.problems.extend(_bad_months(file, name, frame, failed, "month"))
+    else:
+        month = None
+    arr = pd.DataFrame({ROW: frame[ROW], "month": month})
     arr_present = ["month"]
     for figure in ("new", "expansion", "contraction", "churn", "ending"):
         target = "ending_arr" if figure == "ending" else figure
@@ -319,6 +356,11 @@ def kpi_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[st
     target = frame["target"] if "target" in have else pd.Series(np.nan, index=frame.index)
     period = frame["period"] if "period" in have else pd.Series(None, index=frame.index, dtype=object)
     if "month" in have:
+        month, failed = months(frame["month"])
+        if failed.any():
+            out.problems.extend(_bad_months(file, name, frame, failed, "month"))
+            return out
+        frame = frame.assign(month=month)
         period = period.where(period.notna(), frame["month"])
     if "date" in have:
         date = frame["date"]

@@ -248,3 +248,27 @@ def test_a_csv_with_ragged_rows_is_named_as_such():
 
     [sheet] = read_grids("x.csv", b"a,b,c\n1,2\n3,4,5,6\n")
     assert "malformed CSV" in malformed_csv(sheet)
+
+
+def test_an_mrr_bridge_with_month_names_and_dates_reads_each_as_its_month(store):
+    text = "Month,New MRR,Churned MRR,MRR\nJan 2027,10,2,100\nFebruary 2027,10,2,108\n2027-03-31,5,1,112\n"
+    result = ingest(store, "bridge.csv", text)
+    assert result.errors == [], messages(result)
+    stored = store.read_tables()["arr_actuals"].sort_values("month")
+    assert stored["month"].tolist() == ["2027-01", "2027-02", "2027-03"]
+    assert stored["ending_arr"].tolist() == [1200.0, 1296.0, 1344.0]
+    bad = ingest(store, "bridge.csv", "Month,New MRR,MRR\nsoon,10,100\n")
+    assert any('"soon" is not a month' in m for m in messages(bad, "error"))
+
+
+def test_a_progress_column_alone_makes_percent_krs_from_0_to_100(store):
+    rows = [["Objective", "Key result", "Progress", "Status"],
+            ["Ship it", "Beta live", "45%", "On track"]]
+    result = ingest(store, "okrs.xlsx", xlsx_bytes({"Sheet1": rows}), default_date=dt.date(2027, 5, 31),
+                    constants={"team": "Product", "period": "2027-Q2"})
+    assert result.errors == [], messages(result)
+    kr = store.read_tables()["key_results"].iloc[0]
+    assert (kr["measure"], kr["start_value"], kr["target_value"]) == ("percent", 0, 100)
+    assert store.read_tables()["check_ins"]["value"].tolist() == [45]
+    assert any('column "Status" (1 value) is not used: its values ("On track") are not status values' in m
+               for m in messages(result, "warning"))
