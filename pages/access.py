@@ -11,53 +11,22 @@ from ui.auth import (
     access_file_grants, current_identity, recorded_name, refused_note, refusal, sign_in_configured, stored_grants,
 )
 from ui.context import store, tables
-from ui.records import show_outcome
+from ui.records import grant_access, remove_access, show_outcome
 from ui.text import literal
 
 ss = st.session_state
 
 
-def _flash(kind: str, text: str) -> None:
-    ss[state.ACCESS_MESSAGE] = (kind, literal(text))  # user text (emails, team names) shown as typed
-
-
-def _checked_change(email: str, removal: bool = False) -> str | None:
-    """Why the current user may not change `email`'s access, re-checked when the change is made. A
-    grant the access file overrides may still be removed (it has no effect anyway)."""
-    identity = current_identity()
-    if identity is None:
-        return "Sign in first."
-    try:
-        file_grants = {} if removal else access_file_grants()
-    except AccessError as exc:
-        return f"The access file cannot be read: {exc}."
-    return access.change_refusal(identity, email, file_grants)
-
-
 def save_grant(changed_by: str) -> None:
-    email, role = ss.get(state.ACCESS_EMAIL, ""), ss[state.ACCESS_ROLE]
+    role = ss[state.ACCESS_ROLE]
     teams = ss.get(state.ACCESS_TEAMS, []) if role == LEAD else []
-    if (denied := _checked_change(email)) is not None:
-        _flash("error", f"Not changed: {denied}")
-        return
-    try:
-        changed = access.set_grant(store(), email, role, teams, changed_by)
-    except AccessError as exc:
-        _flash("error", f"Not changed: {exc}.")
-        return
-    email = access.normalised_email(email)
-    of_teams = f" of {', '.join(teams)}" if teams else ""
-    _flash("success" if changed else "info",
-           f"{email} is now {ROLE_LABELS[role]}{of_teams}." if changed else f"{email} already had that access.")
-    ss[state.ACCESS_EMAIL] = ""
+    ss[state.ACCESS_MESSAGE] = outcome = grant_access(ss.get(state.ACCESS_EMAIL, ""), role, teams, changed_by)
+    if outcome[0] != "error":
+        ss[state.ACCESS_EMAIL] = ""
 
 
 def remove(email: str, changed_by: str) -> None:
-    if (denied := _checked_change(email, removal=True)) is not None:
-        _flash("error", f"Not removed: {denied}")
-        return
-    access.remove_grant(store(), email, changed_by)
-    _flash("success", f"{email} no longer has access set here: a viewer again.")
+    ss[state.ACCESS_MESSAGE] = remove_access(email, changed_by)
 
 
 identity = current_identity()

@@ -11,15 +11,16 @@ from analytics.swot import (
     next_company_objective_id, pooled_swot, priority_label, quadrant_counts, swot_entry,
 )
 from charts.swot import swot_split_figure
-from loaders.ingest import check_and_store, parse_files
+from loaders.ingest import parse_files
 from loaders.read import MAX_FILE_BYTES
 from store.access import CREATE_COMPANY_OBJECTIVES, EDIT_SWOT
 from store.database import UploadedFile
 from store.schema import SWOT_QUADRANTS
 from ui import state
 from ui.auth import current_identity, refusal, refused_note
-from ui.context import store, tables
+from ui.context import tables
 from ui.filters import current_filters
+from ui.records import record_table_rows, show_outcome, store_files
 
 ENTRY_FILE_NAME = "swot-form-entry.csv"
 OBJECTIVES_FILE_NAME = "company-objectives-from-swot.csv"
@@ -28,19 +29,88 @@ GRID = (("strength", "weakness"), ("opportunity", "threat"))
 data = tables()
 swot = data["swot"]
 pooled = pooled_swot(swot)
-notice = st.session_state.pop(state.SWOT_NOTICE, None)
 
 st.title("SWOT")
 st.caption("Company direction first: every leader's SWOT pooled in one view, then 2–3 strategic priorities "
            "that become company objectives")
-if notice:
-    st.success(notice)
+show_outcome(state.SWOT_NOTICE)
 
 
-def stored(message: str) -> None:
-    """Show `message` after the rerun that shows the new data."""
-    st.session_state[state.SWOT_NOTICE] = message
+def stored(outcome: tuple[str, str]) -> None:
+    """Show the (kind, message) of a write after the rerun that shows the new data."""
+    st.session_state[state.SWOT_NOTICE] = outcome
     st.rerun()
+
+
+def add_item(leader: str | None, quadrant: str, item: str, author: str, column) -> None:
+    entry, problems = swot_entry(leader or "", quadrant, item)
+    if problems:
+        column.error("Not added: " + "; ".join(problems) + ".")
+        return
+    row = entry.iloc[0]
+    stored(record_table_rows(
+        "swot", entry, author, ENTRY_FILE_NAME, EDIT_SWOT,
+        f"Added to {row['leader']}'s {QUADRANT_LABELS[row['quadrant']].lower()}: {row['item']}",
+        f"{row['leader']}'s SWOT already holds this item."))
+
+
+def import_sheet(upload, author: str) -> None:
+    """Store the Swot sheet of an uploaded file, or say why not (a file holding other sheets is for
+    the Upload progress page)."""
+    files = [UploadedFile(upload.name, upload.getvalue())]
+    parsed, problems = parse_files(files)
+    others = sorted(item.table.sheet for name, item in parsed.items() if name != "swot")
+    if others:
+        st.error(f"{upload.name} also holds {', '.join(others)}: import it on the Upload progress page, or keep "
+                 "only the Swot sheet here.")
+        return
+    result = store_files(files, author, EDIT_SWOT) if "swot" in parsed else None
+    if isinstance(result, str):
+        st.error(f"Nothing imported from {upload.name}: {result}")
+    elif result is None or result.errors:
+        st.error(f"Nothing imported from {upload.name}: fix these problems and import it again.")
+        shown = problems if result is None else result.problems
+        st.dataframe(pd.DataFrame([asdict(p) for p in shown]), hide_index=True, width="stretch")
+    else:
+        added = result.changes["swot"]
+        stored(("success", f"Imported {upload.name}: {added.inserted} new item(s), {added.unchanged} already there."))
+
+
+def objective_drafts(chosen: list[str], options: dict[str, dict], objectives: pd.DataFrame) -> list[ObjectiveDraft]:
+    """The form's fields for each chosen priority, prefilled: the next company objective ids, next
+    year, the item as title and where it comes from as context."""
+    period = str(next_quarter_start(current_filters().as_of).year)
+    drafts = []
+    for number, label in enumerate(chosen, start=1):
+        row = options[label]
+        st.markdown(f"**Priority {number}** · {QUADRANT_NAMES[row['quadrant']]}, raised by {row['leaders']}")
+        id_col, text_col = st.columns([1, 3])
+        drafts.append(ObjectiveDraft(
+            objective_id=id_col.text_input(f"Objective id, priority {number}",
+                                           value=next_company_objective_id(objectives, number - 1)),
+            period=id_col.text_input(f"Period, priority {number}", value=period,
+                                     help="A year (2027) or a quarter (2027-Q3)"),
+            title=text_col.text_input(f"Title, priority {number}", value=row["item"],
+                                      help="Start with an action verb: Win …, Prove …, Build …"),
+            context=text_col.text_area(
+                f"Context, priority {number}", height=90,
+                value=f"From the SWOT ({QUADRANT_NAMES[row['quadrant']].lower()} raised by {row['leaders']}): "
+                      f"{row['item']}.",
+            ),
+        ))
+    return drafts
+
+
+def create_objectives(drafts: list[ObjectiveDraft], objectives: pd.DataFrame, author: str) -> None:
+    rows, problems = company_objective_rows(drafts, objectives)
+    if problems:
+        st.error("Nothing created: " + "; ".join(problems) + ".")
+        return
+    stored(record_table_rows(
+        "objectives", rows, author, OBJECTIVES_FILE_NAME, CREATE_COMPANY_OBJECTIVES,
+        f"Created company objective(s) {', '.join(rows['objective_id'])} for {', '.join(rows['period'].unique())}: "
+        "they show as gaps on the Alignment map until team objectives link to them.",
+        "Nothing changed: these company objectives are already stored."))
 
 
 if swot.empty:
@@ -80,37 +150,14 @@ with entry_col, st.form(state.SWOT_ENTRY_FORM, clear_on_submit=True):
     item = st.text_input("Item", placeholder="e.g. Founder-led sales does not scale")
     entered = st.form_submit_button("Add item", icon=":material/add:")
 if entered:
-    entry, problems = swot_entry(leader or "", quadrant, item)
-    if problems:
-        entry_col.error("Not added: " + "; ".join(problems) + ".")
-    else:
-        changes = store().apply_upload({"swot": (entry, list(entry.columns))},
-                                       [UploadedFile(ENTRY_FILE_NAME, entry.to_csv(index=False).encode())],
-                                       author)
-        row = entry.iloc[0]
-        stored(f"Added to {row['leader']}'s {QUADRANT_LABELS[row['quadrant']].lower()}: {row['item']}"
-               if changes["swot"].changed else f"{row['leader']}'s SWOT already holds this item.")
+    add_item(leader, quadrant, item, author, entry_col)
 
 with import_col:
     upload = st.file_uploader("Import a Swot sheet", type=["xlsx", "csv"], max_upload_size=MAX_FILE_BYTES // 2**20,
                               help="XLSX or CSV with the columns leader, quadrant (strength, weakness, opportunity, "
                                    "threat) and item. Rows already stored are left as they are.")
     if upload is not None and st.button("Import SWOT items", icon=":material/upload_file:"):
-        files = [UploadedFile(upload.name, upload.getvalue())]
-        parsed, problems = parse_files(files)
-        others = sorted(item.table.sheet for name, item in parsed.items() if name != "swot")
-        if others:
-            st.error(f"{upload.name} also holds {', '.join(others)}: import it on the Upload progress page, or keep "
-                     "only the Swot sheet here.")
-        else:
-            result = check_and_store(store(), files, author) if "swot" in parsed else None
-            shown = result.problems if result is not None else problems
-            if result is None or result.errors:
-                st.error(f"Nothing imported from {upload.name}: fix these problems and import it again.")
-                st.dataframe(pd.DataFrame([asdict(p) for p in shown]), hide_index=True, width="stretch")
-            else:
-                added = result.changes["swot"]
-                stored(f"Imported {upload.name}: {added.inserted} new item(s), {added.unchanged} already there.")
+        import_sheet(upload, author)
 
 st.subheader("From strategic priorities to company objectives")
 if swot.empty:
@@ -125,36 +172,8 @@ chosen = st.multiselect(f"Pick 2–{MAX_PRIORITIES} strategic priorities", list(
 if len(chosen) == 1:
     st.caption("The method pools the SWOT into 2–3 priorities; one is fine if it is truly the only one.")
 if chosen:
-    objectives = data["objectives"]
-    period = str(next_quarter_start(current_filters().as_of).year)
     with st.form(state.SWOT_OBJECTIVES_FORM):
-        drafts = []
-        for number, label in enumerate(chosen, start=1):
-            row = options[label]
-            st.markdown(f"**Priority {number}** · {QUADRANT_NAMES[row['quadrant']]}, raised by {row['leaders']}")
-            id_col, text_col = st.columns([1, 3])
-            drafts.append(ObjectiveDraft(
-                objective_id=id_col.text_input(f"Objective id, priority {number}",
-                                               value=next_company_objective_id(objectives, number - 1)),
-                period=id_col.text_input(f"Period, priority {number}", value=period,
-                                         help="A year (2027) or a quarter (2027-Q3)"),
-                title=text_col.text_input(f"Title, priority {number}", value=row["item"],
-                                          help="Start with an action verb: Win …, Prove …, Build …"),
-                context=text_col.text_area(
-                    f"Context, priority {number}", height=90,
-                    value=f"From the SWOT ({QUADRANT_NAMES[row['quadrant']].lower()} raised by {row['leaders']}): "
-                          f"{row['item']}.",
-                ),
-            ))
+        drafts = objective_drafts(chosen, options, data["objectives"])
         create = st.form_submit_button("Create company objectives", type="primary", icon=":material/flag:")
     if create:
-        rows, problems = company_objective_rows(drafts, objectives)
-        if problems:
-            st.error("Nothing created: " + "; ".join(problems) + ".")
-        else:
-            store().apply_upload({"objectives": (rows, list(rows.columns))},
-                                 [UploadedFile(OBJECTIVES_FILE_NAME, rows.to_csv(index=False).encode())],
-                                 author)
-            stored(f"Created company objective(s) {', '.join(rows['objective_id'])} for "
-                   f"{', '.join(rows['period'].unique())}: they show as gaps on the Alignment map until team "
-                   "objectives link to them.")
+        create_objectives(drafts, data["objectives"], author)

@@ -95,6 +95,19 @@ def refusal(action: Action, team: str | None = None) -> str | None:
     return access.refusal(identity, action, team)
 
 
+def access_change_refusal(email: str, removal: bool = False) -> str | None:
+    """None when the current user may change what the Access page gives `email`, else why not. A
+    grant the access file overrides may still be removed (it has no effect anyway)."""
+    identity = current_identity()
+    if identity is None:
+        return "Sign in first."
+    try:
+        file_grants = {} if removal else access_file_grants()
+    except AccessError as exc:
+        return f"The access file cannot be read: {exc}."
+    return access.change_refusal(identity, email, file_grants)
+
+
 def allowed(action: Action, team: str | None = None) -> bool:
     return refusal(action, team) is None
 
