@@ -80,11 +80,20 @@ def ingest(args: argparse.Namespace) -> int:
     if constants is None:
         return 1
     mapping = _read_mapping(args.mapping)
+    format_name = None
+    if args.format:
+        from loaders.formats import FORMATS, format_name as known_format
+
+        format_name = known_format(args.format)
+        if format_name is None:
+            print(f"--format {args.format}: not a known format (use one of: {', '.join(FORMATS)})", file=sys.stderr)
+            return 1
     store = Store.open(args.db, create=not args.dry_run)  # a dry run never creates a database
     try:
         result = check_and_store(store, files, dry_run=args.dry_run, max_file_bytes=CLI_MAX_FILE_BYTES,
                                  default_date=dt.date.fromisoformat(args.date) if args.date else None,
-                                 mapping=mapping, constants={k: v for k, v in constants.items() if k != "date"})
+                                 mapping=mapping, constants={k: v for k, v in constants.items() if k != "date"},
+                                 format_name=format_name)
     finally:
         store.close()
     if args.json:
@@ -93,8 +102,12 @@ def ingest(args: argparse.Namespace) -> int:
                        for table, c in result.changes.items()} if not result.errors else {},
             "problems": [_problem_json(p) for p in result.problems],
             "mapping": [m.as_dict() for m in result.mappings],
+            "imports": [r.as_dict(None if result.errors else result.changes) for r in result.imports],
         }, indent=1, default=str, ensure_ascii=False))
         return 1 if result.errors else 0
+    for report in result.imports:
+        print("\n".join(report.lines(None if result.errors else result.changes)),
+              file=sys.stderr if result.errors else sys.stdout)
     if result.errors:
         print(f"Nothing stored: {len(result.errors)} problem(s) to fix.", file=sys.stderr)
         print(_problem_table(result.problems), file=sys.stderr)
@@ -271,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
                                help="the date of check-ins in sheets without a date column")
     ingest_parser.add_argument("--json", action="store_true",
                                help="print stored counts, every problem and the mapping used as JSON")
+    ingest_parser.add_argument("--format", metavar="NAME",
+                               help="read the files as this tool's export (viva_goals, viva_goals_template, quantive, "
+                                    "burning_okr, okr_for_jira, betterworks); recognised by content without it")
     ingest_parser.set_defaults(run=ingest)
     inspect_parser = commands.add_parser(
         "inspect", help="show how each sheet of a file would be read (and write that as an editable mapping)",

@@ -25,6 +25,7 @@ class IngestResult:
     incoming: Incoming = field(default_factory=dict)
     preview: UploadPreview | None = None  # a dry run of a progress upload: what it would change
     mappings: list = field(default_factory=list)  # loaders.mapping.FileMapping each data file was read by
+    imports: list = field(default_factory=list)  # loaders.formats.convert.ImportReport of each other tool's export
 
     @property
     def errors(self) -> list[Problem]:
@@ -49,15 +50,19 @@ def current_user() -> str:
 def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
                 max_file_bytes: int = MAX_FILE_BYTES, mapping=None, constants: dict[str, str] | None = None,
                 known_krs: pd.DataFrame | None = None, mappings: list | None = None,
+                format_name: str | None = None, stored: dict | None = None, imports: list | None = None,
                 ) -> tuple[dict[str, ParsedTable], list[Problem]]:
     """Parse every file (each at most `max_file_bytes`); a table may come from one file only. A file
     named *.mapping.toml among them is the mapping of the others (an upload records the mapping it
     was read by so); `mapping` and `constants` (team, period, date) are given otherwise. The mapping
-    each file was read by is appended to `mappings`."""
+    each file was read by is appended to `mappings`. Exports of other OKR tools (loaders.formats,
+    recognised by content or forced by `format_name`) are converted first; their reports go to `imports`."""
+    from loaders.formats import take_exports
     from loaders.mapping import MAPPING_SUFFIX, FileMapping, MappingError
 
-    tables: dict[str, ParsedTable] = {}
-    problems: list[Problem] = []
+    tables, problems, reports, files = take_exports(files, format_name, max_file_bytes, stored)
+    if imports is not None:
+        imports.extend(reports)
     for file in [f for f in files if f.file_name.endswith(MAPPING_SUFFIX)]:
         try:
             recorded = FileMapping.from_toml(file.content.decode("utf-8", errors="replace"), file.file_name)
@@ -89,6 +94,7 @@ def check_and_store(
     store: Store, files: list[UploadedFile], uploaded_by: str | None = None, dry_run: bool = False,
     default_date: dt.date | None = None, team: str | None = None, as_of: dt.date | None = None,
     max_file_bytes: int = MAX_FILE_BYTES, mapping=None, constants: dict[str, str] | None = None,
+    format_name: str | None = None,
 ) -> IngestResult:
     """Check every file and store all of it, or nothing when there is any error.
 
@@ -103,9 +109,14 @@ def check_and_store(
     as a file `<first file>.mapping.toml`, so that a rebuild reads the files as they were read."""
     stored = store.read_tables()
     mappings: list = []
+    imports: list = []
     tables, problems = parse_files(files, default_date or as_of, max_file_bytes, mapping, constants,
-                                   stored["key_results"], mappings)
+                                   stored["key_results"], mappings, format_name, stored, imports)
     files = _with_mapping_file(files, mapping, constants)
+    if format_name:  # kept with the upload, so that a rebuild reads the files as this format too
+        from loaders.formats import FORMAT_SUFFIX
+
+        files = [*files, UploadedFile(files[0].file_name + FORMAT_SUFFIX, format_name.encode("utf-8"))]
     combined = ParsedFile(", ".join(f.file_name for f in files), tables, problems)
     reference = build_reference(stored, combined)
     validate(combined, reference)
@@ -117,7 +128,7 @@ def check_and_store(
         after = merged_tables(stored, incoming)
         without_update = krs_without_update(after, team, as_of) if team and as_of else None
         validate_progress(combined, reference, stored, after, team, as_of, without_update)
-    result = IngestResult(problems=combined.problems, incoming=incoming, mappings=mappings)
+    result = IngestResult(problems=combined.problems, incoming=incoming, mappings=mappings, imports=imports)
     if result.errors or not tables:
         return result
     result.changes = store.apply_upload(incoming, files, uploaded_by or current_user(), dry_run=dry_run,

@@ -1,0 +1,262 @@
+"""Exports of other OKR tools (loaders.formats): synthetic files written from the published field
+lists, ingested into a fresh database and into a copy of the demo one; stored counts and values, the
+same export twice, a newer export, the import report, hostile files, and the pages on an import."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import pandas as pd
+import pytest
+
+from conftest import PROJECT_ROOT, routed_app_tests
+from formats_data import viva_files, viva_records, viva_zip
+from loaders.formats import format_name, recognise
+from loaders.formats.source import html_to_text
+from loaders.ingest import check_and_store
+from store.database import Store, UploadedFile
+
+AS_OF = dt.date(2024, 11, 30)
+
+
+def ingest(target: str, files: dict[str, bytes], **kwargs):
+    store = Store.open(target)
+    try:
+        return check_and_store(store, [UploadedFile(n, c) for n, c in files.items()], "tester", **kwargs)
+    finally:
+        store.close()
+
+
+def tables(target: str) -> dict[str, pd.DataFrame]:
+    store = Store.open(target)
+    try:
+        return store.read_tables()
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return str(tmp_path / "import.duckdb")
+
+
+@pytest.fixture
+def viva_db(db) -> str:
+    result = ingest(db, {"contoso_export.zip": viva_zip()})
+    assert result.errors == [], result.errors
+    assert result.stored
+    return db
+
+
+# --- Viva Goals -----------------------------------------------------------------------------------
+
+
+def test_viva_goals_zip_is_recognised_by_content_and_stored_whole(viva_db):
+    stored = tables(viva_db)
+    objectives = stored["objectives"].set_index("objective_id")
+    assert sorted(objectives.index) == ["VG-1001", "VG-1002", "VG-2001", "VG-2002", "VG-2003"]
+    # the kind comes from the tree, not from "Big rock" / "Kpi" / "Project"
+    assert set(stored["key_results"]["kr_id"]) == {"VG-3001", "VG-3002", "VG-3003", "VG-3004", "VG-3005"}
+    assert set(stored["initiatives"]["title"]) == {"Partner program launch", "Pricing page refresh"}
+    assert set(stored["initiatives"]["kr_id"]) == {"VG-3001"}
+    # hierarchy: company objectives have no team; the first parent is kept; a team objective aligned to a
+    # team objective is linked to the company objective above it
+    assert objectives.loc["VG-1001", "level"] == "company" and pd.isna(objectives.loc["VG-1001", "team"])
+    assert objectives.loc["VG-2001", "parent_objective_id"] == "VG-1001"
+    assert objectives.loc["VG-2003", "parent_objective_id"] == "VG-1002"
+    assert objectives.loc["VG-2001", "team"] == "Sales" and objectives.loc["VG-2001", "owner"] == "Ana Ruiz"
+    # periods from the tool's names
+    assert objectives.loc["VG-1001", "period"] == "2024" and objectives.loc["VG-2002", "period"] == "2024-Q4"
+    krs = stored["key_results"].set_index("kr_id")
+    assert krs.loc["VG-3001", ["measure", "start_value", "target_value", "direction", "weight"]].tolist() == \
+        ["currency", 0, 500000, "increase", 40]
+    assert krs.loc["VG-3002", ["direction", "start_value", "target_value", "unit"]].tolist() == \
+        ["decrease", 90, 60, "days"]
+    assert krs.loc["VG-3003", ["measure", "direction", "target_value"]].tolist() == ["percent", "stay_above", 99.9]
+    assert krs.loc["VG-3004", "direction"] == "stay_below"
+    assert krs.loc["VG-3005", ["measure", "start_value", "target_value"]].tolist() == ["percent", 0, 100]
+    assert str(krs.loc["VG-3002", "due_date"])[:10] == "2024-11-30"
+    teams = stored["teams"].set_index("team")
+    assert teams.loc["Sales", ["group", "lead", "lead_email"]].tolist() == \
+        ["Go to market", "Ana Ruiz", "ana.ruiz@contoso.com"]
+    assert teams.loc["Engineering", "group"] == "Contoso"
+
+
+def test_viva_goals_check_ins_keep_values_notes_as_text_and_owners_by_email(viva_db):
+    check_ins = tables(viva_db)["check_ins"]
+    check_ins = check_ins.assign(date=check_ins["date"].astype(str).str[:10]).set_index(["kr_id", "date"])
+    assert len(check_ins) == 6  # 8 records: one of a project, one the earlier of two on one day
+    assert check_ins.loc[("VG-3001", "2024-11-30"), "value"] == 625000  # over 100 %: kept raw
+    assert check_ins.loc[("VG-3002", "2024-10-31"), "value"] == 78  # the day's last
+    first = check_ins.loc[("VG-3001", "2024-10-31")]
+    assert first["comment"].startswith("On Track: Two deals & a renewal")
+    assert "<" not in first["comment"] and "alert" not in first["comment"]
+    assert "Grace Hopper: Great month!" in first["comment"]  # a comment of the check-in's day joins it
+    assert first["confidence"] == 7
+    assert check_ins.loc[("VG-3003", "2024-11-15"), "updated_by"] == "Tom Berg"  # by email, any case
+    assert check_ins.loc[("VG-3001", "2024-11-30"), "updated_by"] == "Ana Ruiz"  # by name, any case
+    decisions = tables(viva_db)["decisions"]
+    assert decisions[["kr_id", "decision"]].values.tolist() == [["VG-3004", "cancel"]]  # Postponed
+
+
+def test_viva_goals_report_says_what_came_across_and_what_did_not(db):
+    result = ingest(db, {"contoso_export.zip": viva_zip()})
+    (report,) = result.imports
+    assert report.tool == "Viva Goals"
+    assert report.counts == {"objectives": 5, "key results": 5, "initiatives": 2, "check-ins": 6, "teams": 5,
+                             "people": 4, "cancel decisions": 1}
+    assert report.left_behind["second and further parents (the first kept)"] == 1
+    assert report.left_behind["tags"] == 2
+    assert report.left_behind["phased targets"] == 1
+    assert report.left_behind["permissions (who may see or edit)"] == 1
+    assert report.left_behind["comments not attached to a check-in"] == 1
+    assert report.statuses["Behind"].startswith("off track")
+    assert report.statuses["Postponed"].startswith("cancelled")
+    assert report.kinds == {"Big rock": "objective (5)", "Kpi": "key result (5)", "Project": "initiative (2)"}
+    assert report.people_new == ["Ana Ruiz", "Grace Hopper", "Li Wei", "Tom Berg"]
+    stored = report.as_dict(result.changes)["stored"]
+    assert stored["objectives"] == {"created": 5, "updated": 0, "unchanged": 0}
+    assert stored["check-ins"]["created"] == 6
+
+
+def test_viva_goals_loose_json_files_are_one_export(db):
+    result = ingest(db, viva_files())
+    assert result.errors == []
+    assert len(result.imports) == 1
+    assert len(tables(db)["key_results"]) == 5
+
+
+def test_same_export_twice_changes_nothing_and_a_newer_one_updates(viva_db):
+    before = tables(viva_db)
+    again = ingest(viva_db, {"contoso_export.zip": viva_zip()})
+    assert again.errors == [] and not again.stored and again.rows_changed == 0
+    newer = ingest(viva_db, {"contoso_export_december.zip": viva_zip(2)})
+    assert newer.errors == [] and newer.stored
+    assert newer.changes["key_results"].inserted == 1 and newer.changes["key_results"].updated == 1
+    assert newer.changes["check_ins"].inserted == 1
+    after = tables(viva_db)
+    assert len(after["objectives"]) == len(before["objectives"])
+    assert after["key_results"].set_index("kr_id").loc["VG-3001", "target_value"] == 600000
+
+
+def test_viva_goals_into_the_demo_database_keeps_the_demo(writable_demo_db):
+    before = tables(writable_demo_db)
+    result = ingest(writable_demo_db, {"contoso_export.zip": viva_zip()})
+    assert result.errors == [], result.errors
+    after = tables(writable_demo_db)
+    assert len(after["key_results"]) == len(before["key_results"]) + 5
+    assert len(after["check_ins"]) == len(before["check_ins"]) + 6
+
+
+def test_analytics_compute_on_the_import_inside_its_periods(viva_db):
+    from analytics.progress import kr_progress
+    from analytics.rollups import company_rollup, objective_rollup, team_rollup
+
+    stored = tables(viva_db)
+    krs = kr_progress(stored["key_results"], stored["check_ins"], stored["objectives"], AS_OF, stored["decisions"])
+    by_kr = krs.set_index("kr_id")
+    assert by_kr.loc["VG-3001", "status"] == "completed"  # 625,000 of 500,000: 125 %, kept raw
+    assert by_kr.loc["VG-3001", "raw_progress"] == pytest.approx(1.25)
+    assert by_kr.loc["VG-3002", "progress"] == pytest.approx(12 / 30)  # 90 → 60 days, now 78
+    assert by_kr.loc["VG-3004", "status"] == "cancelled"
+    objectives = objective_rollup(krs, stored["objectives"])
+    teams = team_rollup(objectives, stored["teams"]).set_index("team")
+    assert teams.loc["Sales", "objective_count"] == 1
+    company = company_rollup(objectives, stored["objectives"]).set_index("objective_id")
+    assert company.loc["VG-1002", "team_objective_count"] == 2
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/team.py", "pages/due_dates.py"])
+def test_pages_render_a_viva_goals_import(viva_db, monkeypatch, page):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    routed_app_tests(monkeypatch)
+    monkeypatch.setenv("OKR_DB", viva_db)
+    monkeypatch.setenv("OKR_AS_OF", AS_OF.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+        at.query_params["as_of"] = AS_OF.isoformat()
+        if page == "pages/team.py":
+            at.query_params["team"] = "Sales"
+        if page != "pages/overview.py":
+            at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        shown = " ".join(str(m.value) for m in [*at.markdown, *at.title, *at.subheader, *at.caption])
+        if page == "pages/team.py":
+            assert "Win the mid-market" in shown
+    finally:
+        st.cache_resource.clear()
+
+
+# --- hostile files ---------------------------------------------------------------------------------
+
+
+def test_html_notes_become_plain_text():
+    assert html_to_text("<p>One &lt;two&gt;</p><ul><li>a</li><li>b</li></ul><style>x{}</style>") == "One <two>\n\n- a\n\n- b"
+    assert html_to_text('<img src=x onerror="alert(1)">ok') == "ok"
+    assert html_to_text(None) is None
+
+
+def test_deep_json_and_zip_bombs_are_refused(db):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    result = ingest(db, {"objectives_export_file_1.json": deep}, format_name="viva_goals")
+    assert result.errors and "nest" in result.errors[0].problem
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("objectives_export_file_1.json", b"[" + b" " * 50_000_000 + b"]")
+    result = ingest(db, {"export.zip": bomb.getvalue()})
+    assert result.errors and "zip bomb" in result.errors[0].problem
+    assert not (tables(db)["objectives"].shape[0])
+
+
+def test_a_zip_of_json_files_is_not_refused_as_a_workbook(db):
+    records = viva_records()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.json", json.dumps(records["objectives_export_file_1.json"]))
+        archive.writestr("TimePeriods_x.json", json.dumps(records["TimePeriods_export.json"]))
+    assert recognise("export.zip", buffer.getvalue()) == "viva_goals"
+    result = ingest(db, {"export.zip": buffer.getvalue()})
+    assert not any("not an Excel workbook" in p.problem for p in result.problems)
+    assert result.errors == []
+
+
+def test_format_names_as_people_type_them():
+    assert format_name("Viva Goals") == "viva_goals"
+    assert format_name("viva-goals") == "viva_goals"
+    assert format_name("nonsense") is None
+
+
+# --- command line ----------------------------------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "loaders", *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, timeout=120)
+
+
+def test_cli_ingest_prints_the_import_report_and_json(tmp_path):
+    export = tmp_path / "contoso.zip"
+    export.write_bytes(viva_zip())
+    db = tmp_path / "cli.duckdb"
+    done = run_cli("ingest", str(export), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "Viva Goals export" in done.stdout
+    assert "objectives: 5 (5 created, 0 updated, 0 unchanged)" in done.stdout
+    assert "not brought over:" in done.stdout and "tags: 2" in done.stdout
+    assert "Behind → off track" in done.stdout
+    again = run_cli("ingest", str(export), "--db", str(db), "--json")
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)["imports"][0]
+    assert report["stored"]["objectives"] == {"created": 0, "updated": 0, "unchanged": 5}
+    assert report["not_brought_over"]["tags"] == 2
+    wrong = run_cli("ingest", str(export), "--db", str(db), "--format", "lotus-notes")
+    assert wrong.returncode == 1 and "not a known format" in wrong.stderr
