@@ -24,9 +24,9 @@ def header_key(text: object) -> str:
 ROLE_HEADERS: dict[str, tuple[str, ...]] = {
     "team": ("team", "team name", "department", "squad", "equipe", "equipa", "área", "equipo", "departamento",
              "équipe", "abteilung", "bereich"),
-    "period": ("period", "quarter", "cycle", "time period", "período", "trimestre", "ciclo", "période",
+    "period": ("period", "quarter", "cycle", "time period", "session", "okr period", "okr cycle", "período", "trimestre", "ciclo", "période",
                "quartal", "zeitraum", "periode"),
-    "objective": ("objective", "objectives", "objective title", "objective name", "goal", "okr", "objetivo",
+    "objective": ("objective", "objectives", "objective title", "objective name", "goal", "goal name", "goal title", "okr", "objetivo",
                   "objetivos", "objectif", "objectifs", "ziel", "ziele", "objective description"),
     "objective_id": ("objective id", "objective_id", "goal id", "id objetivo", "objective ref"),
     "key_result": ("key result", "key results", "kr", "kr title", "title", "key result title", "kr description",
@@ -34,17 +34,17 @@ ROLE_HEADERS: dict[str, tuple[str, ...]] = {
                    "resultados-chave", "resultado clave", "resultados clave", "résultat clé", "résultats clés",
                    "schlüsselergebnis", "schlüsselergebnisse", "schluesselergebnis", "kr name"),
     "kr_id": ("kr_id", "kr id", "key result id", "id kr"),
-    "owner": ("owner", "kr owner", "responsible", "assignee", "accountable", "responsável", "responsavel",
+    "owner": ("owner", "kr owner", "key result owner", "metric owner", "responsible", "assignee", "accountable", "responsável", "responsavel",
               "dono", "responsable", "propriétaire", "porteur", "verantwortlich", "verantwortliche",
               "verantwortlicher", "zuständig", "owner name"),
-    "objective_owner": ("objective owner", "dono do objetivo", "responsable objectif"),
+    "objective_owner": ("objective owner", "goal owner", "dono do objetivo", "responsable objectif"),
     "start_value": ("start", "start value", "starting value", "baseline", "initial value", "from",
                     "valor inicial", "linha de base", "línea base", "linea de base", "valor de partida",
                     "valeur initiale", "valeur de départ", "startwert", "ausgangswert", "basiswert"),
     "target_value": ("target", "target value", "goal value", "to", "meta", "alvo", "valor meta", "valor alvo",
                      "valor objetivo", "cible", "valeur cible", "objectif chiffré", "zielwert", "soll",
                      "sollwert"),
-    "current_value": ("current", "current value", "actual", "actual value", "actuals", "value", "achieved",
+    "current_value": ("current", "current value", "actual", "actual value", "actuals", "value", "achieved", "attained",
                       "latest value", "progress value", "valor atual", "valor actual", "atual", "realizado",
                       "atingido", "valor real", "valeur actuelle", "réalisé", "réel", "istwert", "ist",
                       "aktueller wert"),
@@ -118,12 +118,23 @@ WORKBOOK_ROLES: dict[tuple[str, str], str] = {
 ROLE_KEYS: dict[str, set[str]] = {role: {header_key(h) for h in (role, *words)} for role, words in ROLE_HEADERS.items()}
 
 
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def header_keys(header: object) -> list[str]:
+    """The keys a header is looked up by: as written, then without what it says in brackets
+    ("Confidence (1-10)", "Target [%]")."""
+    keys = [header_key(header)]
+    bare = header_key(_BRACKETED.sub("", str(header)))
+    if bare and bare != keys[0]:
+        keys.append(bare)
+    return [k for k in keys if k]
+
+
 def role_of(header: object, roles: tuple[str, ...] | list[str] | None = None) -> str | None:
     """The role a header names, among `roles` (all when None), the first listed winning."""
-    key = header_key(header)
-    if not key:
-        return None
-    for role in roles if roles is not None else ROLE_HEADERS:
-        if key in ROLE_KEYS[role]:
-            return role
+    for key in header_keys(header):
+        for role in roles if roles is not None else ROLE_HEADERS:
+            if key in ROLE_KEYS[role]:
+                return role
     return None

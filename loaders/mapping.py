@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders import coerce
-from loaders.headers import ROLE_HEADERS, WORKBOOK_ROLES, header_key, role_of
+from loaders.headers import ROLE_HEADERS, WORKBOOK_ROLES, header_key, header_keys, role_of
 from loaders.problems import ERROR, INFO, WARNING, Problem
 from loaders.read import RawSheet
 from store.schema import (DATE, DIRECTIONS, KR_TYPES, MEASURES, MONTH, NUMBER, STATUS_LEVELS, TABLES,
@@ -296,7 +296,8 @@ def match_workbook_header(cells: list[object], table: Table, sample: list[list[o
     for position, cell in enumerate(cells):
         if not isinstance(cell, str):
             continue
-        key = header_key(cell)
+        keys = header_keys(cell)
+        key = next((k for k in keys if k in by_key), keys[0] if keys else "")
         for column in by_key.get(key, ()):
             if column.name in taken:
                 continue

@@ -272,3 +272,20 @@ def test_a_progress_column_alone_makes_percent_krs_from_0_to_100(store):
     assert store.read_tables()["check_ins"]["value"].tolist() == [45]
     assert any('column "Status" (1 value) is not used: its values ("On track") are not status values' in m
                for m in messages(result, "warning"))
+
+
+def test_an_okr_tool_export_with_bracketed_units_is_read_as_one_row_per_kr(store):
+    rows = [["Session", "Team", "Goal Name", "Goal Owner", "Key Result", "Metric Owner", "Initial Value",
+             "Target Value [%]", "Actual Value [%]", "Confidence (1-10)", "Due Date"],
+            ["2027-Q2", "Success", "Keep every customer", "Lea", "Raise gross retention", "Max", 85, 92, 88, 6,
+             dt.date(2027, 6, 30)]]
+    result = ingest(store, "export.xlsx", xlsx_bytes({"Export": rows}), default_date=dt.date(2027, 5, 31))
+    assert result.errors == [], messages(result)
+    assert not messages(result, "warning")
+    tables = store.read_tables()
+    objective = tables["objectives"].iloc[0]
+    assert (objective["team"], objective["period"], objective["owner"]) == ("Success", "2027-Q2", "Lea")
+    kr = tables["key_results"].iloc[0]
+    assert (kr["measure"], kr["owner"], kr["start_value"], kr["target_value"]) == ("percent", "Max", 85, 92)
+    check = tables["check_ins"].iloc[0]
+    assert (check["value"], check["confidence"]) == (88, 6)
