@@ -13,9 +13,18 @@ import unicodedata
 _NOT_KEY = re.compile(r"[^0-9a-z]")
 
 
+# No header is longer; a longer cell in the rows searched for a header (a 20 MB comment) is a value,
+# and folding it character by character would take half a minute.
+MAX_HEADER_CHARS = 200
+
+
 def header_key(text: object) -> str:
-    """`normalise_key` with accents folded: the key headers are compared by."""
-    folded = unicodedata.normalize("NFKD", str(text).replace("ß", "ss").replace("ẞ", "ss"))
+    """`normalise_key` with accents folded: the key headers are compared by ("" for a cell too long
+    to be a header)."""
+    text = str(text)
+    if len(text) > MAX_HEADER_CHARS:
+        return ""
+    folded = unicodedata.normalize("NFKD", text.replace("ß", "ss").replace("ẞ", "ss"))
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NOT_KEY.sub("", folded.lower())
 
@@ -125,6 +134,8 @@ def header_keys(header: object) -> list[str]:
     """The keys a header is looked up by: as written, then without what it says in brackets
     ("Confidence (1-10)", "Target [%]")."""
     keys = [header_key(header)]
+    if not keys[0]:
+        return []
     bare = header_key(_BRACKETED.sub("", str(header)))
     if bare and bare != keys[0]:
         keys.append(bare)
