@@ -7,32 +7,51 @@ DEMO_DB := okr_data/okr.duckdb
 PORT ?= 8501
 KILL_RUNS ?= 50
 
-.PHONY: run test kill-test setup demo-db demo-workbook system-packages clean
+.PHONY: run test check lint format kill-test setup dev-setup demo-db demo-workbook system-packages clean
 
 run: demo-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-# The suite runs once with store and ingest tests on both backends, then once more entirely on
-# PostgreSQL when a server could be started; then the kill harness. Tests run on every core (at most
-# four), a test file's tests on the same worker so that its module fixtures are built once.
+# The suite runs once with the store tests on both backends, then the tests that store rows through
+# the backend (marked postgres) once more on PostgreSQL when a server could be started; then the kill
+# harness. Tests run on every core (at most four), a test file's tests on the same worker so that its
+# module fixtures are built once.
 PYTEST := $(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile
-test: demo-db system-packages
+test: dev-setup demo-db system-packages
 	@url=$$(bash tests/postgres_server.sh) || exit 1; \
 	OKR_TEST_POSTGRES=$$url $(PYTEST) && \
-	{ [ -z "$$url" ] || OKR_TEST_POSTGRES=$$url OKR_TEST_BACKEND=postgres $(PYTEST) -k "not browser"; }
+	{ [ -z "$$url" ] || OKR_TEST_POSTGRES=$$url OKR_TEST_BACKEND=postgres $(PYTEST) -m "postgres and not browser"; }
 	$(PY) tests/kill_harness.py --runs $(KILL_RUNS)
+
+# The fast tier, before a commit: the linter, then every test but the browser, PostgreSQL and slow ones.
+check: dev-setup demo-db lint
+	$(PYTEST) -m "not browser and not slow"
+
+lint: dev-setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: dev-setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 # An ingest SIGKILLed at random moments leaves the database as before or as after, never in between
 # (about a minute and a half for 50 runs; prints a JSON summary, exits 1 on a torn database).
-kill-test: setup
+kill-test: dev-setup
 	$(PY) tests/kill_harness.py --runs $(KILL_RUNS)
 
+# The app's packages (make run); the tests' on top of them (make test, make check).
 setup: $(VENV)/.installed
+dev-setup: $(VENV)/.installed-dev
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # The demo database is built from the committed demo workbook when it is absent.

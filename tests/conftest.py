@@ -245,3 +245,18 @@ def writable_demo_db(tmp_path, demo_db_file) -> str:
     target = tmp_path / "writable_demo.duckdb"
     shutil.copyfile(demo_db_file, target)
     return str(target)
+
+
+# Fixtures whose tests store rows through the backend under test: on the PostgreSQL pass of
+# `make test` (OKR_TEST_BACKEND=postgres) these run again on the server. Tests of `store_target`
+# already run on both backends in the first pass; the others read what the store tests prove the
+# same on both.
+WRITES_THROUGH_THE_BACKEND = {"writable_demo_db", "small_database", "shared_database"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name.startswith("test_browser"):
+            item.add_marker(pytest.mark.browser)
+        if WRITES_THROUGH_THE_BACKEND & set(item.fixturenames):
+            item.add_marker(pytest.mark.postgres)

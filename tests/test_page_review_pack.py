@@ -207,6 +207,7 @@ def open_offline(path) -> tuple[int, list[str], list[str]]:
     return drawn, [url for url in requests if not url.startswith("file://")], errors
 
 
+@pytest.mark.browser
 def test_pack_opens_offline_in_chromium_with_every_figure_drawn(pack, tmp_path):
     from test_browser import CHROMIUM
 
