@@ -105,6 +105,7 @@ def test_the_split_workbook_holds_the_latest_check_ins(org):
     assert [r[0] for r in rows[1:]] == latest["kr_id"].tolist()
 
 
+@pytest.mark.slow
 def test_the_benchmark_prints_every_figure(org):
     finished = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "run.py"), "--scale", str(TINY),
                                "--org", str(org)], capture_output=True, text=True, timeout=300)

@@ -29,6 +29,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
                           env={**os.environ, **(env or {})}, timeout=300)
 
 
+@pytest.mark.slow
 @duckdb_file
 def test_an_ingest_killed_at_random_moments_leaves_the_database_before_or_after(tmp_path):
     from kill_harness import run_harness

@@ -162,6 +162,7 @@ def written_by_openpyxl(sheets) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_random_workbooks_parse_the_same_column_by_column(monkeypatch):
     rng = random.Random(2026)
     read_by_column = 0
