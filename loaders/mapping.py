@@ -231,7 +231,7 @@ def _sentence_share(values: list[object]) -> float:
     distinct.discard("")
     if not distinct:
         return 0.0
-    return sum(1 for v in distinct if len(v.split()) >= 3 or len(v) > 40) / len(distinct)
+    return sum(1 for v in distinct if len(v.split()) >= 2 or len(v) > 40) / len(distinct)
 
 
 def _number_share(values: list[object]) -> float:
@@ -796,6 +796,11 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
         _report_unused(file, item, sheet, header, set(mapped), parsed.problems)
         if any(p.severity == ERROR for p in scratch.problems):
             continue
+        if item.shape in (BRIDGE, KPI):
+            for name, value in constants.items():
+                if name not in frame_item.present and name in pseudo.column_names:
+                    frame_item.frame[name] = value
+                    frame_item.present.append(name)
         if item.shape == KR_LIST:
             converted = shapes.kr_list_tables(file, sheet, frame_item.frame, frame_item.present, where, index,
                                               constants, default_date)
@@ -945,7 +950,8 @@ def near_miss(head: list[list[object]]) -> str | None:
 # ---------------------------------------------------------------------------------------------------
 # The mapping file (TOML) and the inspect report
 
-MAPPING_SUFFIX = ".mapping.toml"  # a file of an upload that is the mapping of its other files
+MAPPING_SUFFIX = ".mapping.toml"
+MAX_SHOWN_PROBLEMS = 20  # per sheet in the inspect report  # a file of an upload that is the mapping of its other files
 
 
 def _toml_string(text: object) -> str:
@@ -1045,11 +1051,13 @@ def describe(mapping: FileMapping, problems: list[Problem] | None = None) -> str
             lines.append("    constants: " + ", ".join(f"{k} = {v}" for k, v in item.constants.items()))
         for guess in item.guesses:
             lines.append(f"    guess: {guess}")
-        for problem in problems or []:
-            if problem.sheet == item.sheet:
-                where = f"row {problem.row}, " if problem.row is not None else ""
-                column = f"{problem.column}: " if problem.column else ""
-                lines.append(f"    {problem.severity}: {where}{column}{problem.problem}")
+        found = [p for p in problems or [] if p.sheet == item.sheet]
+        for problem in found[:MAX_SHOWN_PROBLEMS]:
+            where = f"row {problem.row}, " if problem.row is not None else ""
+            column = f"{problem.column}: " if problem.column else ""
+            lines.append(f"    {problem.severity}: {where}{column}{problem.problem}")
+        if len(found) > MAX_SHOWN_PROBLEMS:
+            lines.append(f"    … {len(found) - MAX_SHOWN_PROBLEMS} more (--json lists them all)")
     for problem in problems or []:
         if not problem.sheet:
             lines.append(f"  {problem.severity}: {problem.problem}")

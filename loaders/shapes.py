@@ -393,7 +393,15 @@ def kpi_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[st
     if (matched & target.notna()).any():
         out.problems.append(_info(file, name, "target", "targets of metrics that are KRs are not stored (a KR's "
                                                         "target is on the KeyResults sheet)"))
+    if "date" in have:
+        date_months = frame["date"].map(lambda d: f"{d.year:04d}-{d.month:02d}", na_action="ignore")
+        period = period.where(period.notna(), date_months)
     others = ~matched & metrics.notna()
+    unplaced = others & target.notna() & period.isna()
+    if unplaced.any():
+        out.problems.append(Problem(file, name, int(frame[ROW][unplaced].iloc[0]), "period",
+                                    f"targets of {int(unplaced.sum())} row(s) have no period, month or date and are "
+                                    "not stored; map a period column or set period in [sheet.constants]", WARNING))
     targets = others & target.notna() & period.notna()
     if targets.any():
         company = pd.DataFrame({ROW: frame[ROW], "period": period, "metric": metrics.str.strip().str.lower(),

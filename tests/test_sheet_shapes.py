@@ -289,3 +289,20 @@ def test_an_okr_tool_export_with_bracketed_units_is_read_as_one_row_per_kr(store
     assert (kr["measure"], kr["owner"], kr["start_value"], kr["target_value"]) == ("percent", "Max", 85, 92)
     check = tables["check_ins"].iloc[0]
     assert (check["value"], check["confidence"]) == (88, 6)
+
+
+def test_kpi_targets_take_their_period_from_a_constant_or_their_date(store):
+    from loaders.mapping import FileMapping
+
+    text = "metric,actual,target\nBookings (all),10,500\n"
+    mapping = FileMapping.from_toml('[[sheet]]\nname = "kpis"\nshape = "kpi_table"\n[sheet.columns]\n'
+                                    '"metric" = "metric"\n"actual" = "actual"\n"target" = "target"\n'
+                                    '[sheet.constants]\nperiod = "2027"\n')
+    result = ingest(store, "kpis.csv", text, mapping=mapping)
+    assert result.errors == [], messages(result)
+    assert store.read_tables()["company_targets"][["period", "metric", "target_value"]].values.tolist() == [
+        ["2027", "bookings (all)", 500.0]]
+    dated = ingest(store, "kpis2.csv", "metric,date,target\nLeads,2027-05-31,90\n")
+    assert dated.errors == [], messages(dated)
+    targets = store.read_tables()["company_targets"].set_index("metric")
+    assert targets.loc["leads", "period"] == "2027-05"
