@@ -60,7 +60,8 @@ def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
     from loaders.formats import take_exports
     from loaders.mapping import MAPPING_SUFFIX, FileMapping, MappingError
 
-    tables, problems, reports, files = take_exports(files, format_name, max_file_bytes, stored)
+    tables, problems, reports, files = take_exports(files, format_name, max_file_bytes, stored,
+                                                    {**(constants or {}), "date": default_date})
     if imports is not None:
         imports.extend(reports)
     for file in [f for f in files if f.file_name.endswith(MAPPING_SUFFIX)]:

@@ -129,3 +129,126 @@ def viva_zip(version: int = 1) -> bytes:
 
 def viva_files(version: int = 1) -> dict[str, bytes]:
     return {name: json.dumps(records).encode() for name, records in viva_records(version).items()}
+
+
+# --- spreadsheets ----------------------------------------------------------------------------------
+
+
+def _xlsx(sheets: dict[str, list[list]], percent_columns: dict[str, set[int]] | None = None) -> bytes:
+    import datetime as dt
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    percent = workbook.add_format({"num_format": "0%"})
+    for name, rows in sheets.items():
+        sheet = workbook.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+                elif value is not None:
+                    fmt = percent if r and c in (percent_columns or {}).get(name, set()) else None
+                    sheet.write(r, c, value, fmt) if fmt else sheet.write(r, c, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def viva_template_xlsx() -> bytes:
+    header = ["OKR Reference", "Parent OKR", "Title", "Owner", "Type", "Time period", "Team", "Start Date",
+              "End Date", "Outcome Type", "Metric Unit", "Start Value", "Target Value", "Current Value",
+              "Target Type", "Status", "Description", "Check-in Date", "Favourite colour"]
+    rows = [
+        ["C1", None, "Grow revenue", "grace@contoso.com", "Objective", "FY 2025", None, None, None, None, None, None,
+         None, None, None, "On Track", None, None, None],
+        ["S1", "C1", "Win new logos", "Ana Ruiz", "Objective", "Q1 2025", "Sales", None, None, None, None, None, None,
+         None, None, "On Track", "Why: growth", None, "blue"],
+        ["S1-K1", "S1", "Sign 10 new customers", "Ana Ruiz", "Key Result", "Q1 2025", "Sales", "2025-01-01",
+         "2025-03-31", "Metric", "logos", 0, 10, 4, "Increase From", "At Risk", None, "2025-02-28", None],
+        ["S1-K2", "S1", "Keep churn below 2%", "Ana Ruiz", "Key Result", "Q1 2025", "Sales", "2025-01-01",
+         "2025-03-31", "Percentage", "%", 2, 2, 1.5, "Stay Below", "On Track", None, "2025-02-28", None],
+        ["S1-P1", "S1-K1", "Launch referral program", "Ana Ruiz", "Project", "Q1 2025", "Sales", None,
+         "2025-02-15", None, None, None, None, None, None, "Not Started", None, None, None],
+    ]
+    return _xlsx({"Instructions": [["Fill in one row per OKR"]], "OKRs and Project": [header, *rows]})
+
+
+def quantive_xlsx(version: int = 1) -> bytes:
+    header = ["Session", "Objective Name", "Objective Owner", "Team", "Key Result Name", "Key Result Owner",
+              "Initial Value", "Target", "Current Value", "Operator", "Format", "Due Date", "Last Updated",
+              "Task Name", "Task Owner", "Task Status", "Custom Field 7"]
+    rows = [
+        ["Q3 2025", "Expand into Germany", "ana.ruiz@contoso.com", "Sales", "Close 5 German deals",
+         "ana.ruiz@contoso.com", 0, 5, 2, "should increase to", "number", "2025-09-30", "2025-08-31",
+         "Hire a German AE", "ana.ruiz@contoso.com", "in progress", "x"],
+        ["Q3 2025", "Expand into Germany", "ana.ruiz@contoso.com", "Sales", "Close 5 German deals",
+         "ana.ruiz@contoso.com", 0, 5, 2, "should increase to", "number", "2025-09-30", "2025-08-31",
+         "Translate the website", "tom.berg@contoso.com", "done", None],
+        ["Q3 2025", "Expand into Germany", "ana.ruiz@contoso.com", "Sales", "Cut CAC to €900",
+         "tom.berg@contoso.com", 1200, 900 if version == 1 else 850, 1100, "should decrease to", "€",
+         "2025-09-30", "2025-08-31", None, None, None, None],
+        ["Q3 2025", "Make the product reliable", "tom.berg@contoso.com", "Engineering", "Keep uptime above 99.5",
+         "tom.berg@contoso.com", None, 99.5, 99.8, "should stay above", "%", "2025-09-30", "2025-08-31",
+         None, None, None, None],
+    ]
+    return _xlsx({"OKRs": [header, *rows]})
+
+
+def burning_okr_xlsx(german: bool = False) -> bytes:
+    if german:
+        header = ["Team", "Ziel", "Fortschritt", "Uebergeordnetes Unternehmensziel", "Schluesselergebnis",
+                  "Beschreibung", "Start", "Ende", "Aktuell", "Einheit"]
+    else:
+        header = ["Team", "Objective", "Progress", "Corporate Objective", "Key Result", "Description", "Start",
+                  "End", "Actual", "Unit"]
+    rows = [
+        ["Vertrieb", "Mehr Umsatz", 0.45, "Wachstum", "Umsatz steigern", "Neukunden", 0, 100000, 45000, "€"],
+        ["Vertrieb", "Mehr Umsatz", 0.45, "Wachstum", "Conversion erhöhen", None, 10, 20, 14, "%"],
+        ["Technik", "Stabile Plattform", 0.5, "Wachstum", "Ausfälle senken", None, 10, 2, 6, ""],
+    ]
+    return _xlsx({"okr": [header, *rows]}, {"okr": {2}})
+
+
+JIRA_HEADER = ["Order", "Type", "Summary", "Status", "Period", "Owner", "Weight", "OKR type", "Labels", "Teams",
+               "Expected start date", "Expected end date", "Start value", "Current value", "Target value",
+               "Description"]
+
+
+def jira_csv() -> bytes:
+    import csv
+
+    rows = [
+        ["1", "Objective", "Become the market leader", "ON TRACK", "Q3 Y2025", "grace@contoso.com", "", "Committed",
+         "strategy", "", "01/07/2025", "30/09/2025", "", "", "", ""],
+        ["1.1", "Objective", "Grow the pipeline", "at risk", "Q3 Y2025", "Ana Ruiz", "", "", "", "Sales",
+         "01/07/2025", "30/09/2025", "", "", "", "Pipeline first"],
+        ["1.1.1", "Key result", "Generate 200 SQLs", "At Risk", "Q3 Y2025", "ana.ruiz@contoso.com", "2", "",
+         "growth;sales", "Sales", "01/07/2025", "31/08/2025", "0", "80", "200", ""],
+        ["1.1.2", "Key result", "Reduce lead response time to 2h", "On track", "Q3 Y2025", "Ana Ruiz", "1", "", "",
+         "Sales", "01/07/2025", "30/09/2025", "24", "6", "2", ""],
+        ["2", "Objective", "Ship faster", "on track", "Q3 Y2025", "Tom Berg", "", "", "", "Engineering",
+         "01/07/2025", "30/09/2025", "", "", "", ""],
+        ["2.1", "Key result", "Deploy 20 times a week", "On track", "Q3 Y2025", "tom.berg@contoso.com", "", "", "",
+         "Engineering", "01/07/2025", "30/09/2025", "5", "12", "20", ""],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([JIRA_HEADER, *rows])
+    return buffer.getvalue().encode()
+
+
+def betterworks_csv() -> bytes:
+    import csv
+
+    rows = [
+        ["name", "type", "progress", "start_date", "end_date", "owner_email", "categories", "description"],
+        ["Grow enterprise revenue", "goal", 40, "2025-01-01", "2025-03-31", "ana.ruiz@contoso.com", "growth;sales",
+         "Big deals"],
+        ["Close 3 enterprise deals", "milestone", 33, "2025-01-01", "2025-03-31", "ana.ruiz@contoso.com", "", ""],
+        ["Publish 2 case studies", "milestone", 120, "2025-01-01", "2025-02-28", "ana.ruiz@contoso.com", "", ""],
+        ["Improve onboarding", "goal", 60, "2025-01-01", "2025-03-31", "tom.berg@contoso.com", "customers", ""],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()

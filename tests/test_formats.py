@@ -260,3 +260,138 @@ def test_cli_ingest_prints_the_import_report_and_json(tmp_path):
     assert report["not_brought_over"]["tags"] == 2
     wrong = run_cli("ingest", str(export), "--db", str(db), "--format", "lotus-notes")
     assert wrong.returncode == 1 and "not a known format" in wrong.stderr
+
+
+# --- the spreadsheet and CSV exports ---------------------------------------------------------------
+
+from formats_data import (betterworks_csv, burning_okr_xlsx, jira_csv, quantive_xlsx,  # noqa: E402
+                          viva_template_xlsx)
+
+
+def by_title(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.set_index("title")
+
+
+def test_viva_goals_excel_template(db):
+    data = viva_template_xlsx()
+    assert recognise("okrs.xlsx", data) == "viva_goals_template"
+    result = ingest(db, {"okrs.xlsx": data})
+    assert result.errors == [], result.errors
+    (report,) = result.imports
+    assert report.counts["objectives"] == 2 and report.counts["key results"] == 2
+    assert report.unknown_columns == {"Favourite colour": 1}
+    stored = tables(db)
+    objectives = stored["objectives"].set_index("objective_id")
+    assert objectives.loc["VGT-C1", "level"] == "company" and objectives.loc["VGT-C1", "period"] == "2025"
+    assert objectives.loc["VGT-S1", ["team", "parent_objective_id", "period", "context"]].tolist() == \
+        ["Sales", "VGT-C1", "2025-Q1", "Why: growth"]
+    krs = stored["key_results"].set_index("kr_id")
+    assert krs.loc["VGT-S1-K1", ["measure", "unit", "target_value", "direction"]].tolist() == \
+        ["number", "logos", 10, "increase"]
+    assert krs.loc["VGT-S1-K2", ["measure", "direction"]].tolist() == ["percent", "stay_below"]
+    assert stored["initiatives"][["kr_id", "title"]].values.tolist() == [["VGT-S1-K1", "Launch referral program"]]
+    check_ins = stored["check_ins"].set_index("kr_id")
+    assert check_ins.loc["VGT-S1-K1", "value"] == 4 and str(check_ins.loc["VGT-S1-K1", "date"])[:10] == "2025-02-28"
+
+
+def test_quantive_export(db):
+    data = quantive_xlsx()
+    assert recognise("gtmhub.xlsx", data) == "quantive"
+    result = ingest(db, {"gtmhub.xlsx": data})
+    assert result.errors == [], result.errors
+    (report,) = result.imports
+    assert report.counts == {"objectives": 2, "key results": 3, "initiatives": 2, "check-ins": 3, "teams": 2,
+                             "people": 2}
+    assert report.unknown_columns == {"Custom Field 7": 1}
+    stored = tables(db)
+    objectives = by_title(stored["objectives"])
+    assert objectives.loc["Expand into Germany", ["team", "period", "owner"]].tolist() == \
+        ["Sales", "2025-Q3", "ana.ruiz@contoso.com"]
+    krs = by_title(stored["key_results"])
+    assert krs.loc["Cut CAC to €900", ["measure", "direction", "start_value", "target_value", "owner"]].tolist() == \
+        ["currency", "decrease", 1200, 900, "tom.berg@contoso.com"]
+    assert krs.loc["Keep uptime above 99.5", ["measure", "direction"]].tolist() == ["percent", "stay_above"]
+    assert str(krs.loc["Close 5 German deals", "due_date"])[:10] == "2025-09-30"
+    assert set(stored["initiatives"]["title"]) == {"Hire a German AE", "Translate the website"}
+    assert len(stored["check_ins"]) == 3
+    # a newer export of the same session updates the key result it changed, nothing else
+    again = ingest(db, {"gtmhub.xlsx": data})
+    assert again.rows_changed == 0
+    newer = ingest(db, {"gtmhub-september.xlsx": quantive_xlsx(2)})
+    assert newer.changes["key_results"].updated == 1 and newer.changes["key_results"].inserted == 0
+    assert by_title(tables(db)["key_results"]).loc["Cut CAC to €900", "target_value"] == 850
+
+
+@pytest.mark.parametrize("german", [False, True])
+def test_burning_okr_export_english_or_german(db, german):
+    data = burning_okr_xlsx(german)
+    assert recognise("okr.xlsx", data) == "burning_okr"
+    refused = ingest(db, {"okr.xlsx": data})
+    assert any("--period" in p.problem for p in refused.errors) and any("--date" in p.problem for p in refused.errors)
+    result = ingest(db, {"okr.xlsx": data}, default_date=dt.date(2025, 2, 28), constants={"period": "Q1 2025"})
+    assert result.errors == [], result.errors
+    stored = tables(db)
+    objectives = by_title(stored["objectives"])
+    assert objectives.loc["Wachstum", "level"] == "company"
+    assert objectives.loc["Mehr Umsatz", ["team", "period", "level"]].tolist() == ["Vertrieb", "2025-Q1", "team"]
+    assert objectives.loc["Mehr Umsatz", "parent_objective_id"] == objectives.loc["Wachstum", "objective_id"]
+    krs = by_title(stored["key_results"])
+    assert krs.loc["Umsatz steigern", ["measure", "target_value"]].tolist() == ["currency", 100000]
+    assert krs.loc["Conversion erhöhen", "measure"] == "percent"
+    assert krs.loc["Ausfälle senken", "direction"] == "decrease"
+    values = stored["check_ins"].set_index("kr_id")["value"]
+    assert values[krs.loc["Umsatz steigern", "kr_id"]] == 45000
+    assert ingest(db, {"okr.xlsx": data}, default_date=dt.date(2025, 2, 28),
+                  constants={"period": "Q1 2025"}).rows_changed == 0
+
+
+def test_okr_for_jira_csv_outline_gives_the_tree(db):
+    data = jira_csv()
+    assert recognise("okrs.csv", data) == "okr_for_jira"
+    result = ingest(db, {"okrs.csv": data}, default_date=dt.date(2025, 8, 31))
+    assert result.errors == [], result.errors
+    stored = tables(db)
+    objectives = by_title(stored["objectives"])
+    assert objectives.loc["Become the market leader", ["level", "period"]].tolist() == ["company", "2025-Q3"]
+    assert objectives.loc["Grow the pipeline", "parent_objective_id"] == \
+        objectives.loc["Become the market leader", "objective_id"]
+    krs = by_title(stored["key_results"])
+    sqls = krs.loc["Generate 200 SQLs"]
+    assert sqls["objective_id"] == objectives.loc["Grow the pipeline", "objective_id"]
+    assert [sqls["start_value"], sqls["target_value"], sqls["weight"], sqls["owner"]] == [0, 200, 2, "Ana Ruiz"]
+    assert str(sqls["due_date"])[:10] == "2025-08-31" and str(sqls["start_date"])[:10] == "2025-07-01"
+    assert krs.loc["Reduce lead response time to 2h", "direction"] == "decrease"
+    assert objectives.loc["Become the market leader", "owner"] == "grace@contoso.com"
+    check_ins = stored["check_ins"].set_index("kr_id")
+    assert check_ins.loc[sqls["kr_id"], "value"] == 80 and check_ins.loc[sqls["kr_id"], "confidence"] == 4
+    (report,) = result.imports
+    assert report.left_behind == {"OKR types (committed / aspirational)": 1, "labels": 3}
+    assert report.counts["people"] == 3  # ana.ruiz@contoso.com is the Ana Ruiz named elsewhere
+
+
+def test_betterworks_csv(db):
+    data = betterworks_csv()
+    assert recognise("goals.csv", data) == "betterworks"
+    result = ingest(db, {"goals.csv": data}, default_date=dt.date(2025, 2, 28), constants={"team": "Sales"})
+    assert result.errors == [], result.errors
+    stored = tables(db)
+    objectives = by_title(stored["objectives"])
+    assert objectives.loc["Grow enterprise revenue", ["period", "team", "level"]].tolist() == ["2025-Q1", "Sales", "team"]
+    krs = by_title(stored["key_results"])
+    assert set(krs.index) == {"Close 3 enterprise deals", "Publish 2 case studies", "Improve onboarding"}
+    assert krs.loc["Publish 2 case studies", ["measure", "start_value", "target_value"]].tolist() == ["percent", 0, 100]
+    values = stored["check_ins"].set_index("kr_id")["value"]
+    assert values[krs.loc["Publish 2 case studies", "kr_id"]] == 120  # over 100 %: kept raw
+    (report,) = result.imports
+    assert report.left_behind["categories"] == 3
+
+
+def test_an_ordinary_workbook_is_not_taken_for_an_export():
+    from conftest import DEMO_WORKBOOK
+
+    assert recognise(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes()) is None
+
+
+def test_forcing_a_format_on_another_file_says_so(db):
+    result = ingest(db, {"goals.csv": betterworks_csv()}, format_name="okr_for_jira")
+    assert result.errors and "not an OKR for Jira export" in result.errors[0].problem

@@ -75,7 +75,7 @@ def read_exports(files: list, forced: str | None, max_bytes: int) -> Recognised:
             export = module.read([SourceFile(f.file_name, f.content) for f in members], max_bytes)
         except NotThisFormat as exc:
             if forced:
-                out.problems.append(Problem(label, "", None, "", f"not a {module.TITLE} export: {exc}"))
+                out.problems.append(Problem(label, "", None, "", f"not {'an' if module.TITLE[0] in 'AEIOU' else 'a'} {module.TITLE} export: {exc}"))
             else:
                 out.rest.extend(members)
             continue
@@ -87,7 +87,7 @@ def read_exports(files: list, forced: str | None, max_bytes: int) -> Recognised:
     return out
 
 
-def take_exports(files: list, forced: str | None, max_bytes: int, stored: dict | None):
+def take_exports(files: list, forced: str | None, max_bytes: int, stored: dict | None, defaults: dict | None = None):
     """The tables converted from the exports among `files`: (tables by name, problems, import reports,
     the files that are no export). Used by loaders.ingest.parse_files before the spreadsheet path."""
     from loaders.formats.convert import convert
@@ -95,7 +95,7 @@ def take_exports(files: list, forced: str | None, max_bytes: int, stored: dict |
     recognised = read_exports(files, forced, max_bytes)
     tables, problems, reports = {}, list(recognised.problems), []
     for export in recognised.exports:
-        converted = convert(export, stored or {}, ", ".join(export.files))
+        converted = convert(export, stored or {}, ", ".join(export.files), defaults)
         problems.extend(converted.problems)
         reports.append(converted.report)
         for name, item in converted.tables.items():

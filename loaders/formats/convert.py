@@ -149,6 +149,10 @@ class _Directory:
             return found
         if person.name and (found := self.by_name.get(person.name.strip().lower())):
             return found
+        if person.email and not person.name:  # ana.ruiz@… is the Ana Ruiz the export names elsewhere
+            local = re.sub(r"[._-]+", " ", person.email.split("@")[0]).strip().lower()
+            if found := self.by_name.get(local):
+                return found
         return (person.name or person.email or "").strip() or None
 
 
@@ -221,8 +225,23 @@ def _day(when) -> dt.date:
     return when.date() if isinstance(when, dt.datetime) else when
 
 
-def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str) -> Converted:
+def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
+            defaults: dict | None = None) -> Converted:
+    """`defaults` (period, date, team) fill what an export does not say: the period of items without
+    one, the date of current values without one, the team of objectives without one."""
+    from analytics.periods import normalise_period
+
     out = Converted()
+    defaults = dict(defaults or {})
+    default_period = None
+    if defaults.get("period"):
+        try:
+            default_period = normalise_period(str(defaults["period"]))
+        except ValueError as exc:
+            out.problems.append(Problem(file_label, "", None, "period", str(exc)))
+    default_date = defaults.get("date")
+    if isinstance(default_date, str):
+        default_date = dt.date.fromisoformat(default_date)
     report = ImportReport(export.tool, export.files or [file_label])
     out.report = report
     left = Counter(export.left_behind)
@@ -326,6 +345,26 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str) ->
         team_rows[team.name] = {"team": team.name, "group": group, "lead": person(lead),
                                 "lead_email": (lead.email if lead and lead.email else None)}
 
+    # The team a person leads (for tools whose goals belong to people, not teams)
+    led_by: dict[str, str] = {}
+    stored_teams = stored.get("teams")
+    if stored_teams is not None and not stored_teams.empty:
+        for team, lead, email in zip(stored_teams["team"], stored_teams["lead"], stored_teams["lead_email"]):
+            for who in (lead, email):
+                if isinstance(who, str):
+                    led_by.setdefault(who.strip().lower(), team)
+    for team in export.teams:
+        for owner in team.owners[:1]:
+            for who in (owner.name, owner.email):
+                if who:
+                    led_by.setdefault(who.strip().lower(), team.name)
+
+    def team_led_by(who: Person) -> str | None:
+        for key in (who.email, who.name, directory.name(who)):
+            if key and key.strip().lower() in led_by:
+                return led_by[key.strip().lower()]
+        return None
+
     # Objectives
     objective_ids = [k for k in order if kind[k] == OBJECTIVE]
     period_of: dict[str, str | None] = {}
@@ -336,10 +375,11 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str) ->
     for key in objective_ids:
         item = items[key]
         parent = item.parent if item.parent and kind.get(item.parent) == OBJECTIVE else None
-        period_of[key] = _period_form(item, export) or (period_of.get(parent) if parent else None)
-        team = item.team or (team_of.get(parent) if parent else None)
+        period_of[key] = _period_form(item, export) or (period_of.get(parent) if parent else None) or default_period
+        team = item.team or (team_of.get(parent) if parent else None) or defaults.get("team") \
+            or (team_led_by(item.owner) if export.teams_from_owners else None)
         child_objectives = [c for c in children.get(key, []) if kind.get(c) == OBJECTIVE]
-        if parent is None and (item.team is None or child_objectives):
+        if parent is None and (team is None or child_objectives):
             level_of[key] = "company"
             company_parent[key] = None
         else:
@@ -361,8 +401,9 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str) ->
         item = items[key]
         if period_of[key] is None:
             out.problems.append(Problem(file_label, "Objectives", item.row, "period",
-                                        f'objective {item.id} "{item.title[:60]}" has no time period the tool names '
-                                        "or dates to take it from; nothing was stored"))
+                                        f'objective "{item.title[:60]}" has no time period in the export nor dates '
+                                        "to take it from: give the period (--period 2027-Q2 on the command line, "
+                                        "the Period field on the page)"))
             continue
         team = team_of[key] if level_of[key] == "team" else None
         if team and team not in team_rows:
@@ -454,12 +495,17 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str) ->
 
     # Check-ins: the latest of each KR and day
     statuses_seen: dict[str, str] = {}
+    seen_status_keys: set[str] = set()
     readings: dict[tuple[str, dt.date], CheckIn] = {}
-    same_day = 0
+    same_day = undated = 0
     for check_in in export.check_ins:
-        if check_in.status:
-            statuses_seen.setdefault(check_in.status, status_meaning(check_in.status))
+        if check_in.status and status_key(check_in.status) not in seen_status_keys:
+            seen_status_keys.add(status_key(check_in.status))
+            statuses_seen[check_in.status] = status_meaning(check_in.status)
         key = check_in.item_id
+        if check_in.when is None and default_date is None and (key in kr_of_item or kind.get(key) == KEY_RESULT):
+            undated += 1
+            continue
         if key not in items:
             left["check-ins of items not in the export"] += 1
             continue
@@ -471,7 +517,9 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str) ->
         if check_in.value is None and not check_in.status and not check_in.note:
             left["check-ins without a value"] += 1
             continue
-        day = _day(check_in.when)
+        if check_in.when is None and default_date is None:
+            continue
+        day = _day(check_in.when) if check_in.when is not None else default_date
         earlier = readings.get((key, day))
         if earlier is not None:
             same_day += 1
@@ -482,12 +530,17 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str) ->
                 readings[(key, day)] = check_in
             continue
         readings[(key, day)] = check_in
+    if undated:
+        out.problems.append(Problem(file_label, "", None, "date",
+                                    f"{undated} current value(s) have no date in the export: give the date they were "
+                                    "true (--date YYYY-MM-DD on the command line, the check-in date on the page)"))
     if same_day:
         notes.append(f"{same_day} check-in(s) on a day with a later check-in of the same key result: the day's "
                      "last one is kept (a day holds one check-in per key result)")
     for item in items.values():
-        if item.status:
-            statuses_seen.setdefault(item.status, status_meaning(item.status))
+        if item.status and status_key(item.status) not in seen_status_keys:
+            seen_status_keys.add(status_key(item.status))
+            statuses_seen[item.status] = status_meaning(item.status)
     # Items with a current value or progress and no check-in record: their state, dated their last update.
     synthesised = 0
     for key, kr_id in kr_of_item.items():

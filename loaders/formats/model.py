@@ -90,3 +90,16 @@ class Export:
     notes: list[str] = field(default_factory=list)
     unknown_columns: dict[str, int] = field(default_factory=dict)  # header → values in it
     problems: list = field(default_factory=list)  # loaders.problems.Problem (errors stop the import)
+    teams_from_owners: bool = False  # goals belong to people: an objective's team is the one its owner leads
+
+
+def title_id(*parts: object) -> str:
+    """An id for an item a tool exports without one, from its titles (and what places it: session, team,
+    parent titles): the same titles always give the same id — `sign-10-new-3f2a1c9d`."""
+    import hashlib
+
+    from loaders.headers import header_key
+    from loaders.shapes import _slug
+
+    digest = hashlib.sha1("\x1f".join(header_key(p) for p in parts).encode()).hexdigest()[:8]
+    return f"{_slug(parts[-1])}-{digest}"
