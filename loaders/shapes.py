@@ -116,6 +116,13 @@ def _bad_months(file: str, sheet: str, frame: pd.DataFrame, failed: pd.Series, c
             for row, value in zip(frame[ROW][failed], frame[column][failed])]
 
 
+def _numbers(frame: pd.DataFrame, column: str, have: set[str]) -> pd.Series:
+    """A number column as floats (NaN where empty; a column without any value comes as None objects)."""
+    if column not in have:
+        return pd.Series(np.nan, index=frame.index)
+    return pd.to_numeric(frame[column], errors="coerce").astype(float)
+
+
 def _info(file: str, sheet: str, column: str, message: str, severity: str = INFO) -> Problem:
     return Problem(file, sheet, None, column, message, severity)
 
@@ -203,12 +210,10 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
     kr = pd.DataFrame({ROW: frame[ROW], "kr_id": frame["kr_id"], "objective_id": frame["objective_id"],
                        "title": frame["key_result"]})
     kr_present = ["kr_id", "objective_id", "title"]
-    value = frame["current_value"] if "current_value" in have else pd.Series(np.nan, index=frame.index)
-    start = frame["start_value"] if "start_value" in have else pd.Series(np.nan, index=frame.index)
-    target = frame["target_value"] if "target_value" in have else pd.Series(np.nan, index=frame.index)
+    value, start, target = (_numbers(frame, c, have) for c in ("current_value", "start_value", "target_value"))
     status = frame["status"] if "status" in have else pd.Series(None, index=frame.index, dtype=object)
     if "progress" in have and "current_value" not in have and "target_value" not in have:
-        value = frame["progress"]
+        value = _numbers(frame, "progress", have)
         start = start.fillna(0.0)
         target = pd.Series(100.0, index=frame.index)
         forced_percent = True
