@@ -17,6 +17,7 @@ from ui.auth import current_identity, recorded_name, refusal, refused_note
 from ui.context import store, tables
 from ui.records import show_outcome, undo_upload
 from ui.filters import current_filters
+from ui.migration import import_section
 from ui.text import literal
 
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]  # .xls only to explain how to convert it
@@ -195,6 +196,8 @@ elif team is not None:
                 st.button(f"Commit {result.rows_changed:,} change(s)", type="primary", key=state.UPLOAD_COMMIT,
                           icon=":material/save:", on_click=commit, args=(file, team, as_of, uploaded_by),
                           help=change_summary(result.changes))
+
+import_section(as_of)  # another OKR tool's export (ui/migration.py)
 
 st.subheader("Upload history")
 uploads = store().uploads()

@@ -395,3 +395,46 @@ def test_an_ordinary_workbook_is_not_taken_for_an_export():
 def test_forcing_a_format_on_another_file_says_so(db):
     result = ingest(db, {"goals.csv": betterworks_csv()}, format_name="okr_for_jira")
     assert result.errors and "not an OKR for Jira export" in result.errors[0].problem
+
+
+# --- the Upload page -------------------------------------------------------------------------------
+
+
+def test_upload_page_imports_a_viva_goals_export(writable_demo_db, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import DEMO_AS_OF
+    from ui import state
+
+    monkeypatch.setenv("OKR_DB", writable_demo_db)
+    monkeypatch.setenv("OKR_AS_OF", DEMO_AS_OF.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    routed_app_tests(monkeypatch)
+    try:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
+        at.run()
+        at.switch_page("pages/upload.py")
+        at.run()
+        assert not at.exception, at.exception
+        assert "Move in from another OKR tool" in [h.value for h in at.subheader]
+        before = tables(writable_demo_db)
+        at.toggle(key=state.IMPORT_OPEN).set_value(True).run()
+        at.file_uploader(key=state.IMPORT_FILES).upload("contoso.zip", viva_zip(), "application/zip").run()
+        assert not at.exception, at.exception
+        counts = next(f.value for f in at.dataframe if "in the export" in f.value.columns).set_index("what")
+        assert counts.loc["objectives", "in the export"] == 5 and counts.loc["objectives", "created"] == 5
+        left = next(f.value for f in at.dataframe if "not brought over" in f.value.columns).set_index("not brought over")
+        assert left.loc["tags", "count"] == 2
+        statuses = next(f.value for f in at.dataframe if "status in the export" in f.value.columns)
+        assert "Behind" in set(statuses["status in the export"])
+        assert tables(writable_demo_db)["objectives"].shape == before["objectives"].shape  # nothing stored yet
+        at.button(key=state.IMPORT_COMMIT).click().run()
+        assert not at.exception, at.exception
+        assert any("Imported:" in s.value for s in at.success)
+        after = tables(writable_demo_db)
+        assert len(after["objectives"]) == len(before["objectives"]) + 5
+        assert len(after["check_ins"]) == len(before["check_ins"]) + 6
+    finally:
+        st.cache_resource.clear()

@@ -96,3 +96,12 @@ ACCESS_BY = "access_changed_by"  # who is recorded with a change (the signed-in 
 # Review pack export.
 REVIEW_PACK_BUILD = "review_pack_build"
 REVIEW_PACK_FOR = "review_pack_built_for"  # the (database, data version, filters) the HTML pack was asked for
+# Upload page, "Move in from another OKR tool" (ui/migration.py).
+IMPORT_FILES = "import_files"
+IMPORT_FORMAT = "import_format"
+IMPORT_PERIOD = "import_period"
+IMPORT_DATE = "import_date"
+IMPORT_TEAM = "import_team"
+IMPORT_COMMIT = "import_commit"
+IMPORT_MESSAGE = "import_message"  # (kind, text) the commit leaves for the next run to show
+IMPORT_OPEN = "import_open"  # the section is opened by a toggle (progress uploads come first)
