@@ -5,10 +5,9 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from analytics.calendar import next_quarter_start
 from analytics.swot import (
     MAX_PRIORITIES, QUADRANT_LABELS, QUADRANT_NAMES, ObjectiveDraft, company_objective_rows,
-    next_company_objective_id, pooled_swot, priority_label, quadrant_counts, swot_entry,
+    pooled_swot, priority_label, quadrant_counts, swot_entry,
 )
 from charts.swot import swot_split_figure
 from loaders.ingest import parse_files
@@ -21,6 +20,7 @@ from ui.auth import current_identity, refusal, refused_note
 from ui.context import tables
 from ui.filters import current_filters
 from ui.records import record_table_rows, show_outcome, store_files
+from ui.swot_forms import other_sheets, priority_drafts
 
 ENTRY_FILE_NAME = "swot-form-entry.csv"
 OBJECTIVES_FILE_NAME = "company-objectives-from-swot.csv"
@@ -59,7 +59,7 @@ def import_sheet(upload, author: str) -> None:
     the Upload progress page)."""
     files = [UploadedFile(upload.name, upload.getvalue())]
     parsed, problems = parse_files(files)
-    others = sorted(item.table.sheet for name, item in parsed.items() if name != "swot")
+    others = other_sheets(parsed)
     if others:
         st.error(f"{upload.name} also holds {', '.join(others)}: import it on the Upload progress page, or keep "
                  "only the Swot sheet here.")
@@ -77,26 +77,20 @@ def import_sheet(upload, author: str) -> None:
 
 
 def objective_drafts(chosen: list[str], options: dict[str, dict], objectives: pd.DataFrame) -> list[ObjectiveDraft]:
-    """The form's fields for each chosen priority, prefilled: the next company objective ids, next
-    year, the item as title and where it comes from as context."""
-    period = str(next_quarter_start(current_filters().as_of).year)
+    """The form's fields for each chosen priority, prefilled by ui.swot_forms.priority_drafts."""
     drafts = []
-    for number, label in enumerate(chosen, start=1):
+    prefilled = priority_drafts(chosen, options, objectives, current_filters().as_of)
+    for number, (label, draft) in enumerate(zip(chosen, prefilled), start=1):
         row = options[label]
         st.markdown(f"**Priority {number}** · {QUADRANT_NAMES[row['quadrant']]}, raised by {row['leaders']}")
         id_col, text_col = st.columns([1, 3])
         drafts.append(ObjectiveDraft(
-            objective_id=id_col.text_input(f"Objective id, priority {number}",
-                                           value=next_company_objective_id(objectives, number - 1)),
-            period=id_col.text_input(f"Period, priority {number}", value=period,
+            objective_id=id_col.text_input(f"Objective id, priority {number}", value=draft.objective_id),
+            period=id_col.text_input(f"Period, priority {number}", value=draft.period,
                                      help="A year (2027) or a quarter (2027-Q3)"),
-            title=text_col.text_input(f"Title, priority {number}", value=row["item"],
+            title=text_col.text_input(f"Title, priority {number}", value=draft.title,
                                       help="Start with an action verb: Win …, Prove …, Build …"),
-            context=text_col.text_area(
-                f"Context, priority {number}", height=90,
-                value=f"From the SWOT ({QUADRANT_NAMES[row['quadrant']].lower()} raised by {row['leaders']}): "
-                      f"{row['item']}.",
-            ),
+            context=text_col.text_area(f"Context, priority {number}", height=90, value=draft.context),
         ))
     return drafts
 
