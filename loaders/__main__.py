@@ -1,5 +1,6 @@
 """Command line: `python -m loaders ingest FILE… [--db PATH] [--dry-run] [--mapping MAP.toml] [--team T]
-[--period P] [--date D] [--json]`, `python -m loaders inspect FILE [--json] [--write-mapping MAP.toml]`, `python -m loaders template`,
+[--period P] [--date D] [--json]`, `python -m loaders inspect FILE [--json] [--write-mapping MAP.toml]`,
+`python -m loaders template`,
 `python -m loaders migrate --from DB --to DB [--replace]`, `python -m loaders export-uploads --db DB --to DIR`,
 `python -m loaders rebuild --db NEW (--from DB | --from-dir DIR)`."""
 from __future__ import annotations
@@ -153,7 +154,8 @@ def inspect(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"file": path.name, "mapping": used.as_dict(),
                           "tables": {name: len(item.frame) for name, item in parsed.tables.items()},
-                          "problems": [_problem_json(p) for p in parsed.problems]}, indent=1, default=str, ensure_ascii=False))
+                          "problems": [_problem_json(p) for p in parsed.problems]},
+                         indent=1, default=str, ensure_ascii=False))
     else:
         print(describe(used, parsed.problems))
         if parsed.tables:

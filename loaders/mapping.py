@@ -17,16 +17,26 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders import coerce
 from loaders.headers import ROLE_HEADERS, WORKBOOK_ROLES, header_key, header_keys, role_of
-from loaders.problems import ERROR, INFO, WARNING, Problem
+from loaders.parse import HEADER_SEARCH_ROWS, NOTE_SHEETS
+from loaders.problems import ERROR, WARNING, Problem
 from loaders.read import RawSheet
-from store.schema import (DATE, DIRECTIONS, KR_TYPES, MEASURES, MONTH, NUMBER, STATUS_LEVELS, TABLES,
-                          TABLES_BY_NAME, Column, Table)
+from store.schema import (
+    DATE,
+    DIRECTIONS,
+    KR_TYPES,
+    MEASURES,
+    NUMBER,
+    STATUS_LEVELS,
+    TABLES,
+    TABLES_BY_NAME,
+    Column,
+    Table,
+)
 
 WORKBOOK, KR_LIST, BRIDGE, KPI, NOTES, UNKNOWN = "workbook", "kr_list", "arr_bridge", "kpi_table", "notes", "unknown"
 SHAPES = (WORKBOOK, KR_LIST, BRIDGE, KPI, NOTES, UNKNOWN)
@@ -34,9 +44,7 @@ SHAPE_LABELS = {WORKBOOK: "workbook sheet", KR_LIST: "one-row-per-KR sheet", BRI
                 KPI: "KPI table", NOTES: "notes (skipped)", UNKNOWN: "unknown"}
 IGNORE = "ignore"
 NOT_USED = ""
-HEADER_SEARCH_ROWS = 15
 SAMPLE_ROWS = 200  # values looked at under a header to judge what a column holds
-NOTE_SHEETS = {"instructions", "readme", "notes", "help", "howto"}
 # The progress template's reference columns: read back with it, used or not, never news.
 TEMPLATE_REFERENCE = {"objective_id", "title", "owner", "measure", "unit", "start_value", "target_value",
                       "due_date", "last_value", "last_status", "last_date"}
@@ -68,10 +76,7 @@ PSEUDO_TABLES = {KR_LIST: KR_LIST_TABLE, BRIDGE: BRIDGE_TABLE, KPI: KPI_TABLE}
 KPI_ROLES = {"metric": "metric", "period": "period", "date": "date", "month": "month",
              "current_value": "actual", "target_value": "target", "start_value": "start_value",
              "comment": "comment", "updated_by": "updated_by"}
-KR_LIST_ROLES = tuple(c.name if c.name not in ("objective", "key_result") else c.name
-                      for c in KR_LIST_TABLE.columns)
-# Constants a mapping may give a sheet (any column of its shape may also be given one).
-CONSTANT_HINTS = ("team", "period", "date", "due_date", "measure", "level")
+KR_LIST_ROLES = tuple(KR_LIST_TABLE.column_names)  # its columns are roles of headers.py
 
 
 @dataclass
@@ -191,10 +196,6 @@ def _check_targets(item: SheetMapping) -> None:
 
 # ---------------------------------------------------------------------------------------------------
 # Looking at a sheet
-
-
-def _cells(row: list[object]) -> list[object]:
-    return list(row)
 
 
 def _text(cell: object) -> str:
@@ -528,7 +529,7 @@ def _workbook_mapping(look: _Look, table: Table, index: int, mapped: dict[int, C
         text = _text(header[position])
         if header_key(text) != header_key(column.name) and header_key(text) not in {
                 header_key(a) for a in column.aliases}:
-            item.guesses.append(f'"{text}" read as {column.name} (a {_language_hint(text)} header for it)')
+            item.guesses.append(f'"{text}" read as {column.name} (a translated or renamed header for it)')
     if table.name == "check_ins":
         for text, target in item.columns.items():
             if target == NOT_USED and header_key(text) in {header_key(c) for c in TEMPLATE_REFERENCE}:
@@ -536,10 +537,6 @@ def _workbook_mapping(look: _Look, table: Table, index: int, mapped: dict[int, C
                 item.reasons[text] = "a reference column of the progress template"
     _fill_counts(item, look.sheet, header)
     return item
-
-
-def _language_hint(text: str) -> str:
-    return "translated or renamed"
 
 
 def _guess_workbook(look: _Look, dated: bool) -> SheetMapping | None:
@@ -582,12 +579,13 @@ def _bridge_proposal(look: _Look) -> SheetMapping | None:
         text = _text(header[position])
         if item.columns.get(text) == name and name.endswith("_mrr"):
             item.guesses.append(f"{text} ×{MRR_TO_ARR} → {_arr_name(name)} (monthly recurring revenue, as ARR)")
-    for position, cell in enumerate(header):
+    for cell in header:
         text = _text(cell)
-        if text and item.columns.get(text) == NOT_USED and header_key(text).startswith(("beginning", "starting",
-                                                                                        "opening", "net")):
+        derived = header_key(text).startswith(("beginning", "starting", "opening", "net"))
+        if text and item.columns.get(text) == NOT_USED and derived:
             item.columns[text] = IGNORE
-            item.reasons[text] = "follows from the other figures (ending = beginning + new + expansion − contraction − churn)"
+            item.reasons[text] = ("follows from the other figures "
+                                  "(ending = beginning + new + expansion − contraction − churn)")
     _fill_counts(item, look.sheet, header)
     return item
 
@@ -673,9 +671,6 @@ def propose_mapping(file: str, sheets: list[RawSheet], dated: bool = False,
     return mapping
 
 
-UPLOAD_CONSTANTS = ("team", "period", "date")
-
-
 # ---------------------------------------------------------------------------------------------------
 # Applying a mapping
 
@@ -709,7 +704,8 @@ def _typed_constants(file: str, item: SheetMapping, table: Table, sheet: RawShee
         try:
             typed[name] = _coerce_cell(column, value, sheet)
         except coerce.CellError as exc:
-            problems.append(Problem(file, sheet.name, None, name, f"the constant {name} = {coerce.quoted(value)}: {exc}"))
+            problems.append(Problem(file, sheet.name, None, name,
+                                    f"the constant {name} = {coerce.quoted(value)}: {exc}"))
     return typed
 
 
@@ -751,7 +747,7 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
     import pandas as pd
 
     from loaders import shapes
-    from loaders.parse import ParsedFile, ParsedTable, _has_content, _parse_sheet
+    from loaders.parse import ParsedFile, _has_content, _parse_sheet
 
     parsed = ParsedFile(file)
     refusals: list[str] = []
@@ -861,14 +857,14 @@ TABLE_PREFERENCE = {"check_ins": 5, "key_results": 3}
 def _shape_needs(look_header: list[object]) -> list[tuple[int, str]]:
     """(how many of its columns the header has, "Name (needs …)") for each table and shape."""
     options = []
-    keys = {header_key(c) for c in look_header if isinstance(c, str) and c.strip()}
     for table in TABLES:
         mapped = match_workbook_header(look_header, table)
         names = {c.name for c in mapped.values()}
         missing = [c.name for c in table.columns if c.required and c.name not in names]
         if table.name == "check_ins" and not names & {"value", "status"}:
             missing.append("value or status")
-        options.append((len(names), TABLE_PREFERENCE.get(table.name, -TABLES.index(table)), f"{table.sheet} (needs {', '.join(missing)})"
+        preference = TABLE_PREFERENCE.get(table.name, -TABLES.index(table))
+        options.append((len(names), preference, f"{table.sheet} (needs {', '.join(missing)})"
                         if missing else table.sheet))
     roles = {role_of(c, KR_LIST_ROLES) for c in look_header if isinstance(c, str)}
     kr_missing = [what for what, ok in (("a key result column", roles & {"key_result", "kr_id"}),
@@ -880,7 +876,6 @@ def _shape_needs(look_header: list[object]) -> list[tuple[int, str]]:
     options.append((len(bridge), 2, "ARR/MRR bridge (needs month and new, expansion, churn or ending MRR/ARR)"))
     kpi = {KPI_ROLES.get(role_of(c, tuple(KPI_ROLES)) or "") for c in look_header if isinstance(c, str)} - {None}
     options.append((len(kpi), 1, "KPI table (needs metric, period or date, actual or target)"))
-    del keys
     return sorted(options, key=lambda o: (o[0], o[1]), reverse=True)
 
 
@@ -903,7 +898,8 @@ def describe_refusal(file: str, sheet: RawSheet, item: SheetMapping) -> str:
                 + f" — rename the headers, or map them with python -m loaders inspect {file} --write-mapping map.toml")
     closest = [text for count, _, text in _shape_needs(header)[:2]]
     miss = near_miss(sheet.head(HEADER_SEARCH_ROWS + SAMPLE_ROWS))
-    return (f"sheet {sheet.name}{': ' + miss + '; it' if miss else ''} has headers {shown or '(none)'}; closest: {', '.join(closest)} — map columns with "
+    seen = f"{': ' + miss + '; it' if miss else ''} has headers {shown or '(none)'}"
+    return (f"sheet {sheet.name}{seen}; closest: {', '.join(closest)} — map columns with "
             f"python -m loaders inspect {file} --write-mapping map.toml")
 
 

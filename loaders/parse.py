@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from loaders import coerce
 from loaders.problems import WARNING, Problem
 from loaders.read import MAX_CELL_CHARS, ExcelError, OverlongText, RawSheet, UncalculatedFormula, as_read, is_text
-from store.schema import DATE, MONTH, NUMBER, TABLES, TEXT, Column, Table
+from store.schema import DATE, MONTH, NUMBER, TEXT, Column, Table
 
 HEADER_SEARCH_ROWS = 15
 # Sheets of explanations (the progress template's Instructions) are skipped without a warning.

@@ -23,7 +23,6 @@ from loaders import coerce
 from loaders.headers import header_key
 from loaders.problems import ERROR, INFO, WARNING, Problem
 from loaders.read import RawSheet
-from store.schema import TABLES_BY_NAME, Table
 
 ROW = "_row"
 MRR_TO_ARR = 12
@@ -393,8 +392,9 @@ def kpi_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[st
                     checks[column] = frame.loc[readings, column]
                     ci_present.append(column)
             out.tables["check_ins"] = (checks.reset_index(drop=True), ci_present)
-            out.problems.append(_info(file, name, "metric", f"{int(readings.sum())} row(s) of "
-                                      f"{int(kr_of[readings].nunique())} metric(s) named like a KR become its check-ins"))
+            metrics_read = int(kr_of[readings].nunique())
+            out.problems.append(_info(file, name, "metric", f"{int(readings.sum())} row(s) of {metrics_read} "
+                                                            "metric(s) named like a KR become its check-ins"))
     if (matched & target.notna()).any():
         out.problems.append(_info(file, name, "target", "targets of metrics that are KRs are not stored (a KR's "
                                                         "target is on the KeyResults sheet)"))

@@ -10,11 +10,24 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import PROJECT_ROOT, SMALL_WORKBOOK, xlsx_bytes
+
 from loaders.ingest import check_and_store
-from loaders.mapping import (BRIDGE, IGNORE, KPI, KR_LIST, NOT_USED, UNKNOWN, WORKBOOK, FileMapping, MappingError,
-                             apply_mapping, header_signature, propose_mapping, targets_of)
+from loaders.mapping import (
+    BRIDGE,
+    IGNORE,
+    KPI,
+    KR_LIST,
+    NOT_USED,
+    UNKNOWN,
+    WORKBOOK,
+    FileMapping,
+    MappingError,
+    apply_mapping,
+    header_signature,
+    propose_mapping,
+    targets_of,
+)
 from loaders.read import read_grids
 from store.database import Store, UploadedFile
 
@@ -58,7 +71,8 @@ def test_the_mapping_file_round_trips_and_applies_renamed_headers(store):
     [sheet] = sheets_of("progress.csv", RENAMED_CHECKINS)
     proposed = propose_mapping("progress.csv", [sheet])
     assert proposed.sheets[0].shape == UNKNOWN
-    edited = FileMapping.from_toml(proposed.to_toml().replace('shape = "unknown"', 'shape = "workbook"\ntable = "CheckIns"')
+    as_checkins = proposed.to_toml().replace('shape = "unknown"', 'shape = "workbook"\ntable = "CheckIns"')
+    edited = FileMapping.from_toml(as_checkins
                                    .replace('"Key Result Ref" = ""', '"Key Result Ref" = "kr_id"')
                                    .replace('"When" = ""', '"When" = "date"')
                                    .replace('"Reading" = ""', '"Reading" = "value"')

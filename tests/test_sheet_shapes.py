@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-
 from conftest import SMALL_WORKBOOK, xlsx_bytes
+
 from loaders.ingest import check_and_store
 from loaders.read import read_grids
 from loaders.shapes import stable_id
