@@ -60,10 +60,7 @@ def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
     from loaders.formats import take_exports
     from loaders.mapping import MAPPING_SUFFIX, FileMapping, MappingError
 
-    tables, problems, reports, files = take_exports(files, format_name, max_file_bytes, stored,
-                                                    {**(constants or {}), "date": default_date})
-    if imports is not None:
-        imports.extend(reports)
+    problems: list[Problem] = []
     for file in [f for f in files if f.file_name.endswith(MAPPING_SUFFIX)]:
         try:
             recorded = FileMapping.from_toml(file.content.decode("utf-8", errors="replace"), file.file_name)
@@ -72,6 +69,11 @@ def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
             continue
         mapping = mapping or recorded
         constants = {**recorded.constants, **(constants or {})}
+    tables, converted, reports, files = take_exports(files, format_name, max_file_bytes, stored,
+                                                     {**(constants or {}), "date": default_date})
+    problems.extend(converted)
+    if imports is not None:
+        imports.extend(reports)
     for file in [f for f in files if not f.file_name.endswith(MAPPING_SUFFIX)]:
         try:
             parsed = parse_grids(file.file_name, read_grids(file.file_name, file.content, max_file_bytes), default_date,

@@ -438,3 +438,39 @@ def test_upload_page_imports_a_viva_goals_export(writable_demo_db, monkeypatch):
         assert len(after["check_ins"]) == len(before["check_ins"]) + 6
     finally:
         st.cache_resource.clear()
+
+
+def test_a_rebuild_replays_imports_as_they_were_read(db, tmp_path):
+    from loaders.rebuild import rebuild
+
+    assert ingest(db, {"contoso.zip": viva_zip()}).stored
+    assert ingest(db, {"okr.xlsx": burning_okr_xlsx()}, default_date=dt.date(2025, 2, 28),
+                  constants={"period": "Q1 2025"}).stored
+    assert ingest(db, {"goals.csv": betterworks_csv()}, default_date=dt.date(2025, 2, 28),
+                  format_name="betterworks").stored
+    store = Store.open(db)
+    try:
+        uploads = store.recorded_uploads()
+    finally:
+        store.close()
+    assert any(f.file_name.endswith(".import-format.txt") for f in uploads[-1].files)
+    rebuilt = str(tmp_path / "rebuilt.duckdb")
+    result = rebuild(uploads, rebuilt)
+    assert not result.not_replayed
+    before, after = tables(db), tables(rebuilt)
+    for name in ("teams", "objectives", "key_results", "check_ins", "initiatives", "decisions"):
+        assert len(after[name]) == len(before[name]), name
+
+
+def test_a_deep_or_looping_tree_is_cut_not_followed(db):
+    records = viva_records()
+    objectives = records["objectives_export_file_1.json"]
+    objectives[0]["Parent IDs"] = [3001]  # 1001 → 3001 → 2001 → 1001: a loop
+    chain = [dict(objectives[5], ID=90000 + i, Title=f"Step {i}", **{"Parent IDs": [90000 + i - 1] if i else [2002]})
+             for i in range(3000)]
+    records["objectives_export_file_1.json"] = objectives + chain
+    files = {name: json.dumps(rows).encode() for name, rows in records.items()}
+    result = ingest(db, files, dry_run=True)
+    assert result.errors == [], result.errors[:3]
+    (report,) = result.imports
+    assert report.left_behind["parent links closing a loop (cut)"] == 1

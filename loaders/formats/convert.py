@@ -271,15 +271,17 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
             item.parent = None
         if item.other_teams:
             left["second and further teams of an item (the first kept)"] += len(item.other_teams)
-    for item in items.values():  # cut cycles
-        seen, node = {item.id}, item
-        while node.parent is not None:
-            if node.parent in seen:
+    done: set[str] = set()
+    for item in items.values():  # cut cycles: each item walked up once
+        path, node = {item.id}, item
+        while node.parent is not None and node.id not in done:
+            if node.parent in path:
                 node.parent = None
                 left["parent links closing a loop (cut)"] += 1
                 break
-            seen.add(node.parent)
+            path.add(node.parent)
             node = items[node.parent]
+        done |= path
     children: dict[str, list[str]] = defaultdict(list)
     for item in items.values():
         if item.parent is not None:
@@ -384,9 +386,7 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
             company_parent[key] = None
         else:
             level_of[key] = "team"
-            node = parent
-            while node is not None and level_of.get(node) != "company":
-                node = items[node].parent if items[node].parent and kind.get(items[node].parent) == OBJECTIVE else None
+            node = parent if parent is None or level_of.get(parent) == "company" else company_parent.get(parent)
             company_parent[key] = node
             if parent is not None and node != parent:
                 flattened += 1
@@ -543,9 +543,12 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
             statuses_seen[item.status] = status_meaning(item.status)
     # Items with a current value or progress and no check-in record: their state, dated their last update.
     synthesised = 0
+    days_of: dict[str, list[dt.date]] = defaultdict(list)
+    for k, day in readings:
+        days_of[k].append(day)
     for key, kr_id in kr_of_item.items():
         item = items[key]
-        if any(k == key for k, _ in readings):
+        if days_of.get(key):
             continue
         when = item.last_check_in
         value = item.current
@@ -585,11 +588,14 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
                               "confidence": confidence, "comment": comment, "updated_by": person(check_in.by)})
 
     # Items the tool marks postponed or cancelled: a cancel decision, dated at their last update.
+    days_of = defaultdict(list)
+    for k, day in readings:
+        days_of[k].append(day)
     decision_rows = []
     for key, kr_id in kr_of_item.items():
         item = items[key]
         if item.status and status_key(item.status) in CANCELLING:
-            days = [day for (k, day) in readings if k == key]
+            days = days_of.get(key, [])
             when = max(days) if days else (item.last_check_in or item.start_date)
             if when is None:
                 continue
