@@ -315,6 +315,10 @@ def bridge_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list
         target = "ending_arr" if figure == "ending" else figure
         if f"{figure}_arr" in have:
             values = frame[f"{figure}_arr"].astype(float)
+            if f"{figure}_mrr" in have:
+                out.problems.append(Problem(
+                    file, name, None, target, f"{headers[f'{figure}_mrr']} is not used: {target} comes from "
+                    f"{headers[f'{figure}_arr']} (map one of them, mark the other ignored)", WARNING))
         elif f"{figure}_mrr" in have:
             values = frame[f"{figure}_mrr"].astype(float) * MRR_TO_ARR
             out.problems.append(_info(file, name, target, f"{headers[f'{figure}_mrr']} ×{MRR_TO_ARR} → {target}"))

@@ -306,3 +306,25 @@ def test_kpi_targets_take_their_period_from_a_constant_or_their_date(store):
     assert dated.errors == [], messages(dated)
     targets = store.read_tables()["company_targets"].set_index("metric")
     assert targets.loc["leads", "period"] == "2027-05"
+
+
+def test_random_sheets_of_known_headers_never_break_the_reading():
+    import random
+
+    from loaders.headers import ROLE_HEADERS
+    from loaders.parse import parse_grids
+    from loaders.read import RawSheet
+
+    words = [w for ws in ROLE_HEADERS.values() for w in ws] + ["new_mrr", "churned_mrr", "mrr", "arr", "", None, 5]
+    values = ["", None, "45%", "$1,200", "abc def ghi", "2027-05-31", "31/05/2027", 3, 0.5, dt.date(2027, 5, 1),
+              "Good progress", "On track", "Jan 2027", "2027-Q2", "-", "increase", "outcome", "K1"]
+    chosen = random.Random(17)
+    for _ in range(400):
+        width = chosen.randint(1, 8)
+        rows = [[chosen.choice(words) for _ in range(width)]]
+        for _ in range(chosen.randint(0, 5)):
+            rows.append([chosen.choice(values) for _ in range(chosen.randint(0, width + 1))])
+        sheet = RawSheet(chosen.choice(["Sheet1", "CheckIns", "OKRs", "KPIs", "ARR"]), rows)
+        parsed = parse_grids("random.xlsx", [sheet], chosen.choice([None, dt.date(2027, 5, 31)]),
+                             constants=chosen.choice([None, {"team": "Sales", "period": "2027-Q2"}]))
+        assert parsed.tables or parsed.problems
