@@ -474,3 +474,29 @@ def test_a_deep_or_looping_tree_is_cut_not_followed(db):
     assert result.errors == [], result.errors[:3]
     (report,) = result.imports
     assert report.left_behind["parent links closing a loop (cut)"] == 1
+
+
+def test_viva_goals_spelling_variants_come_across(db):
+    """IDs as text, one owner as an object, periods as text named by the TimePeriods file only, ISO
+    times with a zone, progress as "45%", teams as plain names, a key result without an outcome."""
+    objectives = [
+        {"ID": "a1", "Title": "Be loved", "Type": "Goal", "Owner": {"Name": "Ana Ruiz", "Email": "ana@x.io"},
+         "Teams": ["Support"], "Time Period": "FY25 Planning Cycle", "Start Date": "2025-01-01T00:00:00Z",
+         "End Date": "2025-06-30T00:00:00Z", "Parent IDs": [], "Progress": "45%", "Status": "on track"},
+        {"ID": "a2", "Title": "Answer within 1 hour", "Type": "Measure", "Owner": [{"Name": "Ana Ruiz"}],
+         "Teams": ["Support"], "Time Period": "FY25 Planning Cycle", "Parent IDs": ["a1"], "Outcome": None,
+         "Progress": "60%", "Status": "At risk", "Last Check-in": "2025-03-31T12:00:00Z"},
+    ]
+    periods = [{"Time Period Name": "FY25 Planning Cycle", "Start Date": "2025-01-01", "End Date": "2025-06-30"}]
+    files = {"objectives_export_file_9.json": json.dumps(objectives).encode(),
+             "TimePeriods_9.json": json.dumps(periods).encode()}
+    result = ingest(db, files)
+    assert result.errors == [], result.errors
+    stored = tables(db)
+    assert stored["objectives"].set_index("objective_id").loc["VG-a1", ["period", "team", "level"]].tolist() == \
+        ["2025-H1", "Support", "team"]
+    kr = stored["key_results"].set_index("kr_id").loc["VG-a2"]
+    assert [kr["measure"], kr["start_value"], kr["target_value"]] == ["percent", 0, 100]
+    check_ins = stored["check_ins"]
+    assert check_ins[["kr_id", "value"]].values.tolist() == [["VG-a2", 60]]
+    assert str(check_ins["date"].iloc[0])[:10] == "2025-03-31"

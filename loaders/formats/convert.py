@@ -193,8 +193,10 @@ def _months_form(start: dt.date, end: dt.date) -> str | None:
     from analytics.periods import _stored_form
 
     months = (end.year - start.year) * 12 + end.month - start.month + 1
-    if not 1 <= months <= 12:
-        return f"{start.year:04d}" if start.year == end.year else None
+    if months < 1:
+        return None
+    if months > 12:  # a period longer than a year: the year it ends in (its KRs keep their own dates)
+        return f"{end.year:04d}"
     return _stored_form(start.year * 12 + start.month - 1, months)
 
 
@@ -393,6 +395,14 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
             if team is None:
                 team = UNASSIGNED_TEAM
         team_of[key] = team
+    for key in reversed(objective_ids):  # an objective without a period or dates: the period of what is under it
+        if period_of[key] is None:
+            found = [period_of.get(c) or _period_form(items[c], export) for c in children.get(key, [])]
+            period_of[key] = next((p for p in found if p), None)
+            if period_of[key] is not None:
+                left_note = "objectives without a period take the period of the items under them"
+                if left_note not in notes:
+                    notes.append(left_note)
     if flattened:
         notes.append(f"{flattened} objective(s) aligned to a team objective are linked to the company objective "
                      "above it (the workbook format has two levels of objectives)")

@@ -234,9 +234,10 @@ def read(files: list[SourceFile], max_bytes: int) -> Export:
     export.files = [m.shown for m in members]
     for member, records in by_kind.get(PERIODS, []):
         for record in records:
-            if isinstance(record, dict) and (name := source.text(_get(record, "Name", "Time Period", "Title"))):
-                export.periods[name] = (source.date(_get(record, "Start Date", "Start")),
-                                        source.date(_get(record, "End Date", "End")))
+            if isinstance(record, dict) and (name := source.text(_get(record, "Name", "Time Period", "Time Period Name",
+                                                                      "Period Name", "Title"))):
+                export.periods[name] = (source.date(_get(record, "Start Date", "Start", "Starts On", "From")),
+                                        source.date(_get(record, "End Date", "End", "Ends On", "To")))
     for member, records in by_kind.get(USERS, []):
         for record in records:
             if isinstance(record, dict):
