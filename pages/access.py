@@ -8,7 +8,13 @@ from store import access
 from store.access import LEAD, MANAGE_ACCESS, ROLE_LABELS, ROLES, AccessError
 from ui import state
 from ui.auth import (
-    access_file_grants, current_identity, recorded_name, refused_note, refusal, sign_in_configured, stored_grants,
+    access_file_grants,
+    current_identity,
+    recorded_name,
+    refusal,
+    refused_note,
+    sign_in_configured,
+    stored_grants,
 )
 from ui.context import store, tables
 from ui.records import grant_access, remove_access, show_outcome

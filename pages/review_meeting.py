@@ -18,7 +18,13 @@ from ui.filters import current_filters, current_review
 from ui.meeting_form import kr_choices, notes_key
 from ui.records import show_outcome
 from ui.review_meeting import (
-    ACTION_COLUMNS, action_form, action_table, decision_form, followed_up_editor, records_and_undo, save_notes,
+    ACTION_COLUMNS,
+    action_form,
+    action_table,
+    decision_form,
+    followed_up_editor,
+    records_and_undo,
+    save_notes,
 )
 
 DATE_FORMAT = "D MMM YYYY"

@@ -6,8 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from analytics.swot import (
-    MAX_PRIORITIES, QUADRANT_LABELS, QUADRANT_NAMES, ObjectiveDraft, company_objective_rows,
-    pooled_swot, priority_label, quadrant_counts, swot_entry,
+    MAX_PRIORITIES,
+    QUADRANT_LABELS,
+    QUADRANT_NAMES,
+    ObjectiveDraft,
+    company_objective_rows,
+    pooled_swot,
+    priority_label,
+    quadrant_counts,
+    swot_entry,
 )
 from charts.swot import swot_split_figure
 from loaders.ingest import parse_files

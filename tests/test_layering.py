@@ -113,8 +113,9 @@ def bindings(module: Module) -> dict[str, str]:
     bound = {}
     for node in ast.walk(module.tree):
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                bound[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+            for alias in node.names:  # `import a.b` binds a; `import a.b as c` binds c to a.b
+                top = alias.name.split(".")[0]
+                bound[alias.asname or top] = alias.name if alias.asname else top
         elif isinstance(node, ast.ImportFrom):
             base = absolute(module, node)
             for alias in node.names:

@@ -8,8 +8,20 @@ import pytest
 from analytics.funnel import ArrStartingPoint, Scenario, back_calculate
 from ui import state
 from ui.backcalc_form import (
-    ANNUAL, DEFAULT_CHANNELS, MONTHLY, channel_editor_number, channel_table, channels_from_editor, default_scenario,
-    form_plan, load_into, percent, planned, stage_table, stages_from_editor, validated,
+    ANNUAL,
+    DEFAULT_CHANNELS,
+    MONTHLY,
+    channel_editor_number,
+    channel_table,
+    channels_from_editor,
+    default_scenario,
+    form_plan,
+    load_into,
+    percent,
+    planned,
+    stage_table,
+    stages_from_editor,
+    validated,
 )
 
 REFERENCE = {  # DESIGN's reference funnel: new ARR 2,000,000, 80 deals

@@ -10,8 +10,18 @@ import pytest
 from analytics.channels import channel_volumes
 from analytics.funnel import Scenario, back_calculate, coverage, published_targets, scenario_comparison
 from ui.backcalc_tables import (
-    CHANNEL_COLUMNS_SHOWN, channel_months, channel_rows, comparison_rows, coverage_periods, coverage_rows,
-    default_coverage_period, default_publish_stages, period_quarter, plan_rows, publish_preview, what_if_axes,
+    CHANNEL_COLUMNS_SHOWN,
+    channel_months,
+    channel_rows,
+    comparison_rows,
+    coverage_periods,
+    coverage_rows,
+    default_coverage_period,
+    default_publish_stages,
+    period_quarter,
+    plan_rows,
+    publish_preview,
+    what_if_axes,
 )
 
 REFERENCE = {

@@ -8,7 +8,13 @@ import pandas as pd
 
 from ui import state
 from ui.meeting_form import (
-    action_from_form, decision_from_form, kr_choices, month_records, notes_from_form, notes_key, undo_labels,
+    action_from_form,
+    decision_from_form,
+    kr_choices,
+    month_records,
+    notes_from_form,
+    notes_key,
+    undo_labels,
 )
 
 KR = {"kr_id": "SAL-O2-KR1", "measure": "number", "target_value": 100.0, "start_value": 0.0,

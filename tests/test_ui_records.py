@@ -6,12 +6,12 @@ from __future__ import annotations
 import copy
 
 import pytest
-
 from conftest import routed_app_tests
+from test_auth import ACCESS_FILE, ADMIN_EMAIL, AUTH_SECRETS, VIEWER_EMAIL, sign_in
+
 from store import access
 from store import scenarios as saved
 from store.database import Store
-from test_auth import ACCESS_FILE, ADMIN_EMAIL, AUTH_SECRETS, VIEWER_EMAIL, sign_in
 
 
 def every_write(target_name: str) -> None:

@@ -6,7 +6,7 @@ Rates are typed in percent in the form and are fractions in the scenario (the JS
 reads). No Streamlit here: tests/test_ui_backcalc_form.py checks every function with values."""
 from __future__ import annotations
 
-from typing import Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 
 import pandas as pd
 

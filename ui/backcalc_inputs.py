@@ -17,8 +17,16 @@ from store import scenarios as saved
 from store.database import StoreError
 from ui import state
 from ui.backcalc_form import (
-    ANNUAL, MONTHLY, RAMP_UNITS, RATE_COLUMN, channel_editor_number, channels_from_editor, default_scenario,
-    load_into, stage_names, stages_from_editor,
+    ANNUAL,
+    MONTHLY,
+    RAMP_UNITS,
+    RATE_COLUMN,
+    channel_editor_number,
+    channels_from_editor,
+    default_scenario,
+    load_into,
+    stage_names,
+    stages_from_editor,
 )
 from ui.context import store
 

@@ -10,16 +10,35 @@ import streamlit as st
 
 from analytics.channels import ALL_CHANNELS, QUARTER_COLUMNS, channel_volumes
 from analytics.funnel import (
-    Plan, ScenarioError, committed_key_results, coverage, sensitivity, stage_volumes_by_month, two_way_table,
+    Plan,
+    ScenarioError,
+    committed_key_results,
+    coverage,
+    sensitivity,
+    stage_volumes_by_month,
+    two_way_table,
 )
 from charts.funnel import (
-    arr_waterfall_figure, channel_volume_figure, count_text, coverage_figure, monthly_volume_figure, reps_figure,
-    stage_funnel_figure, tornado_figure, two_way_heatmap,
+    arr_waterfall_figure,
+    channel_volume_figure,
+    count_text,
+    coverage_figure,
+    monthly_volume_figure,
+    reps_figure,
+    stage_funnel_figure,
+    tornado_figure,
+    two_way_heatmap,
 )
 from charts.theme import money
 from ui import state
 from ui.backcalc_tables import (
-    channel_months, channel_rows, coverage_periods, coverage_rows, default_coverage_period, period_quarter, plan_rows,
+    channel_months,
+    channel_rows,
+    coverage_periods,
+    coverage_rows,
+    default_coverage_period,
+    period_quarter,
+    plan_rows,
     what_if_axes,
 )
 from ui.context import snapshot

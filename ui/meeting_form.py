@@ -4,8 +4,8 @@ the order the meeting takes them, the month's records. No Streamlit here: tests/
 checks them with values."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import pandas as pd
 

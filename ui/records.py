@@ -7,7 +7,7 @@ as (kind, message) for the page to show, kind being "success", "info" or "error"
 Pages never call the store's writing functions themselves; tests/test_layering.py checks it."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st

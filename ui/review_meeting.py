@@ -16,7 +16,12 @@ from store.access import RECORD_REVIEW
 from store.schema import ACTION_STATUSES
 from ui import state
 from ui.meeting_form import (
-    KrChoices, action_from_form, decision_from_form, month_records, notes_from_form, undo_labels,
+    KrChoices,
+    action_from_form,
+    decision_from_form,
+    month_records,
+    notes_from_form,
+    undo_labels,
 )
 from ui.records import record_rows, undo_upload
 from ui.text import literal

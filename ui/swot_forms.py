@@ -4,7 +4,7 @@ tests/test_ui_swot_forms.py checks them with values."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 

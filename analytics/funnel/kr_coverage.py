@@ -76,5 +76,6 @@ def committed_key_results(key_results: pd.DataFrame, objectives: pd.DataFrame, p
         current = dict(zip(in_force["kr_id"], zip(in_force["target_value"], in_force["cancelled"])))
         rows = [(kr, objective, title, stage, current[kr][0] if kr in current else target)
                 for kr, objective, title, stage, target in rows if not (kr in current and current[kr][1])]
-    return pd.DataFrame([(kr, in_period[objective], title, stage, target) for kr, objective, title, stage, target in rows],
+    return pd.DataFrame([(kr, in_period[objective], title, stage, target)
+                         for kr, objective, title, stage, target in rows],
                         columns=list(COMMITMENT_COLUMNS)).astype({"target_value": float})

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -156,10 +157,11 @@ class Scenario:
         if self.ramp_unit == "quarter":
             return self.ramp
         months = list(self.ramp) + [1.0] * (-len(self.ramp) % MONTHS_PER_QUARTER)
-        return tuple(float(np.mean(months[i:i + MONTHS_PER_QUARTER])) for i in range(0, len(months), MONTHS_PER_QUARTER))
+        return tuple(float(np.mean(months[i:i + MONTHS_PER_QUARTER]))
+                     for i in range(0, len(months), MONTHS_PER_QUARTER))
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Scenario":
+    def from_dict(cls, data: Any) -> Scenario:
         """A scenario from its JSON object (DESIGN keys); ScenarioError naming every bad key."""
         if not isinstance(data, Mapping):
             raise ScenarioError(f"a scenario must be a JSON object with the keys {', '.join(REQUIRED_KEYS)}, "
@@ -240,7 +242,8 @@ class Scenario:
         if self.channels:
             above = [stage.name for stage in self.stages[:self.channel_index]]
             data["channel_stage"] = self.channel_stage
-            data["channels"] = [{"name": c.name, "share": c.share, "conversion_rates": dict(zip(above, c.conversion_rates))}
+            data["channels"] = [{"name": c.name, "share": c.share,
+                                 "conversion_rates": dict(zip(above, c.conversion_rates))}
                                 for c in self.channels]
         return data
 
@@ -395,7 +398,8 @@ class _Checker:
         elif isinstance(rates, (list, tuple, np.ndarray)) and len(rates) == len(above):
             values = list(rates)
         else:
-            self.problems.append(f"{where} conversion_rates must give a rate for each of {', '.join(above) or 'no stage'},"
+            self.problems.append(f"{where} conversion_rates must give a rate for each of "
+                                 f"{', '.join(above) or 'no stage'},"
                                  f" got {rates!r}")
             return ()
         # A missing rate has been reported above; None keeps the positions aligned.
@@ -438,7 +442,8 @@ def parse_fractions(text: str, key: str) -> list[float]:
         try:
             value = float(piece.rstrip("%"))
         except ValueError:
-            raise ScenarioError(f"{key}: {piece!r} is not a number (write fractions such as 0.25, 0.5, 0.75, 1)") from None
+            raise ScenarioError(f"{key}: {piece!r} is not a number "
+                                "(write fractions such as 0.25, 0.5, 0.75, 1)") from None
         values.append(value / 100 if percent else value)
     if not values:
         raise ScenarioError(f"{key} is empty (write fractions such as 0.25, 0.5, 0.75, 1)")
