@@ -14,7 +14,7 @@ from analytics.funnel import arr_starting_point
 from ui import state
 from ui.backcalc_form import form_plan
 from ui.backcalc_inputs import channel_inputs, scenario_inputs, start_form
-from ui.backcalc_scenarios import scenarios_tab
+from ui.backcalc_scenarios import scenarios_view
 from ui.backcalc_views import channels_view, coverage_view, headline, plan_view, sensitivity_view
 from ui.context import tables
 from ui.filters import current_filters
@@ -33,7 +33,7 @@ st.caption("From the ARR target to bookings, the funnel, channels and the sales 
 headline_area = st.container()
 # The open tab is in the URL (?backcalc_tab=Coverage) and only its figures are built: the inputs
 # and the scenario controls are drawn in every run so that their widgets keep their values.
-inputs_tab, plan_tab, channels_tab, sensitivity_tab, coverage_tab, scenarios_tab_ = st.tabs(
+inputs_tab, plan_tab, channels_tab, sensitivity_tab, coverage_tab, scenarios_tab = st.tabs(
     ["Inputs", "Plan", "Channels", "Sensitivity", "Coverage", "Scenarios"], key=state.BACKCALC_TAB,
     bind="query-params")
 
@@ -58,5 +58,5 @@ for tab, view in ((plan_tab, plan_view), (channels_tab, channels_view), (sensiti
             else:
                 view(plan, year)
 
-with scenarios_tab_:
-    scenarios_tab(scenario, plan, year)
+with scenarios_tab:
+    scenarios_view(scenario, plan, year)

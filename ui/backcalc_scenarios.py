@@ -43,7 +43,8 @@ def publish(targets, scenario: dict) -> None:
     ss[state.BACKCALC_MESSAGE] = records.publish_targets(targets, scenario, name, ss[state.BACKCALC_AUTHOR])
 
 
-def scenarios_tab(scenario: Scenario | None, plan: Plan | None, year: int) -> None:
+def scenarios_view(scenario: Scenario | None, plan: Plan | None, year: int) -> None:
+    """The whole tab: the outcome of the last write, saving, the saved list, comparison, publishing."""
     records.show_outcome(state.BACKCALC_MESSAGE)
     may_edit = refusal(EDIT_SCENARIOS) is None
     save_col, saved_col = st.columns(2, gap="large")
