@@ -252,3 +252,19 @@ def betterworks_csv() -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return buffer.getvalue().encode()
+
+
+def quantive_sheets_xlsx() -> bytes:
+    """Objectives and key results on sheets of their own, a key result naming its goal by id; a session
+    that is no calendar period, with its dates."""
+    goals = [["Goal ID", "Goal Name", "Owner", "Team", "Session", "Session Start Date", "Session End Date",
+              "Parent Goal ID"],
+             ["g1", "Be the leader", "grace@contoso.com", None, "FY25 H1 planning", "2025-01-01", "2025-06-30", None],
+             ["g2", "Win Germany", "ana.ruiz@contoso.com", "Sales", "FY25 H1 planning", "2025-01-01", "2025-06-30",
+              "g1"]]
+    metrics = [["Metric ID", "Goal ID", "Metric Name", "Owner", "Initial Value", "Target", "Current Value",
+                "Operator", "Last Updated"],
+               ["m1", "g2", "Close 5 German deals", "ana.ruiz@contoso.com", 0, 5, 1, "should increase to",
+                "2025-03-31"],
+               ["m2", "g9", "Orphan metric", "ana.ruiz@contoso.com", 0, 5, 1, "should increase to", "2025-03-31"]]
+    return _xlsx({"Goals": goals, "Metrics": metrics})

@@ -500,3 +500,18 @@ def test_viva_goals_spelling_variants_come_across(db):
     check_ins = stored["check_ins"]
     assert check_ins[["kr_id", "value"]].values.tolist() == [["VG-a2", 60]]
     assert str(check_ins["date"].iloc[0])[:10] == "2025-03-31"
+
+
+def test_quantive_objectives_and_key_results_on_sheets_of_their_own(db):
+    from formats_data import quantive_sheets_xlsx
+
+    data = quantive_sheets_xlsx()
+    assert recognise("quantive.xlsx", data) == "quantive"
+    result = ingest(db, {"quantive.xlsx": data})
+    assert result.errors == [], result.errors
+    stored = tables(db)
+    objectives = stored["objectives"].set_index("objective_id")
+    assert objectives.loc["QT-g1", ["level", "period"]].tolist() == ["company", "2025-H1"]
+    assert objectives.loc["QT-g2", ["team", "parent_objective_id"]].tolist() == ["Sales", "QT-g1"]
+    assert stored["key_results"][["kr_id", "objective_id"]].values.tolist() == [["QT-m1", "QT-g2"]]
+    assert result.imports[0].left_behind == {"key results without an objective": 1}

@@ -84,7 +84,9 @@ def _no_constants(name: str):
 def load_json(data: bytes, what: str) -> object:
     """Parsed JSON, refused with a reason when it is not JSON, nests deeper than MAX_JSON_DEPTH or holds
     more than MAX_JSON_RECORDS objects and arrays (NaN and Infinity are not JSON)."""
-    text = data.decode("utf-8-sig", errors="replace")
+    from loaders.read import decode_text
+
+    text = decode_text(data).lstrip("\ufeff")
     try:
         value = json.loads(text, parse_constant=_no_constants)
     except RecursionError:
