@@ -139,6 +139,8 @@ def inspect(args: argparse.Namespace) -> int:
     if constants is None:
         return 1
     mapping = _read_mapping(args.mapping)
+    if (exported := _inspect_export(args, path, constants)) is not None:
+        return exported
     try:
         sheets = read_grids(path.name, path.read_bytes(), CLI_MAX_FILE_BYTES)
     except FileRejected as exc:
@@ -164,6 +166,32 @@ def inspect(args: argparse.Namespace) -> int:
         if args.write_mapping:
             print(f"wrote {args.write_mapping}: edit it, then python -m loaders ingest {args.file} "
                   f"--mapping {args.write_mapping}")
+    return 0
+
+
+def _inspect_export(args: argparse.Namespace, path: pathlib.Path, constants: dict[str, str]) -> int | None:
+    """`inspect` of another OKR tool's export: what it would bring and leave behind (None for other files)."""
+    from loaders.formats import FORMATS, format_name as known_format, recognise, take_exports
+
+    data = path.read_bytes()
+    forced = known_format(args.format) if args.format else None
+    if args.format and forced is None:
+        print(f"--format {args.format}: not a known format (use one of: {', '.join(FORMATS)})", file=sys.stderr)
+        return 1
+    if forced is None and recognise(path.name, data) is None:
+        return None
+    date = dt.date.fromisoformat(args.date) if args.date else None
+    tables, problems, reports, _ = take_exports([UploadedFile(path.name, data)], forced, CLI_MAX_FILE_BYTES, {},
+                                                {**{k: v for k, v in constants.items() if k != "date"}, "date": date})
+    if args.json:
+        print(json.dumps({"file": path.name, "imports": [r.as_dict() for r in reports],
+                          "tables": {name: len(item.frame) for name, item in tables.items()},
+                          "problems": [_problem_json(p) for p in problems]}, indent=1, default=str, ensure_ascii=False))
+    else:
+        for report in reports:
+            print("\n".join(report.lines()))
+        if problems:
+            print(_problem_table(problems))
     return 0
 
 
@@ -301,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     inspect_parser.add_argument("--team", help="the team of sheets without a team column")
     inspect_parser.add_argument("--period", help="the period of sheets without a period column")
     inspect_parser.add_argument("--date", metavar="YYYY-MM-DD", help="the date of check-ins without a date column")
+    inspect_parser.add_argument("--format", metavar="NAME", help="read the file as this tool's export")
     inspect_parser.set_defaults(run=inspect)
     template_parser = commands.add_parser("template", help="write a team's prefilled progress template")
     template_parser.add_argument("--team", required=True)

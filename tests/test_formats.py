@@ -515,3 +515,17 @@ def test_quantive_objectives_and_key_results_on_sheets_of_their_own(db):
     assert objectives.loc["QT-g2", ["team", "parent_objective_id"]].tolist() == ["Sales", "QT-g1"]
     assert stored["key_results"][["kr_id", "objective_id"]].values.tolist() == [["QT-m1", "QT-g2"]]
     assert result.imports[0].left_behind == {"key results without an objective": 1}
+
+
+def test_cli_inspect_shows_what_an_export_would_bring(tmp_path):
+    export = tmp_path / "contoso.zip"
+    export.write_bytes(viva_zip())
+    done = run_cli("inspect", str(export))
+    assert done.returncode == 0, done.stderr
+    assert "Viva Goals export" in done.stdout and "key results: 5" in done.stdout
+    okr = tmp_path / "okr.xlsx"
+    okr.write_bytes(burning_okr_xlsx())
+    shown = run_cli("inspect", str(okr), "--json", "--period", "2025-Q1", "--date", "2025-02-28")
+    assert shown.returncode == 0, shown.stderr
+    report = json.loads(shown.stdout)
+    assert report["imports"][0]["found"]["key results"] == 3 and report["tables"]["check_ins"] == 3

@@ -31,13 +31,19 @@ def format_name(text: str) -> str | None:
 
 
 def recognise(file_name: str, data: bytes) -> str | None:
-    for name, module in FORMATS.items():
-        try:
-            if module.detect(file_name, data):
-                return name
-        except Exception:  # a damaged file is refused by the reader that takes it, with its reason
-            continue
-    return None
+    """The format of a file, by its content; None for a file of none of them."""
+    from loaders.formats import source
+
+    try:
+        for name, module in FORMATS.items():
+            try:
+                if module.detect(file_name, data):
+                    return name
+            except Exception:  # a damaged file is refused by the reader that takes it, with its reason
+                continue
+        return None
+    finally:
+        source.forget_peek()
 
 
 @dataclass

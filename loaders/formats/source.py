@@ -271,11 +271,26 @@ def email_of(value: object) -> str | None:
 PEEK_BYTES = 1024 * 1024
 
 
+_last_peek: list = [None, None]  # (the bytes, their peek): each detector asks about the same upload
+
+
 def workbook_peek(data: bytes) -> tuple[list[str], str] | None:
     """A workbook's sheet names (lower case) and the start of its shared strings (lower case) — enough
     to tell an export's headers — reading at most PEEK_BYTES of either part; None for any other file."""
     if not is_zip(data):
         return None
+    if _last_peek[0] is data:
+        return _last_peek[1]
+    peeked = _workbook_peek(data)
+    _last_peek[:] = [data, peeked]
+    return peeked
+
+
+def forget_peek() -> None:
+    _last_peek[:] = [None, None]
+
+
+def _workbook_peek(data: bytes) -> tuple[list[str], str] | None:
     import zipfile
 
     try:
