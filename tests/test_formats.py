@@ -529,3 +529,9 @@ def test_cli_inspect_shows_what_an_export_would_bring(tmp_path):
     assert shown.returncode == 0, shown.stderr
     report = json.loads(shown.stdout)
     assert report["imports"][0]["found"]["key results"] == 3 and report["tables"]["check_ins"] == 3
+
+
+def test_a_json_file_over_the_size_cap_is_refused_before_it_is_read(db):
+    big = b"[" + b" " * 2_000 + b"]"
+    result = ingest(db, {"objectives_export_file_1.json": big}, max_file_bytes=1_000)
+    assert result.errors and "limit" in result.errors[0].problem

@@ -64,6 +64,9 @@ def read_exports(files: list, forced: str | None, max_bytes: int) -> Recognised:
     for file in files:
         if file.file_name.endswith(FORMAT_SUFFIX):
             continue
+        if len(file.content) > max_bytes:  # refused before it is read, as read_grids refuses a workbook
+            out.rest.append(file)
+            continue
         name = forced if forced else recognise(file.file_name, file.content)
         if name is None:
             out.rest.append(file)
