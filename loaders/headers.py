@@ -54,7 +54,8 @@ ROLE_HEADERS: dict[str, tuple[str, ...]] = {
                     "valor inicial", "linha de base", "línea base", "linea de base", "valor de partida",
                     "valeur initiale", "valeur de départ", "startwert", "ausgangswert", "basiswert"),
     "target_value": ("target", "target value", "goal value", "to", "meta", "alvo", "valor meta", "valor alvo",
-                     "valor objetivo", "cible", "valeur cible", "objectif chiffré", "zielwert", "soll",
+                     "valor objetivo", "cible", "valeur cible", "objectif chiffré", "zielwert", "soll", "ziel",
+                     "objetivo", "objectif",
                      "sollwert"),
     "current_value": ("current", "current value", "actual", "actual value", "actuals", "value", "achieved", "attained",
                       "latest value", "progress value", "valor atual", "valor actual", "atual", "realizado",
@@ -145,10 +146,18 @@ def header_keys(header: object) -> list[str]:
     return [k for k in keys if k]
 
 
-def role_of(header: object, roles: tuple[str, ...] | list[str] | None = None) -> str | None:
-    """The role a header names, among `roles` (all when None), the first listed winning."""
+def roles_of(header: object, roles: tuple[str, ...] | list[str] | None = None) -> list[str]:
+    """The roles a header may name, among `roles` (all when None), likeliest first: `Ziel` is an
+    objective, or a target where its values are numbers."""
+    found: list[str] = []
     for key in header_keys(header):
         for role in roles if roles is not None else ROLE_HEADERS:
-            if key in ROLE_KEYS[role]:
-                return role
-    return None
+            if key in ROLE_KEYS[role] and role not in found:
+                found.append(role)
+    return found
+
+
+def role_of(header: object, roles: tuple[str, ...] | list[str] | None = None) -> str | None:
+    """The role a header names, among `roles` (all when None), the first listed winning."""
+    found = roles_of(header, roles)
+    return found[0] if found else None

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders import coerce
-from loaders.headers import ROLE_HEADERS, WORKBOOK_ROLES, header_key, header_keys, role_of
+from loaders.headers import ROLE_HEADERS, WORKBOOK_ROLES, header_key, header_keys, role_of, roles_of
 from loaders.parse import HEADER_SEARCH_ROWS, NOTE_SHEETS
 from loaders.problems import ERROR, WARNING, Problem
 from loaders.read import RawSheet
@@ -240,11 +240,13 @@ def _number_share(values: list[object]) -> float:
         return 1.0
     good = 0
     for value in values:
-        try:
-            coerce.to_number(value)
+        for decimal_comma in (False, True):  # 250.000,5 in a semicolon file
+            try:
+                coerce.to_number(value, decimal_comma)
+            except coerce.CellError:
+                continue
             good += 1
-        except coerce.CellError:
-            pass
+            break
     return good / len(values)
 
 
@@ -254,8 +256,12 @@ def _shown(values: list[object], limit: int = 3) -> str:
     return shown + (", …" if len(distinct) > limit else "")
 
 
-def refusal_by_values(column: Column, values: list[object]) -> str | None:
-    """Why a column matched by header words does not hold what `column` holds (None: it fits)."""
+TITLE_COLUMNS = {"objective", "key_result", "metric"}
+
+
+def refusal_by_values(column: Column, values: list[object], numbers: bool = True) -> str | None:
+    """Why a column matched by header words does not hold what `column` holds (None: it fits);
+    a number column is judged only with `numbers`."""
     if not values:
         return None
     if column.choices:
@@ -265,8 +271,11 @@ def refusal_by_values(column: Column, values: list[object]) -> str | None:
         if _sentence_share(values) >= 0.5:
             return f"its values ({_shown(values, 2)}) look like titles, not ids of {column.name}"
     elif column.kind == NUMBER:
-        if len(values) >= 2 and _number_share(values) < 0.5:
+        if numbers and _number_share(values) < 0.5:
             return f"its values ({_shown(values)}) are not numbers"
+    elif column.name in TITLE_COLUMNS:
+        if _number_share(values) >= 0.8:
+            return f"its values ({_shown(values)}) are numbers, not titles"
     return None
 
 
@@ -299,11 +308,12 @@ def match_workbook_header(cells: list[object], table: Table, sample: list[list[o
             continue
         keys = header_keys(cell)
         key = next((k for k in keys if k in by_key), keys[0] if keys else "")
-        for column in by_key.get(key, ()):
-            if column.name in taken:
-                continue
+        candidates = [c for c in by_key.get(key, ()) if c.name not in taken]
+        for number, column in enumerate(candidates):
             if sample is not None and key != header_key(column.name):
-                reason = refusal_by_values(column, _sample_values(sample, position))
+                # A number column's texts are reported cell by cell, unless another column may fit.
+                reason = refusal_by_values(column, _sample_values(sample, position),
+                                           numbers=number < len(candidates) - 1)
                 if reason:
                     if refused is not None:
                         refused.setdefault(position, reason)
@@ -361,17 +371,19 @@ def _role_match(row: list[object], roles: dict[str, str] | tuple[str, ...], samp
     for position, cell in enumerate(row):
         if not isinstance(cell, str) or not cell.strip():
             continue
-        role = role_of(cell, tuple(role_to_column))
-        column_name = role_to_column.get(role) if role else None
-        if column_name is None or column_name in taken:
-            continue
-        column = table.column(column_name)
-        reason = refusal_by_values(column, _sample_values(sample, position))
-        if reason:
-            refused[position] = reason
-            continue
-        mapped[position] = column_name
-        taken.add(column_name)
+        values = _sample_values(sample, position)
+        for role in roles_of(cell, tuple(role_to_column)):  # the first whose values fit
+            column_name = role_to_column[role]
+            if column_name in taken:
+                continue
+            reason = refusal_by_values(table.column(column_name), values)
+            if reason:
+                refused.setdefault(position, reason)
+                continue
+            mapped[position] = column_name
+            taken.add(column_name)
+            refused.pop(position, None)
+            break
     return mapped, refused
 
 

@@ -274,8 +274,8 @@ def test_a_progress_column_alone_makes_percent_krs_from_0_to_100(store):
                for m in messages(result, "warning"))
 
 
-def test_an_okr_tool_export_with_bracketed_units_is_read_as_one_row_per_kr(store):
-    rows = [["Session", "Team", "Goal Name", "Goal Owner", "Key Result", "Metric Owner", "Initial Value",
+def test_a_sheet_with_bracketed_units_is_read_as_one_row_per_kr(store):
+    rows = [["Cycle", "Team", "Objective title", "Objective owner", "Key Result", "KR owner", "Baseline",
              "Target Value [%]", "Actual Value [%]", "Confidence (1-10)", "Due Date"],
             ["2027-Q2", "Success", "Keep every customer", "Lea", "Raise gross retention", "Max", 85, 92, 88, 6,
              dt.date(2027, 6, 30)]]
@@ -328,3 +328,13 @@ def test_random_sheets_of_known_headers_never_break_the_reading():
         parsed = parse_grids("random.xlsx", [sheet], chosen.choice([None, dt.date(2027, 5, 31)]),
                              constants=chosen.choice([None, {"team": "Sales", "period": "2027-Q2"}]))
         assert parsed.tables or parsed.problems
+
+
+def test_a_header_that_names_two_things_is_read_by_its_values(store):
+    rows = [["Objective", "Schlüsselergebnis", "Ziel", "Istwert"],
+            ["Den Markt gewinnen", "Partner gewinnen", 5, 3]]
+    result = ingest(store, "okrs.xlsx", xlsx_bytes({"OKR": rows}), default_date=dt.date(2027, 5, 31),
+                    constants={"team": "Vertrieb", "period": "2027-Q2"})
+    assert result.errors == [], messages(result)
+    kr = store.read_tables()["key_results"].iloc[0]
+    assert (kr["title"], kr["target_value"]) == ("Partner gewinnen", 5)
