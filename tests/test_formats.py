@@ -114,6 +114,7 @@ def test_viva_goals_report_says_what_came_across_and_what_did_not(db):
     assert report.left_behind["phased targets"] == 1
     assert report.left_behind["permissions (who may see or edit)"] == 1
     assert report.left_behind["comments not attached to a check-in"] == 1
+    assert report.left_behind["alignment weights of objectives (a team's objectives count equally)"] == 1
     assert report.statuses["Behind"].startswith("off track")
     assert report.statuses["Postponed"].startswith("cancelled")
     assert report.kinds == {"Big rock": "objective (5)", "Kpi": "key result (5)", "Project": "initiative (2)"}

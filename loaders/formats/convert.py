@@ -409,6 +409,8 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
     objectives = []
     for n, key in enumerate(objective_ids):
         item = items[key]
+        if item.weight is not None and item.parent is not None:
+            left["alignment weights of objectives (a team's objectives count equally)"] += 1
         if period_of[key] is None:
             out.problems.append(Problem(file_label, "Objectives", item.row, "period",
                                         f'objective "{item.title[:60]}" has no time period in the export nor dates '
