@@ -18,6 +18,7 @@ from ui.auth import (
 )
 from ui.context import store, tables
 from ui.records import grant_access, remove_access, show_outcome
+from ui.tables import table_height
 from ui.text import literal
 
 ss = st.session_state
@@ -114,7 +115,7 @@ if not changes.empty:
     st.subheader("Changes")
     st.dataframe(changes.assign(role=changes["role"].map(ROLE_LABELS).fillna("removed"),
                                 teams=changes["teams"].fillna("").str.replace(access.TEAM_SEPARATOR, ", ")),
-                 hide_index=True, width="stretch", height=min(38 + 35 * len(changes), 320),
+                 hide_index=True, width="stretch", height=table_height(len(changes), 8),
                  column_order=["changed_at", "changed_by", "email", "role", "teams"],
                  column_config={"changed_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
                                 "changed_by": "By", "email": "Email", "role": "Role", "teams": "Teams"})

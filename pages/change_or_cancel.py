@@ -3,15 +3,19 @@ confidence, each with the reasons it is listed, worst first."""
 import streamlit as st
 
 from analytics.change_or_cancel import (
-    CONFIDENCE_SCALE, LOW_CONFIDENCE, LOW_CONFIDENCE_MAX, OFF_TRACK, STALE, change_or_cancel_candidates,
-    reason_counts, still_open,
+    CONFIDENCE_SCALE,
+    LOW_CONFIDENCE,
+    LOW_CONFIDENCE_MAX,
+    OFF_TRACK,
+    STALE,
+    change_or_cancel_candidates,
+    reason_counts,
+    still_open,
 )
 from analytics.progress import STALE_DAYS
 from charts.theme import STATUS_BADGES
 from ui.filters import current_filters, current_review
-
-DATE_FORMAT = "D MMM YYYY"
-ROW_HEIGHT = 66  # Streamlit wraps cell text only in rows taller than 4rem (64 px)
+from ui.tables import DATE_FORMAT, WRAPPED_ROW_PX, key_result_column, table_height
 
 filters = current_filters()
 review = current_review()
@@ -49,13 +53,13 @@ st.dataframe(
     candidates.assign(status=candidates["status"].map(STATUS_BADGES), progress=candidates["progress"] * 100,
                       expected=candidates["expected"] * 100),
     # Rows tall enough for two lines: titles and comments wrap instead of running off the screen.
-    hide_index=True, width="stretch", height=40 + ROW_HEIGHT * len(candidates), row_height=ROW_HEIGHT,
+    hide_index=True, width="stretch", height=table_height(len(candidates), row_px=WRAPPED_ROW_PX), row_height=WRAPPED_ROW_PX,
     column_order=["reasons", "kr_id", "title", "team", "owner", "status", "progress", "expected", "last_date",
                   "last_comment"],
     column_config={
         "reasons": st.column_config.TextColumn("Why listed", width="medium"),
         "kr_id": st.column_config.TextColumn("KR"),
-        "title": st.column_config.TextColumn("Key result", width="medium"),
+        "title": key_result_column(),
         "team": st.column_config.TextColumn("Team", width="small"),
         "owner": st.column_config.TextColumn("Owner", width="small"),
         "status": st.column_config.TextColumn("Status", width="small"),

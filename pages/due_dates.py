@@ -3,14 +3,20 @@ teams leave most of their KRs to the last week of their period."""
 import streamlit as st
 
 from analytics.due_dates import (
-    LAST_WEEK_DAYS, LAST_WEEK_SHARE_LIMIT, due_date_buckets, due_date_histogram, is_weekly, krs_due_between,
-    last_week_clusters, overdue_krs, review_window, timeline_points,
+    LAST_WEEK_DAYS,
+    LAST_WEEK_SHARE_LIMIT,
+    due_date_buckets,
+    due_date_histogram,
+    is_weekly,
+    krs_due_between,
+    last_week_clusters,
+    overdue_krs,
+    review_window,
+    timeline_points,
 )
 from charts.due_dates import FLAG, due_date_heatmap_figure, due_date_timeline_figure
 from ui.filters import current_filters, current_review
-
-DATE_FORMAT = "D MMM YYYY"
-ROW_HEIGHT = 66  # Streamlit wraps cell text only in rows taller than 4rem (64 px)
+from ui.tables import DATE_FORMAT, WRAPPED_ROW_PX, key_result_column, table_height
 
 filters = current_filters()
 review = current_review()
@@ -68,10 +74,10 @@ else:
     st.dataframe(
         # Rows of two lines: long titles wrap instead of pushing the progress off a 1366-pixel screen.
         overdue.assign(progress=overdue["progress"] * 100), hide_index=True, width="stretch",
-        height=40 + ROW_HEIGHT * len(overdue), row_height=ROW_HEIGHT,
+        height=table_height(len(overdue), row_px=WRAPPED_ROW_PX), row_height=WRAPPED_ROW_PX,
         column_config={
             "kr_id": st.column_config.TextColumn("KR"),
-            "title": st.column_config.TextColumn("Key result", width="medium"),
+            "title": key_result_column(),
             "team": st.column_config.TextColumn("Team"),
             "owner": st.column_config.TextColumn("Owner"),
             "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT),

@@ -3,10 +3,16 @@ type has come, and the objectives whose key results cannot show impact."""
 import streamlit as st
 
 from analytics.kr_types import (
-    INPUT, OUTCOME, kr_type_mix, objective_type_flags, objective_type_mix, progress_by_type,
+    INPUT,
+    OUTCOME,
+    kr_type_mix,
+    objective_type_flags,
+    objective_type_mix,
+    progress_by_type,
 )
 from charts.kr_types import kr_type_mix_figure, progress_by_type_figure
 from ui.filters import current_filters, current_review
+from ui.tables import table_height
 
 filters = current_filters()
 review = current_review()
@@ -71,7 +77,7 @@ else:
 st.subheader("Type mix per objective", anchor=False)
 type_names = [column for column in objectives.columns if column not in ("objective_id", "team", "title", "total")]
 st.dataframe(
-    objectives, hide_index=True, width="stretch", height=38 + 35 * len(objectives),
+    objectives, hide_index=True, width="stretch", height=table_height(len(objectives)),
     column_config={
         "objective_id": st.column_config.TextColumn("Objective"),
         "team": st.column_config.TextColumn("Team"),

@@ -6,6 +6,7 @@ from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs
 from charts.theme import STATUS_BADGES, money
 from ui.context import tables
 from ui.filters import current_filters, current_review
+from ui.tables import table_height
 
 as_of = current_filters().as_of
 review = current_review()
@@ -63,7 +64,7 @@ st.subheader("Teams")
 teams = review.teams.assign(worst=review.teams["worst_status"].map(STATUS_BADGES))
 st.dataframe(
     teams[["group", "team", "progress", "expected", "worst", "kr_count", "n_off_track", "n_overdue", "n_at_risk"]],
-    hide_index=True, width="stretch", height=38 + 35 * len(teams),
+    hide_index=True, width="stretch", height=table_height(len(teams)),
     column_config={
         "group": "Group",
         "team": "Team",

@@ -5,6 +5,7 @@ import streamlit as st
 from analytics.lint import ERROR, ERROR_PENALTY, RULE_TITLES, SEVERITIES, WARNING, WARNING_PENALTY
 from ui.context import quality
 from ui.filters import current_filters, current_review
+from ui.tables import table_height
 
 SEVERITY_BADGES = {ERROR: "🔴 error", WARNING: "🟠 warning"}
 SCORE_COLUMNS_PER_ROW = 5
@@ -71,7 +72,7 @@ else:
     # the fix hint must fit on a 1366-pixel screen without scrolling sideways.
     st.dataframe(
         shown[["team", "severity", "rule", "subject", "message", "hint"]], hide_index=True, width="stretch",
-        height=min(38 + 35 * len(shown), 800), column_order=("team", "severity", "subject", "message", "hint"),
+        height=table_height(len(shown), 21), column_order=("team", "severity", "subject", "message", "hint"),
         column_config={
             "team": "Team", "severity": st.column_config.TextColumn("Severity", width="small"),
             "subject": "Objective / KR",

@@ -6,7 +6,12 @@ import streamlit as st
 
 from analytics.periods import period_bounds
 from analytics.retrospective import (
-    COMPLETED, MISSED, STILL_OPEN, carry_over_rows, default_quarter, quarters,
+    COMPLETED,
+    MISSED,
+    STILL_OPEN,
+    carry_over_rows,
+    default_quarter,
+    quarters,
 )
 from analytics.teams import format_kr_value
 from charts.retrospective import team_outcomes_figure
@@ -17,10 +22,10 @@ from ui.auth import recorded_name, refusal, refused_note
 from ui.context import retrospective_view, tables
 from ui.filters import current_filters
 from ui.records import record_rows, show_outcome
+from ui.tables import DATE_FORMAT, key_result_column, table_height
 
 OUTCOME_BADGES = {COMPLETED: "✔ completed", MISSED: "✘ missed", STILL_OPEN: "⏳ still open",
                   "cancelled": STATUS_BADGES["cancelled"]}
-DATE_FORMAT = "D MMM YYYY"
 
 
 def carry_over(tables_now: dict, retro, kr_ids: list[str], recorded_by: str) -> None:
@@ -89,9 +94,9 @@ with looking_back:
             mine.assign(outcome=mine["outcome"].map(OUTCOME_BADGES), progress=mine["progress"] * 100,
                         last=[format_kr_value(v, m, u, s) for v, m, u, s in
                               zip(mine["last_value"], mine["measure"], mine["unit"], mine["last_status"])]),
-            hide_index=True, width="stretch", height=38 + 35 * len(mine),
+            hide_index=True, width="stretch", height=table_height(len(mine)),
             column_order=["title", "progress", "last", "outcome"],
-            column_config={"title": st.column_config.TextColumn("Key result", width="medium"),
+            column_config={"title": key_result_column(),
                            "progress": st.column_config.ProgressColumn("Final", format="%.0f%%", min_value=0,
                                                                        max_value=100, width="small"),
                            "last": st.column_config.TextColumn("Last value", width="small"),
@@ -112,9 +117,9 @@ with looking_ahead:
         st.dataframe(
             with_krs.assign(target=[format_kr_value(t, m, u) if pd.notna(t) else "status" for t, m, u in
                                     zip(with_krs["target_value"], with_krs["measure"], with_krs["unit"])]),
-            hide_index=True, width="stretch", height=38 + 35 * len(with_krs),
+            hide_index=True, width="stretch", height=table_height(len(with_krs)),
             column_order=["title", "owner", "target", "due_date"],
-            column_config={"title": st.column_config.TextColumn("Key result", width="medium"),
+            column_config={"title": key_result_column(),
                            "owner": "Owner", "target": "Target",
                            "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT)},
         )
@@ -144,11 +149,11 @@ st.header(f"Decisions taken during {quarter}", anchor=False)
 if retro.decisions.empty:
     st.caption("No decision was recorded on this quarter's key results.")
 else:
-    st.dataframe(retro.decisions, hide_index=True, width="stretch", height=38 + 35 * len(retro.decisions),
+    st.dataframe(retro.decisions, hide_index=True, width="stretch", height=table_height(len(retro.decisions)),
                  column_order=["date", "kr_id", "team", "title", "decision", "new_target_value", "new_due_date",
                                "reason", "decided_by"],
                  column_config={"date": st.column_config.DateColumn("Date", format=DATE_FORMAT), "kr_id": "KR",
-                                "team": "Team", "title": st.column_config.TextColumn("Key result", width="medium"),
+                                "team": "Team", "title": key_result_column(),
                                 "decision": "Decision", "new_target_value": "New target",
                                 "new_due_date": st.column_config.DateColumn("New due date", format=DATE_FORMAT),
                                 "reason": st.column_config.TextColumn("Reason", width="medium"),

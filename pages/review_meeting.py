@@ -26,8 +26,8 @@ from ui.review_meeting import (
     records_and_undo,
     save_notes,
 )
+from ui.tables import DATE_FORMAT, key_result_column, table_height
 
-DATE_FORMAT = "D MMM YYYY"
 CANDIDATES_SHOWN = 10  # the agenda item stays one screen; the table scrolls for the rest
 
 filters = current_filters()
@@ -82,7 +82,7 @@ st.dataframe(
     teams.assign(worst_status=teams["worst_status"].map(STATUS_BADGES), progress=teams["progress"] * 100,
                  expected=teams["expected"] * 100,
                  link=[f"/team?team={name}&as_of={filters.as_of:%Y-%m-%d}" for name in teams["team"]]),
-    hide_index=True, width="stretch", height=38 + 35 * len(teams),
+    hide_index=True, width="stretch", height=table_height(len(teams)),
     column_order=["team", "progress", "expected", "worst_status", "n_off_track", "n_overdue", "link"],
     column_config={
         "team": st.column_config.TextColumn("Team"),
@@ -104,9 +104,9 @@ else:
                 f"(the first {min(len(candidates), CANDIDATES_SHOWN)} in view; scroll the table for the rest).")
     st.dataframe(
         candidates.assign(status=candidates["status"].map(STATUS_BADGES)), hide_index=True, width="stretch",
-        height=38 + 35 * min(len(candidates), CANDIDATES_SHOWN),
+        height=table_height(len(candidates), CANDIDATES_SHOWN),
         column_order=["kr_id", "title", "team", "owner", "status", "reasons"],
-        column_config={"kr_id": "KR", "title": st.column_config.TextColumn("Key result", width="large"),
+        column_config={"kr_id": "KR", "title": key_result_column("large"),
                        "team": "Team", "owner": "Owner", "status": "Status",
                        "reasons": st.column_config.TextColumn("Why listed", width="medium")},
     )
@@ -121,10 +121,10 @@ if decided.empty:
 else:
     st.dataframe(
         decided.assign(change=change_texts(decided)),
-        hide_index=True, width="stretch", height=38 + 35 * len(decided),
+        hide_index=True, width="stretch", height=table_height(len(decided)),
         column_order=["date", "kr_id", "team", "title", "decision", "change", "reason", "decided_by"],
         column_config={"date": st.column_config.DateColumn("From", format=DATE_FORMAT), "kr_id": "KR",
-                       "team": "Team", "title": st.column_config.TextColumn("Key result", width="medium"),
+                       "team": "Team", "title": key_result_column(),
                        "decision": "Decision", "change": st.column_config.TextColumn("Change", width="medium"),
                        "reason": st.column_config.TextColumn("Reason", width="medium"), "decided_by": "By"},
     )
@@ -136,7 +136,7 @@ agreed = meeting.agreed
 if agreed.empty:
     st.caption(f"No action agreed in {month_name} yet.")
 else:
-    st.dataframe(action_table(agreed), hide_index=True, width="stretch", height=38 + 35 * len(agreed),
+    st.dataframe(action_table(agreed), hide_index=True, width="stretch", height=table_height(len(agreed)),
                  column_order=list(ACTION_COLUMNS), column_config=ACTION_COLUMNS)
 
 st.header("7 · Notes", anchor=False)

@@ -10,6 +10,7 @@ from store.database import database_target
 from ui import state
 from ui.context import store, tables
 from ui.filters import ReviewFilters, current_filters, current_review
+from ui.tables import key_result_column, table_height
 
 filters = current_filters()
 review = current_review()
@@ -106,11 +107,11 @@ preview = preview.assign(status=preview["status"].map(STATUS_BADGES), progress_p
                          expected_points=100 * preview["expected"])
 st.dataframe(
     preview[["kr_id", "team", "title", "owner", "status", "progress_points", "expected_points", "due_date"]],
-    hide_index=True, width="stretch", height=min(420, 38 + 35 * max(kr_count, 1)),
+    hide_index=True, width="stretch", height=table_height(kr_count, 10),
     column_config={
         "kr_id": "KR ID",
         "team": "Team",
-        "title": st.column_config.TextColumn("Key result", width="medium"),
+        "title": key_result_column(),
         "owner": "Owner",
         "status": "Status",
         "progress_points": st.column_config.NumberColumn("Progress", format="%.0f%%"),

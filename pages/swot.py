@@ -28,6 +28,7 @@ from ui.context import tables
 from ui.filters import current_filters
 from ui.records import record_table_rows, show_outcome, store_files
 from ui.swot_forms import other_sheets, priority_drafts
+from ui.tables import table_height
 
 ENTRY_FILE_NAME = "swot-form-entry.csv"
 OBJECTIVES_FILE_NAME = "company-objectives-from-swot.csv"
@@ -134,7 +135,7 @@ else:
             with column.container(border=True):
                 st.subheader(f"{QUADRANT_LABELS[quadrant]} · {len(items)}")
                 st.dataframe(items[["item", "leaders"]], hide_index=True, width="stretch",
-                             height=38 + 35 * max(len(items), 1),
+                             height=table_height(len(items)),
                              column_config={"item": "Item", "leaders": "Raised by"})
 
 if refusal(EDIT_SWOT):

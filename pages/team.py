@@ -6,19 +6,24 @@ import streamlit as st
 
 from analytics.meetings import change_texts, due_texts, kr_decisions, team_actions
 from analytics.teams import (
-    days_ago, kr_initiatives, kr_review_rows, team_cards, team_dependencies, team_objectives,
+    days_ago,
+    kr_initiatives,
+    kr_review_rows,
+    team_cards,
+    team_dependencies,
+    team_objectives,
 )
 from charts.team import kr_progress_figure
 from charts.theme import ACTION_BADGES, ACTUAL_COLOR, STATUS_BADGES
 from ui.context import snapshot, tables
 from ui.filters import current_filters, current_review
+from ui.tables import DATE_FORMAT, key_result_column, table_height
 
 CHOICES_PER_ROW = 4
-DATE_FORMAT = "D MMM YYYY"
 KR_TABLE = {
     "kr_id": st.column_config.TextColumn("KR"),
     # The figure above shows each title; here it only names the row, so it may be cut (hover shows it).
-    "title": st.column_config.TextColumn("Key result", width="medium"),
+    "title": key_result_column(),
     "status": st.column_config.TextColumn("Status"),
     "owner": st.column_config.TextColumn("Owner"),
     "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT),
@@ -39,7 +44,7 @@ INITIATIVE_TABLE = {
 DECISION_TABLE = {
     "date": st.column_config.DateColumn("From", format=DATE_FORMAT),
     "kr_id": st.column_config.TextColumn("KR"),
-    "title": st.column_config.TextColumn("Key result", width="medium"),
+    "title": key_result_column(),
     "decision": st.column_config.TextColumn("Decision"),
     "change": st.column_config.TextColumn("Change", width="medium",
                                           help="The target or due date before and after: history is kept"),
@@ -55,11 +60,11 @@ ACTION_TABLE = {
     "status": st.column_config.TextColumn("Status"),
 }
 NEEDS_TABLE = {
-    "kr_id": "KR", "title": st.column_config.TextColumn("Key result", width="large"), "owner": "Owner",
+    "kr_id": "KR", "title": key_result_column("large"), "owner": "Owner",
     "status": "Status", "depends_on": "Depends on",
 }
 NEEDED_BY_TABLE = {
-    "team": "Team", "kr_id": "KR", "title": st.column_config.TextColumn("Key result", width="large"),
+    "team": "Team", "kr_id": "KR", "title": key_result_column("large"),
     "owner": "Owner", "status": "Status",
 }
 
@@ -73,7 +78,7 @@ def show_table(frame: pd.DataFrame, columns: dict, empty: str) -> None:
     if frame.empty:
         st.markdown(empty)
         return
-    st.dataframe(frame[list(columns)], hide_index=True, width="stretch", height=38 + 35 * len(frame),
+    st.dataframe(frame[list(columns)], hide_index=True, width="stretch", height=table_height(len(frame)),
                  column_config=columns)
 
 

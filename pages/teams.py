@@ -7,6 +7,7 @@ from analytics.teams import check_in_age_text, status_counts, team_cards
 from charts.overview import progress_vs_expected_figure
 from charts.theme import STATUS_BADGES
 from ui.filters import current_filters, current_review
+from ui.tables import table_height
 
 CARDS_PER_ROW = 4
 # More cards than a review reads: beyond this a table lists the teams and a group choice brings the cards back.
@@ -33,7 +34,7 @@ if len(cards) > MAX_CARDS:
         cards.assign(progress=cards["progress"] * 100, expected=cards["expected"] * 100,
                      worst_status=cards["worst_status"].map(STATUS_BADGES),
                      last=[check_in_age_text(days) for days in cards["check_in_age_days"]]),
-        hide_index=True, width="stretch", height=38 + 35 * min(len(cards), 20),
+        hide_index=True, width="stretch", height=table_height(len(cards), 20),
         column_order=["group", "team", "lead", "progress", "expected", "worst_status", "n_off_track", "n_overdue",
                       "kr_count", "last"],
         column_config={

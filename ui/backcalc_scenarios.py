@@ -16,6 +16,7 @@ from ui.auth import recorded_name, refusal, refused_note
 from ui.backcalc_inputs import import_file, load_saved
 from ui.backcalc_tables import comparison_rows, default_publish_stages, publish_preview
 from ui.context import store
+from ui.tables import table_height
 
 CURRENT = "Current inputs"
 
@@ -125,7 +126,7 @@ def _comparison(scenario: Scenario | None, names: list[str]) -> None:
         st.error(problem)
     if len(compared) >= 2:
         shown = comparison_rows(scenario_comparison(compared), compared)
-        st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(shown),
+        st.dataframe(shown, hide_index=True, width="stretch", height=table_height(len(shown)),
                      column_config={name: st.column_config.TextColumn(alignment="right") for name in compared})
 
 

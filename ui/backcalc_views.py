@@ -42,6 +42,7 @@ from ui.backcalc_tables import (
     what_if_axes,
 )
 from ui.context import snapshot
+from ui.tables import table_height
 
 RIGHT = st.column_config.TextColumn(alignment="right")
 
@@ -96,7 +97,7 @@ def channels_view(plan: Plan, year: int) -> None:
     st.plotly_chart(channel_volume_figure(split, f"Required in {year} by channel, down to {scenario.channel_stage}"),
                     width="stretch")
     shown = channel_rows(split)
-    st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(shown),
+    st.dataframe(shown, hide_index=True, width="stretch", height=table_height(len(shown)),
                  column_config={"channel": "Channel", "stage": "Stage",
                                 "rate": st.column_config.TextColumn("Converts to next", alignment="right"),
                                 "year": st.column_config.TextColumn("Year", alignment="right"),

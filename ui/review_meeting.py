@@ -24,6 +24,7 @@ from ui.meeting_form import (
     undo_labels,
 )
 from ui.records import record_rows, undo_upload
+from ui.tables import table_height
 from ui.text import literal
 
 DECISION_LABELS = {KEEP: "Keep as it is", CHANGE: "Change target or due date", CANCEL: "Cancel"}
@@ -100,7 +101,7 @@ def followed_up_editor(followed_up: pd.DataFrame, month: str, may_record: bool, 
     """The actions of earlier reviews with their status editable, and the button that saves it."""
     shown = action_table(followed_up).assign(status=followed_up["status"])
     st.data_editor(
-        shown, key=state.MEETING_ACTION_EDITOR, hide_index=True, width="stretch", height=38 + 35 * len(shown),
+        shown, key=state.MEETING_ACTION_EDITOR, hide_index=True, width="stretch", height=table_height(len(shown)),
         column_order=["status", "action_id", "title", "owner", "due", "team", "kr_id"],
         column_config={**ACTION_COLUMNS, "status": st.column_config.SelectboxColumn(
             "Status", options=list(ACTION_STATUSES), required=True, width="small")},
@@ -165,7 +166,7 @@ def records_and_undo(uploads: pd.DataFrame, month: str, month_name: str, may_rec
         st.caption(f"Nothing recorded for {month_name} yet.")
         return
     st.dataframe(
-        records, hide_index=True, width="stretch", height=min(38 + 35 * len(records), 320),
+        records, hide_index=True, width="stretch", height=table_height(len(records), 8),
         column_order=["upload_id", "uploaded_at", "uploaded_by", "what", "state"],
         column_config={"upload_id": st.column_config.NumberColumn("Record", format="%d"),
                        "uploaded_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
