@@ -159,6 +159,10 @@ def _item(record: dict, export: Export, where: str, row: int, unknown: Counter) 
                 type_word=source.text(_get(record, "Type")), last_check_in=source.date(_get(record, "Last Check-in",
                                                                                                "Last CheckIn")),
                 source=where, row=row)
+    if isinstance(period, dict) and item.period and item.period not in export.periods:
+        bounds = (source.date(_get(period, "Start Date", "Start")), source.date(_get(period, "End Date", "End")))
+        if bounds[0] and bounds[1]:
+            export.periods[item.period] = bounds
     if isinstance(_get(record, "Owner", "Owners"), list) and len(_get(record, "Owner", "Owners")) > 1:
         export.left_behind["owners after the first of an item (the first kept)"] += len(_get(record, "Owner")) - 1
     if isinstance(outcome, dict):
@@ -179,6 +183,8 @@ def _item(record: dict, export: Export, where: str, row: int, unknown: Counter) 
         elif target is not None:
             item.measured = True
             item.start, item.target = start, target
+            if kind.startswith(("currency", "money")):
+                item.measure = "currency"
         item.direction = direction
         if direction in ("increase", "decrease") and start is not None and target is not None:
             item.direction = "decrease" if start > target else "increase"
