@@ -189,22 +189,15 @@ def apptest_rerun(runs: int) -> dict:
     """Median Streamlit rerun of the page after a deal-size change, on the demo data."""
     import os
 
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1 import AppTest, app_test
 
     from loaders.ingest import check_and_store
     from store.database import Store, UploadedFile
     from ui import state
+    from ui.router import routed_pages_manager
 
-    # As tests/conftest.py routed_app_tests does: tell Streamlit from the first run that app.py routes,
-    # else every AppTest run goes through ui.context.ensure_router's rerun.
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
+    # As tests/conftest.py routed_app_tests does: AppTest runs know from the first run that app.py routes.
+    app_test.PagesManager = routed_pages_manager()
     workbook = PROJECT_ROOT / "okr_data" / "demo_company_2027.xlsx"
     with tempfile.TemporaryDirectory() as folder:
         target = str(pathlib.Path(folder) / "demo.duckdb")

@@ -172,20 +172,12 @@ def demo_db(tmp_path_factory) -> str:
 
 
 def routed_app_tests(monkeypatch) -> None:
-    """Make AppTest remember, as a server does, that the router (st.navigation) has run.
-
-    AppTest resets Streamlit's "pages/ is an old-style pages folder" flag before every run, so each
-    run after switch_page would start without app.py; ui.context then reruns it through the router,
-    and a button click is lost in that rerun. (The real first-request case is a browser test.)"""
-    from streamlit.runtime.pages_manager import PagesManager
+    """Make AppTest remember, as a server does, that the router (st.navigation) has run."""
     from streamlit.testing.v1 import app_test
 
-    class RoutedPagesManager(PagesManager):
-        def __init__(self, *args, **kwargs):
-            PagesManager.uses_pages_directory = False
-            super().__init__(*args, **kwargs)
+    from ui.router import routed_pages_manager
 
-    monkeypatch.setattr(app_test, "PagesManager", RoutedPagesManager)
+    monkeypatch.setattr(app_test, "PagesManager", routed_pages_manager())
 
 
 @pytest.fixture

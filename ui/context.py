@@ -11,22 +11,12 @@ from analytics.lint import quality_report
 from analytics.retrospective import Retrospective, retrospective
 from analytics.review import ReviewSnapshot, review_snapshot
 from store.database import Store, StoreError, database_target
+from ui.router import ensure_router
 
 
 @st.cache_resource(show_spinner=False)
 def _store(target: str) -> Store:
     return Store.open(target)
-
-
-def ensure_router() -> None:
-    """Until some session has called st.navigation, Streamlit treats pages/ as an old-style pages
-    folder and runs a deep-linked page (/presenter, /team?team=Sales) without app.py, so without the
-    shared filters. every page reaches the store or the filters through here: switch Streamlit over and run again."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def store() -> Store:

@@ -10,7 +10,8 @@ import streamlit as st
 
 from analytics.review import ReviewSnapshot, default_as_of, filter_snapshot, review_periods
 from ui import state
-from ui.context import ensure_router, snapshot, tables
+from ui.context import snapshot, tables
+from ui.router import ensure_router
 
 IN_FORCE = "In force at the as-of date"
 ALL = "All"
