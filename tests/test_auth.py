@@ -59,7 +59,7 @@ def test_the_example_access_file_reads_as_documented():
     assert grants["maya.goldberg@example.com"] == Grant("maya.goldberg@example.com", LEAD, ("Sales",))
     assert grants["benjamin.ade@example.com"].teams == ("Success", "BizOps")
     assert grants["board.observer@example.com"].role == VIEWER
-    demo_teams = set(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams")["team"])
+    demo_teams = set(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams", engine="openpyxl")["team"])
     assert {team for grant in grants.values() for team in grant.teams} <= demo_teams
 
 
@@ -390,8 +390,8 @@ def test_a_lead_file_touching_another_teams_kr_is_refused(app_as):
 
 
 def demo_kr_of(team: str) -> str:
-    objectives = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives")
-    krs = pd.read_excel(DEMO_WORKBOOK, sheet_name="KeyResults")
+    objectives = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives", engine="openpyxl")
+    krs = pd.read_excel(DEMO_WORKBOOK, sheet_name="KeyResults", engine="openpyxl")
     mine = objectives.loc[objectives["team"] == team, "objective_id"]
     return krs.loc[krs["objective_id"].isin(mine) & (krs["measure"] == "number"), "kr_id"].iloc[0]
 
@@ -411,7 +411,7 @@ def test_a_commit_is_checked_again_when_it_runs(app_as):
 def test_an_admin_uploads_for_any_team_and_undoes_and_the_undo_is_checked_again(app_as):
     at = app_as(ADMIN_EMAIL, "pages/upload.py")
     team = next(s for s in at.main.selectbox if s.label == "Team")
-    assert sorted(team.options) == sorted(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams")["team"])
+    assert sorted(team.options) == sorted(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams", engine="openpyxl")["team"])
     at.button(key=state.UPLOAD_UNDO).click().run()
     assert at.button(key=state.UPLOAD_UNDO_CONFIRM)
     sign_in(at, LEAD_EMAIL)  # the confirmation arrives from a session that is no longer an admin's

@@ -231,7 +231,7 @@ def completed_labels(page) -> int:
 def test_upload_through_the_drop_zone_shows_on_the_team_page(page, app_url, tmp_path):
     import pandas as pd
 
-    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None)
+    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
     objectives = sheets["Objectives"]
     sales_q2 = objectives[(objectives["team"] == "Sales") & (objectives["period"] == "2027-Q2")]["objective_id"]
     krs = sheets["KeyResults"]

@@ -101,7 +101,7 @@ def test_a_local_database_moves_to_the_server_and_back_unchanged(local_db, tmp_p
     assert to_server.returncode == 0, to_server.stderr
     assert "verified" in to_server.stdout
     report = {line.split()[0]: line.split() for line in to_server.stdout.splitlines()[2:-1]}
-    demo_check_ins = len(pd.read_excel(DEMO_WORKBOOK, sheet_name="CheckIns"))
+    demo_check_ins = len(pd.read_excel(DEMO_WORKBOOK, sheet_name="CheckIns", engine="openpyxl"))
     assert report["check_ins"][1:3] == [str(demo_check_ins)] * 2
     assert report["check_ins_history"][1:3] == ["1", "1"]  # the version the correction replaced
     assert report["edge_values"][1] == "7" and report["edge_values"][-1] == "ok"

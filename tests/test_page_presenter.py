@@ -13,7 +13,7 @@ def presenter(open_page):
 
 
 def teams_with_krs_in_force() -> list[str]:
-    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None)
+    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
     objectives = sheets["Objectives"]
     in_force = objectives[(objectives["level"] == "team") & objectives["period"].astype(str).isin(["2027", "2027-Q2"])]
     krs = sheets["KeyResults"].merge(in_force[["objective_id", "team"]], on="objective_id")

@@ -49,14 +49,14 @@ def test_the_agenda_reads_arr_against_plan_from_the_workbook(open_page):
     assert [h.value for h in at.header] == [
         "1 · Company ARR against plan", "2 · Actions from earlier reviews", "3 · Each team in turn",
         "4 · To change or cancel", "5 · Decisions", "6 · Actions agreed", "7 · Notes", "Record and undo"]
-    arr = pd.read_excel(DEMO_WORKBOOK, sheet_name="ArrActuals").set_index("month")
+    arr = pd.read_excel(DEMO_WORKBOOK, sheet_name="ArrActuals", engine="openpyxl").set_index("month")
     may = arr.loc["2027-05", "ending_arr"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["ARR at the end of May"] == f"${may / 1e6:.2f}M"
     teams = next(d.value for d in at.dataframe if "link" in d.value.columns)
-    assert set(teams["team"]) == set(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams")["team"])
+    assert set(teams["team"]) == set(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams", engine="openpyxl")["team"])
     # May opens with April's actions: the open ones first, overdue first, then the closed ones.
-    april = pd.read_excel(DEMO_WORKBOOK, sheet_name="Actions")
+    april = pd.read_excel(DEMO_WORKBOOK, sheet_name="Actions", engine="openpyxl")
     april = april[april["review_month"] == "2027-04"]
     follow_up = next(d.value for d in at.dataframe if "review_month" in d.value.columns)
     overdue = april[(april["status"] == "open") & (pd.to_datetime(april["due_date"]) < pd.Timestamp("2027-05-31"))]
@@ -159,8 +159,8 @@ def test_the_retrospective_scores_the_quarter_and_carries_a_missed_kr_over(writa
     at = open_page("pages/retrospective.py", as_of="2027-07-15")
     at.run()
     assert not at.exception
-    objectives = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives")
-    key_results = pd.read_excel(DEMO_WORKBOOK, sheet_name="KeyResults")
+    objectives = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives", engine="openpyxl")
+    key_results = pd.read_excel(DEMO_WORKBOOK, sheet_name="KeyResults", engine="openpyxl")
     q2_krs = key_results[key_results["objective_id"].isin(objectives.loc[objectives["period"] == "2027-Q2",
                                                                            "objective_id"])]
     metrics = {m.label: m.value for m in at.metric}

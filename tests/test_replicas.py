@@ -104,7 +104,7 @@ def replica_ports(shared_database, tmp_path):
 
 
 def test_two_replicas_and_two_writers_lose_nothing(shared_database, replica_ports, tmp_path):
-    workbook = pd.read_excel(DEMO_WORKBOOK, sheet_name=None)
+    workbook = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
     demo_check_ins = len(workbook["CheckIns"])
     krs = workbook["KeyResults"]
     krs = krs[krs["measure"].isin(["number", "percent", "currency"]) & krs["target_value"].notna()]
