@@ -217,7 +217,7 @@ def test_a_meetings_export_imports_back_as_exactly_the_stored_rows(store):
 
     assert not check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "t").errors
     exported = meeting_export(store.read_tables(), "2027-05-31")  # May follows up April's actions
-    sheets = pd.read_excel(io.BytesIO(exported, engine="openpyxl"), sheet_name=None)
+    sheets = pd.read_excel(io.BytesIO(exported), sheet_name=None, engine="openpyxl")
     assert set(sheets) == {"Decisions", "Actions", "ReviewNotes"}
     assert len(sheets["Actions"]) == 5 and sheets["Decisions"].empty
     result = check_and_store(store, [UploadedFile("review-2027-05.xlsx", exported)], "t", dry_run=True)
