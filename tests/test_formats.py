@@ -536,3 +536,9 @@ def test_a_json_file_over_the_size_cap_is_refused_before_it_is_read(db):
     big = b"[" + b" " * 2_000 + b"]"
     result = ingest(db, {"objectives_export_file_1.json": big}, max_file_bytes=1_000)
     assert result.errors and "limit" in result.errors[0].problem
+
+
+def test_a_one_row_per_kr_sheet_is_left_to_the_spreadsheet_path():
+    sheet = (b"Objective Name,Key Result,Key Result Owner,Initial Value,Target,Current Value,Team,Period\n"
+             b"Grow,Close deals,Ana,0,10,4,Sales,2027-Q2\n")
+    assert recognise("krs.csv", sheet) is None

@@ -5,6 +5,8 @@ tasks on sheets of their own, a key result naming its objective by id or title. 
 spellings and the likely ones are read, and any other column is reported."""
 from __future__ import annotations
 
+import re
+
 from loaders.formats import source
 from loaders.formats.model import INITIATIVE, KEY_RESULT, OBJECTIVE, CheckIn, Export, Item, Person, title_id
 from loaders.formats.tabular import Columns, headers_match, read_tables
@@ -63,8 +65,11 @@ def detect(file_name: str, data: bytes) -> bool:
     peek = source.workbook_peek(data)
     if peek is not None and ("should increase to" in peek[1] or "should decrease to" in peek[1]):
         return True
-    return headers_match(file_name, data, NEEDLES, 4) and (
-        headers_match(file_name, data, (header_key("Session"), header_key("Initial Value")), 1))
+    if peek is None and not source.is_zip(data) and re.search(rb"should (increase|decrease) to|should stay (above|below)",
+                                                              data[:65536], re.I):
+        return True
+    # A session column is Quantive's word (one-row-per-KR sheets of our own say period or cycle).
+    return headers_match(file_name, data, NEEDLES, 4) and headers_match(file_name, data, (header_key("Session"),), 1)
 
 
 def _person(value) -> Person:
