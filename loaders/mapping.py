@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from loaders import coerce
 from loaders.headers import ROLE_HEADERS, WORKBOOK_ROLES, header_key, header_keys, role_of, roles_of
 from loaders.parse import HEADER_SEARCH_ROWS, NOTE_SHEETS
-from loaders.problems import ERROR, WARNING, Problem
+from loaders.problems import ERROR, INFO, WARNING, Problem
 from loaders.read import RawSheet
 from store.schema import (
     DATE,
@@ -72,6 +72,12 @@ KPI_TABLE = Table("kpi_table", "KPI table", (), (
     Column("updated_by"),
 ))
 PSEUDO_TABLES = {KR_LIST: KR_LIST_TABLE, BRIDGE: BRIDGE_TABLE, KPI: KPI_TABLE}
+# A KeyResults sheet with each KR's current value (status, confidence, …): its check-ins.
+KR_READINGS_TABLE = Table("kr_readings", "KeyResults check-ins", (), (
+    Column("kr_id"), Column("current_value", NUMBER), Column("status", choices=STATUS_LEVELS),
+    Column("confidence", NUMBER), Column("comment"), Column("date", DATE), Column("updated_by"),
+))
+READING_TARGETS = ("current_value", "status", "confidence", "comment", "date")
 # The roles a KPI table's headers are read by (role of headers.py → column of KPI_TABLE).
 KPI_ROLES = {"metric": "metric", "period": "period", "date": "date", "month": "month",
              "current_value": "actual", "target_value": "target", "start_value": "start_value",
@@ -176,6 +182,8 @@ def targets_of(shape: str, table: str = "") -> list[str]:
     """The columns a header of a sheet of this shape may be mapped to."""
     if shape == WORKBOOK:
         found = _table_named(table)
+        if found is not None and found.name == "key_results":
+            return [*found.column_names, *READING_TARGETS]
         return found.column_names if found else []
     if shape in PSEUDO_TABLES:
         return PSEUDO_TABLES[shape].column_names
@@ -542,6 +550,8 @@ def _workbook_mapping(look: _Look, table: Table, index: int, mapped: dict[int, C
         if header_key(text) != header_key(column.name) and header_key(text) not in {
                 header_key(a) for a in column.aliases}:
             item.guesses.append(f'"{text}" read as {column.name} (a translated or renamed header for it)')
+    if table.name == "key_results":
+        _propose_readings(look, item, header)
     if table.name == "check_ins":
         for text, target in item.columns.items():
             if target == NOT_USED and header_key(text) in {header_key(c) for c in TEMPLATE_REFERENCE}:
@@ -549,6 +559,28 @@ def _workbook_mapping(look: _Look, table: Table, index: int, mapped: dict[int, C
                 item.reasons[text] = "a reference column of the progress template"
     _fill_counts(item, look.sheet, header)
     return item
+
+
+def _propose_readings(look: _Look, item: SheetMapping, header: list[object]) -> None:
+    """Columns of a KeyResults sheet holding each KR's current value, status, confidence, comment or
+    check-in date: they become the KRs' check-ins."""
+    sample = look.head[item.header_row:item.header_row + SAMPLE_ROWS]
+    found: dict[str, str] = {}
+    for position, cell in enumerate(header):
+        text = _text(cell)
+        if not text or item.columns.get(text) != NOT_USED:
+            continue
+        for role in roles_of(text, READING_TARGETS):
+            if role in found.values():
+                continue
+            if not refusal_by_values(KR_READINGS_TABLE.column(role), _sample_values(sample, position)):
+                found[text] = role
+                break
+    if not {"current_value", "status"} & set(found.values()):
+        return
+    item.columns.update(found)
+    dated = "dated by the date column" if "date" in found.values() else "dated by the date given (--date)"
+    item.guesses.append(f"the current values of the KRs become their check-ins, {dated}")
 
 
 def _guess_workbook(look: _Look, dated: bool) -> SheetMapping | None:
@@ -764,6 +796,7 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
     parsed = ParsedFile(file)
     refusals: list[str] = []
     later = []
+    pending = []  # KeyResults sheets with current values: their check-ins, once every sheet is read
     for sheet in sheets:
         item = mapping.sheet(sheet.name) or propose_sheet(sheet, default_date is not None)
         if item.shape == NOTES:
@@ -792,7 +825,11 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
             parsed.tables[table.name] = _parse_sheet(
                 parsed, sheet, table, index, {p: table.column(c) for p, c in mapped.items()},
                 date or default_date, constants)
-            _report_unused(file, item, sheet, header, set(mapped), parsed.problems)
+            readings: dict[int, str] = {}
+            if table.name == "key_results":
+                readings, _ = _positions(item, header, list(READING_TARGETS))
+                pending.append((sheet, item, index, mapped, readings))
+            _report_unused(file, item, sheet, header, set(mapped) | set(readings), parsed.problems)
             continue
         pseudo = PSEUDO_TABLES[item.shape]
         mapped, where = _positions(item, header, pseudo.column_names)
@@ -819,6 +856,8 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
             later.append((sheet, item, frame_item, constants))
             continue
         _add_converted(parsed, sheet, item, converted)
+    for sheet, item, index, mapped, readings in pending:
+        _readings_of(parsed, sheet, item, index, mapped, readings, default_date)
     for sheet, item, frame_item, constants in later:
         frames = [pd.DataFrame(columns=["kr_id", "title"])]
         if known_krs is not None:
@@ -838,6 +877,64 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
             + "".join(f"; {refusal}" for refusal in refusals),
         ))
     return parsed
+
+
+def _readings_of(parsed, sheet: RawSheet, item: SheetMapping, index: int, mapped: dict[int, str],
+                 readings: dict[int, str], default_date: dt.date | None) -> None:
+    """The check-ins of a KeyResults sheet's current values (status, confidence, …), if it has any."""
+    import pandas as pd
+
+    from loaders.parse import ROW, ParsedFile, ParsedTable, _coerce_cell, _parse_sheet
+
+    kr_position = next((p for p, c in mapped.items() if c == "kr_id"), None)
+    if not readings or kr_position is None or not {"current_value", "status"} & set(readings.values()):
+        return
+    columns = {kr_position: KR_READINGS_TABLE.column("kr_id")}
+    columns.update({p: KR_READINGS_TABLE.column(c) for p, c in readings.items()})
+    scratch = ParsedFile(parsed.file)
+    frame = _parse_sheet(scratch, sheet, KR_READINGS_TABLE, index, columns, None).frame
+    parsed.problems.extend(p for p in scratch.problems if p.severity == ERROR)
+    if any(p.severity == ERROR for p in scratch.problems) or frame.empty:
+        return
+    value = frame.get("current_value", pd.Series(None, index=frame.index, dtype=object))
+    status = frame.get("status", pd.Series(None, index=frame.index, dtype=object))
+    filled = value.notna() | status.notna()
+    if not filled.any():
+        return
+    given = item.constants.get("date")
+    try:
+        date = _coerce_cell(Column("date", DATE), given, sheet) if given else default_date
+    except coerce.CellError as exc:
+        parsed.problems.append(Problem(parsed.file, sheet.name, None, "date", f"the constant date: {exc}"))
+        return
+    dates = frame["date"].where(frame["date"].notna(), date) if "date" in frame else pd.Series(
+        [date] * len(frame), index=frame.index, dtype=object)
+    undated = filled & dates.isna()
+    if undated.any():
+        parsed.problems.append(Problem(
+            parsed.file, sheet.name, item.header_row, "current_value",
+            f"the current values or statuses of {int(undated.sum())} KR(s) are not used: they become check-ins "
+            "with a date — give it (--date YYYY-MM-DD on the command line), map a date column, or set date in "
+            "[sheet.constants]; or mark the columns ignored", WARNING))
+        return
+    if "check_ins" in parsed.tables:
+        parsed.problems.append(Problem(
+            parsed.file, sheet.name, None, "current_value",
+            f"the current values of sheet {sheet.name} are not stored: the check-ins come from sheet "
+            f"{parsed.tables['check_ins'].sheet} (move them there, or mark the column ignored)", WARNING))
+        return
+    checks = pd.DataFrame({ROW: frame[ROW], "kr_id": frame["kr_id"], "date": dates, "value": value,
+                           "status": status})[filled]
+    present = ["kr_id", "date", "value", "status"]
+    for name in ("confidence", "comment"):
+        if name in frame:
+            checks[name] = frame.loc[filled, name]
+            present.append(name)
+    parsed.tables["check_ins"] = ParsedTable(TABLES_BY_NAME["check_ins"], parsed.file, sheet.name,
+                                             checks.reset_index(drop=True), present)
+    parsed.problems.append(Problem(parsed.file, sheet.name, None, "current_value",
+                                   f"{int(filled.sum())} current value(s) of the KeyResults sheet become check-ins",
+                                   INFO))
 
 
 def _add_converted(parsed, sheet: RawSheet, item: SheetMapping, converted) -> None:

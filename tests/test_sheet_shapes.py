@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import SMALL_WORKBOOK, xlsx_bytes
 
+from conftest import SMALL_WORKBOOK, xlsx_bytes
 from loaders.ingest import check_and_store
 from loaders.read import read_grids
 from loaders.shapes import stable_id
@@ -182,9 +182,15 @@ def test_an_unused_column_of_a_workbook_sheet_is_reported_with_its_value_count(s
     sheets = {name: rows for name, rows in SMALL_WORKBOOK.items()}
     sheets["KeyResults"] = [[*sheets["KeyResults"][0], "current_value"]] + [
         [*row, 5] for row in sheets["KeyResults"][1:]]
+    sheets["KeyResults"][0].append("Region")
+    for row in sheets["KeyResults"][1:]:
+        row.append("EMEA")
     result = ingest(store, "okrs.xlsx", xlsx_bytes(sheets))
     assert result.errors == []
-    assert 'column "current_value" (3 values) is not used — map it or mark it ignored' in messages(result, "warning")
+    assert 'column "Region" (3 values) is not used — map it or mark it ignored' in messages(result, "warning")
+    assert any(m.startswith("the current values or statuses of 3 KR(s) are not used: they become check-ins with a "
+                            "date — give it (--date YYYY-MM-DD") for m in messages(result, "warning"))
+    assert store.read_tables()["check_ins"]["value"].tolist().count(5) == 0
 
 
 def test_objective_text_is_not_taken_for_an_objective_id_nor_type_for_kr_type(store):
@@ -338,3 +344,19 @@ def test_a_header_that_names_two_things_is_read_by_its_values(store):
     assert result.errors == [], messages(result)
     kr = store.read_tables()["key_results"].iloc[0]
     assert (kr["title"], kr["target_value"]) == ("Partner gewinnen", 5)
+
+
+def test_current_values_on_a_key_results_sheet_become_check_ins(store):
+    ingest(store, "okrs.xlsx", xlsx_bytes({k: v for k, v in SMALL_WORKBOOK.items() if k in ("Teams", "Objectives")}))
+    rows = [[*SMALL_WORKBOOK["KeyResults"][0], "current_value", "status", "confidence"]]
+    rows += [[*row, value, None, 7] for row, value in zip(SMALL_WORKBOOK["KeyResults"][1:], (150000, 80, None))]
+    rows[3][-2] = "Good progress"
+    result = ingest(store, "krs.xlsx", xlsx_bytes({"KeyResults": rows}), default_date=dt.date(2027, 5, 31))
+    assert result.errors == [], messages(result)
+    assert not messages(result, "warning")
+    checks = store.read_tables()["check_ins"].set_index("kr_id")
+    assert checks.loc["SAL-KR1", "value"] == 150000 and checks.loc["SAL-KR2", "value"] == 80
+    assert checks.loc["ENG-KR1", "status"] == "Good progress"
+    assert set(checks["confidence"]) == {7} and set(checks["date"]) == {pd.Timestamp("2027-05-31")}
+    undated = ingest(store, "krs.xlsx", xlsx_bytes({"KeyResults": rows}))
+    assert any("--date YYYY-MM-DD" in m for m in messages(undated, "warning"))
