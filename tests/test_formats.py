@@ -13,7 +13,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from conftest import PROJECT_ROOT, routed_app_tests
+from conftest import PROJECT_ROOT, charts_by_title, routed_app_tests
 from formats_data import viva_files, viva_records, viva_zip
 from loaders.formats import format_name, recognise
 from loaders.formats.source import html_to_text
@@ -107,8 +107,9 @@ def test_viva_goals_report_says_what_came_across_and_what_did_not(db):
     result = ingest(db, {"contoso_export.zip": viva_zip()})
     (report,) = result.imports
     assert report.tool == "Viva Goals"
-    assert report.counts == {"objectives": 5, "key results": 5, "initiatives": 2, "check-ins": 6, "teams": 5,
+    assert report.counts == {"objectives": 5, "key results": 5, "initiatives": 2, "check-ins": 6, "teams": 3,
                              "people": 4, "cancel decisions": 1}
+    assert report.left_behind["parent teams without objectives (kept as the group of their teams)"] == 2
     assert report.left_behind["second and further parents (the first kept)"] == 1
     assert report.left_behind["tags"] == 2
     assert report.left_behind["phased targets"] == 1
@@ -191,8 +192,16 @@ def test_pages_render_a_viva_goals_import(viva_db, monkeypatch, page):
         at.run()
         assert not at.exception, [e.message for e in at.exception]
         shown = " ".join(str(m.value) for m in [*at.markdown, *at.title, *at.subheader, *at.caption])
-        if page == "pages/team.py":
-            assert "Win the mid-market" in shown
+        shown += " ".join(f.value.to_string() for f in at.dataframe)
+        expected = {"pages/overview.py": ["Sales", "Engineering", "People"],
+                    "pages/team.py": ["Win the mid-market", "Book $500k new ARR"],
+                    "pages/due_dates.py": []}[page]
+        for text in expected:
+            assert text in shown, text
+        if page == "pages/overview.py":
+            charts = charts_by_title(at)
+            chart = charts["Company objectives: progress vs expected by now"]
+            assert set(chart["data"][0]["y"]) == {"Grow the business", "Delight customers"}
     finally:
         st.cache_resource.clear()
 

@@ -424,6 +424,12 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
                            "level": level_of[key], "team": team, "title": item.title,
                            "context": item.description, "owner": person(item.owner),
                            "parent_objective_id": pid(company_parent[key]) if company_parent[key] else None})
+    # A team that owns no objective and only groups other teams is their group, not a team of its own.
+    owning = {row["team"] for row in objectives if row["team"]}
+    parents = {t.parent for t in export.teams if t.parent}
+    for name in [n for n in team_rows if n not in owning and n in parents]:
+        del team_rows[name]
+        left["parent teams without objectives (kept as the group of their teams)"] += 1
     if UNASSIGNED_TEAM in team_rows and not any(t.name == UNASSIGNED_TEAM for t in export.teams):
         notes.append(f'team objectives without a team (nor one above them) are put in team "{UNASSIGNED_TEAM}"')
 
