@@ -268,3 +268,74 @@ def quantive_sheets_xlsx() -> bytes:
                 "2025-03-31"],
                ["m2", "g9", "Orphan metric", "ana.ruiz@contoso.com", 0, 5, 1, "should increase to", "2025-03-31"]]
     return _xlsx({"Goals": goals, "Metrics": metrics})
+
+
+def viva_organisation(seed: int = 7, objectives: int = 60) -> dict[str, list]:
+    """A larger Viva Goals organisation, seeded: company objectives, team objectives three levels deep,
+    key results of every outcome type (some with their own key results or projects under them), projects
+    under objectives, items with two parents or a parent outside the export, and check-ins (some on one
+    day, some on projects and objectives) with HTML notes."""
+    import random
+
+    rng = random.Random(seed)
+    teams = ["Sales", "Marketing", "Engineering", "Product", "Support", "Finance"]
+    people = [{"Name": f"Person {i}", "Email": f"person{i}@org.example"} for i in range(12)]
+    periods = [("Annual 2025", "2025-01-01", "2025-12-31"), ("Q1 2025", "2025-01-01", "2025-03-31"),
+               ("Q2 2025", "2025-04-01", "2025-06-30"), ("H1 2025", "2025-01-01", "2025-06-30")]
+    records, check_ins, next_id = [], [], [10_000]
+
+    def new_id():
+        next_id[0] += 1
+        return next_id[0]
+
+    def outcome():
+        kind = rng.choice(["Metric", "Metric", "Percentage", None, "Metric"])
+        if kind is None:
+            return None
+        if kind == "Percentage":
+            return {"Outcome Type": "Percentage", "Start": 0, "Target": 100, "Target Type": "Increase From"}
+        target_type = rng.choice(["Increase From", "Reach", "Stay Above", "Stay Below", "Reach"])
+        start = rng.choice([0, 10, 50, 200])
+        target = rng.choice([start, start + 100, max(start - 5, 1), 500])
+        return {"Outcome Type": "Metric", "Metric Name": "Things", "Metric Unit": rng.choice(["$", "%", "", "days"]),
+                "Start": start, "Target": target, "Target Type": target_type}
+
+    def item(title, type_, parents, team, period, measured=None):
+        name, start, end = period
+        record = viva_objective(new_id(), title, type_, rng.choice(people), [team] if team else [], name, start, end,
+                                parents=parents, outcome=measured, progress=rng.choice([None, 0, 35.5, 100, 140]),
+                                status=rng.choice(["On Track", "Behind", "At Risk", "Not Started", "Closed",
+                                                   "Postponed"]),
+                                description="<p>Why <b>this</b> matters</p>")
+        records.append(record)
+        for _ in range(rng.choice([0, 1, 2, 3])):
+            day = f"2025-0{rng.randint(1, 6)}-{rng.randint(10, 28)} {rng.randint(8, 18)}:00:00"
+            check_ins.append({"OKR ID": record["ID"], "CheckIn Date": day, "Current Value": rng.choice([0, 20, 60, 120]),
+                              "Status": record["Status"], "Check In Owner": rng.choice(people),
+                              "Check In Note": {"Check In Note": "n", "Check In Note HTML": "<div>Note &amp; more</div>"}})
+        return record["ID"]
+
+    company = [item(f"Company goal {i}", "Big rock", [], None, periods[0]) for i in range(3)]
+    for n in range(objectives):
+        team = rng.choice(teams)
+        period = rng.choice(periods[1:])
+        parent = rng.choice(company)
+        objective = item(f"{team} objective {n}", "Big rock", [parent], team, period)
+        if n % 5 == 0:  # a sub-objective, and one below it
+            objective = item(f"{team} sub-objective {n}", "Big rock", [objective], team, period)
+            objective = item(f"{team} sub-sub-objective {n}", "Big rock", [objective], team, period)
+        for k in range(rng.randint(0, 4)):
+            parents = [objective] + ([rng.choice(company)] if k == 3 else [])
+            kr = item(f"{team} KR {n}.{k}", "Kpi", parents, team, period, outcome() or {"Outcome Type": "Metric",
+                                                                                     "Start": 0, "Target": 10})
+            for p in range(rng.choice([0, 0, 1, 2])):
+                item(f"{team} project {n}.{k}.{p}", "Project", [kr], team, period)
+        if n % 7 == 0:
+            item(f"{team} project under an objective {n}", "Project", [objective], team, period)
+        if n % 11 == 0:
+            item(f"{team} orphan {n}", "Kpi", [999_999], team, period, outcome())
+    return {"objectives_export_file_org.json": records, "checkins_export_file_org.json": check_ins,
+            "Teams_org.json": [{"Team Name": t, "Parent Team": "Org", "Team Owners": [rng.choice(people)]}
+                               for t in teams] + [{"Team Name": "Org", "Parent Team": None, "Team Owners": []}],
+            "TimePeriods_org.json": [{"Name": n, "Start Date": s, "End Date": e} for n, s, e in periods],
+            "Users_org.json": people}

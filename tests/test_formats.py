@@ -551,3 +551,45 @@ def test_a_one_row_per_kr_sheet_is_left_to_the_spreadsheet_path():
     sheet = (b"Objective Name,Key Result,Key Result Owner,Initial Value,Target,Current Value,Team,Period\n"
              b"Grow,Close deals,Ana,0,10,4,Sales,2027-Q2\n")
     assert recognise("krs.csv", sheet) is None
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_a_larger_viva_goals_organisation_comes_across_whole(tmp_path, seed):
+    from formats_data import viva_organisation
+
+    records = viva_organisation(seed)
+    target = str(tmp_path / "org.duckdb")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in records.items():
+            archive.writestr(name, json.dumps(rows))
+    result = ingest(target, {"org.zip": buffer.getvalue()})
+    assert result.errors == [], result.errors[:5]
+    (report,) = result.imports
+    stored = tables(target)
+    ids = set(stored["objectives"]["objective_id"]) | set(stored["key_results"]["kr_id"])
+    initiatives = set(stored["initiatives"]["title"])
+    for record in records["objectives_export_file_org.json"]:  # every item is an objective, a KR or an initiative
+        assert f"VG-{record['ID']}" in ids or record["Title"] in initiatives, record["Title"]
+    check_ins = len(records["checkins_export_file_org.json"])
+    accounted = len(stored["check_ins"])
+    merged = next((int(n.split()[0]) for n in report.notes if "on a day with a later check-in" in n), 0)
+    synthesised = next((int(n.split()[0]) for n in report.notes if "without check-in records" in n), 0)
+    left = sum(n for what, n in report.left_behind.items() if what.startswith("check-ins"))
+    assert accounted - synthesised + merged + left == check_ins
+    assert min(len(stored["objectives"]), len(stored["key_results"]), len(stored["initiatives"])) > 10
+    krs = kr_progress_at(stored, dt.date(2025, 5, 31))
+    assert krs["progress"].between(0, 1).all()
+    again = ingest(target, {"org.zip": buffer.getvalue()})
+    assert again.errors == [] and again.rows_changed == 0
+
+
+def kr_progress_at(stored, as_of):
+    from analytics.progress import kr_progress
+    from analytics.rollups import company_rollup, objective_rollup, team_rollup
+
+    krs = kr_progress(stored["key_results"], stored["check_ins"], stored["objectives"], as_of, stored["decisions"])
+    objectives = objective_rollup(krs, stored["objectives"])
+    team_rollup(objectives, stored["teams"])
+    company_rollup(objectives, stored["objectives"])
+    return krs

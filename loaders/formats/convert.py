@@ -305,16 +305,23 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         elif item.parent is None:
             decided = OBJECTIVE
         elif not kids:
-            decided = KEY_RESULT
-        elif any(children.get(k.id) for k in kids) or any(k.measured for k in kids) or not item.measured:
+            # A leaf under an objective is its key result — unless it is a team's own item without an outcome
+            # under an objective of no team (a team objective without key results yet).
+            parent = items[item.parent]
+            decided = OBJECTIVE if (item.team and not parent.team and not item.has_outcome
+                                    and not item.measured) else KEY_RESULT
+        elif any(children.get(k.id) for k in kids) or any(k.measured for k in kids):
             decided = OBJECTIVE
+        elif item.measured or (item.has_outcome and not any(k.has_outcome for k in kids)):
+            decided = KEY_RESULT  # its children are its initiatives
         else:
-            decided = KEY_RESULT
+            decided = OBJECTIVE
         if decided == KEY_RESULT and parent_kind != OBJECTIVE:
             decided = OBJECTIVE if item.kind != KEY_RESULT else KEY_RESULT
         kind[key] = decided
     words = Counter((items[k].type_word, kind[k]) for k in order if items[k].type_word)
-    report.kinds = {f"{word}": f"{what} ({n})" for (word, what), n in sorted(words.items(), key=lambda x: -x[1])}
+    for (word, what), n in sorted(words.items(), key=lambda x: -x[1]):
+        report.kinds[word] = f"{report.kinds[word]}, {what} ({n})" if word in report.kinds else f"{what} ({n})"
 
     # People
     stored_people, stored_names = _stored_people(stored)
@@ -435,7 +442,7 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
 
     # Key results (and objectives measured by themselves, without key results: one KR each)
     kr_rows, kr_of_item = [], {}
-    mirrored = 0
+    mirrored = held = 0
     check_in_items = {c.item_id for c in export.check_ins}
     for n, key in enumerate(order):
         item = items[key]
@@ -469,8 +476,7 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
                 direction = "decrease" if start > target else "increase"
             if direction in ("increase", "decrease") and start == target:
                 direction = "stay_above" if direction == "increase" else "stay_below"
-                left_key = "key results whose start equals the target (kept as stay above/below the target)"
-                notes.append(left_key) if left_key not in notes else None
+                held += 1
         due = item.end_date or last_day
         start_date = item.start_date or first_day
         if start_date and due and due < start_date:
@@ -483,6 +489,8 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
                         "start_value": start, "target_value": target, "direction": direction,
                         "owner": person(item.owner), "start_date": start_date, "due_date": due,
                         "weight": weight})
+    if held:
+        notes.append(f"{held} key result(s) whose start equals the target are kept as holding it (stay above or below)")
     if mirrored:
         notes.append(f"{mirrored} objective(s) without key results, measured by themselves, get one key result "
                      "of the same title (id ending -KR) carrying their measure and check-ins")

@@ -39,6 +39,7 @@ class Item:
     end_date: dt.date | None = None
     description: str | None = None
     measured: bool = False  # the item carries its own measure (a metric with a target)
+    has_outcome: bool = False  # the item carries an outcome of any kind (a metric, a percentage, a milestone)
     measure: str | None = None  # currency | number | percent | binary | status (None: decided by convert)
     unit: str | None = None
     start: float | None = None

@@ -166,6 +166,7 @@ def _item(record: dict, export: Export, where: str, row: int, unknown: Counter) 
     if isinstance(_get(record, "Owner", "Owners"), list) and len(_get(record, "Owner", "Owners")) > 1:
         export.left_behind["owners after the first of an item (the first kept)"] += len(_get(record, "Owner")) - 1
     if isinstance(outcome, dict):
+        item.has_outcome = True
         kind = header_key(_get(outcome, "Outcome Type", "Type") or "")
         start, target = source.number(_get(outcome, "Start")), source.number(_get(outcome, "Target"))
         item.unit = source.text(_get(outcome, "Metric Unit", "Unit"))
