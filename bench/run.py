@@ -16,6 +16,12 @@ Prints one JSON object; every figure comes from this one run, so the ratios comp
   caches cleared first (the store is reopened, every table read again, every computation redone;
   the Python modules of the first page are imported by an untimed run beforehand). Warm: the next
   run of the same page, as on any interaction.
+* `cli_while_app_serving_max_wait_s`: while an app process serves pages of (a copy of) the full
+  database in a loop, two `python -m loaders ingest` at once, `python -m analytics status`,
+  `python -m loaders template` and one more ingest run beside it, and a probe opens the file, reads
+  the data version and closes it every 50 ms: the longest such open (its wait for the lock
+  included). `cli_while_app_serving_slowest_call_s`: the slowest of those command-line calls as a
+  whole process (start-up included).
 * `peak_rss_mb`: the peak resident memory of this process over the whole run.
 * `page_errors`: page file → the exception it raised (its times then measure a failing run).
 
@@ -155,6 +161,29 @@ def _page_times(database: str, as_of) -> tuple[dict[str, float], dict[str, float
     return cold, warm, failures
 
 
+def _cli_beside_app(database: str, folder: pathlib.Path) -> tuple[float, float]:
+    """The longest open of the file by a command-line reader, and the slowest command-line call, while
+    an app process serves pages (tests/shared_db_harness.py)."""
+    from tests.shared_db_harness import cli_beside_app
+
+    store = Store.open(database)
+    try:
+        tables = store.read_tables()
+    finally:
+        store.close()
+    krs, objectives = tables["key_results"], tables["objectives"]
+    team = objectives.loc[objectives["level"] == "team", "team"].iloc[0]
+    krs = krs[krs["objective_id"].isin(objectives.loc[objectives["team"] == team, "objective_id"])
+              & krs["measure"].isin(["number", "currency"])]
+    folder.mkdir()
+    scene = cli_beside_app(database, folder, sorted(krs["kr_id"])[:6], team, lock_wait=60,
+                           dates=tuple(f"2026-11-0{d}" for d in range(1, 8)))
+    failed = [call for call in scene["calls"] if call["code"] != 0]
+    if failed or not scene["expected_comments"] <= set(scene["app"]["comments"]):
+        raise SystemExit(f"command-line calls beside the app failed or lost rows: {failed[:1]}")
+    return scene["probe_longest_s"], max(call["seconds"] for call in scene["calls"])
+
+
 def run(org: pathlib.Path, fraction: float) -> dict:
     make_org.ensure_org(org, fraction)
     csv_folder = org / "csv"
@@ -176,6 +205,10 @@ def run(org: pathlib.Path, fraction: float) -> dict:
 
         rollup_ms = _rollup_ms(full_db, make_org.AS_OF)
         cold, warm, page_errors = _page_times(full_db, make_org.AS_OF)
+        os.environ.pop("OKR_DB", None)
+        shared_db = str(work / "shared.duckdb")
+        shutil.copyfile(full_db, shared_db)
+        beside_wait_s, beside_call_s = _cli_beside_app(shared_db, work / "beside")
     return {
         "xlsx_ingest_s": round(xlsx_s, 3),
         "xlsx_vs_openpyxl_ratio": round(openpyxl_s / xlsx_s, 2),
@@ -184,6 +217,8 @@ def run(org: pathlib.Path, fraction: float) -> dict:
         "rollup_ms": round(rollup_ms, 1),
         "page_cold_ms": cold,
         "page_warm_ms": warm,
+        "cli_while_app_serving_max_wait_s": round(beside_wait_s, 3),
+        "cli_while_app_serving_slowest_call_s": round(beside_call_s, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "page_errors": page_errors,
     }

@@ -14,7 +14,7 @@ import sys
 
 from loaders.problems import Problem
 from loaders.read import CLI_MAX_FILE_BYTES, MAX_FILE_BYTES
-from store.database import Store, StoreError, UploadedFile, database_target
+from store.database import Store, StoreError, UploadedFile, database_target, shared_store
 
 
 def _one_line(text: str) -> str:
@@ -89,7 +89,8 @@ def ingest(args: argparse.Namespace) -> int:
         if format_name is None:
             print(f"--format {args.format}: not a known format (use one of: {', '.join(FORMATS)})", file=sys.stderr)
             return 1
-    store = Store.open(args.db, create=not args.dry_run)  # a dry run never creates a database
+    # Opened for each read and write only: the app and other commands use the file while this one parses.
+    store = shared_store(args.db, create=not args.dry_run)  # a dry run never creates a database
     try:
         result = check_and_store(store, files, dry_run=args.dry_run, max_file_bytes=CLI_MAX_FILE_BYTES,
                                  default_date=dt.date.fromisoformat(args.date) if args.date else None,

@@ -12,7 +12,7 @@ from loaders.problems import ERROR, FileRejected, Problem
 from loaders.read import MAX_FILE_BYTES, read_grids
 from loaders.preview import Incoming, UploadPreview, krs_without_update, merged_tables, preview_upload
 from loaders.validate import build_reference, filled_check_ins, validate, validate_progress
-from store.database import Store, TableChange, UploadedFile
+from store.database import StaleRead, Store, TableChange, UploadedFile
 from store.schema import TABLES
 
 
@@ -109,8 +109,12 @@ def check_and_store(
 
     `mapping` (a loaders.mapping.FileMapping) says how to read sheets of other shapes or with other
     headers, `constants` (team, period, date) fill what sheets lack; both are stored with the upload
-    as a file `<first file>.mapping.toml`, so that a rebuild reads the files as they were read."""
-    stored = store.read_tables()
+    as a file `<first file>.mapping.toml`, so that a rebuild reads the files as they were read.
+
+    The files are checked against the stored data of one moment; when another process stored data
+    before this write (the store holds no lock in between), they are checked again."""
+    version, stored = store.read_tables_with_version()
+    given = files
     mappings: list = []
     imports: list = []
     tables, problems = parse_files(files, default_date or as_of, max_file_bytes, mapping, constants,
@@ -134,8 +138,12 @@ def check_and_store(
     result = IngestResult(problems=combined.problems, incoming=incoming, mappings=mappings, imports=imports)
     if result.errors or not tables:
         return result
-    result.changes = store.apply_upload(incoming, files, uploaded_by or current_user(), dry_run=dry_run,
-                                        default_date=default_date or as_of)
+    try:
+        result.changes = store.apply_upload(incoming, files, uploaded_by or current_user(), dry_run=dry_run,
+                                            default_date=default_date or as_of, based_on=version)
+    except StaleRead:
+        return check_and_store(store, given, uploaded_by, dry_run, default_date, team, as_of, max_file_bytes,
+                               mapping, constants, format_name)
     result.stored = not dry_run and result.rows_changed > 0
     if dry_run and as_of is not None:
         result.preview = preview_upload(stored, after, incoming, as_of, without_update)

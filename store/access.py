@@ -200,7 +200,8 @@ def _grant_from_row(row) -> Grant:
 def stored_grants(store: Store) -> dict[str, Grant]:
     """The grants set on the Access page that are in force, by email; none before the first change."""
     try:
-        rows = store._cursor().execute(f"SELECT * FROM ({_IN_FORCE}) WHERE role IS NOT NULL ORDER BY email").df()
+        rows = store.read(lambda cursor: cursor.execute(
+            f"SELECT * FROM ({_IN_FORCE}) WHERE role IS NOT NULL ORDER BY email").df())
     except duckdb.CatalogException:
         return {}
     return {row.email: _grant_from_row(row) for row in rows.itertuples()}
@@ -209,8 +210,8 @@ def stored_grants(store: Store) -> dict[str, Grant]:
 def access_log(store: Store) -> pd.DataFrame:
     """Every change made on the Access page (ACCESS_COLUMNS), newest first; a removal has no role."""
     try:
-        return store._cursor().execute(
-            f"SELECT {', '.join(ACCESS_COLUMNS)} FROM access_changes ORDER BY change_id DESC").df()
+        return store.read(lambda cursor: cursor.execute(
+            f"SELECT {', '.join(ACCESS_COLUMNS)} FROM access_changes ORDER BY change_id DESC").df())
     except duckdb.CatalogException:
         return pd.DataFrame(columns=list(ACCESS_COLUMNS))
 

@@ -15,7 +15,10 @@ import os
 import pathlib
 import random
 import re
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
@@ -177,6 +180,13 @@ class StoreError(Exception):
     """The database cannot be opened or written; the message says what to do."""
 
 
+class StaleRead(StoreError):
+    """A write checked against stored data that another process has changed since: check it again."""
+
+    def __init__(self, read: int, found: int):
+        super().__init__(f"the stored data changed (version {read} → {found}) since the upload was checked")
+
+
 class Rollback(Exception):
     """Raised by the work of a write to end it without a trace, handing back its result."""
 
@@ -311,6 +321,15 @@ class Store:
     def data_version(self) -> int:
         return self._cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
 
+    def read(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`work(cursor)` reading in one snapshot (what a module of the store reads beyond the tables)."""
+        cursor = self._cursor()
+        cursor.begin()
+        try:
+            return work(cursor)
+        finally:
+            _rollback_quietly(cursor)
+
     def read_table(self, name: str) -> pd.DataFrame:
         return self._read(self._cursor(), name)
 
@@ -323,10 +342,16 @@ class Store:
 
     def read_tables(self) -> dict[str, pd.DataFrame]:
         """Every table from one snapshot, so a page never mixes tables from before and after a commit."""
+        return self.read_tables_with_version()[1]
+
+    def read_tables_with_version(self) -> tuple[int, dict[str, pd.DataFrame]]:
+        """The data version and every table, from one snapshot: a write checked against these tables
+        passes the version to `apply_upload(based_on=…)`, which refuses it if anything was stored since."""
         cursor = self._cursor()
         cursor.begin()
         try:
-            return {table.name: self._read(cursor, table.name) for table in TABLES}
+            version = cursor.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+            return version, {table.name: self._read(cursor, table.name) for table in TABLES}
         finally:
             _rollback_quietly(cursor)
 
@@ -425,15 +450,22 @@ class Store:
     def apply_upload(
         self, frames: dict[str, tuple[pd.DataFrame, list[str]]], files: list[UploadedFile], uploaded_by: str,
         dry_run: bool = False, default_date: dt.date | None = None, replaying: RecordedUpload | None = None,
+        based_on: int | None = None,
     ) -> dict[str, TableChange]:
         """Store each table's rows (frame, columns the files supplied) in one transaction.
 
         Columns the files do not supply keep their stored values. Nothing is written, not even the
         upload record, when no row differs from what is stored, or on a dry run. `default_date` is
         recorded with the upload (the date check-ins without a date column were given). A rebuild
-        `replaying` an upload of the past records it under its original id and time.
+        `replaying` an upload of the past records it under its original id and time. `based_on`, the
+        data version the rows were checked against (read_tables_with_version), makes the write raise
+        StaleRead, storing nothing, when another write came in between.
         """
         def store_rows(cursor) -> dict[str, TableChange]:
+            if based_on is not None:
+                found = cursor.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0] - 1
+                if found != based_on:
+                    raise StaleRead(based_on, found)
             next_id = cursor.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
             if replaying is not None and replaying.upload_id < next_id:
                 raise StoreError(f"upload {replaying.upload_id} cannot be replayed: uploads up to {next_id - 1} "
@@ -514,6 +546,96 @@ class Store:
                            [upload_id])
         cursor.execute("DROP TABLE changed")
         return TableChange(inserted=changed - updated, updated=updated, unchanged=total - changed)
+
+
+class SharedStore:
+    """A DuckDB file shared with other processes: a handle that holds no connection between operations.
+
+    A DuckDB file has one process at a time holding it open for writing, so an app keeping its
+    connection would lock the command line out for as long as it runs. Each call here opens the file
+    (waiting, like Store.open, while another process is in the middle of an operation), runs the
+    Store method of that name, and closes the file again: a CLI read or write waits at most for one
+    operation of the app, and the app sees a CLI ingest on its next read. Connections of one process
+    share one DuckDB instance, so threads of the app (its sessions) may overlap their operations.
+
+    `data_version()` is the call every page run makes: it opens the file only when the file or its
+    write-ahead log changed on disk since it last did (a commit always appends to the log, and a
+    checkpoint rewrites the file), and always while the latest change is under CHANGE_SETTLE_S old,
+    so that two changes within one tick of the file system's clock are never taken for one.
+    """
+
+    CHANGE_SETTLE_S = 1.0
+
+    def __init__(self, target: str, lock_wait: float | None = None, create: bool = True):
+        if not create:
+            _require_file(target)
+        self.target = target
+        self._lock_wait = lock_wait
+        self._seen: tuple[tuple, int] | None = None  # (file signature, data version) last read
+        self._guard = threading.Lock()
+        with self.opened():  # creates or upgrades the schema once, and says now if the file cannot be opened
+            pass
+
+    @contextmanager
+    def opened(self) -> Iterator[Store]:
+        """The database opened for one operation (or a few in a row), closed on leaving."""
+        store = Store.open(self.target, self._lock_wait)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def _signature(self) -> tuple:
+        found = []
+        for path in (self.target, self.target + ".wal"):
+            try:
+                stat = os.stat(path)
+            except FileNotFoundError:
+                found.append(None)
+            else:
+                found.append((stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+        return tuple(found)
+
+    def data_version(self) -> int:
+        before = self._signature()
+        with self._guard:
+            seen = self._seen
+        if seen is not None and seen[0] == before:
+            return seen[1]
+        with self.opened() as store:
+            version = store.data_version()
+        newest = max((part[3] for part in before if part is not None), default=0)
+        settled = time.time_ns() - newest > self.CHANGE_SETTLE_S * 1e9
+        with self._guard:
+            self._seen = (before, version) if settled else None
+        return version
+
+    def close(self) -> None:
+        """Nothing to close: no connection is held between operations."""
+
+    def __getattr__(self, name: str):
+        method = getattr(Store, name)  # AttributeError for what a Store does not have either
+        if name.startswith("_") or not callable(method):
+            raise AttributeError(name)
+
+        def call(*args, **kwargs):
+            with self.opened() as store:
+                return getattr(store, name)(*args, **kwargs)
+
+        call.__name__ = call.__qualname__ = name
+        call.__doc__ = method.__doc__
+        return call
+
+
+def shared_store(target: str | None = None, lock_wait: float | None = None,
+                 create: bool = True) -> Store | SharedStore:
+    """The handle of a process that may run a while (the app; an ingest, while it parses): a
+    SharedStore on a DuckDB file, so that other processes can use the file between its operations;
+    a server database (PostgreSQL) serves many connections, so its Store stays open. Close it after use."""
+    target = target or database_target()
+    if is_server_url(target):
+        return Store.open(target, lock_wait, create)
+    return SharedStore(target, lock_wait, create)
 
 
 # A percent KR stored on the 0–1 scale: start and target both within [0, 1], not both 0.

@@ -51,8 +51,8 @@ def _exists(cursor, name: str) -> bool:
 def list_scenarios(store: Store) -> pd.DataFrame:
     """Saved scenarios (SCENARIO_COLUMNS), by name; none before the first save created the table."""
     try:
-        return store._cursor().execute(
-            "SELECT name, saved_by, saved_at FROM scenarios ORDER BY lower(name), name").df()
+        return store.read(lambda cursor: cursor.execute(
+            "SELECT name, saved_by, saved_at FROM scenarios ORDER BY lower(name), name").df())
     except duckdb.CatalogException:
         return pd.DataFrame(columns=list(SCENARIO_COLUMNS))
 
@@ -60,7 +60,8 @@ def list_scenarios(store: Store) -> pd.DataFrame:
 def load_scenario(store: Store, name: str) -> dict:
     """The JSON object of a saved scenario; StoreError when there is none of that name."""
     try:
-        row = store._cursor().execute('SELECT "json" FROM scenarios WHERE name = ?', [name]).fetchone()
+        row = store.read(lambda cursor: cursor.execute('SELECT "json" FROM scenarios WHERE name = ?',
+                                                       [name]).fetchone())
     except duckdb.CatalogException:
         row = None
     if row is None:

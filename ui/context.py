@@ -1,4 +1,9 @@
-"""What every page needs: the store (one handle per process), the data, the review snapshot."""
+"""What every page needs: the store (one handle per process), the data, the review snapshot.
+
+The handle holds no connection between operations on a DuckDB file (store.database.SharedStore), so
+the command line can read and write the file while the app is serving: each page run asks the data
+version (cheap: the file is opened only when it changed on disk) and the tables are read again only
+when it moved."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,22 +15,35 @@ from analytics.alignment import Alignment, alignment
 from analytics.lint import quality_report
 from analytics.retrospective import Retrospective, retrospective
 from analytics.review import ReviewSnapshot, review_snapshot
-from store.database import Store, StoreError, database_target
+from store.database import SharedStore, Store, StoreError, database_target, shared_store
 from ui.router import ensure_router
 
 
 @st.cache_resource(show_spinner=False)
-def _store(target: str) -> Store:
-    return Store.open(target)
+def _store(target: str) -> Store | SharedStore:
+    return shared_store(target)
 
 
-def store() -> Store:
+def store() -> Store | SharedStore:
     ensure_router()
     try:
         return _store(database_target())
     except StoreError as exc:
-        st.error(f"The OKR database cannot be opened: {exc}")
-        st.stop()
+        _cannot_open(exc)
+
+
+def _cannot_open(exc: StoreError):
+    st.error(f"The OKR database cannot be opened: {exc}")
+    st.stop()
+
+
+def data_version() -> int:
+    """The stored data's version, which every cache below is keyed on (a CLI ingest moves it too)."""
+    handle = store()
+    try:
+        return handle.data_version()
+    except StoreError as exc:  # the file stayed locked by another program, or was damaged since
+        _cannot_open(exc)
 
 
 @st.cache_resource(show_spinner="Loading OKR data…", max_entries=4)
@@ -42,7 +60,7 @@ def _tables(target: str, data_version: int) -> dict[str, pd.DataFrame]:
 
 def tables() -> dict[str, pd.DataFrame]:
     """All stored tables, re-read only when an ingest has changed the data."""
-    return _tables(database_target(), store().data_version())
+    return _tables(database_target(), data_version())
 
 
 @st.cache_data(show_spinner="Computing progress…", max_entries=16)
@@ -52,7 +70,7 @@ def _snapshot(target: str, data_version: int, as_of: dt.date, period: str | None
 
 def snapshot(as_of: dt.date, period: str | None = None) -> ReviewSnapshot:
     """Every KR, objective, team and company objective of the review, unfiltered."""
-    return _snapshot(database_target(), store().data_version(), as_of, period)
+    return _snapshot(database_target(), data_version(), as_of, period)
 
 
 # The heavier page analyses, cached like the snapshot: recomputed only when an ingest changed the data.
@@ -63,7 +81,7 @@ def _quality(target: str, data_version: int, objective_ids: tuple[str, ...]):
 
 def quality(objective_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
     """analytics.lint.quality_report of the stored OKRs: (findings, scores) of these objectives."""
-    return _quality(database_target(), store().data_version(), tuple(objective_ids))
+    return _quality(database_target(), data_version(), tuple(objective_ids))
 
 
 @st.cache_data(show_spinner="Mapping the alignment…", max_entries=8)
@@ -74,7 +92,7 @@ def _alignment(target: str, data_version: int, as_of: dt.date, period: str | Non
 
 def alignment_view(as_of: dt.date, period: str | None, teams: tuple[str, ...] | None) -> Alignment:
     """analytics.alignment.alignment of the review at `as_of` (whole company or these teams)."""
-    return _alignment(database_target(), store().data_version(), as_of, period, teams)
+    return _alignment(database_target(), data_version(), as_of, period, teams)
 
 
 @st.cache_data(show_spinner="Scoring the quarter…", max_entries=8)
@@ -84,4 +102,4 @@ def _retrospective(target: str, data_version: int, quarter: str, as_of: dt.date)
 
 def retrospective_view(quarter: str, as_of: dt.date) -> Retrospective:
     """analytics.retrospective.retrospective of `quarter` as seen at `as_of`."""
-    return _retrospective(database_target(), store().data_version(), quarter, as_of)
+    return _retrospective(database_target(), data_version(), quarter, as_of)
