@@ -803,12 +803,7 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
             continue
         if item.shape == UNKNOWN:
             if _has_content(sheet):
-                refusals.append(describe_refusal(file, sheet, item))
-                parsed.problems.append(Problem(
-                    file, sheet.name, None, "",
-                    "sheet not recognised and ignored (name it like Teams, Objectives, KeyResults, "
-                    "CheckIns, … or give it a header row with those columns)", WARNING,
-                ))
+                refusals.append((sheet.name, describe_refusal(file, sheet, item)))
             continue
         index = item.header_row - 1
         header = sheet.head(item.header_row)[index] if sheet.height > index else []
@@ -868,13 +863,18 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
         date = constants.get("date") or default_date
         converted = shapes.kpi_tables(file, sheet, frame_item.frame, frame_item.present, known, date)
         _add_converted(parsed, sheet, item, converted)
+    for name, refusal in refusals:  # the headers of each sheet ignored: in the warning, or in the refusal below
+        parsed.problems.append(Problem(
+            file, name, None, "",
+            "sheet not recognised and ignored (name it like Teams, Objectives, KeyResults, CheckIns, … or give it "
+            "a header row with those columns)" + (f": {refusal}" if parsed.tables else ""), WARNING))
     if not parsed.tables and not parsed.problems:
         parsed.problems.append(Problem(file, "", None, "", "the file holds no data"))
     elif not parsed.tables and not any(p.severity == ERROR for p in parsed.problems):
         parsed.problems.append(Problem(
             file, "", None, "",
             "no sheet of the OKR workbook format was found (see the README for the sheet names and columns)"
-            + "".join(f"; {refusal}" for refusal in refusals),
+            + "".join(f"; {refusal}" for _, refusal in refusals),
         ))
     return parsed
 

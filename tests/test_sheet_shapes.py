@@ -360,3 +360,11 @@ def test_current_values_on_a_key_results_sheet_become_check_ins(store):
     assert set(checks["confidence"]) == {7} and set(checks["date"]) == {pd.Timestamp("2027-05-31")}
     undated = ingest(store, "krs.xlsx", xlsx_bytes({"KeyResults": rows}))
     assert any("--date YYYY-MM-DD" in m for m in messages(undated, "warning"))
+
+
+def test_an_unknown_sheet_beside_known_ones_is_reported_with_its_headers(store):
+    sheets = {"Teams": SMALL_WORKBOOK["Teams"], "Budget": [["line", "amount"], ["Travel", 1200]]}
+    result = ingest(store, "okrs.xlsx", xlsx_bytes(sheets))
+    assert result.errors == [] and result.changes["teams"].inserted == 2
+    assert any("sheet not recognised and ignored" in m and "sheet Budget has headers line, amount; closest:" in m
+               for m in messages(result, "warning"))
