@@ -91,6 +91,20 @@ def _period_end(periods: pd.Series) -> pd.Series:
     return periods.map(ends)
 
 
+def stored_periods(periods: pd.Series) -> pd.Series:
+    """Periods in their stored form (Q2 2027 → 2027-Q2), each distinct text once; a period that
+    cannot be read stays as written (validation reports it)."""
+    from analytics.periods import normalise_period
+
+    forms = {}
+    for period in periods.dropna().unique():
+        try:
+            forms[period] = normalise_period(str(period))
+        except ValueError:
+            forms[period] = period
+    return periods.map(forms)
+
+
 def months(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Month texts (2027-01, 2027-01-31, Jan 2027, January 2027, an Excel serial) as YYYY-MM, each
     distinct text read once; and which texts are no month."""
@@ -164,6 +178,7 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
                                                                     "holding each KR's title"))
     if not ok or frame.empty:
         return out
+    frame["period"] = stored_periods(frame["period"])  # ids and due dates from one spelling
     if "objective" not in have:
         frame["objective"] = frame["objective_id"]
     if "key_result" not in have:

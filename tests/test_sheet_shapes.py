@@ -368,3 +368,16 @@ def test_an_unknown_sheet_beside_known_ones_is_reported_with_its_headers(store):
     assert result.errors == [] and result.changes["teams"].inserted == 2
     assert any("sheet not recognised and ignored" in m and "sheet Budget has headers line, amount; closest:" in m
                for m in messages(result, "warning"))
+
+
+def test_a_period_spelled_two_ways_gives_the_same_ids_and_due_dates_at_its_end(store):
+    header = "Team,Quarter,Objective,Key Result,Start,Target,Current\n"
+    first = ingest(store, "a.csv", header + "Product,Q2 2027,Improve onboarding,Activation rate,35%,50%,41%\n",
+                   default_date=dt.date(2027, 5, 31))
+    assert first.errors == [], messages(first)
+    again = ingest(store, "b.csv", header + "Product,2027-Q2,Improve onboarding,Activation rate,35%,50%,41%\n",
+                   default_date=dt.date(2027, 5, 31))
+    assert again.errors == [] and again.rows_changed == 0
+    kr = store.read_tables()["key_results"].iloc[0]
+    assert (kr["measure"], kr["due_date"]) == ("percent", pd.Timestamp("2027-06-30"))
+    assert store.read_tables()["objectives"]["period"].tolist() == ["2027-Q2"]
