@@ -377,6 +377,8 @@ def kpi_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[st
     matched = kr_of.notna()
     actual = frame["actual"] if "actual" in have else pd.Series(np.nan, index=frame.index)
     target = frame["target"] if "target" in have else pd.Series(np.nan, index=frame.index)
+    if "period" in have:
+        frame = frame.assign(period=stored_periods(frame["period"]))
     period = frame["period"] if "period" in have else pd.Series(None, index=frame.index, dtype=object)
     if "month" in have:
         month, failed = months(frame["month"])

@@ -381,3 +381,14 @@ def test_a_period_spelled_two_ways_gives_the_same_ids_and_due_dates_at_its_end(s
     kr = store.read_tables()["key_results"].iloc[0]
     assert (kr["measure"], kr["due_date"]) == ("percent", pd.Timestamp("2027-06-30"))
     assert store.read_tables()["objectives"]["period"].tolist() == ["2027-Q2"]
+
+
+def test_kpi_rows_of_a_quarter_written_q2_2027_are_dated_at_its_end(store):
+    ingest(store, "okrs.xlsx", xlsx_bytes(SMALL_WORKBOOK))
+    text = "Metric;Quarter;Actual;Target\nSales cycle days;Q2 2027;70;\nARR;Q4 2027;;6000000\n"
+    result = ingest(store, "kpis.csv", text)
+    assert result.errors == [], messages(result)
+    checks = store.read_tables()["check_ins"].set_index(["kr_id", "date"])
+    assert checks.loc[("SAL-KR2", pd.Timestamp("2027-06-30")), "value"] == 70
+    targets = store.read_tables()["company_targets"].set_index(["period", "metric"])
+    assert targets.loc[("2027-Q4", "arr"), "target_value"] == 6000000
