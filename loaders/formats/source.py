@@ -139,6 +139,7 @@ class _TextOfHtml(HTMLParser):
             self.parts.append(data)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and line feed
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
@@ -160,7 +161,7 @@ def html_to_text(html: object) -> str | None:
 def plain_text(text: object) -> str | None:
     if text is None:
         return None
-    text = "".join(ch for ch in str(text) if ch in "\n\t" or ch >= " ")
+    text = _CONTROL.sub("", str(text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
     if len(text) > MAX_CELL_CHARS:

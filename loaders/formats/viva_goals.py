@@ -7,6 +7,7 @@ the kind is decided by the tree instead (loaders.formats.convert), from `Parent 
 whether the item has an `Outcome` metric."""
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -83,10 +84,13 @@ def companion(file_name: str, data: bytes) -> bool:
     return looks_like_json(data)
 
 
+_key = functools.lru_cache(maxsize=8192)(header_key)  # an export repeats a few dozen keys millions of times
+
+
 def _get(record: dict, *names: str):
-    keyed = {header_key(k): v for k, v in record.items()}
+    keyed = {_key(k): v for k, v in record.items()}
     for name in names:
-        value = keyed.get(header_key(name))
+        value = keyed.get(_key(name))
         if value not in (None, "", [], {}):
             return value
     return None
@@ -201,7 +205,7 @@ def _item(record: dict, export: Export, where: str, row: int, unknown: Counter) 
             if isinstance(entry, dict) and _ids(_get(entry, "ID", "Id")) == [item.parent]:
                 item.weight = source.number(_get(entry, "Weight"))
     for key, value in record.items():
-        hkey = header_key(key)
+        hkey = _key(key)
         if value in (None, "", [], {}):
             continue
         if hkey in LEFT_BEHIND_OBJECTIVE_KEYS:
