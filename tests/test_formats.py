@@ -593,3 +593,36 @@ def kr_progress_at(stored, as_of):
     team_rollup(objectives, stored["teams"])
     company_rollup(objectives, stored["objectives"])
     return krs
+
+
+def test_upload_page_says_what_an_export_lacks(writable_demo_db, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import DEMO_AS_OF
+    from ui import state
+
+    monkeypatch.setenv("OKR_DB", writable_demo_db)
+    monkeypatch.setenv("OKR_AS_OF", DEMO_AS_OF.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    routed_app_tests(monkeypatch)
+    try:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
+        at.run()
+        at.switch_page("pages/upload.py")
+        at.run()
+        at.toggle(key=state.IMPORT_OPEN).set_value(True).run()
+        at.file_uploader(key=state.IMPORT_FILES).upload("okr.xlsx", burning_okr_xlsx()).run()
+        assert not at.exception, at.exception
+        assert any("nothing can be stored" in e.value for e in at.error)
+        assert any("Period field on the page" in problem for t in at.table for problem in t.value["problem"])
+        assert state.IMPORT_COMMIT not in [b.key for b in at.button]
+        at.text_input(key=state.IMPORT_PERIOD).input("2025-Q1").run()
+        assert not at.exception, at.exception
+        assert not at.error
+        at.button(key=state.IMPORT_COMMIT).click().run()
+        assert any("Imported:" in s.value for s in at.success)
+        assert "Wachstum" in set(tables(writable_demo_db)["objectives"]["title"])
+    finally:
+        st.cache_resource.clear()
