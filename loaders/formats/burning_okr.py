@@ -39,7 +39,8 @@ def detect(file_name: str, data: bytes) -> bool:
     sheets, strings = peek
     keys = {header_key(t) for t in strings.split(" | ")}
     parent = keys & set(COLUMNS.keys["parent"])
-    return "okr" in sheets and bool(parent) and len(keys & set(NEEDLES)) >= 5
+    found = len(keys & set(NEEDLES))
+    return bool(parent) and (found >= 5 and "okr" in sheets or found >= 7)
 
 
 def read(files, max_bytes: int) -> Export:

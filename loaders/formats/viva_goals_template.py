@@ -44,7 +44,7 @@ KINDS = {"objective": OBJECTIVE, "keyresult": KEY_RESULT, "kr": KEY_RESULT, "pro
 
 
 def detect(file_name: str, data: bytes) -> bool:
-    return headers_match(file_name, data, ("okrreference", "parentokr"), 2, sheet_names=(SHEET,), csv_ok=False) or \
+    return headers_match(file_name, data, ("okrreference", "parentokr"), 2, csv_ok=False) or \
         headers_match(file_name, data, ("okrreference", "parentokr", "timeperiod"), 3, xlsx_ok=False)
 
 
