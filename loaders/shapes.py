@@ -145,6 +145,39 @@ def _row_list(rows: pd.Series, limit: int = 5) -> str:
     return shown + (", …" if len(rows) > limit else "")
 
 
+# Columns a sheet often writes once, on the first row of each objective (merged or left blank below).
+FILLED_DOWN = ("team", "period", "objective_id", "objective", "objective_owner", "context")
+
+
+def _fill_down(file: str, sheet: str, frame: pd.DataFrame, have: set[str], out: Converted) -> pd.DataFrame:
+    """Objective columns left blank under an objective's first row take its values; rows holding an
+    objective and no key result (a heading row) are not KRs."""
+    kr = frame["key_result"].notna() | (frame["kr_id"].notna() if "kr_id" in have else False)
+    columns = [c for c in FILLED_DOWN if c in have or c in ("objective",)]
+    blank = frame[columns].isna() & kr.to_numpy()[:, None]
+    filled_rows = 0
+    if blank.to_numpy().any() and frame["objective"].notna().any():
+        before = frame[columns].isna()
+        # Values carry down within an objective: a new objective starts a new block.
+        block = frame["objective"].notna().cumsum()
+        frame = frame.copy()
+        frame[columns] = frame[columns].groupby(block).ffill()
+        filled_rows = int(((before & ~frame[columns].isna()) & kr.to_numpy()[:, None]).any(axis=1).sum())
+    if filled_rows:
+        out.problems.append(_info(file, sheet, "objective", f"{filled_rows} row(s) left blank under an objective "
+                                                            "(merged cells) take the objective of the row above"))
+    headings = ~kr & frame["objective"].notna()
+    if headings.any():
+        out.problems.append(_info(file, sheet, "key_result", f"{int(headings.sum())} row(s) with an objective and no "
+                                                             "key result are read as headings of the rows below"))
+    stray = ~kr & ~headings
+    if stray.any():
+        out.problems.append(Problem(file, sheet, int(frame[ROW][stray].iloc[0]), "key_result",
+                                    f"{int(stray.sum())} row(s) without a key result or objective are not read",
+                                    WARNING))
+    return frame[kr]
+
+
 def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[str], positions: dict[str, int],
                    header_index: int, constants: dict[str, object], default_date: dt.date | None) -> Converted:
     """A one-row-per-KR sheet (pseudo table loaders.mapping.KR_LIST_TABLE, parsed) → workbook tables."""
@@ -183,6 +216,9 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
         frame["objective"] = frame["objective_id"]
     if "key_result" not in have:
         frame["key_result"] = frame["kr_id"]
+    frame = _fill_down(file, name, frame, have, out)
+    if frame.empty:
+        return out
     generated_objectives = "objective_id" not in have
     if generated_objectives:
         frame["objective_id"] = _ids(frame, ["team", "period", "objective"])

@@ -392,3 +392,22 @@ def test_kpi_rows_of_a_quarter_written_q2_2027_are_dated_at_its_end(store):
     assert checks.loc[("SAL-KR2", pd.Timestamp("2027-06-30")), "value"] == 70
     targets = store.read_tables()["company_targets"].set_index(["period", "metric"])
     assert targets.loc[("2027-Q4", "arr"), "target_value"] == 6000000
+
+
+def test_objective_cells_written_once_per_objective_carry_down_to_its_key_results(store):
+    rows = [["Objective", "Key result", "Target", "Current"],
+            ["Grow revenue", None, None, None],
+            [None, "Sign 5 partners", 5, 2],
+            [None, "Close 10 deals", 10, 4],
+            ["Delight customers", "Raise NPS to 50", 50, 41],
+            [None, "Answer tickets within a day", 95, 90]]
+    result = ingest(store, "okrs.xlsx", xlsx_bytes({"OKRs": rows}), default_date=dt.date(2027, 5, 31),
+                    constants={"team": "Sales", "period": "2027-Q2"})
+    assert result.errors == [], messages(result)
+    tables = store.read_tables()
+    krs = tables["key_results"].merge(tables["objectives"][["objective_id", "title"]].rename(
+        columns={"title": "objective"}))
+    assert dict(zip(krs["title"], krs["objective"])) == {
+        "Sign 5 partners": "Grow revenue", "Close 10 deals": "Grow revenue",
+        "Raise NPS to 50": "Delight customers", "Answer tickets within a day": "Delight customers"}
+    assert len(tables["check_ins"]) == 4
