@@ -138,10 +138,12 @@ class FileMapping:
             if shape == WORKBOOK and _table_named(table) is None:
                 raise MappingError(f"sheet {entry.get('name')!r}: table {table!r} is not a sheet of the workbook "
                                    f"format ({', '.join(t.sheet for t in TABLES)})")
+            columns = {str(k): str(v) for k, v in dict(entry.get("columns", {})).items()}
+            if shape == BRIDGE:  # "new" is the ARR figure, as in ArrActuals
+                columns = {k: f"{v}_arr" if v in BRIDGE_FIGURES[:-1] else v for k, v in columns.items()}
             sheets.append(SheetMapping(
                 str(entry.get("name", "")), shape, _table_named(table).sheet if shape == WORKBOOK else table,
-                int(entry.get("header_row", 1)),
-                {str(k): str(v) for k, v in dict(entry.get("columns", {})).items()},
+                int(entry.get("header_row", 1)), columns,
                 {str(k): _constant_text(v) for k, v in dict(entry.get("constants", {})).items()},
             ))
         for item in sheets:
