@@ -41,9 +41,11 @@ def viva_records(version: int = 1) -> dict[str, list]:
         viva_objective(1001, "Grow the business", "Big rock", CEO, [], "Annual 2024", "2024-01-01", "2024-12-31",
                        progress=40.0),
         viva_objective(1002, "Delight customers", "Big rock", CEO, [], "Annual 2024", "2024-01-01", "2024-12-31",
-                       progress=55.0, Tags=[{"Name": "customers"}], Permissions=[{"Name": "Everyone", "Access": "View"}]),
+                       progress=55.0, Tags=[{"Name": "customers"}],
+                       Permissions=[{"Name": "Everyone", "Access": "View"}]),
         viva_objective(2001, "Win the mid-market", "Big rock", ANA, ["Sales"], "Q4 2024", "2024-10-01", "2024-12-31",
-                       parents=[1001, 1002], alignment=[{"ID": 1001, "Weight": "60.0%"}, {"ID": 1002, "Weight": "40.0%"}],
+                       parents=[1001, 1002],
+                       alignment=[{"ID": 1001, "Weight": "60.0%"}, {"ID": 1002, "Weight": "40.0%"}],
                        progress=50.0),
         viva_objective(2002, "Ship the partner API", "Big rock", TOM, ["Engineering"], "Q4 2024", "2024-10-01",
                        "2024-12-31", parents=[1002], progress=30.0, status="Behind"),
@@ -80,7 +82,8 @@ def viva_records(version: int = 1) -> dict[str, list]:
     check_ins = [
         {"OKR ID": 3001, "CheckIn Date": "2024-10-31 17:02:11", "Activity Date": "2024-10-31 17:02:11",
          "Current Value": 150000, "Status": "On Track", "Check In Owner": ANA,
-         "Check In Note": {"Check In Note": "Two deals", "Check In Note HTML": "<p>Two <b>deals</b> &amp; a renewal</p><script>alert(1)</script>"}},
+         "Check In Note": {"Check In Note": "Two deals",
+                           "Check In Note HTML": "<p>Two <b>deals</b> &amp; a renewal</p><script>alert(1)</script>"}},
         {"OKR ID": 3001, "CheckIn Date": "2024-11-30 09:00:00", "Activity Date": "2024-11-30 09:00:00",
          "Current Value": 625000, "Status": "On Track", "Check In Owner": {"Name": "ana ruiz", "Email": None},
          "Check In Note": {"Check In Note": "Ahead of plan", "Check In Note HTML": None}},
@@ -89,7 +92,8 @@ def viva_records(version: int = 1) -> dict[str, list]:
         {"OKR ID": 3002, "CheckIn Date": "2024-10-31 16:00:00", "Activity Date": "2024-10-31 16:00:00",
          "Current Value": 78, "Status": "At Risk", "Check In Owner": ANA, "Check In Note": None},
         {"OKR ID": 3003, "CheckIn Date": "2024-11-15 08:00:00", "Activity Date": "2024-11-15 08:00:00",
-         "Current Value": 99.95, "Status": "On Track", "Check In Owner": {"Name": None, "Email": "TOM.BERG@contoso.com"},
+         "Current Value": 99.95, "Status": "On Track",
+         "Check In Owner": {"Name": None, "Email": "TOM.BERG@contoso.com"},
          "Check In Note": None},
         {"OKR ID": 3004, "CheckIn Date": "2024-11-01 08:00:00", "Activity Date": "2024-11-01 08:00:00",
          "Current Value": 4, "Status": "Postponed", "Check In Owner": TOM, "Check In Note": None},
@@ -310,9 +314,11 @@ def viva_organisation(seed: int = 7, objectives: int = 60) -> dict[str, list]:
         records.append(record)
         for _ in range(rng.choice([0, 1, 2, 3])):
             day = f"2025-0{rng.randint(1, 6)}-{rng.randint(10, 28)} {rng.randint(8, 18)}:00:00"
-            check_ins.append({"OKR ID": record["ID"], "CheckIn Date": day, "Current Value": rng.choice([0, 20, 60, 120]),
+            check_ins.append({"OKR ID": record["ID"], "CheckIn Date": day,
+                              "Current Value": rng.choice([0, 20, 60, 120]),
                               "Status": record["Status"], "Check In Owner": rng.choice(people),
-                              "Check In Note": {"Check In Note": "n", "Check In Note HTML": "<div>Note &amp; more</div>"}})
+                              "Check In Note": {"Check In Note": "n",
+                                                "Check In Note HTML": "<div>Note &amp; more</div>"}})
         return record["ID"]
 
     company = [item(f"Company goal {i}", "Big rock", [], None, periods[0]) for i in range(3)]

@@ -12,9 +12,18 @@ import zipfile
 
 import pandas as pd
 import pytest
+from formats_data import (
+    betterworks_csv,
+    burning_okr_xlsx,
+    jira_csv,
+    quantive_xlsx,
+    viva_files,
+    viva_records,
+    viva_template_xlsx,
+    viva_zip,
+)
 
 from conftest import PROJECT_ROOT, charts_by_title, routed_app_tests
-from formats_data import viva_files, viva_records, viva_zip
 from loaders.formats import format_name, recognise
 from loaders.formats.source import html_to_text
 from loaders.ingest import check_and_store
@@ -210,7 +219,8 @@ def test_pages_render_a_viva_goals_import(viva_db, monkeypatch, page):
 
 
 def test_html_notes_become_plain_text():
-    assert html_to_text("<p>One &lt;two&gt;</p><ul><li>a</li><li>b</li></ul><style>x{}</style>") == "One <two>\n\n- a\n\n- b"
+    html = "<p>One &lt;two&gt;</p><ul><li>a</li><li>b</li></ul><style>x{}</style>"
+    assert html_to_text(html) == "One <two>\n\n- a\n\n- b"
     assert html_to_text('<img src=x onerror="alert(1)">ok') == "ok"
     assert html_to_text(None) is None
 
@@ -273,9 +283,6 @@ def test_cli_ingest_prints_the_import_report_and_json(tmp_path):
 
 
 # --- the spreadsheet and CSV exports ---------------------------------------------------------------
-
-from formats_data import (betterworks_csv, burning_okr_xlsx, jira_csv, quantive_xlsx,  # noqa: E402
-                          viva_template_xlsx)
 
 
 def by_title(frame: pd.DataFrame) -> pd.DataFrame:
@@ -386,7 +393,8 @@ def test_betterworks_csv(db):
     assert result.errors == [], result.errors
     stored = tables(db)
     objectives = by_title(stored["objectives"])
-    assert objectives.loc["Grow enterprise revenue", ["period", "team", "level"]].tolist() == ["2025-Q1", "Sales", "team"]
+    assert objectives.loc["Grow enterprise revenue", ["period", "team", "level"]].tolist() == \
+        ["2025-Q1", "Sales", "team"]
     krs = by_title(stored["key_results"])
     assert set(krs.index) == {"Close 3 enterprise deals", "Publish 2 case studies", "Improve onboarding"}
     assert krs.loc["Publish 2 case studies", ["measure", "start_value", "target_value"]].tolist() == ["percent", 0, 100]
@@ -435,7 +443,8 @@ def test_upload_page_imports_a_viva_goals_export(writable_demo_db, monkeypatch):
         assert not at.exception, at.exception
         counts = next(f.value for f in at.dataframe if "in the export" in f.value.columns).set_index("what")
         assert counts.loc["objectives", "in the export"] == 5 and counts.loc["objectives", "created"] == 5
-        left = next(f.value for f in at.dataframe if "not brought over" in f.value.columns).set_index("not brought over")
+        left = next(f.value for f in at.dataframe if "not brought over" in f.value.columns)
+        left = left.set_index("not brought over")
         assert left.loc["tags", "count"] == 2
         statuses = next(f.value for f in at.dataframe if "status in the export" in f.value.columns)
         assert "Behind" in set(statuses["status in the export"])

@@ -84,7 +84,8 @@ def read_exports(files: list, forced: str | None, max_bytes: int) -> Recognised:
             export = module.read([SourceFile(f.file_name, f.content) for f in members], max_bytes)
         except NotThisFormat as exc:
             if forced:
-                out.problems.append(Problem(label, "", None, "", f"not {'an' if module.TITLE[0] in 'AEIOU' else 'a'} {module.TITLE} export: {exc}"))
+                article = "an" if module.TITLE[0] in "AEIOU" else "a"
+                out.problems.append(Problem(label, "", None, "", f"not {article} {module.TITLE} export: {exc}"))
             else:
                 out.rest.extend(members)
             continue

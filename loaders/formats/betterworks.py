@@ -4,13 +4,13 @@ the one a parent column names); progress is a percent key result from 0 to 100 w
 a date (--date). Goals belong to people: a goal's team is the team its owner leads, else --team."""
 from __future__ import annotations
 
+import functools
 import re
 
 from loaders.formats import source
-from loaders.formats.model import KEY_RESULT, OBJECTIVE, CheckIn, Export, Item, Person
+from loaders.formats.model import KEY_RESULT, OBJECTIVE, CheckIn, Export, Item, Person, title_id
 from loaders.formats.tabular import Columns, headers_match, read_tables
 from loaders.headers import header_key
-from loaders.formats.model import title_id
 
 NAME = "betterworks"
 TITLE = "Betterworks"
@@ -45,7 +45,7 @@ def read(files, max_bytes: int) -> Export:
         goal_id = None
         by_name: dict[str, str] = {}
         for row, record in table.rows:
-            get = lambda role: COLUMNS.get(record, role)  # noqa: E731
+            get = functools.partial(COLUMNS.get, record)
             name, kind_word = source.text(get("name")), header_key(get("type") or "")
             owner = Person(None, source.email_of(get("owner_email")))
             if owner.email is None and source.text(get("owner_email")):

@@ -5,11 +5,12 @@ Unternehmensziel (the parent, by its title), Key Result, Description / Beschreib
 period and no date: give them (--period, --date)."""
 from __future__ import annotations
 
+import functools
+
 from loaders.formats import source
-from loaders.formats.model import KEY_RESULT, OBJECTIVE, CheckIn, Export, Item
-from loaders.formats.tabular import Columns, headers_match, read_tables
+from loaders.formats.model import KEY_RESULT, OBJECTIVE, CheckIn, Export, Item, title_id
+from loaders.formats.tabular import Columns, read_tables
 from loaders.headers import header_key
-from loaders.formats.model import title_id
 
 NAME = "burning_okr"
 TITLE = "BurningOKR"
@@ -51,7 +52,7 @@ def read(files, max_bytes: int) -> Export:
         export.unknown_columns.update(COLUMNS.unknown(table, {header_key("Progress"), header_key("Fortschritt")}))
         where = f"{table.file} sheet {table.sheet}"
         for row, record in table.rows:
-            get = lambda role: COLUMNS.get(record, role)  # noqa: E731
+            get = functools.partial(COLUMNS.get, record)
             team, objective, kr = source.text(get("team")), source.text(get("objective")), source.text(get("kr"))
             parent_title = source.text(get("parent"))
             if not objective:

@@ -572,7 +572,7 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
     days_of: dict[str, list[dt.date]] = defaultdict(list)
     for k, day in readings:
         days_of[k].append(day)
-    for key, kr_id in kr_of_item.items():
+    for key in kr_of_item:
         item = items[key]
         if days_of.get(key):
             continue

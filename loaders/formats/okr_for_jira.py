@@ -4,14 +4,14 @@ email), Weight, OKR type, Labels, Teams, Expected start date, Expected end date 
 value, Current value, Target value, Description. Current values carry no date: give it (--date)."""
 from __future__ import annotations
 
+import functools
 import re
 
 from loaders import coerce
 from loaders.formats import source
-from loaders.formats.model import INITIATIVE, KEY_RESULT, OBJECTIVE, CheckIn, Export, Item, Person
+from loaders.formats.model import INITIATIVE, KEY_RESULT, OBJECTIVE, CheckIn, Export, Item, Person, title_id
 from loaders.formats.tabular import Columns, headers_match, read_tables
 from loaders.headers import header_key
-from loaders.formats.model import title_id
 
 NAME = "okr_for_jira"
 TITLE = "OKR for Jira"
@@ -67,7 +67,7 @@ def read(files, max_bytes: int) -> Export:
         path_of: dict[str, tuple[str, ...]] = {}
         id_of: dict[str, str] = {}
         for row, record in rows:
-            get = lambda role: COLUMNS.get(record, role)  # noqa: E731
+            get = functools.partial(COLUMNS.get, record)
             order = source.text(get("order"))
             summary = source.text(get("summary"))
             if not order or not ORDER.match(order.rstrip(".")):

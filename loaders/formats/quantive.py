@@ -5,6 +5,7 @@ tasks on sheets of their own, a key result naming its objective by id or title. 
 spellings and the likely ones are read, and any other column is reported."""
 from __future__ import annotations
 
+import functools
 import re
 
 from loaders.formats import source
@@ -65,8 +66,8 @@ def detect(file_name: str, data: bytes) -> bool:
     peek = source.workbook_peek(data)
     if peek is not None and ("should increase to" in peek[1] or "should decrease to" in peek[1]):
         return True
-    if peek is None and not source.is_zip(data) and re.search(rb"should (increase|decrease) to|should stay (above|below)",
-                                                              data[:65536], re.I):
+    operators = rb"should (increase|decrease) to|should stay (above|below)"
+    if peek is None and not source.is_zip(data) and re.search(operators, data[:65536], re.I):
         return True
     # A session column is Quantive's word (one-row-per-KR sheets of our own say period or cycle).
     return headers_match(file_name, data, NEEDLES, 4) and headers_match(file_name, data, (header_key("Session"),), 1)
@@ -95,8 +96,8 @@ def read(files, max_bytes: int) -> Export:
     by_id: dict[str, Item] = {}
     by_title: dict[str, str] = {}
     # Objectives first: a key result may name its objective by id, on a sheet of its own.
-    for table, where, row, record in rows:
-        get = lambda role: COLUMNS.get(record, role)  # noqa: E731
+    for _table, where, row, record in rows:
+        get = functools.partial(COLUMNS.get, record)
         session, title = source.text(get("session")), source.text(get("objective"))
         if session and (get("session_start") or get("session_end")):
             export.periods.setdefault(session, (source.date(get("session_start")), source.date(get("session_end"))))
@@ -122,8 +123,8 @@ def read(files, max_bytes: int) -> Export:
         by_title.setdefault(title.lower(), item.id)
         export.items.append(item)
     krs: dict[tuple, Item] = {}
-    for table, where, row, record in rows:
-        get = lambda role: COLUMNS.get(record, role)  # noqa: E731
+    for _table, where, row, record in rows:
+        get = functools.partial(COLUMNS.get, record)
         kr_title, task = source.text(get("kr")), source.text(get("task"))
         session, title = source.text(get("session")), source.text(get("objective"))
         objective = objectives.get((session, title)) if title else by_id.get(source.text(get("objective_id")) or "")

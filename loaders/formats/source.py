@@ -14,8 +14,17 @@ from html.parser import HTMLParser
 from loaders import coerce
 from loaders.headers import header_key
 from loaders.problems import FileRejected
-from loaders.read import (EXCEL_COMPRESSION, MAX_CELL_CHARS, MAX_COMPRESSION_RATIO, MAX_UNCOMPRESSED_FACTOR,
-                          ZIP_ENCRYPTED, ZIP_MAGIC, RawSheet, _zip_part, read_grids)
+from loaders.read import (
+    EXCEL_COMPRESSION,
+    MAX_CELL_CHARS,
+    MAX_COMPRESSION_RATIO,
+    MAX_UNCOMPRESSED_FACTOR,
+    ZIP_ENCRYPTED,
+    ZIP_MAGIC,
+    RawSheet,
+    _zip_part,
+    read_grids,
+)
 
 MAX_JSON_DEPTH = 16  # an export nests records in arrays of objects: 4 or 5 levels
 MAX_JSON_RECORDS = 2_000_000  # objects and arrays in one file

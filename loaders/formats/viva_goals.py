@@ -30,7 +30,8 @@ OBJECTIVE_KEYS = {"id", "title", "type", "owner", "teams", "timeperiod", "startd
                   "alignment", "outcome", "progress", "status", "description", "lastcheckin", "tags", "permissions",
                   "visibility", "createdat", "createddate", "updatedat", "closedat", "score", "url", "link"}
 LEFT_BEHIND_OBJECTIVE_KEYS = {"tags": "tags on objectives", "permissions": "permissions (who may see or edit)",
-                              "visibility": "permissions (who may see or edit)", "access": "permissions (who may see or edit)"}
+                              "visibility": "permissions (who may see or edit)",
+                              "access": "permissions (who may see or edit)"}
 IGNORED_KEYS = {"createdat", "createddate", "updatedat", "url", "link", "closedat", "score", "lastcheckin"}
 
 
@@ -243,20 +244,20 @@ def read(files: list[SourceFile], max_bytes: int) -> Export:
         raise FileRejected("no objectives file (objectives_export_file_….json) was found among "
                            + ", ".join(m.shown for m in members[:10]))
     export.files = [m.shown for m in members]
-    for member, records in by_kind.get(PERIODS, []):
+    for _member, records in by_kind.get(PERIODS, []):
         for record in records:
             if isinstance(record, dict) and (name := source.text(_get(record, "Name", "Time Period", "Time Period Name",
                                                                       "Period Name", "Title"))):
                 export.periods[name] = (source.date(_get(record, "Start Date", "Start", "Starts On", "From")),
                                         source.date(_get(record, "End Date", "End", "Ends On", "To")))
-    for member, records in by_kind.get(USERS, []):
+    for _member, records in by_kind.get(USERS, []):
         for record in records:
             if isinstance(record, dict):
                 person = Person(source.text(_get(record, "Name", "Display Name", "Full Name")),
                                 source.email_of(_get(record, "Email", "Email Address", "User Principal Name")))
                 if person:
                     export.people.append(person)
-    for member, records in by_kind.get(TEAMS, []):
+    for _member, records in by_kind.get(TEAMS, []):
         for record in records:
             if isinstance(record, dict) and (name := source.text(_get(record, "Team Name", "Name"))):
                 parent = _get(record, "Parent Team", "Parent")
@@ -290,7 +291,7 @@ def read(files: list[SourceFile], max_bytes: int) -> Export:
             export.check_ins.append(CheckIn(ids[0], when, source.number(_get(record, "Current Value", "Value")),
                                             source.text(_get(record, "Status")), text,
                                             _person(_get(record, "Check In Owner", "Owner")), member.shown, row))
-    for member, records in by_kind.get(COMMENTS, []):
+    for _member, records in by_kind.get(COMMENTS, []):
         for record in records:
             if isinstance(record, dict):
                 ids = _ids(_get(record, "OKR ID", "Objective ID", "Item ID"))
@@ -301,6 +302,6 @@ def read(files: list[SourceFile], max_bytes: int) -> Export:
                         _get(record, "Comment", "Comment Text", "Text")),
                     "by": _person(_get(record, "Commented By", "Author", "Created By", "Owner")),
                 })
-    for member, records in by_kind.get(TAGS, []):
+    for _member, records in by_kind.get(TAGS, []):
         export.left_behind["tags"] += len(records)
     return export

@@ -4,6 +4,8 @@ the outcome columns (metric type, start, target, current, unit, target type), da
 progress and description."""
 from __future__ import annotations
 
+import functools
+
 from loaders.formats import source
 from loaders.formats.model import INITIATIVE, KEY_RESULT, OBJECTIVE, CheckIn, Export, Item, Person
 from loaders.formats.tabular import Columns, headers_match, read_tables
@@ -54,7 +56,7 @@ def read(files, max_bytes: int) -> Export:
         export.unknown_columns.update(COLUMNS.unknown(table))
         where = f"{table.file} sheet {table.sheet}"
         for row, record in table.rows:
-            get = lambda role: COLUMNS.get(record, role)  # noqa: E731
+            get = functools.partial(COLUMNS.get, record)
             ref, title = source.text(get("ref")), source.text(get("title"))
             if not ref:
                 export.left_behind["rows without an OKR Reference"] += 1
@@ -63,7 +65,8 @@ def read(files, max_bytes: int) -> Export:
             email = source.email_of(owner)
             start, target = source.number(get("start")), source.number(get("target"))
             outcome = header_key(get("outcome") or "")
-            item = Item(ref, title or "", kind=KINDS.get(header_key(get("type") or "")), parent=source.text(get("parent")),
+            item = Item(ref, title or "", kind=KINDS.get(header_key(get("type") or "")),
+                        parent=source.text(get("parent")),
                         team=source.text(get("team")), owner=Person(None if email else owner, email),
                         period=source.text(get("period")), start_date=source.date(get("start_date")),
                         end_date=source.date(get("end_date")), description=source.html_to_text(get("description")),
