@@ -1158,7 +1158,8 @@ def describe(mapping: FileMapping, problems: list[Problem] | None = None) -> str
             lines.append("    constants: " + ", ".join(f"{k} = {v}" for k, v in item.constants.items()))
         for guess in item.guesses:
             lines.append(f"    guess: {guess}")
-        found = [p for p in problems or [] if p.sheet == item.sheet]
+        found = [p for p in problems or [] if p.sheet == item.sheet
+                 and not (p.severity == INFO and any(g.startswith(p.problem) for g in item.guesses))]
         for problem in found[:MAX_SHOWN_PROBLEMS]:
             where = f"row {problem.row}, " if problem.row is not None else ""
             column = f"{problem.column}: " if problem.column else ""
