@@ -10,6 +10,7 @@ import subprocess
 import sys
 import zipfile
 
+import formats_data
 import pandas as pd
 import pytest
 from formats_data import (
@@ -635,3 +636,13 @@ def test_upload_page_says_what_an_export_lacks(writable_demo_db, monkeypatch):
         assert "Wachstum" in set(tables(writable_demo_db)["objectives"]["title"])
     finally:
         st.cache_resource.clear()
+
+
+def test_jira_dates_take_one_order_for_the_whole_export(db):
+    header = ",".join(formats_data.JIRA_HEADER) + "\n"
+    rows = ("1,Objective,Ship,On track,Q3 Y2025,Tom,,,,Eng,07/01/2025,09/30/2025,,,,\n"
+            "1.1,Key result,Deploy,On track,Q3 Y2025,Tom,,,,Eng,07/01/2025,08/01/2025,0,5,20,\n")
+    result = ingest(db, {"okrs.csv": (header + rows).encode()}, default_date=dt.date(2025, 8, 31))
+    assert result.errors == [], result.errors
+    kr = tables(db)["key_results"].iloc[0]
+    assert str(kr["start_date"])[:10] == "2025-07-01" and str(kr["due_date"])[:10] == "2025-08-01"  # month first

@@ -9,7 +9,7 @@ import re
 
 from loaders.formats import source
 from loaders.formats.model import KEY_RESULT, OBJECTIVE, CheckIn, Export, Item, Person, title_id
-from loaders.formats.tabular import Columns, headers_match, read_tables
+from loaders.formats.tabular import Columns, date_order, headers_match, read_tables
 from loaders.headers import header_key
 
 NAME = "betterworks"
@@ -37,6 +37,13 @@ def detect(file_name: str, data: bytes) -> bool:
     return headers_match(file_name, data, NEEDLES, 6) and headers_match(file_name, data, ("owneremail",), 1)
 
 
+def _date(value, order):
+    from loaders import coerce
+
+    with coerce.reading_dates(order):
+        return source.date(value)
+
+
 def read(files, max_bytes: int) -> Export:
     export = Export(TITLE, PREFIX, teams_from_owners=True)
     for table in read_tables(files, max_bytes, COLUMNS, ("name", "type"), least=4):
@@ -44,6 +51,7 @@ def read(files, max_bytes: int) -> Export:
         where = table.file
         goal_id = None
         by_name: dict[str, str] = {}
+        order = date_order([r for _, r in table.rows], COLUMNS, ("start_date", "end_date"), export.notes)
         for row, record in table.rows:
             get = functools.partial(COLUMNS.get, record)
             name, kind_word = source.text(get("name")), header_key(get("type") or "")
@@ -61,8 +69,8 @@ def read(files, max_bytes: int) -> Export:
                     export.left_behind["milestones without a goal"] += 1
                     continue
                 item = Item(own_id or title_id(parent, name or ""), name or "", kind=KEY_RESULT, parent=parent,
-                            owner=owner, start_date=source.date(get("start_date")),
-                            end_date=source.date(get("end_date")), description=source.plain_text(get("description")),
+                            owner=owner, start_date=_date(get("start_date"), order),
+                            end_date=_date(get("end_date"), order), description=source.plain_text(get("description")),
                             measure="percent", progress=source.number(get("progress")), type_word=get("type"),
                             source=where, row=row)
                 export.items.append(item)
@@ -70,8 +78,8 @@ def read(files, max_bytes: int) -> Export:
                     export.check_ins.append(CheckIn(item.id, None, item.progress, None, None, owner, where, row))
             else:
                 item = Item(own_id or title_id(owner.email or owner.name or "", name or ""), name or "",
-                            kind=OBJECTIVE, owner=owner, start_date=source.date(get("start_date")),
-                            end_date=source.date(get("end_date")), description=source.plain_text(get("description")),
+                            kind=OBJECTIVE, owner=owner, start_date=_date(get("start_date"), order),
+                            end_date=_date(get("end_date"), order), description=source.plain_text(get("description")),
                             progress=source.number(get("progress")), type_word=source.text(get("type")),
                             source=where, row=row)
                 if parent_text:

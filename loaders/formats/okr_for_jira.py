@@ -10,7 +10,7 @@ import re
 from loaders import coerce
 from loaders.formats import source
 from loaders.formats.model import INITIATIVE, KEY_RESULT, OBJECTIVE, CheckIn, Export, Item, Person, title_id
-from loaders.formats.tabular import Columns, headers_match, read_tables
+from loaders.formats.tabular import Columns, date_order, headers_match, read_tables
 from loaders.headers import header_key
 
 NAME = "okr_for_jira"
@@ -61,9 +61,7 @@ def read(files, max_bytes: int) -> Export:
         export.unknown_columns.update(COLUMNS.unknown(table))
         where = f"{table.file}"
         rows = [(row, record) for row, record in table.rows]
-        # One order of day and month for each date column, as the spreadsheet path reads them.
-        orders = {role: coerce.column_date_order([COLUMNS.get(r, role) for _, r in rows], role)
-                  for role in ("start_date", "end_date")}
+        day_month = date_order([r for _, r in rows], COLUMNS, ("start_date", "end_date"), export.notes)
         path_of: dict[str, tuple[str, ...]] = {}
         id_of: dict[str, str] = {}
         for row, record in rows:
@@ -81,10 +79,8 @@ def read(files, max_bytes: int) -> Export:
             owner = source.text(get("owner"))
             email = source.email_of(owner)
             teams = [t.strip() for t in re.split(r"[;,]", source.text(get("teams")) or "") if t.strip()]
-            dates = {}
-            for role in ("start_date", "end_date"):
-                with coerce.reading_dates(orders[role]):
-                    dates[role] = source.date(get(role))
+            with coerce.reading_dates(day_month):
+                dates = {role: source.date(get(role)) for role in ("start_date", "end_date")}
             start, target = source.number(get("start")), source.number(get("target"))
             kind = KINDS.get(header_key(get("type") or ""))
             item = Item(item_id, summary or "", kind=kind, parent=id_of.get(parent_order) if parent_order else None,

@@ -67,3 +67,15 @@ def headers_match(file_name: str, data: bytes, needles: tuple[str, ...], least: 
         keys = {header_key(t) for t in strings.split(" | ")}
         return len(keys & set(needles)) >= least
     return False
+
+
+def date_order(records: list[dict], columns: Columns, roles: tuple[str, ...], notes: list[str]):
+    """One order of day and month for all the date columns of an export (a tool writes every date alike:
+    `01/07/2025` is decided by a `30/09/2025` in another column); a doubt left is noted."""
+    from loaders import coerce
+
+    cells = [columns.get(record, role) for record in records for role in roles]
+    order = coerce.column_date_order(cells, "dates")
+    if order.warning:
+        notes.append(order.warning.replace("column dates", "the export's dates"))
+    return order

@@ -28,11 +28,12 @@ NAME_HINTS = ((OBJECTIVES, r"objective"), (CHECK_INS, r"check.?in"), (TEAMS, r"t
               (USERS, r"user"), (COMMENTS, r"comment"), (TAGS, r"tag"))
 OBJECTIVE_KEYS = {"id", "title", "type", "owner", "teams", "timeperiod", "startdate", "enddate", "parentids",
                   "alignment", "outcome", "progress", "status", "description", "lastcheckin", "tags", "permissions",
-                  "visibility", "createdat", "createddate", "updatedat", "closedat", "score", "url", "link"}
+                  "visibility", "createdat", "createddate", "updatedat", "closedat", "url", "link"}
 LEFT_BEHIND_OBJECTIVE_KEYS = {"tags": "tags on objectives", "permissions": "permissions (who may see or edit)",
                               "visibility": "permissions (who may see or edit)",
-                              "access": "permissions (who may see or edit)"}
-IGNORED_KEYS = {"createdat", "createddate", "updatedat", "url", "link", "closedat", "score", "lastcheckin"}
+                              "access": "permissions (who may see or edit)", "score": "closing scores",
+                              "closingnote": "closing notes"}
+IGNORED_KEYS = {"createdat", "createddate", "updatedat", "url", "link", "closedat", "lastcheckin"}
 
 
 def _kind_of_records(file_name: str, records: list) -> str | None:
