@@ -100,6 +100,7 @@ class SheetMapping:
     guesses: list[str] = field(default_factory=list)
     values: dict[str, int] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
+    transposed: bool = False  # read across: the headers down the first column, a record per column
 
     @property
     def label(self) -> str:
@@ -110,7 +111,7 @@ class SheetMapping:
     def as_dict(self) -> dict:
         return {"name": self.sheet, "shape": self.shape, "table": self.table, "header_row": self.header_row,
                 "columns": dict(self.columns), "constants": dict(self.constants), "guesses": list(self.guesses),
-                "values": dict(self.values), "reasons": dict(self.reasons)}
+                "values": dict(self.values), "reasons": dict(self.reasons), "transposed": self.transposed}
 
 
 @dataclass
@@ -145,6 +146,7 @@ class FileMapping:
                 str(entry.get("name", "")), shape, _table_named(table).sheet if shape == WORKBOOK else table,
                 int(entry.get("header_row", 1)), columns,
                 {str(k): _constant_text(v) for k, v in dict(entry.get("constants", {})).items()},
+                transposed=bool(entry.get("transposed", False)),
             ))
         for item in sheets:
             _check_targets(item)
@@ -497,6 +499,12 @@ def propose_sheet(sheet: RawSheet, dated: bool = False, constants: dict[str, str
         proposal = _kpi_proposal(look)
     if proposal is None and named is not None:
         proposal = _workbook_proposal(look, named, dated, need_required=False)
+    if proposal is None and sheet.height <= MAX_TRANSPOSED_ROWS:
+        across = transposed(sheet)
+        proposal = _bridge_proposal(_Look(across, across.head(HEADER_SEARCH_ROWS + SAMPLE_ROWS)))
+        if proposal is not None:
+            proposal.transposed = True
+            proposal.guesses.insert(0, "read across: the figures are rows and the months columns")
     if proposal is not None and proposal.shape == WORKBOOK:
         table = _table_named(proposal.table)
         used = set(proposal.columns.values())
@@ -510,6 +518,19 @@ def propose_sheet(sheet: RawSheet, dated: bool = False, constants: dict[str, str
         proposal.columns = _columns_of(header, {})
         _fill_counts(proposal, sheet, header)
     return proposal
+
+
+MAX_TRANSPOSED_ROWS = 200  # a sheet read across (months as columns) is a small summary
+
+
+def transposed(sheet: RawSheet) -> RawSheet:
+    """The sheet read across: its columns as rows (the first column's cells become the header)."""
+    rows = sheet.rows
+    width = max(map(len, rows), default=0)
+    across = [[row[position] if position < len(row) else None for row in rows] for position in range(width)]
+    if across and across[0] and coerce.is_empty(across[0][0]):
+        across[0][0] = "month"  # the corner cell above the row labels, left blank: the months' header
+    return RawSheet(sheet.name, across, decimal_comma=sheet.decimal_comma, date1904=sheet.date1904)
 
 
 def _used(item: SheetMapping) -> int:
@@ -807,6 +828,8 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
             if _has_content(sheet):
                 refusals.append((sheet.name, describe_refusal(file, sheet, item)))
             continue
+        if item.transposed:
+            sheet = transposed(sheet)
         index = item.header_row - 1
         header = sheet.head(item.header_row)[index] if sheet.height > index else []
         if item.shape == WORKBOOK:
@@ -1106,6 +1129,8 @@ def mapping_toml(mapping: FileMapping) -> str:
         if item.shape == WORKBOOK:
             lines.append(f"table = {_toml_string(item.table)}")
         lines.append(f"header_row = {item.header_row}")
+        if item.transposed:
+            lines.append("transposed = true  # read across: headers down the first column, a record per column")
         for guess in item.guesses:
             lines.append(f"# guess: {_comment(guess)}")
         targets = targets_of(item.shape, item.table)

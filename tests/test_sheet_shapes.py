@@ -411,3 +411,18 @@ def test_objective_cells_written_once_per_objective_carry_down_to_its_key_result
         "Sign 5 partners": "Grow revenue", "Close 10 deals": "Grow revenue",
         "Raise NPS to 50": "Delight customers", "Answer tickets within a day": "Delight customers"}
     assert len(tables["check_ins"]) == 4
+
+
+def test_an_mrr_bridge_laid_across_with_months_as_columns_is_read(store):
+    rows = [["", "Jan 2027", "Feb 2027", "Mar 2027"],
+            ["New MRR", 1000, 1200, 900],
+            ["Expansion MRR", 200, 100, 300],
+            ["Churned MRR", -100, -150, -50],
+            ["Ending MRR", 20000, 21150, 22300]]
+    result = ingest(store, "finance.xlsx", xlsx_bytes({"Bridge": rows}))
+    assert result.errors == [], messages(result)
+    stored = store.read_tables()["arr_actuals"].sort_values("month")
+    assert stored["month"].tolist() == ["2027-01", "2027-02", "2027-03"]
+    assert stored["new"].tolist() == [12000.0, 14400.0, 10800.0]
+    assert stored["churn"].tolist() == [1200.0, 1800.0, 600.0]
+    assert stored["ending_arr"].tolist() == [240000.0, 253800.0, 267600.0]
