@@ -126,8 +126,9 @@ def viva_records(version: int = 1) -> dict[str, list]:
 def viva_zip(version: int = 1) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, records in viva_records(version).items():
-            archive.writestr(f"export/{name}", json.dumps(records, indent=1))
+        for name, records in viva_records(version).items():  # fixed times: the same export, the same bytes
+            entry = zipfile.ZipInfo(f"export/{name}", date_time=(2024, 12, 1, 0, 0, 0))
+            archive.writestr(entry, json.dumps(records, indent=1), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

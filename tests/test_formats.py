@@ -646,3 +646,18 @@ def test_jira_dates_take_one_order_for_the_whole_export(db):
     assert result.errors == [], result.errors
     kr = tables(db)["key_results"].iloc[0]
     assert str(kr["start_date"])[:10] == "2025-07-01" and str(kr["due_date"])[:10] == "2025-08-01"  # month first
+
+
+def test_an_import_can_be_undone_like_any_upload(writable_demo_db):
+    before = tables(writable_demo_db)
+    assert ingest(writable_demo_db, {"contoso.zip": viva_zip()}).stored
+    store = Store.open(writable_demo_db)
+    try:
+        upload_id = int(store.uploads()["upload_id"].max())
+        assert store.upload_file(upload_id, "contoso.zip") == viva_zip()  # the original export is kept
+        store.undo_upload(upload_id, "tester")
+    finally:
+        store.close()
+    after = tables(writable_demo_db)
+    for name in ("teams", "objectives", "key_results", "check_ins", "initiatives", "decisions"):
+        assert len(after[name]) == len(before[name]), name
