@@ -14,11 +14,13 @@ import formats_data
 import pandas as pd
 import pytest
 from formats_data import (
+    CEO,
     betterworks_csv,
     burning_okr_xlsx,
     jira_csv,
     quantive_xlsx,
     viva_files,
+    viva_objective,
     viva_records,
     viva_template_xlsx,
     viva_zip,
@@ -661,3 +663,19 @@ def test_an_import_can_be_undone_like_any_upload(writable_demo_db):
     after = tables(writable_demo_db)
     for name in ("teams", "objectives", "key_results", "check_ins", "initiatives", "decisions"):
         assert len(after[name]) == len(before[name]), name
+
+
+def test_an_objective_of_no_team_with_objectives_under_it_is_a_company_objective(db):
+    records = viva_records()
+    objectives = records["objectives_export_file_1.json"]
+    division = viva_objective(1500, "Grow in Europe", "Big rock", CEO, [], "Annual 2024", "2024-01-01", "2024-12-31",
+                              parents=[1001])
+    objectives.append(division)
+    next(o for o in objectives if o["ID"] == 2002)["Parent IDs"] = [1500]
+    result = ingest(db, {n: json.dumps(r).encode() for n, r in records.items()})
+    assert result.errors == [], result.errors
+    stored = tables(db)["objectives"].set_index("objective_id")
+    assert stored.loc["VG-1500", ["level", "parent_objective_id"]].isna().tolist() == [False, True]
+    assert stored.loc["VG-1500", "level"] == "company"
+    assert stored.loc["VG-2002", "parent_objective_id"] == "VG-1500"
+    assert result.imports[0].left_behind["links between company objectives (each is shown on its own)"] == 1

@@ -390,9 +390,11 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         team = item.team or (team_of.get(parent) if parent else None) or defaults.get("team") \
             or (team_led_by(item.owner) if export.teams_from_owners else None)
         child_objectives = [c for c in children.get(key, []) if kind.get(c) == OBJECTIVE]
-        if parent is None and (team is None or child_objectives):
+        if (parent is None and (team is None or child_objectives)) or (team is None and child_objectives):
             level_of[key] = "company"
             company_parent[key] = None
+            if parent is not None:  # an objective of no team with objectives under it: a company one
+                left["links between company objectives (each is shown on its own)"] += 1
         else:
             level_of[key] = "team"
             node = parent if parent is None or level_of.get(parent) == "company" else company_parent.get(parent)
