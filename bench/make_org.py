@@ -10,6 +10,8 @@ Written into one directory (default /tmp/okr_org):
 
 * `org.xlsx`           every sheet, all check-ins included (the CLI's size limit takes it)
 * `checkins_100k.xlsx` the latest 100,000 check-ins alone (a CheckIns sheet), the XLSX benchmark
+* `checkins_100k_warnings.xlsx` the same rows, 93 in every 100 dated a year earlier, before their KR
+                       starts: a file full of warnings (each such check-in is kept as a baseline)
 * `csv/<Sheet>.csv`    one CSV per sheet, named like it; `csv/CheckIns.csv` holds every check-in
 * `org.json`           the scale and the rows per sheet (written last: the files are complete)
 
@@ -47,6 +49,8 @@ ARR_FIRST_MONTH = pd.Period("2022-01", freq="M")
 ARR_MONTHS = 60
 QUICK_SCALE = 0.1
 MANIFEST = "org.json"
+WARNINGS_SPLIT = "checkins_100k_warnings.xlsx"
+WARNING_SHARE = 93  # of every 100 rows of the split, dated before their KR starts
 
 GROUPS = ("Product", "Engineering", "Data & AI", "Sales", "Marketing", "Customer Success",
           "Partnerships", "Operations", "Finance & Legal", "People")
@@ -410,10 +414,31 @@ def write_org(out: pathlib.Path, fraction: float = 1.0) -> dict[str, int]:
     split = Scale.of(fraction).split_check_ins
     write_xlsx(out / "org.xlsx", sheets)
     write_xlsx(out / "checkins_100k.xlsx", {"CheckIns": sheets["CheckIns"].tail(split)})
+    write_xlsx(out / WARNINGS_SPLIT, {"CheckIns": dated_before_start(sheets["CheckIns"].tail(split))})
     write_csv(out / "csv", {**sheets, "CheckIns": _as_typed_in_csv(sheets["CheckIns"], sheets["KeyResults"])})
     rows = {name: len(frame) for name, frame in sheets.items()}
     (out / MANIFEST).write_text(json.dumps({"scale": fraction, "seed": SEED, "rows": rows}))
     return rows
+
+
+def dated_before_start(check_ins: pd.DataFrame) -> pd.DataFrame:
+    """The check-ins with WARNING_SHARE of every 100 rows dated 366 days earlier: before their KR starts
+    (no KR lasts longer than a year), so that each is kept as a baseline with a warning. A KR's moved
+    check-ins all move by the same days, so its dates stay distinct, and before its unmoved ones."""
+    moved = (np.arange(len(check_ins)) % 100) < WARNING_SHARE
+    dates = pd.to_datetime(check_ins["date"])
+    return check_ins.assign(date=dates.where(~moved, dates - pd.Timedelta(days=366)))
+
+
+def ensure_warnings_split(out: pathlib.Path) -> pathlib.Path:
+    """`out`/WARNINGS_SPLIT, written from `out`/checkins_100k.xlsx if it is not there (an organisation
+    generated before the file was added)."""
+    path = out / WARNINGS_SPLIT
+    if not path.exists():
+        check_ins = pd.read_excel(out / "checkins_100k.xlsx", sheet_name="CheckIns", engine="calamine")
+        write_xlsx(path.with_suffix(".tmp"), {"CheckIns": dated_before_start(check_ins)})
+        path.with_suffix(".tmp").rename(path)
+    return path
 
 
 def ensure_org(out: pathlib.Path, fraction: float) -> None:
@@ -424,6 +449,7 @@ def ensure_org(out: pathlib.Path, fraction: float) -> None:
         manifest = {}
     if manifest.get("scale") != fraction or manifest.get("seed") != SEED:
         write_org(out, fraction)
+    ensure_warnings_split(out)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,9 @@ Prints one JSON object; every figure comes from this one run, so the ratios comp
   validate against the stored KRs, merge in one transaction) into a fresh database that holds the
   organisation without its check-ins; `xlsx_vs_openpyxl_ratio`: openpyxl's read-only load and
   iteration over the same file ÷ that time.
+* `xlsx_warnings_ingest_s`: the same for `checkins_100k_warnings.xlsx` (the same rows, 93 in 100 dated
+  before their KR starts: 93,000 warnings, kept as baselines); `xlsx_warnings_vs_clean_ratio`: that
+  time ÷ `xlsx_ingest_s` (target ≤ 1.2). Both are the better of two ingests, one after the other.
 * `csv_ingest_s`: the same for `csv/CheckIns.csv` (every check-in); `csv_vs_duckdb_ratio`: that
   time ÷ DuckDB's own `CREATE TABLE AS SELECT * FROM read_csv(...)` of the file into a fresh
   database file.
@@ -193,11 +196,18 @@ def run(org: pathlib.Path, fraction: float) -> dict:
         base = str(work / "organisation.duckdb")
         _ingest(base, structure)
 
-        xlsx_db, full_db = str(work / "xlsx.duckdb"), str(work / "full.duckdb")
-        shutil.copyfile(base, xlsx_db)
+        full_db = str(work / "full.duckdb")
         shutil.copyfile(base, full_db)
-        split = org / "checkins_100k.xlsx"
-        xlsx_s, xlsx_rows = _ingest(xlsx_db, [split])
+        split, warnings_split = org / "checkins_100k.xlsx", org / make_org.WARNINGS_SPLIT
+        times: dict[pathlib.Path, list[float]] = {split: [], warnings_split: []}
+        for attempt in range(2):
+            for path in (split, warnings_split):
+                database = str(work / f"xlsx_{attempt}_{path.stem}.duckdb")
+                shutil.copyfile(base, database)
+                elapsed, rows = _ingest(database, [path])
+                times[path].append(elapsed)
+                xlsx_rows = rows if path == split else xlsx_rows
+        xlsx_s, warnings_s = min(times[split]), min(times[warnings_split])
         openpyxl_s = _openpyxl_read_s(split)
         csv_s, csv_rows = _ingest(full_db, [csv_folder / "CheckIns.csv"])
         duckdb_s = duckdb_read_csv_s(csv_folder / "CheckIns.csv", str(work / "duckdb_read_csv.duckdb"))
@@ -212,6 +222,8 @@ def run(org: pathlib.Path, fraction: float) -> dict:
     return {
         "xlsx_ingest_s": round(xlsx_s, 3),
         "xlsx_vs_openpyxl_ratio": round(openpyxl_s / xlsx_s, 2),
+        "xlsx_warnings_ingest_s": round(warnings_s, 3),
+        "xlsx_warnings_vs_clean_ratio": round(warnings_s / xlsx_s, 2),
         "csv_ingest_s": round(csv_s, 3),
         "csv_vs_duckdb_ratio": round(csv_s / duckdb_s, 2),
         "rollup_ms": round(rollup_ms, 1),

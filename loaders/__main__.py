@@ -22,10 +22,26 @@ def _one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def _problem_table(problems: list[Problem]) -> str:
+MAX_PROBLEM_LINES = 40  # lines of a problem table, header included, unless --all-problems
+
+
+def _problem_table(problems: list[Problem], every_row: bool = False, limit: int = MAX_PROBLEM_LINES) -> str:
+    """The problems as a table: one line per kind, column and message template (ProblemGroup: a count
+    and row ranges) and at most `limit` lines; or, `every_row`, one line per problem."""
+    from loaders.problems import ProblemGroup, grouped
+
     header = ("severity", "file", "sheet", "row", "column", "problem")
-    rows = [tuple(map(_one_line, (p.severity, p.file, p.sheet, "" if p.row is None else str(p.row), p.column,
-                                  p.problem))) for p in problems]
+    entries = list(problems) if every_row else grouped(problems)
+    more = 0
+    if not every_row and len(entries) > limit - 1:
+        more = sum(len(e) if isinstance(e, ProblemGroup) else 1 for e in entries[limit - 2:])
+        entries = entries[:limit - 2]
+    rows = [tuple(map(_one_line, (
+        p.severity, p.file, p.sheet,
+        p.rows_text.split(" ", 1)[1] if isinstance(p, ProblemGroup) else "" if p.row is None else str(p.row),
+        p.column, p.summary if isinstance(p, ProblemGroup) else p.problem))) for p in entries]
+    if more:
+        rows.append(("", "", "", "", "", f"… and {more:,} more problem(s): --all-problems lists every row"))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for row in [header, *rows]:
@@ -67,6 +83,16 @@ def _problem_json(problem: Problem) -> dict:
             "column": problem.column, "value": value.group(1) if value else None, "message": problem.problem}
 
 
+def _groups_json(problems: list[Problem]) -> list[dict]:
+    """The problems as a report lists them: one entry per kind, with its count and row ranges."""
+    from loaders.problems import ProblemGroup, grouped
+
+    return [{"severity": e.severity, "file": e.file, "sheet": e.sheet, "column": e.column,
+             "count": len(e) if isinstance(e, ProblemGroup) else 1,
+             "rows": e.row_ranges if isinstance(e, ProblemGroup) else [] if e.row is None else [[e.row, e.row]],
+             "message": e.summary if isinstance(e, ProblemGroup) else e.problem} for e in grouped(problems)]
+
+
 def ingest(args: argparse.Namespace) -> int:
     from loaders.ingest import check_and_store
 
@@ -103,6 +129,7 @@ def ingest(args: argparse.Namespace) -> int:
             "stored": {table: {"inserted": c.inserted, "updated": c.updated, "unchanged": c.unchanged}
                        for table, c in result.changes.items()} if not result.errors else {},
             "problems": [_problem_json(p) for p in result.problems],
+            "problem_groups": _groups_json(result.problems),
             "mapping": [m.as_dict() for m in result.mappings],
             "imports": [r.as_dict(None if result.errors else result.changes) for r in result.imports],
         }, indent=1, default=str, ensure_ascii=False))
@@ -112,10 +139,10 @@ def ingest(args: argparse.Namespace) -> int:
               file=sys.stderr if result.errors else sys.stdout)
     if result.errors:
         print(f"Nothing stored: {len(result.errors)} problem(s) to fix.", file=sys.stderr)
-        print(_problem_table(result.problems), file=sys.stderr)
+        print(_problem_table(result.problems, args.all_problems), file=sys.stderr)
         return 1
     if result.warnings:
-        print(_problem_table(result.warnings), file=sys.stderr)
+        print(_problem_table(result.warnings, args.all_problems), file=sys.stderr)
     verb = "would change" if args.dry_run else "changed"
     if not result.rows_changed:
         print("Nothing changed: every row is already stored.")
@@ -315,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
                                help="the date of check-ins in sheets without a date column")
     ingest_parser.add_argument("--json", action="store_true",
                                help="print stored counts, every problem and the mapping used as JSON")
+    ingest_parser.add_argument("--all-problems", action="store_true",
+                               help="list every row's problem (by default, problems of one kind are one line "
+                                    f"with a count and row ranges, and at most {MAX_PROBLEM_LINES} lines are shown)")
     ingest_parser.add_argument("--format", metavar="NAME",
                                help="read the files as this tool's export (viva_goals, viva_goals_template, quantive, "
                                     "burning_okr, okr_for_jira, betterworks); recognised by content without it")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from loaders.parse import ParsedFile, ParsedTable, parse_grids
-from loaders.problems import ERROR, FileRejected, Problem
+from loaders.problems import ERROR, FileRejected, Problem, ProblemList, of_severity
 from loaders.read import MAX_FILE_BYTES, read_grids
 from loaders.preview import Incoming, UploadPreview, krs_without_update, merged_tables, preview_upload
 from loaders.validate import build_reference, filled_check_ins, validate, validate_progress
@@ -18,7 +18,7 @@ from store.schema import TABLES
 
 @dataclass
 class IngestResult:
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=ProblemList)  # groups of many alike kept whole
     changes: dict[str, TableChange] = field(default_factory=dict)
     stored: bool = False
     # The rows handed (or, with errors or a dry run, that would be handed) to the store, per table.
@@ -29,11 +29,11 @@ class IngestResult:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
+        return of_severity(self.problems, ERROR)
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != ERROR]
+        return of_severity(self.problems, ERROR, keep=False)
 
     @property
     def rows_changed(self) -> int:
@@ -60,7 +60,7 @@ def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
     from loaders.formats import take_exports
     from loaders.mapping import MAPPING_SUFFIX, FileMapping, MappingError
 
-    problems: list[Problem] = []
+    problems: list[Problem] = ProblemList()
     for file in [f for f in files if f.file_name.endswith(MAPPING_SUFFIX)]:
         try:
             recorded = FileMapping.from_toml(file.content.decode("utf-8", errors="replace"), file.file_name)

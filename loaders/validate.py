@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from analytics.periods import as_dates
 from loaders.parse import ROW, ParsedFile, ParsedTable
 from loaders.preview import GRACE_DAYS, latest_update_allowed, typed_rows
-from loaders.problems import WARNING, Problem
+from loaders.problems import WARNING, Problem, ProblemGroup, add_group
 from store.schema import STATUS_LEVELS
 
 NUMERIC_DIRECTIONS_NEEDING_DISTANCE = ("increase", "decrease")
@@ -61,7 +61,12 @@ def _on_percent_points(start: pd.Series, target: pd.Series) -> pd.Series:
 
 
 def _did_you_mean_points(value: float) -> str:
-    return f"{value:.10g} for a percent KR: did you mean {value * 100:.10g} %? percent KRs are in percent points"
+    return POINTS_TEMPLATE.format(value=value, points=value * 100)
+
+
+POINTS_TEMPLATE = "{value:.10g} for a percent KR: did you mean {points:.10g} %? percent KRs are in percent points"
+POINTS_SUMMARY = ("{count:,} values of percent KRs written as fractions ({rows}, e.g. row {row} {kr_id} {value:.10g}): "
+                  "did you mean {points:.10g} %? percent KRs are in percent points")
 
 
 def _nearest(value: str, candidates) -> str:
@@ -77,6 +82,18 @@ class _Checker:
         self.parsed.problems.append(
             Problem(self.item.file, self.item.sheet, row, column, message, severity)
         )
+
+    def add_rows(self, mask: pd.Series, column: str, template: str, summary: str, severity: str = WARNING,
+                 **fields: pd.Series) -> None:
+        """A problem on each row where `mask` holds, kept as one ProblemGroup: no Python object per row.
+        Row i's message is `template` filled with the `fields` (Series aligned with the frame) at row i;
+        `summary` is the group's line, filled with count, rows, row and the first row's fields."""
+        chosen = mask.fillna(False).to_numpy(dtype=bool)
+        if not chosen.any():
+            return
+        values = {name: values.array[chosen] for name, values in fields.items()}
+        add_group(self.parsed.problems, ProblemGroup(self.item.file, self.item.sheet, column, severity, template,
+                                                     self.item.frame[ROW].to_numpy()[chosen], values, summary))
 
     def rows_where(self, mask: pd.Series) -> pd.DataFrame:
         return self.item.frame[mask.fillna(False).astype(bool)]
@@ -119,7 +136,9 @@ def validate(parsed: ParsedFile, reference: Reference) -> None:
 
 def _check_required_cells(checker: _Checker) -> None:
     frame = checker.item.frame
-    unreadable = {(p.row, p.column) for p in checker.parsed.problems if p.sheet == checker.item.sheet}
+    problems = checker.parsed.problems
+    entries = problems.entries() if hasattr(problems, "entries") else problems
+    unreadable = {(p.row, p.column) for p in entries if isinstance(p, Problem) and p.sheet == checker.item.sheet}
     for column in checker.item.table.columns:
         if column.required and column.name in frame:
             for _, row in checker.each(frame[column.name].isna()):
@@ -274,22 +293,24 @@ def _check_check_ins(checker: _Checker, reference: Reference) -> None:
     if kr_of_row is not None:
         fraction = (measure == "percent") & _in_fraction_range(value) \
             & _on_percent_points(kr_of_row["start_value"], kr_of_row["target_value"])
-        for _, row in checker.each(fraction):
-            checker.add(row[ROW], "value", _did_you_mean_points(row["value"]), WARNING)
+        checker.add_rows(fraction, "value", POINTS_TEMPLATE, POINTS_SUMMARY, value=value, points=value * 100,
+                         kr_id=frame["kr_id"])
     filled = value.notna() | status.notna()
     other = frame.get("comment", pd.Series(index=frame.index, dtype=object)).notna()
-    for _, row in checker.each(~filled & other):
-        checker.add(row[ROW], "value", "the row has a comment but no value or status; add the current value",
-                    WARNING)
+    kr_id = frame.get("kr_id", pd.Series("", index=frame.index, dtype=object))
+    checker.add_rows(~filled & other, "value", "the row has a comment but no value or status; add the current value",
+                     "{count:,} rows with a comment but no value or status ({rows}, e.g. row {row} {kr_id}): add "
+                     "the current value", kr_id=kr_id)
     if "confidence" in frame:
         low, high = CONFIDENCE_RANGE
         for _, row in checker.each((frame["confidence"] < low) | (frame["confidence"] > high)):
             checker.add(row[ROW], "confidence", f"confidence {row['confidence']:g} is outside {low}–{high}")
     if "date" in frame and "kr_id" in frame:
         start = pd.to_datetime(kr_of_row["start_date"])
-        for _, row in checker.each(filled & (pd.to_datetime(frame["date"]) < start)):
-            checker.add(row[ROW], "date", f"check-in dated {row['date']}, before the KR starts: kept as a baseline",
-                        WARNING)
+        checker.add_rows(filled & (pd.to_datetime(frame["date"]) < start), "date",
+                         "check-in dated {date}, before the KR starts: kept as a baseline",
+                         "{count:,} check-ins dated before their KR starts ({rows}, e.g. row {row} {kr_id} {date}): "
+                         "kept as baselines", date=frame["date"], kr_id=frame["kr_id"])
 
 
 def _check_kr_references(checker: _Checker, reference: Reference) -> None:

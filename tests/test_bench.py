@@ -23,7 +23,7 @@ import make_org  # noqa: E402
 TINY = 0.01
 RUN_KEYS = {"xlsx_ingest_s", "xlsx_vs_openpyxl_ratio", "csv_ingest_s", "csv_vs_duckdb_ratio", "rollup_ms",
             "page_cold_ms", "page_warm_ms", "peak_rss_mb", "page_errors", "cli_while_app_serving_max_wait_s",
-            "cli_while_app_serving_slowest_call_s"}
+            "cli_while_app_serving_slowest_call_s", "xlsx_warnings_ingest_s", "xlsx_warnings_vs_clean_ratio"}
 
 
 @pytest.fixture(scope="module")
