@@ -1,6 +1,8 @@
 """Command line of the analytics (DESIGN "CLI").
 
     python -m analytics status [--db PATH] [--as-of DATE] [--team NAME] [--json]
+    python -m analytics changes [--db PATH] [--as-of DATE] [--since DATE] [--team NAME] [--json]
+    python -m analytics health [--db PATH] [--as-of DATE] [--json]
     python -m analytics backcalc SCENARIO.json [--json]
     python -m analytics lint FILE [--json]
 """
@@ -31,31 +33,55 @@ def _records(frame, columns):
     return [{c: _clean(row[c]) for c in columns} for row in frame.to_dict("records")]
 
 
-def status(args: argparse.Namespace) -> int:
-    from analytics.review import default_as_of, review_snapshot
+def _stored_tables(db):
+    """The stored tables of `db`, or None (the error printed) when it cannot be opened; a missing
+    file is an error, never created: these commands only read."""
     from store.database import Store, StoreError
 
     try:
-        store = Store.open(args.db, create=False)
+        store = Store.open(db, create=False)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return None
     try:
-        tables = store.read_tables()
+        return store.read_tables()
     finally:
         store.close()
-    as_of = args.as_of or os.environ.get("OKR_AS_OF") or default_as_of(dt.date.today(), tables["check_ins"]["date"].max())
-    snapshot = review_snapshot(tables, as_of)
+
+
+def _as_of(args: argparse.Namespace, tables):
+    from analytics.review import default_as_of
+
+    latest = tables["check_ins"]["date"].max()
+    return args.as_of or os.environ.get("OKR_AS_OF") or default_as_of(dt.date.today(), latest)
+
+
+def _unknown_team(team, tables) -> bool:
+    if team and team not in set(tables["teams"]["team"]):
+        print(f'unknown team "{team}"', file=sys.stderr)
+        return True
+    return False
+
+
+def status(args: argparse.Namespace) -> int:
+    from analytics.forecast import with_forecasts
+    from analytics.review import review_snapshot
+
+    tables = _stored_tables(args.db)
+    if tables is None:
+        return 1
+    snapshot = review_snapshot(tables, _as_of(args, tables))
     krs, objectives, teams = snapshot.krs, snapshot.objectives, snapshot.teams
+    if _unknown_team(args.team, tables):
+        return 1
     if args.team:
-        if args.team not in set(tables["teams"]["team"]):
-            print(f'unknown team "{args.team}"', file=sys.stderr)
-            return 1
         krs, objectives, teams = (f[f["team"] == args.team] for f in (krs, objectives, teams))
     if args.json:
+        krs = with_forecasts(krs, tables["check_ins"], snapshot.as_of)
         print(json.dumps({
             "as_of": snapshot.as_of.date().isoformat(),
-            "krs": _records(krs, ["kr_id", "progress", "expected", "status", "stale", "target_value", "due_date"]),
+            "krs": _records(krs, ["kr_id", "progress", "expected", "status", "stale", "target_value", "due_date",
+                                  "forecast_value", "forecast_progress", "forecast_lands"]),
             "objectives": _records(objectives, ["objective_id", "progress", "worst_status"]),
             "teams": _records(teams, ["team", "progress", "worst_status"]),
         }, indent=1))
@@ -66,6 +92,72 @@ def status(args: argparse.Namespace) -> int:
         for kr in krs[krs["team"] == team["team"]].to_dict("records"):
             stale = " (stale)" if kr["stale"] else ""
             print(f"  {kr['kr_id']:<14} {kr['progress']:>5.0%} / {kr['expected']:>4.0%}  {kr['status']}{stale}  {kr['title']}")
+    return 0
+
+
+def changes(args: argparse.Namespace) -> int:
+    from analytics.changes import filter_changes, largest_moves, review_changes
+
+    tables = _stored_tables(args.db)
+    if tables is None:
+        return 1
+    if _unknown_team(args.team, tables):
+        return 1
+    found = review_changes(tables, _as_of(args, tables), since=args.since)
+    if args.team:
+        found = filter_changes(found, [args.team])
+    flags = ("newly_overdue", "newly_completed", "newly_off_track")
+    if args.json:
+        print(json.dumps({
+            "since": found.since.date().isoformat(),
+            "as_of": found.as_of.date().isoformat(),
+            "krs": _records(found.krs, ["kr_id", "status_before", "status_now", "progress_before", "progress_now",
+                                        "delta"]),
+            **{flag: found.ids(flag) for flag in flags},
+        }, indent=1))
+        return 0
+    print(f"Since {found.since.date().isoformat()} (previous review) to {found.as_of.date().isoformat()}")
+    for flag in (*flags, "recovered"):
+        ids = found.ids(flag)
+        print(f"  {flag.replace('_', ' ')}: {len(ids)}{'  ' + ', '.join(ids) if ids else ''}")
+    ups, downs = largest_moves(found.krs)
+    for heading, moves in (("Largest rises", ups), ("Largest falls", downs)):
+        print(f"\n{heading}")
+        for kr in moves.to_dict("records"):
+            print(f"  {kr['kr_id']:<14} {kr['delta'] * 100:+6.1f} pts  {kr['progress_before']:>4.0%} → "
+                  f"{kr['progress_now']:>4.0%}  {kr['status_before']} → {kr['status_now']}  {kr['title']}")
+    team_ups, team_downs = largest_moves(found.teams)
+    print("\nTeams that moved most")
+    for team in (*team_ups.to_dict("records"), *team_downs.to_dict("records")):
+        print(f"  {team['team']:<18} {team['delta'] * 100:+6.1f} pts  "
+              f"{team['progress_before']:.0%} → {team['progress_now']:.0%}")
+    return 0
+
+
+def health(args: argparse.Namespace) -> int:
+    from analytics.health import HEALTH_COLUMNS, update_health
+    from analytics.review import review_snapshot
+
+    tables = _stored_tables(args.db)
+    if tables is None:
+        return 1
+    snapshot = review_snapshot(tables, _as_of(args, tables))
+    found = update_health(snapshot.krs, snapshot.as_of)
+    if args.json:
+        print(json.dumps({
+            "as_of": found.as_of.date().isoformat(),
+            "teams": _records(found.teams, ["team", *HEALTH_COLUMNS]),
+            "owners": _records(found.owners, ["owner", *HEALTH_COLUMNS]),
+        }, indent=1))
+        return 0
+    print(f"Update health as of {found.as_of.date().isoformat()}: {found.updated} of {found.in_force} KRs in force "
+          f"updated in the last 30 days")
+    for key, frame in (("team", found.teams), ("owner", found.owners)):
+        print(f"\nBy {key}")
+        for row in frame.to_dict("records"):
+            oldest = row["oldest"].date().isoformat() if row["oldest"] == row["oldest"] else "never"
+            print(f"  {str(row[key]):<22} {row['updated']:>3} of {row['in_force']:<3} {row['share']:>5.0%}  "
+                  f"oldest {oldest}")
     return 0
 
 
@@ -176,6 +268,19 @@ def main(argv: list[str] | None = None) -> int:
     status_parser.add_argument("--team")
     status_parser.add_argument("--json", action="store_true")
     status_parser.set_defaults(run=status)
+    changes_parser = commands.add_parser("changes", help="what changed per KR since the previous review")
+    changes_parser.add_argument("--db", help="DuckDB file (default: $OKR_DB or okr_data/okr.duckdb)")
+    changes_parser.add_argument("--as-of", help="ISO date (default: $OKR_AS_OF, else the last month-end)")
+    changes_parser.add_argument("--since", help="ISO date of the previous review (default: the month-end before "
+                                                "the as-of date's month)")
+    changes_parser.add_argument("--team")
+    changes_parser.add_argument("--json", action="store_true")
+    changes_parser.set_defaults(run=changes)
+    health_parser = commands.add_parser("health", help="who updated their KRs in the 30 days before the as-of date")
+    health_parser.add_argument("--db", help="DuckDB file (default: $OKR_DB or okr_data/okr.duckdb)")
+    health_parser.add_argument("--as-of", help="ISO date (default: $OKR_AS_OF, else the last month-end)")
+    health_parser.add_argument("--json", action="store_true")
+    health_parser.set_defaults(run=health)
     backcalc_parser = commands.add_parser("backcalc", help="back-calculate bookings, funnel volumes and reps from "
                                                            "an ARR target scenario")
     backcalc_parser.add_argument("scenario", metavar="SCENARIO.json", help="scenario file (DESIGN \"CLI\": backcalc keys)")

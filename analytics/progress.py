@@ -143,6 +143,14 @@ def _latest_check_ins(check_ins: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFr
     return latest
 
 
+def progress_of_values(krs: pd.DataFrame, values) -> pd.Series:
+    """The unclamped progress formula of each KR of `krs` (rows of kr_progress: measure, direction,
+    start_value, target_value) applied to `values` instead of its last reading (the forecast of a
+    numeric KR goes through the same formula as its readings)."""
+    return _raw_progress(krs.assign(last_value=np.asarray(values, dtype=float),
+                                    last_status=None))
+
+
 def _raw_progress(krs: pd.DataFrame) -> pd.Series:
     """Unclamped progress by measure and direction; NaN where there is no reading to measure."""
     measure = _lowered(krs["measure"])

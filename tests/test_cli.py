@@ -85,7 +85,11 @@ def test_status_json_contract(tmp_path, store_target, small_file):
     payload = json.loads(result.stdout)
     assert payload["as_of"] == "2027-05-31"
     krs = {kr["kr_id"]: kr for kr in payload["krs"]}
-    assert set(krs["SAL-KR1"]) == {"kr_id", "progress", "expected", "status", "stale", "target_value", "due_date"}
+    assert set(krs["SAL-KR1"]) == {"kr_id", "progress", "expected", "status", "stale", "target_value", "due_date",
+                                   "forecast_value", "forecast_progress", "forecast_lands"}
+    # A status KR has no forecast: the three fields are null.
+    assert (krs["ENG-KR1"]["forecast_value"], krs["ENG-KR1"]["forecast_progress"],
+            krs["ENG-KR1"]["forecast_lands"]) == (None, None, None)
     # 250,000 of 500,000; expected 60 of 90 days (2027-04-01 → 2027-05-31 of 2027-04-01 → 2027-06-30)
     assert krs["SAL-KR1"]["progress"] == pytest.approx(0.5)
     assert krs["SAL-KR1"]["expected"] == pytest.approx(60 / 90)
@@ -151,3 +155,43 @@ def test_demo_workbook_ingests_cleanly_and_idempotently(tmp_path, store_target):
     second = run("-m", "loaders", "ingest", str(DEMO_WORKBOOK), db=db)
     assert second.returncode == 0
     assert "Nothing changed" in second.stdout
+
+
+def test_changes_and_health_json_contracts(tmp_path, store_target, small_file):
+    db = store_target
+    run("-m", "loaders", "ingest", str(small_file), db=db)
+    result = run("-m", "analytics", "changes", "--as-of", "2027-05-31", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"since", "as_of", "krs", "newly_overdue", "newly_completed", "newly_off_track"}
+    assert (payload["since"], payload["as_of"]) == ("2027-04-30", "2027-05-31")
+    assert set(payload["krs"][0]) == {"kr_id", "status_before", "status_now", "progress_before", "progress_now",
+                                      "delta"}
+    since = json.loads(run("-m", "analytics", "changes", "--as-of", "2027-05-31", "--since", "2027-05-15",
+                           "--team", "Sales", "--json", db=db).stdout)
+    assert since["since"] == "2027-05-15"
+    assert {kr["kr_id"] for kr in since["krs"]} <= {"SAL-KR1", "SAL-KR2", "SAL-KR3"}
+
+    result = run("-m", "analytics", "health", "--as-of", "2027-05-31", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"as_of", "teams", "owners"}
+    assert set(payload["teams"][0]) == {"team", "in_force", "updated", "share", "oldest"}
+    assert set(payload["owners"][0]) == {"owner", "in_force", "updated", "share", "oldest"}
+    for row in payload["teams"]:
+        assert row["share"] == pytest.approx(row["updated"] / row["in_force"])
+
+
+@pytest.mark.parametrize("command", ["changes", "health"])
+def test_changes_and_health_never_create_a_database(tmp_path, command):
+    missing = tmp_path / "missing.duckdb"
+    result = run("-m", "analytics", command, "--db", str(missing), db=missing)
+    assert result.returncode == 1
+    assert "no database" in result.stderr
+    assert not missing.exists()
+
+
+def test_changes_of_an_unknown_team_fails_cleanly(tmp_path, store_target, small_file):
+    run("-m", "loaders", "ingest", str(small_file), db=store_target)
+    result = run("-m", "analytics", "changes", "--team", "Nobody", db=store_target)
+    assert result.returncode == 1 and "unknown team" in result.stderr
