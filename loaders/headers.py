@@ -1,4 +1,5 @@
-"""The words people head their columns with, in English, Portuguese, Spanish, French and German.
+"""The words people head their columns with, in English, Portuguese, Spanish, French, German and
+Vietnamese.
 
 Headers are compared by `header_key`: accents folded (é → e, ü → u, ß → ss), then case, spaces and
 punctuation ignored, so `Responsável`, `responsavel` and `RESPONSÁVEL` are one key. Each *role* (a
@@ -11,6 +12,9 @@ import re
 import unicodedata
 
 _NOT_KEY = re.compile(r"[^0-9a-z]")
+# Letters Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ß": "ss", "ẞ": "ss", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ł": "l",
+                               "Ł": "l"})
 
 
 # No header is longer; a longer cell in the rows searched for a header (a 20 MB comment) is a value,
@@ -24,7 +28,7 @@ def header_key(text: object) -> str:
     text = str(text)
     if len(text) > MAX_HEADER_CHARS:
         return ""
-    folded = unicodedata.normalize("NFKD", text.replace("ß", "ss").replace("ẞ", "ss"))
+    folded = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NOT_KEY.sub("", folded.lower())
 
@@ -38,38 +42,41 @@ ROLE_HEADERS: dict[str, tuple[str, ...]] = {
                "quartal", "zeitraum", "periode"),
     "objective": ("objective", "objectives", "objective title", "objective name", "goal", "goal name",
                   "goal title", "okr", "objetivo",
-                  "objetivos", "objectif", "objectifs", "ziel", "ziele", "objective description"),
+                  "objetivos", "objectif", "objectifs", "ziel", "ziele", "objective description", "mục tiêu"),
     "objective_id": ("objective id", "objective_id", "goal id", "id objetivo", "objective ref"),
     "key_result": ("key result", "key results", "kr", "kr title", "title", "key result title", "kr description",
                    "key result description", "resultado chave", "resultados chave", "resultado-chave",
                    "resultados-chave", "resultado clave", "resultados clave", "résultat clé", "résultats clés",
-                   "schlüsselergebnis", "schlüsselergebnisse", "schluesselergebnis", "kr name"),
+                   "schlüsselergebnis", "schlüsselergebnisse", "schluesselergebnis", "kr name",
+                   "kết quả then chốt", "kết quả chính"),
     "kr_id": ("kr_id", "kr id", "key result id", "id kr"),
     "owner": ("owner", "kr owner", "key result owner", "metric owner", "responsible", "assignee", "accountable",
               "responsável", "responsavel",
               "dono", "responsable", "propriétaire", "porteur", "verantwortlich", "verantwortliche",
-              "verantwortlicher", "zuständig", "owner name"),
+              "verantwortlicher", "zuständig", "owner name", "người phụ trách", "phụ trách"),
     "objective_owner": ("objective owner", "goal owner", "dono do objetivo", "responsable objectif"),
     "start_value": ("start", "start value", "starting value", "baseline", "initial value", "from",
                     "valor inicial", "linha de base", "línea base", "linea de base", "valor de partida",
-                    "valeur initiale", "valeur de départ", "startwert", "ausgangswert", "basiswert"),
+                    "valeur initiale", "valeur de départ", "startwert", "ausgangswert", "basiswert",
+                    "giá trị ban đầu"),
     "target_value": ("target", "target value", "goal value", "to", "meta", "alvo", "valor meta", "valor alvo",
                      "valor objetivo", "cible", "valeur cible", "objectif chiffré", "zielwert", "soll", "ziel",
-                     "objetivo", "objectif",
+                     "objetivo", "objectif", "chỉ tiêu",
                      "sollwert"),
     "current_value": ("current", "current value", "actual", "actual value", "actuals", "value", "achieved", "attained",
                       "latest value", "progress value", "valor atual", "valor actual", "atual", "realizado",
                       "atingido", "valor real", "valeur actuelle", "réalisé", "réel", "istwert", "ist",
-                      "aktueller wert"),
+                      "aktueller wert", "giá trị hiện tại", "hiện tại", "thực tế"),
     "progress": ("progress", "progress %", "% complete", "percent complete", "completion", "score",
-                 "progresso", "progreso", "avance", "avancement", "progression", "progrès", "fortschritt"),
+                 "progresso", "progreso", "avance", "avancement", "progression", "progrès", "fortschritt", "tiến độ"),
     "status": ("status", "state", "progress status", "estado", "situação", "situacion", "statut", "état",
-               "zustand"),
+               "zustand", "trạng thái"),
     "confidence": ("confidence", "confidence level", "confiança", "confianza", "confiance", "zuversicht",
                    "konfidenz"),
     "due_date": ("due", "due date", "deadline", "end date", "target date", "prazo", "data limite", "data final",
                  "vencimento", "fecha límite", "fecha limite", "plazo", "fecha fin", "échéance", "date limite",
-                 "date d'échéance", "date de fin", "fälligkeit", "fällig", "frist", "termin", "enddatum"),
+                 "date d'échéance", "date de fin", "fälligkeit", "fällig", "frist", "termin", "enddatum", "hạn",
+                 "hạn chót", "thời hạn"),
     "start_date": ("start date", "data de início", "data inicio", "fecha de inicio", "fecha inicio",
                    "date de début", "startdatum", "beginn"),
     "date": ("date", "check-in date", "checkin date", "updated", "last updated", "as of", "data", "fecha",

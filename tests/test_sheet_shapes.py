@@ -165,6 +165,8 @@ def test_a_portuguese_sheet_with_semicolons_and_day_first_dates_imports(store):
     ["Ziel", "Schlüsselergebnis", "Verantwortlich", "Startwert", "Zielwert", "Istwert", "Fälligkeit"],
     ["objetivo", "RESULTADO CLAVE", "responsable", "valor inicial", "meta", "valor actual", "fecha límite"],
     ["Objective", "KR", "owner", "baseline", "target", "actual", "deadline"],
+    ["Mục tiêu", "Kết quả then chốt", "Người phụ trách", "Giá trị ban đầu", "Chỉ tiêu", "Giá trị hiện tại",
+     "Hạn chót"],
 ])
 def test_headers_in_other_languages_are_understood(store, headers):
     rows = [headers, ["Win the market", "Sign 5 partners", "Eva", 1, 5, 3, dt.date(2027, 6, 30)]]
