@@ -1,6 +1,7 @@
 """Exports of other OKR tools (loaders.formats): synthetic files written from the published field
 lists, ingested into a fresh database and into a copy of the demo one; stored counts and values, the
 same export twice, a newer export, the import report, hostile files, and the pages on an import."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -84,17 +85,29 @@ def test_viva_goals_zip_is_recognised_by_content_and_stored_whole(viva_db):
     # periods from the tool's names
     assert objectives.loc["VG-1001", "period"] == "2024" and objectives.loc["VG-2002", "period"] == "2024-Q4"
     krs = stored["key_results"].set_index("kr_id")
-    assert krs.loc["VG-3001", ["measure", "start_value", "target_value", "direction", "weight"]].tolist() == \
-        ["currency", 0, 500000, "increase", 40]
-    assert krs.loc["VG-3002", ["direction", "start_value", "target_value", "unit"]].tolist() == \
-        ["decrease", 90, 60, "days"]
+    assert krs.loc["VG-3001", ["measure", "start_value", "target_value", "direction", "weight"]].tolist() == [
+        "currency",
+        0,
+        500000,
+        "increase",
+        40,
+    ]
+    assert krs.loc["VG-3002", ["direction", "start_value", "target_value", "unit"]].tolist() == [
+        "decrease",
+        90,
+        60,
+        "days",
+    ]
     assert krs.loc["VG-3003", ["measure", "direction", "target_value"]].tolist() == ["percent", "stay_above", 99.9]
     assert krs.loc["VG-3004", "direction"] == "stay_below"
     assert krs.loc["VG-3005", ["measure", "start_value", "target_value"]].tolist() == ["percent", 0, 100]
     assert str(krs.loc["VG-3002", "due_date"])[:10] == "2024-11-30"
     teams = stored["teams"].set_index("team")
-    assert teams.loc["Sales", ["group", "lead", "lead_email"]].tolist() == \
-        ["Go to market", "Ana Ruiz", "ana.ruiz@contoso.com"]
+    assert teams.loc["Sales", ["group", "lead", "lead_email"]].tolist() == [
+        "Go to market",
+        "Ana Ruiz",
+        "ana.ruiz@contoso.com",
+    ]
     assert teams.loc["Engineering", "group"] == "Contoso"
 
 
@@ -119,8 +132,15 @@ def test_viva_goals_report_says_what_came_across_and_what_did_not(db):
     result = ingest(db, {"contoso_export.zip": viva_zip()})
     (report,) = result.imports
     assert report.tool == "Viva Goals"
-    assert report.counts == {"objectives": 5, "key results": 5, "initiatives": 2, "check-ins": 6, "teams": 3,
-                             "people": 4, "cancel decisions": 1}
+    assert report.counts == {
+        "objectives": 5,
+        "key results": 5,
+        "initiatives": 2,
+        "check-ins": 6,
+        "teams": 3,
+        "people": 4,
+        "cancel decisions": 1,
+    }
     assert report.left_behind["parent teams without objectives (kept as the group of their teams)"] == 2
     assert report.left_behind["second and further parents (the first kept)"] == 1
     assert report.left_behind["tags"] == 2
@@ -205,9 +225,11 @@ def test_pages_render_a_viva_goals_import(viva_db, monkeypatch, page):
         assert not at.exception, [e.message for e in at.exception]
         shown = " ".join(str(m.value) for m in [*at.markdown, *at.title, *at.subheader, *at.caption])
         shown += " ".join(f.value.to_string() for f in at.dataframe)
-        expected = {"pages/overview.py": ["Sales", "Engineering", "People"],
-                    "pages/team.py": ["Win the mid-market", "Book $500k new ARR"],
-                    "pages/due_dates.py": []}[page]
+        expected = {
+            "pages/overview.py": ["Sales", "Engineering", "People"],
+            "pages/team.py": ["Win the mid-market", "Book $500k new ARR"],
+            "pages/due_dates.py": [],
+        }[page]
         for text in expected:
             assert text in shown, text
         if page == "pages/overview.py":
@@ -262,8 +284,9 @@ def test_format_names_as_people_type_them():
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loaders", *args], capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", *args], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120
+    )
 
 
 def test_cli_ingest_prints_the_import_report_and_json(tmp_path):
@@ -303,11 +326,19 @@ def test_viva_goals_excel_template(db):
     stored = tables(db)
     objectives = stored["objectives"].set_index("objective_id")
     assert objectives.loc["VGT-C1", "level"] == "company" and objectives.loc["VGT-C1", "period"] == "2025"
-    assert objectives.loc["VGT-S1", ["team", "parent_objective_id", "period", "context"]].tolist() == \
-        ["Sales", "VGT-C1", "2025-Q1", "Why: growth"]
+    assert objectives.loc["VGT-S1", ["team", "parent_objective_id", "period", "context"]].tolist() == [
+        "Sales",
+        "VGT-C1",
+        "2025-Q1",
+        "Why: growth",
+    ]
     krs = stored["key_results"].set_index("kr_id")
-    assert krs.loc["VGT-S1-K1", ["measure", "unit", "target_value", "direction"]].tolist() == \
-        ["number", "logos", 10, "increase"]
+    assert krs.loc["VGT-S1-K1", ["measure", "unit", "target_value", "direction"]].tolist() == [
+        "number",
+        "logos",
+        10,
+        "increase",
+    ]
     assert krs.loc["VGT-S1-K2", ["measure", "direction"]].tolist() == ["percent", "stay_below"]
     assert stored["initiatives"][["kr_id", "title"]].values.tolist() == [["VGT-S1-K1", "Launch referral program"]]
     check_ins = stored["check_ins"].set_index("kr_id")
@@ -320,16 +351,30 @@ def test_quantive_export(db):
     result = ingest(db, {"gtmhub.xlsx": data})
     assert result.errors == [], result.errors
     (report,) = result.imports
-    assert report.counts == {"objectives": 2, "key results": 3, "initiatives": 2, "check-ins": 3, "teams": 2,
-                             "people": 2}
+    assert report.counts == {
+        "objectives": 2,
+        "key results": 3,
+        "initiatives": 2,
+        "check-ins": 3,
+        "teams": 2,
+        "people": 2,
+    }
     assert report.unknown_columns == {"Custom Field 7": 1}
     stored = tables(db)
     objectives = by_title(stored["objectives"])
-    assert objectives.loc["Expand into Germany", ["team", "period", "owner"]].tolist() == \
-        ["Sales", "2025-Q3", "ana.ruiz@contoso.com"]
+    assert objectives.loc["Expand into Germany", ["team", "period", "owner"]].tolist() == [
+        "Sales",
+        "2025-Q3",
+        "ana.ruiz@contoso.com",
+    ]
     krs = by_title(stored["key_results"])
-    assert krs.loc["Cut CAC to €900", ["measure", "direction", "start_value", "target_value", "owner"]].tolist() == \
-        ["currency", "decrease", 1200, 900, "tom.berg@contoso.com"]
+    assert krs.loc["Cut CAC to €900", ["measure", "direction", "start_value", "target_value", "owner"]].tolist() == [
+        "currency",
+        "decrease",
+        1200,
+        900,
+        "tom.berg@contoso.com",
+    ]
     assert krs.loc["Keep uptime above 99.5", ["measure", "direction"]].tolist() == ["percent", "stay_above"]
     assert str(krs.loc["Close 5 German deals", "due_date"])[:10] == "2025-09-30"
     assert set(stored["initiatives"]["title"]) == {"Hire a German AE", "Translate the website"}
@@ -361,8 +406,10 @@ def test_burning_okr_export_english_or_german(db, german):
     assert krs.loc["Ausfälle senken", "direction"] == "decrease"
     values = stored["check_ins"].set_index("kr_id")["value"]
     assert values[krs.loc["Umsatz steigern", "kr_id"]] == 45000
-    assert ingest(db, {"okr.xlsx": data}, default_date=dt.date(2025, 2, 28),
-                  constants={"period": "Q1 2025"}).rows_changed == 0
+    assert (
+        ingest(db, {"okr.xlsx": data}, default_date=dt.date(2025, 2, 28), constants={"period": "Q1 2025"}).rows_changed
+        == 0
+    )
 
 
 def test_okr_for_jira_csv_outline_gives_the_tree(db):
@@ -373,8 +420,10 @@ def test_okr_for_jira_csv_outline_gives_the_tree(db):
     stored = tables(db)
     objectives = by_title(stored["objectives"])
     assert objectives.loc["Become the market leader", ["level", "period"]].tolist() == ["company", "2025-Q3"]
-    assert objectives.loc["Grow the pipeline", "parent_objective_id"] == \
-        objectives.loc["Become the market leader", "objective_id"]
+    assert (
+        objectives.loc["Grow the pipeline", "parent_objective_id"]
+        == objectives.loc["Become the market leader", "objective_id"]
+    )
     krs = by_title(stored["key_results"])
     sqls = krs.loc["Generate 200 SQLs"]
     assert sqls["objective_id"] == objectives.loc["Grow the pipeline", "objective_id"]
@@ -396,8 +445,11 @@ def test_betterworks_csv(db):
     assert result.errors == [], result.errors
     stored = tables(db)
     objectives = by_title(stored["objectives"])
-    assert objectives.loc["Grow enterprise revenue", ["period", "team", "level"]].tolist() == \
-        ["2025-Q1", "Sales", "team"]
+    assert objectives.loc["Grow enterprise revenue", ["period", "team", "level"]].tolist() == [
+        "2025-Q1",
+        "Sales",
+        "team",
+    ]
     krs = by_title(stored["key_results"])
     assert set(krs.index) == {"Close 3 enterprise deals", "Publish 2 case studies", "Improve onboarding"}
     assert krs.loc["Publish 2 case studies", ["measure", "start_value", "target_value"]].tolist() == ["percent", 0, 100]
@@ -466,10 +518,12 @@ def test_a_rebuild_replays_imports_as_they_were_read(db, tmp_path):
     from loaders.rebuild import rebuild
 
     assert ingest(db, {"contoso.zip": viva_zip()}).stored
-    assert ingest(db, {"okr.xlsx": burning_okr_xlsx()}, default_date=dt.date(2025, 2, 28),
-                  constants={"period": "Q1 2025"}).stored
-    assert ingest(db, {"goals.csv": betterworks_csv()}, default_date=dt.date(2025, 2, 28),
-                  format_name="betterworks").stored
+    assert ingest(
+        db, {"okr.xlsx": burning_okr_xlsx()}, default_date=dt.date(2025, 2, 28), constants={"period": "Q1 2025"}
+    ).stored
+    assert ingest(
+        db, {"goals.csv": betterworks_csv()}, default_date=dt.date(2025, 2, 28), format_name="betterworks"
+    ).stored
     store = Store.open(db)
     try:
         uploads = store.recorded_uploads()
@@ -488,8 +542,10 @@ def test_a_deep_or_looping_tree_is_cut_not_followed(db):
     records = viva_records()
     objectives = records["objectives_export_file_1.json"]
     objectives[0]["Parent IDs"] = [3001]  # 1001 → 3001 → 2001 → 1001: a loop
-    chain = [dict(objectives[5], ID=90000 + i, Title=f"Step {i}", **{"Parent IDs": [90000 + i - 1] if i else [2002]})
-             for i in range(3000)]
+    chain = [
+        dict(objectives[5], ID=90000 + i, Title=f"Step {i}", **{"Parent IDs": [90000 + i - 1] if i else [2002]})
+        for i in range(3000)
+    ]
     records["objectives_export_file_1.json"] = objectives + chain
     files = {name: json.dumps(rows).encode() for name, rows in records.items()}
     result = ingest(db, files, dry_run=True)
@@ -502,21 +558,46 @@ def test_viva_goals_spelling_variants_come_across(db):
     """IDs as text, one owner as an object, periods as text named by the TimePeriods file only, ISO
     times with a zone, progress as "45%", teams as plain names, a key result without an outcome."""
     objectives = [
-        {"ID": "a1", "Title": "Be loved", "Type": "Goal", "Owner": {"Name": "Ana Ruiz", "Email": "ana@x.io"},
-         "Teams": ["Support"], "Time Period": "FY25 Planning Cycle", "Start Date": "2025-01-01T00:00:00Z",
-         "End Date": "2025-06-30T00:00:00Z", "Parent IDs": [], "Progress": "45%", "Status": "on track"},
-        {"ID": "a2", "Title": "Answer within 1 hour", "Type": "Measure", "Owner": [{"Name": "Ana Ruiz"}],
-         "Teams": ["Support"], "Time Period": "FY25 Planning Cycle", "Parent IDs": ["a1"], "Outcome": None,
-         "Progress": "60%", "Status": "At risk", "Last Check-in": "2025-03-31T12:00:00Z"},
+        {
+            "ID": "a1",
+            "Title": "Be loved",
+            "Type": "Goal",
+            "Owner": {"Name": "Ana Ruiz", "Email": "ana@x.io"},
+            "Teams": ["Support"],
+            "Time Period": "FY25 Planning Cycle",
+            "Start Date": "2025-01-01T00:00:00Z",
+            "End Date": "2025-06-30T00:00:00Z",
+            "Parent IDs": [],
+            "Progress": "45%",
+            "Status": "on track",
+        },
+        {
+            "ID": "a2",
+            "Title": "Answer within 1 hour",
+            "Type": "Measure",
+            "Owner": [{"Name": "Ana Ruiz"}],
+            "Teams": ["Support"],
+            "Time Period": "FY25 Planning Cycle",
+            "Parent IDs": ["a1"],
+            "Outcome": None,
+            "Progress": "60%",
+            "Status": "At risk",
+            "Last Check-in": "2025-03-31T12:00:00Z",
+        },
     ]
     periods = [{"Time Period Name": "FY25 Planning Cycle", "Start Date": "2025-01-01", "End Date": "2025-06-30"}]
-    files = {"objectives_export_file_9.json": json.dumps(objectives).encode(),
-             "TimePeriods_9.json": json.dumps(periods).encode()}
+    files = {
+        "objectives_export_file_9.json": json.dumps(objectives).encode(),
+        "TimePeriods_9.json": json.dumps(periods).encode(),
+    }
     result = ingest(db, files)
     assert result.errors == [], result.errors
     stored = tables(db)
-    assert stored["objectives"].set_index("objective_id").loc["VG-a1", ["period", "team", "level"]].tolist() == \
-        ["2025-H1", "Support", "team"]
+    assert stored["objectives"].set_index("objective_id").loc["VG-a1", ["period", "team", "level"]].tolist() == [
+        "2025-H1",
+        "Support",
+        "team",
+    ]
     kr = stored["key_results"].set_index("kr_id").loc["VG-a2"]
     assert [kr["measure"], kr["start_value"], kr["target_value"]] == ["percent", 0, 100]
     check_ins = stored["check_ins"]
@@ -560,8 +641,10 @@ def test_a_json_file_over_the_size_cap_is_refused_before_it_is_read(db):
 
 
 def test_a_one_row_per_kr_sheet_is_left_to_the_spreadsheet_path():
-    sheet = (b"Objective Name,Key Result,Key Result Owner,Initial Value,Target,Current Value,Team,Period\n"
-             b"Grow,Close deals,Ana,0,10,4,Sales,2027-Q2\n")
+    sheet = (
+        b"Objective Name,Key Result,Key Result Owner,Initial Value,Target,Current Value,Team,Period\n"
+        b"Grow,Close deals,Ana,0,10,4,Sales,2027-Q2\n"
+    )
     assert recognise("krs.csv", sheet) is None
 
 
@@ -642,8 +725,10 @@ def test_upload_page_says_what_an_export_lacks(writable_demo_db, monkeypatch):
 
 def test_jira_dates_take_one_order_for_the_whole_export(db):
     header = ",".join(formats_data.JIRA_HEADER) + "\n"
-    rows = ("1,Objective,Ship,On track,Q3 Y2025,Tom,,,,Eng,07/01/2025,09/30/2025,,,,\n"
-            "1.1,Key result,Deploy,On track,Q3 Y2025,Tom,,,,Eng,07/01/2025,08/01/2025,0,5,20,\n")
+    rows = (
+        "1,Objective,Ship,On track,Q3 Y2025,Tom,,,,Eng,07/01/2025,09/30/2025,,,,\n"
+        "1.1,Key result,Deploy,On track,Q3 Y2025,Tom,,,,Eng,07/01/2025,08/01/2025,0,5,20,\n"
+    )
     result = ingest(db, {"okrs.csv": (header + rows).encode()}, default_date=dt.date(2025, 8, 31))
     assert result.errors == [], result.errors
     kr = tables(db)["key_results"].iloc[0]
@@ -668,8 +753,9 @@ def test_an_import_can_be_undone_like_any_upload(writable_demo_db):
 def test_an_objective_of_no_team_with_objectives_under_it_is_a_company_objective(db):
     records = viva_records()
     objectives = records["objectives_export_file_1.json"]
-    division = viva_objective(1500, "Grow in Europe", "Big rock", CEO, [], "Annual 2024", "2024-01-01", "2024-12-31",
-                              parents=[1001])
+    division = viva_objective(
+        1500, "Grow in Europe", "Big rock", CEO, [], "Annual 2024", "2024-01-01", "2024-12-31", parents=[1001]
+    )
     objectives.append(division)
     next(o for o in objectives if o["ID"] == 2002)["Parent IDs"] = [1500]
     result = ingest(db, {n: json.dumps(r).encode() for n, r in records.items()})

@@ -4,6 +4,7 @@ Each format is one module with NAME, TITLE, `detect(file_name, data) -> bool` (c
 and `read(files, max_bytes) -> Export`; loaders.formats.convert turns any Export into tables. To add a
 format, write its module and list it in FORMATS.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,10 @@ from loaders.formats.model import Export
 from loaders.formats.source import JsonRejected, NotThisFormat, SourceFile
 from loaders.problems import FileRejected, Problem
 
-FORMATS = {module.NAME: module for module in (viva_goals, viva_goals_template, quantive, burning_okr, okr_for_jira,
-                                              betterworks)}
+FORMATS = {
+    module.NAME: module
+    for module in (viva_goals, viva_goals_template, quantive, burning_okr, okr_for_jira, betterworks)
+}
 # A file naming the format an upload was forced to be read as, kept with the upload so that a rebuild
 # reads it the same way.
 FORMAT_SUFFIX = ".import-format.txt"
@@ -110,8 +113,15 @@ def take_exports(files: list, forced: str | None, max_bytes: int, stored: dict |
         reports.append(converted.report)
         for name, item in converted.tables.items():
             if name in tables:
-                problems.append(Problem(item.file, item.sheet, None, "",
-                                        f"{item.table.sheet} rows come from two exports; upload them one at a time"))
+                problems.append(
+                    Problem(
+                        item.file,
+                        item.sheet,
+                        None,
+                        "",
+                        f"{item.table.sheet} rows come from two exports; upload them one at a time",
+                    )
+                )
             else:
                 tables[name] = item
     return tables, problems, reports, recognised.rest

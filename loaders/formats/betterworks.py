@@ -2,6 +2,7 @@
 owner_email, categories (`;`-separated), description. A milestone belongs to the goal above it (or to
 the one a parent column names); progress is a percent key result from 0 to 100 whose check-in needs
 a date (--date). Goals belong to people: a goal's team is the team its owner leads, else --team."""
+
 from __future__ import annotations
 
 import functools
@@ -17,20 +18,24 @@ TITLE = "Betterworks"
 ALIASES = ("better works",)
 PREFIX = "BW"
 
-COLUMNS = Columns({
-    "id": ("id", "goal_id"),
-    "parent": ("parent_id", "parent", "parent_name", "goal", "parent_goal"),
-    "name": ("name", "title"),
-    "type": ("type",),
-    "progress": ("progress",),
-    "start_date": ("start_date",),
-    "end_date": ("end_date", "due_date"),
-    "owner_email": ("owner_email", "owner"),
-    "categories": ("categories", "category"),
-    "description": ("description",),
-})
-NEEDLES = tuple(header_key(s) for s in ("name", "type", "progress", "start_date", "end_date", "owner_email",
-                                        "categories", "description"))
+COLUMNS = Columns(
+    {
+        "id": ("id", "goal_id"),
+        "parent": ("parent_id", "parent", "parent_name", "goal", "parent_goal"),
+        "name": ("name", "title"),
+        "type": ("type",),
+        "progress": ("progress",),
+        "start_date": ("start_date",),
+        "end_date": ("end_date", "due_date"),
+        "owner_email": ("owner_email", "owner"),
+        "categories": ("categories", "category"),
+        "description": ("description",),
+    }
+)
+NEEDLES = tuple(
+    header_key(s)
+    for s in ("name", "type", "progress", "start_date", "end_date", "owner_email", "categories", "description")
+)
 
 
 def detect(file_name: str, data: bytes) -> bool:
@@ -68,20 +73,38 @@ def read(files, max_bytes: int) -> Export:
                 if parent is None:
                     export.left_behind["milestones without a goal"] += 1
                     continue
-                item = Item(own_id or title_id(parent, name or ""), name or "", kind=KEY_RESULT, parent=parent,
-                            owner=owner, start_date=_date(get("start_date"), order),
-                            end_date=_date(get("end_date"), order), description=source.plain_text(get("description")),
-                            measure="percent", progress=source.number(get("progress")), type_word=get("type"),
-                            source=where, row=row)
+                item = Item(
+                    own_id or title_id(parent, name or ""),
+                    name or "",
+                    kind=KEY_RESULT,
+                    parent=parent,
+                    owner=owner,
+                    start_date=_date(get("start_date"), order),
+                    end_date=_date(get("end_date"), order),
+                    description=source.plain_text(get("description")),
+                    measure="percent",
+                    progress=source.number(get("progress")),
+                    type_word=get("type"),
+                    source=where,
+                    row=row,
+                )
                 export.items.append(item)
                 if item.progress is not None:
                     export.check_ins.append(CheckIn(item.id, None, item.progress, None, None, owner, where, row))
             else:
-                item = Item(own_id or title_id(owner.email or owner.name or "", name or ""), name or "",
-                            kind=OBJECTIVE, owner=owner, start_date=_date(get("start_date"), order),
-                            end_date=_date(get("end_date"), order), description=source.plain_text(get("description")),
-                            progress=source.number(get("progress")), type_word=source.text(get("type")),
-                            source=where, row=row)
+                item = Item(
+                    own_id or title_id(owner.email or owner.name or "", name or ""),
+                    name or "",
+                    kind=OBJECTIVE,
+                    owner=owner,
+                    start_date=_date(get("start_date"), order),
+                    end_date=_date(get("end_date"), order),
+                    description=source.plain_text(get("description")),
+                    progress=source.number(get("progress")),
+                    type_word=source.text(get("type")),
+                    source=where,
+                    row=row,
+                )
                 if parent_text:
                     item.parent = by_name.get(parent_text.lower(), parent_text)
                 goal_id = item.id

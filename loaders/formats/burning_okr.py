@@ -3,6 +3,7 @@ Team, Objective, Progress / Fortschritt (0–1, formatted %), Corporate Objectiv
 Unternehmensziel (the parent, by its title), Key Result, Description / Beschreibung, Start, End / Ende
 (the target value, not a date), Actual / Aktuell, Unit / Einheit ("", "%", "€"). The export names no
 period and no date: give them (--period, --date)."""
+
 from __future__ import annotations
 
 import functools
@@ -17,19 +18,27 @@ TITLE = "BurningOKR"
 ALIASES = ("burningokr", "burning okr")
 PREFIX = "BO"
 
-COLUMNS = Columns({
-    "team": ("Team", "Department", "Abteilung"),
-    "objective": ("Objective", "Ziel"),
-    "progress": ("Progress", "Fortschritt"),
-    "parent": ("Corporate Objective", "Parent Objective", "Uebergeordnetes Unternehmensziel",
-               "Übergeordnetes Unternehmensziel", "Uebergeordnetes Ziel", "Übergeordnetes Ziel"),
-    "kr": ("Key Result", "Schluesselergebnis", "Schlüsselergebnis", "Key-Result"),
-    "description": ("Description", "Beschreibung", "Key Result Description"),
-    "start": ("Start", "Startwert"),
-    "end": ("End", "Ende", "Target", "Ziel Wert", "Zielwert"),
-    "actual": ("Actual", "Aktuell", "Current", "Istwert"),
-    "unit": ("Unit", "Einheit"),
-})
+COLUMNS = Columns(
+    {
+        "team": ("Team", "Department", "Abteilung"),
+        "objective": ("Objective", "Ziel"),
+        "progress": ("Progress", "Fortschritt"),
+        "parent": (
+            "Corporate Objective",
+            "Parent Objective",
+            "Uebergeordnetes Unternehmensziel",
+            "Übergeordnetes Unternehmensziel",
+            "Uebergeordnetes Ziel",
+            "Übergeordnetes Ziel",
+        ),
+        "kr": ("Key Result", "Schluesselergebnis", "Schlüsselergebnis", "Key-Result"),
+        "description": ("Description", "Beschreibung", "Key Result Description"),
+        "start": ("Start", "Startwert"),
+        "end": ("End", "Ende", "Target", "Ziel Wert", "Zielwert"),
+        "actual": ("Actual", "Aktuell", "Current", "Istwert"),
+        "unit": ("Unit", "Einheit"),
+    }
+)
 NEEDLES = tuple(header_key(s) for names in COLUMNS.spellings.values() for s in names)
 
 
@@ -61,24 +70,49 @@ def read(files, max_bytes: int) -> Export:
             parent_id = None
             if parent_title:
                 if parent_title.lower() not in company:
-                    item = Item(title_id("company", parent_title), parent_title, kind=OBJECTIVE,
-                                type_word="corporate objective", source=where, row=row)
+                    item = Item(
+                        title_id("company", parent_title),
+                        parent_title,
+                        kind=OBJECTIVE,
+                        type_word="corporate objective",
+                        source=where,
+                        row=row,
+                    )
                     company[parent_title.lower()] = item
                     export.items.append(item)
                 parent_id = company[parent_title.lower()].id
             key = (team, objective)
             if key not in objectives:
-                item = Item(title_id(team or "", objective), objective, kind=OBJECTIVE, team=team, parent=parent_id,
-                            type_word="objective", source=where, row=row)
+                item = Item(
+                    title_id(team or "", objective),
+                    objective,
+                    kind=OBJECTIVE,
+                    team=team,
+                    parent=parent_id,
+                    type_word="objective",
+                    source=where,
+                    row=row,
+                )
                 objectives[key] = item
                 export.items.append(item)
             if not kr:
                 continue
             unit = source.text(get("unit"))
             start, target = source.number(get("start")), source.number(get("end"))
-            item = Item(title_id(team or "", objective, kr), kr, kind=KEY_RESULT, parent=objectives[key].id,
-                        description=source.plain_text(get("description")), unit=unit, start=start, target=target,
-                        measured=target is not None, type_word="key result", source=where, row=row)
+            item = Item(
+                title_id(team or "", objective, kr),
+                kr,
+                kind=KEY_RESULT,
+                parent=objectives[key].id,
+                description=source.plain_text(get("description")),
+                unit=unit,
+                start=start,
+                target=target,
+                measured=target is not None,
+                type_word="key result",
+                source=where,
+                row=row,
+            )
             if unit == "%":
                 item.measure = "percent"
             elif unit and unit.strip() in ("€", "$", "£", "EUR", "USD"):
@@ -95,6 +129,7 @@ def read(files, max_bytes: int) -> Export:
             for item in objectives.values():
                 if item.parent == holder.id:
                     item.parent = by_title[title].id if item is not by_title[title] else None
-    export.notes.append("objectives' progress is computed here from their key results (the export's Progress "
-                        "column is not read)")
+    export.notes.append(
+        "objectives' progress is computed here from their key results (the export's Progress column is not read)"
+    )
     return export

@@ -10,6 +10,7 @@ team objective is linked to its nearest company objective above it, and the link
 reported. Ids are the tool's ids behind a prefix (`VG-123`), so a newer export of the same
 organisation updates what the earlier one stored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,21 +26,55 @@ from loaders.problems import ERROR, Problem
 from store.schema import TABLES_BY_NAME
 
 UNASSIGNED_TEAM = "Unassigned"
-CURRENCY_UNITS = {"$", "€", "£", "¥", "usd", "eur", "gbp", "jpy", "chf", "dollar", "dollars", "euro", "euros",
-                  "currency"}
+CURRENCY_UNITS = {
+    "$",
+    "€",
+    "£",
+    "¥",
+    "usd",
+    "eur",
+    "gbp",
+    "jpy",
+    "chf",
+    "dollar",
+    "dollars",
+    "euro",
+    "euros",
+    "currency",
+}
 PERCENT_UNITS = {"%", "percent", "percentage", "pct"}
 
 # The tool's status words → what they become here. Our status is computed from progress at the as-of
 # date; the tool's judgement is kept as the check-in's confidence and in its comment.
 STATUS_CONFIDENCE = {
-    "ontrack": 7, "good": 7, "green": 7, "ahead": 8, "exceeded": 9, "done": None, "completed": None,
-    "achieved": None, "atrisk": 4, "amber": 4, "yellow": 4, "needsattention": 4, "behind": 2, "offtrack": 2,
-    "red": 2, "notstarted": None, "closed": None, "postponed": None, "cancelled": None, "canceled": None,
+    "ontrack": 7,
+    "good": 7,
+    "green": 7,
+    "ahead": 8,
+    "exceeded": 9,
+    "done": None,
+    "completed": None,
+    "achieved": None,
+    "atrisk": 4,
+    "amber": 4,
+    "yellow": 4,
+    "needsattention": 4,
+    "behind": 2,
+    "offtrack": 2,
+    "red": 2,
+    "notstarted": None,
+    "closed": None,
+    "postponed": None,
+    "cancelled": None,
+    "canceled": None,
 }
 CANCELLING = {"postponed", "cancelled", "canceled", "abandoned", "dropped", "deferred"}
 STATUS_MEANING = {
-    7: "on track (confidence 7)", 8: "on track (confidence 8)", 9: "on track (confidence 9)",
-    4: "at risk (confidence 4)", 2: "off track (confidence 2)",
+    7: "on track (confidence 7)",
+    8: "on track (confidence 8)",
+    9: "on track (confidence 9)",
+    4: "at risk (confidence 4)",
+    2: "off track (confidence 2)",
 }
 
 
@@ -64,6 +99,7 @@ def status_meaning(word: str) -> str:
 @dataclass
 class ImportReport:
     """What an export brought, for the command line and the Upload page."""
+
     tool: str
     files: list[str]
     counts: dict[str, int] = field(default_factory=dict)  # objectives, key results, … in the export
@@ -76,11 +112,18 @@ class ImportReport:
     unknown_columns: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self, changes=None) -> dict:
-        return {"tool": self.tool, "files": self.files, "found": self.counts,
-                "stored": stored_counts(changes, self) if changes is not None else None,
-                "people": {"new": self.people_new, "known": self.people_known},
-                "not_brought_over": self.left_behind, "statuses": self.statuses, "types": self.kinds,
-                "unknown_columns": self.unknown_columns, "notes": self.notes}
+        return {
+            "tool": self.tool,
+            "files": self.files,
+            "found": self.counts,
+            "stored": stored_counts(changes, self) if changes is not None else None,
+            "people": {"new": self.people_new, "known": self.people_known},
+            "not_brought_over": self.left_behind,
+            "statuses": self.statuses,
+            "types": self.kinds,
+            "unknown_columns": self.unknown_columns,
+            "notes": self.notes,
+        }
 
     def lines(self, changes=None) -> list[str]:
         out = [f"{self.tool} export ({', '.join(self.files)}):"]
@@ -100,14 +143,20 @@ class ImportReport:
         else:
             out.append("  not brought over: nothing")
         if self.unknown_columns:
-            out.append("  columns not read: " + ", ".join(f'"{h}" ({n} values)' for h, n in
-                                                            self.unknown_columns.items()))
+            out.append(
+                "  columns not read: " + ", ".join(f'"{h}" ({n} values)' for h, n in self.unknown_columns.items())
+            )
         out.extend(f"  note: {note}" for note in self.notes)
         return out
 
 
-TABLE_OF_COUNT = {"objectives": "objectives", "key results": "key_results", "initiatives": "initiatives",
-                  "check-ins": "check_ins", "teams": "teams"}
+TABLE_OF_COUNT = {
+    "objectives": "objectives",
+    "key results": "key_results",
+    "initiatives": "initiatives",
+    "check-ins": "check_ins",
+    "teams": "teams",
+}
 
 
 def stored_counts(changes, report: ImportReport) -> dict[str, dict[str, int]]:
@@ -163,8 +212,13 @@ def _stored_people(stored: dict[str, pd.DataFrame]) -> tuple[list[Person], set[s
         for lead, email in zip(teams["lead"], teams["lead_email"]):
             if isinstance(lead, str):
                 people.append(Person(lead, email if isinstance(email, str) else None))
-    for table, column in (("objectives", "owner"), ("key_results", "owner"), ("check_ins", "updated_by"),
-                          ("initiatives", "owner"), ("teams", "lead")):
+    for table, column in (
+        ("objectives", "owner"),
+        ("key_results", "owner"),
+        ("check_ins", "updated_by"),
+        ("initiatives", "owner"),
+        ("teams", "lead"),
+    ):
         frame = stored.get(table)
         if frame is not None and column in frame:
             names.update(n.strip().lower() for n in frame[column].dropna().unique() if isinstance(n, str))
@@ -227,8 +281,9 @@ def _day(when) -> dt.date:
     return when.date() if isinstance(when, dt.datetime) else when
 
 
-def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
-            defaults: dict | None = None) -> Converted:
+def convert(
+    export: Export, stored: dict[str, pd.DataFrame], file_label: str, defaults: dict | None = None
+) -> Converted:
     """`defaults` (period, date, team) fill what an export does not say: the period of items without
     one, the date of current values without one, the team of objectives without one."""
     from analytics.periods import normalise_period
@@ -308,8 +363,11 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
             # A leaf under an objective is its key result — unless it is a team's own item without an outcome
             # under an objective of no team (a team objective without key results yet).
             parent = items[item.parent]
-            decided = OBJECTIVE if (item.team and not parent.team and not item.has_outcome
-                                    and not item.measured) else KEY_RESULT
+            decided = (
+                OBJECTIVE
+                if (item.team and not parent.team and not item.has_outcome and not item.measured)
+                else KEY_RESULT
+            )
         elif any(children.get(k.id) for k in kids) or any(k.measured for k in kids):
             decided = OBJECTIVE
         elif item.measured or (item.has_outcome and not any(k.has_outcome for k in kids)):
@@ -353,8 +411,12 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         lead = team.owners[0] if team.owners else None
         if len(team.owners) > 1:
             left["team owners after the first (the first is the team's lead)"] += len(team.owners) - 1
-        team_rows[team.name] = {"team": team.name, "group": group, "lead": person(lead),
-                                "lead_email": (lead.email if lead and lead.email else None)}
+        team_rows[team.name] = {
+            "team": team.name,
+            "group": group,
+            "lead": person(lead),
+            "lead_email": (lead.email if lead and lead.email else None),
+        }
 
     # The team a person leads (for tools whose goals belong to people, not teams)
     led_by: dict[str, str] = {}
@@ -387,8 +449,12 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         item = items[key]
         parent = item.parent if item.parent and kind.get(item.parent) == OBJECTIVE else None
         period_of[key] = _period_form(item, export) or (period_of.get(parent) if parent else None) or default_period
-        team = item.team or (team_of.get(parent) if parent else None) or defaults.get("team") \
+        team = (
+            item.team
+            or (team_of.get(parent) if parent else None)
+            or defaults.get("team")
             or (team_led_by(item.owner) if export.teams_from_owners else None)
+        )
         child_objectives = [c for c in children.get(key, []) if kind.get(c) == OBJECTIVE]
         if (parent is None and (team is None or child_objectives)) or (team is None and child_objectives):
             level_of[key] = "company"
@@ -413,26 +479,44 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
                 if left_note not in notes:
                     notes.append(left_note)
     if flattened:
-        notes.append(f"{flattened} objective(s) aligned to a team objective are linked to the company objective "
-                     "above it (the workbook format has two levels of objectives)")
+        notes.append(
+            f"{flattened} objective(s) aligned to a team objective are linked to the company objective "
+            "above it (the workbook format has two levels of objectives)"
+        )
     objectives = []
     for n, key in enumerate(objective_ids):
         item = items[key]
         if item.weight is not None and item.parent is not None:
             left["alignment weights of objectives (a team's objectives count equally)"] += 1
         if period_of[key] is None:
-            out.problems.append(Problem(file_label, "Objectives", item.row, "period",
-                                        f'objective "{item.title[:60]}" has no time period in the export nor dates '
-                                        "to take it from: give the period (--period 2027-Q2 on the command line, "
-                                        "the Period field on the page)"))
+            out.problems.append(
+                Problem(
+                    file_label,
+                    "Objectives",
+                    item.row,
+                    "period",
+                    f'objective "{item.title[:60]}" has no time period in the export nor dates '
+                    "to take it from: give the period (--period 2027-Q2 on the command line, "
+                    "the Period field on the page)",
+                )
+            )
             continue
         team = team_of[key] if level_of[key] == "team" else None
         if team and team not in team_rows:
             team_rows[team] = {"team": team, "group": team, "lead": None, "lead_email": None}
-        objectives.append({ROW: item.row or n + 2, "objective_id": pid(key), "period": period_of[key],
-                           "level": level_of[key], "team": team, "title": item.title,
-                           "context": item.description, "owner": person(item.owner),
-                           "parent_objective_id": pid(company_parent[key]) if company_parent[key] else None})
+        objectives.append(
+            {
+                ROW: item.row or n + 2,
+                "objective_id": pid(key),
+                "period": period_of[key],
+                "level": level_of[key],
+                "team": team,
+                "title": item.title,
+                "context": item.description,
+                "owner": person(item.owner),
+                "parent_objective_id": pid(company_parent[key]) if company_parent[key] else None,
+            }
+        )
     # A team that owns no objective and only groups other teams is their group, not a team of its own.
     owning = {row["team"] for row in objectives if row["team"]}
     parents = {t.parent for t in export.teams if t.parent}
@@ -454,8 +538,12 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
                 left["key results without an objective"] += 1
                 continue
             kr_id, objective = pid(key), parent
-        elif kind[key] == OBJECTIVE and not children.get(key) and period_of.get(key) and (
-                item.measured or key in check_in_items or item.progress is not None):
+        elif (
+            kind[key] == OBJECTIVE
+            and not children.get(key)
+            and period_of.get(key)
+            and (item.measured or key in check_in_items or item.progress is not None)
+        ):
             kr_id, objective = pid(key) + "-KR", key
             mirrored += 1
         else:
@@ -486,16 +574,30 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         weight = item.weight if item.weight is not None and item.weight > 0 else None
         if item.weight is not None and item.weight <= 0:
             left["weights of 0 (weight 1 kept)"] += 1
-        kr_rows.append({ROW: item.row or n + 2, "kr_id": kr_id, "objective_id": pid(objective), "title": item.title,
-                        "measure": measure, "unit": item.unit or ("%" if measure == "percent" else None),
-                        "start_value": start, "target_value": target, "direction": direction,
-                        "owner": person(item.owner), "start_date": start_date, "due_date": due,
-                        "weight": weight})
+        kr_rows.append(
+            {
+                ROW: item.row or n + 2,
+                "kr_id": kr_id,
+                "objective_id": pid(objective),
+                "title": item.title,
+                "measure": measure,
+                "unit": item.unit or ("%" if measure == "percent" else None),
+                "start_value": start,
+                "target_value": target,
+                "direction": direction,
+                "owner": person(item.owner),
+                "start_date": start_date,
+                "due_date": due,
+                "weight": weight,
+            }
+        )
     if held:
         notes.append(f"{held} key result(s) whose start equals the target are kept as holding it (stay above or below)")
     if mirrored:
-        notes.append(f"{mirrored} objective(s) without key results, measured by themselves, get one key result "
-                     "of the same title (id ending -KR) carrying their measure and check-ins")
+        notes.append(
+            f"{mirrored} objective(s) without key results, measured by themselves, get one key result "
+            "of the same title (id ending -KR) carrying their measure and check-ins"
+        )
 
     # Initiatives
     initiative_rows, seen_initiatives = [], set()
@@ -518,8 +620,16 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         status = item.status
         if item.progress is not None:
             status = f"{status or 'progress'} · {item.progress:g}%"
-        initiative_rows.append({ROW: item.row or n + 2, "kr_id": kr_id, "title": title, "owner": person(item.owner),
-                                "status": status, "due_date": item.end_date})
+        initiative_rows.append(
+            {
+                ROW: item.row or n + 2,
+                "kr_id": kr_id,
+                "title": title,
+                "owner": person(item.owner),
+                "status": status,
+                "due_date": item.end_date,
+            }
+        )
 
     # Check-ins: the latest of each KR and day
     statuses_seen: dict[str, str] = {}
@@ -539,8 +649,11 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
             continue
         if key not in kr_of_item:
             what = kind.get(key)
-            left["check-ins of initiatives (the initiative keeps its status)" if what == INITIATIVE
-                 else "check-ins of objectives measured by their key results"] += 1
+            left[
+                "check-ins of initiatives (the initiative keeps its status)"
+                if what == INITIATIVE
+                else "check-ins of objectives measured by their key results"
+            ] += 1
             continue
         if check_in.value is None and not check_in.status and not check_in.note:
             left["check-ins without a value"] += 1
@@ -551,20 +664,32 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         earlier = readings.get((key, day))
         if earlier is not None:
             same_day += 1
-            if not isinstance(check_in.when, dt.datetime) or not isinstance(earlier.when, dt.datetime) \
-                    or check_in.when >= earlier.when:
+            if (
+                not isinstance(check_in.when, dt.datetime)
+                or not isinstance(earlier.when, dt.datetime)
+                or check_in.when >= earlier.when
+            ):
                 if check_in.note is None and earlier.note:
                     check_in.note = earlier.note
                 readings[(key, day)] = check_in
             continue
         readings[(key, day)] = check_in
     if undated:
-        out.problems.append(Problem(file_label, "", None, "date",
-                                    f"{undated} current value(s) have no date in the export: give the date they were "
-                                    "true (--date YYYY-MM-DD on the command line, the check-in date on the page)"))
+        out.problems.append(
+            Problem(
+                file_label,
+                "",
+                None,
+                "date",
+                f"{undated} current value(s) have no date in the export: give the date they were "
+                "true (--date YYYY-MM-DD on the command line, the check-in date on the page)",
+            )
+        )
     if same_day:
-        notes.append(f"{same_day} check-in(s) on a day with a later check-in of the same key result: the day's "
-                     "last one is kept (a day holds one check-in per key result)")
+        notes.append(
+            f"{same_day} check-in(s) on a day with a later check-in of the same key result: the day's "
+            "last one is kept (a day holds one check-in per key result)"
+        )
     for item in items.values():
         if item.status and status_key(item.status) not in seen_status_keys:
             seen_status_keys.add(status_key(item.status))
@@ -590,8 +715,10 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         readings[(key, when)] = CheckIn(key, when, value, item.status, None, item.owner)
         synthesised += 1
     if synthesised:
-        notes.append(f"{synthesised} key result(s) without check-in records get one check-in with their current "
-                     "value, dated their last update")
+        notes.append(
+            f"{synthesised} key result(s) without check-in records get one check-in with their current "
+            "value, dated their last update"
+        )
     # Comments on a key result on a day it has a check-in join that check-in's comment.
     for comment in export.comments:
         key, when = comment.get("item_id"), comment.get("when")
@@ -612,8 +739,17 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         if value is None:
             left["check-ins without a value"] += 1
             continue
-        check_in_rows.append({ROW: check_in.row or n + 2, "kr_id": kr_of_item[key], "date": day, "value": value,
-                              "confidence": confidence, "comment": comment, "updated_by": person(check_in.by)})
+        check_in_rows.append(
+            {
+                ROW: check_in.row or n + 2,
+                "kr_id": kr_of_item[key],
+                "date": day,
+                "value": value,
+                "confidence": confidence,
+                "comment": comment,
+                "updated_by": person(check_in.by),
+            }
+        )
 
     # Items the tool marks postponed or cancelled: a cancel decision, dated at their last update.
     days_of = defaultdict(list)
@@ -627,13 +763,26 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
             when = max(days) if days else (item.last_check_in or item.start_date)
             if when is None:
                 continue
-            decision_rows.append({ROW: item.row or len(decision_rows) + 2, "kr_id": kr_id, "date": when,
-                                  "decision": "cancel", "reason": f"{item.status} in {export.tool}",
-                                  "decided_by": person(item.owner)})
+            decision_rows.append(
+                {
+                    ROW: item.row or len(decision_rows) + 2,
+                    "kr_id": kr_id,
+                    "date": when,
+                    "decision": "cancel",
+                    "reason": f"{item.status} in {export.tool}",
+                    "decided_by": person(item.owner),
+                }
+            )
 
     report.statuses = statuses_seen
-    report.counts = {"objectives": len(objectives), "key results": len(kr_rows), "initiatives": len(initiative_rows),
-                     "check-ins": len(check_in_rows), "teams": len(team_rows), "people": len(used_people)}
+    report.counts = {
+        "objectives": len(objectives),
+        "key results": len(kr_rows),
+        "initiatives": len(initiative_rows),
+        "check-ins": len(check_in_rows),
+        "teams": len(team_rows),
+        "people": len(used_people),
+    }
     if decision_rows:
         report.counts["cancel decisions"] = len(decision_rows)
     report.people_new = sorted(p for p in used_people if p.lower() not in stored_names)
@@ -655,10 +804,29 @@ def convert(export: Export, stored: dict[str, pd.DataFrame], file_label: str,
         out.tables[name] = ParsedTable(table, f"{file_label}", table.sheet, frame, columns)
 
     add("teams", list(team_rows.values()), ["team", "group", "lead", "lead_email"])
-    add("objectives", objectives, ["objective_id", "period", "level", "team", "title", "context", "owner",
-                                   "parent_objective_id"])
-    add("key_results", kr_rows, ["kr_id", "objective_id", "title", "measure", "unit", "start_value", "target_value",
-                                 "direction", "owner", "start_date", "due_date", "weight"])
+    add(
+        "objectives",
+        objectives,
+        ["objective_id", "period", "level", "team", "title", "context", "owner", "parent_objective_id"],
+    )
+    add(
+        "key_results",
+        kr_rows,
+        [
+            "kr_id",
+            "objective_id",
+            "title",
+            "measure",
+            "unit",
+            "start_value",
+            "target_value",
+            "direction",
+            "owner",
+            "start_date",
+            "due_date",
+            "weight",
+        ],
+    )
     add("check_ins", check_in_rows, ["kr_id", "date", "value", "confidence", "comment", "updated_by"])
     add("initiatives", initiative_rows, ["kr_id", "title", "owner", "status", "due_date"])
     add("decisions", decision_rows, ["kr_id", "date", "decision", "reason", "decided_by"])

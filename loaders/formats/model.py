@@ -2,6 +2,7 @@
 (objectives, key results, initiatives — or items whose kind the tree decides), their check-ins, the
 teams and the people. Each format module reads its files into an `Export`; loaders.formats.convert
 turns an Export into the tables of the workbook format."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,6 +27,7 @@ class Person:
 class Item:
     """One node of the tool's OKR tree. `kind` is None where the format leaves it to the tree's shape
     (children, parents, whether it carries a measure)."""
+
     id: str
     title: str
     kind: str | None = None
@@ -78,6 +80,7 @@ class Team:
 class Export:
     """Everything one export of one tool holds. `left_behind` counts what the workbook format has no
     place for (permissions, phased targets, tags, …), `notes` says what was read how."""
+
     tool: str  # shown: "Viva Goals"
     prefix: str  # put before the tool's ids: "VG"
     files: list[str] = field(default_factory=list)

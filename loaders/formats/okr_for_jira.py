@@ -2,6 +2,7 @@
 ("Objective" / "Key result"), Summary, Status (any case), Period ("Q3 Y2025"), Owner (a name or an
 email), Weight, OKR type, Labels, Teams, Expected start date, Expected end date (`01/01/2025`), Start
 value, Current value, Target value, Description. Current values carry no date: give it (--date)."""
+
 from __future__ import annotations
 
 import functools
@@ -18,37 +19,61 @@ TITLE = "OKR for Jira"
 ALIASES = ("jira", "okrforjira", "appfire", "okr for jira csv")
 PREFIX = "JIRA"
 
-COLUMNS = Columns({
-    "order": ("Order", "Outline", "#"),
-    "key": ("Key", "Issue key", "ID", "OKR ID"),
-    "type": ("Type", "Issue Type"),
-    "summary": ("Summary", "Title", "Name"),
-    "status": ("Status",),
-    "period": ("Period", "Periods"),
-    "owner": ("Owner", "Owners", "Assignee"),
-    "weight": ("Weight",),
-    "okr_type": ("OKR type", "OKR Type"),
-    "labels": ("Labels", "Label"),
-    "teams": ("Teams", "Team"),
-    "start_date": ("Expected start date", "Start date"),
-    "end_date": ("Expected end date", "End date", "Due date"),
-    "start": ("Start value",),
-    "current": ("Current value",),
-    "target": ("Target value",),
-    "unit": ("Unit",),
-    "description": ("Description",),
-    "progress": ("Progress", "Progress %"),
-})
-KINDS = {"objective": OBJECTIVE, "keyresult": KEY_RESULT, "kr": KEY_RESULT, "initiative": INITIATIVE,
-         "task": INITIATIVE, "story": INITIATIVE, "epic": INITIATIVE}
+COLUMNS = Columns(
+    {
+        "order": ("Order", "Outline", "#"),
+        "key": ("Key", "Issue key", "ID", "OKR ID"),
+        "type": ("Type", "Issue Type"),
+        "summary": ("Summary", "Title", "Name"),
+        "status": ("Status",),
+        "period": ("Period", "Periods"),
+        "owner": ("Owner", "Owners", "Assignee"),
+        "weight": ("Weight",),
+        "okr_type": ("OKR type", "OKR Type"),
+        "labels": ("Labels", "Label"),
+        "teams": ("Teams", "Team"),
+        "start_date": ("Expected start date", "Start date"),
+        "end_date": ("Expected end date", "End date", "Due date"),
+        "start": ("Start value",),
+        "current": ("Current value",),
+        "target": ("Target value",),
+        "unit": ("Unit",),
+        "description": ("Description",),
+        "progress": ("Progress", "Progress %"),
+    }
+)
+KINDS = {
+    "objective": OBJECTIVE,
+    "keyresult": KEY_RESULT,
+    "kr": KEY_RESULT,
+    "initiative": INITIATIVE,
+    "task": INITIATIVE,
+    "story": INITIATIVE,
+    "epic": INITIATIVE,
+}
 ORDER = re.compile(r"^\d+(?:\.\d+)*$")
 JIRA_PERIOD = re.compile(r"\bY(\d{4})\b", re.I)
 
 
 def detect(file_name: str, data: bytes) -> bool:
-    return headers_match(file_name, data, tuple(header_key(s) for s in ("Order", "Type", "Summary", "Period",
-                                                                        "Expected start date", "Expected end date",
-                                                                        "Target value", "OKR type")), 5)
+    return headers_match(
+        file_name,
+        data,
+        tuple(
+            header_key(s)
+            for s in (
+                "Order",
+                "Type",
+                "Summary",
+                "Period",
+                "Expected start date",
+                "Expected end date",
+                "Target value",
+                "OKR type",
+            )
+        ),
+        5,
+    )
 
 
 def _period(text: str | None) -> str | None:
@@ -83,14 +108,29 @@ def read(files, max_bytes: int) -> Export:
                 dates = {role: source.date(get(role)) for role in ("start_date", "end_date")}
             start, target = source.number(get("start")), source.number(get("target"))
             kind = KINDS.get(header_key(get("type") or ""))
-            item = Item(item_id, summary or "", kind=kind, parent=id_of.get(parent_order) if parent_order else None,
-                        team=teams[0] if teams else None, other_teams=teams[1:],
-                        owner=Person(None if email else owner, email), period=_period(source.text(get("period"))),
-                        start_date=dates["start_date"], end_date=dates["end_date"],
-                        description=source.html_to_text(get("description")), unit=source.text(get("unit")),
-                        start=start, target=target, measured=target is not None,
-                        progress=source.number(get("progress")), status=source.text(get("status")),
-                        weight=source.number(get("weight")), type_word=source.text(get("type")), source=where, row=row)
+            item = Item(
+                item_id,
+                summary or "",
+                kind=kind,
+                parent=id_of.get(parent_order) if parent_order else None,
+                team=teams[0] if teams else None,
+                other_teams=teams[1:],
+                owner=Person(None if email else owner, email),
+                period=_period(source.text(get("period"))),
+                start_date=dates["start_date"],
+                end_date=dates["end_date"],
+                description=source.html_to_text(get("description")),
+                unit=source.text(get("unit")),
+                start=start,
+                target=target,
+                measured=target is not None,
+                progress=source.number(get("progress")),
+                status=source.text(get("status")),
+                weight=source.number(get("weight")),
+                type_word=source.text(get("type")),
+                source=where,
+                row=row,
+            )
             if parent_order and parent_order not in id_of:
                 export.left_behind["rows whose outline parent is missing (kept as top items)"] += 1
             if source.text(get("labels")):

@@ -1,6 +1,7 @@
 """Reading another tool's files without trusting them: JSON with caps on size, nesting and count,
 ZIP archives through the checks of loaders.read (size, compression ratio, encryption, methods),
 spreadsheets through loaders.read.read_grids, and HTML notes turned into plain text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,6 +35,7 @@ MAX_ZIP_ENTRIES = 500
 @dataclass
 class SourceFile:
     """One file of an export: a loose file, or a part of a ZIP archive (`archive` names it)."""
+
     name: str
     data: bytes
     archive: str | None = None
@@ -58,26 +60,31 @@ def zip_members(file_name: str, data: bytes, max_bytes: int) -> list[SourceFile]
     except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
         raise FileRejected(f"the zip file is damaged and cannot be opened ({exc})") from exc
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise FileRejected(f"the zip file holds {len(entries):,} files; an export holds a few (the limit is "
-                           f"{MAX_ZIP_ENTRIES})")
+        raise FileRejected(
+            f"the zip file holds {len(entries):,} files; an export holds a few (the limit is {MAX_ZIP_ENTRIES})"
+        )
     total = sum(e.file_size for e in entries)
     compressed = sum(e.compress_size for e in entries) or 1
     if total > max_bytes * MAX_UNCOMPRESSED_FACTOR or total / compressed > MAX_COMPRESSION_RATIO:
-        raise FileRejected("the zip file expands to far more data than it holds (a zip bomb?); unpack it and "
-                           "upload the files it holds")
+        raise FileRejected(
+            "the zip file expands to far more data than it holds (a zip bomb?); unpack it and upload the files it holds"
+        )
     if encrypted := [e.filename for e in entries if e.flag_bits & ZIP_ENCRYPTED]:
         raise FileRejected(f"the zip file's {encrypted[0]} is encrypted; unpack it and upload the files")
     if odd := [e for e in entries if e.compress_type not in EXCEL_COMPRESSION]:
-        raise FileRejected(f"the zip file's {odd[0].filename} is compressed with zip method {odd[0].compress_type}, "
-                           "which is not read here; unpack it and upload the files")
+        raise FileRejected(
+            f"the zip file's {odd[0].filename} is compressed with zip method {odd[0].compress_type}, "
+            "which is not read here; unpack it and upload the files"
+        )
     members = []
     for entry in entries:
         name = entry.filename.replace("\\", "/").rsplit("/", 1)[-1]
         if not name or name.startswith((".", "__MACOSX")) or "/__MACOSX/" in f"/{entry.filename}":
             continue
         if entry.file_size > max_bytes:
-            raise FileRejected(f"{name} in the zip file is {entry.file_size / 1e6:.1f} MB; the limit is "
-                               f"{max_bytes // 2**20} MB")
+            raise FileRejected(
+                f"{name} in the zip file is {entry.file_size / 1e6:.1f} MB; the limit is {max_bytes // 2**20} MB"
+            )
         members.append(SourceFile(name, _zip_part(archive, entry, max_bytes + 1), file_name))
     return members
 
@@ -184,6 +191,7 @@ def plain_text(text: object) -> str | None:
 @dataclass
 class Table:
     """A sheet's rows as {header key: cell} under the header row found, with the header texts."""
+
     file: str
     sheet: str
     headers: dict[str, str]  # key → header as written
@@ -203,7 +211,7 @@ def table_of(file_name: str, sheet: RawSheet, wanted: set[str], least: int = 2, 
         if len(set(keys) & wanted) >= least:
             headers = {k: str(c).strip() for k, c in zip(keys, row) if k}
             rows = []
-            for offset, cells in enumerate(sheet.rows[index + 1:]):
+            for offset, cells in enumerate(sheet.rows[index + 1 :]):
                 record = {}
                 for key, cell in zip(keys, cells):
                     if key and key not in record and not coerce.is_empty(cell):
@@ -309,8 +317,11 @@ def _workbook_peek(data: bytes) -> tuple[list[str], str] | None:
         if "xl/workbook.xml" not in names:
             return None
         workbook = _zip_part(archive, "xl/workbook.xml", PEEK_BYTES).decode("utf-8", errors="replace")
-        strings = _zip_part(archive, "xl/sharedStrings.xml", PEEK_BYTES).decode("utf-8", errors="replace") \
-            if "xl/sharedStrings.xml" in names else ""
+        strings = (
+            _zip_part(archive, "xl/sharedStrings.xml", PEEK_BYTES).decode("utf-8", errors="replace")
+            if "xl/sharedStrings.xml" in names
+            else ""
+        )
     except (FileRejected, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         return None
     import html as html_module

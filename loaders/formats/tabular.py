@@ -1,6 +1,7 @@
 """What the spreadsheet and CSV exports share: their sheets read by loaders.read (by content, with
 its caps and checks), the header row found, columns known by several spellings, and the columns no
 spelling claims counted for the report."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -14,6 +15,7 @@ from loaders.headers import header_key
 @dataclass
 class Columns:
     """role → the header spellings a tool uses for it (compared by header_key)."""
+
     spellings: dict[str, tuple[str, ...]]
 
     def __post_init__(self):
@@ -36,8 +38,14 @@ class Columns:
         return {table.headers.get(k, k): n for k, n in counts.items()}
 
 
-def read_tables(files: list[SourceFile], max_bytes: int, columns: Columns, required: tuple[str, ...],
-                least: int = 2, sheet_names: tuple[str, ...] = ()) -> list[Table]:
+def read_tables(
+    files: list[SourceFile],
+    max_bytes: int,
+    columns: Columns,
+    required: tuple[str, ...],
+    least: int = 2,
+    sheet_names: tuple[str, ...] = (),
+) -> list[Table]:
     """The sheets of `files` whose header row holds at least `least` known headers and a header of each
     `required` role; sheets named in `sheet_names` first. NotThisFormat when none does."""
     found = []
@@ -54,8 +62,15 @@ def read_tables(files: list[SourceFile], max_bytes: int, columns: Columns, requi
     return found
 
 
-def headers_match(file_name: str, data: bytes, needles: tuple[str, ...], least: int,
-                  sheet_names: tuple[str, ...] = (), csv_ok: bool = True, xlsx_ok: bool = True) -> bool:
+def headers_match(
+    file_name: str,
+    data: bytes,
+    needles: tuple[str, ...],
+    least: int,
+    sheet_names: tuple[str, ...] = (),
+    csv_ok: bool = True,
+    xlsx_ok: bool = True,
+) -> bool:
     """A cheap look at a file's headers (a CSV file's first line, a workbook's sheet names and the start
     of its shared strings): at least `least` of `needles` (header_key spellings) there."""
     if csv_ok and (header := source.csv_header(data)) is not None:

@@ -5,6 +5,7 @@ comments_…, Tags_…. Each file is known by the keys of its records (its name 
 Objectives carry their kind in the organisation's own words (`Type`: "Big rock", "Kpi", "Project"…):
 the kind is decided by the tree instead (loaders.formats.convert), from `Parent IDs`, the children and
 whether the item has an `Outcome` metric."""
+
 from __future__ import annotations
 
 import functools
@@ -23,16 +24,57 @@ ALIASES = ("vivagoals", "viva", "ally", "allyio", "viva goals export")
 PREFIX = "VG"
 
 OBJECTIVES, CHECK_INS, TEAMS, PERIODS, USERS, COMMENTS, TAGS = (
-    "objectives", "check-ins", "teams", "time periods", "users", "comments", "tags")
-NAME_HINTS = ((OBJECTIVES, r"objective"), (CHECK_INS, r"check.?in"), (TEAMS, r"team"), (PERIODS, r"time.?period"),
-              (USERS, r"user"), (COMMENTS, r"comment"), (TAGS, r"tag"))
-OBJECTIVE_KEYS = {"id", "title", "type", "owner", "teams", "timeperiod", "startdate", "enddate", "parentids",
-                  "alignment", "outcome", "progress", "status", "description", "lastcheckin", "tags", "permissions",
-                  "visibility", "createdat", "createddate", "updatedat", "closedat", "url", "link"}
-LEFT_BEHIND_OBJECTIVE_KEYS = {"tags": "tags on objectives", "permissions": "permissions (who may see or edit)",
-                              "visibility": "permissions (who may see or edit)",
-                              "access": "permissions (who may see or edit)", "score": "closing scores",
-                              "closingnote": "closing notes"}
+    "objectives",
+    "check-ins",
+    "teams",
+    "time periods",
+    "users",
+    "comments",
+    "tags",
+)
+NAME_HINTS = (
+    (OBJECTIVES, r"objective"),
+    (CHECK_INS, r"check.?in"),
+    (TEAMS, r"team"),
+    (PERIODS, r"time.?period"),
+    (USERS, r"user"),
+    (COMMENTS, r"comment"),
+    (TAGS, r"tag"),
+)
+OBJECTIVE_KEYS = {
+    "id",
+    "title",
+    "type",
+    "owner",
+    "teams",
+    "timeperiod",
+    "startdate",
+    "enddate",
+    "parentids",
+    "alignment",
+    "outcome",
+    "progress",
+    "status",
+    "description",
+    "lastcheckin",
+    "tags",
+    "permissions",
+    "visibility",
+    "createdat",
+    "createddate",
+    "updatedat",
+    "closedat",
+    "url",
+    "link",
+}
+LEFT_BEHIND_OBJECTIVE_KEYS = {
+    "tags": "tags on objectives",
+    "permissions": "permissions (who may see or edit)",
+    "visibility": "permissions (who may see or edit)",
+    "access": "permissions (who may see or edit)",
+    "score": "closing scores",
+    "closingnote": "closing notes",
+}
 IGNORED_KEYS = {"createdat", "createddate", "updatedat", "url", "link", "closedat", "lastcheckin"}
 
 
@@ -71,14 +113,17 @@ def detect(file_name: str, data: bytes) -> bool:
             return False
         jsons = [n.lower() for n in names if n.lower().endswith(".json")]
         return any(re.search(r"objectives?_export|checkins?_export", n) for n in jsons) or (
-            bool(jsons) and any("timeperiod" in n.replace("_", "") for n in jsons))
+            bool(jsons) and any("timeperiod" in n.replace("_", "") for n in jsons)
+        )
     if not looks_like_json(data):
         return False
     head = data[:4096].decode("utf-8", errors="replace")
     keys = {header_key(k) for k in re.findall(r'"([^"]{1,40})"\s*:', head)}
-    return bool(keys & {"parentids", "okrid", "teamname", "checkinnote"}) or (
-        {"outcome", "timeperiod"} <= keys) or bool(re.search(r"(objectives|checkins)_export|TimePeriods_|Teams_",
-                                                              file_name, re.I))
+    return (
+        bool(keys & {"parentids", "okrid", "teamname", "checkinnote"})
+        or ({"outcome", "timeperiod"} <= keys)
+        or bool(re.search(r"(objectives|checkins)_export|TimePeriods_|Teams_", file_name, re.I))
+    )
 
 
 def companion(file_name: str, data: bytes) -> bool:
@@ -102,8 +147,10 @@ def _person(value) -> Person:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
-        return Person(source.text(_get(value, "Name", "Display Name", "Full Name")),
-                      source.email_of(_get(value, "Email", "Email Address", "Mail")))
+        return Person(
+            source.text(_get(value, "Name", "Display Name", "Full Name")),
+            source.email_of(_get(value, "Email", "Email Address", "Mail")),
+        )
     if isinstance(value, str):
         email = source.email_of(value)
         return Person(None if email else source.text(value), email)
@@ -140,11 +187,23 @@ def _ids(value) -> list[str]:
     return out
 
 
-DIRECTIONS = {"increasefrom": "increase", "increaseto": "increase", "increase": "increase",
-              "decreasefrom": "decrease", "decreaseto": "decrease", "decrease": "decrease",
-              "reach": None, "achieve": None, "stayabove": "stay_above", "keepabove": "stay_above",
-              "atleast": "stay_above", "staybelow": "stay_below", "keepbelow": "stay_below", "atmost": "stay_below",
-              "maintain": "stay_above"}
+DIRECTIONS = {
+    "increasefrom": "increase",
+    "increaseto": "increase",
+    "increase": "increase",
+    "decreasefrom": "decrease",
+    "decreaseto": "decrease",
+    "decrease": "decrease",
+    "reach": None,
+    "achieve": None,
+    "stayabove": "stay_above",
+    "keepabove": "stay_above",
+    "atleast": "stay_above",
+    "staybelow": "stay_below",
+    "keepbelow": "stay_below",
+    "atmost": "stay_below",
+    "maintain": "stay_above",
+}
 
 
 def _item(record: dict, export: Export, where: str, row: int, unknown: Counter) -> Item | None:
@@ -156,15 +215,25 @@ def _item(record: dict, export: Export, where: str, row: int, unknown: Counter) 
     teams = _names(_get(record, "Teams", "Team"))
     period = _get(record, "Time Period", "Period")
     outcome = _get(record, "Outcome")
-    item = Item(item_id[0], title or "", parent=parents[0] if parents else None, other_parents=parents[1:],
-                team=teams[0] if teams else None, other_teams=teams[1:], owner=_person(_get(record, "Owner", "Owners")),
-                period=source.text(period), start_date=source.date(_get(record, "Start Date")),
-                end_date=source.date(_get(record, "End Date", "Due Date")),
-                description=html_to_text(_get(record, "Description")),
-                progress=source.number(_get(record, "Progress")), status=source.text(_get(record, "Status")),
-                type_word=source.text(_get(record, "Type")), last_check_in=source.date(_get(record, "Last Check-in",
-                                                                                               "Last CheckIn")),
-                source=where, row=row)
+    item = Item(
+        item_id[0],
+        title or "",
+        parent=parents[0] if parents else None,
+        other_parents=parents[1:],
+        team=teams[0] if teams else None,
+        other_teams=teams[1:],
+        owner=_person(_get(record, "Owner", "Owners")),
+        period=source.text(period),
+        start_date=source.date(_get(record, "Start Date")),
+        end_date=source.date(_get(record, "End Date", "Due Date")),
+        description=html_to_text(_get(record, "Description")),
+        progress=source.number(_get(record, "Progress")),
+        status=source.text(_get(record, "Status")),
+        type_word=source.text(_get(record, "Type")),
+        last_check_in=source.date(_get(record, "Last Check-in", "Last CheckIn")),
+        source=where,
+        row=row,
+    )
     if isinstance(period, dict) and item.period and item.period not in export.periods:
         bounds = (source.date(_get(period, "Start Date", "Start")), source.date(_get(period, "End Date", "End")))
         if bounds[0] and bounds[1]:
@@ -242,20 +311,27 @@ def read(files: list[SourceFile], max_bytes: int) -> Export:
             continue
         by_kind.setdefault(kind, []).append((member, records))
     if OBJECTIVES not in by_kind:
-        raise FileRejected("no objectives file (objectives_export_file_….json) was found among "
-                           + ", ".join(m.shown for m in members[:10]))
+        raise FileRejected(
+            "no objectives file (objectives_export_file_….json) was found among "
+            + ", ".join(m.shown for m in members[:10])
+        )
     export.files = [m.shown for m in members]
     for _member, records in by_kind.get(PERIODS, []):
         for record in records:
-            if isinstance(record, dict) and (name := source.text(_get(record, "Name", "Time Period", "Time Period Name",
-                                                                      "Period Name", "Title"))):
-                export.periods[name] = (source.date(_get(record, "Start Date", "Start", "Starts On", "From")),
-                                        source.date(_get(record, "End Date", "End", "Ends On", "To")))
+            if isinstance(record, dict) and (
+                name := source.text(_get(record, "Name", "Time Period", "Time Period Name", "Period Name", "Title"))
+            ):
+                export.periods[name] = (
+                    source.date(_get(record, "Start Date", "Start", "Starts On", "From")),
+                    source.date(_get(record, "End Date", "End", "Ends On", "To")),
+                )
     for _member, records in by_kind.get(USERS, []):
         for record in records:
             if isinstance(record, dict):
-                person = Person(source.text(_get(record, "Name", "Display Name", "Full Name")),
-                                source.email_of(_get(record, "Email", "Email Address", "User Principal Name")))
+                person = Person(
+                    source.text(_get(record, "Name", "Display Name", "Full Name")),
+                    source.email_of(_get(record, "Email", "Email Address", "User Principal Name")),
+                )
                 if person:
                     export.people.append(person)
     for _member, records in by_kind.get(TEAMS, []):
@@ -277,8 +353,9 @@ def read(files: list[SourceFile], max_bytes: int) -> Export:
             if not isinstance(record, dict):
                 continue
             ids = _ids(_get(record, "OKR ID", "Objective ID", "ID"))
-            when = source.moment(_get(record, "CheckIn Date", "Check In Date", "Check-in Date")) \
-                or source.moment(_get(record, "Activity Date"))
+            when = source.moment(_get(record, "CheckIn Date", "Check In Date", "Check-in Date")) or source.moment(
+                _get(record, "Activity Date")
+            )
             if not ids or when is None:
                 export.left_behind["check-ins without an item or a date"] += 1
                 continue
@@ -286,23 +363,35 @@ def read(files: list[SourceFile], max_bytes: int) -> Export:
             text = None
             if isinstance(note, dict):
                 text = html_to_text(_get(note, "Check In Note HTML", "HTML")) or source.plain_text(
-                    _get(note, "Check In Note", "Text"))
+                    _get(note, "Check In Note", "Text")
+                )
             elif isinstance(note, str):
                 text = html_to_text(note)
-            export.check_ins.append(CheckIn(ids[0], when, source.number(_get(record, "Current Value", "Value")),
-                                            source.text(_get(record, "Status")), text,
-                                            _person(_get(record, "Check In Owner", "Owner")), member.shown, row))
+            export.check_ins.append(
+                CheckIn(
+                    ids[0],
+                    when,
+                    source.number(_get(record, "Current Value", "Value")),
+                    source.text(_get(record, "Status")),
+                    text,
+                    _person(_get(record, "Check In Owner", "Owner")),
+                    member.shown,
+                    row,
+                )
+            )
     for _member, records in by_kind.get(COMMENTS, []):
         for record in records:
             if isinstance(record, dict):
                 ids = _ids(_get(record, "OKR ID", "Objective ID", "Item ID"))
-                export.comments.append({
-                    "item_id": ids[0] if ids else None,
-                    "when": source.date(_get(record, "Created Date", "Comment Date", "Date", "Created At")),
-                    "text": html_to_text(_get(record, "Comment HTML")) or source.plain_text(
-                        _get(record, "Comment", "Comment Text", "Text")),
-                    "by": _person(_get(record, "Commented By", "Author", "Created By", "Owner")),
-                })
+                export.comments.append(
+                    {
+                        "item_id": ids[0] if ids else None,
+                        "when": source.date(_get(record, "Created Date", "Comment Date", "Date", "Created At")),
+                        "text": html_to_text(_get(record, "Comment HTML"))
+                        or source.plain_text(_get(record, "Comment", "Comment Text", "Text")),
+                        "by": _person(_get(record, "Commented By", "Author", "Created By", "Owner")),
+                    }
+                )
     for _member, records in by_kind.get(TAGS, []):
         export.left_behind["tags"] += len(records)
     return export
