@@ -14,6 +14,7 @@ LABEL_WIDTH = 34
 LABEL_LINES = 2
 _TRACK_COLOR = "#ECEEF1"
 TEXT_COLOR = "#1B1F24"
+FORECAST_MARKER_COLOR = "#6A1B9A"
 # Progress bars span 0–100 %; the status text sits in its own column to the right of 100 %, where
 # neither a bar nor the expected-by-now tick can cover it.
 _TEXT_AT = 1.04
@@ -61,6 +62,14 @@ def kr_progress_figure(krs: pd.DataFrame, title: str) -> go.Figure:
         marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": "#111"}},
         hovertemplate="expected by now %{x:.0%}<extra></extra>",
     ))
+    if "forecast_progress" in krs.columns and krs["forecast_progress"].notna().any():
+        # Where each KR lands at its due date at the pace of its check-ins; past 100 % it sits on 100 %.
+        forecast = krs["forecast_progress"].astype(float)
+        figure.add_trace(go.Scatter(
+            y=labels, x=forecast.clip(0.0, 1.0), mode="markers", name="Forecast at due date",
+            marker={"symbol": "diamond-open", "size": 18, "line": {"width": 3}, "color": FORECAST_MARKER_COLOR},
+            customdata=forecast, hovertemplate="forecast at the due date %{customdata:.0%}<extra></extra>",
+        ))
     figure.add_trace(go.Scatter(
         y=labels, x=[_TEXT_AT] * len(krs), mode="text", name="Status", showlegend=False, hoverinfo="skip",
         text=[_status_text(raw, status) for raw, status in zip(krs["raw_progress"], statuses)],

@@ -1,4 +1,5 @@
-"""Company overview: ARR against plan, the ARR bridge, company objectives and every team at a glance."""
+"""Company overview: what changed since the last review first, then ARR against plan, the ARR
+bridge, company objectives and every team at a glance."""
 import streamlit as st
 
 from analytics.overview import company_overview
@@ -6,6 +7,7 @@ from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs
 from charts.theme import STATUS_BADGES, money
 from ui.context import tables
 from ui.filters import current_filters, current_review
+from ui.review_changes import changes_view, since_last_review
 from ui.tables import table_height
 
 as_of = current_filters().as_of
@@ -18,6 +20,9 @@ st.caption(f"As of {as_of:%d %B %Y} · objectives in force at that date · chang
 if review.krs.empty:
     st.info(f"No objectives are in force on {as_of:%d %B %Y}. Pick another as-of date in the sidebar, "
             "or load a workbook with `python -m loaders ingest FILE`.")
+else:
+    since_last_review(changes_view())
+    st.header("This month", anchor=False, divider="gray")
 
 arr_col, plan_col, objectives_col, risk_col = st.columns(4)
 if overview.arr_month:
