@@ -1,5 +1,5 @@
-"""Presenter mode for the shared screen: one team per screen, large type, no sidebar, stepping
-with next/previous or advancing by itself."""
+"""Presenter mode for the shared screen: first what changed since the last review, then one team
+per screen, large type, no sidebar, stepping with next/previous or advancing by itself."""
 import time
 
 import streamlit as st
@@ -9,12 +9,15 @@ from charts.team import kr_progress_figure
 from charts.theme import STATUS_BADGES
 from ui import state
 from ui.filters import current_filters, current_review
+from ui.review_changes import changes_view, since_last_review, with_forecast_columns
 
 AUTO_ADVANCE_CHOICES = {
     "Auto-advance: off": None, "Auto-advance: every 30 s": 30, "Auto-advance: every 60 s": 60,
     "Auto-advance: every 2 min": 120,
 }
 FIGURE_HEIGHT = 700  # what is left of 1080 pixels under the header and the metrics
+SUMMARY_HEIGHT = 640
+SUMMARY_TITLE = "Since last review"
 
 # Static styling only (no user text): the slide takes the whole screen and reads from afar.
 st.html("""<style>
@@ -34,8 +37,11 @@ if not teams:
     st.stop()
 
 
+slides = [None, *teams]  # the first screen is the summary of what changed since the last review
+
+
 def step(offset: int) -> None:
-    st.session_state[state.PRESENTER_INDEX] = (st.session_state.get(state.PRESENTER_INDEX, 0) + offset) % len(teams)
+    st.session_state[state.PRESENTER_INDEX] = (st.session_state.get(state.PRESENTER_INDEX, 0) + offset) % len(slides)
     st.session_state[state.PRESENTER_ADVANCED_AT] = time.monotonic()
 
 
@@ -55,10 +61,15 @@ def slide() -> None:
     previous_col, title_col, next_col = st.columns([1, 6, 1], vertical_alignment="center")
     previous_col.button("◀ Previous", on_click=step, args=(-1,), width="stretch")
     next_col.button("Next ▶", on_click=step, args=(1,), width="stretch")
-    index = st.session_state.setdefault(state.PRESENTER_INDEX, 0) % len(teams)
-    content = presenter_slide(review, teams[index])
+    index = st.session_state.setdefault(state.PRESENTER_INDEX, 0) % len(slides)
+    if slides[index] is None:
+        title_col.title(SUMMARY_TITLE, anchor=False)
+        st.caption(f"Then {len(teams)} teams, one per screen · as of {current_filters().as_of:%d %B %Y}")
+        since_last_review(changes_view(), height=SUMMARY_HEIGHT, heading=False)
+        return
+    content = presenter_slide(review, slides[index])
     title_col.title(content.team, anchor=False)
-    st.caption(f"Team {index + 1} of {len(teams)} · {content.group or ''} · lead {content.lead or '—'} · "
+    st.caption(f"Team {index} of {len(teams)} · {content.group or ''} · lead {content.lead or '—'} · "
                f"as of {current_filters().as_of:%d %B %Y}")
     progress_col, status_col, behind_col, done_col = st.columns(4)
     progress_col.metric("Progress", f"{content.progress:.0%}",
@@ -67,7 +78,8 @@ def slide() -> None:
     behind_col.metric("Off track or overdue", f"{content.behind} of {content.kr_count}",
                       delta=f"{content.at_risk} at risk", delta_color="off", border=True)
     done_col.metric("Completed or on track", f"{content.fine} of {content.kr_count}", border=True)
-    figure = kr_progress_figure(content.krs, "Key results: progress vs expected by now")
+    krs = with_forecast_columns(content.krs, current_filters().as_of)
+    figure = kr_progress_figure(krs, "Key results: progress vs expected by now")
     figure.update_layout(height=FIGURE_HEIGHT)
     st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
 

@@ -1,7 +1,8 @@
 """Review meeting: the monthly leadership review run from the data. The agenda (company ARR against
 plan, the actions agreed last time, each team in turn, the KRs to change or cancel), then what the
 meeting decides about KRs, the actions it agrees and its notes, each stored with who and when and
-undoable like an upload. The write controls and their callbacks are ui.review_meeting's."""
+undoable like an upload. Before the agenda: the key results nobody updated in the last 30 days.
+The write controls and their callbacks are ui.review_meeting's."""
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +18,7 @@ from ui.context import store, tables
 from ui.filters import current_filters, current_review
 from ui.meeting_form import kr_choices, notes_key
 from ui.records import show_outcome
+from ui.review_changes import health_view, missing_updates
 from ui.review_meeting import (
     ACTION_COLUMNS,
     action_form,
@@ -50,6 +52,8 @@ if may_record:
                                 placeholder="e.g. Alexandre Laurent")
 else:
     refused_note(RECORD_REVIEW, compact=True)
+
+missing_updates(health_view())
 
 st.header("1 · Company ARR against plan", anchor=False)
 overview = company_overview(data, review)

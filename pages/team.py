@@ -17,6 +17,7 @@ from charts.team import kr_progress_figure
 from charts.theme import ACTION_BADGES, ACTUAL_COLOR, STATUS_BADGES
 from ui.context import snapshot, tables
 from ui.filters import current_filters, current_review
+from ui.review_changes import trends_to_due_date, with_forecast_columns
 from ui.tables import DATE_FORMAT, key_result_column, table_height
 
 CHOICES_PER_ROW = 4
@@ -32,6 +33,8 @@ KR_TABLE = {
     "updated": st.column_config.TextColumn("Updated"),
     "trend": st.column_config.LineChartColumn("Trend", help="Check-in readings up to the as-of date",
                                               color=ACTUAL_COLOR),
+    "forecast": st.column_config.TextColumn(
+        "Forecast at due date", help="Least-squares line through the check-ins since the start, at the due date"),
     "last_comment": st.column_config.TextColumn("Last comment", width="large"),
 }
 INITIATIVE_TABLE = {
@@ -119,13 +122,14 @@ behind_col.metric("KRs off track or overdue",
 check_in_col.metric("Last check-in", days_ago(card["check_in_age_days"]), border=True)
 
 data = tables()
-team_krs = review.krs[review.krs["team"] == team]
+team_krs = with_forecast_columns(review.krs[review.krs["team"] == team], filters.as_of)
 kr_rows = kr_review_rows(team_krs, data["check_ins"], filters.as_of)
 kr_rows = with_badges(kr_rows).assign(
     confidence=[f"{c:.0f}/10" if pd.notna(c) else "—" for c in kr_rows["last_confidence"]],
     last_comment=kr_rows["last_comment"].fillna(""),
     updated=[f"{days_ago(age)} · ⚠ stale" if stale else days_ago(age)
              for age, stale in zip(kr_rows["check_in_age_days"], kr_rows["stale"])],
+    forecast=kr_rows["kr_id"].map(team_krs.set_index("kr_id")["forecast"]),
 )
 
 for objective in team_objectives(review, data["objectives"], team).itertuples(index=False):
@@ -138,6 +142,7 @@ for objective in team_objectives(review, data["objectives"], team).itertuples(in
                    f" by now · worst {objective.worst_status}")
         st.plotly_chart(kr_progress_figure(krs, summary), width="stretch")
     show_table(kr_rows[kr_rows["kr_id"].isin(krs["kr_id"])], KR_TABLE, "No key results under the filters.")
+    trends_to_due_date(krs, filters.as_of, objective.objective_id)
 
 st.header("Initiatives", anchor=False)
 show_table(kr_initiatives(data["initiatives"], team_krs["kr_id"]), INITIATIVE_TABLE,

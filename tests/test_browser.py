@@ -187,6 +187,12 @@ def test_deep_link_opens_the_same_view(page, app_url):
 
 def test_presenter_mode_steps_through_every_team_and_fits_the_screen(page, app_url):
     open_app(page, f"{app_url}/presenter")
+    # The first screen is what changed since the last review, above the fold; then the teams.
+    assert page.inner_text("h1") == "Since last review"
+    size = page.evaluate(MAIN_OVERFLOW)
+    assert size["scrollHeight"] <= size["clientHeight"] + 2, f"the summary needs scrolling: {size}"
+    page.get_by_role("button", name="Next ▶").click()
+    wait_for_app(page, settle_s=0.3)
     first = page.inner_text("h1")
     seen = [first]
     caption = page.inner_text('[data-testid="stCaptionContainer"]')
@@ -198,6 +204,9 @@ def test_presenter_mode_steps_through_every_team_and_fits_the_screen(page, app_u
         assert size["scrollHeight"] <= size["clientHeight"] + 2, f"{seen[-1]} needs scrolling: {size}"
         seen.append(page.inner_text("h1"))
     assert len(set(seen)) == total == 14
+    page.get_by_role("button", name="Next ▶").click()
+    wait_for_app(page, settle_s=0.3)
+    assert page.inner_text("h1") == "Since last review"
     page.get_by_role("button", name="Next ▶").click()
     wait_for_app(page, settle_s=0.3)
     assert page.inner_text("h1") == first

@@ -47,7 +47,7 @@ def button(at, label: str):
 def test_the_agenda_reads_arr_against_plan_from_the_workbook(open_page):
     at = meeting(open_page)
     assert [h.value for h in at.header] == [
-        "1 · Company ARR against plan", "2 · Actions from earlier reviews", "3 · Each team in turn",
+        "Before the agenda · Missing updates", "1 · Company ARR against plan", "2 · Actions from earlier reviews", "3 · Each team in turn",
         "4 · To change or cancel", "5 · Decisions", "6 · Actions agreed", "7 · Notes", "Record and undo"]
     arr = pd.read_excel(DEMO_WORKBOOK, sheet_name="ArrActuals", engine="openpyxl").set_index("month")
     may = arr.loc["2027-05", "ending_arr"]
@@ -218,3 +218,27 @@ def test_rows_the_store_refuses_are_reported_and_nothing_is_stored(writable, mon
     assert kind == "error"
     assert message.startswith('Nothing was recorded: Decisions kr\\_id\\: unknown kr\\_id \\"NO\\-SUCH\\-KR\\"')
     assert may_decisions(path).empty
+
+
+def test_missing_updates_come_before_the_agenda_as_computed_by_hand(open_page):
+    import okr_by_hand
+
+    at = meeting(open_page)
+    headers = [h.value for h in at.header]
+    assert headers.index("Before the agenda · Missing updates") < headers.index("1 · Company ARR against plan")
+    sheets = okr_by_hand.workbook()
+    day = pd.Timestamp("2027-05-31")
+    missing, in_force = set(), 0
+    for kr in okr_by_hand.krs_in_force(sheets, day):
+        in_force += 1
+        _, _, last = okr_by_hand.measured(sheets, kr, day)
+        if last is None or not day - pd.Timedelta(days=30) < last <= day:
+            missing.add(kr["kr_id"])
+    table = next(d.value for d in at.dataframe if "silence" in d.value.columns)
+    assert set(table["kr_id"]) == missing
+    assert f"**{in_force - len(missing)} of {in_force}** key results updated" in " ".join(m.value for m in at.markdown)
+    health = charts_by_title(at)["Updated in the last 30 days, by team"]
+    by_team = okr_by_hand.health(sheets, day, "team")
+    shown = dict(zip(chart_values(health["data"][0]["y"]), chart_values(health["data"][0]["x"])))
+    for team, (_, _, share, _) in by_team.items():
+        assert shown[team] == pytest.approx(share, rel=1e-3)

@@ -170,3 +170,42 @@ def test_kr_progress_figure_wraps_long_titles_and_keeps_them_whole_in_hover():
     assert list(traces["Status"]["text"]) == [
         "<b>-20%</b> · not started", "<b>130%</b> · completed", "<b>25%</b> · off track",
     ]
+
+
+def test_forecast_sits_beside_progress_and_matches_a_least_squares_fit_by_hand(sales):
+    import okr_by_hand
+
+    sheets = okr_by_hand.workbook()
+    krs = {kr["kr_id"]: kr for kr in okr_by_hand.krs_in_force(sheets, AS_OF) if kr["team"] == TEAM}
+    shown = {kr_id: text for table in tables_with(sales, "forecast")
+             for kr_id, text in zip(table["kr_id"], table["forecast"])}
+    assert set(shown) == set(krs)
+    landed = 0
+    for kr_id, kr in krs.items():
+        hand = okr_by_hand.forecast(sheets, kr, AS_OF)
+        if hand is None:
+            assert shown[kr_id].startswith("—"), kr_id  # the reason follows the dash
+            continue
+        landed += hand[1] >= 1
+        assert shown[kr_id] == (f"✓ lands at {hand[1]:.0%}" if hand[1] >= 1 else f"✗ {hand[1]:.0%} by the due date")
+    figures = charts_by_title(sales)
+    bars = [f for title, f in figures.items() if title.startswith("SAL-O")]
+    markers = [t for f in bars for t in f["data"] if t.get("name") == "Forecast at due date"]
+    assert markers, "the progress figures mark the forecast"
+
+
+def test_trend_charts_draw_a_dotted_line_to_the_due_date(sales):
+    import okr_by_hand
+
+    sheets = okr_by_hand.workbook()
+    trends = {title: f for title, f in charts_by_title(sales).items() if title.startswith("Trends to the due date")}
+    assert trends
+    lines = [t for f in trends.values() for t in f["data"] if t.get("name") == "Forecast to the due date"]
+    assert lines and all(t["line"]["dash"] == "dot" for t in lines)
+    krs = {kr["kr_id"]: kr for kr in okr_by_hand.krs_in_force(sheets, AS_OF) if kr["team"] == TEAM}
+    due_dates = {str(pd.Timestamp(kr["due_date"]).date()) for kr in krs.values()}
+    values = {round(okr_by_hand.forecast(sheets, kr, AS_OF)[0], 3) for kr in krs.values()
+              if okr_by_hand.forecast(sheets, kr, AS_OF) is not None}
+    for line in lines:
+        assert str(line["x"][-1])[:10] in due_dates
+        assert round(chart_values(line["y"])[-1], 3) in values
