@@ -14,9 +14,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from analytics.changes import ReviewChanges, largest_moves
 from analytics.meetings import MeetingRecord, change_texts, due_texts
 from analytics.overview import CompanyOverview
 from analytics.review import ReviewSnapshot
+from charts.changes import moves_figure
 from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs_expected_figure
 from charts.theme import ACTION_BADGES, ACTUAL_COLOR, BASE_FONT_SIZE, STATUS_COLORS, money
 
@@ -79,8 +81,10 @@ thead {{ display: table-header-group; }}
 """
 
 
-def review_pack_html(snapshot: ReviewSnapshot, overview: CompanyOverview, meeting: MeetingRecord, scope: str) -> str:
-    """The whole document. `scope` says which objectives and teams it covers (the review's filters)."""
+def review_pack_html(snapshot: ReviewSnapshot, overview: CompanyOverview, meeting: MeetingRecord, scope: str,
+                     changes: ReviewChanges | None = None) -> str:
+    """The whole document. `scope` says which objectives and teams it covers (the review's filters);
+    `changes`, when given, opens it with what changed since the last review."""
     as_of = f"{snapshot.as_of:%d %B %Y}"
     figures = _FigureWriter()
     teams = snapshot.teams.reset_index(drop=True)
@@ -90,7 +94,8 @@ def review_pack_html(snapshot: ReviewSnapshot, overview: CompanyOverview, meetin
         f"<h1>OKR monthly review — {as_of}</h1>",
         f'<p class="subtitle">{_text(scope)}</p>',
         "</header>",
-        _contents(teams, anchors),
+        _contents(teams, anchors, changes is not None),
+        _changes_section(changes, figures) if changes is not None else "",
         _company_section(snapshot, overview, figures),
         _meeting_section(meeting),
         *(_team_section(team, anchor, snapshot, figures) for team, anchor in zip(teams.itertuples(), anchors)),
@@ -167,11 +172,41 @@ def _metric(label: str, value_html: str, note: str = "") -> str:
             f'<div class="value">{value_html}</div>{note_html}</div>')
 
 
-def _contents(teams: pd.DataFrame, anchors: list[str]) -> str:
-    items = ['<li><a href="#company">Company</a></li>', '<li><a href="#meeting">Review meeting</a></li>']
+def _contents(teams: pd.DataFrame, anchors: list[str], with_changes: bool = False) -> str:
+    items = ['<li><a href="#since-last-review">Since last review</a></li>'] if with_changes else []
+    items += ['<li><a href="#company">Company</a></li>', '<li><a href="#meeting">Review meeting</a></li>']
     items += [f'<li><a href="#{anchor}">{_text(team)}</a> {status_badge(worst)}</li>'
               for team, worst, anchor in zip(teams["team"], teams["worst_status"], anchors)]
     return f'<nav class="contents"><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'
+
+
+def _changes_section(changes: ReviewChanges, figure) -> str:
+    """Since last review: the counts, the largest moves each way (figure and table), the teams that moved."""
+    parts = ['<section id="since-last-review">', "<h2>Since last review</h2>",
+             f'<p class="meta">{changes.since:%d %B %Y} → {changes.as_of:%d %B %Y} · every KR measured at both '
+             "dates · KRs whose objectives started since count as new</p>",
+             '<div class="metrics">' + "".join(_metric(label, str(changes.count(flag))) for label, flag in (
+                 ("Newly overdue", "newly_overdue"), ("Newly completed", "newly_completed"),
+                 ("Newly off track", "newly_off_track"), ("Recovered", "recovered"))) + "</div>"]
+    ups, downs = largest_moves(changes.krs)
+    if ups.empty and downs.empty:
+        parts += ['<p class="meta">No key result has moved since the last review.</p>', "</section>"]
+        return "\n".join(parts)
+    parts.append(figure(moves_figure(ups, downs, f"Largest moves since {changes.since:%d %B}, in points of progress")))
+    rows = "".join(
+        f'<tr><td class="nowrap">{_text(row.kr_id)}</td><td class="kr-title">{_text(row.title)}</td>'
+        f"<td>{_text(row.team)}</td><td class=\"number\">{row.delta * 100:+.0f} pts</td>"
+        f"<td>{status_badge(row.status_before) if pd.notna(row.status_before) else 'new'} → "
+        f"{status_badge(row.status_now)}</td></tr>"
+        for row in pd.concat([ups, downs]).itertuples())
+    parts.append("<table><thead><tr><th>KR</th><th>Key result</th><th>Team</th><th class=\"number\">Change</th>"
+                 f"<th>Status then → now</th></tr></thead><tbody>{rows}</tbody></table>")
+    team_ups, team_downs = largest_moves(changes.teams, 3)
+    moved = [f"{_text(t.team)} {t.delta * 100:+.0f} pts" for t in (*team_ups.itertuples(), *team_downs.itertuples())]
+    if moved:
+        parts.append(f'<p class="meta">Teams that moved most: {" · ".join(moved)}</p>')
+    parts.append("</section>")
+    return "\n".join(parts)
 
 
 def _company_section(snapshot: ReviewSnapshot, overview: CompanyOverview, figure) -> str:

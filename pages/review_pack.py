@@ -10,6 +10,7 @@ from store.database import database_target
 from ui import state
 from ui.context import store, tables
 from ui.filters import ReviewFilters, current_filters, current_review
+from ui.review_changes import changes_view
 from ui.tables import key_result_column, table_height
 
 filters = current_filters()
@@ -31,9 +32,9 @@ def file_size(size: int) -> str:
 # Keyed by the database, its data version and the filters: the snapshot and the tables passed along
 # (underscored, so not hashed) are what those keys determine.
 @st.cache_data(show_spinner=False, max_entries=8)
-def review_pack(target: str, data_version: int, filters: ReviewFilters, _tables, _review) -> bytes:
+def review_pack(target: str, data_version: int, filters: ReviewFilters, _tables, _review, _changes) -> bytes:
     return review_pack_html(_review, company_overview(_tables, _review), meeting_record(_tables, filters.as_of),
-                            scope_text(filters)).encode("utf-8")
+                            scope_text(filters), _changes).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -63,12 +64,13 @@ if review.krs.empty:
 pack = None
 if st.session_state.get(state.REVIEW_PACK_FOR) == data_key:
     with st.spinner(f"Building the review pack for {teams_text}…"):
-        pack = review_pack(*data_key, tables(), review)
+        pack = review_pack(*data_key, tables(), review, changes_view(filters))
 xlsx_file, csv_file = kr_files(*data_key, review)
 
 downloads = (
     ("HTML review pack",
-     f"The company page — ARR against its target path, the ARR bridge, company objectives — the review "
+     f"What changed since the last review (the largest moves, KRs newly overdue, completed or off track), "
+     f"the company page — ARR against its target path, the ARR bridge, company objectives — the review "
      f"meeting's decisions, actions and notes, and one section per team ({teams_text}): progress against "
      f"expected, worst status, each objective with its key results. Opens in any browser with no network; "
      f"print it to PDF and each team starts on a new page.",

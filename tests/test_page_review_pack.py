@@ -310,3 +310,34 @@ def test_pack_holds_the_months_decisions_actions_and_notes_escaped(demo_tables):
     assert "A-2027-05-01" in meeting and "Line one\n&lt;b&gt;two&lt;/b&gt;" in meeting
     for hostile in (HOSTILE_KR_TITLE, HOSTILE_COMMENT, "<b>two</b>"):
         assert hostile not in document
+
+
+def test_pack_opens_with_since_last_review_as_computed_by_hand(demo_tables):
+    import okr_by_hand
+    from analytics.changes import review_changes
+
+    snapshot = review_snapshot(demo_tables, DEMO_AS_OF)
+    document = review_pack_html(snapshot, company_overview(demo_tables, snapshot),
+                                meeting_record(demo_tables, DEMO_AS_OF), "All teams",
+                                review_changes(demo_tables, DEMO_AS_OF, now=snapshot))
+    assert document.index('id="since-last-review"') < document.index('id="company"')
+    assert 'href="#since-last-review"' in document
+    expected = okr_by_hand.changes(okr_by_hand.workbook(), DEMO_AS_OF, "2027-04-30")
+    shown = sections(document)["since-last-review"]
+    assert shown["h2"] == "Since last review"
+    rows = [row for row in shown["rows"] if row[0] != "KR"]
+    deltas = {k: h["delta"] for k, h in expected.items() if h["delta"]}
+    rises = sorted((k for k in deltas if deltas[k] > 0), key=lambda k: -deltas[k])[:5]
+    falls = sorted((k for k in deltas if deltas[k] < 0), key=lambda k: deltas[k])[:5]
+    assert [row[0] for row in rows] == rises + falls
+    for row in rows:
+        assert row[3] == f"{deltas[row[0]] * 100:+.0f} pts"
+    overdue = sum(h["status_now"] == "overdue" and h["status_before"] != "overdue" for h in expected.values())
+    assert f'<div class="label">Newly overdue</div><div class="value">{overdue}</div>' in document
+    assert "Largest moves since 30 April, in points of progress" in figures(document)
+
+
+def test_page_pack_includes_since_last_review(open_page, served_files):
+    at = run_page(open_page)
+    html_text = downloads(at, served_files)["Download HTML"][1].decode("utf-8")
+    assert "<h2>Since last review</h2>" in html_text
