@@ -13,6 +13,10 @@ weeks, so each milestone falls on the weekday the quarter starts on; no weekend 
     CEO 1:1s                     -16     7   each leader settles their OKRs with the CEO
     Entry in the tool             -9     7   OKRs entered (uploaded) and linted
     All-hands                      0     1   first day of the quarter: the OKRs are presented
+
+The quarter's monthly reviews sit on its month-ends (the as-of date of each review); three working
+days (Monday to Friday) before each, an "updates due" reminder asks every owner to check in, so
+that the review reads fresh numbers (update health counts the 30 days before the review).
 """
 from __future__ import annotations
 
@@ -44,6 +48,8 @@ MILESTONES = (
     Milestone("All-hands", 0, 1, "The quarter's OKRs are presented to the whole company"),
 )
 PLAN_COLUMNS = ("milestone", "start", "end", "days", "description")
+UPDATES_DUE_WORKING_DAYS = 3
+REVIEW_COLUMNS = ("review", "updates_due")
 ICS_PRODUCT_ID = "-//OKR dashboard//Planning calendar//EN"
 UID_DOMAIN = "okr-dashboard"
 
@@ -83,6 +89,15 @@ def milestones_now(plan: pd.DataFrame, today) -> tuple[pd.DataFrame, pd.Series |
     return current, (upcoming.iloc[0] if not upcoming.empty else None)
 
 
+def monthly_reviews(quarter_start: dt.date) -> pd.DataFrame:
+    """The quarter's monthly reviews (REVIEW_COLUMNS): each month-end of the three months from
+    `quarter_start`, and the day updates are due, three working days before it."""
+    start = pd.Timestamp(quarter_start)
+    reviews = pd.DatetimeIndex([(start + pd.DateOffset(months=m)).to_period("M").end_time.normalize()
+                                for m in range(3)])
+    return pd.DataFrame({"review": reviews, "updates_due": reviews - pd.offsets.BDay(UPDATES_DUE_WORKING_DAYS)})
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -109,6 +124,17 @@ def calendar_ics(plan: pd.DataFrame, quarter_start: dt.date, created: dt.datetim
         event.add("description", row["description"])
         event.add("dtstart", row["start"].date())
         event.add("dtend", (row["end"] + pd.Timedelta(days=1)).date())
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    for row in monthly_reviews(quarter_start).to_dict("records"):
+        event = Event()
+        event.add("uid", f"{pd.Timestamp(quarter_start):%Y%m%d}-updates-due-{row['review']:%Y%m}@{UID_DOMAIN}")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"OKR {label}: updates due for the {row['review']:%B} review")
+        event.add("description", f"Check in every key result (value, confidence, comment) before the monthly "
+                                 f"review of {row['review']:%A %d %B %Y}")
+        event.add("dtstart", row["updates_due"].date())
+        event.add("dtend", (row["updates_due"] + pd.Timedelta(days=1)).date())
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()

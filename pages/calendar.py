@@ -3,7 +3,14 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics.calendar import calendar_ics, milestones_now, next_quarter_start, planning_calendar, quarter_label
+from analytics.calendar import (
+    calendar_ics,
+    milestones_now,
+    monthly_reviews,
+    next_quarter_start,
+    planning_calendar,
+    quarter_label,
+)
 from charts.calendar import planning_timeline_figure
 from ui.filters import current_filters
 
@@ -25,6 +32,10 @@ download_col.download_button(
     file_name=f"okr-planning-{quarter_start:%Y-%m-%d}.ics", mime="text/calendar", icon=":material/event:",
     width="stretch",
 )
+
+reviews = monthly_reviews(quarter_start)
+download_col.caption("Also in the file, three working days before each monthly review: updates due on "
+                     + ", ".join(f"{due:%a %d %b}" for due in reviews["updates_due"]))
 
 current, upcoming = milestones_now(plan, today)
 now_col, next_col, start_col = st.columns(3)

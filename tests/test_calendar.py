@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from analytics.calendar import (
-    MILESTONES, calendar_ics, milestones_now, next_quarter_start, planning_calendar, quarter_label,
+    MILESTONES, calendar_ics, milestones_now, monthly_reviews, next_quarter_start, planning_calendar, quarter_label,
 )
 
 Q3 = dt.date(2027, 7, 1)
@@ -55,7 +55,7 @@ def test_ics_parses_with_all_day_events_on_the_right_dates():
     plan = planning_calendar(Q3)
     parsed = Calendar.from_ical(calendar_ics(plan, Q3, CREATED))
     events = {str(e["summary"]): e for e in parsed.walk("VEVENT")}
-    assert len(events) == len(MILESTONES)
+    assert len(events) == len(MILESTONES) + 3  # and an "updates due" reminder before each monthly review
     kick_off = events["OKR 2027-Q3: Kick-off"]
     assert kick_off.decoded("dtstart") == dt.date(2027, 5, 20)
     assert kick_off.decoded("dtend") == dt.date(2027, 5, 21)  # exclusive: a one-day event
@@ -87,3 +87,17 @@ def test_ics_text_is_escaped_per_rfc_5545():
     assert b"DTSTART;VALUE=DATE:20270520" in raw
     [event] = [e for e in Calendar.from_ical(raw).walk("VEVENT") if "Kick-off" in str(e["summary"])]
     assert str(event["description"]) == "Brief teams; agree scope, owners\\roles"
+
+
+def test_updates_are_due_three_working_days_before_each_monthly_review():
+    parsed = Calendar.from_ical(calendar_ics(planning_calendar(Q3), Q3, CREATED))
+    due = {str(e["summary"]): e.decoded("dtstart") for e in parsed.walk("VEVENT") if "updates due" in str(e["summary"])}
+    # Reviews on the month-ends of Q3 2027: Sat 31 July, Tue 31 August, Thu 30 September. Three
+    # working days before: Wed 28 July, Thu 26 August, Mon 27 September.
+    assert due == {
+        "OKR 2027-Q3: updates due for the July review": dt.date(2027, 7, 28),
+        "OKR 2027-Q3: updates due for the August review": dt.date(2027, 8, 26),
+        "OKR 2027-Q3: updates due for the September review": dt.date(2027, 9, 27),
+    }
+    reviews = monthly_reviews(Q3)
+    assert list(reviews["review"].dt.date) == [dt.date(2027, 7, 31), dt.date(2027, 8, 31), dt.date(2027, 9, 30)]

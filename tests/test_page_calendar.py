@@ -64,3 +64,11 @@ def test_another_quarter_start_moves_every_milestone(open_page):
     figure = charts_by_title(at)["OKR planning for 2027-Q4"]
     # 31 May is more than 60 days before the Q4 kick-off (20 Aug): the plan keeps its own scale.
     assert not any(a["text"].startswith("Today") for a in figure["layout"]["annotations"])
+
+
+def test_the_ics_reminds_of_updates_due_before_each_monthly_review(open_page):
+    at = open_page("pages/calendar.py")
+    at.run()
+    assert not at.exception
+    # Q3 2027 reviews on 31 July (Sat), 31 August (Tue), 30 September (Thu): three working days before.
+    assert any("updates due on Wed 28 Jul, Thu 26 Aug, Mon 27 Sep" in c.value for c in at.caption)
