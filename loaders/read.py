@@ -74,6 +74,8 @@ class RawSheet:
         self.unstripped = unstripped
         self._rows = rows if columns is None else None
         self._shortest_from: tuple[int, int] | None = None
+        # (row, column) from 0 of the numbers the workbook showed as percentages, now in percent points.
+        self.percent_cells: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def rows(self) -> list[list[object]]:
@@ -241,26 +243,31 @@ def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
     """Each sheet read by fastexcel column by column into Arrow arrays when it can (every column holds
     one type of cell below the header), by calamine cell by cell otherwise; with markers where a cell
     holds a formula without a saved result or shows an error (those sheets are read cell by cell)."""
-    import fastexcel
-
     archive = _check_zip(data, max_uncompressed)
     try:
         workbook = workbook_xml.workbook_parts(archive)
-        parts = {name: _zip_part(archive, path) for name, path in workbook.sheets.items()}
-        heads = {name: workbook_xml.sheet_head(xml) for name, xml in parts.items()}
-        percent_styles = workbook_xml.percent_styles(archive)
-        scans = {name: workbook_xml.scan_cells(xml, percent_styles) for name, xml in parts.items()}
-        markers = {name: list(_cell_markers(scan.marked)) for name, scan in scans.items()}
+        heads = {name: _sheet_head(archive, path) for name, path in workbook.sheets.items()}
     except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
     for name, head in heads.items():
         if head.width > MAX_COLUMNS:
             raise FileRejected(_too_wide(name, head.width))
+    # fastexcel reads the sheets that start at A1 column by column while this thread decompresses and
+    # scans their XML for marked cells (zlib lets go of the interpreter, fastexcel does not: the two run
+    # side by side); a sheet found to hold marked cells is then read cell by cell instead.
+    columnar = _Background(_columnar_sheets, data, [name for name, head in heads.items() if head.starts_at_a1],
+                           workbook.date1904)
     try:
-        reader = fastexcel.read_excel(data)
-        names = reader.sheet_names
-        sheets = {name: _columnar_sheet(reader, name, workbook.date1904)
-                  for name in names if name in parts and heads[name].starts_at_a1 and not markers[name]}
+        parts = {name: _zip_part(archive, path) for name, path in workbook.sheets.items()}
+        percent_styles = workbook_xml.percent_styles(archive)
+        scans = {name: workbook_xml.scan_cells(xml, percent_styles) for name, xml in parts.items()}
+        markers = {name: list(_cell_markers(scan.marked)) for name, scan in scans.items()}
+    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        columnar.result(quiet=True)
+        raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
+    try:
+        names, read = columnar.result()
+        sheets = {name: read[name] for name in names if name in read and name in parts and not markers[name]}
         if by_cell := [name for name in names if sheets.get(name) is None]:
             from python_calamine import CalamineWorkbook
 
@@ -280,6 +287,56 @@ def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
     except Exception as exc:  # the readers raise several unrelated types for a damaged archive
         raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
     return [sheets[name] for name in names]
+
+
+HEAD_BYTES = 1024 * 1024  # of a sheet's XML, enough for its first rows (sheet_head) unless they are huge
+
+
+def _sheet_head(archive: zipfile.ZipFile, path: str) -> workbook_xml.SheetHead:
+    """The sheet's first cell and width, from the start of its XML (all of it when the first rows do not
+    fit in HEAD_BYTES)."""
+    start = _zip_part(archive, path, HEAD_BYTES)
+    if len(start) < HEAD_BYTES:
+        return workbook_xml.sheet_head(start)
+    try:
+        return workbook_xml.sheet_head(start, complete=False)
+    except workbook_xml.Incomplete:
+        return workbook_xml.sheet_head(_zip_part(archive, path))
+
+
+class _Background:
+    """`work(*args)` run in a thread of its own; result() waits for it and returns or raises what it did."""
+
+    def __init__(self, work, *args):
+        import threading
+
+        self._outcome: tuple = (None, None)
+
+        def run():
+            try:
+                self._outcome = (work(*args), None)
+            except BaseException as exc:  # handed to the caller of result()
+                self._outcome = (None, exc)
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def result(self, quiet: bool = False):
+        self._thread.join()
+        value, exc = self._outcome
+        if exc is not None and not quiet:
+            raise exc
+        return value
+
+
+def _columnar_sheets(data: bytes, candidates: list[str], date1904: bool) -> tuple[list[str], dict[str, RawSheet]]:
+    """The workbook's sheet names, and the `candidates` fastexcel can read column by column."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(data)
+    names = reader.sheet_names
+    read = {name: _columnar_sheet(reader, name, date1904) for name in names if name in candidates}
+    return names, {name: sheet for name, sheet in read.items() if sheet is not None}
 
 
 def _too_wide(sheet: str, width: int) -> str:
@@ -351,6 +408,7 @@ PERCENT_DECIMALS = 10
 def _as_percent_points(sheet: RawSheet, cells: list[tuple[int, int]]) -> None:
     """The numbers a sheet shows as percentages (0.45 shown as 45 %) in percent points (45), as the
     sheet saved as CSV would give them ("45%")."""
+    sheet.percent_cells = frozenset(cells)
     if sheet.columns is None:
         for row, column in cells:
             if row < len(sheet.rows) and column < len(sheet.rows[row]):

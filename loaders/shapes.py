@@ -34,6 +34,9 @@ class Converted:
     problems: list[Problem] = field(default_factory=list)
 
 
+# Written with % in a value or header, or shown as a percentage by the workbook (RawSheet.percent_cells).
+PERCENT_SIGN = r"%"
+
 def _slug(text: object, words: int = 3, limit: int = 20) -> str:
     key = re.sub(r"[^0-9a-z]+", " ", _fold(str(text)).lower()).split()
     return "-".join(key[:words])[:limit].strip("-") or "x"
@@ -255,6 +258,8 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
                 return np.ones(count, dtype=bool)
             full = _raw_mask(sheet, position, body_start, sheet.height - body_start, pattern)
             mask |= full[offsets]
+            if pattern == PERCENT_SIGN and sheet.percent_cells:
+                mask |= np.array([(row - 1, position) in sheet.percent_cells for row in frame[ROW]], dtype=bool)
         return mask
 
     kr = pd.DataFrame({ROW: frame[ROW], "kr_id": frame["kr_id"], "objective_id": frame["objective_id"],
@@ -278,7 +283,7 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
         measure = frame["measure"]
     else:
         numbers = value.notna() | target.notna() | start.notna()
-        percent = marked(r"%") | forced_percent
+        percent = marked(PERCENT_SIGN) | forced_percent
         currency = marked(r"[$€£]|\b(?:USD|EUR|GBP)\b")
         measure = pd.Series(np.where(percent, "percent", np.where(currency, "currency", "number")),
                             index=frame.index, dtype=object)

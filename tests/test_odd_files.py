@@ -175,3 +175,30 @@ def test_the_same_visible_45_percent_stores_45_whatever_the_file(writable_demo_d
         store.close()
     assert result.errors == [] and result.stored
     assert stored.loc[("SAL-O2-KR3", MAY_31), "value"] == 45.0
+
+
+def test_a_one_row_per_kr_sheet_whose_cells_are_shown_as_percentages_makes_percent_krs_in_points():
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    from loaders.parse import parse_grids
+    from loaders.read import read_grids
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "OKRs"
+    sheet.append(["Team", "Period", "Objective", "Key result", "Owner", "Start", "Target", "Current", "Due date"])
+    sheet.append(["Sales", "2027-Q2", "Grow revenue", "Win rate", "Ana", 0.2, 0.35, 0.28, "2027-06-30"])
+    sheet.append(["Sales", "2027-Q2", "Grow revenue", "New deals", "Ana", 0, 40, 12, "2027-06-30"])
+    for cell in ("F2", "G2", "H2"):
+        sheet[cell].number_format = "0%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse_grids("okrs.xlsx", read_grids("okrs.xlsx", buffer.getvalue()), default_date=dt.date(2027, 5, 31))
+    key_results = parsed.tables["key_results"].frame.set_index("title")
+    assert key_results.loc["Win rate", ["measure", "start_value", "target_value"]].tolist() == ["percent", 20.0, 35.0]
+    assert key_results.loc["New deals", "measure"] == "number"
+    check_ins = parsed.tables["check_ins"].frame.set_index("kr_id")["value"]
+    assert check_ins.loc[key_results.loc["Win rate", "kr_id"]] == 28.0
