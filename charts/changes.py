@@ -99,7 +99,10 @@ def kr_trends_figure(krs: pd.DataFrame, readings: pd.DataFrame, as_of, title: st
                 hovertemplate=f"forecast %{{y:,.4g}} by %{{x|%d %b %Y}} ({kr.forecast_progress:.0%})<extra></extra>",
             ), row=row, col=col)
     figure.update_annotations(font={"size": BASE_FONT_SIZE - 2})
-    figure = styled(figure, title, height=120 + 260 * rows)
+    height = 140 + 260 * rows
+    figure = styled(figure, title, height=height)
+    # The legend sits between the title and the first row's KR titles, overlapping neither.
+    figure.update_layout(margin={"t": 110}, legend={"y": 1 + 42 / (height - 120), "yanchor": "bottom"})
     figure.update_xaxes(tickformat="%b", showgrid=False)
     return figure
 

@@ -24,11 +24,13 @@ MOVES_HEIGHT = 560
 
 # Static styling only (no user text): the summary reads from across the room.
 _LARGE_TYPE = f"""<style>
-.st-key-{SINCE_KEY} [data-testid="stMetricValue"] {{font-size: 3.2rem; line-height: 1.1;}}
-.st-key-{SINCE_KEY} [data-testid="stMetricLabel"] p {{font-size: 1.35rem;}}
-.st-key-{SINCE_KEY} h2 {{font-size: 2.4rem; padding-top: 0;}}
 .st-key-{SINCE_KEY} [data-testid="stMarkdownContainer"] p {{font-size: 1.3rem;}}
 .st-key-{SINCE_KEY} [data-testid="stCaptionContainer"] p {{font-size: 1.15rem;}}
+.st-key-{SINCE_KEY} [data-testid="stMetricValue"],
+.st-key-{SINCE_KEY} [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {{font-size: 3.2rem;
+  line-height: 1.1;}}
+.st-key-{SINCE_KEY} [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {{font-size: 1.35rem;}}
+.st-key-{SINCE_KEY} h2 {{font-size: 2.4rem; padding-top: 0;}}
 </style>"""
 
 
@@ -73,7 +75,8 @@ def since_last_review(changes: ReviewChanges, height: int = MOVES_HEIGHT, headin
             second.metric("Recovered", changes.count("recovered"), border=True,
                           help="Off track, at risk or overdue then; on track or completed now")
             team_ups, team_downs = largest_moves(changes.teams, 3)
-            moved = [f"**{t.team}** {t.delta * 100:+.0f} pts" for t in (*team_ups.itertuples(), *team_downs.itertuples())]
+            teams = (*team_ups.itertuples(), *team_downs.itertuples())
+            moved = [f"**{t.team}** {t.delta * 100:+.0f} pts" for t in teams]
             if moved:
                 st.markdown("Teams that moved most: " + " · ".join(moved))
         ups, downs = largest_moves(changes.krs)
