@@ -132,3 +132,32 @@ def test_as_of_in_the_link_is_used(overview):
     assert not overview.exception
     assert "30 April 2027" in overview.caption[0].value
     assert "ARR, 2027-04" in {m.label for m in overview.metric}
+
+
+@pytest.mark.parametrize(("as_of", "since"), [("2027-05-31", "2027-04-30"), ("2027-04-30", "2027-03-31")])
+def test_overview_opens_with_since_last_review_as_computed_by_hand(open_page, as_of, since):
+    import okr_by_hand
+
+    at = open_page("pages/overview.py", as_of=as_of)
+    at.run()
+    assert not at.exception
+    assert at.header[0].value == "Since last review"
+    assert at.caption[1].value.startswith(f"{pd.Timestamp(since):%d %B %Y} → {pd.Timestamp(as_of):%d %B %Y}")
+    expected = okr_by_hand.changes(okr_by_hand.workbook(), as_of, since)
+    metrics = {m.label: m.value for m in at.metric}
+    for label, status in (("Newly overdue", "overdue"), ("Newly completed", "completed"),
+                          ("Newly off track", "off track")):
+        assert metrics[label] == str(sum(h["status_now"] == status and h["status_before"] != status
+                                         for h in expected.values())), label
+    recovered = sum(h["status_before"] in ("off track", "at risk", "overdue") and h["status_now"] in ("on track",
+                    "completed") for h in expected.values())
+    assert metrics["Recovered"] == str(recovered)
+
+    moves = charts_by_title(at)[f"Largest moves since {pd.Timestamp(since):%d %B}, in points of progress"]
+    shown = dict(zip((row[0] for row in moves["data"][0]["customdata"]), chart_values(moves["data"][0]["x"])))
+    deltas = {k: h["delta"] * 100 for k, h in expected.items() if h["delta"]}
+    rises = sorted((v for v in deltas.values() if v > 0), reverse=True)[:5]
+    falls = sorted(v for v in deltas.values() if v < 0)[:5]
+    assert sorted(shown.values()) == pytest.approx(sorted(rises + falls), rel=1e-3)
+    for kr_id, points in shown.items():
+        assert points == pytest.approx(deltas[kr_id], rel=1e-3)

@@ -47,7 +47,8 @@ def button(at, label: str):
 def test_the_agenda_reads_arr_against_plan_from_the_workbook(open_page):
     at = meeting(open_page)
     assert [h.value for h in at.header] == [
-        "Before the agenda · Missing updates", "1 · Company ARR against plan", "2 · Actions from earlier reviews", "3 · Each team in turn",
+        "Before the agenda · Missing updates", "1 · Company ARR against plan", "2 · Actions from earlier reviews",
+        "3 · Each team in turn",
         "4 · To change or cancel", "5 · Decisions", "6 · Actions agreed", "7 · Notes", "Record and undo"]
     arr = pd.read_excel(DEMO_WORKBOOK, sheet_name="ArrActuals", engine="openpyxl").set_index("month")
     may = arr.loc["2027-05", "ending_arr"]

@@ -314,6 +314,7 @@ def test_pack_holds_the_months_decisions_actions_and_notes_escaped(demo_tables):
 
 def test_pack_opens_with_since_last_review_as_computed_by_hand(demo_tables):
     import okr_by_hand
+
     from analytics.changes import review_changes
 
     snapshot = review_snapshot(demo_tables, DEMO_AS_OF)
