@@ -9,7 +9,9 @@ status at p was not (a KR not in force at p counts as new). Recovered: off track
 at p, on track or completed at d.
 
 Objectives and teams are compared like for like: the roll-up at p is taken over the KRs of the
-review at d that were in force at p, with the same roll-up functions as the snapshot.
+review at d that were in force at p, with the same roll-up functions as the snapshot; a team's move is
+the mean over its objectives in force at both dates (before and now), so a quarter's new objectives
+do not count as a move.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import pandas as pd
 from analytics.periods import as_dates, period_bounds
 from analytics.progress import kr_progress
 from analytics.review import ReviewSnapshot, objectives_in_period, review_snapshot
-from analytics.rollups import objective_rollup, team_rollup
+from analytics.rollups import objective_rollup
 
 CHANGE_COLUMNS = (
     "kr_id", "team", "objective_id", "title", "owner", "status_before", "status_now", "progress_before",
@@ -40,7 +42,7 @@ class ReviewChanges:
     as_of: pd.Timestamp
     krs: pd.DataFrame  # CHANGE_COLUMNS, one row per KR of the review at as_of
     objectives: pd.DataFrame  # objective_id, team, title, progress_before, progress_now, delta
-    teams: pd.DataFrame  # team, progress_before, progress_now, delta
+    teams: pd.DataFrame  # team, progress_before, progress_now, delta (over objectives in force at both dates)
 
     def count(self, flag: str) -> int:
         return int(self.krs[flag].sum())
@@ -98,9 +100,11 @@ def review_changes(tables: dict[str, pd.DataFrame], as_of, since=None, period: s
     objective_moves["progress_before"] = objective_moves["objective_id"].map(
         objectives_before.set_index("objective_id")["progress"])
     objective_moves["delta"] = objective_moves["progress_now"] - objective_moves["progress_before"]
-    teams_before = team_rollup(objectives_before.dropna(subset=["progress"]), tables["teams"])
-    team_moves = now.teams[["team", "progress"]].rename(columns={"progress": "progress_now"})
-    team_moves["progress_before"] = team_moves["team"].map(teams_before.set_index("team")["progress"])
+    # A team's move is measured over its objectives in force at both dates: an objective that
+    # started since (a new quarter's) neither lifts nor sinks it.
+    compared = objective_moves.dropna(subset=["progress_before"])
+    team_moves = now.teams[["team"]].join(compared.groupby("team")[["progress_before", "progress_now"]].mean(),
+                                          on="team")
     team_moves["delta"] = team_moves["progress_now"] - team_moves["progress_before"]
     return ReviewChanges(
         since=since, as_of=as_of, krs=krs.reset_index(drop=True).loc[:, list(CHANGE_COLUMNS)],
