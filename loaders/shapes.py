@@ -60,8 +60,9 @@ def _ids(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     keys = frame[columns].astype(object).where(frame[columns].notna(), "")
     distinct = keys.drop_duplicates()
     made = {tuple(row): stable_id(*row) for row in distinct.itertuples(index=False, name=None)}
+    # Texts of the string dtype the store reads back: merged with stored rows, the keys compare alike.
     return pd.Series([made[tuple(row)] for row in keys.itertuples(index=False, name=None)], index=frame.index,
-                     dtype=object)
+                     dtype="str")
 
 
 def _raw_mask(sheet: RawSheet, position: int | None, start: int, count: int, pattern: str) -> np.ndarray:

@@ -1,60 +1,28 @@
-"""Upload progress: a team lead downloads the team's prefilled template, uploads it filled in, reads
-the validation report and the preview of what changes, and commits; every upload can be undone."""
+"""Upload progress: a team lead downloads the team's prefilled template, uploads it filled in (or a
+sheet of their own, read by the mapping step), reads the validation report and the preview of what
+changes, and commits; every upload can be undone. The parts are in ui/upload_view.py and
+ui/upload_mapping.py; every write goes through ui.records."""
+
 import re
 
-import pandas as pd
 import streamlit as st
 
-from charts.theme import STATUS_BADGES
-from loaders.ingest import check_and_store
-from loaders.preview import change_summary, history_table, latest_update_allowed, problem_table
+from loaders.preview import latest_update_allowed
 from loaders.read import MAX_FILE_BYTES
 from loaders.template import build_template
-from store.access import UNDO_UPLOAD, UPLOAD
+from store.access import UPLOAD
 from store.database import UploadedFile
 from ui import state
-from ui.auth import current_identity, recorded_name, refusal, refused_note
+from ui.auth import current_identity, recorded_name, refused_note
 from ui.context import store, tables
-from ui.records import show_outcome, undo_upload
 from ui.filters import current_filters
 from ui.migration import import_section
-from ui.text import literal
+from ui.records import show_outcome
+from ui.upload_mapping import mapping_step
+from ui.upload_view import dry_run, preview_and_commit, upload_history, validation_report
 
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]  # .xls only to explain how to convert it
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def show_problems(problems) -> None:
-    table = problem_table(problems)
-    st.table(
-        table.assign(
-            sheet=table["sheet"].map(literal), row=table["row"].map(lambda r: "" if pd.isna(r) else str(r)),
-            column=table["column"].map(literal), problem=table["problem"].map(literal),
-        ).rename(columns={"sheet": "Sheet", "row": "Row", "column": "Column", "problem": "Problem and how to fix it"}),
-        hide_index=True,
-    )
-
-
-def commit(file: UploadedFile, team: str, as_of, uploaded_by: str) -> None:
-    """Store the upload (a button callback: it runs before the page, which then shows the result)."""
-    if denied := refusal(UPLOAD, team):
-        st.session_state[state.UPLOAD_MESSAGE] = ("error", f"Nothing was stored: {denied}")
-        return
-    committed = check_and_store(store(), [file], uploaded_by, team=team, as_of=as_of)
-    if committed.errors:
-        st.session_state[state.UPLOAD_MESSAGE] = (
-            "error", "Nothing was stored: the stored data changed since the check; read the report again.")
-    elif committed.stored:
-        upload_id = int(store().uploads_of_file(file.sha256).iloc[0]["upload_id"])
-        st.session_state[state.UPLOAD_CHOSEN] = f"{upload_id}/{file.file_name}"  # the history opens on it
-        st.session_state[state.UPLOAD_MESSAGE] = (
-            "success", f"Stored as upload {upload_id}: {change_summary(committed.changes)}.")
-
-
-def undo(upload_id: int, undone_by: str) -> None:
-    st.session_state.pop(state.UPLOAD_UNDO_PENDING, None)
-    st.session_state[state.UPLOAD_MESSAGE] = undo_upload(upload_id, undone_by, UNDO_UPLOAD)
-
 
 filters = current_filters()
 as_of = filters.as_of
@@ -67,23 +35,25 @@ st.caption(
     f"For the review of {as_of:%d %B %Y} · check-ins may be dated up to {latest_update_allowed(as_of):%d %B %Y} "
     "· nothing is stored until you commit · change the review date in the sidebar"
 )
-
 show_outcome(state.UPLOAD_MESSAGE)
 
-team, uploaded_by = None, identity.recorded_name
+team, uploaded_by, uploaded = None, identity.recorded_name, None
 if not teams:
     refused_note(UPLOAD)
 else:
     team_col, name_col = st.columns(2)
     team = team_col.selectbox(
-        "Team", teams,
+        "Team",
+        teams,
         index=teams.index(filters.team) if filters.team in teams else 0 if len(teams) == 1 else None,
         placeholder="Choose your team",
     )
     lead = data["teams"].set_index("team")["lead"].get(team) if team else None
-    typed_name = recorded_name("Your name (recorded with the upload)", state.UPLOAD_BY,
-                               placeholder=lead if isinstance(lead, str) else "Your name", container=name_col)
-    uploaded_by = typed_name or (lead if isinstance(lead, str) else "unknown")
+    lead = lead if isinstance(lead, str) else None
+    typed_name = recorded_name(
+        "Your name (recorded with the upload)", state.UPLOAD_BY, placeholder=lead or "Your name", container=name_col
+    )
+    uploaded_by = typed_name or lead or "unknown"
 
 if teams and team is None:
     st.info("Choose your team to download its template and upload its progress.")
@@ -92,155 +62,34 @@ elif team is not None:
     with template_col:
         st.subheader("1. Download the template")
         st.download_button(
-            f"{team} template", data=build_template(store(), team, as_of),
-            file_name=f"{re.sub(r'[^A-Za-z0-9]+', '_', team)}_progress_{as_of:%Y-%m-%d}.xlsx", mime=XLSX_MIME,
-            icon=":material/download:", type="primary",
+            f"{team} template",
+            data=build_template(store(), team, as_of),
+            file_name=f"{re.sub(r'[^A-Za-z0-9]+', '_', team)}_progress_{as_of:%Y-%m-%d}.xlsx",
+            mime=XLSX_MIME,
+            icon=":material/download:",
+            type="primary",
         )
-        st.caption(f"Every {team} key result with its last value. Fill in value (or status), confidence and "
-                   "a comment for the KRs with news; leave the others empty.")
+        st.caption(
+            f"Every {team} key result with its last value. Fill in value (or status), confidence and "
+            "a comment for the KRs with news; leave the others empty."
+        )
     with upload_col:
         st.subheader("2. Upload the filled-in file")
         uploaded = st.file_uploader(
-            "The template, a CheckIns sheet or CSV file, or a whole OKR workbook (XLSX or CSV)",
-            type=ACCEPTED_TYPES, key=state.UPLOAD_FILE, max_upload_size=MAX_FILE_BYTES // 2**20,
+            "The template, a CheckIns sheet or CSV file, a whole OKR workbook, or a sheet of your own "
+            "(one row per KR, an ARR/MRR bridge, a KPI table; XLSX or CSV)",
+            type=ACCEPTED_TYPES,
+            key=state.UPLOAD_FILE,
+            max_upload_size=MAX_FILE_BYTES // 2**20,
         )
 
-    if uploaded is not None:
-        file = UploadedFile(uploaded.name, uploaded.getvalue())
-        with st.spinner("Checking the file…"):
-            result = check_and_store(store(), [file], uploaded_by, dry_run=True, team=team, as_of=as_of)
-
-        st.subheader("3. Validation report")
-        if result.errors:
-            st.error(f"**{len(result.errors)} error(s) to fix** in the file, then upload it again. "
-                     "Nothing has been stored.", icon=":material/block:")
-            show_problems(result.errors)
-        if result.warnings:
-            st.warning(f"**{len(result.warnings)} warning(s)**: worth a look, but they do not stop the upload.",
-                       icon=":material/warning:")
-            show_problems(result.warnings)
-        if not result.problems:
-            st.success("No problems found.", icon=":material/check_circle:")
-
-        if not result.errors:
-            st.subheader("4. Preview and commit")
-            earlier = store().uploads_of_file(file.sha256)
-            earlier = earlier[earlier["undone_at"].isna()]
-            if not result.rows_changed:
-                if not earlier.empty:
-                    first = earlier.iloc[0]
-                    st.info(f"Nothing to store: this exact file was already uploaded as **upload "
-                            f"{int(first['upload_id'])}** on {first['uploaded_at']:%d %B %Y at %H:%M} by "
-                            f"{literal(first['uploaded_by'])} ({literal(first['file_name'])}).",
-                            icon=":material/content_copy:")
-                elif "check_ins" in result.incoming and result.incoming["check_ins"][0].empty:
-                    st.info("Nothing to store: no row has a value or a status. Fill them in for the key "
-                            "results with news and upload the file again.")
-                else:
-                    st.info("Nothing to store: every row of the file is already stored as it is.")
-            else:
-                preview = result.preview
-                check_ins = result.changes.get("check_ins")
-                krs = preview.krs
-                new_col, updated_col, status_col, missing_col = st.columns(4)
-                new_col.metric("New check-ins", f"{check_ins.inserted if check_ins else 0:,}", border=True)
-                updated_col.metric("Updated check-ins", f"{check_ins.updated if check_ins else 0:,}", border=True)
-                status_col.metric("KRs changing status", f"{int((krs['old_status'] != krs['new_status']).sum())}",
-                                  border=True)
-                missing_col.metric(f"Still without a {as_of:%B} update", f"{len(preview.without_update)}",
-                                   border=True, help=f"{team} key results with no check-in dated in {as_of:%B %Y}")
-                if not earlier.empty:
-                    st.info(f"This exact file was uploaded before (upload {int(earlier.iloc[0]['upload_id'])}); "
-                            "later uploads have changed some of its rows since, so committing stores it again.")
-                measured = "" if preview.measured_on.date() == as_of else f" (measured on {preview.measured_on:%d %B %Y}, the upload's latest check-in)"
-                st.markdown(f"**What changes, KR by KR**{measured}: value and status before → after")
-                badge = krs[["old_status", "new_status"]].apply(lambda c: c.map(STATUS_BADGES)).fillna("—")
-                shown = pd.DataFrame({
-                    "kr_id": krs["kr_id"], "title": krs["title"], "check_ins": krs["check_ins"],
-                    "reading": krs["old_reading"] + "  →  " + krs["new_reading"],
-                    "progress": krs["new_progress"],
-                    "change": 100 * (krs["new_progress"] - krs["old_progress"].fillna(0)),
-                    "status": badge["old_status"].where(badge["old_status"] == badge["new_status"],
-                                                        badge["old_status"] + "  →  " + badge["new_status"]),
-                })
-                st.dataframe(
-                    shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 500),
-                    column_config={
-                        "kr_id": "KR",
-                        "title": st.column_config.TextColumn("Key result", width="medium"),
-                        "check_ins": st.column_config.NumberColumn("Check-ins", format="%d"),
-                        "reading": "Value before → after",
-                        "progress": st.column_config.ProgressColumn("Progress after", format="percent",
-                                                                    min_value=0, max_value=1),
-                        "change": st.column_config.NumberColumn("Change", format="%+.0f pts"),
-                        "status": st.column_config.TextColumn("Status before → after", width="medium"),
-                    },
-                )
-                other_tables = {t: c for t, c in result.changes.items() if t != "check_ins" and c.changed}
-                if other_tables:
-                    st.markdown(f"Other rows the file changes: {change_summary(other_tables)}.")
-                if not preview.without_update.empty:
-                    st.markdown(f"**{team} key results still without a {as_of:%B %Y} update** after this upload")
-                    missing = preview.without_update.assign(
-                        status=preview.without_update["status"].map(STATUS_BADGES),
-                        last_date=[f"{d:%Y-%m-%d}" if pd.notna(d) else "never" for d in preview.without_update["last_date"]],
-                    )
-                    st.dataframe(
-                        missing, hide_index=True, width="stretch",
-                        column_config={
-                            "kr_id": "KR", "title": st.column_config.TextColumn("Key result", width="large"),
-                            "owner": "Owner", "last_date": "Last check-in", "last_reading": "Last value",
-                            "status": "Status",
-                        },
-                    )
-                st.button(f"Commit {result.rows_changed:,} change(s)", type="primary", key=state.UPLOAD_COMMIT,
-                          icon=":material/save:", on_click=commit, args=(file, team, as_of, uploaded_by),
-                          help=change_summary(result.changes))
+if uploaded is not None:
+    file = UploadedFile(uploaded.name, uploaded.getvalue())
+    mapping, constants = mapping_step(file, team, as_of, uploaded_by)
+    result = dry_run(file, uploaded_by, team, as_of, mapping, constants)
+    validation_report(result)
+    if not result.errors:
+        preview_and_commit(result, file, team, as_of, uploaded_by, mapping, constants)
 
 import_section(as_of)  # another OKR tool's export (ui/migration.py)
-
-st.subheader("Upload history")
-uploads = store().uploads()
-if uploads.empty:
-    st.caption("No uploads yet.")
-else:
-    history = history_table(uploads)
-    st.dataframe(
-        history, hide_index=True, width="stretch", height=min(38 + 35 * len(history), 420),
-        column_config={
-            "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
-            "uploaded_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-            "uploaded_by": "Who", "file_name": "File", "sha256": "SHA-256 (start)",
-            "rows": st.column_config.TextColumn("Rows changed", width="medium"), "state": "State",
-        },
-    )
-    choices = [f"{row.upload_id}/{row.file_name}" for row in history.itertuples()]
-    chosen = st.selectbox(
-        "Upload", choices, key=state.UPLOAD_CHOSEN,
-        format_func=lambda c: f"Upload {c.split('/', 1)[0]} · {c.split('/', 1)[1]}",
-    )
-    upload_id, file_name = int(chosen.split("/", 1)[0]), chosen.split("/", 1)[1]
-    record = history[history["upload_id"] == upload_id].iloc[0]
-    download_col, undo_col = st.columns(2)
-    download_col.download_button(
-        "Download the original file", data=store().upload_file(upload_id, file_name), file_name=file_name,
-        icon=":material/download:",
-    )
-    may_undo = refusal(UNDO_UPLOAD) is None
-    if may_undo:
-        undo_col.button(f"Undo upload {upload_id}…", key=state.UPLOAD_UNDO, icon=":material/undo:",
-                        disabled=record["state"] != "in force",
-                        on_click=lambda: st.session_state.update({state.UPLOAD_UNDO_PENDING: upload_id}))
-    else:
-        undo_col.caption("Undoing an upload is for admins.")
-    pending = st.session_state.get(state.UPLOAD_UNDO_PENDING) if may_undo else None
-    if pending is not None and pending in set(history["upload_id"]):
-        pending_rows = history.loc[history["upload_id"] == pending, "rows"].iloc[0]
-        st.warning(f"Undo upload {pending}? Every row it changed goes back to what it was before "
-                   f"({literal(pending_rows)}). The upload stays in the history, marked undone.",
-                   icon=":material/undo:")
-        yes_col, no_col = st.columns(2)
-        yes_col.button(f"Yes, undo upload {pending}", type="primary", key=state.UPLOAD_UNDO_CONFIRM,
-                       on_click=undo, args=(pending, uploaded_by))
-        no_col.button("Cancel", key=state.UPLOAD_UNDO_CANCEL,
-                      on_click=lambda: st.session_state.pop(state.UPLOAD_UNDO_PENDING, None))
+upload_history(uploaded_by)

@@ -40,15 +40,8 @@ MAX_PAGE_LINES = 200
 MAX_PAGE_BRANCHES = 15
 BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.Match)
 
-# Known exceptions, each with the issue that removes it. pages/upload.py is being reworked in
-# parallel (issue 22): its commit and dry run call loaders.ingest.check_and_store directly (the role
-# is checked in its callback) and it is longer and more branched than a thin page. Its commit is to
-# go through ui.records.store_files and its logic into ui/, then these lines go.
-ALLOWED = {
-    ("pages/upload.py", "calls loaders.ingest.check_and_store"),  # issue 22
-    ("pages/upload.py", "too long"),  # issue 22
-    ("pages/upload.py", "too branched"),  # issue 22
-}
+# Known exceptions, each as (file, rule) with a comment naming the issue that removes it; none today.
+ALLOWED: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,16 @@ import streamlit as st
 
 from loaders.ingest import IngestResult, check_and_store
 from loaders.records import record
-from store import access
+from store import access, profiles
 from store import scenarios as saved
-from store.access import EDIT_SCENARIOS, MANAGE_ACCESS, AccessError, Action
+from store.access import EDIT_SCENARIOS, LEAD, MANAGE_ACCESS, AccessError, Action
 from store.database import StoreError, UploadedFile
 from ui.auth import access_change_refusal, refusal
 from ui.context import store
 from ui.text import literal
 
 Outcome = tuple[str, str]
+SAVE_PROFILE = Action("save column-mapping profiles", LEAD, per_team=True)
 
 
 def record_rows(rows: dict[str, pd.DataFrame], recorded_by: str, file_name: str, action: Action,
@@ -73,6 +74,21 @@ def undo_upload(upload_id: int, undone_by: str, action: Action) -> Outcome:
         return "error", f"Upload {upload_id} was not undone: {literal(exc)}."
     return "success", (f"Upload {upload_id} undone: {sum(restored.values())} row(s) put back as they were. It stays "
                        f"in the upload history, marked undone by {literal(undone_by)}.")
+
+
+def save_mapping_profile(name: str, signature: str, mapping: str, saved_by: str, team: str | None) -> Outcome:
+    """Save `mapping` (TOML) as the column-mapping profile `name` of files whose headers have
+    `signature`, if the current user may (a team lead of `team`, or an admin)."""
+    if denied := refusal(SAVE_PROFILE, team):
+        return "error", f"The profile was not saved: {denied}"
+    try:
+        replaced = profiles.save_profile(store(), name, signature, mapping, saved_by)
+    except StoreError as exc:
+        return "error", f"The profile was not saved: {literal(exc)}"
+    name = profiles.clean_name(name)
+    others = [r for r in replaced if r != name]
+    note = f" It replaces profile {', '.join(others)}, made for the same headers." if others else ""
+    return "success", literal(f'Saved profile "{name}": files with these headers are read by it from now on.{note}')
 
 
 # ---------------------------------------------------------------------------------------------- scenarios

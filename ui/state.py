@@ -57,6 +57,11 @@ UPLOAD_UNDO = "upload_undo"
 UPLOAD_UNDO_PENDING = "upload_undo_pending"  # the upload id awaiting the undo confirmation
 UPLOAD_UNDO_CONFIRM = "upload_undo_confirm"
 UPLOAD_UNDO_CANCEL = "upload_undo_cancel"
+# Upload page, the mapping step (ui/upload_mapping.py): how a file not in the workbook format is read.
+UPLOAD_REVIEW = "upload_review_mapping"  # the toggle that opens the step for a workbook-format file
+UPLOAD_MAPPING = "upload_mapping"  # + "-<header signature>-…": the step's widgets, per file's headers
+UPLOAD_PROFILE_SAVE = "upload_profile_save"
+UPLOAD_PROFILE_MESSAGE = "upload_profile_message"  # (kind, text) saving a profile leaves for the next run
 # Review meeting page.
 MEETING_BY = "meeting_recorded_by"  # who is recording (stored with every decision, action and note)
 MEETING_MESSAGE = "meeting_message"  # (kind, text) a record or an undo leaves for the next run to show

@@ -1,0 +1,309 @@
+"""The Upload progress page's parts: the dry run and its validation report, the preview of what the
+upload changes with its commit button, and the upload history with undo. Every write goes through
+ui.records, which checks the role when it runs; pages/upload.py only lays the parts out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from charts.theme import STATUS_BADGES
+from loaders.ingest import IngestResult, check_and_store
+from loaders.mapping import FileMapping
+from loaders.preview import change_summary, history_table, problem_table
+from store.access import UNDO_UPLOAD, UPLOAD
+from store.database import UploadedFile
+from ui import state
+from ui.auth import refusal
+from ui.context import store
+from ui.records import store_files, undo_upload
+from ui.tables import key_result_column, table_height
+from ui.text import literal
+
+
+def dry_run(
+    file: UploadedFile, uploaded_by: str, team: str, as_of: dt.date, mapping: FileMapping | None, constants: dict
+) -> IngestResult:
+    """What storing `file` would do, nothing stored."""
+    with st.spinner("Checking the file…"):
+        return check_and_store(
+            store(),
+            [file],
+            uploaded_by,
+            dry_run=True,
+            team=team,
+            as_of=as_of,
+            mapping=mapping,
+            constants=constants or None,
+        )
+
+
+def show_problems(problems) -> None:
+    table = problem_table(problems)
+    st.table(
+        table.assign(
+            sheet=table["sheet"].map(literal),
+            row=table["row"].map(lambda r: "" if pd.isna(r) else str(r)),
+            column=table["column"].map(literal),
+            problem=table["problem"].map(literal),
+        ).rename(columns={"sheet": "Sheet", "row": "Row", "column": "Column", "problem": "Problem and how to fix it"}),
+        hide_index=True,
+    )
+
+
+def validation_report(result: IngestResult) -> None:
+    st.subheader("3. Validation report")
+    if result.errors:
+        st.error(
+            f"**{len(result.errors)} error(s) to fix** in the file, then upload it again. Nothing has been stored.",
+            icon=":material/block:",
+        )
+        show_problems(result.errors)
+    if result.warnings:
+        st.warning(
+            f"**{len(result.warnings)} warning(s)**: worth a look, but they do not stop the upload.",
+            icon=":material/warning:",
+        )
+        show_problems(result.warnings)
+    if not result.problems:
+        st.success("No problems found.", icon=":material/check_circle:")
+
+
+def preview_and_commit(
+    result: IngestResult,
+    file: UploadedFile,
+    team: str,
+    as_of: dt.date,
+    uploaded_by: str,
+    mapping: FileMapping | None,
+    constants: dict,
+) -> None:
+    """What the upload would change, KR by KR, and the button that stores it."""
+    st.subheader("4. Preview and commit")
+    earlier = store().uploads_of_file(file.sha256)
+    earlier = earlier[earlier["undone_at"].isna()]
+    if not result.rows_changed:
+        _nothing_to_store(result, earlier)
+        return
+    preview = result.preview
+    check_ins = result.changes.get("check_ins")
+    krs = preview.krs
+    new_col, updated_col, status_col, missing_col = st.columns(4)
+    new_col.metric("New check-ins", f"{check_ins.inserted if check_ins else 0:,}", border=True)
+    updated_col.metric("Updated check-ins", f"{check_ins.updated if check_ins else 0:,}", border=True)
+    status_col.metric("KRs changing status", f"{int((krs['old_status'] != krs['new_status']).sum())}", border=True)
+    missing_col.metric(
+        f"Still without a {as_of:%B} update",
+        f"{len(preview.without_update)}",
+        border=True,
+        help=f"{team} key results with no check-in dated in {as_of:%B %Y}",
+    )
+    if not earlier.empty:
+        st.info(
+            f"This exact file was uploaded before (upload {int(earlier.iloc[0]['upload_id'])}); "
+            "later uploads have changed some of its rows since, so committing stores it again."
+        )
+    measured = (
+        ""
+        if preview.measured_on.date() == as_of
+        else f" (measured on {preview.measured_on:%d %B %Y}, the upload's latest check-in)"
+    )
+    st.markdown(f"**What changes, KR by KR**{measured}: value and status before → after")
+    _changes_table(krs)
+    other_tables = {t: c for t, c in result.changes.items() if t != "check_ins" and c.changed}
+    if other_tables:
+        st.markdown(f"Other rows the file changes: {change_summary(other_tables)}.")
+    if not preview.without_update.empty:
+        _without_update(preview.without_update, team, as_of)
+    st.button(
+        f"Commit {result.rows_changed:,} change(s)",
+        type="primary",
+        key=state.UPLOAD_COMMIT,
+        icon=":material/save:",
+        on_click=commit,
+        args=(file, team, as_of, uploaded_by, mapping, constants),
+        help=change_summary(result.changes),
+    )
+
+
+def _nothing_to_store(result: IngestResult, earlier: pd.DataFrame) -> None:
+    if not earlier.empty:
+        first = earlier.iloc[0]
+        st.info(
+            f"Nothing to store: this exact file was already uploaded as **upload "
+            f"{int(first['upload_id'])}** on {first['uploaded_at']:%d %B %Y at %H:%M} by "
+            f"{literal(first['uploaded_by'])} ({literal(first['file_name'])}).",
+            icon=":material/content_copy:",
+        )
+    elif "check_ins" in result.incoming and result.incoming["check_ins"][0].empty:
+        st.info(
+            "Nothing to store: no row has a value or a status. Fill them in for the key "
+            "results with news and upload the file again."
+        )
+    else:
+        st.info("Nothing to store: every row of the file is already stored as it is.")
+
+
+def _changes_table(krs: pd.DataFrame) -> None:
+    badge = krs[["old_status", "new_status"]].apply(lambda c: c.map(STATUS_BADGES)).fillna("—")
+    shown = pd.DataFrame(
+        {
+            "kr_id": krs["kr_id"],
+            "title": krs["title"],
+            "check_ins": krs["check_ins"],
+            "reading": krs["old_reading"] + "  →  " + krs["new_reading"],
+            "progress": krs["new_progress"],
+            "change": 100 * (krs["new_progress"] - krs["old_progress"].fillna(0)),
+            "status": badge["old_status"].where(
+                badge["old_status"] == badge["new_status"], badge["old_status"] + "  →  " + badge["new_status"]
+            ),
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(shown), most=13),
+        column_config={
+            "kr_id": "KR",
+            "title": key_result_column(),
+            "check_ins": st.column_config.NumberColumn("Check-ins", format="%d"),
+            "reading": "Value before → after",
+            "progress": st.column_config.ProgressColumn("Progress after", format="percent", min_value=0, max_value=1),
+            "change": st.column_config.NumberColumn("Change", format="%+.0f pts"),
+            "status": st.column_config.TextColumn("Status before → after", width="medium"),
+        },
+    )
+
+
+def _without_update(without_update: pd.DataFrame, team: str, as_of: dt.date) -> None:
+    st.markdown(f"**{team} key results still without a {as_of:%B %Y} update** after this upload")
+    missing = without_update.assign(
+        status=without_update["status"].map(STATUS_BADGES),
+        last_date=[f"{d:%Y-%m-%d}" if pd.notna(d) else "never" for d in without_update["last_date"]],
+    )
+    st.dataframe(
+        missing,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "kr_id": "KR",
+            "title": key_result_column("large"),
+            "owner": "Owner",
+            "last_date": "Last check-in",
+            "last_reading": "Last value",
+            "status": "Status",
+        },
+    )
+
+
+def commit(
+    file: UploadedFile,
+    team: str,
+    as_of: dt.date,
+    uploaded_by: str,
+    mapping: FileMapping | None = None,
+    constants: dict | None = None,
+) -> None:
+    """Store the upload (a button callback: it runs before the page, which then shows the result)."""
+    committed = store_files(
+        [file], uploaded_by, UPLOAD, team, as_of=as_of, mapping=mapping, constants=constants or None
+    )
+    if isinstance(committed, str):
+        st.session_state[state.UPLOAD_MESSAGE] = ("error", f"Nothing was stored: {committed}")
+    elif committed.errors:
+        st.session_state[state.UPLOAD_MESSAGE] = (
+            "error",
+            "Nothing was stored: the stored data changed since the check; read the report again.",
+        )
+    elif committed.stored:
+        upload_id = int(store().uploads_of_file(file.sha256).iloc[0]["upload_id"])
+        st.session_state[state.UPLOAD_CHOSEN] = f"{upload_id}/{file.file_name}"  # the history opens on it
+        st.session_state[state.UPLOAD_MESSAGE] = (
+            "success",
+            f"Stored as upload {upload_id}: {change_summary(committed.changes)}.",
+        )
+
+
+# ---------------------------------------------------------------------------------------------- history
+
+
+def _undo(upload_id: int, undone_by: str) -> None:
+    st.session_state.pop(state.UPLOAD_UNDO_PENDING, None)
+    st.session_state[state.UPLOAD_MESSAGE] = undo_upload(upload_id, undone_by, UNDO_UPLOAD)
+
+
+def upload_history(undone_by: str) -> None:
+    """Every upload, newest first: download its original file, undo it (admins, after a confirmation)."""
+    st.subheader("Upload history")
+    uploads = store().uploads()
+    if uploads.empty:
+        st.caption("No uploads yet.")
+        return
+    history = history_table(uploads)
+    st.dataframe(
+        history,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(history), most=11),
+        column_config={
+            "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
+            "uploaded_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+            "uploaded_by": "Who",
+            "file_name": "File",
+            "sha256": "SHA-256 (start)",
+            "rows": st.column_config.TextColumn("Rows changed", width="medium"),
+            "state": "State",
+        },
+    )
+    choices = [f"{row.upload_id}/{row.file_name}" for row in history.itertuples()]
+    chosen = st.selectbox(
+        "Upload",
+        choices,
+        key=state.UPLOAD_CHOSEN,
+        format_func=lambda c: f"Upload {c.split('/', 1)[0]} · {c.split('/', 1)[1]}",
+    )
+    upload_id, file_name = int(chosen.split("/", 1)[0]), chosen.split("/", 1)[1]
+    record = history[history["upload_id"] == upload_id].iloc[0]
+    download_col, undo_col = st.columns(2)
+    download_col.download_button(
+        "Download the original file",
+        data=store().upload_file(upload_id, file_name),
+        file_name=file_name,
+        icon=":material/download:",
+    )
+    may_undo = refusal(UNDO_UPLOAD) is None
+    if may_undo:
+        undo_col.button(
+            f"Undo upload {upload_id}…",
+            key=state.UPLOAD_UNDO,
+            icon=":material/undo:",
+            disabled=record["state"] != "in force",
+            on_click=lambda: st.session_state.update({state.UPLOAD_UNDO_PENDING: upload_id}),
+        )
+    else:
+        undo_col.caption("Undoing an upload is for admins.")
+    pending = st.session_state.get(state.UPLOAD_UNDO_PENDING) if may_undo else None
+    if pending is not None and pending in set(history["upload_id"]):
+        _confirm_undo(pending, history.loc[history["upload_id"] == pending, "rows"].iloc[0], undone_by)
+
+
+def _confirm_undo(pending: int, rows: str, undone_by: str) -> None:
+    st.warning(
+        f"Undo upload {pending}? Every row it changed goes back to what it was before "
+        f"({literal(rows)}). The upload stays in the history, marked undone.",
+        icon=":material/undo:",
+    )
+    yes_col, no_col = st.columns(2)
+    yes_col.button(
+        f"Yes, undo upload {pending}",
+        type="primary",
+        key=state.UPLOAD_UNDO_CONFIRM,
+        on_click=_undo,
+        args=(pending, undone_by),
+    )
+    no_col.button(
+        "Cancel", key=state.UPLOAD_UNDO_CANCEL, on_click=lambda: st.session_state.pop(state.UPLOAD_UNDO_PENDING, None)
+    )
