@@ -15,6 +15,10 @@ import math
 import os
 import sys
 
+# numpy's BLAS need not start a thread per core when it is imported (half of numpy's import time); the
+# analytics' least squares are a few points per KR.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 
 def _clean(value):
     """JSON-safe: NaN → null, Timestamps → ISO dates, numpy scalars → Python."""

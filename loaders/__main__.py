@@ -8,13 +8,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import pathlib
 import re
 import sys
 
-from loaders.problems import Problem
-from loaders.read import CLI_MAX_FILE_BYTES, MAX_FILE_BYTES
-from store.database import Store, StoreError, UploadedFile, database_target, shared_store
+# The loaders do no linear algebra: numpy's BLAS need not start a thread per core when it is imported
+# (half of numpy's import time, in every command).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from loaders.problems import Problem  # noqa: E402
+from loaders.read import CLI_MAX_FILE_BYTES, MAX_FILE_BYTES  # noqa: E402
+from store.database import Store, StoreError, UploadedFile, database_target, shared_store  # noqa: E402
 
 
 def _one_line(text: str) -> str:
@@ -116,7 +121,7 @@ def ingest(args: argparse.Namespace) -> int:
             print(f"--format {args.format}: not a known format (use one of: {', '.join(FORMATS)})", file=sys.stderr)
             return 1
     # Opened for each read and write only: the app and other commands use the file while this one parses.
-    store = shared_store(args.db, create=not args.dry_run)  # a dry run never creates a database
+    store = shared_store(args.db, create=not args.dry_run, check=False)  # a dry run never creates a database
     try:
         result = check_and_store(store, files, dry_run=args.dry_run, max_file_bytes=CLI_MAX_FILE_BYTES,
                                  default_date=dt.date.fromisoformat(args.date) if args.date else None,

@@ -113,7 +113,7 @@ def check_and_store(
 
     The files are checked against the stored data of one moment; when another process stored data
     before this write (the store holds no lock in between), they are checked again."""
-    version, stored = store.read_tables_with_version()
+    version, stored = store.read_tables_with_version(lazy=("check_ins",))  # read when a check needs them
     given = files
     mappings: list = []
     imports: list = []

@@ -68,11 +68,18 @@ def _split(name: str) -> tuple[str, str]:
     return namespace, local
 
 
-def _parse(xml: bytes, parser: expat.XMLParserType) -> None:
-    """Feed `xml` in pieces, so a handler raising _Stop ends the parse without reading the rest."""
+class Incomplete(Exception):
+    """The start of a part given to a parse ended before the parse found what it reads."""
+
+
+def _parse(xml: bytes, parser: expat.XMLParserType, complete: bool = True) -> None:
+    """Feed `xml` in pieces, so a handler raising _Stop ends the parse without reading the rest.
+    Without `complete`, `xml` is only the start of the part: Incomplete when it ends before a _Stop."""
     try:
         for start in range(0, len(xml), FEED_BYTES):
             parser.Parse(xml[start:start + FEED_BYTES], False)
+        if not complete:
+            raise Incomplete()
         parser.Parse(b"", True)
     except _Stop:
         pass
@@ -185,9 +192,10 @@ class SheetHead:
     width: int  # columns, as far as the sheet's dimension and its first rows tell
 
 
-def sheet_head(xml: bytes) -> SheetHead:
+def sheet_head(xml: bytes, complete: bool = True) -> SheetHead:
     """The worksheet's first cell and its width: the larger of its declared dimension and the columns
-    its first HEAD_ROWS rows reach (a sheet may omit the dimension, or understate it)."""
+    its first HEAD_ROWS rows reach (a sheet may omit the dimension, or understate it). Without
+    `complete`, `xml` is the start of the part: Incomplete when the first rows do not end in it."""
     cells = _CellWalker()
     first: dict[str, object] = {}
     declared_width = 0
@@ -219,7 +227,7 @@ def sheet_head(xml: bytes) -> SheetHead:
 
     parser = _parser()
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
-    _parse(xml, parser)
+    _parse(xml, parser, complete)
     return SheetHead(first.get("position") == (0, 0) and bool(first.get("value")),
                      max(declared_width, cells.widest))
 

@@ -344,16 +344,23 @@ class Store:
         """Every table from one snapshot, so a page never mixes tables from before and after a commit."""
         return self.read_tables_with_version()[1]
 
-    def read_tables_with_version(self) -> tuple[int, dict[str, pd.DataFrame]]:
+    def read_tables_with_version(self, lazy: tuple[str, ...] = (), reader: Store | SharedStore | None = None,
+                                 ) -> tuple[int, dict[str, pd.DataFrame]]:
         """The data version and every table, from one snapshot: a write checked against these tables
-        passes the version to `apply_upload(based_on=…)`, which refuses it if anything was stored since."""
+        passes the version to `apply_upload(based_on=…)`, which refuses it if anything was stored since.
+        Tables named in `lazy` (check_ins: half a million rows an ingest seldom needs) are read only when
+        asked for, by `reader` (default: this store), so maybe after a later write — which the write then
+        notices, as it notices any write after the version."""
         cursor = self._cursor()
         cursor.begin()
         try:
             version = cursor.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
-            return version, {table.name: self._read(cursor, table.name) for table in TABLES}
+            tables = {table.name: self._read(cursor, table.name) for table in TABLES if table.name not in lazy}
         finally:
             _rollback_quietly(cursor)
+        if not lazy:
+            return version, tables
+        return version, LazyTables(tables, {name: (reader or self).read_table for name in lazy})
 
     def row_counts(self) -> dict[str, int]:
         cursor = self._cursor()
@@ -548,6 +555,61 @@ class Store:
         return TableChange(inserted=changed - updated, updated=updated, unchanged=total - changed)
 
 
+class LazyTables(dict):
+    """Tables by name, some of them read only when first asked for (`loaders`: name → read(name)).
+    Iterating, keys(), items(), values() and copies read them all first."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], loaders: dict[str, Callable[[str], pd.DataFrame]]):
+        super().__init__(tables)
+        self._loaders = dict(loaders)
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        if name not in self._loaders:
+            raise KeyError(name)
+        table = self._loaders.pop(name)(name)
+        super().__setitem__(name, table)
+        return table
+
+    def _read_all(self) -> None:
+        for name in list(self._loaders):
+            self[name]
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+    def __contains__(self, name) -> bool:
+        return super().__contains__(name) or name in self._loaders
+
+    def __len__(self) -> int:
+        return super().__len__() + len(self._loaders)
+
+    def __iter__(self):
+        self._read_all()
+        return super().__iter__()
+
+    def keys(self):
+        self._read_all()
+        return super().keys()
+
+    def items(self):
+        self._read_all()
+        return super().items()
+
+    def values(self):
+        self._read_all()
+        return super().values()
+
+    def copy(self) -> dict[str, pd.DataFrame]:
+        self._read_all()
+        return dict(super().items())
+
+    def __eq__(self, other) -> bool:
+        self._read_all()
+        return super().__eq__(other)
+
+    __hash__ = None
+
+
 class SharedStore:
     """A DuckDB file shared with other processes: a handle that holds no connection between operations.
 
@@ -566,20 +628,31 @@ class SharedStore:
 
     CHANGE_SETTLE_S = 1.0
 
-    def __init__(self, target: str, lock_wait: float | None = None, create: bool = True):
+    def __init__(self, target: str, lock_wait: float | None = None, create: bool = True, check: bool = True):
         if not create:
             _require_file(target)
         self.target = target
         self._lock_wait = lock_wait
         self._seen: tuple[tuple, int] | None = None  # (file signature, data version) last read
         self._guard = threading.Lock()
-        with self.opened():  # creates or upgrades the schema once, and says now if the file cannot be opened
-            pass
+        self._schema_ready = False  # a Store.open of this handle has made or upgraded the schema
+        if check:  # creates or upgrades the schema now, and says now if the file cannot be opened
+            with self.opened():
+                pass
+
+    def read_tables_with_version(self, lazy: tuple[str, ...] = ()) -> tuple[int, dict[str, pd.DataFrame]]:
+        with self.opened() as store:
+            return store.read_tables_with_version(lazy, reader=self)
 
     @contextmanager
     def opened(self) -> Iterator[Store]:
-        """The database opened for one operation (or a few in a row), closed on leaving."""
-        store = Store.open(self.target, self._lock_wait)
+        """The database opened for one operation (or a few in a row), closed on leaving. Once this handle
+        has opened it with Store.open (tables made, schema upgraded), only a connection is opened."""
+        if self._schema_ready and os.path.isfile(self.target):
+            store = Store(_connect_waiting(self.target, self._lock_wait))
+        else:
+            store = Store.open(self.target, self._lock_wait)
+            self._schema_ready = True
         try:
             yield store
         finally:
@@ -628,14 +701,15 @@ class SharedStore:
 
 
 def shared_store(target: str | None = None, lock_wait: float | None = None,
-                 create: bool = True) -> Store | SharedStore:
+                 create: bool = True, check: bool = True) -> Store | SharedStore:
     """The handle of a process that may run a while (the app; an ingest, while it parses): a
     SharedStore on a DuckDB file, so that other processes can use the file between its operations;
-    a server database (PostgreSQL) serves many connections, so its Store stays open. Close it after use."""
+    a server database (PostgreSQL) serves many connections, so its Store stays open. Close it after use.
+    Without `check`, a DuckDB file is first opened by the first operation (a command that starts with one)."""
     target = target or database_target()
     if is_server_url(target):
         return Store.open(target, lock_wait, create)
-    return SharedStore(target, lock_wait, create)
+    return SharedStore(target, lock_wait, create, check)
 
 
 # A percent KR stored on the 0–1 scale: start and target both within [0, 1], not both 0.

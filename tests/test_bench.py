@@ -23,7 +23,9 @@ import make_org  # noqa: E402
 TINY = 0.01
 RUN_KEYS = {"xlsx_ingest_s", "xlsx_vs_openpyxl_ratio", "csv_ingest_s", "csv_vs_duckdb_ratio", "rollup_ms",
             "page_cold_ms", "page_warm_ms", "peak_rss_mb", "page_errors", "cli_while_app_serving_max_wait_s",
-            "cli_while_app_serving_slowest_call_s", "xlsx_warnings_ingest_s", "xlsx_warnings_vs_clean_ratio"}
+            "cli_while_app_serving_slowest_call_s", "xlsx_warnings_ingest_s", "xlsx_warnings_vs_clean_ratio",
+            "xlsx_process_s", "xlsx_process_vs_openpyxl_ratio", "xlsx_warnings_process_s",
+            "xlsx_warnings_process_vs_openpyxl_ratio"}
 
 
 @pytest.fixture(scope="module")

@@ -96,9 +96,10 @@ def test_a_write_checked_against_older_data_is_checked_again(writable_demo_db, m
     first = UploadedFile("a.csv", b"kr_id,date,value\nSAL-O1-KR3,2027-04-10,13\n")
     second = UploadedFile("b.csv", b"kr_id,date,value\nSAL-O1-KR3,2027-04-11,14\n")
     reads = []
+    real = SharedStore.read_tables_with_version
 
-    def read_then_let_another_store(self):
-        read = self.__getattr__("read_tables_with_version")()
+    def read_then_let_another_store(self, *args, **kwargs):
+        read = real(self, *args, **kwargs)
         reads.append(read[0])
         if len(reads) == 1:  # between this read and its write, another process stores a file
             other = Store.open(writable_demo_db)
@@ -108,8 +109,7 @@ def test_a_write_checked_against_older_data_is_checked_again(writable_demo_db, m
                 other.close()
         return read
 
-    monkeypatch.setattr(SharedStore, "read_tables_with_version",
-                        lambda self: read_then_let_another_store(self), raising=False)
+    monkeypatch.setattr(SharedStore, "read_tables_with_version", read_then_let_another_store)
     result = ingest.check_and_store(shared, [second], "tester")
     assert result.stored and reads == [reads[0], reads[0] + 1]
     check_ins = shared.read_table("check_ins")
@@ -121,3 +121,13 @@ def test_a_missing_file_is_refused_without_creating_it(tmp_path):
     with pytest.raises(StoreError, match="no database at"):
         shared_store(str(missing), create=False)
     assert not missing.exists()
+
+
+def test_check_ins_are_read_only_when_a_check_needs_them(writable_demo_db):
+    shared = shared_store(writable_demo_db)
+    version, tables = shared.read_tables_with_version(lazy=("check_ins",))
+    assert "check_ins" in tables and dict.__contains__(tables, "check_ins") is False
+    assert len(tables["check_ins"]) == len(shared.read_table("check_ins")) > 0  # read on first use
+    assert set(dict(tables)) == set(tables.keys()) and len(dict(tables)) == len(tables)
+    later = shared.read_tables_with_version(lazy=("check_ins",))[1]
+    assert set(dict(later)) >= {"check_ins", "key_results"} and len(later) == len(tables)
