@@ -130,11 +130,12 @@ def changes(args: argparse.Namespace) -> int:
         for kr in moves.to_dict("records"):
             print(f"  {kr['kr_id']:<14} {kr['delta'] * 100:+6.1f} pts  {kr['progress_before']:>4.0%} → "
                   f"{kr['progress_now']:>4.0%}  {kr['status_before']} → {kr['status_now']}  {kr['title']}")
-    team_ups, team_downs = largest_moves(found.teams)
-    print("\nTeams that moved most")
-    for team in (*team_ups.to_dict("records"), *team_downs.to_dict("records")):
-        print(f"  {team['team']:<18} {team['delta'] * 100:+6.1f} pts  "
-              f"{team['progress_before']:.0%} → {team['progress_now']:.0%}")
+    for heading, frame, key in (("Objectives", found.objectives, "objective_id"), ("Teams", found.teams, "team")):
+        ups, downs = largest_moves(frame)
+        print(f"\n{heading} that moved most (over what was in force at both dates)")
+        for row in (*ups.to_dict("records"), *downs.to_dict("records")):
+            print(f"  {row[key]:<18} {row['delta'] * 100:+6.1f} pts  "
+                  f"{row['progress_before']:.0%} → {row['progress_now']:.0%}")
     return 0
 
 

@@ -130,3 +130,18 @@ def test_cli_changes_json_on_the_demo_matches_the_hand_computation(sheets, demo_
         assert kr["delta"] == close(hand["delta"])
     assert sorted(payload["newly_overdue"]) == sorted(
         k for k, h in expected.items() if h["status_now"] == "overdue" and h["status_before"] != "overdue")
+
+
+@pytest.mark.parametrize(("as_of", "since"), CASES)
+def test_objective_moves_match_the_weighted_kr_means(sheets, tables, as_of, since):
+    expected = pd.DataFrame.from_dict(okr_by_hand.changes(sheets, as_of, since), orient="index")
+    objectives = review_changes(tables, as_of).objectives.set_index("objective_id")
+    for objective_id, krs in expected.groupby("objective_id"):
+        weights = krs["weight"].fillna(1).astype(float)
+        now = (krs["progress_now"] * weights).sum() / weights.sum()
+        assert objectives.loc[objective_id, "progress_now"] == close(now)
+        if krs["progress_before"].isna().all():
+            assert pd.isna(objectives.loc[objective_id, "delta"])
+            continue
+        before = (krs["progress_before"].astype(float) * weights).sum() / weights.sum()
+        assert objectives.loc[objective_id, "delta"] == close(now - before)

@@ -74,11 +74,8 @@ def since_last_review(changes: ReviewChanges, height: int = MOVES_HEIGHT, headin
             first.metric("Newly off track", changes.count("newly_off_track"), border=True)
             second.metric("Recovered", changes.count("recovered"), border=True,
                           help="Off track, at risk or overdue then; on track or completed now")
-            team_ups, team_downs = largest_moves(changes.teams, 3)
-            teams = (*team_ups.itertuples(), *team_downs.itertuples())
-            moved = [f"**{t.team}** {t.delta * 100:+.0f} pts" for t in teams]
-            if moved:
-                st.markdown("Teams that moved most: " + " · ".join(moved))
+            st.markdown(moved_most("Teams", changes.teams, lambda t: f"**{t.team}**"))
+            st.markdown(moved_most("Objectives", changes.objectives, lambda o: f"**{o.objective_id}** ({o.team})"))
         ups, downs = largest_moves(changes.krs)
         with chart_col:
             if ups.empty and downs.empty:
@@ -86,6 +83,13 @@ def since_last_review(changes: ReviewChanges, height: int = MOVES_HEIGHT, headin
             else:
                 st.plotly_chart(moves_figure(ups, downs, moves_title(changes), height=height), width="stretch",
                                 config={"displayModeBar": False})
+
+
+def moved_most(what: str, moves: pd.DataFrame, name, n: int = 3) -> str:
+    """"Teams that moved most: **Sales** +22 pts · …" (the n largest rises, then falls), or "" if none moved."""
+    ups, downs = largest_moves(moves, n)
+    moved = [f"{name(row)} {row.delta * 100:+.0f} pts" for row in (*ups.itertuples(), *downs.itertuples())]
+    return f"{what} that moved most: " + " · ".join(moved) if moved else ""
 
 
 def with_forecast_columns(krs: pd.DataFrame, as_of) -> pd.DataFrame:
