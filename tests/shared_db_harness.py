@@ -30,9 +30,8 @@ def serve(database: str, stop: pathlib.Path, report: pathlib.Path, pages: list[s
 
     sys.path.insert(0, str(PROJECT_ROOT))
     sys.path.insert(0, str(PROJECT_ROOT / "tests"))
-    from conftest import routed_app_tests
-
     import ui.context
+    from conftest import routed_app_tests
 
     runs = []
     with pytest.MonkeyPatch.context() as patch:

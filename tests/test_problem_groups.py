@@ -12,8 +12,17 @@ import pytest
 
 from conftest import PROJECT_ROOT
 from loaders.ingest import check_and_store
-from loaders.problems import (ERROR, WARNING, Problem, ProblemGroup, ProblemList, grouped, of_severity, row_ranges,
-                              rows_text)
+from loaders.problems import (
+    ERROR,
+    WARNING,
+    Problem,
+    ProblemGroup,
+    ProblemList,
+    grouped,
+    of_severity,
+    row_ranges,
+    rows_text,
+)
 from store.database import Store, UploadedFile
 
 BASELINE = "check-in dated {date}, before the KR starts: kept as a baseline"

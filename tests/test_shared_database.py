@@ -7,9 +7,9 @@ import shutil
 import time
 
 import pytest
+from shared_db_harness import cli_beside_app
 
 from conftest import EVERYTHING_ON_POSTGRES
-from shared_db_harness import cli_beside_app
 from store.database import SharedStore, Store, StoreError, UploadedFile, shared_store
 
 duckdb_file = pytest.mark.skipif(EVERYTHING_ON_POSTGRES, reason="DuckDB file behaviour, covered by the first run")
