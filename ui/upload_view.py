@@ -166,14 +166,18 @@ def _changes_table(krs: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         height=table_height(len(shown), most=13),
+        # Widths in pixels that fit the main column at 1366 px beside the sidebar (about 900 px); a
+        # generated id (SALES-fechar-10-novos-8aa45f) is cut, its key result beside it.
         column_config={
-            "kr_id": "KR",
-            "title": key_result_column(),
-            "check_ins": st.column_config.NumberColumn("Check-ins", format="%d"),
+            "kr_id": st.column_config.TextColumn("KR", width=150),
+            "title": key_result_column(190),
+            "check_ins": st.column_config.NumberColumn("Check-ins", format="%d", width=70),
             "reading": "Value before → after",
-            "progress": st.column_config.ProgressColumn("Progress after", format="percent", min_value=0, max_value=1),
-            "change": st.column_config.NumberColumn("Change", format="%+.0f pts"),
-            "status": st.column_config.TextColumn("Status before → after", width="medium"),
+            "progress": st.column_config.ProgressColumn(
+                "Progress after", format="percent", min_value=0, max_value=1, width=120
+            ),
+            "change": st.column_config.NumberColumn("Change", format="%+.0f pts", width=70),
+            "status": st.column_config.TextColumn("Status before → after", width=155),
         },
     )
 
