@@ -34,7 +34,12 @@ SAMPLE_COUNT = 3  # values shown under a header's choice
 
 def needs_mapping(mapping: FileMapping) -> bool:
     """Whether a file is not in the workbook format: a sheet taken for another shape, or for nothing."""
-    return any(item.shape not in (WORKBOOK, NOTES) for item in mapping.sheets)
+    return any(item.shape not in (WORKBOOK, NOTES) and not is_empty(item) for item in mapping.sheets)
+
+
+def is_empty(item: SheetMapping) -> bool:
+    """A sheet with no header to map (an empty Sheet1 beside the data): nothing to choose."""
+    return item.shape == UNKNOWN and not item.columns
 
 
 def shape_label(shape: str) -> str:
@@ -71,6 +76,27 @@ def sample_values(sheet: RawSheet, item: SheetMapping, count: int = SAMPLE_COUNT
         shown = [_shown(v) for v in values if v is not None and str(v).strip()][:count]
         found[text] = ", ".join(shown)
     return found
+
+
+def first_rows(sheet: RawSheet, item: SheetMapping, count: int = SAMPLE_COUNT) -> tuple[list[str], list[list[str]]]:
+    """The sheet's headers (made unique: "Meta", "Meta (2)") and its first `count` rows under them, as
+    texts, so that a lead sees what each column holds before choosing what it is."""
+    rows = sheet.head(item.header_row + count)
+    if len(rows) < item.header_row or item.transposed:
+        return [], []
+    header = rows[item.header_row - 1]
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        name = " ".join(str(cell).split()) if cell is not None else ""
+        name = name or f"column {position + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    body = [
+        [_shown(row[p]) if p < len(row) and row[p] is not None else "" for p in range(len(names))]
+        for row in rows[item.header_row :]
+    ]
+    return names, body
 
 
 def _shown(value: object) -> str:

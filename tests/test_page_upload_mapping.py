@@ -13,11 +13,12 @@ import pytest
 import test_page_upload
 from test_page_upload import stored_tables, texts, unescaped
 
-from conftest import DEMO_AS_OF
-from loaders.mapping import IGNORE, NOT_USED, FileMapping, header_signature, propose_mapping
+from conftest import DEMO_AS_OF, xlsx_bytes
+from loaders.mapping import IGNORE, NOT_USED, FileMapping, SheetMapping, header_signature, propose_mapping
 from loaders.mapping_edit import (
     chosen_sheet,
     column_choices,
+    first_rows,
     needs_mapping,
     profile_mapping,
     quarter_of,
@@ -48,6 +49,11 @@ def by_label(widgets, label: str):
     return next(w for w in widgets if unescaped(w.label) == label)
 
 
+def preview_of(at) -> pd.DataFrame:
+    """The preview of what changes, KR by KR (the step's first rows of each sheet are tables too)."""
+    return next(d.value for d in at.dataframe if "progress" in d.value.columns).set_index("title")
+
+
 def opened_profiles(target: str) -> pd.DataFrame:
     store = Store.open(target)
     try:
@@ -73,6 +79,8 @@ def test_a_foreign_sheet_is_mapped_saved_as_a_profile_and_the_next_file_is_read_
     reached = by_label(at.selectbox, "Alcançado")
     assert reached.value == NOT_USED and "current_value" in reached.options
     assert by_label(at.selectbox, "Objetivo").value == "objective"
+    first_rows = at.dataframe[0].value  # what each column holds, above the choices
+    assert list(first_rows.columns) == HEADERS and first_rows["Alcançado"].tolist() == ["4", "41"]
     assert by_label(at.text_input, "Team").value == "Sales"
     assert by_label(at.text_input, "Period").value == "2027-Q2"
     assert any(
@@ -89,7 +97,7 @@ def test_a_foreign_sheet_is_mapped_saved_as_a_profile_and_the_next_file_is_read_
     assert not at.get("error"), texts(at, "error")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["New check-ins"] == "2"
-    preview = at.dataframe[0].value.set_index("title")
+    preview = preview_of(at)
     assert sorted(preview.index) == ["Aumentar o NPS", "Fechar 10 novos clientes"]
     assert preview.loc["Fechar 10 novos clientes", "progress"] == pytest.approx(0.4)
     assert preview.loc["Aumentar o NPS", "progress"] == pytest.approx((41 - 30) / (50 - 30))
@@ -182,9 +190,16 @@ def test_the_choices_and_the_mapping_made_of_them():
     sheets = read_grids("okrs.csv", okr_sheet((4, 41)))
     proposed = propose_mapping("okrs.csv", sheets, True, upload_constants("Sales", "2027-Q2", date=DEMO_AS_OF))
     assert needs_mapping(proposed)
+    workbook = read_grids(
+        "w.xlsx", xlsx_bytes({"Sheet1": [], "CheckIns": [["kr_id", "date", "value"], ["A", DEMO_AS_OF, 1]]})
+    )
+    assert not needs_mapping(propose_mapping("w.xlsx", workbook, True))  # an empty sheet beside the data
     item = proposed.sheets[0]
     assert column_choices("kr_list")[:3] == [NOT_USED, IGNORE, "team"]
     assert sample_values(sheets[0], item)["Alcançado"] == "4, 41"
+    odd = read_grids("x.csv", b"Meta,Meta,,x\n1,2,3,4\n5,6\n")
+    names, body = first_rows(odd[0], SheetMapping("x", "unknown", header_row=1))
+    assert names == ["Meta", "Meta (2)", "column 3", "x"] and body == [["1", "2", "3", "4"], ["5", "6", "", ""]]
     chosen = chosen_sheet(item, "kr_list", "", {**item.columns, "Alcançado": "current_value", "Semáforo": "nonsense"})
     assert chosen.columns["Alcançado"] == "current_value" and chosen.columns["Semáforo"] == NOT_USED
     assert "team" not in chosen.constants  # the page's constants are the upload's, given apart
@@ -213,3 +228,53 @@ def test_profiles_are_kept_one_per_header_signature(tmp_path):
         assert profiles.list_profiles(store)["name"].tolist() == ["Vendas"]
     finally:
         store.close()
+
+
+DUTCH = (
+    "Doelstelling;Kernresultaat;Eigenaar;Beginwaarde;Streefwaarde;Huidige stand\n"
+    "Meer omzet;Tien nieuwe klanten;Ana Souza;0;10;3\n"
+)
+
+
+def test_a_sheet_nothing_recognises_is_read_once_its_shape_and_headers_are_chosen(upload_page):
+    at = upload_page(team="Sales")
+    at.file_uploader(key=state.UPLOAD_FILE).upload("doelen.csv", DUTCH.encode(), "text/csv").run()
+    assert not at.exception, at.exception
+    assert by_label(at.selectbox, "Taken for").value == "unknown"
+    assert at.get("error") and not [b for b in at.button if b.key == state.UPLOAD_COMMIT]
+    by_label(at.selectbox, "Taken for").set_value("kr_list").run()
+    for header, column in (
+        ("Doelstelling", "objective"),
+        ("Kernresultaat", "key_result"),
+        ("Eigenaar", "owner"),
+        ("Beginwaarde", "start_value"),
+        ("Streefwaarde", "target_value"),
+        ("Huidige stand", "current_value"),
+    ):
+        by_label(at.selectbox, header).set_value(column)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.get("error"), texts(at, "error")
+    preview = preview_of(at)
+    assert preview.loc["Tien nieuwe klanten", "progress"] == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    "name, content, shape",
+    [
+        (
+            "mrr.csv",
+            "month,mrr,new_mrr,expansion_mrr,churned_mrr,contraction_mrr,arr\n"
+            "2027-04,100,10,5,3,1,1200\n2027-05,111,12,4,2,1,1332\n",
+            "arr_bridge",
+        ),
+        ("kpis.csv", "KPI,Month,Actual,Target\nNew logos,2027-05,7,10\nNPS,2027-05,41,50\n", "kpi_table"),
+    ],
+)
+def test_finance_sheets_show_their_shape_and_headers(upload_page, name, content, shape):
+    at = upload_page(team="Sales")
+    at.file_uploader(key=state.UPLOAD_FILE).upload(name, content.encode(), "text/csv").run()
+    assert not at.exception, at.exception
+    assert by_label(at.selectbox, "Taken for").value == shape
+    headers = content.splitlines()[0].split(",")
+    assert all(by_label(at.selectbox, header) for header in headers)

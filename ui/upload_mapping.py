@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from loaders.mapping import NOTES, SHAPES, WORKBOOK, FileMapping, MappingError, header_signature, propose_mapping
@@ -18,6 +19,8 @@ from loaders.mapping_edit import (
     chosen_sheet,
     column_choices,
     default_choice,
+    first_rows,
+    is_empty,
     needs_mapping,
     profile_mapping,
     quarter_of,
@@ -34,6 +37,7 @@ from ui import state
 from ui.auth import refusal
 from ui.context import store
 from ui.records import SAVE_PROFILE, save_mapping_profile, show_outcome
+from ui.tables import table_height
 from ui.text import literal
 
 GRID = 4  # header select boxes per row: four fit beside the sidebar at 1366 px
@@ -78,7 +82,7 @@ def mapping_step(file: UploadedFile, team: str, as_of: dt.date, saved_by: str) -
     columns_key = f"{prefix}-{profile.saved_at:%Y%m%d%H%M%S%f}" if profile else f"{prefix}-proposed"
     with st.expander("Columns and constants", expanded=given is None, icon=":material/table_edit:"):
         chosen = [
-            _sheet_choices(sheet, item, f"{columns_key}-{i}")
+            item if is_empty(item) else _sheet_choices(sheet, item, f"{columns_key}-{i}")
             for i, (sheet, item) in enumerate(zip(sheets, proposed.sheets))
         ]
         constants = _constants(prefix, team, as_of, given)
@@ -117,6 +121,11 @@ def _sheet_choices(sheet: RawSheet, item, key: str):
         )
     if shape == NOTES:
         return chosen_sheet(item, shape, table, {})
+    names, body = first_rows(sheet, item)
+    if names:
+        st.dataframe(
+            pd.DataFrame(body, columns=names), hide_index=True, width="stretch", height=table_height(len(body))
+        )
     choices = column_choices(shape, table)
     samples = sample_values(sheet, item)
     grid = st.columns(GRID)
