@@ -69,7 +69,7 @@ def mapping_step(file: UploadedFile, team: str, as_of: dt.date, saved_by: str) -
     if given is not None:
         st.info(
             f"Read by the profile **{literal(profile.name)}** (saved by {literal(profile.saved_by)} on "
-            f"{profile.saved_at:%d %B %Y at %H:%M}): this file has the headers it was made for. Open "
+            f"{profile.saved_at:%d %B %Y at %H:%M} UTC): this file has the headers it was made for. Open "
             "*Columns and constants* to change it, then save it again.",
             icon=":material/bookmark:",
         )
