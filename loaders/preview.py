@@ -183,6 +183,28 @@ def problem_table(problems) -> pd.DataFrame:
     return frame.sort_values(["sheet", "row"], na_position="first", kind="stable").reset_index(drop=True)
 
 
+GROUP_COLUMNS = ("sheet", "rows", "column", "count", "problem")
+
+
+def problem_groups(problems) -> list[tuple[dict, object]]:
+    """The problems as a report shows them (loaders.problems.grouped): for each kind, column and message
+    template a row of GROUP_COLUMNS — "rows" as "6105–100001" or "5–7, 9", "problem" the one-line
+    summary with the count and an example — and the entry itself, whose `problem_table(entry)` (a
+    ProblemGroup iterates its Problems; a single Problem is wrapped in a list) lists every row."""
+    from loaders.problems import ProblemGroup, grouped
+
+    out = []
+    for entry in grouped(problems):
+        if isinstance(entry, ProblemGroup):
+            row = {"sheet": entry.sheet, "rows": entry.rows_text.split(" ", 1)[1], "column": entry.column,
+                   "count": len(entry), "problem": entry.summary}
+        else:
+            row = {"sheet": entry.sheet, "rows": "" if entry.row is None else str(entry.row), "column": entry.column,
+                   "count": 1, "problem": entry.problem}
+        out.append((row, entry))
+    return out
+
+
 def change_summary(changes) -> str:
     """`{"check_ins": TableChange(2, 1, 7)}` → "CheckIns: 2 new, 1 updated"; tables left as they were are not named."""
     parts = [

@@ -147,3 +147,16 @@ def test_the_command_line_shows_at_most_the_line_limit():
     assert table[-1].strip().endswith(f"… and {198 - (MAX_PROBLEM_LINES - 2):,} more problem(s): --all-problems "
                                       "lists every row")
     assert len(_problem_table(problems, every_row=True).splitlines()) == 199
+
+
+def test_a_report_lists_one_row_per_kind_and_every_row_of_a_kind_on_demand():
+    from loaders.preview import GROUP_COLUMNS, problem_groups, problem_table
+
+    single = Problem("f.xlsx", "CheckIns", None, "", "the sheet has a header but no rows", WARNING)
+    rows = problem_groups(ProblemList([group([4, 5, 6, 9]), single]))
+    assert [list(row) for row, _ in rows] == [list(GROUP_COLUMNS)] * 2
+    assert rows[0][0]["rows"] == "4–6, 9" and rows[0][0]["count"] == 4
+    assert rows[0][0]["problem"].startswith("4 check-ins dated before their KR starts")
+    assert rows[1][0] == {"sheet": "CheckIns", "rows": "", "column": "", "count": 1,
+                          "problem": "the sheet has a header but no rows"}
+    assert problem_table(rows[0][1])["row"].tolist() == [4, 5, 6, 9]
