@@ -170,14 +170,14 @@ def _changes_table(krs: pd.DataFrame) -> None:
         # generated id (SALES-fechar-10-novos-8aa45f) is cut, its key result beside it.
         column_config={
             "kr_id": st.column_config.TextColumn("KR", width=150),
-            "title": key_result_column(190),
+            "title": key_result_column(170),
             "check_ins": st.column_config.NumberColumn("Check-ins", format="%d", width=70),
             "reading": "Value before → after",
             "progress": st.column_config.ProgressColumn(
                 "Progress after", format="percent", min_value=0, max_value=1, width=120
             ),
             "change": st.column_config.NumberColumn("Change", format="%+.0f pts", width=70),
-            "status": st.column_config.TextColumn("Status before → after", width=155),
+            "status": st.column_config.TextColumn("Status before → after", width=180),
         },
     )
 
