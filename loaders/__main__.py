@@ -121,7 +121,9 @@ def ingest(args: argparse.Namespace) -> int:
             print(f"--format {args.format}: not a known format (use one of: {', '.join(FORMATS)})", file=sys.stderr)
             return 1
     # Opened for each read and write only: the app and other commands use the file while this one parses.
-    store = shared_store(args.db, create=not args.dry_run, check=False)  # a dry run never creates a database
+    # One DuckDB thread: its queries here are small but for one insert, and a second thread costs more
+    # CPU than it saves when the machine is busy.
+    store = shared_store(args.db, create=not args.dry_run, check=False, threads=1)  # a dry run creates no database
     try:
         result = check_and_store(store, files, dry_run=args.dry_run, max_file_bytes=CLI_MAX_FILE_BYTES,
                                  default_date=dt.date.fromisoformat(args.date) if args.date else None,

@@ -65,12 +65,12 @@ def _shown(target: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", target)
 
 
-def _connect(target: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def _connect(target: str, read_only: bool = False, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection whose tables live in the local file, or on the PostgreSQL server ATTACHed
     through the postgres_scanner extension that ships on PyPI (loaded by path: nothing downloads)."""
     if not is_server_url(target):
         pathlib.Path(target).parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(target, read_only=read_only)
+        return duckdb.connect(target, read_only=read_only, config={"threads": threads} if threads else {})
     import duckdb_extension_postgres_scanner as extension
 
     binaries = glob.glob(os.path.join(extension.__path__[0], "extensions", "*", "*.duckdb_extension"))
@@ -109,14 +109,15 @@ def _open_error(target: str, exc: duckdb.Error) -> StoreError:
     return StoreError(f"the database {_shown(target)} cannot be opened: {exc}")
 
 
-def _connect_waiting(target: str, lock_wait: float | None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def _connect_waiting(target: str, lock_wait: float | None, read_only: bool = False,
+                     threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """_connect, retried while another process holds the DuckDB file's lock, for up to `lock_wait`
     seconds (default $OKR_LOCK_WAIT, else LOCK_WAIT_SECONDS)."""
     lock_wait = lock_wait_seconds() if lock_wait is None else lock_wait
     deadline = time.monotonic() + lock_wait
     while True:
         try:
-            return _connect(target, read_only)
+            return _connect(target, read_only, threads)
         except duckdb.Error as exc:
             if not _is_lock_conflict(exc):
                 raise _open_error(target, exc) from exc
@@ -213,7 +214,8 @@ class Store:
         self._attached = attached
 
     @classmethod
-    def open(cls, target: str | None = None, lock_wait: float | None = None, create: bool = True) -> Store:
+    def open(cls, target: str | None = None, lock_wait: float | None = None, create: bool = True,
+             threads: int | None = None) -> Store:
         """Open the database, creating its tables if needed. A DuckDB file has one writing process at
         a time: while another holds it, wait up to `lock_wait` seconds (default $OKR_LOCK_WAIT, else
         LOCK_WAIT_SECONDS) for it to finish. StoreError, with what to do, when it stays locked or is
@@ -222,7 +224,7 @@ class Store:
         target = target or database_target()
         if not create:
             _require_file(target)
-        connection = _connect_waiting(target, lock_wait)
+        connection = _connect_waiting(target, lock_wait, threads=threads)
         store = cls(connection, attached=is_server_url(target))
         try:
             cursor = store._cursor()
@@ -628,11 +630,13 @@ class SharedStore:
 
     CHANGE_SETTLE_S = 1.0
 
-    def __init__(self, target: str, lock_wait: float | None = None, create: bool = True, check: bool = True):
+    def __init__(self, target: str, lock_wait: float | None = None, create: bool = True, check: bool = True,
+                 threads: int | None = None):
         if not create:
             _require_file(target)
         self.target = target
         self._lock_wait = lock_wait
+        self._threads = threads  # DuckDB's threads (default: one per core)
         self._seen: tuple[tuple, int] | None = None  # (file signature, data version) last read
         self._guard = threading.Lock()
         self._schema_ready = False  # a Store.open of this handle has made or upgraded the schema
@@ -649,9 +653,9 @@ class SharedStore:
         """The database opened for one operation (or a few in a row), closed on leaving. Once this handle
         has opened it with Store.open (tables made, schema upgraded), only a connection is opened."""
         if self._schema_ready and os.path.isfile(self.target):
-            store = Store(_connect_waiting(self.target, self._lock_wait))
+            store = Store(_connect_waiting(self.target, self._lock_wait, threads=self._threads))
         else:
-            store = Store.open(self.target, self._lock_wait)
+            store = Store.open(self.target, self._lock_wait, threads=self._threads)
             self._schema_ready = True
         try:
             yield store
@@ -701,15 +705,17 @@ class SharedStore:
 
 
 def shared_store(target: str | None = None, lock_wait: float | None = None,
-                 create: bool = True, check: bool = True) -> Store | SharedStore:
+                 create: bool = True, check: bool = True, threads: int | None = None) -> Store | SharedStore:
     """The handle of a process that may run a while (the app; an ingest, while it parses): a
     SharedStore on a DuckDB file, so that other processes can use the file between its operations;
     a server database (PostgreSQL) serves many connections, so its Store stays open. Close it after use.
-    Without `check`, a DuckDB file is first opened by the first operation (a command that starts with one)."""
+    Without `check`, a DuckDB file is first opened by the first operation (a command that starts with one).
+    `threads`: DuckDB's worker threads for a DuckDB file (a process opening it one connection at a time
+    only: connections of one process to one file share their settings)."""
     target = target or database_target()
     if is_server_url(target):
         return Store.open(target, lock_wait, create)
-    return SharedStore(target, lock_wait, create, check)
+    return SharedStore(target, lock_wait, create, check, threads)
 
 
 # A percent KR stored on the 0–1 scale: start and target both within [0, 1], not both 0.
