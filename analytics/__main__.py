@@ -94,7 +94,7 @@ def status(args: argparse.Namespace) -> int:
     for team in teams.to_dict("records"):
         print(f"\n{team['team']}: {team['progress']:.0%} (expected {team['expected']:.0%}), worst {team['worst_status']}")
         for kr in krs[krs["team"] == team["team"]].to_dict("records"):
-            stale = " (stale)" if kr["stale"] else ""
+            stale = " (stale)" if kr["stale"] else " (no check-in)" if kr["no_check_in"] else ""
             print(f"  {kr['kr_id']:<14} {kr['progress']:>5.0%} / {kr['expected']:>4.0%}  {kr['status']}{stale}  {kr['title']}")
     return 0
 

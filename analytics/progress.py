@@ -31,7 +31,7 @@ KR_PROGRESS_COLUMNS = (
     "kr_id", "objective_id", "team", "title", "kr_type", "measure", "unit", "direction", "owner",
     "weight", "start_value", "target_value", "original_target_value", "due_date", "original_due_date",
     "start_date", "last_date", "last_value", "last_status", "last_confidence", "last_comment",
-    "raw_progress", "progress", "expected", "status", "stale", "days_overdue", "cancelled",
+    "raw_progress", "progress", "expected", "status", "stale", "no_check_in", "days_overdue", "cancelled",
 )
 
 
@@ -50,10 +50,12 @@ def kr_progress(key_results: pd.DataFrame, check_ins: pd.DataFrame, objectives: 
     krs["progress"] = krs["raw_progress"].clip(0.0, 1.0)
     krs["expected"] = _expected_progress(krs["start_date"], krs["due_date"], as_of)
     checked_in = krs["last_date"].notna()
-    # A KR never checked in is "not started", which says more than "stale"; staleness is about
-    # updates that stopped coming.
-    krs["stale"] = checked_in & ((as_of - krs["last_date"]).dt.days > STALE_DAYS)
     krs["status"] = _status(krs, checked_in, as_of)
+    # Staleness is about updates that stopped coming: a KR never checked in is "not started" or
+    # flagged "no check-in" instead, and a completed or cancelled KR needs no more updates.
+    finished = krs["status"].isin(["completed", CANCELLED])
+    krs["stale"] = checked_in & ((as_of - krs["last_date"]).dt.days > STALE_DAYS) & ~finished
+    krs["no_check_in"] = ~checked_in & ~finished & (krs["status"] != "not started")
     krs["days_overdue"] = np.where(krs["status"] == "overdue", (as_of - krs["due_date"]).dt.days, 0).astype(int)
     return krs.loc[:, list(KR_PROGRESS_COLUMNS)]
 
@@ -202,9 +204,12 @@ def pace_status(progress, expected) -> np.ndarray:
 
 
 def _status(krs: pd.DataFrame, checked_in: pd.Series, as_of: pd.Timestamp) -> np.ndarray:
-    """DESIGN status precedence: cancelled, completed, overdue, not started, then the pacing gap."""
+    """DESIGN status precedence: cancelled, completed, overdue, not started (no check-in yet while the
+    KR is expected to be within the on-track band, or cannot be paced), then the pacing gap (at
+    progress 0 for a KR without a check-in)."""
+    early = ~(krs["expected"] > ON_TRACK_MAX_GAP + _GAP_TOLERANCE)
     return np.select(
-        [krs["cancelled"], krs["raw_progress"] >= 1, as_of > krs["due_date"], ~checked_in],
+        [krs["cancelled"], krs["raw_progress"] >= 1, as_of > krs["due_date"], ~checked_in & early],
         [CANCELLED, "completed", "overdue", "not started"],
         default=pace_status(krs["progress"], krs["expected"]),
     )

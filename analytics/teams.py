@@ -20,7 +20,7 @@ NO_GROUP = "Other teams"
 TEAM_CARD_COLUMNS = (*TEAM_ROLLUP_COLUMNS, "last_check_in", "check_in_age_days")
 KR_REVIEW_COLUMNS = (
     "kr_id", "title", "status", "owner", "due_date", "last_value", "last_comment", "last_confidence",
-    "check_in_age_days", "stale", "trend",
+    "check_in_age_days", "stale", "no_check_in", "trend",
 )
 INITIATIVE_COLUMNS = ("kr_id", "title", "owner", "status", "due_date")
 NEEDS_COLUMNS = ("kr_id", "title", "owner", "status", "depends_on")

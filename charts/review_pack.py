@@ -334,7 +334,8 @@ def _objective_block(objective, krs: pd.DataFrame) -> str:
         return heading + '<p class="meta">No key results in this review (see the filters above).</p>'
     rows = []
     for kr in krs.itertuples():
-        stale = '<br><span class="stale">stale</span>' if kr.stale else ""
+        stale = ('<br><span class="stale">stale</span>' if kr.stale
+                 else '<br><span class="stale">no check-in</span>' if kr.no_check_in else "")
         due = _NO_VALUE if pd.isna(kr.due_date) else f"{kr.due_date:%Y-%m-%d}"
         rows.append(
             f'<tr><td class="nowrap">{_text(kr.kr_id)}</td><td class="kr-title">{_text(kr.title)}</td><td>{_text(kr.owner)}</td>'

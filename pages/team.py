@@ -127,8 +127,8 @@ kr_rows = kr_review_rows(team_krs, data["check_ins"], filters.as_of)
 kr_rows = with_badges(kr_rows).assign(
     confidence=[f"{c:.0f}/10" if pd.notna(c) else "—" for c in kr_rows["last_confidence"]],
     last_comment=kr_rows["last_comment"].fillna(""),
-    updated=[f"{days_ago(age)} · ⚠ stale" if stale else days_ago(age)
-             for age, stale in zip(kr_rows["check_in_age_days"], kr_rows["stale"])],
+    updated=[f"{days_ago(age)} · ⚠ stale" if stale else f"{days_ago(age)} · ⚠ no check-in" if missing else days_ago(age)
+             for age, stale, missing in zip(kr_rows["check_in_age_days"], kr_rows["stale"], kr_rows["no_check_in"])],
     forecast=kr_rows["kr_id"].map(team_krs.set_index("kr_id")["forecast"]),
 )
 

@@ -74,9 +74,9 @@ def measured(sheets, kr, day) -> tuple[float, str, pd.Timestamp | None]:
         status = "completed"
     elif day > due:
         status = "overdue"
-    elif mine.empty:
-        # As analytics/progress.py decides today: a KR never checked in is "not started" whatever its
-        # expected progress (DESIGN adds "and expected <= 0.10"; the gap is noted in issue 24's report).
+    elif mine.empty and expected <= 0.10 + 1e-9:
+        # DESIGN: "not started" only while the KR is within the on-track band; after that it is paced
+        # at progress 0 like any other.
         status = "not started"
     else:
         gap = expected - progress

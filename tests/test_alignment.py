@@ -69,7 +69,8 @@ def test_tree_hangs_krs_under_objectives_under_company_objectives(view):
     # SAL-KR1: 10 of 10 → completed; PRD-KR1 checked in at 0 with 2/3 of the time gone → off track.
     assert tree.loc["SAL-KR1", "status"] == "completed"
     assert tree.loc["PRD-KR1", "status"] == "off track"
-    assert tree.loc["SAL-KR2", "status"] == "not started"
+    # SAL-KR2 has no check-in of its own here, with more than the on-track band of its time gone.
+    assert tree.loc["SAL-KR2", "status"] == "off track"
     assert (tree["kind"] == "kr").sum() == 5
 
 

@@ -20,10 +20,10 @@ def hand_computed_status(kr, raw: float | None, as_of: pd.Timestamp) -> str:
         return "completed"
     if as_of > due:
         return "overdue"
-    if raw is None:
-        return "not started"
     expected = min(max((as_of - start) / (due - start), 0.0), 1.0)
-    gap = expected - min(max(raw, 0.0), 1.0)
+    if raw is None and expected <= 0.10 + 1e-9:
+        return "not started"
+    gap = expected - min(max(raw or 0.0, 0.0), 1.0)
     return "on track" if gap <= 0.10 + 1e-9 else "at risk" if gap <= 0.25 + 1e-9 else "off track"
 
 

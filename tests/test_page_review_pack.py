@@ -107,7 +107,8 @@ def pack(demo_tables) -> str:
 
 def in_force_krs_by_team() -> dict[str, dict[str, str]]:
     """team → {kr_id: status} for the KRs in force on the demo as-of date, from the workbook rows;
-    the status reads "on track stale" when the last check-in is more than 30 days old."""
+    the status reads "on track stale" when the last check-in is more than 30 days old (never for a
+    completed KR), "off track no check-in" for a KR paced without any check-in."""
     sheets = workbook()
     statuses: dict[str, str] = {}
     hand_computed_progress(sheets, statuses)
@@ -115,8 +116,10 @@ def in_force_krs_by_team() -> dict[str, dict[str, str]]:
     check_ins = sheets["CheckIns"].assign(date=lambda f: pd.to_datetime(f["date"]))
     last_check_in = check_ins[check_ins["date"] <= as_of].groupby("kr_id")["date"].max()
     for kr_id in statuses:
-        if kr_id in last_check_in and (as_of - last_check_in[kr_id]).days > 30:
+        if kr_id in last_check_in and (as_of - last_check_in[kr_id]).days > 30 and statuses[kr_id] != "completed":
             statuses[kr_id] += " stale"
+        elif kr_id not in last_check_in and statuses[kr_id] not in ("not started", "completed"):
+            statuses[kr_id] += " no check-in"
     team_of_objective = sheets["Objectives"].set_index("objective_id")["team"]
     objective_of_kr = sheets["KeyResults"].set_index("kr_id")["objective_id"]
     by_team: dict[str, dict[str, str]] = {team: {} for team in sheets["Teams"]["team"]}

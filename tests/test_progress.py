@@ -104,7 +104,7 @@ def test_status_measure(status, expected):
 
 def test_a_status_kr_without_numbers_or_check_ins_is_not_started():
     # Rows merged from an upload carry None, not NaN, in their empty number cells.
-    row = measure("2027-04-16", [], measure="status", start_value=None, target_value=None)
+    row = measure("2027-04-03", [], measure="status", start_value=None, target_value=None)
     assert (row["status"], row["progress"]) == ("not started", 0.0)
 
 
@@ -116,12 +116,24 @@ def test_target_equal_to_start_is_reached_or_not():
 
 # --- check-ins ---------------------------------------------------------------------------------
 
-def test_no_check_in_is_not_started_with_zero_progress():
-    row = measure("2027-04-16")
+def test_no_check_in_is_not_started_with_zero_progress_while_within_the_on_track_band():
+    row = measure("2027-04-04")  # expected 3/30 = 0.10
     assert row["status"] == "not started"
     assert (row["raw_progress"], row["progress"]) == (0.0, 0.0)
     assert pd.isna(row["last_date"])
-    assert not row["stale"]
+    assert not row["stale"] and not row["no_check_in"]
+
+
+@pytest.mark.parametrize("as_of, status", [("2027-04-05", "at risk"), ("2027-04-09", "off track")])
+def test_no_check_in_beyond_the_band_is_paced_at_zero_and_flagged(as_of, status):
+    row = measure(as_of)  # expected 4/30 = 0.13 (gap ≤ 0.25), then 8/30 = 0.27
+    assert (row["status"], row["progress"]) == (status, 0.0)
+    assert row["no_check_in"] and not row["stale"]
+
+
+def test_a_completed_kr_is_never_stale():
+    row = measure("2027-04-30", [("2027-03-20", 100)])
+    assert (row["status"], row["stale"]) == ("completed", False)
 
 
 def test_check_ins_after_as_of_are_ignored():
@@ -137,7 +149,7 @@ def test_check_in_on_the_as_of_date_counts():
 
 
 def test_only_check_ins_after_as_of_means_not_started():
-    row = measure("2027-04-16", [("2027-04-20", 90)])
+    row = measure("2027-04-03", [("2027-04-20", 90)])
     assert row["status"] == "not started"
     assert row["progress"] == 0.0
 
@@ -272,7 +284,8 @@ def test_frame_shape_order_and_team():
     assert list(frame.columns) == list(KR_PROGRESS_COLUMNS)
     assert list(frame["kr_id"]) == ["K2", "K1", "K3"]
     assert list(frame["team"]) == ["Sales"] * 3
-    assert list(frame["status"]) == ["not started", "on track", "not started"]
+    assert list(frame["status"]) == ["off track", "on track", "off track"]  # expected 0.5, no check-in
+    assert list(frame["no_check_in"]) == [True, False, True]
     assert list(frame["weight"]) == [1.0, 1.0, 1.0]  # an empty weight defaults to 1
 
 
