@@ -201,7 +201,7 @@ def check_objectives_per_team(okrs: OkrSet) -> list[Finding]:
     findings = []
     for team, objectives in okrs.objectives.groupby("team", sort=False):
         for period in objectives["period"].drop_duplicates():
-            in_force = objectives[objectives["period"].map(lambda p: _contains(p, period))]
+            in_force = objectives[objectives["period"].map(lambda p, period=period: _contains(p, period))]
             if len(in_force) > MAX_OBJECTIVES_PER_TEAM:
                 listed = ", ".join(in_force["objective_id"])
                 findings.append(Finding(

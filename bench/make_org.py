@@ -336,7 +336,7 @@ def _arr_actuals(rng: np.random.Generator) -> pd.DataFrame:
 
 def _company_targets() -> pd.DataFrame:
     rows = []
-    for i, year in enumerate(YEARS):
+    for year in YEARS:
         start = 20_000_000.0 * 1.6 ** (year - 2022)
         rows.append((str(year), "arr", start, start * 1.6))
         rows.append((str(year), "bookings", None, start * 0.9))
@@ -379,7 +379,7 @@ def write_xlsx(path: pathlib.Path, sheets: dict[str, pd.DataFrame]) -> None:
             values = frame[column]
             if pd.api.types.is_datetime64_any_dtype(values):
                 columns.append([None if pd.isna(v) else v.to_pydatetime() for v in values])
-                writers.append(lambda r, c, v: sheet.write_datetime(r, c, v, date_format))
+                writers.append(lambda r, c, v, sheet=sheet: sheet.write_datetime(r, c, v, date_format))
             elif pd.api.types.is_numeric_dtype(values):
                 columns.append([None if v != v else v for v in values.astype(float).tolist()])
                 writers.append(sheet.write_number)

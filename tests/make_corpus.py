@@ -97,7 +97,7 @@ def xlsx_with_raw_cells(rows: list[list[object]], raw_cells: dict[str, bytes], s
             if entry.filename == "xl/worksheets/sheet1.xml":
                 for reference, placeholder in placeholders.items():
                     cell = re.compile(rf'<c r="{reference}"[^>]*><is><t>{placeholder}</t></is></c>'.encode())
-                    content = cell.sub(lambda _: raw_cells[reference], content)
+                    content = cell.sub(lambda _, reference=reference: raw_cells[reference], content)
             target.writestr(entry, content)
     return buffer.getvalue()
 
@@ -151,7 +151,7 @@ def billion_laughs() -> bytes:
     workbook.close()
     data = buffer.getvalue()
     entities = '<!ENTITY lol0 "lol">' + "".join(
-        f'<!ENTITY lol{level} "{("&lol%d;" % (level - 1)) * 10}">' for level in range(1, 10))
+        f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10}">' for level in range(1, 10))
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:

@@ -56,9 +56,9 @@ def test_ingest_of_a_bad_workbook_exits_1_with_a_problem_table(tmp_path, store_t
     lines = result.stderr.splitlines()
     assert lines[0] == "Nothing stored: 3 problem(s) to fix."
     assert lines[1].split() == ["severity", "file", "sheet", "row", "column", "problem"]
-    assert any(l.split()[:5] == ["error", "bad.xlsx", "KeyResults", "2", "objective_id"] for l in lines)
-    assert any(l.split()[:5] == ["error", "bad.xlsx", "KeyResults", "3", "due_date"] for l in lines)
-    assert any(l.split()[:5] == ["error", "bad.xlsx", "KeyResults", "4", "kr_id"] for l in lines)
+    assert any(line.split()[:5] == ["error", "bad.xlsx", "KeyResults", "2", "objective_id"] for line in lines)
+    assert any(line.split()[:5] == ["error", "bad.xlsx", "KeyResults", "3", "due_date"] for line in lines)
+    assert any(line.split()[:5] == ["error", "bad.xlsx", "KeyResults", "4", "kr_id"] for line in lines)
     store = Store.open(str(db))
     after = store.read_tables()
     store.close()
