@@ -259,7 +259,7 @@ def _fingerprint_table(comparisons) -> str:
 
 
 def migrate(args: argparse.Namespace) -> int:
-    from store.database import _shown, is_server_url
+    from store.database import shown_target, is_server_url
     from store.transfer import compare, copy_database, open_source
 
     def same(name: str) -> str:
@@ -278,8 +278,8 @@ def migrate(args: argparse.Namespace) -> int:
             target.close()
     finally:
         source.close()
-    print(f"copied {sum(copied.values()):,} rows in {len(copied)} tables from {_shown(args.source)} "
-          f"to {_shown(args.target)}")
+    print(f"copied {sum(copied.values()):,} rows in {len(copied)} tables from {shown_target(args.source)} "
+          f"to {shown_target(args.target)}")
     print(_fingerprint_table(comparisons))
     mismatches = [c.table for c in comparisons if not c.matches]
     if mismatches:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -12,6 +11,7 @@ from loaders.problems import ERROR, FileRejected, Problem, ProblemList, of_sever
 from loaders.read import MAX_FILE_BYTES, read_grids
 from loaders.preview import Incoming, UploadPreview, krs_without_update, merged_tables, preview_upload
 from loaders.validate import build_reference, filled_check_ins, validate, validate_progress
+from store.access import current_user
 from store.database import StaleRead, Store, TableChange, UploadedFile
 from store.schema import TABLES
 
@@ -38,13 +38,6 @@ class IngestResult:
     @property
     def rows_changed(self) -> int:
         return sum(c.changed for c in self.changes.values())
-
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,

@@ -18,6 +18,7 @@ the callback that performs it.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
 import pathlib
 import tomllib
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from store.database import PROJECT_ROOT, Rollback, Store, _now
+from store.database import PROJECT_ROOT, Rollback, Store, utc_now
 
 VIEWER, LEAD, ADMIN = "viewer", "lead", "admin"
 ROLES = (VIEWER, LEAD, ADMIN)  # least to most
@@ -226,7 +227,7 @@ def _append_change(store: Store, email: str, role: str | None, teams: tuple[str,
             raise Rollback(False)
         next_id = cursor.execute("SELECT coalesce(max(change_id), 0) + 1 FROM access_changes").fetchone()[0]
         cursor.execute("INSERT INTO access_changes VALUES (?, ?, ?, ?, ?, ?)",
-                       [next_id, email, *wanted, changed_by, _now()])
+                       [next_id, email, *wanted, changed_by, utc_now()])
         return True
 
     return store.write(work)
@@ -260,6 +261,15 @@ def resolve(email: str | None, name: str | None, file_grants: dict[str, Grant],
             grant = grants[key]
             return Identity(key, shown_name, grant.role, grant.teams, source)
     return Identity(key or email, shown_name, VIEWER, (), UNKNOWN_USER)
+
+
+def current_user() -> str:
+    """Who runs this process (the command line's user, and the app's one user without sign-in):
+    recorded with each upload and saved scenario."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def local_identity(name: str) -> Identity:

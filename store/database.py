@@ -52,7 +52,7 @@ def _require_file(target: str) -> None:
         raise StoreError(f"no database at {target}")
 
 
-def _ident(name: str) -> str:
+def quoted_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -60,7 +60,7 @@ def is_server_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
-def _shown(target: str) -> str:
+def shown_target(target: str) -> str:
     """A database target fit for a message: a server URL without its password."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", target)
 
@@ -106,7 +106,7 @@ def _open_error(target: str, exc: duckdb.Error) -> StoreError:
             "(a folder written by python -m loaders export-uploads), or --from the damaged file if its "
             "uploads can still be read; then point OKR_DB at the new file"
         )
-    return StoreError(f"the database {_shown(target)} cannot be opened: {exc}")
+    return StoreError(f"the database {shown_target(target)} cannot be opened: {exc}")
 
 
 def _connect_waiting(target: str, lock_wait: float | None, read_only: bool = False,
@@ -133,10 +133,10 @@ def _connect_waiting(target: str, lock_wait: float | None, read_only: bool = Fal
 
 
 def _history(table: Table) -> str:
-    return _ident(f"{table.name}_history")
+    return quoted_identifier(f"{table.name}_history")
 
 
-def _now() -> dt.datetime:
+def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
@@ -298,8 +298,8 @@ class Store:
         found = cursor.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         before = None if found is None else found[0]
         for table in TABLES:
-            columns = ", ".join(f"{_ident(c.name)} {_sql_type(table, c.name)}" for c in table.columns)
-            cursor.execute(f"CREATE TABLE IF NOT EXISTS {_ident(table.name)} ({columns}, upload_id BIGINT)")
+            columns = ", ".join(f"{quoted_identifier(c.name)} {_sql_type(table, c.name)}" for c in table.columns)
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {quoted_identifier(table.name)} ({columns}, upload_id BIGINT)")
             # The versions of rows an upload replaced, so that the upload can be undone.
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {_history(table)} ({columns}, upload_id BIGINT, replaced_by BIGINT)"
@@ -338,9 +338,9 @@ class Store:
     @staticmethod
     def _read(cursor, name: str) -> pd.DataFrame:
         table = TABLES_BY_NAME[name]
-        columns = ", ".join(_ident(c) for c in table.column_names)
-        order = ", ".join(_ident(k) for k in table.key)
-        return cursor.execute(f"SELECT {columns} FROM {_ident(name)} ORDER BY {order}").df()
+        columns = ", ".join(quoted_identifier(c) for c in table.column_names)
+        order = ", ".join(quoted_identifier(k) for k in table.key)
+        return cursor.execute(f"SELECT {columns} FROM {quoted_identifier(name)} ORDER BY {order}").df()
 
     def read_tables(self) -> dict[str, pd.DataFrame]:
         """Every table from one snapshot, so a page never mixes tables from before and after a commit."""
@@ -366,7 +366,7 @@ class Store:
 
     def row_counts(self) -> dict[str, int]:
         cursor = self._cursor()
-        return {t.name: cursor.execute(f"SELECT count(*) FROM {_ident(t.name)}").fetchone()[0] for t in TABLES}
+        return {t.name: cursor.execute(f"SELECT count(*) FROM {quoted_identifier(t.name)}").fetchone()[0] for t in TABLES}
 
     def uploads(self) -> pd.DataFrame:
         return self._cursor().execute(
@@ -440,7 +440,7 @@ class Store:
                 )
             restored = {}
             for table in TABLES:
-                target, columns = _ident(table.name), ", ".join(_ident(c) for c in table.column_names)
+                target, columns = quoted_identifier(table.name), ", ".join(quoted_identifier(c) for c in table.column_names)
                 removed = cursor.execute(f"SELECT count(*) FROM {target} WHERE upload_id = ?", [upload_id]).fetchone()[0]
                 cursor.execute(f"DELETE FROM {target} WHERE upload_id = ?", [upload_id])
                 cursor.execute(
@@ -451,7 +451,7 @@ class Store:
                 if removed:
                     restored[table.name] = removed
             cursor.execute("UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?",
-                           [undone_at or _now(), undone_by, upload_id])
+                           [undone_at or utc_now(), undone_by, upload_id])
             return restored
 
         return self.write(restore)
@@ -490,7 +490,7 @@ class Store:
             cursor.execute(
                 "INSERT INTO uploads (upload_id, uploaded_by, uploaded_at, file_names, row_counts, default_date) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [upload_id, uploaded_by, _now() if replaying is None else replaying.uploaded_at,
+                [upload_id, uploaded_by, utc_now() if replaying is None else replaying.uploaded_at,
                  ", ".join(f.file_name for f in files), json.dumps(row_counts), default_date],
             )
             for file in files:
@@ -502,18 +502,18 @@ class Store:
 
     @staticmethod
     def _merge(cursor, table: Table, frame: pd.DataFrame, present: list[str], upload_id: int) -> TableChange:
-        target = _ident(table.name)
+        target = quoted_identifier(table.name)
         staged = frame[present].copy()
         for column in present:
             if table.column(column).kind == DATE:
                 staged[column] = pd.to_datetime(staged[column])
         cursor.register("staged_rows", _scannable(staged))
         join = " AND ".join(
-            f"t.{_ident(k)} = CAST(s.{_ident(k)} AS {_sql_type(table, k)})" for k in table.key
+            f"t.{quoted_identifier(k)} = CAST(s.{quoted_identifier(k)} AS {_sql_type(table, k)})" for k in table.key
         )
         values, new_row_values = {}, []
         for column in table.columns:
-            name, sql_type = _ident(column.name), _sql_type(table, column.name)
+            name, sql_type = quoted_identifier(column.name), _sql_type(table, column.name)
             value = f"CAST(s.{name} AS {sql_type})" if column.name in present else f"t.{name}"
             new_row_value = f"CAST(s.{name} AS {sql_type})" if column.name in present else f"CAST(NULL AS {sql_type})"
             if column.default is not None:
@@ -521,7 +521,7 @@ class Store:
                 new_row_value = f"coalesce({new_row_value}, {_literal(column.default)})"
             values[column.name] = value
             new_row_values.append(new_row_value)
-        all_columns = ", ".join(_ident(c) for c in table.column_names)
+        all_columns = ", ".join(quoted_identifier(c) for c in table.column_names)
         if not cursor.execute(f"SELECT EXISTS (SELECT 1 FROM staged_rows s JOIN {target} t ON {join})").fetchone()[0]:
             # No key of the file is stored (a first load, new check-ins): every row goes in as it is,
             # without staging the rows that change.
@@ -529,19 +529,19 @@ class Store:
                            f"SELECT {', '.join(new_row_values)}, ? FROM staged_rows s", [upload_id])
             cursor.unregister("staged_rows")
             return TableChange(inserted=len(staged), updated=0, unchanged=0)
-        projection = ", ".join(f"{value} AS {_ident(name)}" for name, value in values.items())
+        projection = ", ".join(f"{value} AS {quoted_identifier(name)}" for name, value in values.items())
         # The rows are unique by key (a file repeating a key is refused before), and so are the stored
         # ones: a row changes when its key is new or any column differs from the stored row's (NULLs
         # equal) — one join, where a set difference of whole rows took four times as long.
-        stored = f"t.{_ident(table.key[0])} IS NOT NULL"
-        differs = " OR ".join(f"{values[c]} IS DISTINCT FROM t.{_ident(c)}" for c in table.column_names
+        stored = f"t.{quoted_identifier(table.key[0])} IS NOT NULL"
+        differs = " OR ".join(f"{values[c]} IS DISTINCT FROM t.{quoted_identifier(c)}" for c in table.column_names
                               if c not in table.key) or "FALSE"
         cursor.execute(
             f"CREATE OR REPLACE TEMP TABLE changed AS SELECT {projection}, {stored} AS stored "
             f"FROM staged_rows s LEFT JOIN {target} t ON {join} WHERE NOT ({stored}) OR {differs}"
         )
         cursor.unregister("staged_rows")
-        key_match = " AND ".join(f"c.{_ident(k)} = t.{_ident(k)}" for k in table.key)
+        key_match = " AND ".join(f"c.{quoted_identifier(k)} = t.{quoted_identifier(k)}" for k in table.key)
         total = len(staged)
         changed, updated = cursor.execute("SELECT count(*), count(*) FILTER (WHERE stored) FROM changed").fetchone()
         if updated:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from store.database import Store, StoreError, _now
+from store.database import Store, StoreError, utc_now
 
 PROFILE_COLUMNS = ("name", "signature", "saved_by", "saved_at")
 MAX_NAME_LENGTH = 80
@@ -63,7 +63,7 @@ def save_profile(store: Store, name: str, signature: str, mapping: str, saved_by
         ]
         cursor.execute("DELETE FROM mapping_profiles WHERE name = ? OR signature = ?", [name, signature])
         cursor.execute(
-            "INSERT INTO mapping_profiles VALUES (?, ?, ?, ?, ?)", [name, signature, mapping, saved_by, _now()]
+            "INSERT INTO mapping_profiles VALUES (?, ?, ?, ?, ?)", [name, signature, mapping, saved_by, utc_now()]
         )
         return replaced
 

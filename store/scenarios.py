@@ -15,7 +15,7 @@ from typing import Callable, Mapping, TypeVar
 import duckdb
 import pandas as pd
 
-from store.database import Store, StoreError, TableChange, UploadedFile, _now
+from store.database import Store, StoreError, TableChange, UploadedFile, utc_now
 from store.schema import COMPANY_TARGETS
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ def save_scenario(store: Store, name: str, scenario: Mapping, saved_by: str) -> 
     def statements(cursor) -> bool:
         replaced = _exists(cursor, name)
         cursor.execute("DELETE FROM scenarios WHERE name = ?", [name])
-        cursor.execute("INSERT INTO scenarios VALUES (?, ?, ?, ?)", [name, text, saved_by, _now()])
+        cursor.execute("INSERT INTO scenarios VALUES (?, ?, ?, ?)", [name, text, saved_by, utc_now()])
         return replaced
 
     return _write(store, statements)

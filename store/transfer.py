@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from store.database import Store, StoreError, _ident, is_server_url
+from store.database import Store, StoreError, quoted_identifier, is_server_url
 
 META = "meta"
 DATA_VERSION = "data_version"  # the target's own write counter: it only moves forward (see copy_database)
@@ -67,9 +67,9 @@ def _compared_rows(table: str) -> str:
 
 def fingerprint(cursor, table: str) -> Fingerprint:
     columns = sorted(table_columns(cursor, table))  # by name, so the physical column order does not matter
-    row_hash = f"hash({', '.join(_ident(c) for c in columns)})"
+    row_hash = f"hash({', '.join(quoted_identifier(c) for c in columns)})"
     rows, checksum = cursor.execute(
-        f"SELECT count(*), coalesce(sum({row_hash}), 0) FROM {_ident(table)}{_compared_rows(table)}"
+        f"SELECT count(*), coalesce(sum({row_hash}), 0) FROM {quoted_identifier(table)}{_compared_rows(table)}"
     ).fetchone()
     return Fingerprint(rows, int(checksum))
 
@@ -120,7 +120,7 @@ def _read_source(source: Store) -> dict[str, _SourceTable]:
     try:
         return {
             table: _SourceTable(table_columns(cursor, table),
-                                cursor.execute(f"SELECT * FROM {_ident(table)}").fetch_arrow_table())
+                                cursor.execute(f"SELECT * FROM {quoted_identifier(table)}").fetch_arrow_table())
             for table in table_names(cursor)
         }
     finally:
@@ -139,28 +139,28 @@ def copy_database(source: Store, target: Store, replace: bool = False) -> dict[s
     def copy(cursor) -> dict[str, int]:
         present = table_names(cursor)
         holding = [t for t in present if t != META and
-                   cursor.execute(f"SELECT count(*) FROM {_ident(t)}").fetchone()[0]]
+                   cursor.execute(f"SELECT count(*) FROM {quoted_identifier(t)}").fetchone()[0]]
         if holding and not replace:
             raise TargetNotEmpty(
                 f"the target already holds data (tables {', '.join(holding)}); copy over it with --replace"
             )
         for name in holding:
-            cursor.execute(f"DELETE FROM {_ident(name)}")
+            cursor.execute(f"DELETE FROM {quoted_identifier(name)}")
         copied = {}
         for name, table in tables.items():
             if name == META:
                 continue
             if name not in present:
-                definition = ", ".join(f"{_ident(c)} {kind}" for c, kind in table.columns.items())
-                cursor.execute(f"CREATE TABLE {_ident(name)} ({definition})")
+                definition = ", ".join(f"{quoted_identifier(c)} {kind}" for c, kind in table.columns.items())
+                cursor.execute(f"CREATE TABLE {quoted_identifier(name)} ({definition})")
             elif set(table_columns(cursor, name)) != set(table.columns):
                 raise StoreError(
                     f"table {name} has columns {', '.join(table_columns(cursor, name))} on the target but "
                     f"{', '.join(table.columns)} on the source; both must be built by the same version of the app"
                 )
-            columns = ", ".join(_ident(c) for c in table.columns)
+            columns = ", ".join(quoted_identifier(c) for c in table.columns)
             cursor.register(SOURCE_ROWS, table.rows)
-            cursor.execute(f"INSERT INTO {_ident(name)} ({columns}) SELECT {columns} FROM {SOURCE_ROWS}")
+            cursor.execute(f"INSERT INTO {quoted_identifier(name)} ({columns}) SELECT {columns} FROM {SOURCE_ROWS}")
             cursor.unregister(SOURCE_ROWS)
             copied[name] = table.rows.num_rows
         meta = tables[META].rows.to_pydict()

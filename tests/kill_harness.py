@@ -56,7 +56,7 @@ def child(database: str, upload: str) -> int:
     from loaders import __main__ as cli
     import loaders.ingest  # noqa: F401  (imported here, so that the kill window is the ingest itself)
 
-    database_module._now = lambda: UPLOAD_TIME
+    database_module.utc_now = lambda: UPLOAD_TIME
     write = database_module.Store.write
 
     def announced_write(self, work):

@@ -11,7 +11,7 @@ import pathlib
 
 import streamlit as st
 
-from loaders.ingest import current_user
+from store.access import current_user
 from store import access
 from store.access import AccessError, Action, Grant, Identity
 from store.database import database_target

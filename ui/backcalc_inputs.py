@@ -12,7 +12,7 @@ import streamlit as st
 from analytics.channels import QUARTER_COLUMNS
 from analytics.funnel import ArrStartingPoint, Scenario, ScenarioError, read_scenario_json
 from charts.theme import money
-from loaders.ingest import current_user
+from store.access import current_user
 from store import scenarios as saved
 from store.database import StoreError
 from ui import state
