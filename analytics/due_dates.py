@@ -131,3 +131,32 @@ def last_week_clusters(krs: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFr
     clusters["flagged"] = clusters["share"] > LAST_WEEK_SHARE_LIMIT
     clusters = clusters.reset_index().sort_values(["share", "team"], ascending=[False, True], kind="stable")
     return clusters.reset_index(drop=True).loc[:, list(LAST_WEEK_COLUMNS)]
+
+
+def worst_teams(krs: pd.DataFrame, count: int) -> list[str]:
+    """The `count` teams of the active KRs with the most overdue KRs, then the most off track, then
+    the most at risk, then by name: the teams a timeline shows when every team would be too many."""
+    active = _active(krs).dropna(subset=["team"])
+    counts = pd.crosstab(active["team"], active["status"])
+    order = counts.reindex(columns=["overdue", "off track", "at risk"], fill_value=0).reset_index()
+    order = order.sort_values(["overdue", "off track", "at risk", "team"], ascending=[False, False, False, True],
+                              kind="stable")
+    return list(order["team"].head(count))
+
+
+def by_group(histogram: pd.DataFrame, clusters: pd.DataFrame, groups: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`due_date_histogram` and `last_week_clusters` summed over the teams of each group (`groups`:
+    team → group): the histogram's rows and the clusters' `team` column then name groups, the share
+    is the group's KRs due in the last week over its KRs; groups by name, the clusters highest share
+    first like `last_week_clusters`."""
+    group_of = histogram.index.map(groups).fillna("No group")
+    grouped = histogram.groupby(group_of).sum().sort_index()
+    grouped.index.name = "team"
+    summed = clusters.assign(team=clusters["team"].map(groups).fillna("No group")).groupby("team").agg(
+        kr_count=("kr_count", "sum"), last_week_count=("last_week_count", "sum"),
+        periods=("periods", lambda p: ", ".join(sorted({x for s in p for x in s.split(", ") if x}))),
+        teams=("flagged", "size"), flagged_teams=("flagged", "sum"))
+    summed["share"] = summed["last_week_count"] / summed["kr_count"]
+    summed["flagged"] = summed["share"] > LAST_WEEK_SHARE_LIMIT
+    summed = summed.reset_index().sort_values(["share", "team"], ascending=[False, True], kind="stable")
+    return grouped, summed.reset_index(drop=True)

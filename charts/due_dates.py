@@ -31,13 +31,17 @@ _GRID_ROW_STEP = 0.27
 _GRID_COLUMN_STEP = 0.0175
 _ROW_HEIGHT = 60
 _LEGEND_GAP_PX = 50
+_TOP_AXIS_PX = 30  # room for the dates above the plot
 
 
-def due_date_timeline_figure(points: pd.DataFrame, teams: list[str], as_of, start, end, title: str) -> go.Figure:
+def due_date_timeline_figure(points: pd.DataFrame, teams: list[str], as_of, start, end, title: str,
+                              axis_on_top: bool = False) -> go.Figure:
     """One row per team of `teams` (first on top), a marker per KR of `points` (timeline_points) at
     its due date, coloured and shaped by status, the KRs due on one day set in a grid worst first;
     a vertical line labelled "as of" at `as_of`; the x axis spans `start` to `end`. One trace per
-    status, named after it; the hover shows each KR's id and title."""
+    status, named after it; the hover shows each KR's id and title. With `axis_on_top` the dates are
+    also written above the plot (a second axis, `xaxis2`, matching the first), so that a tall chart
+    is read without scrolling to its foot."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     column_days = (end - start).days * _GRID_COLUMN_STEP
     rows = points["slots"].clip(upper=_GRID_ROWS)
@@ -65,22 +69,26 @@ def due_date_timeline_figure(points: pd.DataFrame, teams: list[str], as_of, star
     figure.add_shape(type="line", x0=as_of, x1=as_of, y0=0, y1=1, yref="paper",
                      line={"color": AS_OF_LINE_COLOR, "width": 2, "dash": "dash"})
     figure.add_annotation(x=as_of, y=1, yref="paper", yanchor="bottom", text=f"<b>as of</b> {as_of:%-d %b}",
-                          showarrow=False, font={"size": BASE_FONT_SIZE, "color": AS_OF_LINE_COLOR})
+                          showarrow=False, font={"size": BASE_FONT_SIZE, "color": AS_OF_LINE_COLOR},
+                          yshift=_TOP_AXIS_PX if axis_on_top else 0)
     margin_days = pd.Timedelta(days=2.5 * column_days)
-    figure.update_xaxes(
-        range=[start - margin_days, end + margin_days], showgrid=True, gridcolor="#E6E8EB",
-        # The first days of the histogram's bins, the last one replaced by the window's last day: the
-        # period's end is named, and no two ticks crowd each other.
-        tickvals=[*due_date_buckets(start, end)["first"].iloc[:-1], end], tickformat="%-d %b",
-    )
+    # The first days of the histogram's bins, the last one replaced by the window's last day: the
+    # period's end is named, and no two ticks crowd each other.
+    ticks = {"range": [start - margin_days, end + margin_days],
+             "tickvals": [*due_date_buckets(start, end)["first"].iloc[:-1], end], "tickformat": "%-d %b"}
+    figure.update_xaxes(showgrid=True, gridcolor="#E6E8EB", **ticks)
+    if axis_on_top:
+        # An axis shows only with a trace on it: an invisible one spanning the window.
+        figure.add_trace(go.Scatter(x=[start, end], y=[None, None], xaxis="x2", showlegend=False, hoverinfo="skip"))
+        figure.update_layout(xaxis2={"overlaying": "x", "side": "top", "matches": "x", "showgrid": False, **ticks})
     figure.update_yaxes(
         tickvals=list(row_of.values()), ticktext=list(row_of), range=[-0.6, len(teams) - 0.4],
         showgrid=True, gridcolor="#F1F2F4", zeroline=False,
     )
-    height = 190 + _ROW_HEIGHT * len(teams)
+    height = 190 + _ROW_HEIGHT * len(teams) + (_TOP_AXIS_PX if axis_on_top else 0)
     figure = styled(figure, title, height=height)
     # The legend goes under the date axis: the "as of" label takes the space above the plot.
-    margin = {"l": 10, "r": 10, "t": 90, "b": 90}
+    margin = {"l": 10, "r": 10, "t": 90 + (_TOP_AXIS_PX if axis_on_top else 0), "b": 90}
     figure.update_layout(
         margin=margin, legend={"y": -_LEGEND_GAP_PX / (height - margin["t"] - margin["b"]), "yanchor": "top",
                                "x": 0, "xanchor": "left", "traceorder": "reversed"},
