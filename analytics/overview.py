@@ -45,3 +45,37 @@ def company_overview(tables: dict[str, pd.DataFrame], snapshot: ReviewSnapshot) 
         kr_status_counts={status: int(counts.get(status, 0)) for status in STATUS_ORDER},
         kr_count=len(krs),
     )
+
+
+def teams_worst_first(teams: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The teams of a snapshot's roll-up that have KRs in force, worst first (their worst status in
+    STATUS_ORDER, then the largest gap, expected − progress, then by name), with `gap`; and how
+    many teams have none (counted, not listed)."""
+    in_force = teams[teams["kr_count"] > 0]
+    rank = {status: i for i, status in enumerate(STATUS_ORDER)}
+    ordered = in_force.assign(
+        gap=in_force["expected"] - in_force["progress"],
+        status_rank=in_force["worst_status"].map(rank).fillna(len(rank)),
+    ).sort_values(["status_rank", "gap", "team"], ascending=[True, False, True], kind="stable", na_position="last")
+    return ordered.drop(columns="status_rank").reset_index(drop=True), len(teams) - len(in_force)
+
+
+def groups_worst_first(teams: pd.DataFrame) -> pd.DataFrame:
+    """One row per group of `teams` (teams_worst_first's rows): teams, KRs, the KRs overdue, off
+    track and at risk, mean progress and expected, the worst status of its teams and the teams at
+    that status; worst first like the teams."""
+    rank = {status: i for i, status in enumerate(STATUS_ORDER)}
+    frame = teams.assign(group=teams["group"].fillna("No group"),
+                         status_rank=teams["worst_status"].map(rank).fillna(len(rank)))
+    by_group = frame.groupby("group")
+    groups = by_group.agg(teams=("team", "size"), kr_count=("kr_count", "sum"), n_overdue=("n_overdue", "sum"),
+                          n_off_track=("n_off_track", "sum"), n_at_risk=("n_at_risk", "sum"),
+                          progress=("progress", "mean"), expected=("expected", "mean"),
+                          status_rank=("status_rank", "min"))
+    worst = frame[frame["status_rank"] == frame["group"].map(groups["status_rank"])]
+    groups["teams_at_worst"] = worst.groupby("group").size()
+    groups["worst_status"] = groups["status_rank"].map(dict(enumerate(STATUS_ORDER)))
+    groups["gap"] = groups["expected"] - groups["progress"]
+    groups = groups.reset_index().sort_values(["status_rank", "n_overdue", "n_off_track", "gap", "group"],
+                                              ascending=[True, False, False, False, True], kind="stable")
+    return groups.drop(columns="status_rank").reset_index(drop=True)

@@ -2,12 +2,13 @@
 bridge, company objectives and every team at a glance."""
 import streamlit as st
 
-from analytics.overview import company_overview
+from analytics.overview import company_overview, groups_worst_first, teams_worst_first
 from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs_expected_figure
 from charts.theme import STATUS_BADGES, money
 from ui.context import tables
 from ui.filters import current_filters, current_review
 from ui.review_changes import changes_view, since_last_review
+from ui.scale import SCROLL_ROWS, SHOW_ALL_TEAMS, capped, many_teams
 from ui.tables import table_height
 
 as_of = current_filters().as_of
@@ -65,11 +66,40 @@ if not company.empty:
         width="stretch",
     )
 
-st.subheader("Teams")
-teams = review.teams.assign(worst=review.teams["worst_status"].map(STATUS_BADGES))
+
+
+def group_summary(groups) -> None:
+    """Above MANY_TEAMS teams, a row per group before the teams (worst first)."""
+    st.dataframe(
+        groups.assign(worst=groups["worst_status"].map(STATUS_BADGES)),
+        hide_index=True, width="stretch", height=table_height(len(groups), SCROLL_ROWS),
+        column_order=["group", "teams", "progress", "expected", "worst", "teams_at_worst", "kr_count", "n_overdue",
+                      "n_off_track", "n_at_risk"],
+        column_config={
+            "group": "Group", "teams": st.column_config.NumberColumn("Teams"),
+            "progress": st.column_config.ProgressColumn("Progress", format="percent", min_value=0, max_value=1),
+            "expected": st.column_config.ProgressColumn("Expected by now", format="percent", min_value=0, max_value=1),
+            "worst": "Worst status", "teams_at_worst": st.column_config.NumberColumn("Teams at worst"),
+            "kr_count": st.column_config.NumberColumn("KRs"), "n_overdue": st.column_config.NumberColumn("Overdue"),
+            "n_off_track": st.column_config.NumberColumn("Off track"),
+            "n_at_risk": st.column_config.NumberColumn("At risk"),
+        },
+    )
+    st.caption("By group, worst first; the teams below, worst first. Choose a group in the sidebar for its teams.")
+
+
+st.subheader("Teams", anchor=False)
+listed, idle = teams_worst_first(review.teams)
+st.caption("Worst first: worst status, then the largest gap between expected and progress"
+           + (f" · {idle:,} teams with nothing in force on {as_of:%d %B %Y} are counted here, not listed" if idle
+              else ""))
+if many_teams(len(listed)):
+    group_summary(groups_worst_first(listed))
+shown = capped(listed, SHOW_ALL_TEAMS, "teams") if many_teams(len(listed)) else listed
+teams = shown.assign(worst=shown["worst_status"].map(STATUS_BADGES))
 st.dataframe(
     teams[["group", "team", "progress", "expected", "worst", "kr_count", "n_off_track", "n_overdue", "n_at_risk"]],
-    hide_index=True, width="stretch", height=table_height(len(teams)),
+    hide_index=True, width="stretch", height=table_height(len(teams), SCROLL_ROWS),
     column_config={
         "group": "Group",
         "team": "Team",
