@@ -67,3 +67,21 @@ def _reasons_text(row: dict) -> str:
 def reason_counts(candidates: pd.DataFrame) -> dict[str, int]:
     """How many listed KRs have each reason (a KR with two reasons counts under both)."""
     return {reason: int(candidates[reason].sum()) for reason in REASONS}
+
+
+def candidates_by_group(candidates: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """One row per group (`groups`: team → group; "Company" for KRs of company objectives, which have
+    no team) of the candidates' teams: teams with KRs listed,
+    KRs listed, how many have each reason, and the team with most listed; most off track first,
+    then most listed, then by group."""
+    group = candidates["team"].map(groups).where(candidates["team"].notna(), "Company")  # company objectives' KRs
+    frame = candidates.assign(group=group.fillna("No group"))
+    by_group = frame.groupby("group")
+    summary = by_group.agg(teams=("team", "nunique"), listed=("kr_id", "size"),
+                           **{reason: (reason, "sum") for reason in REASONS})
+    per_team = frame.groupby(["group", "team"]).size().rename("n").reset_index()
+    per_team = per_team.sort_values(["n", "team"], ascending=[False, True], kind="stable").drop_duplicates("group")
+    summary["worst_team"] = per_team.set_index("group").apply(lambda r: f"{r['team']} ({r['n']})", axis=1)
+    summary = summary.reset_index().sort_values([OFF_TRACK, "listed", "group"], ascending=[False, False, True],
+                                                kind="stable")
+    return summary.reset_index(drop=True)

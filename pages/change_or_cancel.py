@@ -1,5 +1,6 @@
 """To change or cancel: the review's decision list — KRs off track, stale or held with low
 confidence, each with the reasons it is listed, worst first."""
+import pandas as pd
 import streamlit as st
 
 from analytics.change_or_cancel import (
@@ -8,13 +9,16 @@ from analytics.change_or_cancel import (
     LOW_CONFIDENCE_MAX,
     OFF_TRACK,
     STALE,
+    candidates_by_group,
     change_or_cancel_candidates,
     reason_counts,
     still_open,
 )
 from analytics.progress import STALE_DAYS
 from charts.theme import STATUS_BADGES
+from ui.context import tables
 from ui.filters import current_filters, current_review
+from ui.scale import SCROLL_ROWS, SHOW_ALL_CANDIDATES, capped, many_teams, teams_without_krs
 from ui.tables import DATE_FORMAT, WRAPPED_ROW_PX, key_result_column, table_height
 
 filters = current_filters()
@@ -49,11 +53,41 @@ if candidates.empty:
     st.stop()
 
 st.page_link("pages/due_dates.py", label="Every overdue KR is on Due dates & overdue", icon=":material/event_busy:")
+team_groups = tables()["teams"].set_index("team")["group"]
+in_force_teams = review.krs["team"].dropna().unique()
+at_scale = many_teams(len(in_force_teams))
+idle = teams_without_krs(pd.Series(filters.teams if filters.teams is not None else team_groups.index),
+                         pd.Series(in_force_teams))
+
+
+def group_summary() -> None:
+    """Above MANY_TEAMS teams: a row per group before the KRs, most off track first."""
+    st.subheader("By group", anchor=False)
+    groups = candidates_by_group(candidates, team_groups)
+    st.dataframe(
+        groups, hide_index=True, width="stretch", height=table_height(len(groups), SCROLL_ROWS),
+        column_config={
+            "group": "Group", "teams": st.column_config.NumberColumn("Teams with KRs listed"),
+            "listed": st.column_config.NumberColumn("KRs listed"),
+            OFF_TRACK: st.column_config.NumberColumn("Off track"), STALE: st.column_config.NumberColumn("Stale"),
+            LOW_CONFIDENCE: st.column_config.NumberColumn("Low confidence"),
+            "worst_team": st.column_config.TextColumn("Team with most listed"),
+        },
+    )
+    st.caption("Choose a group or a team in the sidebar for its KRs alone."
+               + (f" {idle:,} teams with nothing in force are counted here, not listed." if idle else ""))
+    st.subheader("Key results, worst first", anchor=False)
+
+
+if at_scale:
+    group_summary()
+shown = capped(candidates, SHOW_ALL_CANDIDATES, "KRs to decide on") if at_scale else candidates
 st.dataframe(
-    candidates.assign(status=candidates["status"].map(STATUS_BADGES), progress=candidates["progress"] * 100,
-                      expected=candidates["expected"] * 100),
+    shown.assign(status=shown["status"].map(STATUS_BADGES), progress=shown["progress"] * 100,
+                 expected=shown["expected"] * 100),
     # Rows tall enough for two lines: titles and comments wrap instead of running off the screen.
-    hide_index=True, width="stretch", height=table_height(len(candidates), row_px=WRAPPED_ROW_PX), row_height=WRAPPED_ROW_PX,
+    hide_index=True, width="stretch", row_height=WRAPPED_ROW_PX,
+    height=table_height(len(shown), SCROLL_ROWS if at_scale else None, row_px=WRAPPED_ROW_PX),
     column_order=["reasons", "kr_id", "title", "team", "owner", "status", "progress", "expected", "last_date",
                   "last_comment"],
     column_config={
