@@ -205,6 +205,31 @@ def problem_groups(problems) -> list[tuple[dict, object]]:
     return out
 
 
+PROBLEM_PAGE_ROWS = 500  # rows of one kind of problem sent to the browser at a time
+
+
+def problem_pages(entry) -> int:
+    """How many pages of PROBLEM_PAGE_ROWS an entry of problem_groups lists (one for a single Problem)."""
+    return max(1, -(-len(_problems_of(entry)) // PROBLEM_PAGE_ROWS))
+
+
+def problem_page(entry, page: int = 1) -> tuple[pd.DataFrame, int, int]:
+    """Page `page` (from 1, kept within the pages there are) of an entry of problem_groups as
+    problem_table lists it, and the positions of its first and last problem in the entry (1-based): a
+    group of 93,000 rows is read and sent a page at a time, its Problems made only for that page."""
+    problems = _problems_of(entry)
+    page = min(max(int(page), 1), problem_pages(entry))
+    start = (page - 1) * PROBLEM_PAGE_ROWS
+    shown = problems[start:start + PROBLEM_PAGE_ROWS]
+    return problem_table(shown), start + 1, start + len(shown)
+
+
+def _problems_of(entry):
+    from loaders.problems import Problem
+
+    return [entry] if isinstance(entry, Problem) else entry
+
+
 def change_summary(changes) -> str:
     """`{"check_ins": TableChange(2, 1, 7)}` → "CheckIns: 2 new, 1 updated"; tables left as they were are not named."""
     parts = [

@@ -80,9 +80,20 @@ def texts(at, kind: str) -> list[str]:
 
 
 def problem_rows(at) -> list[dict]:
+    """Every problem the report shows by itself (Sheet, Row, Column, Problem and how to fix it): a kind
+    of problem on one row is its line of the report, a kind on several rows is listed row by row in
+    the expander below the lines."""
     rows = []
     for table in at.get("table"):
-        rows.extend(table.value.to_dict("records"))
+        for line in table.value.to_dict("records"):
+            if "–" not in line["Rows"] and "," not in line["Rows"]:
+                rows.append({"Row": line.pop("Rows"), **line})
+    for frame in (d.value for d in at.dataframe if "problem" in d.value.columns):
+        rows.extend(
+            {"Sheet": r["sheet"], "Row": "" if pd.isna(r["row"]) else str(r["row"]), "Column": r["column"],
+             "Problem and how to fix it": r["problem"]}
+            for r in frame.to_dict("records")
+        )
     return rows
 
 
@@ -138,7 +149,8 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
     assert not at.get("error")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["New check-ins"] == "1" and metrics["Updated check-ins"] == "1"
-    preview = at.dataframe[0].value.set_index("kr_id")
+    # The preview of what changes (the report's expanders list problems' rows in tables too).
+    preview = next(d.value for d in at.dataframe if "progress" in d.value.columns).set_index("kr_id")
     assert sorted(preview.index) == ["SAL-O1-KR1", "SAL-O2-KR1"]
     kr_rows = sheets["KeyResults"].set_index("kr_id")
     for kr_id, new in (("SAL-O1-KR1", 1_000_000), ("SAL-O2-KR1", 512_000)):

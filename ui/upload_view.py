@@ -12,7 +12,15 @@ import streamlit as st
 from charts.theme import STATUS_BADGES
 from loaders.ingest import IngestResult, check_and_store
 from loaders.mapping import FileMapping
-from loaders.preview import change_summary, history_table, problem_table
+from loaders.preview import (
+    GROUP_COLUMNS,
+    PROBLEM_PAGE_ROWS,
+    change_summary,
+    history_table,
+    problem_groups,
+    problem_page,
+    problem_pages,
+)
 from store.access import UNDO_UPLOAD, UPLOAD
 from store.database import UploadedFile
 from ui import state
@@ -40,33 +48,68 @@ def dry_run(
         )
 
 
-def show_problems(problems) -> None:
-    table = problem_table(problems)
+PROBLEM_HEADINGS = {"sheet": "Sheet", "rows": "Rows", "column": "Column", "problem": "Problem and how to fix it"}
+
+
+def show_problems(problems, severity: str) -> None:
+    """One line per kind of problem (its count, rows, an example and the fix), then for each kind on
+    more than one row an expander listing its rows, a page at a time."""
+    groups = problem_groups(problems)
+    table = pd.DataFrame([row for row, _ in groups], columns=list(GROUP_COLUMNS))
     st.table(
-        table.assign(
-            sheet=table["sheet"].map(literal),
-            row=table["row"].map(lambda r: "" if pd.isna(r) else str(r)),
-            column=table["column"].map(literal),
-            problem=table["problem"].map(literal),
-        ).rename(columns={"sheet": "Sheet", "row": "Row", "column": "Column", "problem": "Problem and how to fix it"}),
+        table.loc[:, list(PROBLEM_HEADINGS)].map(literal).rename(columns=PROBLEM_HEADINGS),
         hide_index=True,
+    )
+    for number, (row, entry) in enumerate(groups):
+        if row["count"] > 1:
+            label = (
+                f"{literal(row['sheet'])} rows {literal(row['rows'])}, {literal(row['column'])}: "
+                f"the {row['count']:,} rows one by one"
+            )
+            with st.expander(label, icon=":material/format_list_numbered:"):
+                _problem_rows(entry, row["count"], f"{state.UPLOAD_PROBLEM_PAGE}-{severity}-{number}-{row['count']}")
+
+
+@st.fragment
+def _problem_rows(entry, count: int, key: str) -> None:
+    """A kind's rows, PROBLEM_PAGE_ROWS at a time (a fragment: turning the page redraws the list
+    alone, without checking the file again)."""
+    pages = problem_pages(entry)
+    page = 1
+    if pages > 1:
+        page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=key, width=160)
+    rows, first, last = problem_page(entry, page)
+    per_page = f", {PROBLEM_PAGE_ROWS:,} a page" if pages > 1 else ""
+    st.caption(f"Problems {first:,}–{last:,} of {count:,}{per_page}")
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(rows), most=10),
+        column_config={
+            "sheet": st.column_config.TextColumn("Sheet", width=110),
+            "row": st.column_config.NumberColumn("Row", format="%d", width=70),
+            "column": st.column_config.TextColumn("Column", width=90),
+            "problem": st.column_config.TextColumn("Problem and how to fix it", width="large"),
+        },
     )
 
 
 def validation_report(result: IngestResult) -> None:
+    """Errors first, then warnings: each kind of problem on one line, its rows in an expander."""
     st.subheader("3. Validation report")
     if result.errors:
         st.error(
-            f"**{len(result.errors)} error(s) to fix** in the file, then upload it again. Nothing has been stored.",
+            f"**{len(result.errors):,} error(s) to fix** in the file, then upload it again. Nothing has been stored.",
             icon=":material/block:",
         )
-        show_problems(result.errors)
+        show_problems(result.errors, "error")
     if result.warnings:
         st.warning(
-            f"**{len(result.warnings)} warning(s)**: worth a look, but they do not stop the upload.",
+            f"**{len(result.warnings):,} warning(s)**: worth a look, but they do not stop the upload.",
             icon=":material/warning:",
         )
-        show_problems(result.warnings)
+        show_problems(result.warnings, "warning")
     if not result.problems:
         st.success("No problems found.", icon=":material/check_circle:")
 
