@@ -80,3 +80,27 @@ def progress_by_type(krs: pd.DataFrame) -> pd.DataFrame:
         kr_count=("kr_id", "size"), progress=("progress", "mean"), expected=("expected", "mean"))
     order = [t for t in type_columns(typed["kr_type"]) if t in by_type.index]
     return by_type.reindex(order).reset_index().loc[:, list(PROGRESS_BY_TYPE_COLUMNS)]
+
+
+def flags_worst_first(flags: pd.DataFrame) -> pd.DataFrame:
+    """`objective_type_flags` rows, worst first: input-only objectives, then those with most KRs
+    (the most effort without a measured outcome), then by team and objective id."""
+    return flags.sort_values(["input_only", "kr_count", "team", "objective_id"], ascending=[False, False, True, True],
+                             kind="stable").reset_index(drop=True)
+
+
+def flags_by_group(objectives: pd.DataFrame, flags: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """One row per group (`groups`: team → group; "Company" for company objectives) of the objectives
+    of `objective_type_mix`: teams, objectives, those without an outcome KR and with input KRs only
+    (`flags`), the share without an outcome KR; the highest share first, then by group."""
+    def group_of(team: pd.Series) -> pd.Series:
+        return team.map(groups).where(team.notna(), "Company").fillna("No group")
+
+    summary = objectives.assign(group=group_of(objectives["team"])).groupby("group").agg(
+        teams=("team", "nunique"), objectives=("objective_id", "size"))
+    flagged = flags.assign(group=group_of(flags["team"])).groupby("group")
+    summary["no_outcome"] = flagged["no_outcome"].sum().reindex(summary.index, fill_value=0).astype(int)
+    summary["input_only"] = flagged["input_only"].sum().reindex(summary.index, fill_value=0).astype(int)
+    summary["share"] = summary["no_outcome"] / summary["objectives"]
+    summary = summary.reset_index().sort_values(["share", "group"], ascending=[False, True], kind="stable")
+    return summary.reset_index(drop=True)

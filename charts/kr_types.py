@@ -39,7 +39,8 @@ def kr_type_mix_figure(mix: pd.DataFrame, title: str) -> go.Figure:
             hovertemplate=f"%{{y}}: %{{x}} {kr_type} KRs<extra></extra>",
         ))
     figure.update_layout(barmode="stack", bargap=0.3)
-    figure.update_xaxes(showgrid=True, gridcolor="#E6E8EB", dtick=2)
+    # A tick every 2 KRs for teams; for groups of hundreds of KRs plotly's own spacing.
+    figure.update_xaxes(showgrid=True, gridcolor="#E6E8EB", dtick=2 if mix.sum(axis=1).max() <= 24 else None)
     figure.update_yaxes(showgrid=False)
     height = 190 + 44 * len(mix)
     figure = styled(figure, title, height=height)
