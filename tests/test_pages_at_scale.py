@@ -1,0 +1,215 @@
+"""The review pages at 200 teams (issue 26): a summary by group or of the worst teams first, the full
+list one click away (a "show all" toggle, or the Group filter), worst first, and the teams with
+nothing in force counted rather than listed. The organisation is bench/make_org.py's at full width
+(200 teams, 2,000 objectives, 8,000 KRs) with few check-ins, ingested once for the module; the
+expected figures are computed here from its sheets."""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.progress import STATUS_ORDER
+from charts.theme import STATUS_BADGES
+from conftest import PROJECT_ROOT, charts_by_title, routed_app_tests
+from store.database import Store, UploadedFile
+from ui import scale
+
+sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+import make_org  # noqa: E402
+
+AS_OF = make_org.AS_OF
+QUARTER = f"{AS_OF.year}-Q{(AS_OF.month - 1) // 3 + 1}"
+WIDE_BUT_LIGHT = make_org.Scale(teams=200, objectives=2_000, key_results=8_000, check_ins=16_000, split_check_ins=1)
+RANK = {status: i for i, status in enumerate(STATUS_ORDER)}
+BADGE_RANK = {STATUS_BADGES[status]: i for status, i in RANK.items()}  # the tables show badges
+
+
+def wide_org() -> dict[str, pd.DataFrame]:
+    """make_org's sheets at 200 teams and 8,000 KRs, with 16,000 check-ins instead of 500,000."""
+    rng = np.random.default_rng(make_org.SEED)
+    teams = make_org._teams(rng, WIDE_BUT_LIGHT)
+    objectives = make_org._objectives(WIDE_BUT_LIGHT, teams)
+    key_results = make_org._key_results(rng, WIDE_BUT_LIGHT, objectives, teams)
+    check_ins = make_org._check_ins(rng, WIDE_BUT_LIGHT, key_results, objectives)
+    return {"Teams": teams, "Objectives": objectives, "KeyResults": key_results, "CheckIns": check_ins,
+            "ArrActuals": make_org._arr_actuals(rng), "CompanyTargets": make_org._company_targets()}
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory):
+    from loaders.ingest import check_and_store
+
+    folder = tmp_path_factory.mktemp("wide_org")
+    sheets = wide_org()
+    make_org.write_xlsx(folder / "org.xlsx", sheets)
+    path = str(folder / "org.duckdb")
+    opened = Store.open(path)
+    result = check_and_store(opened, [UploadedFile("org.xlsx", (folder / "org.xlsx").read_bytes())], "tester")
+    opened.close()
+    assert result.errors == []
+    return path, sheets
+
+
+@pytest.fixture
+def open_wide(org, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    routed_app_tests(monkeypatch)
+    monkeypatch.setenv("OKR_DB", org[0])
+    monkeypatch.setenv("OKR_AS_OF", AS_OF.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def opener(page: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        for key, value in query.items():
+            at.query_params[key] = value
+        if page != "pages/overview.py":
+            at.switch_page(page)
+        at.run()
+        assert not at.exception
+        return at
+
+    yield opener
+    st.cache_resource.clear()
+
+
+def teams_in_force(sheets, group: str | None = None) -> set[str]:
+    """Teams with a KR of an objective whose period holds AS_OF (the quarter or the year)."""
+    objectives = sheets["Objectives"]
+    current = objectives[objectives["period"].isin([QUARTER, str(AS_OF.year)]) & objectives["team"].notna()]
+    with_krs = current[current["objective_id"].isin(sheets["KeyResults"]["objective_id"])]
+    teams = set(with_krs["team"])
+    if group:
+        teams &= set(sheets["Teams"].loc[sheets["Teams"]["group"] == group, "team"])
+    return teams
+
+
+def test_the_organisation_is_wide_with_idle_teams(org):
+    sheets = org[1]
+    assert len(sheets["Teams"]) == 200
+    assert scale.MANY_TEAMS < len(teams_in_force(sheets)) < 200  # some teams have nothing in force
+
+
+def test_overview_groups_first_then_the_worst_teams_and_all_after_the_toggle(open_wide, org):
+    sheets = org[1]
+    in_force = teams_in_force(sheets)
+    at = open_wide("pages/overview.py")
+    groups, teams = (frame.value for frame in at.dataframe[-2:])
+    assert set(groups["group"]) == set(sheets["Teams"]["group"])
+    assert groups["teams"].sum() == len(in_force)
+    assert len(teams) == scale.WORST_ROWS
+    ranks = teams["worst"].map(BADGE_RANK).tolist()
+    assert ranks == sorted(ranks)  # worst status first
+    idle = 200 - len(in_force)
+    assert any(f"{idle} teams with nothing in force" in caption.value for caption in at.caption)
+
+    at.toggle(key=scale.SHOW_ALL_TEAMS).set_value(True).run()
+    teams = at.dataframe[-1].value
+    assert set(teams["team"]) == in_force
+    ranks = teams["worst"].map(BADGE_RANK).tolist()
+    assert ranks == sorted(ranks)
+    same_status = teams[teams["worst"] == teams["worst"].iloc[0]]
+    gaps = (same_status["expected"] - same_status["progress"]).tolist()
+    assert gaps == sorted(gaps, reverse=True)  # then the largest gap first
+
+
+def test_overview_drills_down_to_a_group_s_teams(open_wide, org):
+    at = open_wide("pages/overview.py", group="Sales")
+    teams = at.dataframe[-1].value
+    assert set(teams["team"]) == teams_in_force(org[1], "Sales")
+    assert len(at.toggle) == 0
+
+
+def overdue_in_force(sheets) -> pd.DataFrame:
+    """KRs of in-force objectives due before AS_OF: every overdue KR is among them (completed ones are not)."""
+    objectives = sheets["Objectives"]
+    current = objectives[objectives["period"].isin([QUARTER, str(AS_OF.year)])]
+    krs = sheets["KeyResults"][sheets["KeyResults"]["objective_id"].isin(current["objective_id"])]
+    return krs[pd.to_datetime(krs["due_date"]) < pd.Timestamp(AS_OF)]
+
+
+def test_due_dates_shows_the_worst_teams_and_groups_and_the_worst_overdue(open_wide, org):
+    sheets = org[1]
+    at = open_wide("pages/due_dates.py")
+    charts = charts_by_title(at)
+    timeline = next(spec for title, spec in charts.items() if title.startswith("Key results by due date"))
+    assert f"the {scale.WORST_ROWS} teams with most KRs overdue" in timeline["layout"]["title"]["text"]
+    assert len(timeline["layout"]["yaxis"]["ticktext"]) == scale.WORST_ROWS
+    assert timeline["layout"]["xaxis2"]["side"] == "top"  # the dates above the plot too
+    heatmap = next(spec for title, spec in charts.items() if title.endswith("by group"))
+    assert len(heatmap["data"][0]["y"]) == sheets["Teams"]["group"].nunique()
+
+    overdue_metric = {m.label: m.value for m in at.metric}["Overdue KRs"]
+    overdue_count = int(overdue_metric.split(" of ")[0].replace(",", ""))
+    assert scale.WORST_ROWS < overdue_count <= len(overdue_in_force(sheets))
+    table = at.dataframe[0].value
+    assert len(table) == scale.WORST_ROWS
+    assert table["days_overdue"].tolist() == sorted(table["days_overdue"], reverse=True)
+    # The team most overdue in the table is on the timeline.
+    assert set(table["team"].dropna()) & set(timeline["layout"]["yaxis"]["ticktext"])
+    idle = 200 - len(teams_in_force(sheets))
+    assert any(caption.value.startswith(f"{idle} teams in the filters have no KR") for caption in at.caption)
+
+    at.toggle(key=scale.SHOW_ALL_OVERDUE).set_value(True).run()
+    table = at.dataframe[0].value
+    assert len(table) == overdue_count
+    assert set(table["kr_id"]) <= set(overdue_in_force(sheets)["kr_id"])
+
+
+def test_due_dates_drills_down_to_a_group_s_teams(open_wide, org):
+    at = open_wide("pages/due_dates.py", group="Sales")
+    charts = charts_by_title(at)
+    timeline = next(spec for title, spec in charts.items() if title.startswith("Key results by due date"))
+    sales = teams_in_force(org[1], "Sales")
+    assert set(timeline["layout"]["yaxis"]["ticktext"]) == sales
+    heatmap = next(spec for title, spec in charts.items() if title.endswith("by team"))
+    assert {label.split(" · ")[0].lstrip("⚠ ") for label in heatmap["data"][0]["y"]} == sales
+
+
+def test_change_or_cancel_groups_first_then_the_worst_krs(open_wide, org):
+    sheets = org[1]
+    at = open_wide("pages/change_or_cancel.py")
+    listed = int({m.label: m.value for m in at.metric}["KRs to decide on"].split(" of ")[0].replace(",", ""))
+    groups, krs = at.dataframe[0].value, at.dataframe[1].value
+    assert groups["listed"].sum() == listed
+    assert set(groups["group"]) <= {*sheets["Teams"]["group"], "Company"}
+    assert len(krs) == min(listed, scale.WORST_ROWS)
+    assert listed > scale.WORST_ROWS
+
+    at.toggle(key=scale.SHOW_ALL_CANDIDATES).set_value(True).run()
+    krs = at.dataframe[1].value
+    assert len(krs) == listed
+    assert krs["kr_id"].is_unique
+
+
+def test_kr_types_groups_first_then_the_worst_objectives(open_wide, org):
+    sheets = org[1]
+    at = open_wide("pages/kr_types.py")
+    mix = charts_by_title(at)["Key results by type, per group"]
+    assert set(mix["data"][0]["y"]) <= {*sheets["Teams"]["group"], "Company"}
+    no_outcome = int({m.label: m.value for m in at.metric}["Objectives without an outcome KR"].split(" of ")[0]
+                     .replace(",", ""))
+    groups = at.dataframe[0].value
+    assert groups["no_outcome"].sum() == no_outcome
+    flagged = at.dataframe[1].value
+    assert len(flagged) == scale.WORST_ROWS < no_outcome
+    types = sheets["KeyResults"].groupby("objective_id")["kr_type"].agg(set)
+    input_only = int(groups["input_only"].sum())
+    assert input_only > 0
+    leading = flagged["objective_id"].head(min(input_only, scale.WORST_ROWS))
+    assert all(types[objective] == {"input"} for objective in leading)  # the worst, input-only, first
+
+    at.toggle(key=scale.SHOW_ALL_NO_OUTCOME).set_value(True).run()
+    assert len(at.dataframe[1].value) == no_outcome
+    assert len(at.expander) >= 1  # the per-objective table one click away
+
+
+def test_kr_types_drills_down_to_a_group_s_teams(open_wide, org):
+    at = open_wide("pages/kr_types.py", group="Sales")
+    mix = charts_by_title(at)["Key results by type, per team"]
+    assert set(mix["data"][0]["y"]) == teams_in_force(org[1], "Sales")
