@@ -86,11 +86,11 @@ def _problem_rows(entry, count: int, key: str) -> None:
         hide_index=True,
         width="stretch",
         height=table_height(len(rows), most=10),
+        # The sheet and column are the kind's, named in the expander's label: the message gets the width.
+        column_order=("row", "problem"),
         column_config={
-            "sheet": st.column_config.TextColumn("Sheet", width=110),
-            "row": st.column_config.NumberColumn("Row", format="%d", width=70),
-            "column": st.column_config.TextColumn("Column", width=90),
-            "problem": st.column_config.TextColumn("Problem and how to fix it", width="large"),
+            "row": st.column_config.NumberColumn("Row", format="%d", width=80),
+            "problem": st.column_config.TextColumn("Problem and how to fix it", width=760),
         },
     )
 
