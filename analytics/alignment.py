@@ -28,6 +28,9 @@ from analytics.review import ReviewSnapshot
 
 OVERLAP_MIN_SIMILARITY = 0.5
 OVERLAP_MIN_SHARED = 2
+# In a large organisation: pairs this alike are listed; shared words held by more teams are a theme.
+STRONG_OVERLAP = 0.75
+THEME_TEAMS = 4
 STOP_WORDS = frozenset("""
     a an the of to for and or in on at by with from into under over than as is are be been our we us
     its their them they it this that these those who what which each every all per new one two three
@@ -54,7 +57,8 @@ class Alignment:
 def content_words(title: str) -> dict[str, str]:
     """The words of a title that say what it is about (see the module notes), each under its
     singular form: {"opportunitie": "opportunities", "qualified": "qualified"}."""
-    words = re.findall(r"[a-z][a-z'-]*", str(title).lower())[1:]
+    # A hyphen or apostrophe ends no word: "(O-00506)" gives no word "o-".
+    words = [word.rstrip("'-") for word in re.findall(r"[a-z][a-z'-]*", str(title).lower())[1:]]
     singular = {word: word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
                 for word in words}
     return {
@@ -78,7 +82,9 @@ def likely_overlaps(items: pd.DataFrame, kind: str) -> pd.DataFrame:
     similarity = np.divide(shared_counts, union, out=np.zeros(union.shape), where=union > 0)
     teams = items["team"].to_numpy(dtype=object)
     candidate = np.triu((shared_counts >= OVERLAP_MIN_SHARED) & (similarity >= OVERLAP_MIN_SIMILARITY), k=1)
-    firsts, seconds = np.nonzero(candidate & (teams[:, None] != teams[None, :]))  # row-major: pair order
+    known = pd.notna(teams)  # a company objective's KRs have no team: they overlap no team's
+    different = (teams[:, None] != teams[None, :]) & known[:, None] & known[None, :]
+    firsts, seconds = np.nonzero(candidate & different)  # row-major: pair order
     records = items.to_dict("records")
     rows = []
     for i, j in zip(firsts, seconds):
@@ -177,3 +183,37 @@ def alignment(snapshot: ReviewSnapshot, key_results: pd.DataFrame, teams: list[s
         overlaps = overlaps[overlaps["team_a"].isin(chosen) | overlaps["team_b"].isin(chosen)].reset_index(drop=True)
         edges = edges[edges["from_team"].isin(chosen) | edges["to_team"].isin(chosen)].reset_index(drop=True)
     return Alignment(alignment_tree(company, objectives, krs), gaps, orphans, overlaps, edges)
+
+
+def group_edges(edges: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """`dependency_edges` summed over the teams of each group (`groups`: team → group), links within
+    a group left out (EDGE_COLUMNS): kr_count sums the KRs, kr_ids says how many team links and
+    conflicts it holds, conflict is set when any of its team links is one."""
+    def group_of(team: pd.Series) -> pd.Series:
+        return team.map(groups).fillna("No group")
+
+    across = edges.assign(from_team=group_of(edges["from_team"]), to_team=group_of(edges["to_team"]))
+    across = across[across["from_team"] != across["to_team"]]
+    summed = across.groupby(["from_team", "to_team"], sort=True).agg(
+        links=("conflict", "size"), conflicts=("conflict", "sum"), kr_count=("kr_count", "sum")).reset_index()
+    summed["kr_ids"] = [f"{links:,} team links, {conflicts:,} conflicts, {krs:,} KRs" for links, conflicts, krs
+                        in zip(summed["links"], summed["conflicts"], summed["kr_count"])]
+    summed["conflict"] = summed["conflicts"] > 0
+    return summed.loc[:, list(EDGE_COLUMNS)]
+
+
+def strong_overlaps(overlaps: pd.DataFrame, min_similarity: float = STRONG_OVERLAP,
+                    theme_teams: int = THEME_TEAMS) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """What of `likely_overlaps` a large organisation reads: the pairs at least `min_similarity`
+    alike whose shared words are held by at most `theme_teams` teams (most similar first); the
+    themes, shared words held by more teams than that (a company-wide theme, not two teams doing the
+    same work: `shared`, `teams`, `pairs`, most teams first); and how many weaker pairs are left out."""
+    strong = overlaps[overlaps["similarity"] >= min_similarity]
+    teams_of = pd.concat([strong[["shared", "team_a"]].set_axis(["shared", "team"], axis=1),
+                          strong[["shared", "team_b"]].set_axis(["shared", "team"], axis=1)])
+    themes = teams_of.groupby("shared")["team"].nunique().rename("teams").to_frame()
+    themes["pairs"] = strong.groupby("shared").size()
+    themes = themes[themes["teams"] > theme_teams].reset_index()
+    themes = themes.sort_values(["teams", "pairs", "shared"], ascending=[False, False, True], kind="stable")
+    pairs = strong[~strong["shared"].isin(set(themes["shared"]))]
+    return pairs.reset_index(drop=True), themes.reset_index(drop=True), len(overlaps) - len(strong)

@@ -80,7 +80,7 @@ def dependency_network_figure(edges: pd.DataFrame, teams: list[str], title: str,
         color = NEGATIVE_COLOR if edge["conflict"] else SETTLED_COLOR
         arrows.append(dict(
             x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
-            arrowhead=2, arrowsize=1.1, arrowwidth=1.5 + edge["kr_count"], arrowcolor=color,
+            arrowhead=2, arrowsize=1.1, arrowwidth=1.5 + min(edge["kr_count"], 6), arrowcolor=color,
             standoff=20, startstandoff=20, opacity=0.9 if edge["conflict"] else 0.6,
         ))
         midpoints[edge["conflict"]].append((

@@ -19,6 +19,8 @@ SHOW_ALL_CANDIDATES = "show_all_change_or_cancel"
 SHOW_ALL_OBJECTIVES = "show_all_kr_type_objectives"
 SHOW_ALL_NO_OUTCOME = "show_all_no_outcome"
 SHOW_ALL_INPUT_ONLY = "show_all_input_only"
+SHOW_ALL_OVERLAPS = "show_all_overlaps"
+SHOW_ALL_CONFLICTS = "show_all_dependency_conflicts"
 
 
 def many_teams(count: int) -> bool:
