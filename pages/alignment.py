@@ -97,7 +97,11 @@ edges = view.dependencies
 if filters.teams is not None:
     involved = set(filters.teams) | set(view.dependencies["from_team"]) | set(view.dependencies["to_team"])
     teams = [team for team in teams if team in involved]
-if many_teams(len(teams)):
+if filters.teams is not None and many_teams(len(teams)):
+    # A group chosen: its teams and the teams they are linked with, the unlinked ones left out.
+    linked = set(view.dependencies["from_team"]) | set(view.dependencies["to_team"])
+    teams = [team for team in teams if team in linked]
+elif many_teams(len(teams)):
     # A ring of 200 labels reads as nothing: the groups, each arrow summing its teams' links.
     edges = group_edges(view.dependencies, data["teams"].set_index("team")["group"])
     teams = sorted(set(data["teams"]["group"].dropna()) | set(edges["from_team"]) | set(edges["to_team"]))
