@@ -213,3 +213,26 @@ def test_kr_types_drills_down_to_a_group_s_teams(open_wide, org):
     at = open_wide("pages/kr_types.py", group="Sales")
     mix = charts_by_title(at)["Key results by type, per team"]
     assert set(mix["data"][0]["y"]) == teams_in_force(org[1], "Sales")
+
+
+NETWORK = "Who depends on whom (arrow: depends on)"
+
+
+def test_alignment_shows_groups_and_themes_then_a_group_s_teams(open_wide, org):
+    sheets = org[1]
+    at = open_wide("pages/alignment.py")
+    network = charts_by_title(at)[NETWORK]
+    nodes = next(trace for trace in network["data"] if trace["name"] == "Teams")["text"]
+    assert set(nodes) <= set(sheets["Teams"]["group"]) and len(nodes) <= sheets["Teams"]["group"].nunique()
+    metrics = {m.label: m for m in at.metric}
+    listed = int(metrics["Likely overlaps"].value.replace(",", ""))
+    themes = next((d.value for d in at.dataframe if list(d.value.columns) == ["shared", "teams", "pairs"]), None)
+    assert themes is None or (themes["teams"] > 4).all()  # wording many teams share is a theme, not a pair
+    assert listed <= scale.WORST_ROWS or len(at.toggle) == 1
+
+    at = open_wide("pages/alignment.py", group="Sales")
+    network = charts_by_title(at)[NETWORK]
+    nodes = set(next(trace for trace in network["data"] if trace["name"] == "Teams")["text"])
+    sales = set(sheets["Teams"].loc[sheets["Teams"]["group"] == "Sales", "team"])
+    assert nodes and nodes <= set(sheets["Teams"]["team"])  # teams again, not groups
+    assert len(network["layout"]["annotations"]) == 0 or nodes & sales
