@@ -1,4 +1,5 @@
 """Router: the pages of the OKR dashboard and the controls they share."""
+
 import streamlit as st
 
 from store.access import MANAGE_ACCESS, refusal
@@ -38,10 +39,16 @@ admin_pages = {
 }
 identity = current_identity()
 if identity is None:  # sign-in is on and nobody is signed in: every page's address shows the sign-in screen
-    st.navigation([st.Page(sign_in_page, title="Sign in", default=True)] + [
-        st.Page(sign_in_page, title=page.title, url_path=page.url_path)
-        for section in (*pages.values(), *admin_pages.values()) for page in section if page.url_path
-    ], position="hidden").run()
+    st.navigation(
+        [st.Page(sign_in_page, title="Sign in", default=True)]
+        + [
+            st.Page(sign_in_page, title=page.title, url_path=page.url_path)
+            for section in (*pages.values(), *admin_pages.values())
+            for page in section
+            if page.url_path
+        ],
+        position="hidden",
+    ).run()
     st.stop()
 if refusal(identity, MANAGE_ACCESS) is None:
     pages.update(admin_pages)

@@ -1,11 +1,12 @@
 """Command line of the analytics (DESIGN "CLI").
 
-    python -m analytics status [--db PATH] [--as-of DATE] [--team NAME] [--json]
-    python -m analytics changes [--db PATH] [--as-of DATE] [--since DATE] [--team NAME] [--json]
-    python -m analytics health [--db PATH] [--as-of DATE] [--json]
-    python -m analytics backcalc SCENARIO.json [--json]
-    python -m analytics lint FILE [--json]
+python -m analytics status [--db PATH] [--as-of DATE] [--team NAME] [--json]
+python -m analytics changes [--db PATH] [--as-of DATE] [--since DATE] [--team NAME] [--json]
+python -m analytics health [--db PATH] [--as-of DATE] [--json]
+python -m analytics backcalc SCENARIO.json [--json]
+python -m analytics lint FILE [--json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,20 +83,43 @@ def status(args: argparse.Namespace) -> int:
         krs, objectives, teams = (f[f["team"] == args.team] for f in (krs, objectives, teams))
     if args.json:
         krs = with_forecasts(krs, tables["check_ins"], snapshot.as_of)
-        print(json.dumps({
-            "as_of": snapshot.as_of.date().isoformat(),
-            "krs": _records(krs, ["kr_id", "progress", "expected", "status", "stale", "target_value", "due_date",
-                                  "forecast_value", "forecast_progress", "forecast_lands"]),
-            "objectives": _records(objectives, ["objective_id", "progress", "worst_status"]),
-            "teams": _records(teams, ["team", "progress", "worst_status"]),
-        }, indent=1))
+        print(
+            json.dumps(
+                {
+                    "as_of": snapshot.as_of.date().isoformat(),
+                    "krs": _records(
+                        krs,
+                        [
+                            "kr_id",
+                            "progress",
+                            "expected",
+                            "status",
+                            "stale",
+                            "target_value",
+                            "due_date",
+                            "forecast_value",
+                            "forecast_progress",
+                            "forecast_lands",
+                        ],
+                    ),
+                    "objectives": _records(objectives, ["objective_id", "progress", "worst_status"]),
+                    "teams": _records(teams, ["team", "progress", "worst_status"]),
+                },
+                indent=1,
+            )
+        )
         return 0
     print(f"As of {snapshot.as_of.date().isoformat()}")
     for team in teams.to_dict("records"):
-        print(f"\n{team['team']}: {team['progress']:.0%} (expected {team['expected']:.0%}), worst {team['worst_status']}")
+        print(
+            f"\n{team['team']}: {team['progress']:.0%} (expected {team['expected']:.0%}), worst {team['worst_status']}"
+        )
         for kr in krs[krs["team"] == team["team"]].to_dict("records"):
             stale = " (stale)" if kr["stale"] else " (no check-in)" if kr["no_check_in"] else ""
-            print(f"  {kr['kr_id']:<14} {kr['progress']:>5.0%} / {kr['expected']:>4.0%}  {kr['status']}{stale}  {kr['title']}")
+            print(
+                f"  {kr['kr_id']:<14} {kr['progress']:>5.0%} / {kr['expected']:>4.0%}  "
+                f"{kr['status']}{stale}  {kr['title']}"
+            )
     return 0
 
 
@@ -112,13 +136,19 @@ def changes(args: argparse.Namespace) -> int:
         found = filter_changes(found, [args.team])
     flags = ("newly_overdue", "newly_completed", "newly_off_track")
     if args.json:
-        print(json.dumps({
-            "since": found.since.date().isoformat(),
-            "as_of": found.as_of.date().isoformat(),
-            "krs": _records(found.krs, ["kr_id", "status_before", "status_now", "progress_before", "progress_now",
-                                        "delta"]),
-            **{flag: found.ids(flag) for flag in flags},
-        }, indent=1))
+        print(
+            json.dumps(
+                {
+                    "since": found.since.date().isoformat(),
+                    "as_of": found.as_of.date().isoformat(),
+                    "krs": _records(
+                        found.krs, ["kr_id", "status_before", "status_now", "progress_before", "progress_now", "delta"]
+                    ),
+                    **{flag: found.ids(flag) for flag in flags},
+                },
+                indent=1,
+            )
+        )
         return 0
     print(f"Since {found.since.date().isoformat()} (previous review) to {found.as_of.date().isoformat()}")
     for flag in (*flags, "recovered"):
@@ -128,14 +158,18 @@ def changes(args: argparse.Namespace) -> int:
     for heading, moves in (("Largest rises", ups), ("Largest falls", downs)):
         print(f"\n{heading}")
         for kr in moves.to_dict("records"):
-            print(f"  {kr['kr_id']:<14} {kr['delta'] * 100:+6.1f} pts  {kr['progress_before']:>4.0%} → "
-                  f"{kr['progress_now']:>4.0%}  {kr['status_before']} → {kr['status_now']}  {kr['title']}")
+            print(
+                f"  {kr['kr_id']:<14} {kr['delta'] * 100:+6.1f} pts  {kr['progress_before']:>4.0%} → "
+                f"{kr['progress_now']:>4.0%}  {kr['status_before']} → {kr['status_now']}  {kr['title']}"
+            )
     for heading, frame, key in (("Objectives", found.objectives, "objective_id"), ("Teams", found.teams, "team")):
         ups, downs = largest_moves(frame)
         print(f"\n{heading} that moved most (over what was in force at both dates)")
         for row in (*ups.to_dict("records"), *downs.to_dict("records")):
-            print(f"  {row[key]:<18} {row['delta'] * 100:+6.1f} pts  "
-                  f"{row['progress_before']:.0%} → {row['progress_now']:.0%}")
+            print(
+                f"  {row[key]:<18} {row['delta'] * 100:+6.1f} pts  "
+                f"{row['progress_before']:.0%} → {row['progress_now']:.0%}"
+            )
     return 0
 
 
@@ -149,26 +183,34 @@ def health(args: argparse.Namespace) -> int:
     snapshot = review_snapshot(tables, _as_of(args, tables))
     found = update_health(snapshot.krs, snapshot.as_of)
     if args.json:
-        print(json.dumps({
-            "as_of": found.as_of.date().isoformat(),
-            "teams": _records(found.teams, ["team", *HEALTH_COLUMNS]),
-            "owners": _records(found.owners, ["owner", *HEALTH_COLUMNS]),
-        }, indent=1))
+        print(
+            json.dumps(
+                {
+                    "as_of": found.as_of.date().isoformat(),
+                    "teams": _records(found.teams, ["team", *HEALTH_COLUMNS]),
+                    "owners": _records(found.owners, ["owner", *HEALTH_COLUMNS]),
+                },
+                indent=1,
+            )
+        )
         return 0
-    print(f"Update health as of {found.as_of.date().isoformat()}: {found.updated} of {found.in_force} KRs in force "
-          f"updated in the last 30 days")
+    print(
+        f"Update health as of {found.as_of.date().isoformat()}: {found.updated} of {found.in_force} KRs in force "
+        f"updated in the last 30 days"
+    )
     for key, frame in (("team", found.teams), ("owner", found.owners)):
         print(f"\nBy {key}")
         for row in frame.to_dict("records"):
             oldest = row["oldest"].date().isoformat() if row["oldest"] == row["oldest"] else "never"
-            print(f"  {str(row[key]):<22} {row['updated']:>3} of {row['in_force']:<3} {row['share']:>5.0%}  "
-                  f"oldest {oldest}")
+            print(
+                f"  {str(row[key]):<22} {row['updated']:>3} of {row['in_force']:<3} {row['share']:>5.0%}  "
+                f"oldest {oldest}"
+            )
     return 0
 
 
 def backcalc(args: argparse.Namespace) -> int:
-    from analytics.funnel import (ScenarioError, Scenario, back_calculate, display_ceil, plan_table,
-                                  stage_shift_days)
+    from analytics.funnel import Scenario, ScenarioError, back_calculate, display_ceil, plan_table, stage_shift_days
 
     try:
         with open(args.scenario, encoding="utf-8") as file:
@@ -180,8 +222,10 @@ def backcalc(args: argparse.Namespace) -> int:
         print(f"error: {args.scenario} is not UTF-8 text; save the scenario as a JSON file", file=sys.stderr)
         return 1
     except json.JSONDecodeError as exc:
-        print(f"error: {args.scenario} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-              file=sys.stderr)
+        print(
+            f"error: {args.scenario} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            file=sys.stderr,
+        )
         return 1
     try:
         scenario = Scenario.from_dict(data)
@@ -202,8 +246,10 @@ def backcalc(args: argparse.Namespace) -> int:
     print(f"  {f'+ expansion ({scenario.expansion_rate:.1%})':<28}{money(plan.expansion_arr):>14}")
     print(f"  {'New ARR required':<28}{money(plan.new_arr_required):>14}")
     if plan.surplus > 0:
-        print(f"  Retained + expansion ARR already exceeds the target by {money(plan.surplus)} (surplus): "
-              "no new bookings are required.")
+        print(
+            f"  Retained + expansion ARR already exceeds the target by {money(plan.surplus)} (surplus): "
+            "no new bookings are required."
+        )
     table = plan_table(plan)
     print()
     print(f"  {'':<22}" + "".join(f"{c:>12}" for c in ("year", "Q1", "Q2", "Q3", "Q4")))
@@ -212,13 +258,17 @@ def backcalc(args: argparse.Namespace) -> int:
         print(f"  {row['row']:<22}" + "".join(f"{show(row[c]):>12}" for c in ("year", "Q1", "Q2", "Q3", "Q4")))
     print()
     print("  Volumes, deals and reps are rounded up for display; --json gives the unrounded numbers.")
-    print(f"  Reps: {plan.reps:.2f} fully ramped reps for the peak quarter at "
-          f"{scenario.deals_per_rep_per_quarter:g} deals per rep per quarter (year column: peak; headcount: "
-          f"year end; hires at the start of a quarter produce {scenario.quarterly_ramp[0]:.0%} in it).")
+    print(
+        f"  Reps: {plan.reps:.2f} fully ramped reps for the peak quarter at "
+        f"{scenario.deals_per_rep_per_quarter:g} deals per rep per quarter (year column: peak; headcount: "
+        f"year end; hires at the start of a quarter produce {scenario.quarterly_ramp[0]:.0%} in it)."
+    )
     if scenario.sales_cycle_days > 0:
         leads = ", ".join(f"{stage.name} {days:g}" for stage, days in zip(scenario.stages, stage_shift_days(scenario)))
-        print(f"  Sales cycle {scenario.sales_cycle_days:g} days: each stage is needed this many days before its "
-              f"deals: {leads}.")
+        print(
+            f"  Sales cycle {scenario.sales_cycle_days:g} days: each stage is needed this many days before its "
+            f"deals: {leads}."
+        )
     return 0
 
 
@@ -244,12 +294,21 @@ def lint(args: argparse.Namespace) -> int:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 1
     if "objectives" not in parsed.tables:
-        print(f"error: {args.file} has no Objectives sheet; the quality check needs the objectives and their "
-              "key results", file=sys.stderr)
+        print(
+            f"error: {args.file} has no Objectives sheet; the quality check needs the objectives and their key results",
+            file=sys.stderr,
+        )
         return 1
     unreadable = [
-        Finding("format", problem.severity, None, None, None, str(problem),
-                "Fix the cell as the message says; the check treats it as empty meanwhile")
+        Finding(
+            "format",
+            problem.severity,
+            None,
+            None,
+            None,
+            str(problem),
+            "Fix the cell as the message says; the check treats it as empty meanwhile",
+        )
         for problem in parsed.problems
     ]
     findings = unreadable + lint_findings(okr_set({table: item.frame for table, item in parsed.tables.items()}))
@@ -257,8 +316,9 @@ def lint(args: argparse.Namespace) -> int:
         print(json.dumps(_records(findings_frame(findings), list(findings_frame([]).columns)), indent=1))
     else:
         for finding in findings:
-            print(f"{finding.severity:<8} {finding.rule:<20} {finding.subject:<14} {finding.message}. "
-                  f"Fix: {finding.hint}")
+            print(
+                f"{finding.severity:<8} {finding.rule:<20} {finding.subject:<14} {finding.message}. Fix: {finding.hint}"
+            )
         errors = sum(f.severity == ERROR for f in findings)
         print(f"{len(findings)} finding(s): {errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
     return 1 if any(f.severity == ERROR for f in findings) else 0
@@ -276,8 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     changes_parser = commands.add_parser("changes", help="what changed per KR since the previous review")
     changes_parser.add_argument("--db", help="DuckDB file (default: $OKR_DB or okr_data/okr.duckdb)")
     changes_parser.add_argument("--as-of", help="ISO date (default: $OKR_AS_OF, else the last month-end)")
-    changes_parser.add_argument("--since", help="ISO date of the previous review (default: the month-end before "
-                                                "the as-of date's month)")
+    changes_parser.add_argument(
+        "--since", help="ISO date of the previous review (default: the month-end before the as-of date's month)"
+    )
     changes_parser.add_argument("--team")
     changes_parser.add_argument("--json", action="store_true")
     changes_parser.set_defaults(run=changes)
@@ -286,22 +347,28 @@ def main(argv: list[str] | None = None) -> int:
     health_parser.add_argument("--as-of", help="ISO date (default: $OKR_AS_OF, else the last month-end)")
     health_parser.add_argument("--json", action="store_true")
     health_parser.set_defaults(run=health)
-    backcalc_parser = commands.add_parser("backcalc", help="back-calculate bookings, funnel volumes and reps from "
-                                                           "an ARR target scenario")
-    backcalc_parser.add_argument("scenario", metavar="SCENARIO.json", help="scenario file (DESIGN \"CLI\": backcalc keys)")
+    backcalc_parser = commands.add_parser(
+        "backcalc", help="back-calculate bookings, funnel volumes and reps from an ARR target scenario"
+    )
+    backcalc_parser.add_argument(
+        "scenario", metavar="SCENARIO.json", help='scenario file (DESIGN "CLI": backcalc keys)'
+    )
     backcalc_parser.add_argument("--json", action="store_true", help="print the plan as JSON (unrounded numbers)")
     backcalc_parser.set_defaults(run=backcalc)
     lint_parser = commands.add_parser(
-        "lint", help="check the OKRs of a draft workbook against the quality rules before uploading it",
+        "lint",
+        help="check the OKRs of a draft workbook against the quality rules before uploading it",
         description="Check the team objectives and KRs of a draft workbook (XLSX or CSV) against the OKR "
-                    "quality rules; nothing is stored. One finding per line: severity, rule, objective or "
-                    "KR id, what is wrong and how to fix it.",
+        "quality rules; nothing is stored. One finding per line: severity, rule, objective or "
+        "KR id, what is wrong and how to fix it.",
         epilog=LINT_EPILOG,
     )
     lint_parser.add_argument("file", metavar="FILE", help="the draft workbook")
-    lint_parser.add_argument("--json", action="store_true",
-                             help="print the findings as a JSON list of {rule, severity, team, objective_id, "
-                                  "kr_id, message, hint}")
+    lint_parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the findings as a JSON list of {rule, severity, team, objective_id, kr_id, message, hint}",
+    )
     lint_parser.set_defaults(run=lint)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -14,6 +14,7 @@ Definitions (DESIGN "How OKRs work"):
   names A in its depends_on or its title. (A reciprocal mention shows the two teams have at least
   talked; the alignment session settles the rest.)
 """
+
 from __future__ import annotations
 
 import re
@@ -31,12 +32,14 @@ OVERLAP_MIN_SHARED = 2
 # In a large organisation: pairs this alike are listed; shared words held by more teams are a theme.
 STRONG_OVERLAP = 0.75
 THEME_TEAMS = 4
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
     a an the of to for and or in on at by with from into under over than as is are be been our we us
     its their them they it this that these those who what which each every all per new one two three
     four five least most more less up down out via within without across first last next
     median mean average rate score number count percent day week month quarter year hour minute
-""".split())
+""".split()
+)
 
 NO_PARENT = "no company objective"
 NOT_LINKED_ID = "(not linked)"
@@ -59,10 +62,12 @@ def content_words(title: str) -> dict[str, str]:
     singular form: {"opportunitie": "opportunities", "qualified": "qualified"}."""
     # A hyphen or apostrophe ends no word: "(O-00506)" gives no word "o-".
     words = [word.rstrip("'-") for word in re.findall(r"[a-z][a-z'-]*", str(title).lower())[1:]]
-    singular = {word: word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
-                for word in words}
+    singular = {
+        word: word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word for word in words
+    }
     return {
-        singular[word]: word for word in words
+        singular[word]: word
+        for word in words
         if len(word) > 1 and word not in STOP_WORDS and singular[word] not in STOP_WORDS
     }
 
@@ -90,8 +95,19 @@ def likely_overlaps(items: pd.DataFrame, kind: str) -> pd.DataFrame:
     for i, j in zip(firsts, seconds):
         a, b = records[i], records[j]
         shared = words[i].keys() & words[j].keys()
-        rows.append((kind, a["id"], a["team"], a["title"], b["id"], b["team"], b["title"], float(similarity[i, j]),
-                     ", ".join(sorted(words[i][stem] for stem in shared))))
+        rows.append(
+            (
+                kind,
+                a["id"],
+                a["team"],
+                a["title"],
+                b["id"],
+                b["team"],
+                b["title"],
+                float(similarity[i, j]),
+                ", ".join(sorted(words[i][stem] for stem in shared)),
+            )
+        )
     frame = pd.DataFrame(rows, columns=list(OVERLAP_COLUMNS))
     return frame.sort_values("similarity", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -104,7 +120,8 @@ def dependency_edges(krs: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFra
     pairs = [
         (team, needed, kr_id)
         for team, kr_id, teams in zip(krs["team"], krs["kr_id"], named)
-        for needed in teams if needed != team
+        for needed in teams
+        if needed != team
     ]
     edges = pd.DataFrame(pairs, columns=["from_team", "to_team", "kr_id"])
     edges = edges.groupby(["from_team", "to_team"], sort=False)["kr_id"].agg(list).reset_index(name="kr_ids")
@@ -132,29 +149,68 @@ def alignment_tree(company: pd.DataFrame, objectives: pd.DataFrame, krs: pd.Data
     objectives linked to no company objective of the period hang under a NOT_LINKED_ID node."""
     company_ids = set(company["objective_id"])
     linked = objectives["parent_objective_id"].where(objectives["parent_objective_id"].isin(company_ids))
-    nodes = [pd.DataFrame({
-        "node_id": company["objective_id"], "parent_id": "", "label": company["title"], "kind": "company",
-        "status": _node_status(company["progress"], company["expected"]), "team": "", "title": company["title"],
-        "detail": company["progress"].map(lambda p: f"{p:.0%} progress" if pd.notna(p) else "no team objective"),
-    })]
+    nodes = [
+        pd.DataFrame(
+            {
+                "node_id": company["objective_id"],
+                "parent_id": "",
+                "label": company["title"],
+                "kind": "company",
+                "status": _node_status(company["progress"], company["expected"]),
+                "team": "",
+                "title": company["title"],
+                "detail": company["progress"].map(
+                    lambda p: f"{p:.0%} progress" if pd.notna(p) else "no team objective"
+                ),
+            }
+        )
+    ]
     if linked.isna().any():
-        nodes.append(pd.DataFrame([{
-            "node_id": NOT_LINKED_ID, "parent_id": "", "label": "Not linked to a company objective",
-            "kind": "unlinked", "status": "not started", "team": "", "title": "", "detail": "",
-        }]))
-    nodes.append(pd.DataFrame({
-        "node_id": objectives["objective_id"], "parent_id": linked.fillna(NOT_LINKED_ID),
-        "label": objectives["team"] + ": " + objectives["title"], "kind": "objective",
-        "status": _node_status(objectives["progress"], objectives["expected"]), "team": objectives["team"],
-        "title": objectives["title"],
-        "detail": objectives["progress"].map(lambda p: f"{p:.0%} progress" if pd.notna(p) else ""),
-    }))
+        nodes.append(
+            pd.DataFrame(
+                [
+                    {
+                        "node_id": NOT_LINKED_ID,
+                        "parent_id": "",
+                        "label": "Not linked to a company objective",
+                        "kind": "unlinked",
+                        "status": "not started",
+                        "team": "",
+                        "title": "",
+                        "detail": "",
+                    }
+                ]
+            )
+        )
+    nodes.append(
+        pd.DataFrame(
+            {
+                "node_id": objectives["objective_id"],
+                "parent_id": linked.fillna(NOT_LINKED_ID),
+                "label": objectives["team"] + ": " + objectives["title"],
+                "kind": "objective",
+                "status": _node_status(objectives["progress"], objectives["expected"]),
+                "team": objectives["team"],
+                "title": objectives["title"],
+                "detail": objectives["progress"].map(lambda p: f"{p:.0%} progress" if pd.notna(p) else ""),
+            }
+        )
+    )
     krs = krs[krs["objective_id"].isin(set(objectives["objective_id"]))]
-    nodes.append(pd.DataFrame({
-        "node_id": krs["kr_id"], "parent_id": krs["objective_id"], "label": krs["title"], "kind": "kr",
-        "status": krs["status"], "team": krs["team"], "title": krs["title"],
-        "detail": krs["progress"].map(lambda p: f"{p:.0%} progress"),
-    }))
+    nodes.append(
+        pd.DataFrame(
+            {
+                "node_id": krs["kr_id"],
+                "parent_id": krs["objective_id"],
+                "label": krs["title"],
+                "kind": "kr",
+                "status": krs["status"],
+                "team": krs["team"],
+                "title": krs["title"],
+                "detail": krs["progress"].map(lambda p: f"{p:.0%} progress"),
+            }
+        )
+    )
     return pd.concat(nodes, ignore_index=True).loc[:, list(TREE_COLUMNS)]
 
 
@@ -167,14 +223,22 @@ def alignment(snapshot: ReviewSnapshot, key_results: pd.DataFrame, teams: list[s
     gaps = company.loc[~company["objective_id"].isin(supported), ["objective_id", "title"]].reset_index(drop=True)
     parent = objectives["parent_objective_id"]
     orphan = parent.isna() | ~parent.isin(set(company["objective_id"]))
-    orphans = objectives.loc[orphan, ["objective_id", "team", "title", "parent_objective_id"]].assign(
-        reason=lambda f: f["parent_objective_id"].map(
-            lambda p: NO_PARENT if pd.isna(p) or p == "" else f'"{p}" is not a company objective of the period'),
-    ).reset_index(drop=True)
-    overlaps = pd.concat([
-        likely_overlaps(objectives.rename(columns={"objective_id": "id"}), "objective"),
-        likely_overlaps(krs[~krs["cancelled"]].rename(columns={"kr_id": "id"}), "KR"),
-    ], ignore_index=True)
+    orphans = (
+        objectives.loc[orphan, ["objective_id", "team", "title", "parent_objective_id"]]
+        .assign(
+            reason=lambda f: f["parent_objective_id"].map(
+                lambda p: NO_PARENT if pd.isna(p) or p == "" else f'"{p}" is not a company objective of the period'
+            ),
+        )
+        .reset_index(drop=True)
+    )
+    overlaps = pd.concat(
+        [
+            likely_overlaps(objectives.rename(columns={"objective_id": "id"}), "objective"),
+            likely_overlaps(krs[~krs["cancelled"]].rename(columns={"kr_id": "id"}), "KR"),
+        ],
+        ignore_index=True,
+    )
     edges = dependency_edges(krs[~krs["cancelled"]], key_results)
     if teams is not None:
         chosen = set(teams)
@@ -189,28 +253,39 @@ def group_edges(edges: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     """`dependency_edges` summed over the teams of each group (`groups`: team → group), links within
     a group left out (EDGE_COLUMNS): kr_count sums the KRs, kr_ids says how many team links and
     conflicts it holds, conflict is set when any of its team links is one."""
+
     def group_of(team: pd.Series) -> pd.Series:
         return team.map(groups).fillna("No group")
 
     across = edges.assign(from_team=group_of(edges["from_team"]), to_team=group_of(edges["to_team"]))
     across = across[across["from_team"] != across["to_team"]]
-    summed = across.groupby(["from_team", "to_team"], sort=True).agg(
-        links=("conflict", "size"), conflicts=("conflict", "sum"), kr_count=("kr_count", "sum")).reset_index()
-    summed["kr_ids"] = [f"{links:,} team links, {conflicts:,} conflicts, {krs:,} KRs" for links, conflicts, krs
-                        in zip(summed["links"], summed["conflicts"], summed["kr_count"])]
+    summed = (
+        across.groupby(["from_team", "to_team"], sort=True)
+        .agg(links=("conflict", "size"), conflicts=("conflict", "sum"), kr_count=("kr_count", "sum"))
+        .reset_index()
+    )
+    summed["kr_ids"] = [
+        f"{links:,} team links, {conflicts:,} conflicts, {krs:,} KRs"
+        for links, conflicts, krs in zip(summed["links"], summed["conflicts"], summed["kr_count"])
+    ]
     summed["conflict"] = summed["conflicts"] > 0
     return summed.loc[:, list(EDGE_COLUMNS)]
 
 
-def strong_overlaps(overlaps: pd.DataFrame, min_similarity: float = STRONG_OVERLAP,
-                    theme_teams: int = THEME_TEAMS) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+def strong_overlaps(
+    overlaps: pd.DataFrame, min_similarity: float = STRONG_OVERLAP, theme_teams: int = THEME_TEAMS
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """What of `likely_overlaps` a large organisation reads: the pairs at least `min_similarity`
     alike whose shared words are held by at most `theme_teams` teams (most similar first); the
     themes, shared words held by more teams than that (a company-wide theme, not two teams doing the
     same work: `shared`, `teams`, `pairs`, most teams first); and how many weaker pairs are left out."""
     strong = overlaps[overlaps["similarity"] >= min_similarity]
-    teams_of = pd.concat([strong[["shared", "team_a"]].set_axis(["shared", "team"], axis=1),
-                          strong[["shared", "team_b"]].set_axis(["shared", "team"], axis=1)])
+    teams_of = pd.concat(
+        [
+            strong[["shared", "team_a"]].set_axis(["shared", "team"], axis=1),
+            strong[["shared", "team_b"]].set_axis(["shared", "team"], axis=1),
+        ]
+    )
     themes = teams_of.groupby("shared")["team"].nunique().rename("teams").to_frame()
     themes["pairs"] = strong.groupby("shared").size()
     themes = themes[themes["teams"] > theme_teams].reset_index()

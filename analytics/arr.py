@@ -1,4 +1,5 @@
 """ARR: churn conversion, the ARR bridge over a range of months, and actuals against the target path."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,7 +35,9 @@ def arr_bridge(arr_actuals: pd.DataFrame, first_month: str, last_month: str) -> 
         beginning = actuals.at[month_before, "ending_arr"]
     else:
         opening = in_range.iloc[0]
-        beginning = opening["ending_arr"] - (opening["new"] + opening["expansion"] - opening["contraction"] - opening["churn"])
+        beginning = opening["ending_arr"] - (
+            opening["new"] + opening["expansion"] - opening["contraction"] - opening["churn"]
+        )
     ending = beginning + flows["new"] + flows["expansion"] - flows["contraction"] - flows["churn"]
     return {
         "beginning": float(beginning),
@@ -61,12 +64,14 @@ def arr_vs_target(arr_actuals: pd.DataFrame, company_targets: pd.DataFrame, year
     else:
         # Month k of the year ends k months after the start of January.
         target = np.interp(np.arange(1, 13), anchors.index, anchors.to_numpy(), left=np.nan, right=np.nan)
-    return pd.DataFrame({
-        "month": months.strftime("%Y-%m"),
-        "actual": actual.to_numpy(),
-        "target": target,
-        "gap": actual.to_numpy() - target,
-    })
+    return pd.DataFrame(
+        {
+            "month": months.strftime("%Y-%m"),
+            "actual": actual.to_numpy(),
+            "target": target,
+            "gap": actual.to_numpy() - target,
+        }
+    )
 
 
 def _arr_targets(company_targets: pd.DataFrame, year: int) -> pd.Series:

@@ -18,6 +18,7 @@ The quarter's monthly reviews sit on its month-ends (the as-of date of each revi
 days (Monday to Friday) before each, an "updates due" reminder asks every owner to check in, so
 that the review reads fresh numbers (update health counts the 30 days before the review).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,7 +62,7 @@ def next_quarter_start(as_of) -> dt.date:
 
 
 def quarter_label(quarter_start: dt.date) -> str:
-    """"2027-Q3" for a quarter starting on 1 July 2027; the date itself for any other start."""
+    """ "2027-Q3" for a quarter starting on 1 July 2027; the date itself for any other start."""
     start = pd.Timestamp(quarter_start)
     if start.day == 1 and start.month in (1, 4, 7, 10):
         return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
@@ -73,8 +74,13 @@ def planning_calendar(quarter_start: dt.date) -> pd.DataFrame:
     day of the milestone (inclusive)."""
     start = pd.Timestamp(quarter_start)
     rows = [
-        (m.name, start + pd.Timedelta(days=m.offset_days),
-         start + pd.Timedelta(days=m.offset_days + m.duration_days - 1), m.duration_days, m.description)
+        (
+            m.name,
+            start + pd.Timedelta(days=m.offset_days),
+            start + pd.Timedelta(days=m.offset_days + m.duration_days - 1),
+            m.duration_days,
+            m.description,
+        )
         for m in MILESTONES
     ]
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
@@ -93,8 +99,9 @@ def monthly_reviews(quarter_start: dt.date) -> pd.DataFrame:
     """The quarter's monthly reviews (REVIEW_COLUMNS): each month-end of the three months from
     `quarter_start`, and the day updates are due, three working days before it."""
     start = pd.Timestamp(quarter_start)
-    reviews = pd.DatetimeIndex([(start + pd.DateOffset(months=m)).to_period("M").end_time.normalize()
-                                for m in range(3)])
+    reviews = pd.DatetimeIndex(
+        [(start + pd.DateOffset(months=m)).to_period("M").end_time.normalize() for m in range(3)]
+    )
     return pd.DataFrame({"review": reviews, "updates_due": reviews - pd.offsets.BDay(UPDATES_DUE_WORKING_DAYS)})
 
 
@@ -115,7 +122,7 @@ def calendar_ics(plan: pd.DataFrame, quarter_start: dt.date, created: dt.datetim
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"OKR planning {label}")
-    stamp = created.astimezone(dt.timezone.utc) if created.tzinfo else created.replace(tzinfo=dt.timezone.utc)
+    stamp = created.astimezone(dt.UTC) if created.tzinfo else created.replace(tzinfo=dt.UTC)
     for row in plan.to_dict("records"):
         event = Event()
         event.add("uid", f"{pd.Timestamp(quarter_start):%Y%m%d}-{_slug(row['milestone'])}@{UID_DOMAIN}")
@@ -131,8 +138,11 @@ def calendar_ics(plan: pd.DataFrame, quarter_start: dt.date, created: dt.datetim
         event.add("uid", f"{pd.Timestamp(quarter_start):%Y%m%d}-updates-due-{row['review']:%Y%m}@{UID_DOMAIN}")
         event.add("dtstamp", stamp)
         event.add("summary", f"OKR {label}: updates due for the {row['review']:%B} review")
-        event.add("description", f"Check in every key result (value, confidence, comment) before the monthly "
-                                 f"review of {row['review']:%A %d %B %Y}")
+        event.add(
+            "description",
+            f"Check in every key result (value, confidence, comment) before the monthly "
+            f"review of {row['review']:%A %d %B %Y}",
+        )
         event.add("dtstart", row["updates_due"].date())
         event.add("dtend", (row["updates_due"] + pd.Timedelta(days=1)).date())
         event.add("transp", "TRANSPARENT")

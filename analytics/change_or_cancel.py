@@ -8,6 +8,7 @@ when it is also stale or low-confidence: the due-dates page lists every overdue 
 overdue KR only adds to the decisions when nobody is updating it or its owner no longer believes in
 it — the cases where moving the date or cancelling is the question.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,8 +22,22 @@ REASONS = (OFF_TRACK, STALE, LOW_CONFIDENCE)
 _NOT_TO_DECIDE = ("completed", "cancelled")
 
 CANDIDATE_COLUMNS = (
-    "reasons", "kr_id", "title", "team", "owner", "status", "progress", "expected", "gap", "last_date",
-    "days_since_check_in", "last_confidence", "last_comment", OFF_TRACK, STALE, LOW_CONFIDENCE,
+    "reasons",
+    "kr_id",
+    "title",
+    "team",
+    "owner",
+    "status",
+    "progress",
+    "expected",
+    "gap",
+    "last_date",
+    "days_since_check_in",
+    "last_confidence",
+    "last_comment",
+    OFF_TRACK,
+    STALE,
+    LOW_CONFIDENCE,
 )
 
 
@@ -44,7 +59,8 @@ def change_or_cancel_candidates(krs: pd.DataFrame, as_of) -> pd.DataFrame:
     candidates["reasons"] = [_reasons_text(row) for row in candidates.to_dict("records")]
     worst_reason = candidates[list(REASONS)].to_numpy().argmax(axis=1)  # the first True, REASONS order
     candidates = candidates.assign(worst_reason=worst_reason).sort_values(
-        ["worst_reason", "gap", "kr_id"], ascending=[True, False, True], kind="stable")
+        ["worst_reason", "gap", "kr_id"], ascending=[True, False, True], kind="stable"
+    )
     return candidates.reset_index(drop=True).loc[:, list(CANDIDATE_COLUMNS)]
 
 
@@ -77,11 +93,13 @@ def candidates_by_group(candidates: pd.DataFrame, groups: pd.Series) -> pd.DataF
     group = candidates["team"].map(groups).where(candidates["team"].notna(), "Company")  # company objectives' KRs
     frame = candidates.assign(group=group.fillna("No group"))
     by_group = frame.groupby("group")
-    summary = by_group.agg(teams=("team", "nunique"), listed=("kr_id", "size"),
-                           **{reason: (reason, "sum") for reason in REASONS})
+    summary = by_group.agg(
+        teams=("team", "nunique"), listed=("kr_id", "size"), **{reason: (reason, "sum") for reason in REASONS}
+    )
     per_team = frame.groupby(["group", "team"]).size().rename("n").reset_index()
     per_team = per_team.sort_values(["n", "team"], ascending=[False, True], kind="stable").drop_duplicates("group")
     summary["worst_team"] = per_team.set_index("group").apply(lambda r: f"{r['team']} ({r['n']})", axis=1)
-    summary = summary.reset_index().sort_values([OFF_TRACK, "listed", "group"], ascending=[False, False, True],
-                                                kind="stable")
+    summary = summary.reset_index().sort_values(
+        [OFF_TRACK, "listed", "group"], ascending=[False, False, True], kind="stable"
+    )
     return summary.reset_index(drop=True)

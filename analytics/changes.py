@@ -13,6 +13,7 @@ review at d that were in force at p, with the same roll-up functions as the snap
 the mean over its objectives in force at both dates (before and now), so a quarter's new objectives
 do not count as a move.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,21 @@ from analytics.review import ReviewSnapshot, objectives_in_period, review_snapsh
 from analytics.rollups import objective_rollup
 
 CHANGE_COLUMNS = (
-    "kr_id", "team", "objective_id", "title", "owner", "status_before", "status_now", "progress_before",
-    "progress_now", "delta", "in_force_before", "newly_overdue", "newly_completed", "newly_off_track", "recovered",
+    "kr_id",
+    "team",
+    "objective_id",
+    "title",
+    "owner",
+    "status_before",
+    "status_now",
+    "progress_before",
+    "progress_now",
+    "delta",
+    "in_force_before",
+    "newly_overdue",
+    "newly_completed",
+    "newly_off_track",
+    "recovered",
 )
 BEHIND = ("off track", "at risk", "overdue")
 FINE = ("on track", "completed")
@@ -64,8 +78,9 @@ def _in_force(objective_ids: pd.Series, objectives: pd.DataFrame, day: pd.Timest
     return objective_ids.map(periods).map(contains).fillna(False).astype(bool).to_numpy()
 
 
-def review_changes(tables: dict[str, pd.DataFrame], as_of, since=None, period: str | None = None,
-                   now: ReviewSnapshot | None = None) -> ReviewChanges:
+def review_changes(
+    tables: dict[str, pd.DataFrame], as_of, since=None, period: str | None = None, now: ReviewSnapshot | None = None
+) -> ReviewChanges:
     """The changes between `since` (default previous_review(as_of)) and `as_of` of every KR of the
     review at `as_of` (objectives in force then, or of `period`). `now` may pass the snapshot at
     `as_of` when the caller already has it."""
@@ -81,13 +96,21 @@ def review_changes(tables: dict[str, pd.DataFrame], as_of, since=None, period: s
     status_before = before["status"].where(in_force)
     progress_before = before["progress"].where(in_force)
     status_now = now.krs["status"]
-    krs = pd.DataFrame({
-        "kr_id": now.krs["kr_id"], "team": now.krs["team"], "objective_id": now.krs["objective_id"],
-        "title": now.krs["title"], "owner": now.krs["owner"],
-        "status_before": status_before, "status_now": status_now,
-        "progress_before": progress_before, "progress_now": now.krs["progress"],
-        "delta": now.krs["progress"] - progress_before, "in_force_before": in_force,
-    })
+    krs = pd.DataFrame(
+        {
+            "kr_id": now.krs["kr_id"],
+            "team": now.krs["team"],
+            "objective_id": now.krs["objective_id"],
+            "title": now.krs["title"],
+            "owner": now.krs["owner"],
+            "status_before": status_before,
+            "status_now": status_now,
+            "progress_before": progress_before,
+            "progress_now": now.krs["progress"],
+            "delta": now.krs["progress"] - progress_before,
+            "in_force_before": in_force,
+        }
+    )
     for flag, status in NEWLY.items():
         krs[flag] = (status_now == status) & (status_before != status)
     krs["recovered"] = status_before.isin(BEHIND) & status_now.isin(FINE)
@@ -96,18 +119,23 @@ def review_changes(tables: dict[str, pd.DataFrame], as_of, since=None, period: s
     measured_before = before.reset_index().loc[in_force]
     objectives_before = objective_rollup(measured_before, objectives)
     objective_moves = now.objectives[["objective_id", "team", "title", "progress"]].rename(
-        columns={"progress": "progress_now"})
+        columns={"progress": "progress_now"}
+    )
     objective_moves["progress_before"] = objective_moves["objective_id"].map(
-        objectives_before.set_index("objective_id")["progress"])
+        objectives_before.set_index("objective_id")["progress"]
+    )
     objective_moves["delta"] = objective_moves["progress_now"] - objective_moves["progress_before"]
     # A team's move is measured over its objectives in force at both dates: an objective that
     # started since (a new quarter's) neither lifts nor sinks it.
     compared = objective_moves.dropna(subset=["progress_before"])
-    team_moves = now.teams[["team"]].join(compared.groupby("team")[["progress_before", "progress_now"]].mean(),
-                                          on="team")
+    team_moves = now.teams[["team"]].join(
+        compared.groupby("team")[["progress_before", "progress_now"]].mean(), on="team"
+    )
     team_moves["delta"] = team_moves["progress_now"] - team_moves["progress_before"]
     return ReviewChanges(
-        since=since, as_of=as_of, krs=krs.reset_index(drop=True).loc[:, list(CHANGE_COLUMNS)],
+        since=since,
+        as_of=as_of,
+        krs=krs.reset_index(drop=True).loc[:, list(CHANGE_COLUMNS)],
         objectives=objective_moves.loc[:, ["objective_id", "team", "title", *MOVE_COLUMNS]],
         teams=team_moves.loc[:, ["team", *MOVE_COLUMNS]],
     )

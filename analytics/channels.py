@@ -9,6 +9,7 @@ so an outbound channel with a 10 % reply rate needs far more emails than its sha
 Stages below the channel stage are shared by all channels and stay as the plan computes them.
 Numbers are unrounded, like the plan's. Pure numpy/pandas.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -53,14 +54,16 @@ def channel_volumes(plan: Plan) -> pd.DataFrame:
     blended = np.append(totals[1:, 0] / np.where(totals[:-1, 0] > 0, totals[:-1, 0], np.nan), split.conversion_rate)
     rows = len(s.channels) + 1  # every channel, then ALL_CHANNELS
     all_volumes = np.concatenate([volumes, totals[None]], axis=0).reshape(rows * (k + 1), 5)
-    return pd.DataFrame({
-        "channel": np.repeat([c.name for c in s.channels] + [ALL_CHANNELS], k + 1),
-        "stage": np.tile([stage.name for stage in s.stages[:k + 1]], rows),
-        "position": np.tile(np.arange(k + 1), rows),
-        "conversion_rate": np.concatenate([rates, blended[None]], axis=0).ravel(),
-        "share": np.repeat([*shares, 1.0], k + 1),
-        **{column: all_volumes[:, p] for p, column in enumerate(("year", *QUARTER_COLUMNS))},
-    })
+    return pd.DataFrame(
+        {
+            "channel": np.repeat([c.name for c in s.channels] + [ALL_CHANNELS], k + 1),
+            "stage": np.tile([stage.name for stage in s.stages[: k + 1]], rows),
+            "position": np.tile(np.arange(k + 1), rows),
+            "conversion_rate": np.concatenate([rates, blended[None]], axis=0).ravel(),
+            "share": np.repeat([*shares, 1.0], k + 1),
+            **{column: all_volumes[:, p] for p, column in enumerate(("year", *QUARTER_COLUMNS))},
+        }
+    )
 
 
 def channel_volumes_by_month(plan: Plan, monthly: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -85,11 +88,13 @@ def channel_volumes_by_month(plan: Plan, monthly: pd.DataFrame | None = None) ->
     months = upstream["month_offset"].nunique()
     volume = upstream["volume"].to_numpy().reshape(k + 1, months)  # stage_volumes_by_month is stage-major
     channels = [c.name for c in s.channels]
-    return pd.DataFrame({
-        "channel": np.repeat(channels, (k + 1) * months),
-        "stage": np.tile(upstream["stage"].to_numpy(), len(channels)),
-        "position": np.tile(upstream["position"].to_numpy(), len(channels)),
-        "month_offset": np.tile(upstream["month_offset"].to_numpy(), len(channels)),
-        "month_label": np.tile(upstream["month_label"].to_numpy(), len(channels)),
-        "volume": (factors[:, :, None] * volume[None, :, :]).ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "channel": np.repeat(channels, (k + 1) * months),
+            "stage": np.tile(upstream["stage"].to_numpy(), len(channels)),
+            "position": np.tile(upstream["position"].to_numpy(), len(channels)),
+            "month_offset": np.tile(upstream["month_offset"].to_numpy(), len(channels)),
+            "month_label": np.tile(upstream["month_label"].to_numpy(), len(channels)),
+            "volume": (factors[:, :, None] * volume[None, :, :]).ravel(),
+        }
+    )

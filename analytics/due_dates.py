@@ -4,6 +4,7 @@
 DESIGN asks for KR due dates "not all on the last day of the quarter": a team whose KRs all end on
 the last day learns nothing until it is too late to act. Cancelled KRs take no part here.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -57,7 +58,8 @@ def timeline_points(krs: pd.DataFrame) -> pd.DataFrame:
     them, so that a chart can set those KRs side by side instead of on top of each other."""
     rank = {status: i for i, status in enumerate((*STATUS_ORDER, CANCELLED))}
     points = krs.assign(status_rank=krs["status"].map(rank)).sort_values(
-        ["team", "due_date", "status_rank", "kr_id"], kind="stable")
+        ["team", "due_date", "status_rank", "kr_id"], kind="stable"
+    )
     same_day = points.groupby(["team", "due_date"], sort=False)
     points["slot"] = same_day.cumcount()
     points["slots"] = same_day["kr_id"].transform("size")
@@ -105,7 +107,8 @@ def due_date_histogram(krs: pd.DataFrame, start, end) -> pd.DataFrame:
         *([after] if (bucket == after).any() else []),
     ]
     counts = pd.crosstab(active["team"], bucket).reindex(
-        index=sorted(active["team"].dropna().unique()), columns=columns, fill_value=0)
+        index=sorted(active["team"].dropna().unique()), columns=columns, fill_value=0
+    )
     counts.index.name, counts.columns.name = "team", None
     return counts.astype(int)
 
@@ -121,11 +124,13 @@ def last_week_clusters(krs: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFr
     in_last_week = (period_end - active["due_date"]).dt.days.between(0, LAST_WEEK_DAYS - 1)
     frame = pd.DataFrame({"team": active["team"], "in_last_week": in_last_week, "period": period})
     by_team = frame.groupby("team")
-    clusters = pd.DataFrame({
-        "kr_count": by_team.size(),
-        "last_week_count": by_team["in_last_week"].sum().astype(int),
-        "periods": frame[frame["in_last_week"]].groupby("team")["period"].agg(lambda p: ", ".join(sorted(set(p)))),
-    })
+    clusters = pd.DataFrame(
+        {
+            "kr_count": by_team.size(),
+            "last_week_count": by_team["in_last_week"].sum().astype(int),
+            "periods": frame[frame["in_last_week"]].groupby("team")["period"].agg(lambda p: ", ".join(sorted(set(p)))),
+        }
+    )
     clusters["periods"] = clusters["periods"].fillna("")
     clusters["share"] = clusters["last_week_count"] / clusters["kr_count"]
     clusters["flagged"] = clusters["share"] > LAST_WEEK_SHARE_LIMIT
@@ -139,8 +144,9 @@ def worst_teams(krs: pd.DataFrame, count: int) -> list[str]:
     active = _active(krs).dropna(subset=["team"])
     counts = pd.crosstab(active["team"], active["status"])
     order = counts.reindex(columns=["overdue", "off track", "at risk"], fill_value=0).reset_index()
-    order = order.sort_values(["overdue", "off track", "at risk", "team"], ascending=[False, False, False, True],
-                              kind="stable")
+    order = order.sort_values(
+        ["overdue", "off track", "at risk", "team"], ascending=[False, False, False, True], kind="stable"
+    )
     return list(order["team"].head(count))
 
 
@@ -152,10 +158,17 @@ def by_group(histogram: pd.DataFrame, clusters: pd.DataFrame, groups: pd.Series)
     group_of = histogram.index.map(groups).fillna("No group")
     grouped = histogram.groupby(group_of).sum().sort_index()
     grouped.index.name = "team"
-    summed = clusters.assign(team=clusters["team"].map(groups).fillna("No group")).groupby("team").agg(
-        kr_count=("kr_count", "sum"), last_week_count=("last_week_count", "sum"),
-        periods=("periods", lambda p: ", ".join(sorted({x for s in p for x in s.split(", ") if x}))),
-        teams=("flagged", "size"), flagged_teams=("flagged", "sum"))
+    summed = (
+        clusters.assign(team=clusters["team"].map(groups).fillna("No group"))
+        .groupby("team")
+        .agg(
+            kr_count=("kr_count", "sum"),
+            last_week_count=("last_week_count", "sum"),
+            periods=("periods", lambda p: ", ".join(sorted({x for s in p for x in s.split(", ") if x}))),
+            teams=("flagged", "size"),
+            flagged_teams=("flagged", "sum"),
+        )
+    )
     summed["share"] = summed["last_week_count"] / summed["kr_count"]
     summed["flagged"] = summed["share"] > LAST_WEEK_SHARE_LIMIT
     summed = summed.reset_index().sort_values(["share", "team"], ascending=[False, True], kind="stable")

@@ -9,6 +9,7 @@ forecast_lands = forecast_progress ≥ 1. Otherwise all three are null and `fore
 
 All KRs at once: one filter of the check-ins and a few groupby sums, no Python loop per KR.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,8 +19,16 @@ from analytics.periods import as_dates
 from analytics.progress import progress_of_values
 
 FORECAST_MEASURES = ("currency", "number", "percent")
-FORECAST_COLUMNS = ("kr_id", "forecast_value", "forecast_progress", "forecast_lands", "forecast_points",
-                    "forecast_intercept", "forecast_slope", "forecast_reason")
+FORECAST_COLUMNS = (
+    "kr_id",
+    "forecast_value",
+    "forecast_progress",
+    "forecast_lands",
+    "forecast_points",
+    "forecast_intercept",
+    "forecast_slope",
+    "forecast_reason",
+)
 
 # A forecast that reaches the target up to floating-point noise (0.9999999999…) lands.
 LANDS_TOLERANCE = 1e-9
@@ -45,8 +54,12 @@ def kr_forecasts(krs: pd.DataFrame, check_ins: pd.DataFrame, as_of) -> pd.DataFr
     readings = check_ins.loc[check_ins["kr_id"].isin(wanted), ["kr_id", "date", "value"]]
     readings = readings.assign(date=as_dates(readings["date"]), value=pd.to_numeric(readings["value"], errors="coerce"))
     kr_start = readings["kr_id"].map(starts)
-    readings = readings[readings["value"].notna() & readings["date"].notna()
-                        & (readings["date"] >= kr_start) & (readings["date"] <= as_of)]
+    readings = readings[
+        readings["value"].notna()
+        & readings["date"].notna()
+        & (readings["date"] >= kr_start)
+        & (readings["date"] <= as_of)
+    ]
     x = (readings["date"] - readings["kr_id"].map(starts)).dt.days.astype(float)
     y = readings["value"].astype(float)
     keys = readings["kr_id"]
@@ -71,17 +84,21 @@ def kr_forecasts(krs: pd.DataFrame, check_ins: pd.DataFrame, as_of) -> pd.DataFr
     value = np.where(numeric & dated, value, np.nan)
     progress = progress_of_values(krs, value).where(~np.isnan(value))
     reason = np.select([~numeric, ~dated, np.isnan(value)], [NOT_NUMERIC, NO_DATES, TOO_FEW], default=None)
-    return pd.DataFrame({
-        "kr_id": krs["kr_id"].to_numpy(),
-        "forecast_value": value,
-        "forecast_progress": progress.to_numpy(),
-        "forecast_lands": pd.array(np.where(np.isnan(value), None, progress.to_numpy() >= 1 - LANDS_TOLERANCE),
-                                   dtype="boolean"),
-        "forecast_points": per_kr["points"].fillna(0).astype(int).to_numpy(),
-        "forecast_intercept": np.where(np.isnan(value), np.nan, per_kr["a"].to_numpy()),
-        "forecast_slope": np.where(np.isnan(value), np.nan, per_kr["b"].to_numpy()),
-        "forecast_reason": reason,
-    }, index=krs.index)
+    return pd.DataFrame(
+        {
+            "kr_id": krs["kr_id"].to_numpy(),
+            "forecast_value": value,
+            "forecast_progress": progress.to_numpy(),
+            "forecast_lands": pd.array(
+                np.where(np.isnan(value), None, progress.to_numpy() >= 1 - LANDS_TOLERANCE), dtype="boolean"
+            ),
+            "forecast_points": per_kr["points"].fillna(0).astype(int).to_numpy(),
+            "forecast_intercept": np.where(np.isnan(value), np.nan, per_kr["a"].to_numpy()),
+            "forecast_slope": np.where(np.isnan(value), np.nan, per_kr["b"].to_numpy()),
+            "forecast_reason": reason,
+        },
+        index=krs.index,
+    )
 
 
 def with_forecasts(krs: pd.DataFrame, check_ins: pd.DataFrame, as_of) -> pd.DataFrame:
@@ -91,7 +108,7 @@ def with_forecasts(krs: pd.DataFrame, check_ins: pd.DataFrame, as_of) -> pd.Data
 
 
 def forecast_text(row) -> str:
-    """"lands at 112%" / "misses: 74% by the due date" / the reason there is none."""
+    """ "lands at 112%" / "misses: 74% by the due date" / the reason there is none."""
     progress = row.get("forecast_progress")
     if progress is None or pd.isna(progress):
         reason = row.get("forecast_reason")

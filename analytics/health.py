@@ -5,6 +5,7 @@ Of a set of KRs in force at d (cancelled ones excluded): updated = those with a 
 (null if none has one). Reported per team and per owner; the KRs not updated make the "missing
 updates" list the review meeting reads before its agenda.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,11 +31,13 @@ class UpdateHealth:
 
 def _per(krs: pd.DataFrame, key: str) -> pd.DataFrame:
     grouped = krs.groupby(key, sort=False, dropna=False)
-    frame = pd.DataFrame({
-        "in_force": grouped.size(),
-        "updated": grouped["updated"].sum().astype(int),
-        "oldest": grouped["last_date"].min(),
-    })
+    frame = pd.DataFrame(
+        {
+            "in_force": grouped.size(),
+            "updated": grouped["updated"].sum().astype(int),
+            "oldest": grouped["last_date"].min(),
+        }
+    )
     frame["share"] = frame["updated"] / frame["in_force"]
     frame = frame.reset_index().rename(columns={"index": key})
     return frame.sort_values(["share", key], kind="stable").reset_index(drop=True).loc[:, [key, *HEALTH_COLUMNS]]
@@ -46,9 +49,11 @@ def update_health(krs: pd.DataFrame, as_of) -> UpdateHealth:
     as_of = as_dates(as_of)
     active = krs.loc[~krs["cancelled"].astype(bool), ["kr_id", "team", "owner", "title", "status", "last_date"]]
     last = as_dates(active["last_date"])
-    active = active.assign(last_date=last,
-                           updated=(last > as_of - pd.Timedelta(days=UPDATE_WINDOW_DAYS)) & (last <= as_of),
-                           days_since=(as_of - last).dt.days)
+    active = active.assign(
+        last_date=last,
+        updated=(last > as_of - pd.Timedelta(days=UPDATE_WINDOW_DAYS)) & (last <= as_of),
+        days_since=(as_of - last).dt.days,
+    )
     missing = active[~active["updated"]].sort_values(["last_date", "team", "kr_id"], na_position="first", kind="stable")
     return UpdateHealth(
         as_of=as_of,

@@ -5,6 +5,7 @@ An objective is there to change something: its outcome KRs say whether it did. A
 no outcome KR cannot show impact, and one whose KRs are all inputs measures activity, not results.
 Cancelled KRs take no part (DESIGN "Formulas"), so a cancelled outcome KR no longer counts.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -39,7 +40,8 @@ def kr_type_mix(krs: pd.DataFrame, by: str = "team") -> pd.DataFrame:
     typed = active_typed_krs(krs)
     columns = type_columns(typed["kr_type"])
     counts = pd.crosstab(typed[by], typed["kr_type"]).reindex(
-        index=sorted(typed[by].dropna().unique()), columns=columns, fill_value=0)
+        index=sorted(typed[by].dropna().unique()), columns=columns, fill_value=0
+    )
     counts.columns.name = None
     return counts.assign(total=counts.sum(axis=1)).astype(int)
 
@@ -49,11 +51,13 @@ def objective_type_mix(krs: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFr
     counts of `kr_type_mix`."""
     mix = kr_type_mix(krs, by="objective_id")
     titles = objectives.set_index("objective_id")
-    described = pd.DataFrame({
-        "objective_id": mix.index,
-        "team": mix.index.map(titles["team"]),
-        "title": mix.index.map(titles["title"]),
-    })
+    described = pd.DataFrame(
+        {
+            "objective_id": mix.index,
+            "team": mix.index.map(titles["team"]),
+            "title": mix.index.map(titles["title"]),
+        }
+    )
     table = pd.concat([described, mix.reset_index(drop=True)], axis=1)
     return table.sort_values(["team", "objective_id"], kind="stable").reset_index(drop=True)
 
@@ -77,7 +81,8 @@ def progress_by_type(krs: pd.DataFrame) -> pd.DataFrame:
     KRs and their plain mean clamped progress and mean expected progress by now."""
     typed = active_typed_krs(krs)
     by_type = typed.groupby("kr_type").agg(
-        kr_count=("kr_id", "size"), progress=("progress", "mean"), expected=("expected", "mean"))
+        kr_count=("kr_id", "size"), progress=("progress", "mean"), expected=("expected", "mean")
+    )
     order = [t for t in type_columns(typed["kr_type"]) if t in by_type.index]
     return by_type.reindex(order).reset_index().loc[:, list(PROGRESS_BY_TYPE_COLUMNS)]
 
@@ -85,19 +90,24 @@ def progress_by_type(krs: pd.DataFrame) -> pd.DataFrame:
 def flags_worst_first(flags: pd.DataFrame) -> pd.DataFrame:
     """`objective_type_flags` rows, worst first: input-only objectives, then those with most KRs
     (the most effort without a measured outcome), then by team and objective id."""
-    return flags.sort_values(["input_only", "kr_count", "team", "objective_id"], ascending=[False, False, True, True],
-                             kind="stable").reset_index(drop=True)
+    return flags.sort_values(
+        ["input_only", "kr_count", "team", "objective_id"], ascending=[False, False, True, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def flags_by_group(objectives: pd.DataFrame, flags: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     """One row per group (`groups`: team → group; "Company" for company objectives) of the objectives
     of `objective_type_mix`: teams, objectives, those without an outcome KR and with input KRs only
     (`flags`), the share without an outcome KR; the highest share first, then by group."""
+
     def group_of(team: pd.Series) -> pd.Series:
         return team.map(groups).where(team.notna(), "Company").fillna("No group")
 
-    summary = objectives.assign(group=group_of(objectives["team"])).groupby("group").agg(
-        teams=("team", "nunique"), objectives=("objective_id", "size"))
+    summary = (
+        objectives.assign(group=group_of(objectives["team"]))
+        .groupby("group")
+        .agg(teams=("team", "nunique"), objectives=("objective_id", "size"))
+    )
     flagged = flags.assign(group=group_of(flags["team"])).groupby("group")
     summary["no_outcome"] = flagged["no_outcome"].sum().reindex(summary.index, fill_value=0).astype(int)
     summary["input_only"] = flagged["input_only"].sum().reindex(summary.index, fill_value=0).astype(int)

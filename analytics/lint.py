@@ -27,6 +27,7 @@ Score per team: 100 − (ERROR_PENALTY × errors + WARNING_PENALTY × warnings) 
 of objectives, floored at 0 — so a finding weighs the same in a team with one OKR as a third of
 it does in a team with three.
 """
+
 from __future__ import annotations
 
 import functools
@@ -53,7 +54,8 @@ WARNING_PENALTY = 5
 
 # First words of objectives that say what the team will do. Curated from OKR guides and the demo
 # organisation's objectives; nouns that double as verbs ("Focus", "Package") are in on purpose.
-ACTION_VERBS = frozenset("""
+ACTION_VERBS = frozenset(
+    """
     accelerate achieve acquire activate adopt align assemble attract automate become boost bring
     build capture catch certify champion change clean close collect complete consolidate control
     convert create cut deepen define delight deliver design develop differentiate discover double
@@ -65,7 +67,8 @@ ACTION_VERBS = frozenset("""
     restructure retain revamp run scale secure sell set shape ship show shrink simplify speed
     spend stabilise stabilize start stop streamline strengthen structure succeed support tackle
     take test transform triple turn unify unlock upgrade validate win
-""".split())
+""".split()
+)
 VERB_SUFFIXES = ("ise", "ize", "ify")
 BUSINESS_AS_USUAL = re.compile(r"\b(maintain|keep|kept|continu|sustain)\w*", re.IGNORECASE)
 OWNER_SEPARATORS = re.compile(r"[,;/&+]|\band\b", re.IGNORECASE)
@@ -73,9 +76,22 @@ ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "etc.", "approx.", "incl.", "cf.", "no."
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 # Phrases in which a team's name is an ordinary noun, not a mention of the team.
 COMMON_PHRASES = (
-    "data room", "data volume", "data quality", "data layer", "sales cycle", "sales deck", "sales drive",
-    "sales tax", "design system", "design review", "product market fit", "product-market fit",
-    "success rate", "security questionnaire", "security review", "finance team",
+    "data room",
+    "data volume",
+    "data quality",
+    "data layer",
+    "sales cycle",
+    "sales deck",
+    "sales drive",
+    "sales tax",
+    "design system",
+    "design review",
+    "product market fit",
+    "product-market fit",
+    "success rate",
+    "security questionnaire",
+    "security review",
+    "finance team",
 )
 DAYS_IN_A_YEAR = 365
 NUMERIC_MEASURES = ("currency", "number", "percent")
@@ -110,6 +126,7 @@ class OkrSet:
     initiatives: INITIATIVES columns; company_objective_ids: the company objectives known, to which
     team objectives link; objective_ids: every objective known; team_names: every team known.
     """
+
     objectives: pd.DataFrame
     key_results: pd.DataFrame
     initiatives: pd.DataFrame
@@ -204,12 +221,19 @@ def check_objectives_per_team(okrs: OkrSet) -> list[Finding]:
             in_force = objectives[objectives["period"].map(lambda p, period=period: _contains(p, period))]
             if len(in_force) > MAX_OBJECTIVES_PER_TEAM:
                 listed = ", ".join(in_force["objective_id"])
-                findings.append(Finding(
-                    "objectives-per-team", ERROR, team or None, None, None,
-                    f"{team or 'A team without a name'} has {len(in_force)} objectives in force in {period} ({listed})",
-                    f"Keep at most {MAX_OBJECTIVES_PER_TEAM}: merge objectives or turn the least important into "
-                    "KRs or initiatives of the others",
-                ))
+                findings.append(
+                    Finding(
+                        "objectives-per-team",
+                        ERROR,
+                        team or None,
+                        None,
+                        None,
+                        f"{team or 'A team without a name'} has {len(in_force)} objectives in force in {period} "
+                        f"({listed})",
+                        f"Keep at most {MAX_OBJECTIVES_PER_TEAM}: merge objectives or turn the least important into "
+                        "KRs or initiatives of the others",
+                    )
+                )
     return findings
 
 
@@ -220,15 +244,25 @@ def check_krs_per_objective(okrs: OkrSet) -> list[Finding]:
     for objective in okrs.objectives.to_dict("records"):
         count = int(counts.get(objective["objective_id"], 0))
         if count < MIN_KRS:
-            findings.append(_objective_finding(
-                "krs-per-objective", ERROR, objective, f"{count} KR{'s' if count != 1 else ''} (2–5 expected)",
-                "Add the measurable results that would show the objective is reached",
-            ))
+            findings.append(
+                _objective_finding(
+                    "krs-per-objective",
+                    ERROR,
+                    objective,
+                    f"{count} KR{'s' if count != 1 else ''} (2–5 expected)",
+                    "Add the measurable results that would show the objective is reached",
+                )
+            )
         elif count > MAX_KRS:
-            findings.append(_objective_finding(
-                "krs-per-objective", WARNING, objective, f"{count} KRs (2–5 expected)",
-                "Keep the 5 KRs that best show success; move the others to initiatives or drop them",
-            ))
+            findings.append(
+                _objective_finding(
+                    "krs-per-objective",
+                    WARNING,
+                    objective,
+                    f"{count} KRs (2–5 expected)",
+                    "Keep the 5 KRs that best show success; move the others to initiatives or drop them",
+                )
+            )
     return findings
 
 
@@ -250,22 +284,35 @@ def check_context(okrs: OkrSet) -> list[Finding]:
         text = objective["context"]
         sentences = context_length(text)
         if not text:
-            findings.append(_objective_finding(
-                "context", ERROR, objective, "no strategic context",
-                "Write 2–3 sentences: why this matters now, and what changes when it is reached",
-            ))
+            findings.append(
+                _objective_finding(
+                    "context",
+                    ERROR,
+                    objective,
+                    "no strategic context",
+                    "Write 2–3 sentences: why this matters now, and what changes when it is reached",
+                )
+            )
         elif len(text) < CONTEXT_MIN_CHARS or sentences < CONTEXT_MIN_SENTENCES:
-            findings.append(_objective_finding(
-                "context", WARNING, objective,
-                f"context is short ({sentences} sentence{'s' if sentences != 1 else ''}, {len(text)} characters)",
-                "Expand to 2–3 sentences: the situation today, why it matters, what changes when it is reached",
-            ))
+            findings.append(
+                _objective_finding(
+                    "context",
+                    WARNING,
+                    objective,
+                    f"context is short ({sentences} sentence{'s' if sentences != 1 else ''}, {len(text)} characters)",
+                    "Expand to 2–3 sentences: the situation today, why it matters, what changes when it is reached",
+                )
+            )
         elif len(text) > CONTEXT_MAX_CHARS or sentences > CONTEXT_MAX_SENTENCES:
-            findings.append(_objective_finding(
-                "context", WARNING, objective,
-                f"context is long ({sentences} sentences, {len(text)} characters)",
-                "Trim to 2–3 lines; move the detail to the KRs or a linked document",
-            ))
+            findings.append(
+                _objective_finding(
+                    "context",
+                    WARNING,
+                    objective,
+                    f"context is long ({sentences} sentences, {len(text)} characters)",
+                    "Trim to 2–3 lines; move the detail to the KRs or a linked document",
+                )
+            )
     return findings
 
 
@@ -283,7 +330,9 @@ def check_action_verb(okrs: OkrSet) -> list[Finding]:
     """An objective starts with an action verb (ACTION_VERBS, or a -ise/-ize/-ify word)."""
     return [
         _objective_finding(
-            "action-verb", WARNING, objective,
+            "action-verb",
+            WARNING,
+            objective,
             f'title starts with "{first_word(objective["title"]) or objective["title"][:20]}", not an action verb',
             "Start with what the team will do: Win …, Build …, Prove …, Make …",
         )
@@ -299,16 +348,26 @@ def check_company_link(okrs: OkrSet) -> list[Finding]:
     for objective in okrs.objectives.to_dict("records"):
         parent = objective["parent_objective_id"]
         if not parent:
-            findings.append(_objective_finding(
-                "company-link", ERROR, objective, "not linked to a company objective",
-                "Set parent_objective_id to the company objective this supports",
-            ))
+            findings.append(
+                _objective_finding(
+                    "company-link",
+                    ERROR,
+                    objective,
+                    "not linked to a company objective",
+                    "Set parent_objective_id to the company objective this supports",
+                )
+            )
         elif okrs.company_objective_ids and parent not in okrs.company_objective_ids:
             what = "a team objective" if parent in okrs.objective_ids else "not a known objective"
-            findings.append(_objective_finding(
-                "company-link", ERROR, objective, f'linked to "{parent}", {what}',
-                "Set parent_objective_id to a company objective: " + ", ".join(sorted(okrs.company_objective_ids)),
-            ))
+            findings.append(
+                _objective_finding(
+                    "company-link",
+                    ERROR,
+                    objective,
+                    f'linked to "{parent}", {what}',
+                    "Set parent_objective_id to a company objective: " + ", ".join(sorted(okrs.company_objective_ids)),
+                )
+            )
     return findings
 
 
@@ -318,16 +377,26 @@ def check_measurable(okrs: OkrSet) -> list[Finding]:
     for kr in okrs.key_results.to_dict("records"):
         measure = kr["measure"].lower()
         if not measure:
-            findings.append(_kr_finding(
-                "kr-measurable", ERROR, kr, "no measure",
-                "Set measure to currency, number, percent, binary or status",
-            ))
+            findings.append(
+                _kr_finding(
+                    "kr-measurable",
+                    ERROR,
+                    kr,
+                    "no measure",
+                    "Set measure to currency, number, percent, binary or status",
+                )
+            )
         elif measure in NUMERIC_MEASURES and (pd.isna(kr["start_value"]) or pd.isna(kr["target_value"])):
             missing = " and ".join(c for c in ("start_value", "target_value") if pd.isna(kr[c]))
-            findings.append(_kr_finding(
-                "kr-measurable", ERROR, kr, f"a {measure} KR without {missing}",
-                "Give the value today (start_value) and the value that means done (target_value)",
-            ))
+            findings.append(
+                _kr_finding(
+                    "kr-measurable",
+                    ERROR,
+                    kr,
+                    f"a {measure} KR without {missing}",
+                    "Give the value today (start_value) and the value that means done (target_value)",
+                )
+            )
     return findings
 
 
@@ -338,24 +407,39 @@ def check_business_as_usual(okrs: OkrSet) -> list[Finding]:
     for objective in okrs.objectives.to_dict("records"):
         match = BUSINESS_AS_USUAL.search(objective["title"])
         if match:
-            findings.append(_objective_finding(
-                "business-as-usual", WARNING, objective, f'"{match.group(0)}" reads as business-as-usual',
-                "Name the change this quarter brings; keep running the business out of the OKRs",
-            ))
+            findings.append(
+                _objective_finding(
+                    "business-as-usual",
+                    WARNING,
+                    objective,
+                    f'"{match.group(0)}" reads as business-as-usual',
+                    "Name the change this quarter brings; keep running the business out of the OKRs",
+                )
+            )
     for kr in okrs.key_results.to_dict("records"):
         match = BUSINESS_AS_USUAL.search(kr["title"])
         direction = kr["direction"].lower() or "increase"
         moving = kr["measure"].lower() in NUMERIC_MEASURES and direction in MOVING_DIRECTIONS
         if moving and pd.notna(kr["start_value"]) and kr["start_value"] == kr["target_value"]:
-            findings.append(_kr_finding(
-                "business-as-usual", ERROR, kr, f"target equals start ({kr['target_value']:g}): nothing to achieve",
-                "Set the target you aim for, or track the level as a health metric outside the OKRs",
-            ))
+            findings.append(
+                _kr_finding(
+                    "business-as-usual",
+                    ERROR,
+                    kr,
+                    f"target equals start ({kr['target_value']:g}): nothing to achieve",
+                    "Set the target you aim for, or track the level as a health metric outside the OKRs",
+                )
+            )
         elif match:
-            findings.append(_kr_finding(
-                "business-as-usual", WARNING, kr, f'"{match.group(0)}" reads as business-as-usual',
-                "Aim for a change (raise, cut, reach …), or track the level as a health metric outside the OKRs",
-            ))
+            findings.append(
+                _kr_finding(
+                    "business-as-usual",
+                    WARNING,
+                    kr,
+                    f'"{match.group(0)}" reads as business-as-usual',
+                    "Aim for a change (raise, cut, reach …), or track the level as a health metric outside the OKRs",
+                )
+            )
     return findings
 
 
@@ -367,11 +451,19 @@ def check_one_owner(okrs: OkrSet) -> list[Finding]:
     for what, row, finding in rows:
         owner = row["owner"]
         if not owner:
-            findings.append(finding("one-owner", ERROR, row, f"{what} without an owner",
-                                    "Name the one person accountable"))
+            findings.append(
+                finding("one-owner", ERROR, row, f"{what} without an owner", "Name the one person accountable")
+            )
         elif OWNER_SEPARATORS.search(owner):
-            findings.append(finding("one-owner", ERROR, row, f'several owners "{owner}"',
-                                    "Keep one accountable owner; others contribute through initiatives"))
+            findings.append(
+                finding(
+                    "one-owner",
+                    ERROR,
+                    row,
+                    f'several owners "{owner}"',
+                    "Keep one accountable owner; others contribute through initiatives",
+                )
+            )
     return findings
 
 
@@ -390,11 +482,17 @@ def check_due_dates(okrs: OkrSet) -> list[Finding]:
         if span is None or (span[1] - span[0]).days >= DAYS_IN_A_YEAR - 1:
             continue
         if len(group) >= 2 and (group["due_date"] == span[1]).all():
-            findings.append(Finding(
-                "due-date", WARNING, team or None, None, None,
-                f"all {len(group)} KRs of {name} are due on its last day, {span[1]:%d %B %Y}",
-                "Spread the due dates: results due earlier show progress before the quarter ends",
-            ))
+            findings.append(
+                Finding(
+                    "due-date",
+                    WARNING,
+                    team or None,
+                    None,
+                    None,
+                    f"all {len(group)} KRs of {name} are due on its last day, {span[1]:%d %B %Y}",
+                    "Spread the due dates: results due earlier show progress before the quarter ends",
+                )
+            )
     return findings
 
 
@@ -412,8 +510,13 @@ def check_initiatives(okrs: OkrSet) -> list[Finding]:
     krs = okrs.key_results
     with_initiatives = set(okrs.initiatives["kr_id"])
     return [
-        _kr_finding("initiatives", WARNING, kr, "no initiative behind this KR",
-                    "List the tasks that will move it, each with an owner and a due date")
+        _kr_finding(
+            "initiatives",
+            WARNING,
+            kr,
+            "no initiative behind this KR",
+            "List the tasks that will move it, each with an owner and a due date",
+        )
         for kr in krs[~krs["kr_id"].isin(with_initiatives)].to_dict("records")
     ]
 
@@ -448,11 +551,16 @@ def check_dependencies(okrs: OkrSet) -> list[Finding]:
         declared = set(depends_on_teams(kr["depends_on"]))
         missing = [team for team in named if team != kr["team"] and team not in declared]
         if missing:
-            findings.append(_kr_finding(
-                "dependencies", WARNING, kr,
-                f"names {', '.join(missing)} but does not list {'it' if len(missing) == 1 else 'them'} in depends_on",
-                f"Add {'; '.join(missing)} to depends_on and agree the support in the alignment session",
-            ))
+            findings.append(
+                _kr_finding(
+                    "dependencies",
+                    WARNING,
+                    kr,
+                    f"names {', '.join(missing)} but does not list "
+                    f"{'it' if len(missing) == 1 else 'them'} in depends_on",
+                    f"Add {'; '.join(missing)} to depends_on and agree the support in the alignment session",
+                )
+            )
     return findings
 
 
@@ -495,8 +603,12 @@ def team_scores(findings: pd.DataFrame, okrs: OkrSet) -> pd.DataFrame:
     score (see the module notes), worst score first."""
     objectives = okrs.objectives.groupby("team").size().rename("objectives")
     krs = okrs.key_results.groupby("team").size().rename("krs")
-    severity = findings.groupby(["team", "severity"]).size().unstack(fill_value=0).reindex(
-        columns=list(SEVERITIES), fill_value=0)
+    severity = (
+        findings.groupby(["team", "severity"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=list(SEVERITIES), fill_value=0)
+    )
     scores = pd.concat([objectives, krs], axis=1).join(severity).fillna(0).astype(int)
     scores = scores.rename(columns={ERROR: "errors", WARNING: "warnings"})
     penalty = ERROR_PENALTY * scores["errors"] + WARNING_PENALTY * scores["warnings"]
@@ -505,8 +617,9 @@ def team_scores(findings: pd.DataFrame, okrs: OkrSet) -> pd.DataFrame:
     return scores.sort_values(["score", "team"], kind="stable").reset_index(drop=True).loc[:, list(SCORE_COLUMNS)]
 
 
-def quality_report(tables: Mapping[str, pd.DataFrame],
-                   objective_ids: Collection[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def quality_report(
+    tables: Mapping[str, pd.DataFrame], objective_ids: Collection[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The findings (FINDING_COLUMNS) and team scores (SCORE_COLUMNS) of the team objectives in
     `tables` (those in `objective_ids` when given)."""
     okrs = okr_set(tables, objective_ids)

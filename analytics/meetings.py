@@ -5,6 +5,7 @@ A meeting is identified by its month (`YYYY-MM`, the month of the review's as-of
 are dated; those dated in the meeting's month belong to it. Actions name the month of the review
 that agreed them; the next review opens with every action agreed before it that was still open.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,19 @@ OPEN = "open"  # an action still to do
 DECISION_COLUMNS = tuple(DECISIONS_TABLE.column_names)
 ACTION_COLUMNS = tuple(ACTIONS.column_names)
 MEETING_DECISION_COLUMNS = (
-    "kr_id", "team", "title", "measure", "unit", "date", "decision", "original_target_value", "new_target_value",
-    "original_due_date", "new_due_date", "reason", "decided_by",
+    "kr_id",
+    "team",
+    "title",
+    "measure",
+    "unit",
+    "date",
+    "decision",
+    "original_target_value",
+    "new_target_value",
+    "original_due_date",
+    "new_due_date",
+    "reason",
+    "decided_by",
 )
 NO_NUMERIC_TARGET = ("binary", "status")  # done or not, a level: only the due date can move
 MEETING_ACTION_COLUMNS = ACTION_COLUMNS + ("overdue", "days_overdue")
@@ -31,6 +43,7 @@ MEETING_ACTION_COLUMNS = ACTION_COLUMNS + ("overdue", "days_overdue")
 @dataclass(frozen=True)
 class MeetingRecord:
     """What the meeting of a month has on record: its decisions, the actions it followed up and agreed, its notes."""
+
     month: str
     decisions: pd.DataFrame  # MEETING_DECISION_COLUMNS
     followed_up: pd.DataFrame  # carried_over_actions
@@ -54,8 +67,9 @@ def meeting_month(as_of) -> str:
     return f"{as_dates(as_of):%Y-%m}"
 
 
-def meeting_decisions(decisions: pd.DataFrame, key_results: pd.DataFrame, objectives: pd.DataFrame,
-                      month: str) -> pd.DataFrame:
+def meeting_decisions(
+    decisions: pd.DataFrame, key_results: pd.DataFrame, objectives: pd.DataFrame, month: str
+) -> pd.DataFrame:
     """Decisions dated in `month` (MEETING_DECISION_COLUMNS), oldest first, with each KR's team, title
     and the target and due date it had before (`original_*`: as the KR was written)."""
     first, last = period_bounds(month)
@@ -64,8 +78,7 @@ def meeting_decisions(decisions: pd.DataFrame, key_results: pd.DataFrame, object
     return _with_kr_details(chosen, key_results, objectives)
 
 
-def kr_decisions(decisions: pd.DataFrame, key_results: pd.DataFrame, objectives: pd.DataFrame,
-                 kr_ids) -> pd.DataFrame:
+def kr_decisions(decisions: pd.DataFrame, key_results: pd.DataFrame, objectives: pd.DataFrame, kr_ids) -> pd.DataFrame:
     """Every decision ever taken on the given KRs (MEETING_DECISION_COLUMNS), oldest first: a KR's
     history, its original target beside each change."""
     chosen = decisions[decisions["kr_id"].isin(list(kr_ids))].assign(date=lambda f: as_dates(f["date"]))
@@ -85,8 +98,7 @@ def _with_kr_details(decisions: pd.DataFrame, key_results: pd.DataFrame, objecti
         new_due_date=as_dates(decisions["new_due_date"]),
     )
     order = {kind: rank for rank, kind in enumerate(DECISIONS_TABLE.column("decision").choices)}
-    rows = rows.assign(kind_rank=rows["decision"].map(order)).sort_values(["date", "kind_rank", "kr_id"],
-                                                                          kind="stable")
+    rows = rows.assign(kind_rank=rows["decision"].map(order)).sort_values(["date", "kind_rank", "kr_id"], kind="stable")
     return rows.reset_index(drop=True).loc[:, list(MEETING_DECISION_COLUMNS)]
 
 
@@ -117,8 +129,11 @@ def _with_overdue(actions: pd.DataFrame, as_of) -> pd.DataFrame:
     overdue = (actions["status"] == OPEN) & due.notna() & (due < as_of)
     rows = actions.assign(due_date=due, overdue=overdue, days_overdue=(as_of - due).dt.days.where(overdue, 0))
     rows = rows.assign(closed=rows["status"] != OPEN).sort_values(
-        ["closed", "overdue", "due_date", "action_id"], ascending=[True, False, True, True],
-        na_position="last", kind="stable")
+        ["closed", "overdue", "due_date", "action_id"],
+        ascending=[True, False, True, True],
+        na_position="last",
+        kind="stable",
+    )
     return rows.reset_index(drop=True).loc[:, list(MEETING_ACTION_COLUMNS)]
 
 
@@ -138,8 +153,10 @@ def change_texts(decisions: pd.DataFrame) -> list[str]:
     for row in decisions.itertuples(index=False):
         parts = []
         if pd.notna(row.new_target_value):
-            parts.append(f"target {format_kr_value(row.original_target_value, row.measure, row.unit)} → "
-                         f"{format_kr_value(row.new_target_value, row.measure, row.unit)}")
+            parts.append(
+                f"target {format_kr_value(row.original_target_value, row.measure, row.unit)} → "
+                f"{format_kr_value(row.new_target_value, row.measure, row.unit)}"
+            )
         if pd.notna(row.new_due_date):
             parts.append(f"due {row.original_due_date:%d %b %Y} → {row.new_due_date:%d %b %Y}")
         texts.append(" · ".join(parts))
@@ -148,8 +165,10 @@ def change_texts(decisions: pd.DataFrame) -> list[str]:
 
 def due_texts(actions: pd.DataFrame) -> list[str]:
     """Each action's due date (MEETING_ACTION_COLUMNS), overdue ones flagged: "⚠ 20 May · 11 days overdue"."""
-    return [f"⚠ {due:%d %b} · {days} days overdue" if overdue else (f"{due:%d %b %Y}" if pd.notna(due) else "—")
-            for due, overdue, days in zip(actions["due_date"], actions["overdue"], actions["days_overdue"])]
+    return [
+        f"⚠ {due:%d %b} · {days} days overdue" if overdue else (f"{due:%d %b %Y}" if pd.notna(due) else "—")
+        for due, overdue, days in zip(actions["due_date"], actions["overdue"], actions["days_overdue"])
+    ]
 
 
 def meeting_notes(review_notes: pd.DataFrame, month: str) -> str:
@@ -175,8 +194,11 @@ def decision_problems(kr: dict, decision: str, new_target_value, new_due_date, r
             problems.append(f"A {kr['measure']} KR has no target to change; give it a new due date instead.")
         if not has_target and new_due_date is None:
             problems.append("A change needs a new target or a new due date.")
-        if has_target and new_target_value == kr["target_value"] and (
-                new_due_date is None or as_dates(new_due_date) == kr["due_date"]):
+        if (
+            has_target
+            and new_target_value == kr["target_value"]
+            and (new_due_date is None or as_dates(new_due_date) == kr["due_date"])
+        ):
             problems.append("The new target is the one in force; enter a different target or a new due date.")
         if has_target and pd.notna(kr.get("start_value")) and new_target_value == kr["start_value"]:
             problems.append("The new target equals the KR's start value: there would be nothing to achieve.")
@@ -187,16 +209,25 @@ def decision_problems(kr: dict, decision: str, new_target_value, new_due_date, r
     return problems
 
 
-def decision_row(kr_id: str, date, decision: str, new_target_value, new_due_date, reason: str,
-                 decided_by: str) -> pd.DataFrame:
+def decision_row(
+    kr_id: str, date, decision: str, new_target_value, new_due_date, reason: str, decided_by: str
+) -> pd.DataFrame:
     """One row of the Decisions sheet. A keep or cancel carries no new target or due date."""
     changing = decision == CHANGE
-    return pd.DataFrame([{
-        "kr_id": kr_id, "date": as_dates(date), "decision": decision,
-        "new_target_value": new_target_value if changing else None,
-        "new_due_date": as_dates(new_due_date) if changing and new_due_date is not None else pd.NaT,
-        "reason": reason.strip() or None, "decided_by": decided_by,
-    }], columns=list(DECISION_COLUMNS))
+    return pd.DataFrame(
+        [
+            {
+                "kr_id": kr_id,
+                "date": as_dates(date),
+                "decision": decision,
+                "new_target_value": new_target_value if changing else None,
+                "new_due_date": as_dates(new_due_date) if changing and new_due_date is not None else pd.NaT,
+                "reason": reason.strip() or None,
+                "decided_by": decided_by,
+            }
+        ],
+        columns=list(DECISION_COLUMNS),
+    )
 
 
 def action_rows(actions: list[dict]) -> pd.DataFrame:
@@ -206,5 +237,6 @@ def action_rows(actions: list[dict]) -> pd.DataFrame:
 
 
 def notes_row(month: str, notes: str, written_by: str) -> pd.DataFrame:
-    return pd.DataFrame([{"review_month": month, "notes": notes, "written_by": written_by}],
-                        columns=REVIEW_NOTES.column_names)
+    return pd.DataFrame(
+        [{"review_month": month, "notes": notes, "written_by": written_by}], columns=REVIEW_NOTES.column_names
+    )

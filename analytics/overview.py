@@ -1,4 +1,5 @@
 """The figures of the company overview page, computed once from the stored tables and a snapshot."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -65,17 +66,27 @@ def groups_worst_first(teams: pd.DataFrame) -> pd.DataFrame:
     track and at risk, mean progress and expected, the worst status of its teams and the teams at
     that status; worst first like the teams."""
     rank = {status: i for i, status in enumerate(STATUS_ORDER)}
-    frame = teams.assign(group=teams["group"].fillna("No group"),
-                         status_rank=teams["worst_status"].map(rank).fillna(len(rank)))
+    frame = teams.assign(
+        group=teams["group"].fillna("No group"), status_rank=teams["worst_status"].map(rank).fillna(len(rank))
+    )
     by_group = frame.groupby("group")
-    groups = by_group.agg(teams=("team", "size"), kr_count=("kr_count", "sum"), n_overdue=("n_overdue", "sum"),
-                          n_off_track=("n_off_track", "sum"), n_at_risk=("n_at_risk", "sum"),
-                          progress=("progress", "mean"), expected=("expected", "mean"),
-                          status_rank=("status_rank", "min"))
+    groups = by_group.agg(
+        teams=("team", "size"),
+        kr_count=("kr_count", "sum"),
+        n_overdue=("n_overdue", "sum"),
+        n_off_track=("n_off_track", "sum"),
+        n_at_risk=("n_at_risk", "sum"),
+        progress=("progress", "mean"),
+        expected=("expected", "mean"),
+        status_rank=("status_rank", "min"),
+    )
     worst = frame[frame["status_rank"] == frame["group"].map(groups["status_rank"])]
     groups["teams_at_worst"] = worst.groupby("group").size()
     groups["worst_status"] = groups["status_rank"].map(dict(enumerate(STATUS_ORDER)))
     groups["gap"] = groups["expected"] - groups["progress"]
-    groups = groups.reset_index().sort_values(["status_rank", "n_overdue", "n_off_track", "gap", "group"],
-                                              ascending=[True, False, False, False, True], kind="stable")
+    groups = groups.reset_index().sort_values(
+        ["status_rank", "n_overdue", "n_off_track", "gap", "group"],
+        ascending=[True, False, False, False, True],
+        kind="stable",
+    )
     return groups.drop(columns="status_rank").reset_index(drop=True)

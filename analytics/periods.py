@@ -4,6 +4,7 @@ Inputs reach analytics as datetime64 columns, python dates or ISO strings depend
 came from (DuckDB, a workbook, a URL parameter); `as_dates` turns all of them into pandas
 Timestamps at midnight so that comparisons and day counts never depend on the source.
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,29 +20,56 @@ _PERIOD_PATTERN = re.compile(
     r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|H(?P<half>[12])"
     r"|(?P<month>\d{2})(?:\.\.(?P<last_year>\d{4})-(?P<last_month>\d{2}))?))?$"
 )
-PERIOD_SPELLINGS = ("2027-Q2, Q2 2027, 2027 Q2, Q3 FY27, FY27 Q3, 2027-H1, H1 2027, 2027, FY 2027, "
-                    "Annual 2027, 2027-05, May 2027")
-MONTH_NAMES = {name: number for number, names in enumerate((
-    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-    ("dec", "december")), start=1) for name in names}
+PERIOD_SPELLINGS = (
+    "2027-Q2, Q2 2027, 2027 Q2, Q3 FY27, FY27 Q3, 2027-H1, H1 2027, 2027, FY 2027, Annual 2027, 2027-05, May 2027"
+)
+MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _SEP = r"[\s\-_/,.]*"
 _YEAR = r"(?P<year>\d{4})"
 _FISCAL = r"FY" + _SEP + r"(?P<fiscal>\d{4}|\d{2})"
 _QUARTER = r"Q(?P<quarter>[1-4])"
 _HALF = r"H(?P<half>[12])"
-_SPELLINGS = [re.compile(f"^{pattern}$") for pattern in (
-    _YEAR,
-    f"(?:ANNUAL|YEAR|FULL{_SEP}YEAR|CY){_SEP}{_YEAR}", f"{_YEAR}{_SEP}(?:ANNUAL|FULL{_SEP}YEAR)",
-    _FISCAL,
-    f"{_QUARTER}{_SEP}{_YEAR}", f"{_YEAR}{_SEP}{_QUARTER}",
-    f"{_QUARTER}{_SEP}{_FISCAL}", f"{_FISCAL}{_SEP}{_QUARTER}",
-    f"{_HALF}{_SEP}{_YEAR}", f"{_YEAR}{_SEP}{_HALF}",
-    f"{_HALF}{_SEP}{_FISCAL}", f"{_FISCAL}{_SEP}{_HALF}",
-    r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})",
-    f"(?P<month_name>[A-Z]+){_SEP}{_YEAR}", f"{_YEAR}{_SEP}(?P<month_name>[A-Z]+)",
-    r"(?P<year>\d{4})-(?P<month>\d{2})\.\.(?P<last_year>\d{4})-(?P<last_month>\d{2})",
-)]
+_SPELLINGS = [
+    re.compile(f"^{pattern}$")
+    for pattern in (
+        _YEAR,
+        f"(?:ANNUAL|YEAR|FULL{_SEP}YEAR|CY){_SEP}{_YEAR}",
+        f"{_YEAR}{_SEP}(?:ANNUAL|FULL{_SEP}YEAR)",
+        _FISCAL,
+        f"{_QUARTER}{_SEP}{_YEAR}",
+        f"{_YEAR}{_SEP}{_QUARTER}",
+        f"{_QUARTER}{_SEP}{_FISCAL}",
+        f"{_FISCAL}{_SEP}{_QUARTER}",
+        f"{_HALF}{_SEP}{_YEAR}",
+        f"{_YEAR}{_SEP}{_HALF}",
+        f"{_HALF}{_SEP}{_FISCAL}",
+        f"{_FISCAL}{_SEP}{_HALF}",
+        r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})",
+        f"(?P<month_name>[A-Z]+){_SEP}{_YEAR}",
+        f"{_YEAR}{_SEP}(?P<month_name>[A-Z]+)",
+        r"(?P<year>\d{4})-(?P<month>\d{2})\.\.(?P<last_year>\d{4})-(?P<last_month>\d{2})",
+    )
+]
 
 
 def as_dates(values):
@@ -59,8 +87,9 @@ def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     `YYYY-MM..YYYY-MM` (first and last month of a fiscal period that is no calendar one)."""
     match = _PERIOD_PATTERN.match(str(period).strip().upper())
     if match is None:
-        raise ValueError(f"period {period!r} is not a year, half, quarter or month (use 2027, 2027-H1, 2027-Q2 "
-                         "or 2027-05)")
+        raise ValueError(
+            f"period {period!r} is not a year, half, quarter or month (use 2027, 2027-H1, 2027-Q2 or 2027-05)"
+        )
     year = int(match["year"])
     if match["quarter"]:
         first_month, months = 3 * int(match["quarter"]) - 2, 3

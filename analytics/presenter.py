@@ -1,4 +1,5 @@
 """What one presenter-mode slide says about a team."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ Everything is computed column-wise over all KRs at once: the latest check-in per
 integer groupby, the decisions in force from another, and the formulas and the status precedence
 from `np.select`, so the cost grows with the table sizes, not with Python loops.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,15 +29,45 @@ _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 _CHECK_IN_FIELDS = ("date", "value", "status", "confidence", "comment")
 
 KR_PROGRESS_COLUMNS = (
-    "kr_id", "objective_id", "team", "title", "kr_type", "measure", "unit", "direction", "owner",
-    "weight", "start_value", "target_value", "original_target_value", "due_date", "original_due_date",
-    "start_date", "last_date", "last_value", "last_status", "last_confidence", "last_comment",
-    "raw_progress", "progress", "expected", "status", "stale", "no_check_in", "days_overdue", "cancelled",
+    "kr_id",
+    "objective_id",
+    "team",
+    "title",
+    "kr_type",
+    "measure",
+    "unit",
+    "direction",
+    "owner",
+    "weight",
+    "start_value",
+    "target_value",
+    "original_target_value",
+    "due_date",
+    "original_due_date",
+    "start_date",
+    "last_date",
+    "last_value",
+    "last_status",
+    "last_confidence",
+    "last_comment",
+    "raw_progress",
+    "progress",
+    "expected",
+    "status",
+    "stale",
+    "no_check_in",
+    "days_overdue",
+    "cancelled",
 )
 
 
-def kr_progress(key_results: pd.DataFrame, check_ins: pd.DataFrame, objectives: pd.DataFrame,
-                as_of, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+def kr_progress(
+    key_results: pd.DataFrame,
+    check_ins: pd.DataFrame,
+    objectives: pd.DataFrame,
+    as_of,
+    decisions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per KR (columns KR_PROGRESS_COLUMNS, in the order of `key_results`) at `as_of`."""
     as_of = as_dates(as_of)
     krs = _apply_decisions(_conformed(key_results, KEY_RESULTS), decisions, as_of)
@@ -149,8 +180,7 @@ def progress_of_values(krs: pd.DataFrame, values) -> pd.Series:
     """The unclamped progress formula of each KR of `krs` (rows of kr_progress: measure, direction,
     start_value, target_value) applied to `values` instead of its last reading (the forecast of a
     numeric KR goes through the same formula as its readings)."""
-    return _raw_progress(krs.assign(last_value=np.asarray(values, dtype=float),
-                                    last_status=None))
+    return _raw_progress(krs.assign(last_value=np.asarray(values, dtype=float), last_status=None))
 
 
 def _raw_progress(krs: pd.DataFrame) -> pd.Series:

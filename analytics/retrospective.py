@@ -1,6 +1,7 @@
 """The quarterly retrospective: final scores of a quarter's OKRs at its last day, what was completed
 and what was missed, the decisions taken during the quarter, the next quarter's OKRs beside it, and
 the rows that carry a missed KR over into the next quarter."""
+
 from __future__ import annotations
 
 import re
@@ -20,11 +21,33 @@ from store.schema import KEY_RESULTS, OBJECTIVES
 COMPLETED, MISSED, STILL_OPEN = "completed", "missed", "still open"  # still open: the quarter runs on
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 RETRO_KR_COLUMNS = (
-    "kr_id", "objective_id", "team", "title", "owner", "measure", "unit", "start_value", "target_value",
-    "last_value", "last_status", "progress", "status", "outcome",
+    "kr_id",
+    "objective_id",
+    "team",
+    "title",
+    "owner",
+    "measure",
+    "unit",
+    "start_value",
+    "target_value",
+    "last_value",
+    "last_status",
+    "progress",
+    "status",
+    "outcome",
 )
-NEXT_OKR_COLUMNS = ("team", "objective_id", "objective", "kr_id", "title", "owner", "target_value", "measure",
-                    "unit", "due_date")
+NEXT_OKR_COLUMNS = (
+    "team",
+    "objective_id",
+    "objective",
+    "kr_id",
+    "title",
+    "owner",
+    "target_value",
+    "measure",
+    "unit",
+    "due_date",
+)
 
 
 @dataclass(frozen=True)
@@ -66,21 +89,31 @@ def retrospective(tables: dict[str, pd.DataFrame], quarter: str, as_of) -> Retro
     objectives = tables["objectives"][tables["objectives"]["period"] == quarter]
     own = {**tables, "objectives": objectives}
     snapshot = review_snapshot(own, scored_at, quarter)
-    krs = snapshot.krs.assign(outcome=np.where(
-        snapshot.krs["cancelled"], CANCELLED,
-        np.where(snapshot.krs["progress"] >= 1, COMPLETED, MISSED if end <= as_of else STILL_OPEN)))
+    krs = snapshot.krs.assign(
+        outcome=np.where(
+            snapshot.krs["cancelled"],
+            CANCELLED,
+            np.where(snapshot.krs["progress"] >= 1, COMPLETED, MISSED if end <= as_of else STILL_OPEN),
+        )
+    )
     objective_frame = objective_rollup(snapshot.krs, objectives)
     teams = team_rollup(objective_frame, tables["teams"])
     # A KR not cancelled is completed (its status at the end) or not (missed, or still open).
     teams = teams[teams["team"].isin(krs["team"])].assign(
-        n_not_completed=lambda f: f["kr_count"] - f["n_completed"] - f["n_cancelled"])
+        n_not_completed=lambda f: f["kr_count"] - f["n_completed"] - f["n_cancelled"]
+    )
     decisions = kr_decisions(tables["decisions"], tables["key_results"], tables["objectives"], krs["kr_id"])
     decisions = decisions[(decisions["date"] >= start) & (decisions["date"] <= end)].reset_index(drop=True)
     following = next_quarter(quarter)
     return Retrospective(
-        quarter=quarter, closed=end <= as_of, scored_at=scored_at,
-        krs=krs.reset_index(drop=True).loc[:, list(RETRO_KR_COLUMNS)], objectives=objective_frame,
-        teams=teams.reset_index(drop=True), decisions=decisions, next_quarter=following,
+        quarter=quarter,
+        closed=end <= as_of,
+        scored_at=scored_at,
+        krs=krs.reset_index(drop=True).loc[:, list(RETRO_KR_COLUMNS)],
+        objectives=objective_frame,
+        teams=teams.reset_index(drop=True),
+        decisions=decisions,
+        next_quarter=following,
         next_okrs=quarter_okrs(tables, following),
     )
 
@@ -91,13 +124,17 @@ def quarter_okrs(tables: dict[str, pd.DataFrame], quarter: str) -> pd.DataFrame:
     objectives = tables["objectives"]
     chosen = objectives[(objectives["period"] == quarter) & (objectives["level"] == "team")]
     rows = chosen.rename(columns={"title": "objective"})[["team", "objective_id", "objective"]].merge(
-        tables["key_results"], on="objective_id", how="left")
-    rows = rows.assign(due_date=as_dates(rows["due_date"])).sort_values(["team", "objective_id", "kr_id"],
-                                                                        kind="stable")
+        tables["key_results"], on="objective_id", how="left"
+    )
+    rows = rows.assign(due_date=as_dates(rows["due_date"])).sort_values(
+        ["team", "objective_id", "kr_id"], kind="stable"
+    )
     return rows.reset_index(drop=True).loc[:, list(NEXT_OKR_COLUMNS)]
 
 
-def carry_over_rows(tables: dict[str, pd.DataFrame], retro: Retrospective, kr_ids: list[str]) -> dict[str, pd.DataFrame]:
+def carry_over_rows(
+    tables: dict[str, pd.DataFrame], retro: Retrospective, kr_ids: list[str]
+) -> dict[str, pd.DataFrame]:
     """The Objectives and KeyResults rows that carry `kr_ids` into the next quarter: each KR's
     objective again, once (same title, team, owner and company objective, id suffixed with the
     quarter), and each KR restarting from its last reading at the quarter's end towards the target
@@ -115,17 +152,30 @@ def carry_over_rows(tables: dict[str, pd.DataFrame], retro: Retrospective, kr_id
         objective = stored_objectives.loc[kr["objective_id"]]
         new_objective_id = f"{kr['objective_id']}-{following}"
         objective_rows[new_objective_id] = {
-            "objective_id": new_objective_id, "period": following, "level": "team", "team": objective["team"],
-            "title": objective["title"], "context": objective["context"], "owner": objective["owner"],
+            "objective_id": new_objective_id,
+            "period": following,
+            "level": "team",
+            "team": objective["team"],
+            "title": objective["title"],
+            "context": objective["context"],
+            "owner": objective["owner"],
             "parent_objective_id": objective["parent_objective_id"],
         }
         suffix = kr_id.removeprefix(kr["objective_id"]) if kr_id.startswith(kr["objective_id"]) else f"-{kr_id}"
         original = stored_krs.loc[kr_id]
         moving = kr["measure"] in NUMERIC_MEASURES and original["direction"] in MOVING_DIRECTIONS
-        kr_rows.append(original.to_dict() | {
-            "kr_id": f"{new_objective_id}{suffix}", "objective_id": new_objective_id,
-            "start_value": kr["last_value"] if moving and pd.notna(kr["last_value"]) else original["start_value"],
-            "target_value": kr["target_value"], "start_date": first_day, "due_date": last_day,
-        })
-    return {"objectives": pd.DataFrame(list(objective_rows.values()), columns=OBJECTIVES.column_names),
-            "key_results": pd.DataFrame(kr_rows, columns=KEY_RESULTS.column_names)}
+        kr_rows.append(
+            original.to_dict()
+            | {
+                "kr_id": f"{new_objective_id}{suffix}",
+                "objective_id": new_objective_id,
+                "start_value": kr["last_value"] if moving and pd.notna(kr["last_value"]) else original["start_value"],
+                "target_value": kr["target_value"],
+                "start_date": first_day,
+                "due_date": last_day,
+            }
+        )
+    return {
+        "objectives": pd.DataFrame(list(objective_rows.values()), columns=OBJECTIVES.column_names),
+        "key_results": pd.DataFrame(kr_rows, columns=KEY_RESULTS.column_names),
+    }

@@ -1,4 +1,5 @@
 """The state of every OKR at one as-of date, as the monthly review and the status CLI see it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,6 @@ import pandas as pd
 from analytics.periods import as_dates, last_month_end, month_end, period_bounds
 from analytics.progress import kr_progress
 from analytics.rollups import company_rollup, objective_rollup, team_rollup
-
 
 # The columns of an objective roll-up that describe the objective rather than measure it.
 _OBJECTIVE_DESCRIPTION = ("objective_id", "team", "title", "period", "parent_objective_id", "owner")
@@ -52,7 +52,9 @@ def review_periods(objectives: pd.DataFrame) -> list[str]:
     return sorted(objectives["period"].dropna().unique(), key=lambda p: (period_bounds(p)[1], p), reverse=True)
 
 
-def filter_snapshot(snapshot: ReviewSnapshot, teams: list[str] | None = None, owner: str | None = None) -> ReviewSnapshot:
+def filter_snapshot(
+    snapshot: ReviewSnapshot, teams: list[str] | None = None, owner: str | None = None
+) -> ReviewSnapshot:
     """The part of a snapshot about some teams and/or one owner; the company roll-up stays whole.
 
     Under an owner, objective and team roll-ups are recomputed over that owner's KRs, so that

@@ -4,6 +4,7 @@ Objective = weighted mean of its KRs (cancelled KRs left out); team = mean of it
 company objective = mean of the team objectives linked to it. Each level also reports its worst
 status and how many KRs sit in each status.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -19,15 +20,38 @@ def status_count_column(status: str) -> str:
 STATUS_COUNT_COLUMNS = tuple(status_count_column(s) for s in (*STATUS_ORDER, CANCELLED))
 
 OBJECTIVE_ROLLUP_COLUMNS = (
-    "objective_id", "team", "title", "period", "parent_objective_id", "owner",
-    "progress", "expected", "worst_status", "kr_count", *STATUS_COUNT_COLUMNS,
+    "objective_id",
+    "team",
+    "title",
+    "period",
+    "parent_objective_id",
+    "owner",
+    "progress",
+    "expected",
+    "worst_status",
+    "kr_count",
+    *STATUS_COUNT_COLUMNS,
 )
 TEAM_ROLLUP_COLUMNS = (
-    "team", "group", "lead", "progress", "expected", "worst_status", "objective_count", "kr_count",
+    "team",
+    "group",
+    "lead",
+    "progress",
+    "expected",
+    "worst_status",
+    "objective_count",
+    "kr_count",
     *STATUS_COUNT_COLUMNS,
 )
 COMPANY_ROLLUP_COLUMNS = (
-    "objective_id", "title", "period", "progress", "expected", "worst_status", "team_objective_count", "teams",
+    "objective_id",
+    "title",
+    "period",
+    "progress",
+    "expected",
+    "worst_status",
+    "team_objective_count",
+    "teams",
 )
 
 
@@ -41,11 +65,13 @@ def objective_rollup(kr_frame: pd.DataFrame, objectives: pd.DataFrame) -> pd.Dat
     # Only the columns the roll-up reads: filtering a KR frame's many text columns costs more than the sums.
     active = kr_frame.loc[~kr_frame["cancelled"], ["objective_id", "weight", "progress", "expected", "status"]]
     weight = active["weight"].fillna(1.0)
-    per_objective = pd.DataFrame({
-        "progress": _weighted_mean(active["progress"], weight, active["objective_id"]),
-        "expected": _weighted_mean(active["expected"], weight, active["objective_id"]),
-        "worst_status": worst_status_by(active["status"], active["objective_id"]),
-    })
+    per_objective = pd.DataFrame(
+        {
+            "progress": _weighted_mean(active["progress"], weight, active["objective_id"]),
+            "expected": _weighted_mean(active["expected"], weight, active["objective_id"]),
+            "worst_status": worst_status_by(active["status"], active["objective_id"]),
+        }
+    )
     counts = _status_counts(kr_frame["status"], kr_frame["objective_id"])
 
     rollup = _at_level(objectives, "team").set_index("objective_id").join(per_objective).join(counts)
@@ -87,7 +113,8 @@ def company_rollup(objective_frame: pd.DataFrame, objectives: pd.DataFrame) -> p
     per_company_objective["worst_status"] = worst_status_by(objective_frame["worst_status"], parent)
     per_company_objective["team_objective_count"] = by_parent.size()
     per_company_objective["teams"] = (
-        objective_frame[["parent_objective_id", "team"]].dropna()
+        objective_frame[["parent_objective_id", "team"]]
+        .dropna()
         .drop_duplicates()
         .sort_values("team")
         .groupby("parent_objective_id")["team"]

@@ -5,6 +5,7 @@ Pooling: the same item written by several leaders (compared ignoring case, spaci
 punctuation) is one item listing every leader who raised it. Strengths and weaknesses are
 internal (what the company controls), opportunities and threats external.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,12 @@ import pandas as pd
 from analytics.periods import period_bounds
 from store.schema import SWOT_QUADRANTS
 
-QUADRANT_LABELS = {"strength": "Strengths", "weakness": "Weaknesses", "opportunity": "Opportunities",
-                   "threat": "Threats"}
+QUADRANT_LABELS = {
+    "strength": "Strengths",
+    "weakness": "Weaknesses",
+    "opportunity": "Opportunities",
+    "threat": "Threats",
+}
 QUADRANT_NAMES = {"strength": "Strength", "weakness": "Weakness", "opportunity": "Opportunity", "threat": "Threat"}
 INTERNAL = ("strength", "weakness")
 EXTERNAL = ("opportunity", "threat")
@@ -42,11 +47,13 @@ def pooled_swot(swot: pd.DataFrame) -> pd.DataFrame:
     most leaders share, then alphabetically."""
     frame = swot.assign(key=swot["item"].map(_pooling_key))
     grouped = frame.groupby(["quadrant", "key"], sort=False)
-    pooled = pd.DataFrame({
-        "item": grouped["item"].first(),
-        "leaders": grouped["leader"].agg(lambda leaders: "; ".join(sorted(set(leaders)))),
-        "leader_count": grouped["leader"].nunique(),
-    }).reset_index()
+    pooled = pd.DataFrame(
+        {
+            "item": grouped["item"].first(),
+            "leaders": grouped["leader"].agg(lambda leaders: "; ".join(sorted(set(leaders)))),
+            "leader_count": grouped["leader"].nunique(),
+        }
+    ).reset_index()
     pooled["order"] = pooled["quadrant"].map({q: i for i, q in enumerate(SWOT_QUADRANTS)})
     pooled = pooled.sort_values(["order", "leader_count", "item"], ascending=[True, False, True], kind="stable")
     return pooled.reset_index(drop=True).loc[:, list(POOLED_COLUMNS)]
@@ -56,11 +63,19 @@ def quadrant_counts(swot: pd.DataFrame) -> pd.DataFrame:
     """Per quadrant, in SWOT order (COUNT_COLUMNS): its label, internal/external side, the number of
     pooled items and of leaders who contributed to it."""
     pooled = pooled_swot(swot)
-    return pd.DataFrame([
-        (quadrant, QUADRANT_LABELS[quadrant], side(quadrant), int((pooled["quadrant"] == quadrant).sum()),
-         int(swot.loc[swot["quadrant"] == quadrant, "leader"].nunique()))
-        for quadrant in SWOT_QUADRANTS
-    ], columns=list(COUNT_COLUMNS))
+    return pd.DataFrame(
+        [
+            (
+                quadrant,
+                QUADRANT_LABELS[quadrant],
+                side(quadrant),
+                int((pooled["quadrant"] == quadrant).sum()),
+                int(swot.loc[swot["quadrant"] == quadrant, "leader"].nunique()),
+            )
+            for quadrant in SWOT_QUADRANTS
+        ],
+        columns=list(COUNT_COLUMNS),
+    )
 
 
 def priority_label(row) -> str:

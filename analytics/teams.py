@@ -1,5 +1,6 @@
 """What the Teams and Team pages of the monthly review show: a card per team, each team's
 objectives and KRs with their check-in trends and initiatives, and the dependencies between teams."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,8 +20,18 @@ NO_GROUP = "Other teams"
 
 TEAM_CARD_COLUMNS = (*TEAM_ROLLUP_COLUMNS, "last_check_in", "check_in_age_days")
 KR_REVIEW_COLUMNS = (
-    "kr_id", "title", "status", "owner", "due_date", "last_value", "last_comment", "last_confidence",
-    "check_in_age_days", "stale", "no_check_in", "trend",
+    "kr_id",
+    "title",
+    "status",
+    "owner",
+    "due_date",
+    "last_value",
+    "last_comment",
+    "last_confidence",
+    "check_in_age_days",
+    "stale",
+    "no_check_in",
+    "trend",
 )
 INITIATIVE_COLUMNS = ("kr_id", "title", "owner", "status", "due_date")
 NEEDS_COLUMNS = ("kr_id", "title", "owner", "status", "depends_on")
@@ -55,7 +66,7 @@ def status_counts(row) -> list[tuple[str, int]]:
 
 
 def days_ago(days) -> str:
-    """"today", "yesterday", "12 days ago", or "never" for a missing age."""
+    """ "today", "yesterday", "12 days ago", or "never" for a missing age."""
     if days is None or pd.isna(days):
         return "never"
     days = int(days)
@@ -63,7 +74,7 @@ def days_ago(days) -> str:
 
 
 def check_in_age_text(days) -> str:
-    """"Last check-in 12 days ago", or "No check-ins yet" for a team or KR never checked in."""
+    """ "Last check-in 12 days ago", or "No check-ins yet" for a team or KR never checked in."""
     if days is None or pd.isna(days):
         return "No check-ins yet"
     return f"Last check-in {days_ago(days)}"
@@ -83,10 +94,17 @@ def kr_trends(check_ins: pd.DataFrame, kr_ids, as_of) -> pd.Series:
     kr_ids = list(kr_ids)
     check_ins = check_ins[check_ins["kr_id"].isin(kr_ids) & (as_dates(check_ins["date"]) <= as_dates(as_of))]
     level = check_ins["status"].fillna("").astype(str).str.strip().str.lower().map(STATUS_LEVEL_PROGRESS)
-    readings = pd.DataFrame({
-        "kr_id": check_ins["kr_id"], "date": as_dates(check_ins["date"]),
-        "reading": check_ins["value"].astype(float).fillna(level.astype(float)),
-    }).dropna(subset=["reading"]).sort_values(["kr_id", "date"], kind="stable")
+    readings = (
+        pd.DataFrame(
+            {
+                "kr_id": check_ins["kr_id"],
+                "date": as_dates(check_ins["date"]),
+                "reading": check_ins["value"].astype(float).fillna(level.astype(float)),
+            }
+        )
+        .dropna(subset=["reading"])
+        .sort_values(["kr_id", "date"], kind="stable")
+    )
     by_kr = readings.groupby("kr_id")["reading"].agg(list)
     return pd.Series([by_kr.get(kr_id, []) for kr_id in kr_ids], index=pd.Index(kr_ids, name="kr_id"), dtype=object)
 
@@ -161,9 +179,7 @@ def team_dependencies(key_results: pd.DataFrame, krs: pd.DataFrame, team: str) -
     named = krs["kr_id"].map(depends_on).fillna("").astype(str).map(_team_names)
     own = krs["team"].fillna("").str.strip().str.casefold()
     key = team.strip().casefold()
-    others = [
-        [name for name in names if name.casefold() != own_team] for names, own_team in zip(named, own)
-    ]
+    others = [[name for name in names if name.casefold() != own_team] for names, own_team in zip(named, own)]
     others = pd.Series(others, index=krs.index, dtype=object)
 
     mine = (own == key) & (others.map(len) > 0)
@@ -171,7 +187,8 @@ def team_dependencies(key_results: pd.DataFrame, krs: pd.DataFrame, team: str) -
     needed_by = krs[others.map(lambda names: key in {name.casefold() for name in names})]
     return TeamDependencies(
         needs=needs.reset_index(drop=True).loc[:, list(NEEDS_COLUMNS)],
-        needed_by=needed_by.sort_values(["team", "kr_id"], kind="stable").reset_index(drop=True)
+        needed_by=needed_by.sort_values(["team", "kr_id"], kind="stable")
+        .reset_index(drop=True)
         .loc[:, list(NEEDED_BY_COLUMNS)],
     )
 

@@ -13,6 +13,7 @@ the deal size, demo data, rendering included.
 
     .venv/bin/python bench/backcalc_bench.py [--runs 30] [--stages 10] [--channels 4] [--krs 2000] [--apptest]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,17 @@ import pandas as pd  # noqa: E402
 
 from analytics.channels import channel_volumes, channel_volumes_by_month  # noqa: E402
 from analytics.funnel import (  # noqa: E402
-    Scenario, back_calculate, committed_key_results, coverage, parse_fractions, plan_table, published_targets,
-    scenario_comparison, sensitivity, stage_volumes_by_month, two_way_table,
+    Scenario,
+    back_calculate,
+    committed_key_results,
+    coverage,
+    parse_fractions,
+    plan_table,
+    published_targets,
+    scenario_comparison,
+    sensitivity,
+    stage_volumes_by_month,
+    two_way_table,
 )
 
 WHAT_IF_STEPS = (0.8, 0.9, 1.0, 1.1, 1.2)
@@ -47,36 +57,57 @@ def scenario_keys(stages: int, channels: int) -> dict:
     shares = list(shares / shares.sum())
     shares[-1] = 1 - sum(shares[:-1])
     return {
-        "target_arr": 25_000_000, "beginning_arr": 12_000_000, "monthly_churn_rate": 0.01, "contraction_rate": 0.03,
-        "expansion_rate": 0.12, "average_deal_size": 32_000,
+        "target_arr": 25_000_000,
+        "beginning_arr": 12_000_000,
+        "monthly_churn_rate": 0.01,
+        "contraction_rate": 0.03,
+        "expansion_rate": 0.12,
+        "average_deal_size": 32_000,
         "stages": [{"name": name, "conversion_rate": float(rng.uniform(0.2, 0.8))} for name in names],
-        "seasonality": [0.2, 0.25, 0.25, 0.3], "sales_cycle_days": 120, "deals_per_rep_per_quarter": 6,
-        "ramp_unit": "month", "starting_reps": 10,
+        "seasonality": [0.2, 0.25, 0.25, 0.3],
+        "sales_cycle_days": 120,
+        "deals_per_rep_per_quarter": 6,
+        "ramp_unit": "month",
+        "starting_reps": 10,
         "channel_stage": names[split],
-        "channels": [{"name": f"channel {c + 1}", "share": share,
-                      "conversion_rates": {name: float(rng.uniform(0.2, 0.8)) for name in names[:split]}}
-                     for c, share in enumerate(shares)],
+        "channels": [
+            {
+                "name": f"channel {c + 1}",
+                "share": share,
+                "conversion_rates": {name: float(rng.uniform(0.2, 0.8)) for name in names[:split]},
+            }
+            for c, share in enumerate(shares)
+        ],
     }
 
 
 def synthetic_okrs(stage_names: list[str], krs: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Objectives over the year's quarters and KRs, a third of them tagged with a funnel stage."""
     rng = np.random.default_rng(11)
-    objectives = pd.DataFrame({
-        "objective_id": [f"O{i}" for i in range(krs // 4)],
-        "period": rng.choice(["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4", "2027"], krs // 4),
-        "team": rng.choice([f"team {t}" for t in range(60)], krs // 4),
-    })
+    objectives = pd.DataFrame(
+        {
+            "objective_id": [f"O{i}" for i in range(krs // 4)],
+            "period": rng.choice(["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4", "2027"], krs // 4),
+            "team": rng.choice([f"team {t}" for t in range(60)], krs // 4),
+        }
+    )
     tags = rng.choice(stage_names + ["deals", "bookings"] + [None] * (2 * len(stage_names)), krs)
-    key_results = pd.DataFrame({
-        "kr_id": [f"K{i}" for i in range(krs)],
-        "objective_id": rng.choice(objectives["objective_id"], krs),
-        "title": [f"KR {i}" for i in range(krs)],
-        "funnel_stage": tags,
-        "target_value": rng.uniform(10, 5_000, krs).round(),
-    })
-    in_force = pd.DataFrame({"kr_id": key_results["kr_id"], "target_value": key_results["target_value"],
-                             "cancelled": rng.random(krs) < 0.05})
+    key_results = pd.DataFrame(
+        {
+            "kr_id": [f"K{i}" for i in range(krs)],
+            "objective_id": rng.choice(objectives["objective_id"], krs),
+            "title": [f"KR {i}" for i in range(krs)],
+            "funnel_stage": tags,
+            "target_value": rng.uniform(10, 5_000, krs).round(),
+        }
+    )
+    in_force = pd.DataFrame(
+        {
+            "kr_id": key_results["kr_id"],
+            "target_value": key_results["target_value"],
+            "cancelled": rng.random(krs) < 0.05,
+        }
+    )
     return objectives, key_results, in_force
 
 
@@ -91,20 +122,39 @@ def recompute(keys: dict, okrs) -> dict:
     split_monthly = channel_volumes_by_month(plan, stage_volumes_by_month(plan))
     what_if = sensitivity(scenario)
     win = scenario.stages[-1].conversion_rate
-    grid = two_way_table(scenario, sorted({min(1.0, win * s) for s in WHAT_IF_STEPS}),
-                         [scenario.average_deal_size * s for s in WHAT_IF_STEPS])
+    grid = two_way_table(
+        scenario,
+        sorted({min(1.0, win * s) for s in WHAT_IF_STEPS}),
+        [scenario.average_deal_size * s for s in WHAT_IF_STEPS],
+    )
     committed = committed_key_results(key_results, objectives, "2027-Q2", in_force)
     covered = coverage(plan, committed, 2)
     targets = published_targets(plan, 2027, [scenario.stages[0].name, scenario.stages[-1].name])
     compared = scenario_comparison({"current": scenario, "saved 1": scenario, "saved 2": scenario})
-    return {"plan": plan, "table": table, "monthly": monthly, "split": split, "split_monthly": split_monthly,
-            "what_if": what_if, "grid": grid, "coverage": covered, "targets": targets, "compared": compared}
+    return {
+        "plan": plan,
+        "table": table,
+        "monthly": monthly,
+        "split": split,
+        "split_monthly": split_monthly,
+        "what_if": what_if,
+        "grid": grid,
+        "coverage": covered,
+        "targets": targets,
+        "compared": compared,
+    }
 
 
 def figures(result: dict) -> None:
     from charts.funnel import (
-        arr_waterfall_figure, channel_volume_figure, coverage_figure, monthly_volume_figure, reps_figure,
-        stage_funnel_figure, tornado_figure, two_way_heatmap,
+        arr_waterfall_figure,
+        channel_volume_figure,
+        coverage_figure,
+        monthly_volume_figure,
+        reps_figure,
+        stage_funnel_figure,
+        tornado_figure,
+        two_way_heatmap,
     )
 
     plan = result["plan"]
@@ -124,8 +174,14 @@ def open_tab_work(keys: dict, okrs) -> dict:
     """Per tab, what one rerun of the page costs with that tab open: the scenario and the plan (every
     rerun), then that tab's analytics and figures (pages/backcalc.py builds only the open tab's)."""
     from charts.funnel import (
-        arr_waterfall_figure, channel_volume_figure, coverage_figure, monthly_volume_figure, reps_figure,
-        stage_funnel_figure, tornado_figure, two_way_heatmap,
+        arr_waterfall_figure,
+        channel_volume_figure,
+        coverage_figure,
+        monthly_volume_figure,
+        reps_figure,
+        stage_funnel_figure,
+        tornado_figure,
+        two_way_heatmap,
     )
 
     objectives, key_results, in_force = okrs
@@ -154,22 +210,32 @@ def open_tab_work(keys: dict, okrs) -> dict:
         tornado_figure(what_if, "top_of_funnel", plan.top_of_funnel, names, "top")
         tornado_figure(what_if, "reps", plan.reps, names, "reps")
         win = scenario.stages[-1].conversion_rate
-        grid = two_way_table(scenario, sorted({min(1.0, win * s) for s in WHAT_IF_STEPS}),
-                             [scenario.average_deal_size * s for s in WHAT_IF_STEPS])
+        grid = two_way_table(
+            scenario,
+            sorted({min(1.0, win * s) for s in WHAT_IF_STEPS}),
+            [scenario.average_deal_size * s for s in WHAT_IF_STEPS],
+        )
         two_way_heatmap(grid, win, scenario.average_deal_size, "grid")
 
     def coverage_tab():
         _, plan = planned()
-        coverage_figure(coverage(plan, committed_key_results(key_results, objectives, "2027-Q2", in_force), 2),
-                        "coverage")
+        coverage_figure(
+            coverage(plan, committed_key_results(key_results, objectives, "2027-Q2", in_force), 2), "coverage"
+        )
 
     def scenarios_tab():
         scenario, plan = planned()
         published_targets(plan, 2027, [scenario.stages[0].name, scenario.stages[-1].name])
         scenario_comparison({"current": scenario, "saved 1": scenario, "saved 2": scenario})
 
-    return {"Inputs": planned, "Plan": plan_tab, "Channels": channels_tab, "Sensitivity": sensitivity_tab,
-            "Coverage": coverage_tab, "Scenarios": scenarios_tab}
+    return {
+        "Inputs": planned,
+        "Plan": plan_tab,
+        "Channels": channels_tab,
+        "Sensitivity": sensitivity_tab,
+        "Coverage": coverage_tab,
+        "Scenarios": scenarios_tab,
+    }
 
 
 def timed(work, runs: int) -> dict:
@@ -181,8 +247,12 @@ def timed(work, runs: int) -> dict:
         work()
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
-    return {"median": round(statistics.median(wall), 2), "min": round(min(wall), 2), "max": round(max(wall), 2),
-            "cpu_median": round(statistics.median(cpu), 2)}
+    return {
+        "median": round(statistics.median(wall), 2),
+        "min": round(min(wall), 2),
+        "max": round(max(wall), 2),
+        "cpu_median": round(statistics.median(cpu), 2),
+    }
 
 
 def apptest_rerun(runs: int) -> dict:
@@ -225,8 +295,12 @@ def main() -> None:
     result = recompute(keys, okrs)  # warm-up: imports, first allocations
     figures(result)
     report = {
-        "stages": args.stages, "channels": args.channels, "months": int(result["monthly"]["month_offset"].nunique()),
-        "months_in_plan_year": 12, "key_results": args.krs, "runs": args.runs,
+        "stages": args.stages,
+        "channels": args.channels,
+        "months": int(result["monthly"]["month_offset"].nunique()),
+        "months_in_plan_year": 12,
+        "key_results": args.krs,
+        "runs": args.runs,
         "sensitivity_plans": len(result["what_if"]),
         "analytics_ms": timed(lambda: recompute(keys, okrs), args.runs),
         "analytics_and_figures_ms": timed(lambda: figures(recompute(keys, okrs)), max(5, args.runs // 3)),

@@ -14,6 +14,7 @@ Prints one JSON object; every time is the median of --repeats runs, measured in 
 
     .venv/bin/python bench/csv_floor.py [--scale 0.01 --org DIR] [--repeats 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,10 +30,10 @@ sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 
 import duckdb  # noqa: E402
-import pyarrow as pa  # noqa: E402
-
 import make_org  # noqa: E402
+import pyarrow as pa  # noqa: E402
 from run import duckdb_read_csv_s  # noqa: E402
+
 from loaders.ingest import parse_files  # noqa: E402
 from loaders.read import CLI_MAX_FILE_BYTES  # noqa: E402
 from store.database import Store, UploadedFile  # noqa: E402
@@ -90,8 +91,10 @@ def measure(org: pathlib.Path, repeats: int, fraction: float = 1.0) -> dict[str,
             times["sql_only_ingest_s"].append(_in_fresh_store(folder, f"sql{run}", sql_only))
     figures = {name: round(statistics.median(values), 3) for name, values in times.items()}
     baseline = figures["duckdb_read_csv_s"]
-    figures |= {name.removesuffix("_s") + "_ratio": round(figures[name] / baseline, 2)
-                for name in ("insert_parsed_rows_s", "sql_only_ingest_s")}
+    figures |= {
+        name.removesuffix("_s") + "_ratio": round(figures[name] / baseline, 2)
+        for name in ("insert_parsed_rows_s", "sql_only_ingest_s")
+    }
     figures["rows"] = len(frame)
     figures["parse_problems"] = len(problems)
     return figures
@@ -99,8 +102,12 @@ def measure(org: pathlib.Path, repeats: int, fraction: float = 1.0) -> dict[str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--org", type=pathlib.Path, default=make_org.DEFAULT_OUT,
-                        help="where the organisation is (generated there if absent)")
+    parser.add_argument(
+        "--org",
+        type=pathlib.Path,
+        default=make_org.DEFAULT_OUT,
+        help="where the organisation is (generated there if absent)",
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="a fraction of full scale (0.01 for a tiny one)")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)

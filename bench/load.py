@@ -32,6 +32,7 @@ Prints one JSON object: page_ms p50/p95/max over all timed views, views done and
 done and failed (an upload the store gave up on, the lead told to retry), rows expected vs
 present, rows_lost (must be 0).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,14 @@ DEMO_WORKBOOK = PROJECT_ROOT / "okr_data" / "demo_company_2027.xlsx"
 DEMO_AS_OF = "2027-05-31"
 # Pages a viewer goes through (url path, query string), like a review meeting walking the agenda.
 PAGE_ROTATION = (
-    ("", ""), ("teams", ""), ("team", "team=Sales"), ("due_dates", ""), ("kr_types", ""),
-    ("change_or_cancel", ""), ("team", "team=Engineering"), ("", "group=Business"),
+    ("", ""),
+    ("teams", ""),
+    ("team", "team=Sales"),
+    ("due_dates", ""),
+    ("kr_types", ""),
+    ("change_or_cancel", ""),
+    ("team", "team=Engineering"),
+    ("", "group=Business"),
 )
 # Upload dates on which the demo has no check-ins, so every uploaded row is a new one.
 UPLOAD_DATES = tuple(dt.date(2027, 5, day) for day in range(1, 12))
@@ -77,8 +84,13 @@ class PageClient:
         from websockets.sync.client import connect
 
         self.timeout = timeout
-        self._socket = connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
-                               max_size=None, open_timeout=timeout, legacy=True)
+        self._socket = connect(
+            f"ws://127.0.0.1:{port}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=timeout,
+            legacy=True,
+        )
 
     def view(self, page: str = "", query: str = "") -> tuple[float, bytes]:
         """Run a page; the milliseconds it took and every message the server sent for it."""
@@ -123,10 +135,27 @@ def start_replica(port: int, database: str, log: pathlib.Path) -> subprocess.Pop
     environment = {**os.environ, "OKR_DB": database, "OKR_AS_OF": DEMO_AS_OF}
     with open(log, "wb") as output:
         return subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
 
 
@@ -274,8 +303,11 @@ def percentile(values: list[float], share: float) -> float:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=os.environ.get("OKR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:55432/postgres"),
-                        help="PostgreSQL server URL (a database on it is created and dropped)")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("OKR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:55432/postgres"),
+        help="PostgreSQL server URL (a database on it is created and dropped)",
+    )
     parser.add_argument("--ports", default="8617,8618", help="the replicas' loopback ports")
     parser.add_argument("--viewers", type=int, default=20)
     parser.add_argument("--views-per-viewer", type=int, default=8)
@@ -309,10 +341,14 @@ def main(argv: list[str] | None = None) -> dict:
         uploads = {}  # uploader → the rows of each of its uploads
         for number in range(args.uploaders):
             uploads[f"lead-{number + 1}"] = [
-                check_in_rows(krs, args.rows_per_upload, (number * args.uploads_per_uploader + upload) * args.rows_per_upload)
+                check_in_rows(
+                    krs, args.rows_per_upload, (number * args.uploads_per_uploader + upload) * args.rows_per_upload
+                )
                 for upload in range(args.uploads_per_uploader)
             ]
-        planned = [(kr, date) for rows_per_upload in uploads.values() for rows in rows_per_upload for kr, date, _ in rows]
+        planned = [
+            (kr, date) for rows_per_upload in uploads.values() for rows in rows_per_upload for kr, date, _ in rows
+        ]
         if len(set(planned)) != len(planned):
             raise RuntimeError("more upload rows than distinct (kr_id, date) pairs; lower the upload counts")
 
@@ -348,9 +384,16 @@ def main(argv: list[str] | None = None) -> dict:
         spawn = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(max(1, args.uploaders), mp_context=spawn) as pool:
             uploading = [
-                pool.submit(upload_all, database, uploader,
-                            [check_in_workbook(rows, f"{uploader} via replica {number % len(ports) + 1}") for rows in rows_per_upload],
-                            deadline)
+                pool.submit(
+                    upload_all,
+                    database,
+                    uploader,
+                    [
+                        check_in_workbook(rows, f"{uploader} via replica {number % len(ports) + 1}")
+                        for rows in rows_per_upload
+                    ],
+                    deadline,
+                )
                 for number, (uploader, rows_per_upload) in enumerate(uploads.items())
             ]
             viewers = [threading.Thread(target=viewer, args=(number,)) for number in range(args.viewers)]
@@ -361,14 +404,22 @@ def main(argv: list[str] | None = None) -> dict:
             upload_results = [future.result() for future in uploading]
         elapsed = time.time() - started
 
-        expected_rows = [row for result in upload_results for number in result["stored"]
-                         for row in uploads[result["uploader"]][number]]
+        expected_rows = [
+            row
+            for result in upload_results
+            for number in result["stored"]
+            for row in uploads[result["uploader"]][number]
+        ]
         present, found = rows_found(database, expected_rows)
         upload_seconds = [s for result in upload_results for s in result["seconds"]]
         report = {
-            "replicas": len(ports), "viewers": args.viewers, "uploaders": args.uploaders,
+            "replicas": len(ports),
+            "viewers": args.viewers,
+            "uploaders": args.uploaders,
             "seconds": round(elapsed, 1),
-            "views_done": len(page_ms), "views_failed": len(failures), "failures": failures[:5],
+            "views_done": len(page_ms),
+            "views_failed": len(failures),
+            "failures": failures[:5],
             "page_ms_p50": round(percentile(page_ms, 0.50)) if page_ms else None,
             "page_ms_p95": round(percentile(page_ms, 0.95)) if page_ms else None,
             "page_ms_max": round(max(page_ms)) if page_ms else None,

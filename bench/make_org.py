@@ -21,6 +21,7 @@ numbers and dates.
 
     .venv/bin/python bench/make_org.py [OUT_DIR] [--quick | --scale 0.01]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,27 +53,141 @@ MANIFEST = "org.json"
 WARNINGS_SPLIT = "checkins_100k_warnings.xlsx"
 WARNING_SHARE = 93  # of every 100 rows of the split, dated before their KR starts
 
-GROUPS = ("Product", "Engineering", "Data & AI", "Sales", "Marketing", "Customer Success",
-          "Partnerships", "Operations", "Finance & Legal", "People")
-FIRST_NAMES = ("Amara", "Lucas", "Priya", "Ben", "Jonas", "Mei", "Clara", "Daniel", "Sofia", "Kwame",
-               "Hannah", "Arjun", "Tomasz", "Elena", "Liam", "Yuki", "Pedro", "Nina", "Max", "Nadia",
-               "Felix", "Chen", "Ravi", "Marcus", "Isabel", "Leo", "Chloé", "Ryan", "Zoe", "Mateo",
-               "Ivy", "Olivia", "Sanjay", "Lea", "Noah", "Victor", "Grace", "Kofi", "Maya", "Ethan")
-LAST_NAMES = ("Okafor", "Moreau", "Raman", "Carter", "Lindqvist", "Tanaka", "Jensen", "Ferreira",
-              "Rossi", "Mensah", "Becker", "Mehta", "Nowak", "Petrova", "O'Connor", "Sato", "Santos",
-              "Horvat", "Keller", "Haddad", "Wagner", "Wei", "Kumar", "Johnson", "Cruz", "Fontaine",
-              "Dubois", "Patel", "Adams", "Garcia", "Chen", "Brennan", "Iyer", "Schmidt", "Williams",
-              "Almeida", "Kim", "Boateng", "Goldberg", "Clarke", "Zahra", "Lindgren", "Novak",
-              "Watanabe", "Ade", "Carvalho", "Osei", "Kowalski", "Bianchi", "Hughes")
-COMPANY_THEMES = ("Prove acquisition repeatability on 2+ channels", "Win customers' loyalty",
-                  "Gather and build an inspired team", "Control our corporate destiny")
+GROUPS = (
+    "Product",
+    "Engineering",
+    "Data & AI",
+    "Sales",
+    "Marketing",
+    "Customer Success",
+    "Partnerships",
+    "Operations",
+    "Finance & Legal",
+    "People",
+)
+FIRST_NAMES = (
+    "Amara",
+    "Lucas",
+    "Priya",
+    "Ben",
+    "Jonas",
+    "Mei",
+    "Clara",
+    "Daniel",
+    "Sofia",
+    "Kwame",
+    "Hannah",
+    "Arjun",
+    "Tomasz",
+    "Elena",
+    "Liam",
+    "Yuki",
+    "Pedro",
+    "Nina",
+    "Max",
+    "Nadia",
+    "Felix",
+    "Chen",
+    "Ravi",
+    "Marcus",
+    "Isabel",
+    "Leo",
+    "Chloé",
+    "Ryan",
+    "Zoe",
+    "Mateo",
+    "Ivy",
+    "Olivia",
+    "Sanjay",
+    "Lea",
+    "Noah",
+    "Victor",
+    "Grace",
+    "Kofi",
+    "Maya",
+    "Ethan",
+)
+LAST_NAMES = (
+    "Okafor",
+    "Moreau",
+    "Raman",
+    "Carter",
+    "Lindqvist",
+    "Tanaka",
+    "Jensen",
+    "Ferreira",
+    "Rossi",
+    "Mensah",
+    "Becker",
+    "Mehta",
+    "Nowak",
+    "Petrova",
+    "O'Connor",
+    "Sato",
+    "Santos",
+    "Horvat",
+    "Keller",
+    "Haddad",
+    "Wagner",
+    "Wei",
+    "Kumar",
+    "Johnson",
+    "Cruz",
+    "Fontaine",
+    "Dubois",
+    "Patel",
+    "Adams",
+    "Garcia",
+    "Chen",
+    "Brennan",
+    "Iyer",
+    "Schmidt",
+    "Williams",
+    "Almeida",
+    "Kim",
+    "Boateng",
+    "Goldberg",
+    "Clarke",
+    "Zahra",
+    "Lindgren",
+    "Novak",
+    "Watanabe",
+    "Ade",
+    "Carvalho",
+    "Osei",
+    "Kowalski",
+    "Bianchi",
+    "Hughes",
+)
+COMPANY_THEMES = (
+    "Prove acquisition repeatability on 2+ channels",
+    "Win customers' loyalty",
+    "Gather and build an inspired team",
+    "Control our corporate destiny",
+)
 VERBS = ("Grow", "Launch", "Reduce", "Improve", "Ship", "Scale", "Automate", "Win", "Build", "Cut")
-SUBJECTS = ("qualified pipeline", "the partner API", "onboarding time", "gross margin", "self-serve sign-ups",
-            "enterprise renewals", "release cadence", "data quality", "hiring funnel", "support backlog")
+SUBJECTS = (
+    "qualified pipeline",
+    "the partner API",
+    "onboarding time",
+    "gross margin",
+    "self-serve sign-ups",
+    "enterprise renewals",
+    "release cadence",
+    "data quality",
+    "hiring funnel",
+    "support backlog",
+)
 KR_TITLES = {
     "currency": ("Bookings", "Pipeline created", "Expansion revenue", "Cloud spend", "Partner-sourced revenue"),
-    "number": ("Qualified meetings", "Weekly active teams", "Releases shipped", "Open incidents",
-               "Median days to close", "Candidates hired"),
+    "number": (
+        "Qualified meetings",
+        "Weekly active teams",
+        "Releases shipped",
+        "Open incidents",
+        "Median days to close",
+        "Candidates hired",
+    ),
     "percent": ("Win rate", "Gross retention", "Test coverage", "Uptime", "Activation rate"),
     "binary": ("SOC 2 report issued", "Pricing page live", "Data warehouse migrated"),
     "status": ("Partner program launched", "New onboarding flow", "Career ladder rolled out"),
@@ -80,11 +195,21 @@ KR_TITLES = {
 MEASURE_SHARES = {"currency": 0.2, "number": 0.35, "percent": 0.2, "binary": 0.1, "status": 0.15}
 NUMERIC_DIRECTION_SHARES = {"increase": 0.7, "decrease": 0.15, "stay_above": 0.1, "stay_below": 0.05}
 FUNNEL_STAGES = ("emails", "replies", "meetings", "opportunities", "bookings", "arr")
-COMMENTS = ("On plan", "Two deals slipped, pipeline up", 'Waiting on "Legal" review', "Blocked by hiring",
-            "Ahead of plan; keep going", "Data refreshed from the dashboard")
+COMMENTS = (
+    "On plan",
+    "Two deals slipped, pipeline up",
+    'Waiting on "Legal" review',
+    "Blocked by hiring",
+    "Ahead of plan; keep going",
+    "Data refreshed from the dashboard",
+)
 INITIATIVE_STATUSES = ("not started", "in progress", "done")
-SWOT_ITEMS = {"strength": "Strong engineering bench", "weakness": "Slow enterprise sales cycle",
-              "opportunity": "Partner channel in EMEA", "threat": "Price pressure from incumbents"}
+SWOT_ITEMS = {
+    "strength": "Strong engineering bench",
+    "weakness": "Slow enterprise sales cycle",
+    "opportunity": "Partner channel in EMEA",
+    "threat": "Price pressure from incumbents",
+}
 
 
 @dataclass(frozen=True)
@@ -153,8 +278,18 @@ def _objectives(scale: Scale, teams: pd.DataFrame) -> pd.DataFrame:
         year = YEARS[i % len(YEARS)]
         objective_id = f"CO-{year}-{i // len(YEARS) + 1}"
         company_by_year.setdefault(year, []).append(objective_id)
-        rows.append((objective_id, str(year), "company", None, COMPANY_THEMES[(i // len(YEARS)) % len(COMPANY_THEMES)],
-                     "Company priority from the leadership SWOT.", "CEO", None))
+        rows.append(
+            (
+                objective_id,
+                str(year),
+                "company",
+                None,
+                COMPANY_THEMES[(i // len(YEARS)) % len(COMPANY_THEMES)],
+                "Company priority from the leadership SWOT.",
+                "CEO",
+                None,
+            )
+        )
     quarters = _quarters()
     for k in range(scale.objectives - scale.company_objectives):
         team_index = k % scale.teams
@@ -165,9 +300,18 @@ def _objectives(scale: Scale, teams: pd.DataFrame) -> pd.DataFrame:
         team = teams["team"].iat[team_index]
         title = f"{VERBS[k % len(VERBS)]} {SUBJECTS[(k // len(VERBS)) % len(SUBJECTS)]}"
         parent = company_by_year[year][k % len(company_by_year[year])]
-        rows.append((f"O-{k + 1:05d}", period, "team", team, title,
-                     f"{team} commits to this for {period}. It moves {parent} forward.",
-                     teams["lead"].iat[team_index], parent))
+        rows.append(
+            (
+                f"O-{k + 1:05d}",
+                period,
+                "team",
+                team,
+                title,
+                f"{team} commits to this for {period}. It moves {parent} forward.",
+                teams["lead"].iat[team_index],
+                parent,
+            )
+        )
     columns = TABLES_BY_NAME["objectives"].column_names
     return pd.DataFrame(rows, columns=columns)
 
@@ -180,7 +324,7 @@ def _key_results(rng: np.random.Generator, scale: Scale, objectives: pd.DataFram
     directions = rng.choice(list(NUMERIC_DIRECTION_SHARES), count, p=list(NUMERIC_DIRECTION_SHARES.values()))
     directions = np.where(np.isin(measures, ["binary", "status"]), "increase", directions)
     # Every direction and measure turns up even in a tiny organisation.
-    for i, direction in enumerate(DIRECTIONS[:min(count, len(DIRECTIONS))]):
+    for i, direction in enumerate(DIRECTIONS[: min(count, len(DIRECTIONS))]):
         measures[i], directions[i] = "number", direction
     for i, measure in enumerate(MEASURE_SHARES):
         if len(DIRECTIONS) + i < count:
@@ -191,8 +335,11 @@ def _key_results(rng: np.random.Generator, scale: Scale, objectives: pd.DataFram
     low = np.array([base[m][0] for m in measures], dtype=float)
     high = np.array([base[m][1] for m in measures], dtype=float)
     start = np.round(low + rng.random(count) * (high - low))
-    lift = np.where(measures == "currency", rng.integers(50, 400, count) * 5_000.0,
-                    np.where(measures == "percent", rng.integers(5, 35, count), rng.integers(10, 150, count)))
+    lift = np.where(
+        measures == "currency",
+        rng.integers(50, 400, count) * 5_000.0,
+        np.where(measures == "percent", rng.integers(5, 35, count), rng.integers(10, 150, count)),
+    )
     target = np.where(directions == "decrease", np.maximum(start - np.minimum(lift, start * 0.6), 0), start + lift)
     target = np.where(np.isin(directions, ["stay_above", "stay_below"]), start, target)
     target = np.where(measures == "percent", np.minimum(target, 99), target)
@@ -215,35 +362,48 @@ def _key_results(rng: np.random.Generator, scale: Scale, objectives: pd.DataFram
     kr_types = np.array(KR_TYPES)[np.arange(count) % len(KR_TYPES)]
     team_names = teams["team"].to_numpy()
     depends = np.where(rng.random(count) < 0.1, team_names[rng.integers(0, len(team_names), count)], None)
-    funnel = np.where((measures == "currency") & (rng.random(count) < 0.3),
-                      np.array(FUNNEL_STAGES)[rng.integers(0, len(FUNNEL_STAGES), count)], None)
-    titles = [f"{KR_TITLES[m][i % len(KR_TITLES[m])]} ({objective['objective_id'].iat[i]})" for i, m in enumerate(measures)]
+    funnel = np.where(
+        (measures == "currency") & (rng.random(count) < 0.3),
+        np.array(FUNNEL_STAGES)[rng.integers(0, len(FUNNEL_STAGES), count)],
+        None,
+    )
+    titles = [
+        f"{KR_TITLES[m][i % len(KR_TITLES[m])]} ({objective['objective_id'].iat[i]})" for i, m in enumerate(measures)
+    ]
     units = {"currency": "USD", "number": "count", "percent": "%", "binary": None, "status": None}
-    return pd.DataFrame({
-        "kr_id": [f"KR-{i + 1:05d}" for i in range(count)],
-        "objective_id": objective["objective_id"],
-        "title": titles,
-        "kr_type": kr_types,
-        "measure": measures,
-        "unit": [units[m] for m in measures],
-        "start_value": np.where(numeric, start, np.nan),
-        "target_value": np.where(numeric, target, np.nan),
-        "direction": np.where(measures == "status", None, directions),
-        "owner": owners,
-        "start_date": start_date,
-        "due_date": due_date,
-        "weight": rng.integers(1, 4, count).astype(float),
-        "depends_on": depends,
-        "funnel_stage": funnel,
-        "measured_by": np.where(rng.random(count) < 0.7, "Company KPI dashboard", None),
-    })
+    return pd.DataFrame(
+        {
+            "kr_id": [f"KR-{i + 1:05d}" for i in range(count)],
+            "objective_id": objective["objective_id"],
+            "title": titles,
+            "kr_type": kr_types,
+            "measure": measures,
+            "unit": [units[m] for m in measures],
+            "start_value": np.where(numeric, start, np.nan),
+            "target_value": np.where(numeric, target, np.nan),
+            "direction": np.where(measures == "status", None, directions),
+            "owner": owners,
+            "start_date": start_date,
+            "due_date": due_date,
+            "weight": rng.integers(1, 4, count).astype(float),
+            "depends_on": depends,
+            "funnel_stage": funnel,
+            "measured_by": np.where(rng.random(count) < 0.7, "Company KPI dashboard", None),
+        }
+    )
 
 
-def _check_ins(rng: np.random.Generator, scale: Scale, key_results: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
+def _check_ins(
+    rng: np.random.Generator, scale: Scale, key_results: pd.DataFrame, objectives: pd.DataFrame
+) -> pd.DataFrame:
     """scale.check_ins readings, spread over each KR's period in proportion to its length (on distinct
     days), moving from start towards target at a pace of the KR's own."""
-    period_end = key_results["objective_id"].map(objectives.set_index("objective_id")["period"]).map(
-        lambda p: period_bounds(p)[1]).to_numpy(dtype="datetime64[D]")
+    period_end = (
+        key_results["objective_id"]
+        .map(objectives.set_index("objective_id")["period"])
+        .map(lambda p: period_bounds(p)[1])
+        .to_numpy(dtype="datetime64[D]")
+    )
     first_day = key_results["start_date"].to_numpy(dtype="datetime64[D]")
     days_open = (period_end - first_day).astype(int) + 1
     share = scale.check_ins * days_open / days_open.sum()
@@ -266,8 +426,9 @@ def _check_ins(rng: np.random.Generator, scale: Scale, key_results: pd.DataFrame
     start = key_results["start_value"].to_numpy()[kr]
     target = key_results["target_value"].to_numpy()[kr]
     moving = start + progress * (target - start)
-    held = target * np.where(direction == "stay_above", 1 + rng.uniform(-0.05, 0.15, len(kr)),
-                             1 + rng.uniform(-0.15, 0.05, len(kr)))
+    held = target * np.where(
+        direction == "stay_above", 1 + rng.uniform(-0.05, 0.15, len(kr)), 1 + rng.uniform(-0.15, 0.05, len(kr))
+    )
     value = np.where(np.isin(direction, ["stay_above", "stay_below"]), held, moving)
     value = np.where(measure == "currency", np.round(value), np.round(value, 1))
     value = np.where(measure == "binary", (progress >= 0.9).astype(float), value)
@@ -277,28 +438,32 @@ def _check_ins(rng: np.random.Generator, scale: Scale, key_results: pd.DataFrame
     status = np.where(rng.random(len(kr)) < 0.1, np.char.lower(status.astype(str)), status)
     status = np.where(measure == "status", status, None)
     comment = np.where(rng.random(len(kr)) < 0.25, np.array(COMMENTS)[rng.integers(0, len(COMMENTS), len(kr))], None)
-    frame = pd.DataFrame({
-        "kr_id": key_results["kr_id"].to_numpy()[kr],
-        "date": date,
-        "value": value,
-        "status": status,
-        "confidence": rng.integers(0, 11, len(kr)),
-        "comment": comment,
-        "updated_by": key_results["owner"].to_numpy()[kr],
-    })
+    frame = pd.DataFrame(
+        {
+            "kr_id": key_results["kr_id"].to_numpy()[kr],
+            "date": date,
+            "value": value,
+            "status": status,
+            "confidence": rng.integers(0, 11, len(kr)),
+            "comment": comment,
+            "updated_by": key_results["owner"].to_numpy()[kr],
+        }
+    )
     # Exports list readings by date.
     return frame.sort_values(["date", "kr_id"], kind="stable").reset_index(drop=True)
 
 
 def _initiatives(rng: np.random.Generator, key_results: pd.DataFrame) -> pd.DataFrame:
     chosen = key_results.iloc[::2]
-    return pd.DataFrame({
-        "kr_id": chosen["kr_id"].to_numpy(),
-        "title": [f"Initiative for {t}" for t in chosen["title"]],
-        "owner": chosen["owner"].to_numpy(),
-        "status": np.array(INITIATIVE_STATUSES)[rng.integers(0, len(INITIATIVE_STATUSES), len(chosen))],
-        "due_date": chosen["due_date"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "kr_id": chosen["kr_id"].to_numpy(),
+            "title": [f"Initiative for {t}" for t in chosen["title"]],
+            "owner": chosen["owner"].to_numpy(),
+            "status": np.array(INITIATIVE_STATUSES)[rng.integers(0, len(INITIATIVE_STATUSES), len(chosen))],
+            "due_date": chosen["due_date"].to_numpy(),
+        }
+    )
 
 
 def _decisions(key_results: pd.DataFrame) -> pd.DataFrame:
@@ -313,12 +478,17 @@ def _decisions(key_results: pd.DataFrame) -> pd.DataFrame:
     retargeted = (kind == "change") & chosen["measure"].isin(["currency", "number", "percent"]).to_numpy()
     new_target = np.where(retargeted, chosen["target_value"] * 0.8, np.nan)
     new_due = np.where((kind == "change") & ~retargeted, due + 14, np.datetime64("NaT"))
-    return pd.DataFrame({
-        "kr_id": chosen["kr_id"].to_numpy(), "date": date, "decision": kind,
-        "new_target_value": new_target, "new_due_date": new_due,
-        "reason": np.where(kind == "cancel", "No longer a priority", "Reset after the monthly review"),
-        "decided_by": "Leadership review",
-    })
+    return pd.DataFrame(
+        {
+            "kr_id": chosen["kr_id"].to_numpy(),
+            "date": date,
+            "decision": kind,
+            "new_target_value": new_target,
+            "new_due_date": new_due,
+            "reason": np.where(kind == "cancel", "No longer a priority", "Reset after the monthly review"),
+            "decided_by": "Leadership review",
+        }
+    )
 
 
 def _arr_actuals(rng: np.random.Generator) -> pd.DataFrame:
@@ -346,8 +516,10 @@ def _company_targets() -> pd.DataFrame:
 
 def _swot(teams: pd.DataFrame) -> pd.DataFrame:
     leads = teams["lead"].drop_duplicates().head(10)
-    return pd.DataFrame([(lead, quadrant, item) for lead in leads for quadrant, item in SWOT_ITEMS.items()],
-                        columns=TABLES_BY_NAME["swot"].column_names)
+    return pd.DataFrame(
+        [(lead, quadrant, item) for lead in leads for quadrant, item in SWOT_ITEMS.items()],
+        columns=TABLES_BY_NAME["swot"].column_names,
+    )
 
 
 def _as_typed_in_csv(check_ins: pd.DataFrame, key_results: pd.DataFrame) -> pd.DataFrame:
@@ -367,8 +539,13 @@ def write_xlsx(path: pathlib.Path, sheets: dict[str, pd.DataFrame]) -> None:
     column's writer is chosen once by its type (xlsxwriter's generic `write` would inspect every cell)."""
     import xlsxwriter
 
-    options = {"constant_memory": True, "default_date_format": "yyyy-mm-dd",
-               "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    options = {
+        "constant_memory": True,
+        "default_date_format": "yyyy-mm-dd",
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
     workbook = xlsxwriter.Workbook(str(path), options)
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for name, frame in sheets.items():
@@ -454,7 +631,9 @@ def ensure_org(out: pathlib.Path, fraction: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out", nargs="?", type=pathlib.Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
+    parser.add_argument(
+        "out", nargs="?", type=pathlib.Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})"
+    )
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="an organisation ten times smaller")
     size.add_argument("--scale", type=float, help="a fraction of full scale (0.01 for a tiny one)")
@@ -462,8 +641,10 @@ def main(argv: list[str] | None = None) -> int:
     fraction = args.scale or (QUICK_SCALE if args.quick else 1.0)
     started = time.perf_counter()
     rows = write_org(args.out, fraction)
-    print(", ".join(f"{name} {count:,}" for name, count in rows.items())
-          + f" → {args.out} in {time.perf_counter() - started:.1f} s")
+    print(
+        ", ".join(f"{name} {count:,}" for name, count in rows.items())
+        + f" → {args.out} in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 

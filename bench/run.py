@@ -39,6 +39,7 @@ The organisation is generated into --org (default /tmp/okr_org at full scale, /t
 
     .venv/bin/python bench/run.py [--quick | --scale 0.01] [--org DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,6 +61,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 
 import make_org  # noqa: E402
+
 from loaders.ingest import check_and_store  # noqa: E402
 from loaders.read import CLI_MAX_FILE_BYTES  # noqa: E402
 from store.database import Store, UploadedFile  # noqa: E402
@@ -94,8 +96,13 @@ def _process_ingest_s(base: str, path: pathlib.Path, work: pathlib.Path, runs: i
         database = str(work / f"process_{path.stem}_{run}.duckdb")
         shutil.copyfile(base, database)
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "loaders", "ingest", str(path), "--db", database],
-                              capture_output=True, text=True, cwd=PROJECT_ROOT, env=env)
+        done = subprocess.run(
+            [sys.executable, "-m", "loaders", "ingest", str(path), "--db", database],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            env=env,
+        )
         elapsed = time.perf_counter() - started
         if done.returncode != 0:
             raise SystemExit(f"python -m loaders ingest {path.name} failed:\n{done.stderr[-3000:]}")
@@ -204,11 +211,19 @@ def _cli_beside_app(database: str, folder: pathlib.Path) -> tuple[float, float]:
         store.close()
     krs, objectives = tables["key_results"], tables["objectives"]
     team = objectives.loc[objectives["level"] == "team", "team"].iloc[0]
-    krs = krs[krs["objective_id"].isin(objectives.loc[objectives["team"] == team, "objective_id"])
-              & krs["measure"].isin(["number", "currency"])]
+    krs = krs[
+        krs["objective_id"].isin(objectives.loc[objectives["team"] == team, "objective_id"])
+        & krs["measure"].isin(["number", "currency"])
+    ]
     folder.mkdir()
-    scene = cli_beside_app(database, folder, sorted(krs["kr_id"])[:6], team, lock_wait=60,
-                           dates=tuple(f"2026-11-0{d}" for d in range(1, 8)))
+    scene = cli_beside_app(
+        database,
+        folder,
+        sorted(krs["kr_id"])[:6],
+        team,
+        lock_wait=60,
+        dates=tuple(f"2026-11-0{d}" for d in range(1, 8)),
+    )
     failed = [call for call in scene["calls"] if call["code"] != 0]
     if failed or not scene["expected_comments"] <= set(scene["app"]["comments"]):
         raise SystemExit(f"command-line calls beside the app failed or lost rows: {failed[:1]}")
@@ -281,7 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--org", type=pathlib.Path, help="where the organisation is (generated there if absent)")
     args = parser.parse_args(argv)
     fraction = args.scale or (make_org.QUICK_SCALE if args.quick else 1.0)
-    org = args.org or (make_org.DEFAULT_OUT if fraction == 1.0 else pathlib.Path(f"{make_org.DEFAULT_OUT}_{fraction:g}"))
+    org = args.org or (
+        make_org.DEFAULT_OUT if fraction == 1.0 else pathlib.Path(f"{make_org.DEFAULT_OUT}_{fraction:g}")
+    )
     print(json.dumps(run(org, fraction)))
     return 0
 

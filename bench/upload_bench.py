@@ -6,6 +6,7 @@ the Upload progress page runs between receiving a file and showing its report an
 
     .venv/bin/python bench/upload_bench.py [--rows 10000] [--team Sales] [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,20 +81,25 @@ def main() -> None:
             wall.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
         store.close()
-    print(json.dumps({
-        "team": args.team,
-        "check_in_rows": args.rows,
-        "file_bytes": len(content),
-        "errors": len(result.errors),
-        "warnings": len(result.warnings),
-        "check_ins_new": result.changes["check_ins"].inserted,
-        "check_ins_updated": result.changes["check_ins"].updated,
-        "krs_previewed": len(result.preview.krs) if result.preview else 0,
-        "validate_and_preview_seconds": round(min(wall), 3),
-        "validate_and_preview_cpu_seconds": round(min(cpu), 3),
-        "runs": args.repeat,
-        "target_seconds": 2.0,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "team": args.team,
+                "check_in_rows": args.rows,
+                "file_bytes": len(content),
+                "errors": len(result.errors),
+                "warnings": len(result.warnings),
+                "check_ins_new": result.changes["check_ins"].inserted,
+                "check_ins_updated": result.changes["check_ins"].updated,
+                "krs_previewed": len(result.preview.krs) if result.preview else 0,
+                "validate_and_preview_seconds": round(min(wall), 3),
+                "validate_and_preview_cpu_seconds": round(min(cpu), 3),
+                "runs": args.repeat,
+                "target_seconds": 2.0,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

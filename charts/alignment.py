@@ -1,5 +1,6 @@
 """Figures of the alignment map: the company → team objective → KR treemap and the cross-team
 dependency graph."""
+
 from __future__ import annotations
 
 import math
@@ -33,20 +34,26 @@ def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) 
     # A parent's header shows its label: an objective is labelled with its team (legible where its
     # title would shrink to nothing; the title shows on hover). A KR's title is small until zoomed
     # into its objective; its colour carries the status.
-    labels = [team if kind == "objective" else label
-              for kind, team, label in zip(tree["kind"], tree["team"], tree["label"])]
+    labels = [
+        team if kind == "objective" else label for kind, team, label in zip(tree["kind"], tree["team"], tree["label"])
+    ]
     widths = tree["kind"].map({"company": 60, "unlinked": 60, "objective": 24, "kr": 24})
-    figure = go.Figure(go.Treemap(
-        ids=tree["node_id"], parents=tree["parent_id"], values=leaf.astype(int),
-        labels=[_wrapped(label, width) for label, width in zip(labels, widths)],
-        branchvalues="remainder", maxdepth=3,
-        marker={"colors": colors, "line": {"color": "white", "width": 2}},
-        customdata=list(zip(tree["status"], tree["detail"], tree["label"])),
-        textfont={"size": BASE_FONT_SIZE, "color": "white"},
-        hovertemplate="%{customdata[2]}<br>%{customdata[0]} · %{customdata[1]}<extra></extra>",
-        pathbar={"visible": True, "textfont": {"size": BASE_FONT_SIZE - 2}},
-        tiling={"pad": 4},
-    ))
+    figure = go.Figure(
+        go.Treemap(
+            ids=tree["node_id"],
+            parents=tree["parent_id"],
+            values=leaf.astype(int),
+            labels=[_wrapped(label, width) for label, width in zip(labels, widths)],
+            branchvalues="remainder",
+            maxdepth=3,
+            marker={"colors": colors, "line": {"color": "white", "width": 2}},
+            customdata=list(zip(tree["status"], tree["detail"], tree["label"])),
+            textfont={"size": BASE_FONT_SIZE, "color": "white"},
+            hovertemplate="%{customdata[2]}<br>%{customdata[0]} · %{customdata[1]}<extra></extra>",
+            pathbar={"visible": True, "textfont": {"size": BASE_FONT_SIZE - 2}},
+            tiling={"pad": 4},
+        )
+    )
     figure = styled(figure, title, height=height)
     figure.update_layout(margin={"l": 4, "r": 4, "t": 60, "b": 4})
     return figure
@@ -56,8 +63,7 @@ def _circle(teams: list[str]) -> dict[str, tuple[float, float]]:
     """Fixed positions on a unit circle, the first team at the top, clockwise."""
     count = max(len(teams), 1)
     return {
-        team: (math.sin(2 * math.pi * i / count), math.cos(2 * math.pi * i / count))
-        for i, team in enumerate(teams)
+        team: (math.sin(2 * math.pi * i / count), math.cos(2 * math.pi * i / count)) for i, team in enumerate(teams)
     }
 
 
@@ -78,33 +84,74 @@ def dependency_network_figure(edges: pd.DataFrame, teams: list[str], title: str,
             dx, dy = -(y1 - y0) / length * 0.035, (x1 - x0) / length * 0.035
             x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
         color = NEGATIVE_COLOR if edge["conflict"] else SETTLED_COLOR
-        arrows.append(dict(
-            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
-            arrowhead=2, arrowsize=1.1, arrowwidth=1.5 + min(edge["kr_count"], 6), arrowcolor=color,
-            standoff=20, startstandoff=20, opacity=0.9 if edge["conflict"] else 0.6,
-        ))
-        midpoints[edge["conflict"]].append((
-            (x0 + x1) / 2, (y0 + y1) / 2,
-            f"{edge['from_team']} → {edge['to_team']}: {edge['kr_ids']}",
-        ))
+        arrows.append(
+            dict(
+                x=x1,
+                y=y1,
+                ax=x0,
+                ay=y0,
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                text="",
+                showarrow=True,
+                arrowhead=2,
+                arrowsize=1.1,
+                arrowwidth=1.5 + min(edge["kr_count"], 6),
+                arrowcolor=color,
+                standoff=20,
+                startstandoff=20,
+                opacity=0.9 if edge["conflict"] else 0.6,
+            )
+        )
+        midpoints[edge["conflict"]].append(
+            (
+                (x0 + x1) / 2,
+                (y0 + y1) / 2,
+                f"{edge['from_team']} → {edge['to_team']}: {edge['kr_ids']}",
+            )
+        )
     # One layout update for every arrow: add_annotation one by one re-validates them all each time.
     figure.update_layout(annotations=arrows)
     for conflict, name in ((True, CONFLICTS), (False, SETTLED)):
         points = midpoints[conflict]
-        figure.add_trace(go.Scatter(
-            x=[p[0] for p in points], y=[p[1] for p in points], hovertext=[p[2] for p in points],
-            mode="markers", name=name, hoverinfo="text",
-            marker={"size": 12, "symbol": "diamond", "color": NEGATIVE_COLOR if conflict else SETTLED_COLOR},
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                hovertext=[p[2] for p in points],
+                mode="markers",
+                name=name,
+                hoverinfo="text",
+                marker={"size": 12, "symbol": "diamond", "color": NEGATIVE_COLOR if conflict else SETTLED_COLOR},
+            )
+        )
     x = [position[t][0] for t in teams]
     y = [position[t][1] for t in teams]
-    figure.add_trace(go.Scatter(
-        x=x, y=y, mode="markers+text", text=teams, name="Teams", showlegend=False, hoverinfo="text",
-        marker={"size": 30, "color": NODE_COLOR, "line": {"color": "white", "width": 2}},
-        textposition=["middle right" if px > 0.2 else "middle left" if px < -0.2 else
-                      "top center" if py > 0 else "bottom center" for px, py in zip(x, y)],
-        textfont={"size": BASE_FONT_SIZE},
-    ))
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers+text",
+            text=teams,
+            name="Teams",
+            showlegend=False,
+            hoverinfo="text",
+            marker={"size": 30, "color": NODE_COLOR, "line": {"color": "white", "width": 2}},
+            textposition=[
+                "middle right"
+                if px > 0.2
+                else "middle left"
+                if px < -0.2
+                else "top center"
+                if py > 0
+                else "bottom center"
+                for px, py in zip(x, y)
+            ],
+            textfont={"size": BASE_FONT_SIZE},
+        )
+    )
     figure = styled(figure, title, height=height)
     figure.update_xaxes(visible=False, range=[-1.9, 1.9], fixedrange=True)
     figure.update_yaxes(visible=False, range=[-1.25, 1.25], fixedrange=True, scaleanchor="x")

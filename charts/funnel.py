@@ -4,6 +4,7 @@ channels, sensitivity tornado, win rate × deal size heatmap, coverage of the pl
 Numbers arrive unrounded from analytics.funnel; volumes are rounded up only here, for display
 (display_ceil), and money is shown with charts.theme.money.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,14 @@ import plotly.graph_objects as go
 from analytics.channels import ALL_CHANNELS
 from analytics.funnel import DEALS, STAGE_DRIVER_PREFIX, Plan, display_ceil
 from charts.theme import (
-    ACTUAL_COLOR, BASE_FONT_SIZE, NEGATIVE_COLOR, POSITIVE_COLOR, STATUS_COLORS, TARGET_COLOR, TOTAL_COLOR, money,
+    ACTUAL_COLOR,
+    BASE_FONT_SIZE,
+    NEGATIVE_COLOR,
+    POSITIVE_COLOR,
+    STATUS_COLORS,
+    TARGET_COLOR,
+    TOTAL_COLOR,
+    money,
     styled,
 )
 
@@ -63,9 +71,9 @@ def display_value(value, kind: str) -> str:
 
 
 def driver_label(driver: str, stage_names: list[str]) -> str:
-    """"conversion_rate:opportunities" → "opportunities → deals (win rate)"; scalar keys in words."""
+    """ "conversion_rate:opportunities" → "opportunities → deals (win rate)"; scalar keys in words."""
     if driver.startswith(STAGE_DRIVER_PREFIX):
-        name = driver[len(STAGE_DRIVER_PREFIX):]
+        name = driver[len(STAGE_DRIVER_PREFIX) :]
         folded = [stage.casefold() for stage in stage_names]
         i = folded.index(name.casefold()) if name.casefold() in folded else None
         if i is None:
@@ -93,28 +101,41 @@ def arr_waterfall_figure(plan: Plan, title: str) -> go.Figure:
         ("Retained ARR", "total", plan.retained_arr),
         ("Expansion", "relative", plan.expansion_arr),
         ("New ARR required", "relative", plan.new_arr_required),
-        ("Target ARR" if plan.surplus == 0 else "Retained + expansion", "total",
-         plan.retained_arr + plan.expansion_arr + plan.new_arr_required),
+        (
+            "Target ARR" if plan.surplus == 0 else "Retained + expansion",
+            "total",
+            plan.retained_arr + plan.expansion_arr + plan.new_arr_required,
+        ),
     ]
-    figure = go.Figure(go.Waterfall(
-        orientation="h",
-        y=[label for label, _, _ in steps],
-        measure=[measure for _, measure, _ in steps],
-        x=[0 if measure == "total" else value for _, measure, value in steps],
-        text=[money(value) for *_, value in steps], textposition="outside", textfont={"size": BASE_FONT_SIZE},
-        cliponaxis=False,
-        increasing={"marker": {"color": POSITIVE_COLOR}},
-        decreasing={"marker": {"color": NEGATIVE_COLOR}},
-        totals={"marker": {"color": TOTAL_COLOR}},
-        connector={"line": {"color": "#B0B4BA"}},
-        hovertemplate="%{y}: %{text}<extra></extra>",
-    ))
+    figure = go.Figure(
+        go.Waterfall(
+            orientation="h",
+            y=[label for label, _, _ in steps],
+            measure=[measure for _, measure, _ in steps],
+            x=[0 if measure == "total" else value for _, measure, value in steps],
+            text=[money(value) for *_, value in steps],
+            textposition="outside",
+            textfont={"size": BASE_FONT_SIZE},
+            cliponaxis=False,
+            increasing={"marker": {"color": POSITIVE_COLOR}},
+            decreasing={"marker": {"color": NEGATIVE_COLOR}},
+            totals={"marker": {"color": TOTAL_COLOR}},
+            connector={"line": {"color": "#B0B4BA"}},
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     top = max(s.beginning_arr, s.target_arr, plan.retained_arr + plan.expansion_arr) + plan.expansion_arr
     if plan.surplus > 0:
         figure.add_vline(x=s.target_arr, line={"color": TARGET_COLOR, "dash": "dash", "width": 3})
-        figure.add_annotation(x=s.target_arr, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                              text=f"Target {money(s.target_arr)} · surplus {money(plan.surplus)}",
-                              font={"size": BASE_FONT_SIZE - 2, "color": "#333"})
+        figure.add_annotation(
+            x=s.target_arr,
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"Target {money(s.target_arr)} · surplus {money(plan.surplus)}",
+            font={"size": BASE_FONT_SIZE - 2, "color": "#333"},
+        )
     figure.update_xaxes(tickprefix="$", tickformat="~s", range=[0, top * 1.3], gridcolor="#E6E8EB", showgrid=True)
     figure.update_yaxes(autorange="reversed", showgrid=False)
     return styled(figure, title, height=460)
@@ -125,13 +146,20 @@ def stage_funnel_figure(plan: Plan, title: str) -> go.Figure:
     names = [stage.name for stage in plan.stages] + [DEALS]
     volumes = [stage.required for stage in plan.stages] + [plan.deals]
     rates = [f"{stage.conversion_rate * 100:.3g} % convert to the next stage" for stage in plan.stages] + ["won"]
-    figure = go.Figure(go.Funnel(
-        y=names, x=volumes, text=[count_text(v) for v in volumes], textinfo="text", textposition="outside",
-        textfont={"size": BASE_FONT_SIZE}, customdata=rates,
-        marker={"color": [SERIES_COLORS[i % len(SERIES_COLORS)] for i in range(len(names))]},
-        connector={"fillcolor": "#E6E8EB"},
-        hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>",
-    ))
+    figure = go.Figure(
+        go.Funnel(
+            y=names,
+            x=volumes,
+            text=[count_text(v) for v in volumes],
+            textinfo="text",
+            textposition="outside",
+            textfont={"size": BASE_FONT_SIZE},
+            customdata=rates,
+            marker={"color": [SERIES_COLORS[i % len(SERIES_COLORS)] for i in range(len(names))]},
+            connector={"fillcolor": "#E6E8EB"},
+            hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>",
+        )
+    )
     # Bars are centred on 0; the extra width leaves room for the widest bar's label beside it.
     half = max(max(volumes), 1.0) / 2
     figure.update_xaxes(range=[-1.3 * half, 1.45 * half])
@@ -155,20 +183,38 @@ def monthly_volume_figure(monthly: pd.DataFrame, year: int, title: str) -> go.Fi
         rows = rows.sort_values("month_offset")
         name = rows["stage"].iloc[0]
         values = rows["volume"].where(rows["volume"] > 0)  # a log axis has no 0: leave the month blank
-        figure.add_trace(go.Scatter(
-            x=_month_names(rows["month_offset"], year), y=values, name=name, mode="lines+markers",
-            line={"width": 4, "color": SERIES_COLORS[i % len(SERIES_COLORS)]}, marker={"size": 8},
-            customdata=[count_text(v) for v in rows["volume"]],
-            hovertemplate="%{fullData.name}, %{x}: %{customdata}<extra></extra>",
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=_month_names(rows["month_offset"], year),
+                y=values,
+                name=name,
+                mode="lines+markers",
+                line={"width": 4, "color": SERIES_COLORS[i % len(SERIES_COLORS)]},
+                marker={"size": 8},
+                customdata=[count_text(v) for v in rows["volume"]],
+                hovertemplate="%{fullData.name}, %{x}: %{customdata}<extra></extra>",
+            )
+        )
     if offsets and offsets[0] < 1:  # mark where the plan year starts (categories sit at 0, 1, 2, …)
         figure.add_vline(x=offsets.index(1) - 0.5, line={"color": "#444", "width": 2, "dash": "dot"})
-        figure.add_annotation(x=offsets.index(1) - 0.5, y=1.0, yref="paper", yanchor="bottom", xanchor="left",
-                              showarrow=False, text=f" {year} starts", font={"size": BASE_FONT_SIZE - 2})
+        figure.add_annotation(
+            x=offsets.index(1) - 0.5,
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            xanchor="left",
+            showarrow=False,
+            text=f" {year} starts",
+            font={"size": BASE_FONT_SIZE - 2},
+        )
     figure.update_xaxes(type="category", categoryorder="array", categoryarray=labels, tickangle=-45)
     ticks = _log_ticks(monthly.loc[monthly["volume"] > 0, "volume"])
-    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[_tick_text(t) for t in ticks],
-                        title={"text": "per month (log scale)", "font": {"size": BASE_FONT_SIZE - 2}})
+    figure.update_yaxes(
+        type="log",
+        tickvals=ticks,
+        ticktext=[_tick_text(t) for t in ticks],
+        title={"text": "per month (log scale)", "font": {"size": BASE_FONT_SIZE - 2}},
+    )
     figure = styled(figure, title, height=480)
     figure.update_layout(legend={"y": 1.02})
     return figure
@@ -179,8 +225,9 @@ def _log_ticks(values: pd.Series) -> list[float]:
     if values.empty:
         return []
     low, high = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
-    return [m * 10 ** e for e in range(low, high + 1) for m in (1, 2, 5)
-            if values.min() / 2 <= m * 10 ** e <= values.max() * 2]
+    return [
+        m * 10**e for e in range(low, high + 1) for m in (1, 2, 5) if values.min() / 2 <= m * 10**e <= values.max() * 2
+    ]
 
 
 def _tick_text(value: float) -> str:
@@ -195,23 +242,44 @@ def reps_figure(plan: Plan, title: str) -> go.Figure:
     headcount = np.array(plan.headcount_by_quarter)
     before = headcount - hires
     figure = go.Figure()
-    figure.add_trace(go.Bar(
-        x=quarters, y=before, name="Reps on the team", marker={"color": "#9DB4CF"},
-        text=[count_text(v) if v > 0 else "" for v in before], textposition="inside",
-        textfont={"size": BASE_FONT_SIZE}, hovertemplate="%{x}: %{text} reps on the team<extra></extra>",
-    ))
-    figure.add_trace(go.Bar(
-        x=quarters, y=hires, name="Hired at the quarter's start", marker={"color": ACTUAL_COLOR},
-        text=[f"+{count_text(v)}" if v > 0 else "" for v in hires], textposition="inside",
-        textfont={"size": BASE_FONT_SIZE, "color": "white"}, hovertemplate="%{x}: %{text} hires<extra></extra>",
-    ))
-    figure.add_trace(go.Scatter(
-        x=quarters, y=plan.reps_by_quarter, name="Fully ramped reps needed", mode="lines+markers+text",
-        line={"color": "#E66101", "width": 4}, marker={"size": 12},
-        text=[count_text(v) for v in plan.reps_by_quarter], textposition="top center",
-        textfont={"size": BASE_FONT_SIZE, "color": "#E66101"},
-        hovertemplate="%{x}: %{text} fully ramped reps needed<extra></extra>",
-    ))
+    figure.add_trace(
+        go.Bar(
+            x=quarters,
+            y=before,
+            name="Reps on the team",
+            marker={"color": "#9DB4CF"},
+            text=[count_text(v) if v > 0 else "" for v in before],
+            textposition="inside",
+            textfont={"size": BASE_FONT_SIZE},
+            hovertemplate="%{x}: %{text} reps on the team<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            x=quarters,
+            y=hires,
+            name="Hired at the quarter's start",
+            marker={"color": ACTUAL_COLOR},
+            text=[f"+{count_text(v)}" if v > 0 else "" for v in hires],
+            textposition="inside",
+            textfont={"size": BASE_FONT_SIZE, "color": "white"},
+            hovertemplate="%{x}: %{text} hires<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=quarters,
+            y=plan.reps_by_quarter,
+            name="Fully ramped reps needed",
+            mode="lines+markers+text",
+            line={"color": "#E66101", "width": 4},
+            marker={"size": 12},
+            text=[count_text(v) for v in plan.reps_by_quarter],
+            textposition="top center",
+            textfont={"size": BASE_FONT_SIZE, "color": "#E66101"},
+            hovertemplate="%{x}: %{text} fully ramped reps needed<extra></extra>",
+        )
+    )
     figure.update_layout(barmode="stack", bargap=0.35)
     top = max(max(headcount, default=0), max(plan.reps_by_quarter, default=0), 1)
     figure.update_yaxes(range=[0, top * 1.25], title={"text": "reps", "font": {"size": BASE_FONT_SIZE - 2}})
@@ -225,16 +293,28 @@ def channel_volume_figure(channels: pd.DataFrame, title: str) -> go.Figure:
     for i, (channel, rows) in enumerate(channels.groupby("channel", sort=False)):
         rows = rows.sort_values("position")
         color = TARGET_COLOR if channel == ALL_CHANNELS else SERIES_COLORS[i % len(SERIES_COLORS)]
-        figure.add_trace(go.Bar(
-            x=rows["stage"], y=rows["year"], name=channel, marker={"color": color},
-            text=[count_text(v) for v in rows["year"]], textposition="outside", textfont={"size": BASE_FONT_SIZE - 2},
-            cliponaxis=False, hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
-        ))
+        figure.add_trace(
+            go.Bar(
+                x=rows["stage"],
+                y=rows["year"],
+                name=channel,
+                marker={"color": color},
+                text=[count_text(v) for v in rows["year"]],
+                textposition="outside",
+                textfont={"size": BASE_FONT_SIZE - 2},
+                cliponaxis=False,
+                hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
+            )
+        )
     positive = channels.loc[channels["year"] > 0, "year"]
     if not positive.empty:
         ticks = _log_ticks(positive)
-        figure.update_yaxes(type="log", range=[math.log10(positive.min()) - 0.3, math.log10(positive.max()) + 0.5],
-                            tickvals=ticks, ticktext=[_tick_text(t) for t in ticks])
+        figure.update_yaxes(
+            type="log",
+            range=[math.log10(positive.min()) - 0.3, math.log10(positive.max()) + 0.5],
+            tickvals=ticks,
+            ticktext=[_tick_text(t) for t in ticks],
+        )
     figure.update_layout(barmode="group", bargap=0.25)
     return styled(figure, title, height=460)
 
@@ -255,12 +335,18 @@ def tornado_figure(frame: pd.DataFrame, output: str, base: float, stage_names: l
     figure = go.Figure()
     for step, (name, color, width) in TORNADO_STYLE.items():
         rows = frame[np.isclose(frame["change"], step)].set_index("driver").reindex(drivers)
-        figure.add_trace(go.Bar(
-            y=[labels[d] for d in drivers], x=rows["relative"], orientation="h", name=name, width=width,
-            marker={"color": color},
-            customdata=np.column_stack([[count_text(v) for v in rows[output]], rows["value"]]) if drivers else None,
-            hovertemplate="%{y}, " + name.lower() + ": %{customdata[0]} (%{x:+.1%})<extra></extra>",
-        ))
+        figure.add_trace(
+            go.Bar(
+                y=[labels[d] for d in drivers],
+                x=rows["relative"],
+                orientation="h",
+                name=name,
+                width=width,
+                marker={"color": color},
+                customdata=np.column_stack([[count_text(v) for v in rows[output]], rows["value"]]) if drivers else None,
+                hovertemplate="%{y}, " + name.lower() + ": %{customdata[0]} (%{x:+.1%})<extra></extra>",
+            )
+        )
     figure.add_vline(x=0, line={"color": "#333", "width": 2})
     figure = styled(figure, title, height=max(360, 190 + 48 * len(drivers)))
     # Below the bars: above them the four entries would collide with the title.
@@ -276,19 +362,29 @@ def two_way_heatmap(table: pd.DataFrame, base_win_rate: float, base_deal_size: f
     x = [f"${size:,.0f}" for size in table.columns]
     y = [f"{rate * 100:.3g} %" for rate in table.index]
     text = [[count_text(v) for v in row] for row in table.to_numpy()]
-    figure = go.Figure(go.Heatmap(
-        z=table.to_numpy(), x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": BASE_FONT_SIZE},
-        colorscale=[[0, "#F4F8FC"], [1, "#7FAFDB"]], showscale=False,
-        hovertemplate="win rate %{y}, deal size %{x}: %{text}<extra></extra>",
-    ))
+    figure = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=x,
+            y=y,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": BASE_FONT_SIZE},
+            colorscale=[[0, "#F4F8FC"], [1, "#7FAFDB"]],
+            showscale=False,
+            hovertemplate="win rate %{y}, deal size %{x}: %{text}<extra></extra>",
+        )
+    )
     rows = list(np.isclose(table.index.to_numpy(dtype=float), base_win_rate))
     columns = list(np.isclose(table.columns.to_numpy(dtype=float), base_deal_size))
     if True in rows and True in columns:
         r, c = rows.index(True), columns.index(True)
-        figure.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5,
-                         line={"color": "#111", "width": 4})
-    figure.update_xaxes(type="category", title={"text": "average deal size", "font": {"size": BASE_FONT_SIZE - 2}},
-                        side="bottom")
+        figure.add_shape(
+            type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line={"color": "#111", "width": 4}
+        )
+    figure.update_xaxes(
+        type="category", title={"text": "average deal size", "font": {"size": BASE_FONT_SIZE - 2}}, side="bottom"
+    )
     figure.update_yaxes(type="category", title={"text": "win rate", "font": {"size": BASE_FONT_SIZE - 2}})
     return styled(figure, title, height=140 + 56 * len(y))
 
@@ -313,16 +409,29 @@ def coverage_figure(frame: pd.DataFrame, title: str) -> go.Figure:
             labels.append("gap: no KR commits to it")
         else:
             labels.append(f"gap: {row.coverage:.0%} of required")
-    figure = go.Figure(go.Bar(
-        y=frame["stage"], x=ratio, orientation="h",
-        marker={"color": [COVERED_COLOR if c else TARGET_COLOR if pd.isna(v) else GAP_COLOR
-                          for c, v in zip(covered, frame["coverage"])]},
-        # Inside the bar's end where it fits, clear of the 100 % line; outside short bars.
-        text=labels, textposition="auto", insidetextanchor="end", textfont={"size": BASE_FONT_SIZE},
-        cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
-    ))
+    figure = go.Figure(
+        go.Bar(
+            y=frame["stage"],
+            x=ratio,
+            orientation="h",
+            marker={
+                "color": [
+                    COVERED_COLOR if c else TARGET_COLOR if pd.isna(v) else GAP_COLOR
+                    for c, v in zip(covered, frame["coverage"])
+                ]
+            },
+            # Inside the bar's end where it fits, clear of the 100 % line; outside short bars.
+            text=labels,
+            textposition="auto",
+            insidetextanchor="end",
+            textfont={"size": BASE_FONT_SIZE},
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     figure.add_vline(x=1, line={"color": "#111", "width": 3, "dash": "dash"})
-    figure.update_xaxes(tickformat=".0%", range=[0, max(1.5, float(ratio.max()) * 1.45)], gridcolor="#E6E8EB",
-                        showgrid=True)
+    figure.update_xaxes(
+        tickformat=".0%", range=[0, max(1.5, float(ratio.max()) * 1.45)], gridcolor="#E6E8EB", showgrid=True
+    )
     figure.update_yaxes(showgrid=False)
     return styled(figure, title, height=120 + 62 * len(frame))

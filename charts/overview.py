@@ -1,4 +1,5 @@
 """Figures of the company overview: ARR against its target path, the ARR bridge, progress bars."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -6,7 +7,14 @@ import plotly.graph_objects as go
 
 from analytics.progress import pace_status
 from charts.theme import (
-    ACTUAL_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR, STATUS_COLORS, TARGET_COLOR, TOTAL_COLOR, money, styled,
+    ACTUAL_COLOR,
+    NEGATIVE_COLOR,
+    POSITIVE_COLOR,
+    STATUS_COLORS,
+    TARGET_COLOR,
+    TOTAL_COLOR,
+    money,
+    styled,
 )
 
 
@@ -15,22 +23,37 @@ def arr_vs_target_figure(monthly: pd.DataFrame, as_of_month: str) -> go.Figure:
     monthly = monthly.assign(label=pd.to_datetime(monthly["month"]).dt.strftime("%b"))
     as_of_label = pd.Timestamp(as_of_month).strftime("%b")
     figure = go.Figure()
-    figure.add_trace(go.Scatter(
-        x=monthly["label"], y=monthly["target"], name="Target path", mode="lines",
-        line={"color": TARGET_COLOR, "dash": "dash", "width": 3},
-        hovertemplate="%{x}: target %{y:$,.0f}<extra></extra>",
-    ))
+    figure.add_trace(
+        go.Scatter(
+            x=monthly["label"],
+            y=monthly["target"],
+            name="Target path",
+            mode="lines",
+            line={"color": TARGET_COLOR, "dash": "dash", "width": 3},
+            hovertemplate="%{x}: target %{y:$,.0f}<extra></extra>",
+        )
+    )
     actual = monthly.dropna(subset=["actual"])
-    figure.add_trace(go.Scatter(
-        x=actual["label"], y=actual["actual"], name="Actual ARR", mode="lines+markers",
-        line={"color": ACTUAL_COLOR, "width": 5}, marker={"size": 11},
-        hovertemplate="%{x}: actual %{y:$,.0f}<extra></extra>",
-    ))
+    figure.add_trace(
+        go.Scatter(
+            x=actual["label"],
+            y=actual["actual"],
+            name="Actual ARR",
+            mode="lines+markers",
+            line={"color": ACTUAL_COLOR, "width": 5},
+            marker={"size": 11},
+            hovertemplate="%{x}: actual %{y:$,.0f}<extra></extra>",
+        )
+    )
     if not actual.empty:
         last = actual.iloc[-1]
         figure.add_annotation(
-            x=last["label"], y=last["actual"], text=f"<b>{money(last['actual'])}</b>",
-            showarrow=False, yshift=26, font={"size": 20, "color": ACTUAL_COLOR},
+            x=last["label"],
+            y=last["actual"],
+            text=f"<b>{money(last['actual'])}</b>",
+            showarrow=False,
+            yshift=26,
+            font={"size": 20, "color": ACTUAL_COLOR},
         )
     if as_of_month in set(monthly["month"]):
         figure.add_vline(x=as_of_label, line={"color": "#444", "width": 1, "dash": "dot"})
@@ -56,18 +79,23 @@ def arr_bridge_figure(bridge: dict, title: str) -> go.Figure:
 
     Horizontal, top to bottom, so the step names stay level and whole in a narrow column."""
     values = [-bridge[key] if key in _SUBTRACTED else bridge[key] for key, _, _ in BRIDGE_STEPS]
-    figure = go.Figure(go.Waterfall(
-        orientation="h",
-        y=[label for _, label, _ in BRIDGE_STEPS],
-        measure=[measure for _, _, measure in BRIDGE_STEPS],
-        x=[0 if measure == "total" else value for value, (_, _, measure) in zip(values, BRIDGE_STEPS)],
-        text=[money(v) for v in values], textposition="outside", textfont={"size": 18}, cliponaxis=False,
-        increasing={"marker": {"color": POSITIVE_COLOR}},
-        decreasing={"marker": {"color": NEGATIVE_COLOR}},
-        totals={"marker": {"color": TOTAL_COLOR}},
-        connector={"line": {"color": "#B0B4BA"}},
-        hovertemplate="%{y}: %{text}<extra></extra>",
-    ))
+    figure = go.Figure(
+        go.Waterfall(
+            orientation="h",
+            y=[label for _, label, _ in BRIDGE_STEPS],
+            measure=[measure for _, _, measure in BRIDGE_STEPS],
+            x=[0 if measure == "total" else value for value, (_, _, measure) in zip(values, BRIDGE_STEPS)],
+            text=[money(v) for v in values],
+            textposition="outside",
+            textfont={"size": 18},
+            cliponaxis=False,
+            increasing={"marker": {"color": POSITIVE_COLOR}},
+            decreasing={"marker": {"color": NEGATIVE_COLOR}},
+            totals={"marker": {"color": TOTAL_COLOR}},
+            connector={"line": {"color": "#B0B4BA"}},
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     top = max(bridge["beginning"], bridge["ending"]) + bridge["new"] + bridge["expansion"]
     figure.update_xaxes(tickprefix="$", tickformat="~s", range=[0, top * 1.25], gridcolor="#E6E8EB", showgrid=True)
     figure.update_yaxes(autorange="reversed", showgrid=False)
@@ -80,19 +108,33 @@ def progress_vs_expected_figure(frame: pd.DataFrame, label: str, title: str) -> 
     frame = frame.iloc[::-1]  # plotly draws the first category at the bottom
     worst = frame["worst_status"].fillna("not started")
     figure = go.Figure()
-    figure.add_trace(go.Bar(
-        y=frame[label], x=frame["progress"], orientation="h", name="Progress", showlegend=False,
-        marker={"color": [STATUS_COLORS[s] for s in pace_status(frame["progress"], frame["expected"])]},
-        text=[f"{p:.0%} · worst KR {s}" for p, s in zip(frame["progress"], worst)],
-        # Inside the bar where it fits, so the expected-by-now tick never sits on the text.
-        textposition="auto", insidetextanchor="start", textfont={"size": 18}, cliponaxis=False,
-        hovertemplate="%{y}: %{x:.0%}<extra></extra>",
-    ))
-    figure.add_trace(go.Scatter(
-        y=frame[label], x=frame["expected"], mode="markers", name="Expected by now",
-        marker={"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": "#111"}},
-        hovertemplate="%{y}: expected %{x:.0%}<extra></extra>",
-    ))
+    figure.add_trace(
+        go.Bar(
+            y=frame[label],
+            x=frame["progress"],
+            orientation="h",
+            name="Progress",
+            showlegend=False,
+            marker={"color": [STATUS_COLORS[s] for s in pace_status(frame["progress"], frame["expected"])]},
+            text=[f"{p:.0%} · worst KR {s}" for p, s in zip(frame["progress"], worst)],
+            # Inside the bar where it fits, so the expected-by-now tick never sits on the text.
+            textposition="auto",
+            insidetextanchor="start",
+            textfont={"size": 18},
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.0%}<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            y=frame[label],
+            x=frame["expected"],
+            mode="markers",
+            name="Expected by now",
+            marker={"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": "#111"}},
+            hovertemplate="%{y}: expected %{x:.0%}<extra></extra>",
+        )
+    )
     figure.update_xaxes(range=[0, 1.6], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     figure.update_layout(bargap=0.35)
     return styled(figure, title, height=120 + 70 * len(frame))

@@ -5,6 +5,7 @@ plotly.js is embedded once in the head; each figure is a div that draws with it,
 needs no network. Every piece of user text (titles, names, comments) goes through `html.escape`;
 figure data is JSON that plotly writes with `<` escaped, so it cannot close its script tag.
 """
+
 from __future__ import annotations
 
 import html
@@ -81,8 +82,13 @@ thead {{ display: table-header-group; }}
 """
 
 
-def review_pack_html(snapshot: ReviewSnapshot, overview: CompanyOverview, meeting: MeetingRecord, scope: str,
-                     changes: ReviewChanges | None = None) -> str:
+def review_pack_html(
+    snapshot: ReviewSnapshot,
+    overview: CompanyOverview,
+    meeting: MeetingRecord,
+    scope: str,
+    changes: ReviewChanges | None = None,
+) -> str:
     """The whole document. `scope` says which objectives and teams it covers (the review's filters);
     `changes`, when given, opens it with what changed since the last review."""
     as_of = f"{snapshot.as_of:%d %B %Y}"
@@ -100,18 +106,20 @@ def review_pack_html(snapshot: ReviewSnapshot, overview: CompanyOverview, meetin
         _meeting_section(meeting),
         *(_team_section(team, anchor, snapshot, figures) for team, anchor in zip(teams.itertuples(), anchors)),
     ]
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>OKR review {snapshot.as_of:%Y-%m-%d}</title>",
-        f"<style>{_CSS}</style>",
-        f"<script>{_PLOTLY_CONFIG_SCRIPT}</script>",
-        f"<script>{get_plotlyjs()}</script>",
-        "</head><body><main>",
-        *body,
-        "</main></body></html>",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>OKR review {snapshot.as_of:%Y-%m-%d}</title>",
+            f"<style>{_CSS}</style>",
+            f"<script>{_PLOTLY_CONFIG_SCRIPT}</script>",
+            f"<script>{get_plotlyjs()}</script>",
+            "</head><body><main>",
+            *body,
+            "</main></body></html>",
+        ]
+    )
 
 
 class _FigureWriter:
@@ -123,8 +131,9 @@ class _FigureWriter:
 
     def __call__(self, figure: go.Figure) -> str:
         self._count += 1
-        div = pio.to_html(figure, full_html=False, include_plotlyjs=False, config=_FIGURE_CONFIG,
-                          div_id=f"figure-{self._count}")
+        div = pio.to_html(
+            figure, full_html=False, include_plotlyjs=False, config=_FIGURE_CONFIG, div_id=f"figure-{self._count}"
+        )
         return f'<div class="figure">{div}</div>'
 
 
@@ -168,26 +177,41 @@ def reading_text(value, measure, unit, status_level) -> str:
 def _metric(label: str, value_html: str, note: str = "") -> str:
     """A metric card: label and note are text, the value is HTML (a number or a status badge)."""
     note_html = f'<div class="note">{html.escape(note)}</div>' if note else ""
-    return (f'<div class="metric"><div class="label">{html.escape(label)}</div>'
-            f'<div class="value">{value_html}</div>{note_html}</div>')
+    return (
+        f'<div class="metric"><div class="label">{html.escape(label)}</div>'
+        f'<div class="value">{value_html}</div>{note_html}</div>'
+    )
 
 
 def _contents(teams: pd.DataFrame, anchors: list[str], with_changes: bool = False) -> str:
     items = ['<li><a href="#since-last-review">Since last review</a></li>'] if with_changes else []
     items += ['<li><a href="#company">Company</a></li>', '<li><a href="#meeting">Review meeting</a></li>']
-    items += [f'<li><a href="#{anchor}">{_text(team)}</a> {status_badge(worst)}</li>'
-              for team, worst, anchor in zip(teams["team"], teams["worst_status"], anchors)]
+    items += [
+        f'<li><a href="#{anchor}">{_text(team)}</a> {status_badge(worst)}</li>'
+        for team, worst, anchor in zip(teams["team"], teams["worst_status"], anchors)
+    ]
     return f'<nav class="contents"><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'
 
 
 def _changes_section(changes: ReviewChanges, figure) -> str:
     """Since last review: the counts, the largest moves each way (figure and table), the teams that moved."""
-    parts = ['<section id="since-last-review">', "<h2>Since last review</h2>",
-             f'<p class="meta">{changes.since:%d %B %Y} → {changes.as_of:%d %B %Y} · every KR measured at both '
-             "dates · KRs whose objectives started since count as new</p>",
-             '<div class="metrics">' + "".join(_metric(label, str(changes.count(flag))) for label, flag in (
-                 ("Newly overdue", "newly_overdue"), ("Newly completed", "newly_completed"),
-                 ("Newly off track", "newly_off_track"), ("Recovered", "recovered"))) + "</div>"]
+    parts = [
+        '<section id="since-last-review">',
+        "<h2>Since last review</h2>",
+        f'<p class="meta">{changes.since:%d %B %Y} → {changes.as_of:%d %B %Y} · every KR measured at both '
+        "dates · KRs whose objectives started since count as new</p>",
+        '<div class="metrics">'
+        + "".join(
+            _metric(label, str(changes.count(flag)))
+            for label, flag in (
+                ("Newly overdue", "newly_overdue"),
+                ("Newly completed", "newly_completed"),
+                ("Newly off track", "newly_off_track"),
+                ("Recovered", "recovered"),
+            )
+        )
+        + "</div>",
+    ]
     ups, downs = largest_moves(changes.krs)
     if ups.empty and downs.empty:
         parts += ['<p class="meta">No key result has moved since the last review.</p>', "</section>"]
@@ -195,12 +219,15 @@ def _changes_section(changes: ReviewChanges, figure) -> str:
     parts.append(figure(moves_figure(ups, downs, f"Largest moves since {changes.since:%d %B}, in points of progress")))
     rows = "".join(
         f'<tr><td class="nowrap">{_text(row.kr_id)}</td><td class="kr-title">{_text(row.title)}</td>'
-        f"<td>{_text(row.team)}</td><td class=\"number\">{row.delta * 100:+.0f} pts</td>"
+        f'<td>{_text(row.team)}</td><td class="number">{row.delta * 100:+.0f} pts</td>'
         f"<td>{status_badge(row.status_before) if pd.notna(row.status_before) else 'new'} → "
         f"{status_badge(row.status_now)}</td></tr>"
-        for row in pd.concat([ups, downs]).itertuples())
-    parts.append("<table><thead><tr><th>KR</th><th>Key result</th><th>Team</th><th class=\"number\">Change</th>"
-                 f"<th>Status then → now</th></tr></thead><tbody>{rows}</tbody></table>")
+        for row in pd.concat([ups, downs]).itertuples()
+    )
+    parts.append(
+        '<table><thead><tr><th>KR</th><th>Key result</th><th>Team</th><th class="number">Change</th>'
+        f"<th>Status then → now</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
     team_ups, team_downs = largest_moves(changes.teams, 3)
     moved = [f"{_text(t.team)} {t.delta * 100:+.0f} pts" for t in (*team_ups.itertuples(), *team_downs.itertuples())]
     if moved:
@@ -213,27 +240,54 @@ def _company_section(snapshot: ReviewSnapshot, overview: CompanyOverview, figure
     metrics = []
     if overview.arr_month:
         gap = overview.arr_actual - overview.arr_target if overview.arr_target is not None else None
-        metrics.append(_metric(f"ARR, {overview.arr_month}", money(overview.arr_actual),
-                               f"{money(gap)} vs plan" if gap is not None else ""))
+        metrics.append(
+            _metric(
+                f"ARR, {overview.arr_month}",
+                money(overview.arr_actual),
+                f"{money(gap)} vs plan" if gap is not None else "",
+            )
+        )
         if overview.arr_year_target:
-            metrics.append(_metric(f"{overview.year} ARR target", money(overview.arr_year_target),
-                                   f"{overview.arr_actual / overview.arr_year_target:.0%} reached"))
+            metrics.append(
+                _metric(
+                    f"{overview.year} ARR target",
+                    money(overview.arr_year_target),
+                    f"{overview.arr_actual / overview.arr_year_target:.0%} reached",
+                )
+            )
     company = snapshot.company
     if not company.empty:
         progress, expected = company["progress"].mean(), company["expected"].mean()
-        metrics.append(_metric("Company objectives", _percent(progress),
-                               f"{progress - expected:+.0%} vs expected by now" if pd.notna(progress - expected) else ""))
+        metrics.append(
+            _metric(
+                "Company objectives",
+                _percent(progress),
+                f"{progress - expected:+.0%} vs expected by now" if pd.notna(progress - expected) else "",
+            )
+        )
     counts = overview.kr_status_counts
-    metrics.append(_metric("KRs off track or overdue", f"{counts['off track'] + counts['overdue']} of {overview.kr_count}",
-                           f"{counts['at risk']} more at risk"))
+    metrics.append(
+        _metric(
+            "KRs off track or overdue",
+            f"{counts['off track'] + counts['overdue']} of {overview.kr_count}",
+            f"{counts['at risk']} more at risk",
+        )
+    )
 
-    parts = ['<section id="company" class="company">', "<h2>Company</h2>",
-             f'<div class="metrics">{"".join(metrics)}</div>',
-             figure(arr_vs_target_figure(overview.arr_monthly, snapshot.as_of.strftime("%Y-%m")))]
+    parts = [
+        '<section id="company" class="company">',
+        "<h2>Company</h2>",
+        f'<div class="metrics">{"".join(metrics)}</div>',
+        figure(arr_vs_target_figure(overview.arr_monthly, snapshot.as_of.strftime("%Y-%m"))),
+    ]
     if overview.bridge:
-        parts.append(figure(arr_bridge_figure(overview.bridge, f"ARR bridge, {overview.year}-01 to {overview.arr_month}")))
+        parts.append(
+            figure(arr_bridge_figure(overview.bridge, f"ARR bridge, {overview.year}-01 to {overview.arr_month}"))
+        )
     if not company.empty:
-        parts.append(figure(progress_vs_expected_figure(company, "title", "Company objectives: progress vs expected by now")))
+        parts.append(
+            figure(progress_vs_expected_figure(company, "title", "Company objectives: progress vs expected by now"))
+        )
         parts.append(_company_objectives_table(company))
     parts.append(_teams_table(snapshot.teams))
     parts.append("</section>")
@@ -249,13 +303,19 @@ def _meeting_section(meeting: MeetingRecord) -> str:
     else:
         rows = "".join(
             f'<tr><td class="nowrap">{row.date:%Y-%m-%d}</td><td class="nowrap">{_text(row.kr_id)}</td>'
-            f'<td class="kr-title">{_text(row.title)}</td><td>{_text(row.decision)}</td><td>{_text(change or None)}</td>'
+            f'<td class="kr-title">{_text(row.title)}</td><td>{_text(row.decision)}</td>'
+            f"<td>{_text(change or None)}</td>"
             f'<td class="comment">{_text(row.reason)}</td><td>{_text(row.decided_by)}</td></tr>'
-            for row, change in zip(meeting.decisions.itertuples(), change_texts(meeting.decisions)))
-        parts.append("<table><thead><tr><th>From</th><th>KR</th><th>Key result</th><th>Decision</th><th>Change</th>"
-                     f"<th>Reason</th><th>By</th></tr></thead><tbody>{rows}</tbody></table>")
-    for heading, actions, empty in (("Actions from earlier reviews", meeting.followed_up, "None to follow up."),
-                                    ("Actions agreed", meeting.agreed, "No action agreed this month.")):
+            for row, change in zip(meeting.decisions.itertuples(), change_texts(meeting.decisions))
+        )
+        parts.append(
+            "<table><thead><tr><th>From</th><th>KR</th><th>Key result</th><th>Decision</th><th>Change</th>"
+            f"<th>Reason</th><th>By</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    for heading, actions, empty in (
+        ("Actions from earlier reviews", meeting.followed_up, "None to follow up."),
+        ("Actions agreed", meeting.agreed, "No action agreed this month."),
+    ):
         parts.append(f"<h3>{heading}</h3>")
         if actions.empty:
             parts.append(f'<p class="meta">{empty}</p>')
@@ -264,9 +324,12 @@ def _meeting_section(meeting: MeetingRecord) -> str:
             f'<tr><td class="nowrap">{_text(row.action_id)}</td><td class="kr-title">{_text(row.title)}</td>'
             f'<td>{_text(row.owner)}</td><td class="nowrap">{_text(due)}</td><td>{_text(row.team)}</td>'
             f'<td class="nowrap">{_text(row.kr_id)}</td><td class="nowrap">{_text(ACTION_BADGES[row.status])}</td></tr>'
-            for row, due in zip(actions.itertuples(), due_texts(actions)))
-        parts.append("<table><thead><tr><th>Action</th><th>What</th><th>Who</th><th>Due</th><th>Team</th><th>KR</th>"
-                     f"<th>Status</th></tr></thead><tbody>{rows}</tbody></table>")
+            for row, due in zip(actions.itertuples(), due_texts(actions))
+        )
+        parts.append(
+            "<table><thead><tr><th>Action</th><th>What</th><th>Who</th><th>Due</th><th>Team</th><th>KR</th>"
+            f"<th>Status</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
     if meeting.notes:
         parts += ["<h3>Notes</h3>", f'<p class="notes">{_text(meeting.notes)}</p>']
     parts.append("</section>")
@@ -280,23 +343,27 @@ def _company_objectives_table(company: pd.DataFrame) -> str:
         f"<td>{status_badge(row.worst_status)}</td></tr>"
         for row in company.itertuples()
     ]
-    return ("<h3>Company objectives</h3><table><thead><tr><th>Objective</th><th>Teams</th>"
-            '<th class="number">Progress</th><th class="number">Expected</th><th>Worst KR status</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        "<h3>Company objectives</h3><table><thead><tr><th>Objective</th><th>Teams</th>"
+        '<th class="number">Progress</th><th class="number">Expected</th><th>Worst KR status</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _teams_table(teams: pd.DataFrame) -> str:
     rows = [
         f"<tr><td>{_text(row.group)}</td><td>{_text(row.team)}</td>"
         f'<td class="number">{_percent(row.progress)}</td><td class="number">{_percent(row.expected)}</td>'
-        f"<td>{status_badge(row.worst_status)}</td><td class=\"number\">{row.kr_count}</td>"
+        f'<td>{status_badge(row.worst_status)}</td><td class="number">{row.kr_count}</td>'
         f'<td class="number">{row.n_off_track + row.n_overdue}</td></tr>'
         for row in teams.itertuples()
     ]
-    return ("<h3>Teams</h3><table><thead><tr><th>Group</th><th>Team</th><th class=\"number\">Progress</th>"
-            '<th class="number">Expected</th><th>Worst KR status</th><th class="number">KRs</th>'
-            '<th class="number">Off track or overdue</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        '<h3>Teams</h3><table><thead><tr><th>Group</th><th>Team</th><th class="number">Progress</th>'
+        '<th class="number">Expected</th><th>Worst KR status</th><th class="number">KRs</th>'
+        '<th class="number">Off track or overdue</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _team_section(team, anchor: str, snapshot: ReviewSnapshot, figure) -> str:
@@ -313,13 +380,22 @@ def _team_section(team, anchor: str, snapshot: ReviewSnapshot, figure) -> str:
         parts += ['<p class="meta">No objectives in force for this review.</p>', "</section>"]
         return "\n".join(parts)
     behind = team.n_off_track + team.n_overdue
-    parts.append('<div class="metrics">' + "".join([
-        _metric("Progress", _percent(team.progress), f"expected {_percent(team.expected)} by now"),
-        _metric("Worst KR status", status_badge(team.worst_status)),
-        _metric("KRs off track or overdue", f"{behind} of {team.kr_count}", f"{team.n_at_risk} more at risk"),
-    ]) + "</div>")
-    parts.append(figure(progress_vs_expected_figure(
-        objectives, "title", f"{team.team}: objectives, progress vs expected by now")))
+    parts.append(
+        '<div class="metrics">'
+        + "".join(
+            [
+                _metric("Progress", _percent(team.progress), f"expected {_percent(team.expected)} by now"),
+                _metric("Worst KR status", status_badge(team.worst_status)),
+                _metric("KRs off track or overdue", f"{behind} of {team.kr_count}", f"{team.n_at_risk} more at risk"),
+            ]
+        )
+        + "</div>"
+    )
+    parts.append(
+        figure(
+            progress_vs_expected_figure(objectives, "title", f"{team.team}: objectives, progress vs expected by now")
+        )
+    )
     for objective in objectives.itertuples():
         parts.append(_objective_block(objective, krs[krs["objective_id"] == objective.objective_id]))
     parts.append("</section>")
@@ -327,18 +403,26 @@ def _team_section(team, anchor: str, snapshot: ReviewSnapshot, figure) -> str:
 
 
 def _objective_block(objective, krs: pd.DataFrame) -> str:
-    heading = (f"<h3>{_text(objective.title)}</h3>"
-               f'<p class="context">{_text(objective.objective_id)} · progress {_percent(objective.progress)}, '
-               f"expected {_percent(objective.expected)} by now · worst KR {status_badge(objective.worst_status)}</p>")
+    heading = (
+        f"<h3>{_text(objective.title)}</h3>"
+        f'<p class="context">{_text(objective.objective_id)} · progress {_percent(objective.progress)}, '
+        f"expected {_percent(objective.expected)} by now · worst KR {status_badge(objective.worst_status)}</p>"
+    )
     if krs.empty:
         return heading + '<p class="meta">No key results in this review (see the filters above).</p>'
     rows = []
     for kr in krs.itertuples():
-        stale = ('<br><span class="stale">stale</span>' if kr.stale
-                 else '<br><span class="stale">no check-in</span>' if kr.no_check_in else "")
+        stale = (
+            '<br><span class="stale">stale</span>'
+            if kr.stale
+            else '<br><span class="stale">no check-in</span>'
+            if kr.no_check_in
+            else ""
+        )
         due = _NO_VALUE if pd.isna(kr.due_date) else f"{kr.due_date:%Y-%m-%d}"
         rows.append(
-            f'<tr><td class="nowrap">{_text(kr.kr_id)}</td><td class="kr-title">{_text(kr.title)}</td><td>{_text(kr.owner)}</td>'
+            f'<tr><td class="nowrap">{_text(kr.kr_id)}</td><td class="kr-title">{_text(kr.title)}</td>'
+            f"<td>{_text(kr.owner)}</td>"
             f"<td>{status_badge(kr.status)}{stale}</td>"
             f'<td class="number">{_percent(kr.raw_progress)}</td><td class="number">{_percent(kr.expected)}</td>'
             f'<td class="nowrap">{due}</td>'

@@ -1,4 +1,5 @@
 """The pooled SWOT's internal/external split."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,15 +23,23 @@ def swot_split_figure(counts: pd.DataFrame, title: str) -> go.Figure:
     figure = go.Figure()
     for row in counts.to_dict("records"):
         side = row["side"].capitalize()
-        figure.add_trace(go.Bar(
-            y=[side], x=[row["items"]], name=row["label"], orientation="h",
-            marker={"color": QUADRANT_COLORS[row["quadrant"]]},
-            text=[f"{row['label']}: {row['items']}"], textposition="inside", insidetextanchor="middle",
-            textfont={"size": BASE_FONT_SIZE, "color": "white"},
-            hovertemplate=f"{row['label']}: %{{x}} items<extra></extra>",
-        ))
+        figure.add_trace(
+            go.Bar(
+                y=[side],
+                x=[row["items"]],
+                name=row["label"],
+                orientation="h",
+                marker={"color": QUADRANT_COLORS[row["quadrant"]]},
+                text=[f"{row['label']}: {row['items']}"],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"size": BASE_FONT_SIZE, "color": "white"},
+                hovertemplate=f"{row['label']}: %{{x}} items<extra></extra>",
+            )
+        )
     figure.update_layout(barmode="stack", showlegend=False, bargap=0.25)
     figure.update_yaxes(categoryorder="array", categoryarray=list(SIDE_ORDER), showgrid=False)
-    figure.update_xaxes(title={"text": "items", "font": {"size": BASE_FONT_SIZE - 2}}, showgrid=True,
-                        gridcolor="#E6E8EB")
+    figure.update_xaxes(
+        title={"text": "items", "font": {"size": BASE_FONT_SIZE - 2}}, showgrid=True, gridcolor="#E6E8EB"
+    )
     return styled(figure, title, height=260)

@@ -1,4 +1,5 @@
 """Figures of a team's review: each KR's progress against where it should be by now."""
+
 from __future__ import annotations
 
 import textwrap
@@ -47,34 +48,66 @@ def kr_progress_figure(krs: pd.DataFrame, title: str) -> go.Figure:
     statuses = krs["status"].fillna("not started")
     customdata = list(zip(krs["kr_id"], krs["title"], statuses))
     figure = go.Figure()
-    figure.add_trace(go.Bar(
-        y=labels, x=[1.0] * len(krs), orientation="h", name="100 %", showlegend=False,
-        marker={"color": _TRACK_COLOR}, hoverinfo="skip",
-    ))
-    figure.add_trace(go.Bar(
-        y=labels, x=krs["progress"], orientation="h", name="Progress", showlegend=False,
-        marker={"color": [STATUS_COLORS.get(s, STATUS_COLORS["not started"]) for s in statuses]},
-        customdata=customdata,
-        hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{x:.0%} done · %{customdata[2]}<extra></extra>",
-    ))
-    figure.add_trace(go.Scatter(
-        y=labels, x=krs["expected"], mode="markers", name="Expected by now",
-        marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": "#111"}},
-        hovertemplate="expected by now %{x:.0%}<extra></extra>",
-    ))
+    figure.add_trace(
+        go.Bar(
+            y=labels,
+            x=[1.0] * len(krs),
+            orientation="h",
+            name="100 %",
+            showlegend=False,
+            marker={"color": _TRACK_COLOR},
+            hoverinfo="skip",
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            y=labels,
+            x=krs["progress"],
+            orientation="h",
+            name="Progress",
+            showlegend=False,
+            marker={"color": [STATUS_COLORS.get(s, STATUS_COLORS["not started"]) for s in statuses]},
+            customdata=customdata,
+            hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{x:.0%} done · %{customdata[2]}<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            y=labels,
+            x=krs["expected"],
+            mode="markers",
+            name="Expected by now",
+            marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": "#111"}},
+            hovertemplate="expected by now %{x:.0%}<extra></extra>",
+        )
+    )
     if "forecast_progress" in krs.columns and krs["forecast_progress"].notna().any():
         # Where each KR lands at its due date at the pace of its check-ins; past 100 % it sits on 100 %.
         forecast = krs["forecast_progress"].astype(float)
-        figure.add_trace(go.Scatter(
-            y=labels, x=forecast.clip(0.0, 1.0), mode="markers", name="Forecast at due date",
-            marker={"symbol": "diamond-open", "size": 18, "line": {"width": 3}, "color": FORECAST_MARKER_COLOR},
-            customdata=forecast, hovertemplate="forecast at the due date %{customdata:.0%}<extra></extra>",
-        ))
-    figure.add_trace(go.Scatter(
-        y=labels, x=[_TEXT_AT] * len(krs), mode="text", name="Status", showlegend=False, hoverinfo="skip",
-        text=[_status_text(raw, status) for raw, status in zip(krs["raw_progress"], statuses)],
-        textposition="middle right", textfont={"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
-    ))
+        figure.add_trace(
+            go.Scatter(
+                y=labels,
+                x=forecast.clip(0.0, 1.0),
+                mode="markers",
+                name="Forecast at due date",
+                marker={"symbol": "diamond-open", "size": 18, "line": {"width": 3}, "color": FORECAST_MARKER_COLOR},
+                customdata=forecast,
+                hovertemplate="forecast at the due date %{customdata:.0%}<extra></extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            y=labels,
+            x=[_TEXT_AT] * len(krs),
+            mode="text",
+            name="Status",
+            showlegend=False,
+            hoverinfo="skip",
+            text=[_status_text(raw, status) for raw, status in zip(krs["raw_progress"], statuses)],
+            textposition="middle right",
+            textfont={"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
+        )
+    )
     figure.update_xaxes(range=[0, _AXIS_END], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     figure.update_yaxes(showgrid=False)
     figure.update_layout(barmode="overlay", bargap=0.35)

@@ -1,4 +1,5 @@
 """Colours and type sizes that read from across the room on a shared screen."""
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -39,12 +40,19 @@ def styled(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1,
-                "font": {"size": BASE_FONT_SIZE - 2}},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "xanchor": "right",
+            "x": 1,
+            "font": {"size": BASE_FONT_SIZE - 2},
+        },
     )
     figure.update_xaxes(showgrid=False, automargin=True, tickfont={"size": BASE_FONT_SIZE - 2})
     figure.update_yaxes(gridcolor="#E6E8EB", automargin=True, tickfont={"size": BASE_FONT_SIZE - 2})
     return figure
+
 
 # Shape and colour both carry the status, so it reads on a projector and for colour-blind viewers.
 STATUS_BADGES = {

@@ -3,6 +3,7 @@
 `python -m loaders template`,
 `python -m loaders migrate --from DB --to DB [--replace]`, `python -m loaders export-uploads --db DB --to DIR`,
 `python -m loaders rebuild --db NEW (--from DB | --from-dir DIR)`."""
+
 from __future__ import annotations
 
 import argparse
@@ -39,12 +40,28 @@ def _problem_table(problems: list[Problem], every_row: bool = False, limit: int 
     entries = list(problems) if every_row else grouped(problems)
     more = 0
     if not every_row and len(entries) > limit - 1:
-        more = sum(len(e) if isinstance(e, ProblemGroup) else 1 for e in entries[limit - 2:])
-        entries = entries[:limit - 2]
-    rows = [tuple(map(_one_line, (
-        p.severity, p.file, p.sheet,
-        p.rows_text.split(" ", 1)[1] if isinstance(p, ProblemGroup) else "" if p.row is None else str(p.row),
-        p.column, p.summary if isinstance(p, ProblemGroup) else p.problem))) for p in entries]
+        more = sum(len(e) if isinstance(e, ProblemGroup) else 1 for e in entries[limit - 2 :])
+        entries = entries[: limit - 2]
+    rows = [
+        tuple(
+            map(
+                _one_line,
+                (
+                    p.severity,
+                    p.file,
+                    p.sheet,
+                    p.rows_text.split(" ", 1)[1]
+                    if isinstance(p, ProblemGroup)
+                    else ""
+                    if p.row is None
+                    else str(p.row),
+                    p.column,
+                    p.summary if isinstance(p, ProblemGroup) else p.problem,
+                ),
+            )
+        )
+        for p in entries
+    ]
     if more:
         rows.append(("", "", "", "", "", f"… and {more:,} more problem(s): --all-problems lists every row"))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
@@ -62,8 +79,7 @@ def _upload_constants(args: argparse.Namespace) -> dict[str, str] | None:
         except ValueError:
             print(f"--date {args.date}: not a date (use YYYY-MM-DD)", file=sys.stderr)
             return None
-    return {name: value for name, value in (("team", args.team), ("period", args.period), ("date", args.date))
-            if value}
+    return {name: value for name, value in (("team", args.team), ("period", args.period), ("date", args.date)) if value}
 
 
 def _read_mapping(path: str | None):
@@ -84,18 +100,33 @@ _QUOTED_VALUE = re.compile(r'"([^"]*)"')
 
 def _problem_json(problem: Problem) -> dict:
     value = _QUOTED_VALUE.search(problem.problem)
-    return {"severity": problem.severity, "file": problem.file, "sheet": problem.sheet, "row": problem.row,
-            "column": problem.column, "value": value.group(1) if value else None, "message": problem.problem}
+    return {
+        "severity": problem.severity,
+        "file": problem.file,
+        "sheet": problem.sheet,
+        "row": problem.row,
+        "column": problem.column,
+        "value": value.group(1) if value else None,
+        "message": problem.problem,
+    }
 
 
 def _groups_json(problems: list[Problem]) -> list[dict]:
     """The problems as a report lists them: one entry per kind, with its count and row ranges."""
     from loaders.problems import ProblemGroup, grouped
 
-    return [{"severity": e.severity, "file": e.file, "sheet": e.sheet, "column": e.column,
-             "count": len(e) if isinstance(e, ProblemGroup) else 1,
-             "rows": e.row_ranges if isinstance(e, ProblemGroup) else [] if e.row is None else [[e.row, e.row]],
-             "message": e.summary if isinstance(e, ProblemGroup) else e.problem} for e in grouped(problems)]
+    return [
+        {
+            "severity": e.severity,
+            "file": e.file,
+            "sheet": e.sheet,
+            "column": e.column,
+            "count": len(e) if isinstance(e, ProblemGroup) else 1,
+            "rows": e.row_ranges if isinstance(e, ProblemGroup) else [] if e.row is None else [[e.row, e.row]],
+            "message": e.summary if isinstance(e, ProblemGroup) else e.problem,
+        }
+        for e in grouped(problems)
+    ]
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -114,7 +145,8 @@ def ingest(args: argparse.Namespace) -> int:
     mapping = _read_mapping(args.mapping)
     format_name = None
     if args.format:
-        from loaders.formats import FORMATS, format_name as known_format
+        from loaders.formats import FORMATS
+        from loaders.formats import format_name as known_format
 
         format_name = known_format(args.format)
         if format_name is None:
@@ -125,25 +157,44 @@ def ingest(args: argparse.Namespace) -> int:
     # CPU than it saves when the machine is busy.
     store = shared_store(args.db, create=not args.dry_run, check=False, threads=1)  # a dry run creates no database
     try:
-        result = check_and_store(store, files, dry_run=args.dry_run, max_file_bytes=CLI_MAX_FILE_BYTES,
-                                 default_date=dt.date.fromisoformat(args.date) if args.date else None,
-                                 mapping=mapping, constants={k: v for k, v in constants.items() if k != "date"},
-                                 format_name=format_name)
+        result = check_and_store(
+            store,
+            files,
+            dry_run=args.dry_run,
+            max_file_bytes=CLI_MAX_FILE_BYTES,
+            default_date=dt.date.fromisoformat(args.date) if args.date else None,
+            mapping=mapping,
+            constants={k: v for k, v in constants.items() if k != "date"},
+            format_name=format_name,
+        )
     finally:
         store.close()
     if args.json:
-        print(json.dumps({
-            "stored": {table: {"inserted": c.inserted, "updated": c.updated, "unchanged": c.unchanged}
-                       for table, c in result.changes.items()} if not result.errors else {},
-            "problems": [_problem_json(p) for p in result.problems],
-            "problem_groups": _groups_json(result.problems),
-            "mapping": [m.as_dict() for m in result.mappings],
-            "imports": [r.as_dict(None if result.errors else result.changes) for r in result.imports],
-        }, indent=1, default=str, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "stored": {
+                        table: {"inserted": c.inserted, "updated": c.updated, "unchanged": c.unchanged}
+                        for table, c in result.changes.items()
+                    }
+                    if not result.errors
+                    else {},
+                    "problems": [_problem_json(p) for p in result.problems],
+                    "problem_groups": _groups_json(result.problems),
+                    "mapping": [m.as_dict() for m in result.mappings],
+                    "imports": [r.as_dict(None if result.errors else result.changes) for r in result.imports],
+                },
+                indent=1,
+                default=str,
+                ensure_ascii=False,
+            )
+        )
         return 1 if result.errors else 0
     for report in result.imports:
-        print("\n".join(report.lines(None if result.errors else result.changes)),
-              file=sys.stderr if result.errors else sys.stdout)
+        print(
+            "\n".join(report.lines(None if result.errors else result.changes)),
+            file=sys.stderr if result.errors else sys.stdout,
+        )
     if result.errors:
         print(f"Nothing stored: {len(result.errors)} problem(s) to fix.", file=sys.stderr)
         print(_problem_table(result.problems, args.all_problems), file=sys.stderr)
@@ -189,24 +240,38 @@ def inspect(args: argparse.Namespace) -> int:
     if args.write_mapping:
         pathlib.Path(args.write_mapping).write_text(used.to_toml(), encoding="utf-8")
     if args.json:
-        print(json.dumps({"file": path.name, "mapping": used.as_dict(),
-                          "tables": {name: len(item.frame) for name, item in parsed.tables.items()},
-                          "problems": [_problem_json(p) for p in parsed.problems]},
-                         indent=1, default=str, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "file": path.name,
+                    "mapping": used.as_dict(),
+                    "tables": {name: len(item.frame) for name, item in parsed.tables.items()},
+                    "problems": [_problem_json(p) for p in parsed.problems],
+                },
+                indent=1,
+                default=str,
+                ensure_ascii=False,
+            )
+        )
     else:
         print(describe(used, parsed.problems))
         if parsed.tables:
-            print("  would read: " + ", ".join(f"{item.table.sheet} {len(item.frame)} row(s)"
-                                                 for item in parsed.tables.values()))
+            print(
+                "  would read: "
+                + ", ".join(f"{item.table.sheet} {len(item.frame)} row(s)" for item in parsed.tables.values())
+            )
         if args.write_mapping:
-            print(f"wrote {args.write_mapping}: edit it, then python -m loaders ingest {args.file} "
-                  f"--mapping {args.write_mapping}")
+            print(
+                f"wrote {args.write_mapping}: edit it, then python -m loaders ingest {args.file} "
+                f"--mapping {args.write_mapping}"
+            )
     return 0
 
 
 def _inspect_export(args: argparse.Namespace, path: pathlib.Path, constants: dict[str, str]) -> int | None:
     """`inspect` of another OKR tool's export: what it would bring and leave behind (None for other files)."""
-    from loaders.formats import FORMATS, format_name as known_format, recognise, take_exports
+    from loaders.formats import FORMATS, recognise, take_exports
+    from loaders.formats import format_name as known_format
 
     data = path.read_bytes()
     forced = known_format(args.format) if args.format else None
@@ -216,12 +281,27 @@ def _inspect_export(args: argparse.Namespace, path: pathlib.Path, constants: dic
     if forced is None and recognise(path.name, data) is None:
         return None
     date = dt.date.fromisoformat(args.date) if args.date else None
-    tables, problems, reports, _ = take_exports([UploadedFile(path.name, data)], forced, CLI_MAX_FILE_BYTES, {},
-                                                {**{k: v for k, v in constants.items() if k != "date"}, "date": date})
+    tables, problems, reports, _ = take_exports(
+        [UploadedFile(path.name, data)],
+        forced,
+        CLI_MAX_FILE_BYTES,
+        {},
+        {**{k: v for k, v in constants.items() if k != "date"}, "date": date},
+    )
     if args.json:
-        print(json.dumps({"file": path.name, "imports": [r.as_dict() for r in reports],
-                          "tables": {name: len(item.frame) for name, item in tables.items()},
-                          "problems": [_problem_json(p) for p in problems]}, indent=1, default=str, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "file": path.name,
+                    "imports": [r.as_dict() for r in reports],
+                    "tables": {name: len(item.frame) for name, item in tables.items()},
+                    "problems": [_problem_json(p) for p in problems],
+                },
+                indent=1,
+                default=str,
+                ensure_ascii=False,
+            )
+        )
     else:
         for report in reports:
             print("\n".join(report.lines()))
@@ -250,16 +330,28 @@ def template(args: argparse.Namespace) -> int:
 
 def _fingerprint_table(comparisons) -> str:
     header = ("table", "source rows", "target rows", "source checksum", "target checksum", "")
-    rows = [(c.table, f"{c.source.rows:,}", f"{c.target.rows:,}", f"{c.source.checksum:x}", f"{c.target.checksum:x}",
-             "ok" if c.matches else "MISMATCH") for c in comparisons]
+    rows = [
+        (
+            c.table,
+            f"{c.source.rows:,}",
+            f"{c.target.rows:,}",
+            f"{c.source.checksum:x}",
+            f"{c.target.checksum:x}",
+            "ok" if c.matches else "MISMATCH",
+        )
+        for c in comparisons
+    ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
-                               for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
-                     for row in [header, *rows])
+    return "\n".join(
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths))
+        ).rstrip()
+        for row in [header, *rows]
+    )
 
 
 def migrate(args: argparse.Namespace) -> int:
-    from store.database import shown_target, is_server_url
+    from store.database import is_server_url, shown_target
     from store.transfer import compare, copy_database, open_source
 
     def same(name: str) -> str:
@@ -278,13 +370,18 @@ def migrate(args: argparse.Namespace) -> int:
             target.close()
     finally:
         source.close()
-    print(f"copied {sum(copied.values()):,} rows in {len(copied)} tables from {shown_target(args.source)} "
-          f"to {shown_target(args.target)}")
+    print(
+        f"copied {sum(copied.values()):,} rows in {len(copied)} tables from {shown_target(args.source)} "
+        f"to {shown_target(args.target)}"
+    )
     print(_fingerprint_table(comparisons))
     mismatches = [c.table for c in comparisons if not c.matches]
     if mismatches:
-        print(f"The copy differs from the source in {', '.join(mismatches)} (did something write to the source "
-              "during the copy?); run the migration again with --replace.", file=sys.stderr)
+        print(
+            f"The copy differs from the source in {', '.join(mismatches)} (did something write to the source "
+            "during the copy?); run the migration again with --replace.",
+            file=sys.stderr,
+        )
         return 1
     print("verified: every table has the same rows and checksum on both sides")
     return 0
@@ -303,7 +400,8 @@ def export_uploads(args: argparse.Namespace) -> int:
 
 
 def rebuild(args: argparse.Namespace) -> int:
-    from loaders.rebuild import rebuild as replay, uploads_from_folder
+    from loaders.rebuild import rebuild as replay
+    from loaders.rebuild import uploads_from_folder
 
     if args.source is not None:
         if pathlib.Path(args.source).resolve() == pathlib.Path(args.db).resolve():
@@ -317,15 +415,22 @@ def rebuild(args: argparse.Namespace) -> int:
     else:
         uploads = uploads_from_folder(pathlib.Path(args.folder))
     result = replay(uploads, args.db)
-    print(f"replayed {len(result.replayed)} of {len(uploads)} upload(s) into {args.db}"
-          + (f", {len(result.undone)} of them undone again as they were" if result.undone else ""))
+    print(
+        f"replayed {len(result.replayed)} of {len(uploads)} upload(s) into {args.db}"
+        + (f", {len(result.undone)} of them undone again as they were" if result.undone else "")
+    )
     if result.not_replayed:
-        print(f"{len(result.not_replayed)} upload(s) could not be replayed (the database holds the others):",
-              file=sys.stderr)
+        print(
+            f"{len(result.not_replayed)} upload(s) could not be replayed (the database holds the others):",
+            file=sys.stderr,
+        )
         for missed in result.not_replayed:
             upload = missed.upload
-            print(f"upload {upload.upload_id} by {upload.uploaded_by} on {upload.uploaded_at:%Y-%m-%d %H:%M} "
-                  f"({', '.join(f.file_name for f in upload.files)}):", file=sys.stderr)
+            print(
+                f"upload {upload.upload_id} by {upload.uploaded_by} on {upload.uploaded_at:%Y-%m-%d %H:%M} "
+                f"({', '.join(f.file_name for f in upload.files)}):",
+                file=sys.stderr,
+            )
             print(_problem_table(missed.problems), file=sys.stderr)
         return 1
     return 0
@@ -335,31 +440,46 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Load OKR workbooks into the store.")
     commands = parser.add_subparsers(dest="command", required=True)
     ingest_parser = commands.add_parser(
-        "ingest", help="validate and store workbooks or CSV files",
+        "ingest",
+        help="validate and store workbooks or CSV files",
         description=f"Validate and store workbooks or CSV files, each up to {CLI_MAX_FILE_BYTES // 2**20} MB "
-                    f"(the app's Upload page takes files up to {MAX_FILE_BYTES // 2**20} MB).")
+        f"(the app's Upload page takes files up to {MAX_FILE_BYTES // 2**20} MB).",
+    )
     ingest_parser.add_argument("files", nargs="+", metavar="FILE")
     ingest_parser.add_argument("--db", help="DuckDB file (default: $OKR_DB or okr_data/okr.duckdb)")
     ingest_parser.add_argument("--dry-run", action="store_true", help="check and report, store nothing")
-    ingest_parser.add_argument("--mapping", metavar="MAP.toml",
-                               help="how to read the sheets (written by `inspect --write-mapping`, then edited)")
+    ingest_parser.add_argument(
+        "--mapping",
+        metavar="MAP.toml",
+        help="how to read the sheets (written by `inspect --write-mapping`, then edited)",
+    )
     ingest_parser.add_argument("--team", help="the team of sheets without a team column (one-row-per-KR sheets)")
     ingest_parser.add_argument("--period", help="the period of sheets without a period column (e.g. 2027-Q2)")
-    ingest_parser.add_argument("--date", metavar="YYYY-MM-DD",
-                               help="the date of check-ins in sheets without a date column")
-    ingest_parser.add_argument("--json", action="store_true",
-                               help="print stored counts, every problem and the mapping used as JSON")
-    ingest_parser.add_argument("--all-problems", action="store_true",
-                               help="list every row's problem (by default, problems of one kind are one line "
-                                    f"with a count and row ranges, and at most {MAX_PROBLEM_LINES} lines are shown)")
-    ingest_parser.add_argument("--format", metavar="NAME",
-                               help="read the files as this tool's export (viva_goals, viva_goals_template, quantive, "
-                                    "burning_okr, okr_for_jira, betterworks); recognised by content without it")
+    ingest_parser.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="the date of check-ins in sheets without a date column"
+    )
+    ingest_parser.add_argument(
+        "--json", action="store_true", help="print stored counts, every problem and the mapping used as JSON"
+    )
+    ingest_parser.add_argument(
+        "--all-problems",
+        action="store_true",
+        help="list every row's problem (by default, problems of one kind are one line "
+        f"with a count and row ranges, and at most {MAX_PROBLEM_LINES} lines are shown)",
+    )
+    ingest_parser.add_argument(
+        "--format",
+        metavar="NAME",
+        help="read the files as this tool's export (viva_goals, viva_goals_template, quantive, "
+        "burning_okr, okr_for_jira, betterworks); recognised by content without it",
+    )
     ingest_parser.set_defaults(run=ingest)
     inspect_parser = commands.add_parser(
-        "inspect", help="show how each sheet of a file would be read (and write that as an editable mapping)",
+        "inspect",
+        help="show how each sheet of a file would be read (and write that as an editable mapping)",
         description="Show what each sheet of a file is taken for, each header → the column it fills or "
-                    "'not used', and the guesses made; nothing is stored and no database is opened.")
+        "'not used', and the guesses made; nothing is stored and no database is opened.",
+    )
     inspect_parser.add_argument("file", metavar="FILE")
     inspect_parser.add_argument("--json", action="store_true", help="print the mapping and problems as JSON")
     inspect_parser.add_argument("--write-mapping", metavar="MAP.toml", help="write the mapping as an editable file")
@@ -376,22 +496,37 @@ def main(argv: list[str] | None = None) -> int:
     template_parser.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     template_parser.set_defaults(run=template)
     migrate_parser = commands.add_parser(
-        "migrate", help="copy a whole database (e.g. the local file to a PostgreSQL server) and verify the copy")
-    migrate_parser.add_argument("--from", dest="source", required=True, metavar="DB",
-                                help="DuckDB file or postgresql:// URL to copy from")
-    migrate_parser.add_argument("--to", dest="target", required=True, metavar="DB",
-                                help="postgresql://user:password@host:port/database (or a DuckDB file) to copy to")
+        "migrate", help="copy a whole database (e.g. the local file to a PostgreSQL server) and verify the copy"
+    )
+    migrate_parser.add_argument(
+        "--from", dest="source", required=True, metavar="DB", help="DuckDB file or postgresql:// URL to copy from"
+    )
+    migrate_parser.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="DB",
+        help="postgresql://user:password@host:port/database (or a DuckDB file) to copy to",
+    )
     migrate_parser.add_argument("--replace", action="store_true", help="empty a target that already holds data")
     migrate_parser.set_defaults(run=migrate)
     export_parser = commands.add_parser(
-        "export-uploads", help="copy every upload's original files and records into a folder (a backup to rebuild from)")
-    export_parser.add_argument("--db", help="DuckDB file or postgresql:// URL (default: $OKR_DB or okr_data/okr.duckdb)")
+        "export-uploads", help="copy every upload's original files and records into a folder (a backup to rebuild from)"
+    )
+    export_parser.add_argument(
+        "--db", help="DuckDB file or postgresql:// URL (default: $OKR_DB or okr_data/okr.duckdb)"
+    )
     export_parser.add_argument("--to", dest="folder", required=True, metavar="DIR")
     export_parser.set_defaults(run=export_uploads)
     rebuild_parser = commands.add_parser(
-        "rebuild", help="recreate a database by replaying the original upload files (of a damaged database)")
-    rebuild_parser.add_argument("--db", required=True, metavar="NEW",
-                                help="the new database to create (a DuckDB file or postgresql:// URL; must be empty)")
+        "rebuild", help="recreate a database by replaying the original upload files (of a damaged database)"
+    )
+    rebuild_parser.add_argument(
+        "--db",
+        required=True,
+        metavar="NEW",
+        help="the new database to create (a DuckDB file or postgresql:// URL; must be empty)",
+    )
     origin = rebuild_parser.add_mutually_exclusive_group(required=True)
     origin.add_argument("--from", dest="source", metavar="DB", help="the database whose uploads to replay")
     origin.add_argument("--from-dir", dest="folder", metavar="DIR", help="a folder written by export-uploads")

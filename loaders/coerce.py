@@ -5,6 +5,7 @@ message a user sees after the cell's location. Below them, the same rules for a 
 text at once (Arrow string arrays) where that is exact: stripping, text that is clearly not an
 empty marker, and numbers written plainly; every other cell goes through the functions above.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,8 +30,9 @@ MONTH_TEXT = re.compile(r"^(\d{4})-(\d{1,2})$")
 # Yes/no words in a number column (a binary KR's check-in: done or not), in the languages of the
 # files people bring: 1 and 0, as binary KRs store them.
 YES_NO_WORDS = {
-    **dict.fromkeys(("yes", "y", "true", "sim", "sí", "si", "ja", "oui", "vrai", "verdadeiro", "verdadero",
-                     "wahr"), 1.0),
+    **dict.fromkeys(
+        ("yes", "y", "true", "sim", "sí", "si", "ja", "oui", "vrai", "verdadeiro", "verdadero", "wahr"), 1.0
+    ),
     **dict.fromkeys(("no", "n", "false", "não", "nao", "nein", "non", "faux", "falso", "falsch"), 0.0),
 }
 
@@ -48,6 +50,7 @@ _DAY_FIRST: contextvars.ContextVar[bool | None] = contextvars.ContextVar("day_fi
 class DateOrder:
     """The order of day and month in a column's text dates: `day_first` (None: each cell as it can
     be) and, when the column leaves doubt, a `warning` naming the order assumed."""
+
     day_first: bool | None
     warning: str | None = None
 
@@ -76,15 +79,21 @@ def column_date_order(cells, column: str) -> DateOrder:
         elif first != second and first <= 12 and second <= 12:
             ambiguous = ambiguous or text.strip()
     if day_first and month_first:
-        return DateOrder(None, f'column {column} mixes day-first dates ("{day_first}") and month-first dates '
-                               f'("{month_first}"); each is read as it can be, and dates that fit both are read '
-                               "day first — write them as YYYY-MM-DD")
+        return DateOrder(
+            None,
+            f'column {column} mixes day-first dates ("{day_first}") and month-first dates '
+            f'("{month_first}"); each is read as it can be, and dates that fit both are read '
+            "day first — write them as YYYY-MM-DD",
+        )
     if day_first or month_first:
         return DateOrder(bool(day_first))
     if ambiguous:
-        return DateOrder(True, f'column {column}: no date decides whether "{ambiguous}" is day/month or '
-                               "month/day; the whole column is read day first (DD/MM/YYYY) — write the dates "
-                               "as YYYY-MM-DD if they are month first")
+        return DateOrder(
+            True,
+            f'column {column}: no date decides whether "{ambiguous}" is day/month or '
+            "month/day; the whole column is read day first (DD/MM/YYYY) — write the dates "
+            "as YYYY-MM-DD if they are month first",
+        )
     return DateOrder(None)
 
 
@@ -152,7 +161,9 @@ def _parse_number_text(raw: str, decimal_comma: bool) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise CellError(f"{quoted(raw)} is not a number (write it like 1200 or 45%, or yes/no for a binary KR)") from None
+        raise CellError(
+            f"{quoted(raw)} is not a number (write it like 1200 or 45%, or yes/no for a binary KR)"
+        ) from None
     return -number if negative else number
 
 
@@ -177,8 +188,9 @@ def to_date(value: object) -> dt.date | None:
 def _from_excel_serial(serial: float) -> dt.date:
     if not EXCEL_SERIAL_RANGE[0] <= serial <= EXCEL_SERIAL_RANGE[1]:
         shown = f"{serial:.0f}" if float(serial).is_integer() else f"{serial}"
-        raise CellError(f"{shown} is not a date: as a spreadsheet date it falls outside 1900-01-01 to 9999-12-31 "
-                        "(use YYYY-MM-DD)")
+        raise CellError(
+            f"{shown} is not a date: as a spreadsheet date it falls outside 1900-01-01 to 9999-12-31 (use YYYY-MM-DD)"
+        )
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
@@ -275,10 +287,14 @@ def plain_numbers(texts: pa.ChunkedArray | pa.Array, decimal_comma: bool) -> tup
     """(which texts are plainly written numbers, their values): to_number's result for those cells,
     NaN elsewhere. Text with surrounding spaces is not plain (to_number strips it cell by cell)."""
     numbers = np.full(len(texts), np.nan)
-    left = np.flatnonzero(pc.less_equal(pc.binary_length(texts), _PLAIN_NUMBER_MAX_CHARS).to_numpy(zero_copy_only=False))
-    for plain, signs in ((pc.ascii_is_decimal, False),
-                         (lambda t: pc.match_substring_regex(t, _DIGITS_WITH_DECIMALS[decimal_comma]), False),
-                         (lambda t: pc.match_substring_regex(t, _WITH_SIGNS[decimal_comma]), True)):
+    left = np.flatnonzero(
+        pc.less_equal(pc.binary_length(texts), _PLAIN_NUMBER_MAX_CHARS).to_numpy(zero_copy_only=False)
+    )
+    for plain, signs in (
+        (pc.ascii_is_decimal, False),
+        (lambda t: pc.match_substring_regex(t, _DIGITS_WITH_DECIMALS[decimal_comma]), False),
+        (lambda t: pc.match_substring_regex(t, _WITH_SIGNS[decimal_comma]), True),
+    ):
         if not left.size:
             break
         candidates = texts.take(pa.array(left)) if left.size < len(texts) else texts

@@ -5,6 +5,7 @@ carriage return) as a formula, so a KR title or comment typed as `=HYPERLINK(...
 reader's machine. Every text cell goes through `neutralised` (OWASP's advice: a leading single
 quote); numbers, dates and booleans are written as such, so a negative number stays a number.
 """
+
 from __future__ import annotations
 
 import csv
@@ -93,20 +94,29 @@ def _csv_text(value, kind: str) -> str:
     return value
 
 
-def table_xlsx(frame: pd.DataFrame, columns: tuple[ExportColumn, ...], sheet_name: str,
-               about: dict[str, str] | None = None) -> bytes:
+def table_xlsx(
+    frame: pd.DataFrame, columns: tuple[ExportColumn, ...], sheet_name: str, about: dict[str, str] | None = None
+) -> bytes:
     """One sheet: a bold, frozen header row with filters, set column widths, numbers and dates
     formatted; `about` (label → text) goes on a second sheet that says what the table is."""
     import xlsxwriter
 
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {
-        "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-    })
-    header = workbook.add_format({"bold": True, "bg_color": "#1F3A5F", "font_color": "#FFFFFF",
-                                  "text_wrap": True, "valign": "top"})
-    formats = {kind: workbook.add_format({"num_format": number_format})
-               for kind, number_format in _XLSX_NUMBER_FORMATS.items()}
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    header = workbook.add_format(
+        {"bold": True, "bg_color": "#1F3A5F", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"}
+    )
+    formats = {
+        kind: workbook.add_format({"num_format": number_format}) for kind, number_format in _XLSX_NUMBER_FORMATS.items()
+    }
     whole_number = workbook.add_format({"num_format": _WHOLE_NUMBER_FORMAT})
     text = workbook.add_format({"valign": "top"})
 

@@ -1,4 +1,5 @@
 """Read, check and store one upload of one or more files: all of it, or nothing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,9 +8,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from loaders.parse import ParsedFile, ParsedTable, parse_grids
+from loaders.preview import Incoming, UploadPreview, krs_without_update, merged_tables, preview_upload
 from loaders.problems import ERROR, FileRejected, Problem, ProblemList, of_severity
 from loaders.read import MAX_FILE_BYTES, read_grids
-from loaders.preview import Incoming, UploadPreview, krs_without_update, merged_tables, preview_upload
 from loaders.validate import build_reference, filled_check_ins, validate, validate_progress
 from store.access import current_user
 from store.database import StaleRead, Store, TableChange, UploadedFile
@@ -40,11 +41,18 @@ class IngestResult:
         return sum(c.changed for c in self.changes.values())
 
 
-def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
-                max_file_bytes: int = MAX_FILE_BYTES, mapping=None, constants: dict[str, str] | None = None,
-                known_krs: pd.DataFrame | None = None, mappings: list | None = None,
-                format_name: str | None = None, stored: dict | None = None, imports: list | None = None,
-                ) -> tuple[dict[str, ParsedTable], list[Problem]]:
+def parse_files(
+    files: list[UploadedFile],
+    default_date: dt.date | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    mapping=None,
+    constants: dict[str, str] | None = None,
+    known_krs: pd.DataFrame | None = None,
+    mappings: list | None = None,
+    format_name: str | None = None,
+    stored: dict | None = None,
+    imports: list | None = None,
+) -> tuple[dict[str, ParsedTable], list[Problem]]:
     """Parse every file (each at most `max_file_bytes`); a table may come from one file only. A file
     named *.mapping.toml among them is the mapping of the others (an upload records the mapping it
     was read by so); `mapping` and `constants` (team, period, date) are given otherwise. The mapping
@@ -62,15 +70,22 @@ def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
             continue
         mapping = mapping or recorded
         constants = {**recorded.constants, **(constants or {})}
-    tables, converted, reports, files = take_exports(files, format_name, max_file_bytes, stored,
-                                                     {**(constants or {}), "date": default_date})
+    tables, converted, reports, files = take_exports(
+        files, format_name, max_file_bytes, stored, {**(constants or {}), "date": default_date}
+    )
     problems.extend(converted)
     if imports is not None:
         imports.extend(reports)
     for file in [f for f in files if not f.file_name.endswith(MAPPING_SUFFIX)]:
         try:
-            parsed = parse_grids(file.file_name, read_grids(file.file_name, file.content, max_file_bytes), default_date,
-                                 mapping, constants, known_krs)
+            parsed = parse_grids(
+                file.file_name,
+                read_grids(file.file_name, file.content, max_file_bytes),
+                default_date,
+                mapping,
+                constants,
+                known_krs,
+            )
         except FileRejected as exc:
             problems.append(Problem(file.file_name, "", None, "", str(exc)))
             continue
@@ -79,17 +94,31 @@ def parse_files(files: list[UploadedFile], default_date: dt.date | None = None,
         problems.extend(parsed.problems)
         for name, item in parsed.tables.items():
             if name in tables:
-                problems.append(Problem(file.file_name, item.sheet, None, "",
-                                        f"{item.table.sheet} rows also come from another file; upload them once"))
+                problems.append(
+                    Problem(
+                        file.file_name,
+                        item.sheet,
+                        None,
+                        "",
+                        f"{item.table.sheet} rows also come from another file; upload them once",
+                    )
+                )
             else:
                 tables[name] = item
     return tables, problems
 
 
 def check_and_store(
-    store: Store, files: list[UploadedFile], uploaded_by: str | None = None, dry_run: bool = False,
-    default_date: dt.date | None = None, team: str | None = None, as_of: dt.date | None = None,
-    max_file_bytes: int = MAX_FILE_BYTES, mapping=None, constants: dict[str, str] | None = None,
+    store: Store,
+    files: list[UploadedFile],
+    uploaded_by: str | None = None,
+    dry_run: bool = False,
+    default_date: dt.date | None = None,
+    team: str | None = None,
+    as_of: dt.date | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    mapping=None,
+    constants: dict[str, str] | None = None,
     format_name: str | None = None,
 ) -> IngestResult:
     """Check every file and store all of it, or nothing when there is any error.
@@ -110,8 +139,18 @@ def check_and_store(
     given = files
     mappings: list = []
     imports: list = []
-    tables, problems = parse_files(files, default_date or as_of, max_file_bytes, mapping, constants,
-                                   stored["key_results"], mappings, format_name, stored, imports)
+    tables, problems = parse_files(
+        files,
+        default_date or as_of,
+        max_file_bytes,
+        mapping,
+        constants,
+        stored["key_results"],
+        mappings,
+        format_name,
+        stored,
+        imports,
+    )
     files = _with_mapping_file(files, mapping, constants)
     if format_name:  # kept with the upload, so that a rebuild reads the files as this format too
         from loaders.formats import FORMAT_SUFFIX
@@ -122,7 +161,8 @@ def check_and_store(
     validate(combined, reference)
     incoming = {
         table.name: (_filled_rows(tables[table.name]), tables[table.name].present)
-        for table in TABLES if table.name in tables
+        for table in TABLES
+        if table.name in tables
     }
     if tables and (team is not None or as_of is not None):
         after = merged_tables(stored, incoming)
@@ -132,11 +172,28 @@ def check_and_store(
     if result.errors or not tables:
         return result
     try:
-        result.changes = store.apply_upload(incoming, files, uploaded_by or current_user(), dry_run=dry_run,
-                                            default_date=default_date or as_of, based_on=version)
+        result.changes = store.apply_upload(
+            incoming,
+            files,
+            uploaded_by or current_user(),
+            dry_run=dry_run,
+            default_date=default_date or as_of,
+            based_on=version,
+        )
     except StaleRead:
-        return check_and_store(store, given, uploaded_by, dry_run, default_date, team, as_of, max_file_bytes,
-                               mapping, constants, format_name)
+        return check_and_store(
+            store,
+            given,
+            uploaded_by,
+            dry_run,
+            default_date,
+            team,
+            as_of,
+            max_file_bytes,
+            mapping,
+            constants,
+            format_name,
+        )
     result.stored = not dry_run and result.rows_changed > 0
     if dry_run and as_of is not None:
         result.preview = preview_upload(stored, after, incoming, as_of, without_update)
@@ -151,9 +208,11 @@ def _with_mapping_file(files: list[UploadedFile], mapping, constants: dict[str, 
     if (mapping is None and not constants) or any(f.file_name.endswith(MAPPING_SUFFIX) for f in files):
         return files
     data = [f for f in files if not f.file_name.endswith(MAPPING_SUFFIX)]
-    recorded = FileMapping(mapping.file if mapping is not None else data[0].file_name,
-                           list(mapping.sheets) if mapping is not None else [],
-                           {**(mapping.constants if mapping is not None else {}), **constants})
+    recorded = FileMapping(
+        mapping.file if mapping is not None else data[0].file_name,
+        list(mapping.sheets) if mapping is not None else [],
+        {**(mapping.constants if mapping is not None else {}), **constants},
+    )
     name = (data[0].file_name if data else "upload") + MAPPING_SUFFIX
     return [*files, UploadedFile(name, recorded.to_toml().encode("utf-8"))]
 

@@ -11,6 +11,7 @@ file and `FileMapping.from_toml()` reads it back (the README documents the forma
 
 Recognition is per sheet and header; values are read a column at a time, never a row at a time.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,48 +41,122 @@ from store.schema import (
 
 WORKBOOK, KR_LIST, BRIDGE, KPI, NOTES, UNKNOWN = "workbook", "kr_list", "arr_bridge", "kpi_table", "notes", "unknown"
 SHAPES = (WORKBOOK, KR_LIST, BRIDGE, KPI, NOTES, UNKNOWN)
-SHAPE_LABELS = {WORKBOOK: "workbook sheet", KR_LIST: "one-row-per-KR sheet", BRIDGE: "ARR/MRR bridge",
-                KPI: "KPI table", NOTES: "notes (skipped)", UNKNOWN: "unknown"}
+SHAPE_LABELS = {
+    WORKBOOK: "workbook sheet",
+    KR_LIST: "one-row-per-KR sheet",
+    BRIDGE: "ARR/MRR bridge",
+    KPI: "KPI table",
+    NOTES: "notes (skipped)",
+    UNKNOWN: "unknown",
+}
 IGNORE = "ignore"
 NOT_USED = ""
 SAMPLE_ROWS = 200  # values looked at under a header to judge what a column holds
 # The progress template's reference columns: read back with it, used or not, never news.
-TEMPLATE_REFERENCE = {"objective_id", "title", "owner", "measure", "unit", "start_value", "target_value",
-                      "due_date", "last_value", "last_status", "last_date"}
+TEMPLATE_REFERENCE = {
+    "objective_id",
+    "title",
+    "owner",
+    "measure",
+    "unit",
+    "start_value",
+    "target_value",
+    "due_date",
+    "last_value",
+    "last_status",
+    "last_date",
+}
 MRR_TO_ARR = 12
 
 # The columns of the shapes that are not sheets of the workbook format (pseudo tables: parsed by the
 # same coercion as workbook sheets, then turned into workbook tables).
-KR_LIST_TABLE = Table("kr_list", "one-row-per-KR sheet", (), (
-    Column("team"), Column("period"), Column("objective_id"), Column("objective"), Column("objective_owner"),
-    Column("context"), Column("kr_id"), Column("key_result"), Column("owner"),
-    Column("kr_type", choices=KR_TYPES), Column("measure", choices=MEASURES), Column("unit"),
-    Column("start_value", NUMBER), Column("target_value", NUMBER), Column("current_value", NUMBER),
-    Column("progress", NUMBER), Column("status", choices=STATUS_LEVELS), Column("confidence", NUMBER),
-    Column("comment"), Column("start_date", DATE), Column("due_date", DATE), Column("date", DATE),
-    Column("direction", choices=DIRECTIONS), Column("weight", NUMBER), Column("updated_by"),
-))
+KR_LIST_TABLE = Table(
+    "kr_list",
+    "one-row-per-KR sheet",
+    (),
+    (
+        Column("team"),
+        Column("period"),
+        Column("objective_id"),
+        Column("objective"),
+        Column("objective_owner"),
+        Column("context"),
+        Column("kr_id"),
+        Column("key_result"),
+        Column("owner"),
+        Column("kr_type", choices=KR_TYPES),
+        Column("measure", choices=MEASURES),
+        Column("unit"),
+        Column("start_value", NUMBER),
+        Column("target_value", NUMBER),
+        Column("current_value", NUMBER),
+        Column("progress", NUMBER),
+        Column("status", choices=STATUS_LEVELS),
+        Column("confidence", NUMBER),
+        Column("comment"),
+        Column("start_date", DATE),
+        Column("due_date", DATE),
+        Column("date", DATE),
+        Column("direction", choices=DIRECTIONS),
+        Column("weight", NUMBER),
+        Column("updated_by"),
+    ),
+)
 BRIDGE_FIGURES = ("new", "expansion", "contraction", "churn", "ending")
-BRIDGE_TABLE = Table("arr_bridge", "ARR/MRR bridge", (), (
-    Column("month"),  # read as text: 2027-01, Jan 2027, a date (loaders.shapes.months)
-    *(Column(f"{figure}_{unit}", NUMBER) for figure in BRIDGE_FIGURES for unit in ("arr", "mrr")),
-))
-KPI_TABLE = Table("kpi_table", "KPI table", (), (
-    Column("metric"), Column("period"), Column("date", DATE), Column("month"),
-    Column("actual", NUMBER), Column("target", NUMBER), Column("start_value", NUMBER), Column("comment"),
-    Column("updated_by"),
-))
+BRIDGE_TABLE = Table(
+    "arr_bridge",
+    "ARR/MRR bridge",
+    (),
+    (
+        Column("month"),  # read as text: 2027-01, Jan 2027, a date (loaders.shapes.months)
+        *(Column(f"{figure}_{unit}", NUMBER) for figure in BRIDGE_FIGURES for unit in ("arr", "mrr")),
+    ),
+)
+KPI_TABLE = Table(
+    "kpi_table",
+    "KPI table",
+    (),
+    (
+        Column("metric"),
+        Column("period"),
+        Column("date", DATE),
+        Column("month"),
+        Column("actual", NUMBER),
+        Column("target", NUMBER),
+        Column("start_value", NUMBER),
+        Column("comment"),
+        Column("updated_by"),
+    ),
+)
 PSEUDO_TABLES = {KR_LIST: KR_LIST_TABLE, BRIDGE: BRIDGE_TABLE, KPI: KPI_TABLE}
 # A KeyResults sheet with each KR's current value (status, confidence, …): its check-ins.
-KR_READINGS_TABLE = Table("kr_readings", "KeyResults check-ins", (), (
-    Column("kr_id"), Column("current_value", NUMBER), Column("status", choices=STATUS_LEVELS),
-    Column("confidence", NUMBER), Column("comment"), Column("date", DATE), Column("updated_by"),
-))
+KR_READINGS_TABLE = Table(
+    "kr_readings",
+    "KeyResults check-ins",
+    (),
+    (
+        Column("kr_id"),
+        Column("current_value", NUMBER),
+        Column("status", choices=STATUS_LEVELS),
+        Column("confidence", NUMBER),
+        Column("comment"),
+        Column("date", DATE),
+        Column("updated_by"),
+    ),
+)
 READING_TARGETS = ("current_value", "status", "confidence", "comment", "date")
 # The roles a KPI table's headers are read by (role of headers.py → column of KPI_TABLE).
-KPI_ROLES = {"metric": "metric", "period": "period", "date": "date", "month": "month",
-             "current_value": "actual", "target_value": "target", "start_value": "start_value",
-             "comment": "comment", "updated_by": "updated_by"}
+KPI_ROLES = {
+    "metric": "metric",
+    "period": "period",
+    "date": "date",
+    "month": "month",
+    "current_value": "actual",
+    "target_value": "target",
+    "start_value": "start_value",
+    "comment": "comment",
+    "updated_by": "updated_by",
+}
 KR_LIST_ROLES = tuple(KR_LIST_TABLE.column_names)  # its columns are roles of headers.py
 
 
@@ -91,6 +166,7 @@ class SheetMapping:
     the shape otherwise), NOT_USED ("") or IGNORE; `constants`: column → the value every row gets
     (team, period, date, …); `guesses`: what was inferred and why; `values`: header → how many
     non-empty cells its column holds; `reasons`: header → why it is not used."""
+
     sheet: str
     shape: str
     table: str = ""
@@ -109,21 +185,32 @@ class SheetMapping:
         return SHAPE_LABELS.get(self.shape, self.shape)
 
     def as_dict(self) -> dict:
-        return {"name": self.sheet, "shape": self.shape, "table": self.table, "header_row": self.header_row,
-                "columns": dict(self.columns), "constants": dict(self.constants), "guesses": list(self.guesses),
-                "values": dict(self.values), "reasons": dict(self.reasons), "transposed": self.transposed}
+        return {
+            "name": self.sheet,
+            "shape": self.shape,
+            "table": self.table,
+            "header_row": self.header_row,
+            "columns": dict(self.columns),
+            "constants": dict(self.constants),
+            "guesses": list(self.guesses),
+            "values": dict(self.values),
+            "reasons": dict(self.reasons),
+            "transposed": self.transposed,
+        }
 
 
 @dataclass
 class FileMapping:
     """Every sheet's mapping; `constants` (team, period, date, …) hold for every sheet that lacks them."""
+
     file: str
     sheets: list[SheetMapping] = field(default_factory=list)
     constants: dict[str, str] = field(default_factory=dict)
 
     def sheet(self, name: str) -> SheetMapping | None:
         return next((s for s in self.sheets if s.sheet == name), None) or next(
-            (s for s in self.sheets if header_key(s.sheet) == header_key(name)), None)
+            (s for s in self.sheets if header_key(s.sheet) == header_key(name)), None
+        )
 
     def as_dict(self) -> dict:
         return {"file": self.file, "constants": dict(self.constants), "sheets": [s.as_dict() for s in self.sheets]}
@@ -137,17 +224,24 @@ class FileMapping:
                 raise MappingError(f"sheet {entry.get('name')!r}: shape {shape!r} is not one of {', '.join(SHAPES)}")
             table = str(entry.get("table", ""))
             if shape == WORKBOOK and _table_named(table) is None:
-                raise MappingError(f"sheet {entry.get('name')!r}: table {table!r} is not a sheet of the workbook "
-                                   f"format ({', '.join(t.sheet for t in TABLES)})")
+                raise MappingError(
+                    f"sheet {entry.get('name')!r}: table {table!r} is not a sheet of the workbook "
+                    f"format ({', '.join(t.sheet for t in TABLES)})"
+                )
             columns = {str(k): str(v) for k, v in dict(entry.get("columns", {})).items()}
             if shape == BRIDGE:  # "new" is the ARR figure, as in ArrActuals
                 columns = {k: f"{v}_arr" if v in BRIDGE_FIGURES[:-1] else v for k, v in columns.items()}
-            sheets.append(SheetMapping(
-                str(entry.get("name", "")), shape, _table_named(table).sheet if shape == WORKBOOK else table,
-                int(entry.get("header_row", 1)), columns,
-                {str(k): _constant_text(v) for k, v in dict(entry.get("constants", {})).items()},
-                transposed=bool(entry.get("transposed", False)),
-            ))
+            sheets.append(
+                SheetMapping(
+                    str(entry.get("name", "")),
+                    shape,
+                    _table_named(table).sheet if shape == WORKBOOK else table,
+                    int(entry.get("header_row", 1)),
+                    columns,
+                    {str(k): _constant_text(v) for k, v in dict(entry.get("constants", {})).items()},
+                    transposed=bool(entry.get("transposed", False)),
+                )
+            )
         for item in sheets:
             _check_targets(item)
         constants = {str(k): _constant_text(v) for k, v in dict(data.get("constants", {})).items()}
@@ -198,12 +292,16 @@ def _check_targets(item: SheetMapping) -> None:
     allowed = set(targets_of(item.shape, item.table))
     for header, target in item.columns.items():
         if target not in (NOT_USED, IGNORE) and target not in allowed:
-            raise MappingError(f"sheet {item.sheet!r}: header {header!r} is mapped to {target!r}, which is not a "
-                               f"column of a {item.label} (use one of {', '.join(sorted(allowed))}, or \"ignore\")")
+            raise MappingError(
+                f"sheet {item.sheet!r}: header {header!r} is mapped to {target!r}, which is not a "
+                f'column of a {item.label} (use one of {", ".join(sorted(allowed))}, or "ignore")'
+            )
     for name in item.constants:
         if name not in allowed and name != "level":
-            raise MappingError(f"sheet {item.sheet!r}: constant {name!r} is not a column of a {item.label} "
-                               f"(use one of {', '.join(sorted(allowed))})")
+            raise MappingError(
+                f"sheet {item.sheet!r}: constant {name!r} is not a column of a {item.label} "
+                f"(use one of {', '.join(sorted(allowed))})"
+            )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -307,8 +405,9 @@ def _workbook_keys(table: Table) -> dict[str, list[Column]]:
 _WORKBOOK_KEYS = {table.name: _workbook_keys(table) for table in TABLES}
 
 
-def match_workbook_header(cells: list[object], table: Table, sample: list[list[object]] | None = None,
-                          refused: dict[int, str] | None = None) -> dict[int, Column]:
+def match_workbook_header(
+    cells: list[object], table: Table, sample: list[list[object]] | None = None, refused: dict[int, str] | None = None
+) -> dict[int, Column]:
     """Cell positions of a header row → the table's columns (first fitting match wins). With a
     `sample` of the rows below, a column matched by an alias (not by its own name) whose values do
     not fit it is not taken; why goes into `refused`."""
@@ -324,8 +423,9 @@ def match_workbook_header(cells: list[object], table: Table, sample: list[list[o
         for number, column in enumerate(candidates):
             if sample is not None and key != header_key(column.name):
                 # A number column's texts are reported cell by cell, unless another column may fit.
-                reason = refusal_by_values(column, _sample_values(sample, position),
-                                           numbers=number < len(candidates) - 1)
+                reason = refusal_by_values(
+                    column, _sample_values(sample, position), numbers=number < len(candidates) - 1
+                )
                 if reason:
                     if refused is not None:
                         refused.setdefault(position, reason)
@@ -337,14 +437,15 @@ def match_workbook_header(cells: list[object], table: Table, sample: list[list[o
     return mapped
 
 
-def find_workbook_header(rows: list[list[object]], table: Table, refused: dict[int, str] | None = None
-                         ) -> tuple[int, dict[int, Column]] | None:
+def find_workbook_header(
+    rows: list[list[object]], table: Table, refused: dict[int, str] | None = None
+) -> tuple[int, dict[int, Column]] | None:
     """The header row (index in `rows`, of the first HEADER_SEARCH_ROWS) matching most of the table's
     columns (at least 2), judged by the values below it too."""
     best: tuple[int, dict[int, Column], dict[int, str]] | None = None
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         why: dict[int, str] = {}
-        mapped = match_workbook_header(row, table, rows[index + 1:index + 1 + SAMPLE_ROWS], why)
+        mapped = match_workbook_header(row, table, rows[index + 1 : index + 1 + SAMPLE_ROWS], why)
         if len(mapped) >= 2 and (best is None or len(mapped) > len(best[1])):
             best = (index, mapped, why)
     if best is None:
@@ -364,6 +465,7 @@ def _required(table: Table, dated: bool) -> set[str]:
 @dataclass
 class _Look:
     """A sheet seen once: its first rows, and per candidate shape what its header matches."""
+
     sheet: RawSheet
     head: list[list[object]]
 
@@ -372,8 +474,9 @@ def _header_row(look: _Look, index: int) -> list[object]:
     return look.head[index] if index < len(look.head) else []
 
 
-def _role_match(row: list[object], roles: dict[str, str] | tuple[str, ...], sample: list[list[object]],
-                table: Table) -> tuple[dict[int, str], dict[int, str]]:
+def _role_match(
+    row: list[object], roles: dict[str, str] | tuple[str, ...], sample: list[list[object]], table: Table
+) -> tuple[dict[int, str], dict[int, str]]:
     """Positions of a header row → columns of a pseudo table, by the role words of headers.py
     (`roles`: role → column, or the roles that are the columns), with value checks."""
     role_to_column = roles if isinstance(roles, dict) else {r: r for r in roles}
@@ -447,7 +550,7 @@ def _best_row(look: _Look, match) -> tuple[int, object]:
     """The row of the first HEADER_SEARCH_ROWS that `match(row, sample)` maps most columns of."""
     best: tuple[int, object] = (0, match([], []))
     for index, row in enumerate(look.head[:HEADER_SEARCH_ROWS]):
-        found = match(row, look.head[index + 1:index + 1 + SAMPLE_ROWS])
+        found = match(row, look.head[index + 1 : index + 1 + SAMPLE_ROWS])
         size = len(found[0]) if isinstance(found, tuple) else len(found)
         best_size = len(best[1][0]) if isinstance(best[1], tuple) else len(best[1])
         if size > best_size:
@@ -560,18 +663,21 @@ def _workbook_proposal(look: _Look, table: Table, dated: bool, need_required: bo
     return _workbook_mapping(look, table, index, mapped, refused)
 
 
-def _workbook_mapping(look: _Look, table: Table, index: int, mapped: dict[int, Column],
-                      refused: dict[int, str]) -> SheetMapping:
+def _workbook_mapping(
+    look: _Look, table: Table, index: int, mapped: dict[int, Column], refused: dict[int, str]
+) -> SheetMapping:
     header = _header_row(look, index)
-    item = SheetMapping(look.sheet.name, WORKBOOK, table.sheet, index + 1,
-                        _columns_of(header, {p: c.name for p, c in mapped.items()}))
+    item = SheetMapping(
+        look.sheet.name, WORKBOOK, table.sheet, index + 1, _columns_of(header, {p: c.name for p, c in mapped.items()})
+    )
     for position, reason in refused.items():
         if position not in mapped and _text(header[position]):
             item.reasons[_text(header[position])] = reason
     for position, column in mapped.items():
         text = _text(header[position])
         if header_key(text) != header_key(column.name) and header_key(text) not in {
-                header_key(a) for a in column.aliases}:
+            header_key(a) for a in column.aliases
+        }:
             item.guesses.append(f'"{text}" read as {column.name} (a translated or renamed header for it)')
     if table.name == "key_results":
         _propose_readings(look, item, header)
@@ -587,7 +693,7 @@ def _workbook_mapping(look: _Look, table: Table, index: int, mapped: dict[int, C
 def _propose_readings(look: _Look, item: SheetMapping, header: list[object]) -> None:
     """Columns of a KeyResults sheet holding each KR's current value, status, confidence, comment or
     check-in date: they become the KRs' check-ins."""
-    sample = look.head[item.header_row:item.header_row + SAMPLE_ROWS]
+    sample = look.head[item.header_row : item.header_row + SAMPLE_ROWS]
     found: dict[str, str] = {}
     for position, cell in enumerate(header):
         text = _text(cell)
@@ -651,8 +757,9 @@ def _bridge_proposal(look: _Look) -> SheetMapping | None:
         derived = header_key(text).startswith(("beginning", "starting", "opening", "net"))
         if text and item.columns.get(text) == NOT_USED and derived:
             item.columns[text] = IGNORE
-            item.reasons[text] = ("follows from the other figures "
-                                  "(ending = beginning + new + expansion − contraction − churn)")
+            item.reasons[text] = (
+                "follows from the other figures (ending = beginning + new + expansion − contraction − churn)"
+            )
     _fill_counts(item, look.sheet, header)
     return item
 
@@ -664,7 +771,7 @@ def _arr_name(name: str) -> str:
 
 def _kpi_columns(look: _Look, item: SheetMapping) -> set[str]:
     header = _header_row(look, item.header_row - 1)
-    mapped, _ = _role_match(header, KPI_ROLES, look.head[item.header_row:item.header_row + SAMPLE_ROWS], KPI_TABLE)
+    mapped, _ = _role_match(header, KPI_ROLES, look.head[item.header_row : item.header_row + SAMPLE_ROWS], KPI_TABLE)
     return set(mapped.values())
 
 
@@ -676,15 +783,18 @@ def _kpi_proposal(look: _Look) -> SheetMapping | None:
     header = _header_row(look, index)
     item = SheetMapping(look.sheet.name, KPI, "", index + 1, _columns_of(header, mapped))
     item.reasons.update({_text(header[p]): r for p, r in refused.items() if _text(header[p])})
-    item.guesses.append("rows whose metric is a KR's kr_id or title become check-ins of that KR; the others, "
-                        "with a period and a target, company targets")
+    item.guesses.append(
+        "rows whose metric is a KR's kr_id or title become check-ins of that KR; the others, "
+        "with a period and a target, company targets"
+    )
     _fill_counts(item, look.sheet, header)
     return item
 
 
 def _kr_list_proposal(look: _Look, dated: bool, constants: dict[str, str]) -> SheetMapping | None:
     index, (mapped, refused) = _best_row(
-        look, lambda row, sample: _role_match(row, KR_LIST_ROLES, sample, KR_LIST_TABLE))
+        look, lambda row, sample: _role_match(row, KR_LIST_ROLES, sample, KR_LIST_TABLE)
+    )
     names = set(mapped.values())
     if not names & {"key_result", "kr_id"} or not names & {"target_value", "current_value", "status", "progress"}:
         return None
@@ -695,8 +805,10 @@ def _kr_list_proposal(look: _Look, dated: bool, constants: dict[str, str]) -> Sh
         if name not in names and constants.get(name):
             item.constants[name] = constants[name]
     if "measure" not in names:
-        item.guesses.append("measure per KR: percent where values are written with % (or the header says %), "
-                            "currency where with $ € £, status where only a status is given, else number")
+        item.guesses.append(
+            "measure per KR: percent where values are written with % (or the header says %), "
+            "currency where with $ € £, status where only a status is given, else number"
+        )
     if "direction" not in names:
         item.guesses.append("direction per KR: decrease where start is above target, else increase")
     if "due_date" not in names and "due_date" not in item.constants:
@@ -707,14 +819,21 @@ def _kr_list_proposal(look: _Look, dated: bool, constants: dict[str, str]) -> Sh
         if "date" in names:
             item.guesses.append("one check-in per row with a current value or status, dated by the date column")
         else:
-            item.guesses.append("one check-in per row with a current value or status, dated by the date given "
-                                "(--date, or [sheet.constants] date)")
+            item.guesses.append(
+                "one check-in per row with a current value or status, dated by the date given "
+                "(--date, or [sheet.constants] date)"
+            )
     _fill_counts(item, look.sheet, header)
     return item
 
 
-def propose_mapping(file: str, sheets: list[RawSheet], dated: bool = False,
-                    constants: dict[str, str] | None = None, given: FileMapping | None = None) -> FileMapping:
+def propose_mapping(
+    file: str,
+    sheets: list[RawSheet],
+    dated: bool = False,
+    constants: dict[str, str] | None = None,
+    given: FileMapping | None = None,
+) -> FileMapping:
     """A mapping for every sheet: `given`'s entry for a sheet it names, a proposal otherwise.
     `constants` (and `given`'s own) fill what a sheet lacks: team, period, date, …"""
     constants = {**(given.constants if given is not None else {}), **{k: v for k, v in (constants or {}).items() if v}}
@@ -725,8 +844,17 @@ def propose_mapping(file: str, sheets: list[RawSheet], dated: bool = False,
         if entry is None and given is not None and len(sheets) == 1 and len(given.sheets) == 1:
             entry = given.sheets[0]  # a CSV file: its one sheet, whatever the file is called now
         if entry is not None:
-            entry = SheetMapping(sheet.name, entry.shape, entry.table, entry.header_row, dict(entry.columns),
-                                 dict(entry.constants), list(entry.guesses), {}, dict(entry.reasons))
+            entry = SheetMapping(
+                sheet.name,
+                entry.shape,
+                entry.table,
+                entry.header_row,
+                dict(entry.columns),
+                dict(entry.constants),
+                list(entry.guesses),
+                {},
+                dict(entry.reasons),
+            )
             for name, value in constants.items():
                 if value and name in targets_of(entry.shape, entry.table) and name not in entry.constants:
                     entry.constants[name] = value
@@ -759,8 +887,9 @@ def _positions(item: SheetMapping, header: list[object], allowed: list[str]) -> 
     return mapped, where
 
 
-def _typed_constants(file: str, item: SheetMapping, table: Table, sheet: RawSheet,
-                     problems: list[Problem]) -> dict[str, object]:
+def _typed_constants(
+    file: str, item: SheetMapping, table: Table, sheet: RawSheet, problems: list[Problem]
+) -> dict[str, object]:
     from loaders.parse import _coerce_cell
 
     typed: dict[str, object] = {}
@@ -771,13 +900,15 @@ def _typed_constants(file: str, item: SheetMapping, table: Table, sheet: RawShee
         try:
             typed[name] = _coerce_cell(column, value, sheet)
         except coerce.CellError as exc:
-            problems.append(Problem(file, sheet.name, None, name,
-                                    f"the constant {name} = {coerce.quoted(value)}: {exc}"))
+            problems.append(
+                Problem(file, sheet.name, None, name, f"the constant {name} = {coerce.quoted(value)}: {exc}")
+            )
     return typed
 
 
-def _report_unused(file: str, item: SheetMapping, sheet: RawSheet, header: list[object], used: set[int],
-                   problems: list[Problem]) -> None:
+def _report_unused(
+    file: str, item: SheetMapping, sheet: RawSheet, header: list[object], used: set[int], problems: list[Problem]
+) -> None:
     """Every column holding values that no column is read from, unless the mapping ignores it."""
     start = item.header_row
     width = max(len(header), sheet.width(start) if sheet.height > start else 0)
@@ -800,14 +931,23 @@ def _report_unused(file: str, item: SheetMapping, sheet: RawSheet, header: list[
 
         what = f'column "{text}"' if text else f"column {_column_letters(position)} (no header)"
         why = item.reasons.get(text)
-        problems.append(Problem(
-            file, sheet.name, item.header_row, text or _column_letters(position),
-            f"{what} ({count} value{'s' if count != 1 else ''}) is not used"
-            + (f": {why}" if why else "") + " — map it or mark it ignored", WARNING))
+        problems.append(
+            Problem(
+                file,
+                sheet.name,
+                item.header_row,
+                text or _column_letters(position),
+                f"{what} ({count} value{'s' if count != 1 else ''}) is not used"
+                + (f": {why}" if why else "")
+                + " — map it or mark it ignored",
+                WARNING,
+            )
+        )
 
 
-def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, default_date: dt.date | None = None,
-                  known_krs=None):
+def apply_mapping(
+    file: str, sheets: list[RawSheet], mapping: FileMapping, default_date: dt.date | None = None, known_krs=None
+):
     """The sheets read as `mapping` says (sheets it does not name: as proposed): a ParsedFile of the
     workbook tables, with every problem and guess. `known_krs`: kr_id and title of KRs already stored,
     for KPI tables naming them."""
@@ -835,16 +975,28 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
         if item.shape == WORKBOOK:
             table = _table_named(item.table)
             if table.name in parsed.tables:
-                parsed.problems.append(Problem(
-                    file, sheet.name, None, "",
-                    f"a second {table.sheet} sheet; merge it into sheet {parsed.tables[table.name].sheet}"))
+                parsed.problems.append(
+                    Problem(
+                        file,
+                        sheet.name,
+                        None,
+                        "",
+                        f"a second {table.sheet} sheet; merge it into sheet {parsed.tables[table.name].sheet}",
+                    )
+                )
                 continue
             mapped, _ = _positions(item, header, table.column_names)
             constants = _typed_constants(file, item, table, sheet, parsed.problems)
             date = constants.pop("date", None) if table.name == "check_ins" else None
             parsed.tables[table.name] = _parse_sheet(
-                parsed, sheet, table, index, {p: table.column(c) for p, c in mapped.items()},
-                date or default_date, constants)
+                parsed,
+                sheet,
+                table,
+                index,
+                {p: table.column(c) for p, c in mapped.items()},
+                date or default_date,
+                constants,
+            )
             readings: dict[int, str] = {}
             if table.name == "key_results":
                 readings, _ = _positions(item, header, list(READING_TARGETS))
@@ -855,8 +1007,7 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
         mapped, where = _positions(item, header, pseudo.column_names)
         constants = _typed_constants(file, item, pseudo, sheet, parsed.problems)
         scratch = ParsedFile(file)
-        frame_item = _parse_sheet(scratch, sheet, pseudo, index, {p: pseudo.column(c) for p, c in mapped.items()},
-                                  None)
+        frame_item = _parse_sheet(scratch, sheet, pseudo, index, {p: pseudo.column(c) for p, c in mapped.items()}, None)
         parsed.problems.extend(scratch.problems)
         _report_unused(file, item, sheet, header, set(mapped), parsed.problems)
         if any(p.severity == ERROR for p in scratch.problems):
@@ -867,11 +1018,13 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
                     frame_item.frame[name] = value
                     frame_item.present.append(name)
         if item.shape == KR_LIST:
-            converted = shapes.kr_list_tables(file, sheet, frame_item.frame, frame_item.present, where, index,
-                                              constants, default_date)
+            converted = shapes.kr_list_tables(
+                file, sheet, frame_item.frame, frame_item.present, where, index, constants, default_date
+            )
         elif item.shape == BRIDGE:
-            converted = shapes.bridge_tables(file, sheet, frame_item.frame, frame_item.present,
-                                             {c: _text(header[p]) for c, p in where.items()})
+            converted = shapes.bridge_tables(
+                file, sheet, frame_item.frame, frame_item.present, {c: _text(header[p]) for c, p in where.items()}
+            )
         else:
             later.append((sheet, item, frame_item, constants))
             continue
@@ -889,23 +1042,42 @@ def apply_mapping(file: str, sheets: list[RawSheet], mapping: FileMapping, defau
         converted = shapes.kpi_tables(file, sheet, frame_item.frame, frame_item.present, known, date)
         _add_converted(parsed, sheet, item, converted)
     for name, refusal in refusals:  # the headers of each sheet ignored: in the warning, or in the refusal below
-        parsed.problems.append(Problem(
-            file, name, None, "",
-            "sheet not recognised and ignored (name it like Teams, Objectives, KeyResults, CheckIns, … or give it "
-            "a header row with those columns)" + (f": {refusal}" if parsed.tables else ""), WARNING))
+        parsed.problems.append(
+            Problem(
+                file,
+                name,
+                None,
+                "",
+                "sheet not recognised and ignored (name it like Teams, Objectives, KeyResults, CheckIns, … or give it "
+                "a header row with those columns)" + (f": {refusal}" if parsed.tables else ""),
+                WARNING,
+            )
+        )
     if not parsed.tables and not parsed.problems:
         parsed.problems.append(Problem(file, "", None, "", "the file holds no data"))
     elif not parsed.tables and not any(p.severity == ERROR for p in parsed.problems):
-        parsed.problems.append(Problem(
-            file, "", None, "",
-            "no sheet of the OKR workbook format was found (see the README for the sheet names and columns)"
-            + "".join(f"; {refusal}" for _, refusal in refusals),
-        ))
+        parsed.problems.append(
+            Problem(
+                file,
+                "",
+                None,
+                "",
+                "no sheet of the OKR workbook format was found (see the README for the sheet names and columns)"
+                + "".join(f"; {refusal}" for _, refusal in refusals),
+            )
+        )
     return parsed
 
 
-def _readings_of(parsed, sheet: RawSheet, item: SheetMapping, index: int, mapped: dict[int, str],
-                 readings: dict[int, str], default_date: dt.date | None) -> None:
+def _readings_of(
+    parsed,
+    sheet: RawSheet,
+    item: SheetMapping,
+    index: int,
+    mapped: dict[int, str],
+    readings: dict[int, str],
+    default_date: dt.date | None,
+) -> None:
     """The check-ins of a KeyResults sheet's current values (status, confidence, …), if it has any."""
     import pandas as pd
 
@@ -932,34 +1104,60 @@ def _readings_of(parsed, sheet: RawSheet, item: SheetMapping, index: int, mapped
     except coerce.CellError as exc:
         parsed.problems.append(Problem(parsed.file, sheet.name, None, "date", f"the constant date: {exc}"))
         return
-    dates = frame["date"].where(frame["date"].notna(), date) if "date" in frame else pd.Series(
-        [date] * len(frame), index=frame.index, dtype=object)
+    dates = (
+        frame["date"].where(frame["date"].notna(), date)
+        if "date" in frame
+        else pd.Series([date] * len(frame), index=frame.index, dtype=object)
+    )
     undated = filled & dates.isna()
     if undated.any():
-        parsed.problems.append(Problem(
-            parsed.file, sheet.name, item.header_row, "current_value",
-            f"the current values or statuses of {int(undated.sum())} KR(s) are not used: they become check-ins "
-            "with a date — give it (--date YYYY-MM-DD on the command line), map a date column, or set date in "
-            "[sheet.constants]; or mark the columns ignored", WARNING))
+        parsed.problems.append(
+            Problem(
+                parsed.file,
+                sheet.name,
+                item.header_row,
+                "current_value",
+                f"the current values or statuses of {int(undated.sum())} KR(s) are not used: they become check-ins "
+                "with a date — give it (--date YYYY-MM-DD on the command line), map a date column, or set date in "
+                "[sheet.constants]; or mark the columns ignored",
+                WARNING,
+            )
+        )
         return
     if "check_ins" in parsed.tables:
-        parsed.problems.append(Problem(
-            parsed.file, sheet.name, None, "current_value",
-            f"the current values of sheet {sheet.name} are not stored: the check-ins come from sheet "
-            f"{parsed.tables['check_ins'].sheet} (move them there, or mark the column ignored)", WARNING))
+        parsed.problems.append(
+            Problem(
+                parsed.file,
+                sheet.name,
+                None,
+                "current_value",
+                f"the current values of sheet {sheet.name} are not stored: the check-ins come from sheet "
+                f"{parsed.tables['check_ins'].sheet} (move them there, or mark the column ignored)",
+                WARNING,
+            )
+        )
         return
-    checks = pd.DataFrame({ROW: frame[ROW], "kr_id": frame["kr_id"], "date": dates, "value": value,
-                           "status": status})[filled]
+    checks = pd.DataFrame({ROW: frame[ROW], "kr_id": frame["kr_id"], "date": dates, "value": value, "status": status})[
+        filled
+    ]
     present = ["kr_id", "date", "value", "status"]
     for name in ("confidence", "comment"):
         if name in frame:
             checks[name] = frame.loc[filled, name]
             present.append(name)
-    parsed.tables["check_ins"] = ParsedTable(TABLES_BY_NAME["check_ins"], parsed.file, sheet.name,
-                                             checks.reset_index(drop=True), present)
-    parsed.problems.append(Problem(parsed.file, sheet.name, None, "current_value",
-                                   f"{int(filled.sum())} current value(s) of the KeyResults sheet become check-ins",
-                                   INFO))
+    parsed.tables["check_ins"] = ParsedTable(
+        TABLES_BY_NAME["check_ins"], parsed.file, sheet.name, checks.reset_index(drop=True), present
+    )
+    parsed.problems.append(
+        Problem(
+            parsed.file,
+            sheet.name,
+            None,
+            "current_value",
+            f"{int(filled.sum())} current value(s) of the KeyResults sheet become check-ins",
+            INFO,
+        )
+    )
 
 
 def _add_converted(parsed, sheet: RawSheet, item: SheetMapping, converted) -> None:
@@ -973,9 +1171,15 @@ def _add_converted(parsed, sheet: RawSheet, item: SheetMapping, converted) -> No
         if name in parsed.tables:
             if name == "teams":
                 continue  # teams named by two sheets: the first one's rows stand
-            parsed.problems.append(Problem(
-                parsed.file, sheet.name, None, "",
-                f"{table.sheet} rows come from sheet {parsed.tables[name].sheet} too; keep them on one sheet"))
+            parsed.problems.append(
+                Problem(
+                    parsed.file,
+                    sheet.name,
+                    None,
+                    "",
+                    f"{table.sheet} rows come from sheet {parsed.tables[name].sheet} too; keep them on one sheet",
+                )
+            )
             continue
         parsed.tables[name] = ParsedTable(table, parsed.file, sheet.name, frame, present)
 
@@ -998,14 +1202,25 @@ def _shape_needs(look_header: list[object]) -> list[tuple[int, str]]:
         if table.name == "check_ins" and not names & {"value", "status"}:
             missing.append("value or status")
         preference = TABLE_PREFERENCE.get(table.name, -TABLES.index(table))
-        options.append((len(names), preference, f"{table.sheet} (needs {', '.join(missing)})"
-                        if missing else table.sheet))
+        options.append(
+            (len(names), preference, f"{table.sheet} (needs {', '.join(missing)})" if missing else table.sheet)
+        )
     roles = {role_of(c, KR_LIST_ROLES) for c in look_header if isinstance(c, str)}
-    kr_missing = [what for what, ok in (("a key result column", roles & {"key_result", "kr_id"}),
-                                        ("target, current value or status",
-                                         roles & {"target_value", "current_value", "status", "progress"})) if not ok]
-    options.append((len(roles - {None}), 4, "one-row-per-KR sheet" + (f" (needs {' and '.join(kr_missing)})"
-                                                                       if kr_missing else "")))
+    kr_missing = [
+        what
+        for what, ok in (
+            ("a key result column", roles & {"key_result", "kr_id"}),
+            ("target, current value or status", roles & {"target_value", "current_value", "status", "progress"}),
+        )
+        if not ok
+    ]
+    options.append(
+        (
+            len(roles - {None}),
+            4,
+            "one-row-per-KR sheet" + (f" (needs {' and '.join(kr_missing)})" if kr_missing else ""),
+        )
+    )
     bridge = {_bridge_column(c) for c in look_header if isinstance(c, str)} - {None}
     options.append((len(bridge), 2, "ARR/MRR bridge (needs month and new, expansion, churn or ending MRR/ARR)"))
     kpi = {KPI_ROLES.get(role_of(c, tuple(KPI_ROLES)) or "") for c in look_header if isinstance(c, str)} - {None}
@@ -1026,15 +1241,19 @@ def describe_refusal(file: str, sheet: RawSheet, item: SheetMapping) -> str:
     named = _table_named(sheet.name)
     if named is not None:
         required = [c.name for c in named.columns if c.required]
-        return (f"sheet {sheet.name} is named like {named.sheet} but its header ({shown or 'empty'}) has none of "
-                f"its columns: it needs {', '.join(required)}"
-                + (" and value or status" if named.name == "check_ins" else "")
-                + f" — rename the headers, or map them with python -m loaders inspect {file} --write-mapping map.toml")
+        return (
+            f"sheet {sheet.name} is named like {named.sheet} but its header ({shown or 'empty'}) has none of "
+            f"its columns: it needs {', '.join(required)}"
+            + (" and value or status" if named.name == "check_ins" else "")
+            + f" — rename the headers, or map them with python -m loaders inspect {file} --write-mapping map.toml"
+        )
     closest = [text for count, _, text in _shape_needs(header)[:2]]
     miss = near_miss(sheet.head(HEADER_SEARCH_ROWS + SAMPLE_ROWS))
     seen = f"{': ' + miss + '; it' if miss else ''} has headers {shown or '(none)'}"
-    return (f"sheet {sheet.name}{seen}; closest: {', '.join(closest)} — map columns with "
-            f"python -m loaders inspect {file} --write-mapping map.toml")
+    return (
+        f"sheet {sheet.name}{seen}; closest: {', '.join(closest)} — map columns with "
+        f"python -m loaders inspect {file} --write-mapping map.toml"
+    )
 
 
 def malformed_csv(sheet: RawSheet) -> str | None:
@@ -1043,9 +1262,11 @@ def malformed_csv(sheet: RawSheet) -> str | None:
         if len(sheet.columns) == 1 and sheet.height > 1:
             head = [row[0] for row in sheet.head(20) if row and isinstance(row[0], str)]
             if head and sum(1 for cell in head if any(d in cell for d in ",;\t|")) >= 0.8 * len(head):
-                return ("every line is one quoted field (the whole line sits inside quotes, so its separators are "
-                        "not read): open the file in a spreadsheet and save it as CSV again, or remove the quotes "
-                        "around each line")
+                return (
+                    "every line is one quoted field (the whole line sits inside quotes, so its separators are "
+                    "not read): open the file in a spreadsheet and save it as CSV again, or remove the quotes "
+                    "around each line"
+                )
         return None
     rows = [row for row in sheet.rows if any(not coerce.is_empty(c) for c in row)]
     if len(rows) < 2:
@@ -1053,13 +1274,17 @@ def malformed_csv(sheet: RawSheet) -> str | None:
     if all(len(row) == 1 for row in rows):
         cells = [row[0] for row in rows[:20] if isinstance(row[0], str)]
         if cells and sum(1 for c in cells if any(d in c for d in ",;\t|")) >= 0.8 * len(cells):
-            return ("every line is one quoted field (the whole line sits inside quotes, so its separators are not "
-                    "read): open the file in a spreadsheet and save it as CSV again, or remove the quotes around "
-                    "each line")
+            return (
+                "every line is one quoted field (the whole line sits inside quotes, so its separators are not "
+                "read): open the file in a spreadsheet and save it as CSV again, or remove the quotes around "
+                "each line"
+            )
     lengths = [len(row) for row in rows]
     if min(lengths) != max(lengths) and sheet.name and len(set(lengths)) > 1:
-        return (f"a malformed CSV file: its rows have from {min(lengths)} to {max(lengths)} fields (the header has "
-                f"{lengths[0]}); a field holding the separator needs quotes — export the file again")
+        return (
+            f"a malformed CSV file: its rows have from {min(lengths)} to {max(lengths)} fields (the header has "
+            f"{lengths[0]}); a field holding the separator needs quotes — export the file again"
+        )
     return None
 
 
@@ -1143,8 +1368,11 @@ def mapping_toml(mapping: FileMapping) -> str:
                 count = item.values.get(header)
                 if target in (NOT_USED, IGNORE):
                     why = item.reasons.get(header)
-                    note = (f"  # not used ({count} value{'s' if count != 1 else ''})" if count is not None
-                            else "  # not used")
+                    note = (
+                        f"  # not used ({count} value{'s' if count != 1 else ''})"
+                        if count is not None
+                        else "  # not used"
+                    )
                     note += f": {_comment(why)}" if why else ""
                 lines.append(f"{_toml_string(header)} = {_toml_string(target)}{note}")
         if item.constants:
@@ -1165,8 +1393,10 @@ def describe(mapping: FileMapping, problems: list[Problem] | None = None) -> str
     if mapping.constants:
         lines.append("  constants for every sheet: " + ", ".join(f"{k} = {v}" for k, v in mapping.constants.items()))
     for item in mapping.sheets:
-        lines.append(f"  sheet {item.sheet}: {item.label}" + (f" (header on row {item.header_row})"
-                                                              if item.shape not in (NOTES,) else ""))
+        lines.append(
+            f"  sheet {item.sheet}: {item.label}"
+            + (f" (header on row {item.header_row})" if item.shape not in (NOTES,) else "")
+        )
         width = max((len(h) for h in item.columns), default=0)
         for header, target in item.columns.items():
             count = item.values.get(header)
@@ -1183,8 +1413,11 @@ def describe(mapping: FileMapping, problems: list[Problem] | None = None) -> str
             lines.append("    constants: " + ", ".join(f"{k} = {v}" for k, v in item.constants.items()))
         for guess in item.guesses:
             lines.append(f"    guess: {guess}")
-        found = [p for p in problems or [] if p.sheet == item.sheet
-                 and not (p.severity == INFO and any(g.startswith(p.problem) for g in item.guesses))]
+        found = [
+            p
+            for p in problems or []
+            if p.sheet == item.sheet and not (p.severity == INFO and any(g.startswith(p.problem) for g in item.guesses))
+        ]
         for problem in found[:MAX_SHOWN_PROBLEMS]:
             where = f"row {problem.row}, " if problem.row is not None else ""
             column = f"{problem.column}: " if problem.column else ""

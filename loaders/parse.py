@@ -10,6 +10,7 @@ those are exact, and every other distinct value of a column through `_coerce_cel
 half a million rows costs a handful of Arrow/NumPy passes, with the same values and messages as
 coercing cell by cell.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,8 +66,12 @@ def _coerce_cell(column: Column, value: object, sheet: RawSheet) -> object:
             f"the cell holds {value.length:,} characters; a spreadsheet cell holds at most {MAX_CELL_CHARS:,} "
             "(Excel's limit): shorten it"
         )
-    if sheet.date1904 and column.kind in (DATE, MONTH) and isinstance(value, (int, float)) \
-            and not isinstance(value, bool):
+    if (
+        sheet.date1904
+        and column.kind in (DATE, MONTH)
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    ):
         value += EPOCH_1904_SHIFT
     if column.choices:
         return coerce.to_choice(value, column.choices)
@@ -79,8 +84,14 @@ def _coerce_cell(column: Column, value: object, sheet: RawSheet) -> object:
     return coerce.to_text(value)
 
 
-def parse_grids(file: str, sheets: list[RawSheet], default_date: dt.date | None = None, mapping=None,
-                constants: dict[str, str] | None = None, known_krs: pd.DataFrame | None = None) -> ParsedFile:
+def parse_grids(
+    file: str,
+    sheets: list[RawSheet],
+    default_date: dt.date | None = None,
+    mapping=None,
+    constants: dict[str, str] | None = None,
+    known_krs: pd.DataFrame | None = None,
+) -> ParsedFile:
     """The workbook tables in the sheets: each sheet read as `mapping` (a loaders.mapping.FileMapping)
     says, or as proposed from its name, headers and values (loaders.mapping.propose_mapping);
     `constants` (team, period, date) fill what a sheet lacks; `known_krs` (kr_id, title) are the KRs a
@@ -118,7 +129,8 @@ def _has_content(sheet: RawSheet) -> bool:
     if sheet.columns is None:
         return any(not coerce.is_empty(v) for row in sheet.rows for v in row)
     return any(not coerce.is_empty(v) for v in sheet.first_row or []) or any(
-        not coerce.is_empty(v) for column in sheet.columns for v in pc.unique(column).to_pylist())
+        not coerce.is_empty(v) for column in sheet.columns for v in pc.unique(column).to_pylist()
+    )
 
 
 def _is_numeric(column: Column) -> bool:
@@ -134,6 +146,7 @@ class _CoercedColumn:
     """A column's cells coerced: the values (NaN, None or null where a cell is empty or unreadable:
     floats for numbers, date objects for dates, an Arrow string array for texts), which cells hold
     something, and (position, message) of each unreadable cell."""
+
     values: np.ndarray | pa.Array | pa.ChunkedArray
     filled: np.ndarray
     problems: list[tuple[int, str]]
@@ -151,8 +164,9 @@ class _CoercedColumn:
         self.problems.extend((int(positions[i]), message) for i, message in part.problems)
 
 
-def _coerce_column(column: Column, cells: pa.Array | pa.ChunkedArray | Sequence[object],
-                   sheet: RawSheet) -> _CoercedColumn:
+def _coerce_column(
+    column: Column, cells: pa.Array | pa.ChunkedArray | Sequence[object], sheet: RawSheet
+) -> _CoercedColumn:
     """_coerce_cell over a whole column."""
     if isinstance(cells, (pa.Array, pa.ChunkedArray)):
         return _coerce_typed(column, cells, sheet)
@@ -179,7 +193,9 @@ def _coerce_typed(column: Column, cells: pa.Array | pa.ChunkedArray, sheet: RawS
         return _coerce_floats(column, cells.to_numpy(zero_copy_only=False), sheet)
     distinct = pc.unique(pc.drop_null(cells))
     codes = pc.fill_null(pc.index_in(cells, value_set=distinct), -1).to_numpy(zero_copy_only=False)
-    return _coerce_distinct_values(column, [as_read(value, sheet.date1904) for value in distinct.to_pylist()], codes, sheet)
+    return _coerce_distinct_values(
+        column, [as_read(value, sheet.date1904) for value in distinct.to_pylist()], codes, sheet
+    )
 
 
 def _by_type(cells: Sequence[object]) -> list[tuple[type, np.ndarray, Sequence[object]]]:
@@ -218,8 +234,9 @@ def _coerce_texts(column: Column, texts: pa.Array | pa.ChunkedArray, sheet: RawS
         codes = pc.index_in(texts_left, value_set=distinct).to_numpy(zero_copy_only=False)
         coerced.place(_coerce_distinct_values(column, distinct.to_pylist(), codes, sheet, strip), rest)
     if overlong.any():
-        coerced.place(_coerce_each(column, [OverlongText(int(n)) for n in lengths[overlong]], sheet),
-                      np.flatnonzero(overlong))
+        coerced.place(
+            _coerce_each(column, [OverlongText(int(n)) for n in lengths[overlong]], sheet), np.flatnonzero(overlong)
+        )
     coerced.filled |= done
     if _is_numeric(column):
         coerced.values = np.where(done, numbers, coerced.values)
@@ -268,8 +285,9 @@ def _coerce_each(column: Column, members: list[object], sheet: RawSheet) -> _Coe
     return _coerce_distinct_values(column, members, np.arange(len(members)), sheet)
 
 
-def _coerce_distinct_values(column: Column, distinct: list[object], codes: np.ndarray, sheet: RawSheet,
-                            strip: bool = False) -> _CoercedColumn:
+def _coerce_distinct_values(
+    column: Column, distinct: list[object], codes: np.ndarray, sheet: RawSheet, strip: bool = False
+) -> _CoercedColumn:
     """The cells holding distinct[codes[i]] (no value where codes[i] is -1), each distinct value
     coerced once (stripped first if `strip`)."""
     values, messages = [], []
@@ -290,8 +308,9 @@ def _coerce_distinct_values(column: Column, distinct: list[object], codes: np.nd
     return coerced
 
 
-def _frame_column(column: Column, values: np.ndarray | pa.Array | pa.ChunkedArray,
-                  kept: np.ndarray) -> np.ndarray | pd.api.extensions.ExtensionArray:
+def _frame_column(
+    column: Column, values: np.ndarray | pa.Array | pa.ChunkedArray, kept: np.ndarray
+) -> np.ndarray | pd.api.extensions.ExtensionArray:
     """What DataFrame.from_records makes of the kept cells of a coerced column: numbers as float64,
     dates as date objects, texts as pandas strings; a column without any value as None objects."""
     if not isinstance(values, np.ndarray):
@@ -306,8 +325,13 @@ def _frame_column(column: Column, values: np.ndarray | pa.Array | pa.ChunkedArra
 
 
 def _parse_sheet(
-    parsed: ParsedFile, sheet: RawSheet, table: Table, header_index: int,
-    mapped: dict[int, Column], default_date: dt.date | None, constants: dict[str, object] | None = None,
+    parsed: ParsedFile,
+    sheet: RawSheet,
+    table: Table,
+    header_index: int,
+    mapped: dict[int, Column],
+    default_date: dt.date | None,
+    constants: dict[str, object] | None = None,
 ) -> ParsedTable:
     """`constants`: column → the value every row gets, for columns the header lacks."""
     header_row_number = header_index + 1
@@ -315,19 +339,33 @@ def _parse_sheet(
     constants = {k: v for k, v in (constants or {}).items() if k in table.column_names and k not in present}
     fill_date = table.name == "check_ins" and "date" not in present and default_date is not None
     for column in table.columns:
-        if column.required and column.name not in present and column.name not in constants \
-                and not (fill_date and column.name == "date"):
-            parsed.problems.append(Problem(
-                parsed.file, sheet.name, header_row_number, column.name,
-                f"required column {column.name} is missing from the header row",
-            ))
+        if (
+            column.required
+            and column.name not in present
+            and column.name not in constants
+            and not (fill_date and column.name == "date")
+        ):
+            parsed.problems.append(
+                Problem(
+                    parsed.file,
+                    sheet.name,
+                    header_row_number,
+                    column.name,
+                    f"required column {column.name} is missing from the header row",
+                )
+            )
     header = sheet.head(header_row_number)[header_index]
     for column, positions in _repeated_headers(header, mapped).items():
-        parsed.problems.append(Problem(
-            parsed.file, sheet.name, header_row_number, column.name,
-            f"{len(positions)} columns are headed {coerce.quoted(header[positions[0]])} "
-            f"(columns {', '.join(_column_letters(p) for p in positions)}); keep one and delete the others",
-        ))
+        parsed.problems.append(
+            Problem(
+                parsed.file,
+                sheet.name,
+                header_row_number,
+                column.name,
+                f"{len(positions)} columns are headed {coerce.quoted(header[positions[0]])} "
+                f"(columns {', '.join(_column_letters(p) for p in positions)}); keep one and delete the others",
+            )
+        )
     body_start = header_index + 1
     filled = np.zeros(max(sheet.height - body_start, 0), dtype=bool)
     coerced: dict[str, np.ndarray] = {}
@@ -337,8 +375,9 @@ def _parse_sheet(
         # One order of day and month for a column's text dates (03/04/2027), reported when in doubt.
         date_order = coerce.column_date_order(cells, column.name) if column.kind in (DATE, MONTH) else None
         if date_order is not None and date_order.warning:
-            parsed.problems.append(Problem(parsed.file, sheet.name, header_row_number, column.name,
-                                           date_order.warning, WARNING))
+            parsed.problems.append(
+                Problem(parsed.file, sheet.name, header_row_number, column.name, date_order.warning, WARNING)
+            )
         with coerce.reading_dates(date_order):
             outcome = _coerce_column(column, cells, sheet)
         coerced[column.name] = outcome.values
@@ -351,8 +390,11 @@ def _parse_sheet(
             break
         if position not in mapped:
             cells = sheet.column(position, body_start)
-            taken = (cells.take(pa.array(unfilled)).to_pylist() if isinstance(cells, (pa.Array, pa.ChunkedArray))
-                     else [cells[i] for i in unfilled.tolist()])
+            taken = (
+                cells.take(pa.array(unfilled)).to_pylist()
+                if isinstance(cells, (pa.Array, pa.ChunkedArray))
+                else [cells[i] for i in unfilled.tolist()]
+            )
             holding = np.array([not coerce.is_empty(v) for v in taken], dtype=bool)
             filled[unfilled[holding]] = True
             unfilled = unfilled[~holding]
@@ -363,11 +405,19 @@ def _parse_sheet(
         present.append("date")
     present.extend(constants)
     if not kept.size:
-        parsed.problems.append(Problem(
-            parsed.file, sheet.name, None, "", "the sheet has a header but no rows", WARNING,
-        ))
-        return ParsedTable(table, parsed.file, sheet.name, pd.DataFrame.from_records([], columns=[ROW, *present]),
-                           present)
+        parsed.problems.append(
+            Problem(
+                parsed.file,
+                sheet.name,
+                None,
+                "",
+                "the sheet has a header but no rows",
+                WARNING,
+            )
+        )
+        return ParsedTable(
+            table, parsed.file, sheet.name, pd.DataFrame.from_records([], columns=[ROW, *present]), present
+        )
     columns = {ROW: header_row_number + 1 + kept}
     columns.update((column.name, _frame_column(column, coerced[column.name], kept)) for column in mapped.values())
     if fill_date:

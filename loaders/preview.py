@@ -5,6 +5,7 @@ them (a row whose key is stored replaces it, columns the file leaves out keep th
 empty cells take the schema default), and the KRs' progress and status are computed by analytics
 on both versions. Pure pandas: no database, no Streamlit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,18 @@ GRACE_DAYS = 7
 Incoming = dict[str, tuple[pd.DataFrame, list[str]]]  # table → (rows, columns the file supplied)
 
 PREVIEW_COLUMNS = (
-    "kr_id", "team", "title", "measure", "unit", "check_ins", "old_reading", "new_reading",
-    "old_progress", "new_progress", "old_status", "new_status",
+    "kr_id",
+    "team",
+    "title",
+    "measure",
+    "unit",
+    "check_ins",
+    "old_reading",
+    "new_reading",
+    "old_progress",
+    "new_progress",
+    "old_status",
+    "new_status",
 )
 WITHOUT_UPDATE_COLUMNS = ("kr_id", "title", "owner", "last_date", "last_reading", "status")
 
@@ -65,8 +76,9 @@ def merged_table(stored: pd.DataFrame, rows: pd.DataFrame, present: list[str], t
             replaced[name] = incoming_keyed[name]
     for column in table.columns:
         if column.default is not None and column.name not in key:
-            replaced[column.name] = replaced[column.name].astype(object).where(
-                replaced[column.name].notna(), column.default)
+            replaced[column.name] = (
+                replaced[column.name].astype(object).where(replaced[column.name].notna(), column.default)
+            )
     frames = [f for f in (kept, replaced) if not f.empty]
     merged = pd.concat(frames) if frames else kept
     return merged.reset_index().loc[:, table.column_names]
@@ -96,9 +108,12 @@ def reading_text(measure, unit, value, level) -> str:
 
 def _readings(krs: pd.DataFrame) -> pd.Series:
     return pd.Series(
-        [reading_text(m, u, v, s) for m, u, v, s in
-         zip(krs["measure"], krs["unit"], krs["last_value"], krs["last_status"])],
-        index=krs.index, dtype=object,
+        [
+            reading_text(m, u, v, s)
+            for m, u, v, s in zip(krs["measure"], krs["unit"], krs["last_value"], krs["last_status"])
+        ],
+        index=krs.index,
+        dtype=object,
     )
 
 
@@ -121,16 +136,17 @@ def krs_without_update(tables: dict[str, pd.DataFrame], team: str, as_of) -> pd.
     filled = check_ins["value"].notna() | check_ins["status"].notna()
     updated = set(check_ins.loc[filled & (dates >= month_start) & (dates <= latest_update_allowed(as_of)), "kr_id"])
     expecting = (
-        ~krs["status"].isin([CANCELLED, "completed"])
-        & (krs["start_date"] <= as_of)
-        & (krs["due_date"] >= month_start)
+        ~krs["status"].isin([CANCELLED, "completed"]) & (krs["start_date"] <= as_of) & (krs["due_date"] >= month_start)
     )
     missing = krs[expecting & ~krs["kr_id"].isin(updated)].assign(last_reading=lambda k: _readings(k))
     return missing.loc[:, list(WITHOUT_UPDATE_COLUMNS)].reset_index(drop=True)
 
 
 def preview_upload(
-    stored: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame], incoming: Incoming, as_of,
+    stored: dict[str, pd.DataFrame],
+    after: dict[str, pd.DataFrame],
+    incoming: Incoming,
+    as_of,
     without_update: pd.DataFrame | None = None,
 ) -> UploadPreview:
     """Per KR the upload touches (`after` is `merged_tables(stored, incoming)`): reading, progress
@@ -144,20 +160,22 @@ def preview_upload(
     after_krs = _progress_of(after, measured_on).set_index("kr_id")
     old = before_krs.reindex(after_krs.index)
     counts = check_ins["kr_id"].value_counts().reindex(after_krs.index).fillna(0).astype(int)
-    frame = pd.DataFrame({
-        "kr_id": after_krs.index,
-        "team": after_krs["team"].to_numpy(),
-        "title": after_krs["title"].to_numpy(),
-        "measure": after_krs["measure"].to_numpy(),
-        "unit": after_krs["unit"].to_numpy(),
-        "check_ins": counts.to_numpy(),
-        "old_reading": _readings(old.reset_index()).where(old["measure"].notna().to_numpy(), "—").to_numpy(),
-        "new_reading": _readings(after_krs.reset_index()).to_numpy(),
-        "old_progress": old["progress"].to_numpy(),
-        "new_progress": after_krs["progress"].to_numpy(),
-        "old_status": old["status"].to_numpy(),
-        "new_status": after_krs["status"].to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "kr_id": after_krs.index,
+            "team": after_krs["team"].to_numpy(),
+            "title": after_krs["title"].to_numpy(),
+            "measure": after_krs["measure"].to_numpy(),
+            "unit": after_krs["unit"].to_numpy(),
+            "check_ins": counts.to_numpy(),
+            "old_reading": _readings(old.reset_index()).where(old["measure"].notna().to_numpy(), "—").to_numpy(),
+            "new_reading": _readings(after_krs.reset_index()).to_numpy(),
+            "old_progress": old["progress"].to_numpy(),
+            "new_progress": after_krs["progress"].to_numpy(),
+            "old_status": old["status"].to_numpy(),
+            "new_status": after_krs["status"].to_numpy(),
+        }
+    )
     differs = (
         (frame["check_ins"] > 0)
         | (frame["old_reading"] != frame["new_reading"])
@@ -166,8 +184,9 @@ def preview_upload(
     )
     if without_update is None:
         without_update = pd.DataFrame(columns=list(WITHOUT_UPDATE_COLUMNS))
-    return UploadPreview(measured_on, frame[differs].reset_index(drop=True).loc[:, list(PREVIEW_COLUMNS)],
-                         without_update)
+    return UploadPreview(
+        measured_on, frame[differs].reset_index(drop=True).loc[:, list(PREVIEW_COLUMNS)], without_update
+    )
 
 
 PROBLEM_COLUMNS = ("sheet", "row", "column", "problem")
@@ -177,7 +196,8 @@ def problem_table(problems) -> pd.DataFrame:
     """Problems as the validation report lists them: where (sheet, Excel row, column), then what
     is wrong and how to fix it; in the order of the file."""
     frame = pd.DataFrame(
-        [(p.sheet, p.row, p.column, p.problem) for p in problems], columns=list(PROBLEM_COLUMNS),
+        [(p.sheet, p.row, p.column, p.problem) for p in problems],
+        columns=list(PROBLEM_COLUMNS),
     )
     frame["row"] = frame["row"].astype("Int64")
     return frame.sort_values(["sheet", "row"], na_position="first", kind="stable").reset_index(drop=True)
@@ -196,11 +216,21 @@ def problem_groups(problems) -> list[tuple[dict, object]]:
     out = []
     for entry in grouped(problems):
         if isinstance(entry, ProblemGroup):
-            row = {"sheet": entry.sheet, "rows": entry.rows_text.split(" ", 1)[1], "column": entry.column,
-                   "count": len(entry), "problem": entry.summary}
+            row = {
+                "sheet": entry.sheet,
+                "rows": entry.rows_text.split(" ", 1)[1],
+                "column": entry.column,
+                "count": len(entry),
+                "problem": entry.summary,
+            }
         else:
-            row = {"sheet": entry.sheet, "rows": "" if entry.row is None else str(entry.row), "column": entry.column,
-                   "count": 1, "problem": entry.problem}
+            row = {
+                "sheet": entry.sheet,
+                "rows": "" if entry.row is None else str(entry.row),
+                "column": entry.column,
+                "count": 1,
+                "problem": entry.problem,
+            }
         out.append((row, entry))
     return out
 
@@ -220,7 +250,7 @@ def problem_page(entry, page: int = 1) -> tuple[pd.DataFrame, int, int]:
     problems = _problems_of(entry)
     page = min(max(int(page), 1), problem_pages(entry))
     start = (page - 1) * PROBLEM_PAGE_ROWS
-    shown = problems[start:start + PROBLEM_PAGE_ROWS]
+    shown = problems[start : start + PROBLEM_PAGE_ROWS]
     return problem_table(shown), start + 1, start + len(shown)
 
 
@@ -234,7 +264,8 @@ def change_summary(changes) -> str:
     """`{"check_ins": TableChange(2, 1, 7)}` → "CheckIns: 2 new, 1 updated"; tables left as they were are not named."""
     parts = [
         f"{TABLES_BY_NAME[name].sheet}: {change.inserted} new, {change.updated} updated"
-        for name, change in changes.items() if change.changed
+        for name, change in changes.items()
+        if change.changed
     ]
     return "; ".join(parts) if parts else "nothing changed"
 
@@ -256,12 +287,15 @@ def history_table(uploads: pd.DataFrame) -> pd.DataFrame:
             return "in force"
         return f"undone {pd.Timestamp(undone_at):%Y-%m-%d %H:%M} by {undone_by}"
 
-    return pd.DataFrame({
-        "upload_id": uploads["upload_id"].astype(int),
-        "uploaded_at": pd.to_datetime(uploads["uploaded_at"]),
-        "uploaded_by": uploads["uploaded_by"],
-        "file_name": uploads["file_name"],
-        "sha256": uploads["sha256"].str[:SHORT_HASH],
-        "rows": [rows(c) for c in uploads["row_counts"]],
-        "state": [state(a, b) for a, b in zip(uploads["undone_at"], uploads["undone_by"])],
-    }, columns=list(HISTORY_COLUMNS))
+    return pd.DataFrame(
+        {
+            "upload_id": uploads["upload_id"].astype(int),
+            "uploaded_at": pd.to_datetime(uploads["uploaded_at"]),
+            "uploaded_by": uploads["uploaded_by"],
+            "file_name": uploads["file_name"],
+            "sha256": uploads["sha256"].str[:SHORT_HASH],
+            "rows": [rows(c) for c in uploads["row_counts"]],
+            "state": [state(a, b) for a, b in zip(uploads["undone_at"], uploads["undone_by"])],
+        },
+        columns=list(HISTORY_COLUMNS),
+    )

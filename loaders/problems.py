@@ -6,6 +6,7 @@ message needs, as arrays, and a message template; each row's Problem is made onl
 iterates over it. A ProblemList holds Problems and ProblemGroups and iterates, counts and indexes as
 the flat list of Problems it stands for, so code reading `result.problems` sees every problem as
 before; `grouped()` gives what a report shows: one entry per kind, column and message template."""
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,7 @@ def row_ranges(rows: Sequence[int] | np.ndarray) -> list[tuple[int, int]]:
 
 
 def rows_text(rows: Sequence[int] | np.ndarray) -> str:
-    """"row 7", "rows 5–7, 9", or the span "rows 6105–100001" when the rows make more than a few runs."""
+    """ "row 7", "rows 5–7, 9", or the span "rows 6105–100001" when the rows make more than a few runs."""
     ranges = row_ranges(rows)
     if not ranges:
         return "no row"
@@ -72,15 +73,26 @@ class ProblemGroup(Sequence):
     a report shows, e.g. "93,091 check-ins dated before their KR starts (rows 6105–100001, e.g. row
     6105 SAL-O1-KR1 2027-03-31): kept as baselines". A sequence of its Problems, made on access."""
 
-    def __init__(self, file: str, sheet: str, column: str, severity: str, template: str,
-                 rows: np.ndarray | Sequence[int], values: Mapping[str, Sequence] | None = None,
-                 summary: str | None = None, messages: Sequence[str] | None = None):
+    def __init__(
+        self,
+        file: str,
+        sheet: str,
+        column: str,
+        severity: str,
+        template: str,
+        rows: np.ndarray | Sequence[int],
+        values: Mapping[str, Sequence] | None = None,
+        summary: str | None = None,
+        messages: Sequence[str] | None = None,
+    ):
         self.file, self.sheet, self.column, self.severity = file, sheet, column, severity
         self.template = template
         self.rows = np.asarray(rows, dtype=np.int64)
         # Anything indexable by position (numpy or pandas arrays of the rows' values); lists become arrays.
-        self.values = {name: np.asarray(column_values, dtype=object) if isinstance(column_values, (list, tuple))
-                       else column_values for name, column_values in (values or {}).items()}
+        self.values = {
+            name: np.asarray(column_values, dtype=object) if isinstance(column_values, (list, tuple)) else column_values
+            for name, column_values in (values or {}).items()
+        }
         self._summary = summary
         self._messages = messages  # each row's message already made (a group of separate Problems)
 
@@ -266,6 +278,15 @@ def grouped(problems: Iterable[Problem]) -> list[Entry]:
             out.append(members[0])
         else:
             first = members[0]
-            out.append(ProblemGroup(first.file, first.sheet, first.column, first.severity, item[-1],
-                                    [p.row for p in members], messages=[p.problem for p in members]))
+            out.append(
+                ProblemGroup(
+                    first.file,
+                    first.sheet,
+                    first.column,
+                    first.severity,
+                    item[-1],
+                    [p.row for p in members],
+                    messages=[p.problem for p in members],
+                )
+            )
     return out

@@ -4,6 +4,7 @@ The file type is decided by content, not by name. XLSX archives are checked for 
 XML entity declarations (a "billion laughs" file) before any XML is parsed; CSV text is decoded by
 trying the encodings people's tools really write.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,12 +16,11 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from xml.parsers import expat
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-
-from xml.parsers import expat
 
 from loaders import workbook_xml
 from loaders.problems import FileRejected
@@ -62,9 +62,16 @@ class RawSheet:
     (`first_row`, the header). Those build `rows` (stripped, as a CSV file read row by row is) only
     when asked for."""
 
-    def __init__(self, name: str, rows: list[list[object]] | None = None, decimal_comma: bool = False,
-                 date1904: bool = False, columns: list[pa.Array | pa.ChunkedArray] | None = None,
-                 first_row: list[object] | None = None, unstripped: bool = False):
+    def __init__(
+        self,
+        name: str,
+        rows: list[list[object]] | None = None,
+        decimal_comma: bool = False,
+        date1904: bool = False,
+        columns: list[pa.Array | pa.ChunkedArray] | None = None,
+        first_row: list[object] | None = None,
+        unstripped: bool = False,
+    ):
         self.name = name
         self.decimal_comma = decimal_comma
         # Excel for Mac's old date system: a date typed as a plain number counts days from 1904-01-01.
@@ -153,6 +160,7 @@ def as_read(cell: object, date1904: bool) -> object:
 class UncalculatedFormula:
     """A formula cell saved without its result (written by a script, never opened in Excel):
     reading it as empty would silently drop what the user typed."""
+
     formula: str
 
 
@@ -160,6 +168,7 @@ class UncalculatedFormula:
 class ExcelError:
     """A cell showing an Excel error such as #DIV/0! or #REF! (a formula that failed): the reader
     library gives it as an empty cell, which would silently drop the row's value."""
+
     code: str
 
 
@@ -167,6 +176,7 @@ class ExcelError:
 class OverlongText:
     """A cell longer than a spreadsheet cell can be (Excel's limit): refused rather than cut (parsing
     puts it in place of such a text)."""
+
     length: int
 
 
@@ -219,7 +229,8 @@ def _check_zip(data: bytes, max_uncompressed: int) -> zipfile.ZipFile:
             head = _zip_part(archive, entry, MAX_XML_PROLOG_BYTES)
             root = XML_ROOT_ELEMENT.search(head)
             if XML_DECLARATIONS.search(head[: root.start() if root else len(head)]) or (
-                    root is None and len(head) == MAX_XML_PROLOG_BYTES):
+                root is None and len(head) == MAX_XML_PROLOG_BYTES
+            ):
                 raise FileRejected(
                     f"the workbook's {entry.filename} declares XML entities, which Excel never writes (a file "
                     "made to exhaust the server's memory); open it in Excel, save it as a new workbook and "
@@ -255,8 +266,9 @@ def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
     # fastexcel reads the sheets that start at A1 column by column while this thread decompresses and
     # scans their XML for marked cells (zlib lets go of the interpreter, fastexcel does not: the two run
     # side by side); a sheet found to hold marked cells is then read cell by cell instead.
-    columnar = _Background(_columnar_sheets, data, [name for name, head in heads.items() if head.starts_at_a1],
-                           workbook.date1904)
+    columnar = _Background(
+        _columnar_sheets, data, [name for name, head in heads.items() if head.starts_at_a1], workbook.date1904
+    )
     try:
         parts = {name: _zip_part(archive, path) for name, path in workbook.sheets.items()}
         percent_styles = workbook_xml.percent_styles(archive)
@@ -340,9 +352,11 @@ def _columnar_sheets(data: bytes, candidates: list[str], date1904: bool) -> tupl
 
 
 def _too_wide(sheet: str, width: int) -> str:
-    return (f"sheet {sheet} is {width:,} columns wide (to column {workbook_xml.column_letters(width - 1)}); "
-            f"the limit is {MAX_COLUMNS:,}: delete the columns beyond your table, or copy the table into a new "
-            "sheet, and upload again")
+    return (
+        f"sheet {sheet} is {width:,} columns wide (to column {workbook_xml.column_letters(width - 1)}); "
+        f"the limit is {MAX_COLUMNS:,}: delete the columns beyond your table, or copy the table into a new "
+        "sheet, and upload again"
+    )
 
 
 # An empty column is no news in our files; fastexcel would log a warning for each.
@@ -350,8 +364,10 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 _UNNAMED = re.compile(r"__UNNAMED__(\d+)")
 _RENAMED = re.compile(r"(.*)_\d+")
 # The instants a Python datetime can hold, in the milliseconds of fastexcel's timestamps.
-_PYTHON_DATETIMES_MS = (int((dt.datetime.min - dt.datetime(1970, 1, 1)).total_seconds() * 1000),
-                        int((dt.datetime.max - dt.datetime(1970, 1, 1)).total_seconds() * 1000))
+_PYTHON_DATETIMES_MS = (
+    int((dt.datetime.min - dt.datetime(1970, 1, 1)).total_seconds() * 1000),
+    int((dt.datetime.max - dt.datetime(1970, 1, 1)).total_seconds() * 1000),
+)
 
 
 def _columnar_sheet(reader, name: str, date1904: bool) -> RawSheet | None:
@@ -375,8 +391,10 @@ def _columnar_sheet(reader, name: str, date1904: bool) -> RawSheet | None:
     if any(pa.types.is_timestamp(column.type) and not _holds_python_datetimes(column) for column in batch.columns):
         return None
     # fastexcel names an empty header cell (and a true/false one) after its position.
-    first_row = ["" if (unnamed := _UNNAMED.fullmatch(text)) and int(unnamed.group(1)) == position else text
-                 for position, text in enumerate(header)]
+    first_row = [
+        "" if (unnamed := _UNNAMED.fullmatch(text)) and int(unnamed.group(1)) == position else text
+        for position, text in enumerate(header)
+    ]
     columns = [pc.fill_null(column, "") if is_text(column) else column for column in batch.columns]
     return RawSheet(name, date1904=date1904, columns=columns, first_row=first_row)
 
@@ -481,8 +499,7 @@ def _read_csv(file_name: str, data: bytes) -> RawSheet:
     text = unified_newlines(decode_text(data))
     if _looks_binary(text):
         raise FileRejected(
-            "this is not a CSV or XLSX file (it holds binary data); upload the workbook saved as "
-            ".xlsx, or a CSV export"
+            "this is not a CSV or XLSX file (it holds binary data); upload the workbook saved as .xlsx, or a CSV export"
         )
     # The first lines, and at most SNIFF_CHARS of them: the sniffer's time grows with the sample.
     sample = "\n".join(text[:SNIFF_CHARS].splitlines()[:20])
@@ -530,12 +547,20 @@ def _regular_csv_columns(text: str, delimiter: str) -> list[pa.ChunkedArray] | N
         table = arrow_csv.read_csv(
             pa.py_buffer(text.encode("utf-8")),
             read_options=arrow_csv.ReadOptions(column_names=names),
-            parse_options=arrow_csv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                                 escape_char=False, newlines_in_values=True,
-                                                 ignore_empty_lines=False),
-            convert_options=arrow_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                                     null_values=[], strings_can_be_null=False,
-                                                     quoted_strings_can_be_null=False),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except pa.ArrowInvalid:
         return None

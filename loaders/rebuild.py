@@ -15,6 +15,7 @@ from the database file, which survives the file being lost):
 
 Exporting again adds the uploads made since and rewrites uploads.json (undos change it).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,14 +79,31 @@ def rebuild(uploads: list[RecordedUpload], target: str) -> RebuildResult:
             undo_until(upload.uploaded_at)
             store.replaying = upload
             # Accepted once, by the app or the command line: the larger cap lets either kind through.
-            ingest = check_and_store(store, list(upload.files), upload.uploaded_by, default_date=upload.default_date,
-                                     max_file_bytes=CLI_MAX_FILE_BYTES)
+            ingest = check_and_store(
+                store,
+                list(upload.files),
+                upload.uploaded_by,
+                default_date=upload.default_date,
+                max_file_bytes=CLI_MAX_FILE_BYTES,
+            )
             if ingest.stored:
                 result.replayed.append(upload)
             else:
-                result.not_replayed.append(NotReplayed(upload, ingest.errors or [Problem(
-                    ", ".join(f.file_name for f in upload.files), "", None, "",
-                    "changed nothing when replayed (was the upload made on other data?)")]))
+                result.not_replayed.append(
+                    NotReplayed(
+                        upload,
+                        ingest.errors
+                        or [
+                            Problem(
+                                ", ".join(f.file_name for f in upload.files),
+                                "",
+                                None,
+                                "",
+                                "changed nothing when replayed (was the upload made on other data?)",
+                            )
+                        ],
+                    )
+                )
         undo_until(None)
         return result
     finally:
@@ -117,15 +135,21 @@ def export_uploads(source: Store, folder: pathlib.Path) -> tuple[int, int]:
                 path.parent.mkdir(exist_ok=True)
                 _write_atomically(path, file.content)
                 written += 1
-            files.append({"file_name": file.file_name, "sha256": file.sha256, "size_bytes": len(file.content),
-                          "path": relative})
-        records.append({
-            "upload_id": upload.upload_id, "uploaded_at": _time(upload.uploaded_at), "uploaded_by": upload.uploaded_by,
-            "default_date": _time(upload.default_date), "undone_at": _time(upload.undone_at),
-            "undone_by": upload.undone_by, "files": files,
-        })
-    manifest = {"format": MANIFEST_FORMAT, "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(),
-                "uploads": records}
+            files.append(
+                {"file_name": file.file_name, "sha256": file.sha256, "size_bytes": len(file.content), "path": relative}
+            )
+        records.append(
+            {
+                "upload_id": upload.upload_id,
+                "uploaded_at": _time(upload.uploaded_at),
+                "uploaded_by": upload.uploaded_by,
+                "default_date": _time(upload.default_date),
+                "undone_at": _time(upload.undone_at),
+                "undone_by": upload.undone_by,
+                "files": files,
+            }
+        )
+    manifest = {"format": MANIFEST_FORMAT, "exported_at": dt.datetime.now(dt.UTC).isoformat(), "uploads": records}
     _write_atomically(folder / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
     return len(records), written
 
@@ -148,13 +172,15 @@ def uploads_from_folder(folder: pathlib.Path) -> list[RecordedUpload]:
     """The uploads `export_uploads` wrote into `folder`, each file checked against its SHA-256."""
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
-        raise StoreError(f"{folder} holds no {MANIFEST}; it must be a folder written by "
-                         "python -m loaders export-uploads")
+        raise StoreError(
+            f"{folder} holds no {MANIFEST}; it must be a folder written by python -m loaders export-uploads"
+        )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("format") != MANIFEST_FORMAT:
-            raise StoreError(f"{manifest_path} has format {manifest.get('format')!r}; this version reads "
-                             f"format {MANIFEST_FORMAT}")
+            raise StoreError(
+                f"{manifest_path} has format {manifest.get('format')!r}; this version reads format {MANIFEST_FORMAT}"
+            )
         root = folder.resolve()
         uploads = []
         for record in manifest["uploads"]:
@@ -168,12 +194,20 @@ def uploads_from_folder(folder: pathlib.Path) -> list[RecordedUpload]:
                     raise StoreError(
                         f"{path} is missing or differs from the file uploaded as upload {record['upload_id']} "
                         f"({entry['file_name']}); the backup is damaged: export it again from a database "
-                        "that can still be read")
+                        "that can still be read"
+                    )
                 files.append(UploadedFile(entry["file_name"], content))
-            uploads.append(RecordedUpload(
-                int(record["upload_id"]), _parsed_time(record["uploaded_at"]), record["uploaded_by"],
-                _parsed_time(record["default_date"], dt.date), _parsed_time(record["undone_at"]),
-                record["undone_by"], tuple(files)))
+            uploads.append(
+                RecordedUpload(
+                    int(record["upload_id"]),
+                    _parsed_time(record["uploaded_at"]),
+                    record["uploaded_by"],
+                    _parsed_time(record["default_date"], dt.date),
+                    _parsed_time(record["undone_at"]),
+                    record["undone_by"],
+                    tuple(files),
+                )
+            )
     except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"{manifest_path} is not a valid export of uploads ({exc!r})") from exc
     return sorted(uploads, key=lambda u: u.upload_id)

@@ -1,6 +1,7 @@
 """Rows people enter in the app (review decisions, actions, meeting notes, KRs carried into the next
 quarter) are stored as an upload of a small workbook in the DESIGN format: they pass the same checks,
 get the same audit record (who, when, the file and its hash) and can be undone like any upload."""
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,13 @@ def records_workbook(rows: dict[str, pd.DataFrame]) -> bytes:
     written as text, so a reason starting with "=" stays a reason."""
     buffer = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options},
-                        date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd") as writer:
+    with pd.ExcelWriter(
+        buffer,
+        engine="xlsxwriter",
+        engine_kwargs={"options": options},
+        date_format="yyyy-mm-dd",
+        datetime_format="yyyy-mm-dd",
+    ) as writer:
         for name, frame in rows.items():
             frame.to_excel(writer, sheet_name=TABLES_BY_NAME[name].sheet, index=False)
     return buffer.getvalue()
@@ -35,8 +41,10 @@ def meeting_export(tables: dict[str, pd.DataFrame], as_of) -> bytes:
     Actions it followed up and agreed, and its ReviewNotes."""
     meeting = meeting_record(tables, as_of)
     notes = tables["review_notes"]
-    return records_workbook({
-        "decisions": meeting.decisions.loc[:, list(DECISION_COLUMNS)],
-        "actions": pd.concat([meeting.followed_up, meeting.agreed]).loc[:, list(ACTION_COLUMNS)],
-        "review_notes": notes[notes["review_month"] == meeting.month],
-    })
+    return records_workbook(
+        {
+            "decisions": meeting.decisions.loc[:, list(DECISION_COLUMNS)],
+            "actions": pd.concat([meeting.followed_up, meeting.agreed]).loc[:, list(ACTION_COLUMNS)],
+            "review_notes": notes[notes["review_month"] == meeting.month],
+        }
+    )

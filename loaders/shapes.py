@@ -7,6 +7,7 @@
 
 Each takes the sheet parsed as its pseudo table (loaders.mapping) and reports what it guessed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,6 +38,7 @@ class Converted:
 # Written with % in a value or header, or shown as a percentage by the workbook (RawSheet.percent_cells).
 PERCENT_SIGN = r"%"
 
+
 def _slug(text: object, words: int = 3, limit: int = 20) -> str:
     key = re.sub(r"[^0-9a-z]+", " ", _fold(str(text)).lower()).split()
     return "-".join(key[:words])[:limit].strip("-") or "x"
@@ -61,8 +63,9 @@ def _ids(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     distinct = keys.drop_duplicates()
     made = {tuple(row): stable_id(*row) for row in distinct.itertuples(index=False, name=None)}
     # Texts of the string dtype the store reads back: merged with stored rows, the keys compare alike.
-    return pd.Series([made[tuple(row)] for row in keys.itertuples(index=False, name=None)], index=frame.index,
-                     dtype="str")
+    return pd.Series(
+        [made[tuple(row)] for row in keys.itertuples(index=False, name=None)], index=frame.index, dtype="str"
+    )
 
 
 def _raw_mask(sheet: RawSheet, position: int | None, start: int, count: int, pattern: str) -> np.ndarray:
@@ -76,10 +79,11 @@ def _raw_mask(sheet: RawSheet, position: int | None, start: int, count: int, pat
         found = pc.fill_null(pc.match_substring_regex(cells, pattern), False).to_numpy(zero_copy_only=False)
     else:
         compiled = re.compile(pattern)
-        found = np.fromiter((isinstance(c, str) and compiled.search(c) is not None for c in cells), dtype=bool,
-                            count=len(cells))
+        found = np.fromiter(
+            (isinstance(c, str) and compiled.search(c) is not None for c in cells), dtype=bool, count=len(cells)
+        )
     out = np.zeros(count, dtype=bool)
-    out[:min(count, len(found))] = found[:count]
+    out[: min(count, len(found))] = found[:count]
     return out
 
 
@@ -129,8 +133,10 @@ def months(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _bad_months(file: str, sheet: str, frame: pd.DataFrame, failed: pd.Series, column: str) -> list[Problem]:
-    return [Problem(file, sheet, int(row), column, f"{coerce.quoted(value)} is not a month (use YYYY-MM or Jan 2027)")
-            for row, value in zip(frame[ROW][failed], frame[column][failed])]
+    return [
+        Problem(file, sheet, int(row), column, f"{coerce.quoted(value)} is not a month (use YYYY-MM or Jan 2027)")
+        for row, value in zip(frame[ROW][failed], frame[column][failed])
+    ]
 
 
 def _numbers(frame: pd.DataFrame, column: str, have: set[str]) -> pd.Series:
@@ -168,22 +174,51 @@ def _fill_down(file: str, sheet: str, frame: pd.DataFrame, have: set[str], out: 
         frame[columns] = frame[columns].groupby(block).ffill()
         filled_rows = int(((before & ~frame[columns].isna()) & kr.to_numpy()[:, None]).any(axis=1).sum())
     if filled_rows:
-        out.problems.append(_info(file, sheet, "objective", f"{filled_rows} row(s) left blank under an objective "
-                                                            "(merged cells) take the objective of the row above"))
+        out.problems.append(
+            _info(
+                file,
+                sheet,
+                "objective",
+                f"{filled_rows} row(s) left blank under an objective "
+                "(merged cells) take the objective of the row above",
+            )
+        )
     headings = ~kr & frame["objective"].notna()
     if headings.any():
-        out.problems.append(_info(file, sheet, "key_result", f"{int(headings.sum())} row(s) with an objective and no "
-                                                             "key result are read as headings of the rows below"))
+        out.problems.append(
+            _info(
+                file,
+                sheet,
+                "key_result",
+                f"{int(headings.sum())} row(s) with an objective and no "
+                "key result are read as headings of the rows below",
+            )
+        )
     stray = ~kr & ~headings
     if stray.any():
-        out.problems.append(Problem(file, sheet, int(frame[ROW][stray].iloc[0]), "key_result",
-                                    f"{int(stray.sum())} row(s) without a key result or objective are not read",
-                                    WARNING))
+        out.problems.append(
+            Problem(
+                file,
+                sheet,
+                int(frame[ROW][stray].iloc[0]),
+                "key_result",
+                f"{int(stray.sum())} row(s) without a key result or objective are not read",
+                WARNING,
+            )
+        )
     return frame[kr]
 
 
-def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[str], positions: dict[str, int],
-                   header_index: int, constants: dict[str, object], default_date: dt.date | None) -> Converted:
+def kr_list_tables(
+    file: str,
+    sheet: RawSheet,
+    frame: pd.DataFrame,
+    present: list[str],
+    positions: dict[str, int],
+    header_index: int,
+    constants: dict[str, object],
+    default_date: dt.date | None,
+) -> Converted:
     """A one-row-per-KR sheet (pseudo table loaders.mapping.KR_LIST_TABLE, parsed) → workbook tables."""
     out = Converted()
     name = sheet.name
@@ -200,19 +235,33 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
         out.problems.append(Problem(file, name, None, column, message))
         return False
 
-    ok = need("team", "no team column: add one, give the team (--team NAME on the command line), or set team "
-                      "in [sheet.constants] of a mapping")
-    ok &= need("period", "no period column: add one, give the period (--period 2027-Q2 on the command line), or "
-                         "set period in [sheet.constants] of a mapping")
+    ok = need(
+        "team",
+        "no team column: add one, give the team (--team NAME on the command line), or set team "
+        "in [sheet.constants] of a mapping",
+    )
+    ok &= need(
+        "period",
+        "no period column: add one, give the period (--period 2027-Q2 on the command line), or "
+        "set period in [sheet.constants] of a mapping",
+    )
     if "objective" not in have and "objective_id" not in have:
-        out.problems.append(Problem(file, name, None, "objective",
-                                    "no objective column: map the column holding each KR's objective, or set "
-                                    "objective in [sheet.constants] of a mapping"))
+        out.problems.append(
+            Problem(
+                file,
+                name,
+                None,
+                "objective",
+                "no objective column: map the column holding each KR's objective, or set "
+                "objective in [sheet.constants] of a mapping",
+            )
+        )
         ok = False
     if "key_result" not in have and "kr_id" not in have:
         ok = False
-        out.problems.append(Problem(file, name, None, "key_result", "no key result column: map the column "
-                                                                    "holding each KR's title"))
+        out.problems.append(
+            Problem(file, name, None, "key_result", "no key result column: map the column holding each KR's title")
+        )
     if not ok or frame.empty:
         return out
     frame["period"] = stored_periods(frame["period"])  # ids and due dates from one spelling
@@ -233,9 +282,16 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
     teams = first.dropna(subset=["team"]).drop_duplicates("team")[[ROW, "team"]]
     out.tables["teams"] = (teams.reset_index(drop=True), ["team"])
 
-    objectives = pd.DataFrame({ROW: first[ROW], "objective_id": first["objective_id"], "period": first["period"],
-                               "level": constants.get("level") or "team", "team": first["team"],
-                               "title": first["objective"]})
+    objectives = pd.DataFrame(
+        {
+            ROW: first[ROW],
+            "objective_id": first["objective_id"],
+            "period": first["period"],
+            "level": constants.get("level") or "team",
+            "team": first["team"],
+            "title": first["objective"],
+        }
+    )
     obj_present = ["objective_id", "period", "level", "team", "title"]
     for source, target in (("objective_owner", "owner"), ("context", "context")):
         if source in have:
@@ -263,8 +319,9 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
                 mask |= np.array([(row - 1, position) in sheet.percent_cells for row in frame[ROW]], dtype=bool)
         return mask
 
-    kr = pd.DataFrame({ROW: frame[ROW], "kr_id": frame["kr_id"], "objective_id": frame["objective_id"],
-                       "title": frame["key_result"]})
+    kr = pd.DataFrame(
+        {ROW: frame[ROW], "kr_id": frame["kr_id"], "objective_id": frame["objective_id"], "title": frame["key_result"]}
+    )
     kr_present = ["kr_id", "objective_id", "title"]
     value, start, target = (_numbers(frame, c, have) for c in ("current_value", "start_value", "target_value"))
     status = frame["status"] if "status" in have else pd.Series(None, index=frame.index, dtype=object)
@@ -273,25 +330,46 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
         start = start.fillna(0.0)
         target = pd.Series(100.0, index=frame.index)
         forced_percent = True
-        out.problems.append(_info(file, name, "progress", "progress read as a percent KR from 0 to 100 (no "
-                                                          "start, target or current value columns)"))
+        out.problems.append(
+            _info(
+                file,
+                name,
+                "progress",
+                "progress read as a percent KR from 0 to 100 (no start, target or current value columns)",
+            )
+        )
     else:
         forced_percent = False
         if "progress" in have and frame["progress"].notna().any():
-            out.problems.append(_info(file, name, "progress", "the progress column is not stored: progress is "
-                                                              "computed from start, target and current values"))
+            out.problems.append(
+                _info(
+                    file,
+                    name,
+                    "progress",
+                    "the progress column is not stored: progress is computed from start, target and current values",
+                )
+            )
     if "measure" in have:
         measure = frame["measure"]
     else:
         numbers = value.notna() | target.notna() | start.notna()
         percent = marked(PERCENT_SIGN) | forced_percent
         currency = marked(r"[$€£]|\b(?:USD|EUR|GBP)\b")
-        measure = pd.Series(np.where(percent, "percent", np.where(currency, "currency", "number")),
-                            index=frame.index, dtype=object)
+        measure = pd.Series(
+            np.where(percent, "percent", np.where(currency, "currency", "number")), index=frame.index, dtype=object
+        )
         measure = measure.where(numbers | status.isna(), "status")
         counts = measure.value_counts()
-        out.problems.append(_info(file, name, "measure", "measure inferred: " + ", ".join(
-            f"{n} {m}" for m, n in counts.items()) + " (from % and currency signs in the values or headers)"))
+        out.problems.append(
+            _info(
+                file,
+                name,
+                "measure",
+                "measure inferred: "
+                + ", ".join(f"{n} {m}" for m, n in counts.items())
+                + " (from % and currency signs in the values or headers)",
+            )
+        )
     kr["measure"] = measure
     kr_present.append("measure")
     numeric = ~measure.isin(["status", "binary"])
@@ -306,8 +384,15 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
         falling = numeric & (start > target)
         kr["direction"] = np.where(falling, "decrease", "increase")
         if falling.any():
-            out.problems.append(_info(file, name, "direction", f"direction decrease inferred for {int(falling.sum())} "
-                                      f"KR(s) whose start is above the target (rows {_row_list(frame[ROW][falling])})"))
+            out.problems.append(
+                _info(
+                    file,
+                    name,
+                    "direction",
+                    f"direction decrease inferred for {int(falling.sum())} "
+                    f"KR(s) whose start is above the target (rows {_row_list(frame[ROW][falling])})",
+                )
+            )
     kr_present.append("direction")
     if "due_date" in have:
         due = frame["due_date"]
@@ -316,8 +401,14 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
     missing_due = due.isna()
     if missing_due.any():
         due = due.where(~missing_due, _period_end(frame["period"]))
-        out.problems.append(_info(file, name, "due_date", f"{int(missing_due.sum())} KR(s) without a due date get "
-                                                          "the last day of their period"))
+        out.problems.append(
+            _info(
+                file,
+                name,
+                "due_date",
+                f"{int(missing_due.sum())} KR(s) without a due date get the last day of their period",
+            )
+        )
     kr["due_date"] = due
     kr_present.append("due_date")
     for column in ("owner", "kr_type", "unit", "start_date", "weight"):
@@ -329,9 +420,17 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
     readings = value.notna() | status.notna()
     for column in ("confidence", "comment", "updated_by", "date"):
         if column in have and column not in constants and (lost := frame[column].notna() & ~readings).any():
-            out.problems.append(Problem(file, name, int(frame[ROW][lost].iloc[0]), column,
-                                        f"{column} of {int(lost.sum())} row(s) without a current value or status "
-                                        "is not stored (a check-in needs a value or status)", WARNING))
+            out.problems.append(
+                Problem(
+                    file,
+                    name,
+                    int(frame[ROW][lost].iloc[0]),
+                    column,
+                    f"{column} of {int(lost.sum())} row(s) without a current value or status "
+                    "is not stored (a check-in needs a value or status)",
+                    WARNING,
+                )
+            )
     if readings.any():
         if "date" in have:
             date = frame["date"].where(frame["date"].notna(), default_date)
@@ -339,13 +438,20 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
             date = pd.Series([default_date] * count, index=frame.index, dtype=object)
         undated = readings & date.isna()
         if undated.any():
-            out.problems.append(Problem(
-                file, name, int(frame[ROW][undated].iloc[0]), "date",
-                f"{int(undated.sum())} row(s) have a current value or status but no check-in date: give the date "
-                "(--date YYYY-MM-DD on the command line), map a date column, or set date in [sheet.constants]"))
+            out.problems.append(
+                Problem(
+                    file,
+                    name,
+                    int(frame[ROW][undated].iloc[0]),
+                    "date",
+                    f"{int(undated.sum())} row(s) have a current value or status but no check-in date: give the date "
+                    "(--date YYYY-MM-DD on the command line), map a date column, or set date in [sheet.constants]",
+                )
+            )
             return out
-        checks = pd.DataFrame({ROW: frame[ROW], "kr_id": frame["kr_id"], "date": date, "value": value,
-                               "status": status})[readings]
+        checks = pd.DataFrame(
+            {ROW: frame[ROW], "kr_id": frame["kr_id"], "date": date, "value": value, "status": status}
+        )[readings]
         ci_present = ["kr_id", "date", "value", "status"]
         for column in ("confidence", "comment", "updated_by"):
             if column in have:
@@ -355,8 +461,9 @@ def kr_list_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: lis
     return out
 
 
-def bridge_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[str],
-                  headers: dict[str, str]) -> Converted:
+def bridge_tables(
+    file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[str], headers: dict[str, str]
+) -> Converted:
     """An ARR/MRR bridge by month → ArrActuals. `headers`: column → the header it came from."""
     out = Converted()
     name = sheet.name
@@ -373,22 +480,37 @@ def bridge_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list
         if f"{figure}_arr" in have:
             values = frame[f"{figure}_arr"].astype(float)
             if f"{figure}_mrr" in have:
-                out.problems.append(Problem(
-                    file, name, None, target, f"{headers[f'{figure}_mrr']} is not used: {target} comes from "
-                    f"{headers[f'{figure}_arr']} (map one of them, mark the other ignored)", WARNING))
+                out.problems.append(
+                    Problem(
+                        file,
+                        name,
+                        None,
+                        target,
+                        f"{headers[f'{figure}_mrr']} is not used: {target} comes from "
+                        f"{headers[f'{figure}_arr']} (map one of them, mark the other ignored)",
+                        WARNING,
+                    )
+                )
         elif f"{figure}_mrr" in have:
             values = frame[f"{figure}_mrr"].astype(float) * MRR_TO_ARR
             out.problems.append(_info(file, name, target, f"{headers[f'{figure}_mrr']} ×{MRR_TO_ARR} → {target}"))
         else:
             if figure == "ending":
-                out.problems.append(Problem(file, name, None, "ending_arr",
-                                            "no ending ARR or MRR column: map the column with the ARR (or MRR) "
-                                            "at each month's end"))
+                out.problems.append(
+                    Problem(
+                        file,
+                        name,
+                        None,
+                        "ending_arr",
+                        "no ending ARR or MRR column: map the column with the ARR (or MRR) at each month's end",
+                    )
+                )
             continue
         if figure in ("contraction", "churn") and values.notna().any() and (values.dropna() <= 0).all():
             values = -values
-            out.problems.append(_info(file, name, target, f"{target} written as negative numbers: stored as "
-                                                          "amounts lost (positive)"))
+            out.problems.append(
+                _info(file, name, target, f"{target} written as negative numbers: stored as amounts lost (positive)")
+            )
         arr[target] = values
         arr_present.append(target)
     if any(p.severity == ERROR for p in out.problems):
@@ -397,8 +519,14 @@ def bridge_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list
     return out
 
 
-def kpi_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[str], known: pd.DataFrame,
-               default_date: dt.date | None) -> Converted:
+def kpi_tables(
+    file: str,
+    sheet: RawSheet,
+    frame: pd.DataFrame,
+    present: list[str],
+    known: pd.DataFrame,
+    default_date: dt.date | None,
+) -> Converted:
     """A long KPI table (metric, period or date, actual, target) → CheckIns of the KRs it names
     (`known`: kr_id, title of stored KRs and of the upload's), CompanyTargets for the other metrics."""
     out = Converted()
@@ -434,8 +562,10 @@ def kpi_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[st
     else:
         date = pd.Series(None, index=frame.index, dtype=object)
     if "month" in have:
-        month_ends = frame["month"].map(lambda m: None if not isinstance(m, str) else
-                                        (pd.Timestamp(m + "-01") + pd.offsets.MonthEnd(0)).date(), na_action="ignore")
+        month_ends = frame["month"].map(
+            lambda m: None if not isinstance(m, str) else (pd.Timestamp(m + "-01") + pd.offsets.MonthEnd(0)).date(),
+            na_action="ignore",
+        )
         date = date.where(date.notna(), month_ends)
     if "period" in have:
         date = date.where(date.notna(), _period_end(frame["period"]))
@@ -444,9 +574,16 @@ def kpi_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[st
     if readings.any():
         undated = readings & date.isna()
         if undated.any():
-            out.problems.append(Problem(file, name, int(frame[ROW][undated].iloc[0]), "date",
-                                        f"{int(undated.sum())} KPI row(s) have no date or period: give the date "
-                                        "(--date YYYY-MM-DD) or map a date column"))
+            out.problems.append(
+                Problem(
+                    file,
+                    name,
+                    int(frame[ROW][undated].iloc[0]),
+                    "date",
+                    f"{int(undated.sum())} KPI row(s) have no date or period: give the date "
+                    "(--date YYYY-MM-DD) or map a date column",
+                )
+            )
         else:
             checks = pd.DataFrame({ROW: frame[ROW], "kr_id": kr_of, "date": date, "value": actual})[readings]
             ci_present = ["kr_id", "date", "value"]
@@ -456,37 +593,73 @@ def kpi_tables(file: str, sheet: RawSheet, frame: pd.DataFrame, present: list[st
                     ci_present.append(column)
             out.tables["check_ins"] = (checks.reset_index(drop=True), ci_present)
             metrics_read = int(kr_of[readings].nunique())
-            out.problems.append(_info(file, name, "metric", f"{int(readings.sum())} row(s) of {metrics_read} "
-                                                            "metric(s) named like a KR become its check-ins"))
+            out.problems.append(
+                _info(
+                    file,
+                    name,
+                    "metric",
+                    f"{int(readings.sum())} row(s) of {metrics_read} metric(s) named like a KR become its check-ins",
+                )
+            )
     if (matched & target.notna()).any():
-        out.problems.append(_info(file, name, "target", "targets of metrics that are KRs are not stored (a KR's "
-                                                        "target is on the KeyResults sheet)"))
+        out.problems.append(
+            _info(
+                file,
+                name,
+                "target",
+                "targets of metrics that are KRs are not stored (a KR's target is on the KeyResults sheet)",
+            )
+        )
     if "date" in have:
         date_months = frame["date"].map(lambda d: f"{d.year:04d}-{d.month:02d}", na_action="ignore")
         period = period.where(period.notna(), date_months)
     others = ~matched & metrics.notna()
     unplaced = others & target.notna() & period.isna()
     if unplaced.any():
-        out.problems.append(Problem(file, name, int(frame[ROW][unplaced].iloc[0]), "period",
-                                    f"targets of {int(unplaced.sum())} row(s) have no period, month or date and are "
-                                    "not stored; map a period column or set period in [sheet.constants]", WARNING))
+        out.problems.append(
+            Problem(
+                file,
+                name,
+                int(frame[ROW][unplaced].iloc[0]),
+                "period",
+                f"targets of {int(unplaced.sum())} row(s) have no period, month or date and are "
+                "not stored; map a period column or set period in [sheet.constants]",
+                WARNING,
+            )
+        )
     targets = others & target.notna() & period.notna()
     if targets.any():
-        company = pd.DataFrame({ROW: frame[ROW], "period": period, "metric": metrics.str.strip().str.lower(),
-                                "target_value": target})[targets]
+        company = pd.DataFrame(
+            {ROW: frame[ROW], "period": period, "metric": metrics.str.strip().str.lower(), "target_value": target}
+        )[targets]
         ct_present = ["period", "metric", "target_value"]
         if "start_value" in have:
             company["start_value"] = frame.loc[targets, "start_value"]
             ct_present.append("start_value")
         out.tables["company_targets"] = (company.reset_index(drop=True), ct_present)
-        out.problems.append(_info(file, name, "metric", f"{int(targets.sum())} target(s) of "
-                                  f"{int(metrics[targets].nunique())} metric(s) not named like a KR become company "
-                                  "targets (metric in lower case)"))
+        out.problems.append(
+            _info(
+                file,
+                name,
+                "metric",
+                f"{int(targets.sum())} target(s) of "
+                f"{int(metrics[targets].nunique())} metric(s) not named like a KR become company "
+                "targets (metric in lower case)",
+            )
+        )
     lost = others & actual.notna()
     if lost.any():
         names = ", ".join(coerce.quoted(m) for m in metrics[lost].unique()[:5])
-        out.problems.append(Problem(file, name, int(frame[ROW][lost].iloc[0]), "actual",
-                                    f"actual values of {int(lost.sum())} row(s) are not stored: no KR has the kr_id "
-                                    f"or title {names}; name the KR in the metric column, or mark the column "
-                                    "ignored", WARNING))
+        out.problems.append(
+            Problem(
+                file,
+                name,
+                int(frame[ROW][lost].iloc[0]),
+                "actual",
+                f"actual values of {int(lost.sum())} row(s) are not stored: no KR has the kr_id "
+                f"or title {names}; name the KR in the metric column, or mark the column "
+                "ignored",
+                WARNING,
+            )
+        )
     return out

@@ -1,4 +1,5 @@
 """A team's prefilled progress template: its KRs, their last values, columns to fill in."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,23 @@ from store.database import Store
 from store.schema import CHECK_INS, STATUS_LEVELS
 
 TEMPLATE_COLUMNS = (
-    "kr_id", "objective_id", "title", "owner", "measure", "unit", "start_value", "target_value",
-    "due_date", "last_value", "last_status", "last_date", "value", "status", "confidence", "comment", "date",
+    "kr_id",
+    "objective_id",
+    "title",
+    "owner",
+    "measure",
+    "unit",
+    "start_value",
+    "target_value",
+    "due_date",
+    "last_value",
+    "last_status",
+    "last_date",
+    "value",
+    "status",
+    "confidence",
+    "comment",
+    "date",
 )
 EDITABLE_COLUMNS = ("value", "status", "confidence", "comment", "date")
 INSTRUCTIONS = (
@@ -63,8 +79,11 @@ def build_template(store: Store, team: str, review_date: dt.date) -> bytes:
     for index, record in enumerate(rows.to_dict("records"), start=1):
         for position, column in enumerate(TEMPLATE_COLUMNS):
             is_date = column in ("due_date", "last_date", "date")
-            style = (editable_date if is_date else editable) if column in EDITABLE_COLUMNS else (
-                locked_date if is_date else locked)
+            style = (
+                (editable_date if is_date else editable)
+                if column in EDITABLE_COLUMNS
+                else (locked_date if is_date else locked)
+            )
             value = review_date if column == "date" else record.get(column)
             if value is None or (not isinstance(value, str) and pd.isna(value)):
                 sheet.write_blank(index, position, None, style)
@@ -78,10 +97,19 @@ def build_template(store: Store, team: str, review_date: dt.date) -> bytes:
     status_col = TEMPLATE_COLUMNS.index("status")
     confidence_col = TEMPLATE_COLUMNS.index("confidence")
     sheet.data_validation(1, status_col, last_row, status_col, {"validate": "list", "source": list(STATUS_LEVELS)})
-    sheet.data_validation(1, confidence_col, last_row, confidence_col, {
-        "validate": "integer", "criteria": "between", "minimum": 0, "maximum": 10,
-        "error_message": "Confidence is a whole number from 0 to 10.",
-    })
+    sheet.data_validation(
+        1,
+        confidence_col,
+        last_row,
+        confidence_col,
+        {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 10,
+            "error_message": "Confidence is a whole number from 0 to 10.",
+        },
+    )
     widths = {"title": 48, "comment": 40, "kr_id": 14, "objective_id": 12, "owner": 18}
     for position, column in enumerate(TEMPLATE_COLUMNS):
         sheet.set_column(position, position, widths.get(column, 13))

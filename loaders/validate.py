@@ -3,6 +3,7 @@
 Rows may refer to ids already in the database, so references are checked against the union of
 what is stored and what the file brings (the file's version of a row wins).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,6 +28,7 @@ PERIOD_TABLES = ("objectives", "company_targets")  # tables with a period column
 @dataclass
 class Reference:
     """What rows of a file may refer to: stored rows overlaid with the file's own."""
+
     teams: set[str]
     objectives: pd.DataFrame  # objective_id, level, team
     key_results: pd.DataFrame  # kr_id, objective_id, measure, start_date, direction, start_value, target_value
@@ -43,8 +45,11 @@ def build_reference(stored: dict[str, pd.DataFrame], parsed: ParsedFile) -> Refe
 
     teams = overlay("teams", "team", ["team"])
     objectives = overlay("objectives", "objective_id", ["objective_id", "level", "team"])
-    key_results = overlay("key_results", "kr_id", ["kr_id", "objective_id", "measure", "start_date", "direction",
-                                                  "start_value", "target_value"])
+    key_results = overlay(
+        "key_results",
+        "kr_id",
+        ["kr_id", "objective_id", "measure", "start_date", "direction", "start_value", "target_value"],
+    )
     return Reference(set(teams["team"]), objectives, key_results)
 
 
@@ -65,8 +70,10 @@ def _did_you_mean_points(value: float) -> str:
 
 
 POINTS_TEMPLATE = "{value:.10g} for a percent KR: did you mean {points:.10g} %? percent KRs are in percent points"
-POINTS_SUMMARY = ("{count:,} values of percent KRs written as fractions ({rows}, e.g. row {row} {kr_id} {value:.10g}): "
-                  "did you mean {points:.10g} %? percent KRs are in percent points")
+POINTS_SUMMARY = (
+    "{count:,} values of percent KRs written as fractions ({rows}, e.g. row {row} {kr_id} {value:.10g}): "
+    "did you mean {points:.10g} %? percent KRs are in percent points"
+)
 
 
 def _nearest(value: str, candidates) -> str:
@@ -79,12 +86,11 @@ class _Checker:
         self.parsed, self.item = parsed, item
 
     def add(self, row: int | None, column: str, message: str, severity: str = "error") -> None:
-        self.parsed.problems.append(
-            Problem(self.item.file, self.item.sheet, row, column, message, severity)
-        )
+        self.parsed.problems.append(Problem(self.item.file, self.item.sheet, row, column, message, severity))
 
-    def add_rows(self, mask: pd.Series, column: str, template: str, summary: str, severity: str = WARNING,
-                 **fields: pd.Series) -> None:
+    def add_rows(
+        self, mask: pd.Series, column: str, template: str, summary: str, severity: str = WARNING, **fields: pd.Series
+    ) -> None:
         """A problem on each row where `mask` holds, kept as one ProblemGroup: no Python object per row.
         Row i's message is `template` filled with the `fields` (Series aligned with the frame) at row i;
         `summary` is the group's line, filled with count, rows, row and the first row's fields."""
@@ -92,8 +98,19 @@ class _Checker:
         if not chosen.any():
             return
         values = {name: values.array[chosen] for name, values in fields.items()}
-        add_group(self.parsed.problems, ProblemGroup(self.item.file, self.item.sheet, column, severity, template,
-                                                     self.item.frame[ROW].to_numpy()[chosen], values, summary))
+        add_group(
+            self.parsed.problems,
+            ProblemGroup(
+                self.item.file,
+                self.item.sheet,
+                column,
+                severity,
+                template,
+                self.item.frame[ROW].to_numpy()[chosen],
+                values,
+                summary,
+            ),
+        )
 
     def rows_where(self, mask: pd.Series) -> pd.DataFrame:
         return self.item.frame[mask.fillna(False).astype(bool)]
@@ -170,7 +187,8 @@ def _check_duplicate_keys(checker: _Checker) -> None:
         shown = ", ".join(str(v)[:10] if k == "date" else str(v) for k, v in zip(key, group[key].iloc[0]))
         for row_number in group[ROW].iloc[1:]:
             checker.add(
-                row_number, key[-1] if len(key) > 1 else key[0],
+                row_number,
+                key[-1] if len(key) > 1 else key[0],
                 f"duplicate {' + '.join(key)} {shown} (first at row {first}); keep one of the rows",
             )
 
@@ -180,7 +198,9 @@ def _check_objectives(checker: _Checker, reference: Reference) -> None:
     checker.unknown_reference("team", reference.teams, "team", "add it to the Teams sheet or fix the name")
     company_ids = set(reference.objectives.loc[reference.objectives["level"] == "company", "objective_id"])
     checker.unknown_reference(
-        "parent_objective_id", set(reference.objectives["objective_id"]), "parent objective",
+        "parent_objective_id",
+        set(reference.objectives["objective_id"]),
+        "parent objective",
         "use the objective_id of a company objective",
     )
     if "parent_objective_id" in frame:
@@ -188,8 +208,11 @@ def _check_objectives(checker: _Checker, reference: Reference) -> None:
             frame["parent_objective_id"].notna()
             & frame["parent_objective_id"].isin(set(reference.objectives["objective_id"]) - company_ids)
         ):
-            checker.add(row[ROW], "parent_objective_id",
-                        f'"{row["parent_objective_id"]}" is a team objective; link to a company objective')
+            checker.add(
+                row[ROW],
+                "parent_objective_id",
+                f'"{row["parent_objective_id"]}" is a team objective; link to a company objective',
+            )
     if "level" in frame and "team" in frame:
         for _, row in checker.each((frame["level"] == "team") & frame["team"].isna()):
             checker.add(row[ROW], "team", "a team objective needs its team")
@@ -220,7 +243,9 @@ def _normalise_periods(checker: _Checker) -> None:
 def _check_key_results(checker: _Checker, reference: Reference) -> None:
     frame = checker.item.frame
     checker.unknown_reference(
-        "objective_id", set(reference.objectives["objective_id"]), "objective",
+        "objective_id",
+        set(reference.objectives["objective_id"]),
+        "objective",
         "add it to the Objectives sheet or fix the id",
     )
     measure = frame.get("measure", pd.Series(index=frame.index, dtype=object))
@@ -231,17 +256,23 @@ def _check_key_results(checker: _Checker, reference: Reference) -> None:
             checker.add(row[ROW], column, f"a {row['measure']} KR needs a {column}")
     if {"start_value", "target_value"} <= set(frame.columns):
         direction = frame.get("direction", pd.Series("increase", index=frame.index)).fillna("increase")
-        same = numeric & (frame["start_value"] == frame["target_value"]) & direction.isin(NUMERIC_DIRECTIONS_NEEDING_DISTANCE)
+        same = (
+            numeric
+            & (frame["start_value"] == frame["target_value"])
+            & direction.isin(NUMERIC_DIRECTIONS_NEEDING_DISTANCE)
+        )
         for _, row in checker.each(same):
-            checker.add(row[ROW], "target_value",
-                        f"target_value equals start_value ({row['target_value']:g}): nothing to achieve; "
-                        "set the target you aim for (or use stay_above / stay_below to hold a level)")
+            checker.add(
+                row[ROW],
+                "target_value",
+                f"target_value equals start_value ({row['target_value']:g}): nothing to achieve; "
+                "set the target you aim for (or use stay_above / stay_below to hold a level)",
+            )
     if {"start_value", "target_value"} <= set(frame.columns):
         _warn_percent_fractions(checker, measure == "percent")
     if {"start_date", "due_date"} <= set(frame.columns):
         for _, row in checker.each(frame["due_date"] < frame["start_date"]):
-            checker.add(row[ROW], "due_date",
-                        f"due_date {row['due_date']} is before start_date {row['start_date']}")
+            checker.add(row[ROW], "due_date", f"due_date {row['due_date']} is before start_date {row['start_date']}")
     if "weight" in frame:
         for _, row in checker.each(frame["weight"] <= 0):
             checker.add(row[ROW], "weight", f"weight {row['weight']:g} must be above 0")
@@ -249,8 +280,9 @@ def _check_key_results(checker: _Checker, reference: Reference) -> None:
         for _, row in checker.each(frame["depends_on"].notna()):
             for team in (t.strip() for t in str(row["depends_on"]).split(";")):
                 if team and team not in reference.teams:
-                    checker.add(row[ROW], "depends_on",
-                                f'unknown team "{team}"{_nearest(team, reference.teams)}', WARNING)
+                    checker.add(
+                        row[ROW], "depends_on", f'unknown team "{team}"{_nearest(team, reference.teams)}', WARNING
+                    )
 
 
 def _warn_percent_fractions(checker: _Checker, percent: pd.Series) -> None:
@@ -265,18 +297,29 @@ def _warn_percent_fractions(checker: _Checker, percent: pd.Series) -> None:
     both = percent & start.between(0, 1) & target.between(0, 1) & ~((start == 0) & (target == 0))
     for _, row in checker.each(both):
         first, last = row["start_value"], row["target_value"]
-        checker.add(row[ROW], "target_value",
-                    f"start {first:.10g} and target {last:.10g} for a percent KR: did you mean {first * 100:.10g} % "
-                    f"and {last * 100:.10g} %? percent KRs are in percent points", WARNING)
+        checker.add(
+            row[ROW],
+            "target_value",
+            f"start {first:.10g} and target {last:.10g} for a percent KR: did you mean {first * 100:.10g} % "
+            f"and {last * 100:.10g} %? percent KRs are in percent points",
+            WARNING,
+        )
 
 
 def _check_check_ins(checker: _Checker, reference: Reference) -> None:
     frame = checker.item.frame
     if not {"value", "status"} & set(checker.item.present):
-        checker.add(None, "value", "the sheet has no value column (nor a status column): add a column named "
-                                   "value (or current) with each KR's current value")
+        checker.add(
+            None,
+            "value",
+            "the sheet has no value column (nor a status column): add a column named "
+            "value (or current) with each KR's current value",
+        )
     checker.unknown_reference(
-        "kr_id", set(reference.key_results["kr_id"]), "kr_id", "use the id of a key result (see its team's template)",
+        "kr_id",
+        set(reference.key_results["kr_id"]),
+        "kr_id",
+        "use the id of a key result (see its team's template)",
     )
     krs = reference.key_results.set_index("kr_id")[["measure", "start_date", "start_value", "target_value"]]
     # Each row's KR looked up once, and only what the checks read: on 500,000 check-ins, every lookup
@@ -286,31 +329,47 @@ def _check_check_ins(checker: _Checker, reference: Reference) -> None:
     status = frame.get("status", pd.Series(index=frame.index, dtype=object))
     measure = kr_of_row["measure"] if kr_of_row is not None else pd.Series(index=frame.index, dtype=object)
     for _, row in checker.each((measure == "status") & status.isna() & value.notna()):
-        checker.add(row[ROW], "status",
-                    "this KR is measured by status: choose Not started, Early progress, Good progress or Completed")
+        checker.add(
+            row[ROW],
+            "status",
+            "this KR is measured by status: choose Not started, Early progress, Good progress or Completed",
+        )
     for index, row in checker.each(measure.notna() & (measure != "status") & value.isna() & status.notna()):
         checker.add(row[ROW], "value", f"this {measure.loc[index]} KR needs a numeric value")
     if kr_of_row is not None:
-        fraction = (measure == "percent") & _in_fraction_range(value) \
+        fraction = (
+            (measure == "percent")
+            & _in_fraction_range(value)
             & _on_percent_points(kr_of_row["start_value"], kr_of_row["target_value"])
-        checker.add_rows(fraction, "value", POINTS_TEMPLATE, POINTS_SUMMARY, value=value, points=value * 100,
-                         kr_id=frame["kr_id"])
+        )
+        checker.add_rows(
+            fraction, "value", POINTS_TEMPLATE, POINTS_SUMMARY, value=value, points=value * 100, kr_id=frame["kr_id"]
+        )
     filled = value.notna() | status.notna()
     other = frame.get("comment", pd.Series(index=frame.index, dtype=object)).notna()
     kr_id = frame.get("kr_id", pd.Series("", index=frame.index, dtype=object))
-    checker.add_rows(~filled & other, "value", "the row has a comment but no value or status; add the current value",
-                     "{count:,} rows with a comment but no value or status ({rows}, e.g. row {row} {kr_id}): add "
-                     "the current value", kr_id=kr_id)
+    checker.add_rows(
+        ~filled & other,
+        "value",
+        "the row has a comment but no value or status; add the current value",
+        "{count:,} rows with a comment but no value or status ({rows}, e.g. row {row} {kr_id}): add the current value",
+        kr_id=kr_id,
+    )
     if "confidence" in frame:
         low, high = CONFIDENCE_RANGE
         for _, row in checker.each((frame["confidence"] < low) | (frame["confidence"] > high)):
             checker.add(row[ROW], "confidence", f"confidence {row['confidence']:g} is outside {low}–{high}")
     if "date" in frame and "kr_id" in frame:
         start = pd.to_datetime(kr_of_row["start_date"])
-        checker.add_rows(filled & (pd.to_datetime(frame["date"]) < start), "date",
-                         "check-in dated {date}, before the KR starts: kept as a baseline",
-                         "{count:,} check-ins dated before their KR starts ({rows}, e.g. row {row} {kr_id} {date}): "
-                         "kept as baselines", date=frame["date"], kr_id=frame["kr_id"])
+        checker.add_rows(
+            filled & (pd.to_datetime(frame["date"]) < start),
+            "date",
+            "check-in dated {date}, before the KR starts: kept as a baseline",
+            "{count:,} check-ins dated before their KR starts ({rows}, e.g. row {row} {kr_id} {date}): "
+            "kept as baselines",
+            date=frame["date"],
+            kr_id=frame["kr_id"],
+        )
 
 
 def _check_kr_references(checker: _Checker, reference: Reference) -> None:
@@ -329,8 +388,11 @@ def _check_decisions(checker: _Checker, reference: Reference) -> None:
     if "kr_id" in frame:
         krs = reference.key_results.set_index("kr_id")[["measure", "start_value", "target_value"]]
         kr_of_row = krs.reindex(frame["kr_id"]).set_axis(frame.index)
-        fraction = (kr_of_row["measure"] == "percent") & _in_fraction_range(new_target) \
+        fraction = (
+            (kr_of_row["measure"] == "percent")
+            & _in_fraction_range(new_target)
             & _on_percent_points(kr_of_row["start_value"], kr_of_row["target_value"])
+        )
         for _, row in checker.each(fraction):
             checker.add(row[ROW], "new_target_value", _did_you_mean_points(row["new_target_value"]), WARNING)
 
@@ -343,9 +405,13 @@ def _check_arr_actuals(checker: _Checker, reference: Reference) -> None:
     expected = frame["ending_arr"].shift(1) + flows["new"] + flows["expansion"] - flows["contraction"] - flows["churn"]
     off = (expected - frame["ending_arr"]).abs() > 0.5
     for _, row in frame[off.fillna(False)].iterrows():
-        checker.add(row[ROW], "ending_arr",
-                    f"ending_arr {row['ending_arr']:,.0f} is not last month's ending + new + expansion − "
-                    f"contraction − churn ({expected.loc[row.name]:,.0f}); check the month's figures", WARNING)
+        checker.add(
+            row[ROW],
+            "ending_arr",
+            f"ending_arr {row['ending_arr']:,.0f} is not last month's ending + new + expansion − "
+            f"contraction − churn ({expected.loc[row.name]:,.0f}); check the month's figures",
+            WARNING,
+        )
 
 
 TABLE_RULES = {
@@ -366,8 +432,13 @@ COMPANY_TABLES = ("arr_actuals", "company_targets", "swot")
 
 
 def validate_progress(
-    parsed: ParsedFile, reference: Reference, stored: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame],
-    team: str | None, as_of: dt.date | None, without_update: pd.DataFrame | None = None,
+    parsed: ParsedFile,
+    reference: Reference,
+    stored: dict[str, pd.DataFrame],
+    after: dict[str, pd.DataFrame],
+    team: str | None,
+    as_of: dt.date | None,
+    without_update: pd.DataFrame | None = None,
 ) -> None:
     """Rules of a team's progress upload (`after`: the stored tables with the upload merged in,
     `without_update`: the team's KRs still without this month's update after it), on the rows that
@@ -405,8 +476,7 @@ def _changes_stored(item: ParsedTable, stored: pd.DataFrame) -> pd.Series:
     return pd.Series(differs, index=frame.index)
 
 
-def _owners(item: ParsedTable, objectives: pd.DataFrame, key_results: pd.DataFrame,
-            moved: bool = True) -> pd.Series:
+def _owners(item: ParsedTable, objectives: pd.DataFrame, key_results: pd.DataFrame, moved: bool = True) -> pd.Series:
     """The team each row belongs to under these objectives and KRs: a team name, COMPANY, or NaN
     where an id is unknown. `moved`: a KeyResults row belongs where its objective_id puts it (the
     row as uploaded), else where its kr_id is stored."""
@@ -430,8 +500,9 @@ def _owners(item: ParsedTable, objectives: pd.DataFrame, key_results: pd.DataFra
     return pd.Series(COMPANY, index=frame.index, dtype=object)
 
 
-def _check_team(checker: _Checker, reference: Reference, stored: dict[str, pd.DataFrame], team: str,
-                changing: pd.Series) -> None:
+def _check_team(
+    checker: _Checker, reference: Reference, stored: dict[str, pd.DataFrame], team: str, changing: pd.Series
+) -> None:
     """Rows of another team are refused, judged both as uploaded and as stored: moving another
     team's KR under your objective, or giving another team's objective to yours, is a change to theirs."""
     item = checker.item
@@ -444,8 +515,12 @@ def _check_team(checker: _Checker, reference: Reference, stored: dict[str, pd.Da
     if not foreign.any():
         return
     if item.table.name in COMPANY_TABLES:
-        checker.add(None, "", f"{int(foreign.sum())} row(s) of {item.table.sheet} would change company data, "
-                              f"which a progress upload for team {team} may not; remove the sheet")
+        checker.add(
+            None,
+            "",
+            f"{int(foreign.sum())} row(s) of {item.table.sheet} would change company data, "
+            f"which a progress upload for team {team} may not; remove the sheet",
+        )
         return
     id_column = {"teams": "team", "objectives": "objective_id"}.get(item.table.name, "kr_id")
     what = {"teams": "team", "objectives": "objective"}.get(item.table.name, "key result")
@@ -463,9 +538,12 @@ def _check_dates_after_review(checker: _Checker, readings: pd.Series, as_of: dt.
         return
     limit = latest_update_allowed(as_of)
     for _, row in checker.each(readings & (as_dates(frame["date"]) > limit)):
-        checker.add(row[ROW], "date",
-                    f"date {row['date']} is more than {GRACE_DAYS} days after the review date {as_of:%Y-%m-%d}; "
-                    f"use the day the value was true (at the latest {limit:%Y-%m-%d}) — a typo in the year?")
+        checker.add(
+            row[ROW],
+            "date",
+            f"date {row['date']} is more than {GRACE_DAYS} days after the review date {as_of:%Y-%m-%d}; "
+            f"use the day the value was true (at the latest {limit:%Y-%m-%d}) — a typo in the year?",
+        )
 
 
 def _warn_backwards(checker: _Checker, reference: Reference, readings: pd.Series, after: pd.DataFrame) -> None:
@@ -489,31 +567,47 @@ def _warn_backwards(checker: _Checker, reference: Reference, readings: pd.Series
     rows["reading"] = rows["reading"].where(~is_status, rows.get("status", pd.Series(index=rows.index)).map(level_rank))
     history = after.assign(date=as_dates(after["date"]).astype("datetime64[us]"))
     history = history.assign(
-        reading=history["value"].astype(float).where(
-            ~history["kr_id"].map(krs["measure"]).eq("status"), history["status"].map(level_rank)),
+        reading=history["value"]
+        .astype(float)
+        .where(~history["kr_id"].map(krs["measure"]).eq("status"), history["status"].map(level_rank)),
     ).dropna(subset=["reading", "date"])
-    previous = pd.merge_asof(
-        rows.reset_index().sort_values("date"),
-        history[["kr_id", "date", "reading"]].rename(columns={"date": "previous_date", "reading": "previous"})
-        .sort_values("previous_date"),
-        left_on="date", right_on="previous_date", by="kr_id", allow_exact_matches=False, direction="backward",
-    ).dropna(subset=["reading", "previous"]).sort_values(ROW)
+    previous = (
+        pd.merge_asof(
+            rows.reset_index().sort_values("date"),
+            history[["kr_id", "date", "reading"]]
+            .rename(columns={"date": "previous_date", "reading": "previous"})
+            .sort_values("previous_date"),
+            left_on="date",
+            right_on="previous_date",
+            by="kr_id",
+            allow_exact_matches=False,
+            direction="backward",
+        )
+        .dropna(subset=["reading", "previous"])
+        .sort_values(ROW)
+    )
     down = previous["reading"] < previous["previous"]
     up = previous["reading"] > previous["previous"]
-    wrong_way = (
-        (previous["direction"].isin(["increase"]) & down) | (previous["direction"].eq("decrease") & up)
-    )
+    wrong_way = (previous["direction"].isin(["increase"]) & down) | (previous["direction"].eq("decrease") & up)
     for row in previous[wrong_way].to_dict("records"):
         when = f"{row['previous_date']:%Y-%m-%d}"
         if row["measure"] == "status":
-            message = (f"status {STATUS_LEVELS[int(row['reading'])]} is behind the previous check-in "
-                       f"({STATUS_LEVELS[int(row['previous'])]} on {when})")
+            message = (
+                f"status {STATUS_LEVELS[int(row['reading'])]} is behind the previous check-in "
+                f"({STATUS_LEVELS[int(row['previous'])]} on {when})"
+            )
         else:
             moved = "below" if row["direction"] == "increase" else "above"
-            message = (f"value {row['reading']:,.10g} is {moved} the previous check-in ({row['previous']:,.10g} on "
-                       f"{when}) for a KR meant to {row['direction']}")
-        checker.add(row[ROW], "status" if row["measure"] == "status" else "value",
-                    f"{message}; check it is right (it will be stored as it is)", WARNING)
+            message = (
+                f"value {row['reading']:,.10g} is {moved} the previous check-in ({row['previous']:,.10g} on "
+                f"{when}) for a KR meant to {row['direction']}"
+            )
+        checker.add(
+            row[ROW],
+            "status" if row["measure"] == "status" else "value",
+            f"{message}; check it is right (it will be stored as it is)",
+            WARNING,
+        )
 
 
 def _warn_without_update(parsed: ParsedFile, missing: pd.DataFrame, as_of: dt.date) -> None:
@@ -522,8 +616,14 @@ def _warn_without_update(parsed: ParsedFile, missing: pd.DataFrame, as_of: dt.da
     if item is not None and "kr_id" in item.frame:
         template_row = item.frame.drop_duplicates(subset="kr_id").set_index("kr_id")[ROW].to_dict()
     for kr in missing.itertuples():
-        parsed.problems.append(Problem(
-            parsed.file, item.sheet if item is not None else "", template_row.get(kr.kr_id), "value",
-            f'{kr.kr_id} "{kr.title}" has no check-in for {as_dates(as_of):%B %Y}; add its current value if '
-            "you have one (this only warns)", WARNING,
-        ))
+        parsed.problems.append(
+            Problem(
+                parsed.file,
+                item.sheet if item is not None else "",
+                template_row.get(kr.kr_id),
+                "value",
+                f'{kr.kr_id} "{kr.title}" has no check-in for {as_dates(as_of):%B %Y}; add its current value if '
+                "you have one (this only warns)",
+                WARNING,
+            )
+        )

@@ -9,6 +9,7 @@ does (the archive check has refused them already; this is the second lock). Work
 full only when a byte search finds something that could be a formula or an error: a sheet of plain
 values, the common upload, costs one scan of its bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -19,10 +20,14 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 # SpreadsheetML as Excel writes it (transitional) and as ISO's strict schema names it.
-MAIN_NAMESPACES = {"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-                   "http://purl.oclc.org/ooxml/spreadsheetml/main"}
-RELATIONSHIP_ID_NAMESPACES = {"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-                              "http://purl.oclc.org/ooxml/officeDocument/relationships"}
+MAIN_NAMESPACES = {
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+}
+RELATIONSHIP_ID_NAMESPACES = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+}
 PACKAGE_RELATIONSHIPS_NAMESPACE = "http://schemas.openxmlformats.org/package/2006/relationships"
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELATIONSHIPS = "xl/_rels/workbook.xml.rels"
@@ -77,7 +82,7 @@ def _parse(xml: bytes, parser: expat.XMLParserType, complete: bool = True) -> No
     Without `complete`, `xml` is only the start of the part: Incomplete when it ends before a _Stop."""
     try:
         for start in range(0, len(xml), FEED_BYTES):
-            parser.Parse(xml[start:start + FEED_BYTES], False)
+            parser.Parse(xml[start : start + FEED_BYTES], False)
         if not complete:
             raise Incomplete()
         parser.Parse(b"", True)
@@ -120,8 +125,14 @@ def workbook_parts(archive: zipfile.ZipFile) -> WorkbookParts:
         if local == "workbookPr":
             found.date1904 = attributes.get("date1904", "").strip().lower() in ("1", "true")
         elif local == "sheet":
-            relation = next((value for key, value in attributes.items()
-                             if _split(key) in {(ns, "id") for ns in RELATIONSHIP_ID_NAMESPACES}), None)
+            relation = next(
+                (
+                    value
+                    for key, value in attributes.items()
+                    if _split(key) in {(ns, "id") for ns in RELATIONSHIP_ID_NAMESPACES}
+                ),
+                None,
+            )
             path = targets.get(relation)
             if "name" in attributes and path in names:
                 found.sheets[attributes["name"]] = path
@@ -137,10 +148,14 @@ def _relationship_targets(xml: bytes) -> dict[str, str]:
     parser = _parser()
 
     def start(name, attributes):
-        if _split(name) == (PACKAGE_RELATIONSHIPS_NAMESPACE, "Relationship") and attributes.get("TargetMode") != "External":
+        if (
+            _split(name) == (PACKAGE_RELATIONSHIPS_NAMESPACE, "Relationship")
+            and attributes.get("TargetMode") != "External"
+        ):
             target = attributes.get("Target", "")
             targets[attributes.get("Id", "")] = (
-                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target)))
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            )
 
     parser.StartElementHandler = start
     _parse(xml, parser)
@@ -181,9 +196,12 @@ def percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
     _parse(archive.read("xl/styles.xml"), parser)
-    return frozenset(index for index, number_format in enumerate(styles)
-                     if number_format in BUILT_IN_PERCENT_FORMATS
-                     or "%" in _LITERALS_IN_FORMAT.sub("", formats.get(number_format, "")))
+    return frozenset(
+        index
+        for index, number_format in enumerate(styles)
+        if number_format in BUILT_IN_PERCENT_FORMATS
+        or "%" in _LITERALS_IN_FORMAT.sub("", formats.get(number_format, ""))
+    )
 
 
 @dataclass
@@ -228,8 +246,7 @@ def sheet_head(xml: bytes, complete: bool = True) -> SheetHead:
     parser = _parser()
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
     _parse(xml, parser, complete)
-    return SheetHead(first.get("position") == (0, 0) and bool(first.get("value")),
-                     max(declared_width, cells.widest))
+    return SheetHead(first.get("position") == (0, 0) and bool(first.get("value")), max(declared_width, cells.widest))
 
 
 @dataclass(frozen=True)
@@ -292,7 +309,7 @@ def _cell_position(row, position: int, row_index: int, cell_tag: str) -> tuple[i
     """(row, column) of the row's `position`-th child: from its `r`, or counted on from the cells
     before it where a writer left `r` out (the schema allows it)."""
     column = -1
-    for cell in row[:position + 1]:
+    for cell in row[: position + 1]:
         if cell.tag != cell_tag:
             continue
         reference = _REFERENCE.fullmatch(cell.get("r", "").strip())
@@ -309,9 +326,13 @@ def _marked(cell, namespace: str) -> tuple[str | None, str | None] | None:
     value = cell.find(f"{{{namespace}}}v")
     shown = (value.text or "").strip() if value is not None else ""
     kind = cell.get("t", "n").strip()
-    uncalculated = (formula is not None and not shown and cell.find(f"{{{namespace}}}is") is None
-                    # Excel saves a formula's empty-text result as t="str" with an empty <v>.
-                    and not (kind == "str" and value is not None))
+    uncalculated = (
+        formula is not None
+        and not shown
+        and cell.find(f"{{{namespace}}}is") is None
+        # Excel saves a formula's empty-text result as t="str" with an empty <v>.
+        and not (kind == "str" and value is not None)
+    )
     if uncalculated:
         text = (formula.text or "").strip()
         return ("=" + text if text else "(a shared formula)"), None
@@ -344,8 +365,11 @@ def _may_hold_formulas(xml: bytes) -> bool:
     the end of a tag name."""
     position, searched = xml.find(b"f", 1), 0
     while position >= 0 and searched < _ONE_BYTE_SEARCHES:
-        if xml[position - 1] in _FORMULA_PREFIX_ENDS and position + 1 < len(xml) \
-                and xml[position + 1] in _TAG_NAME_ENDS:
+        if (
+            xml[position - 1] in _FORMULA_PREFIX_ENDS
+            and position + 1 < len(xml)
+            and xml[position + 1] in _TAG_NAME_ENDS
+        ):
             return True
         position, searched = xml.find(b"f", position + 1), searched + 1
     if position < 0:
@@ -395,4 +419,3 @@ class _CellWalker:
 
     def in_first_cell(self, first: dict[str, object]) -> bool:
         return self.in_cell and first.get("position") == (self.row, self.column)
-

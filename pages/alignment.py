@@ -1,5 +1,6 @@
 """Alignment map: company objectives → team objectives → KRs, with the gaps, orphans, overlaps and
 cross-team dependency conflicts the leadership alignment session settles."""
+
 import streamlit as st
 
 from analytics.alignment import STRONG_OVERLAP, THEME_TEAMS, group_edges, strong_overlaps
@@ -14,8 +15,11 @@ filters = current_filters()
 data = tables()
 whole = snapshot(filters.as_of, filters.period)
 view = alignment_view(filters.as_of, filters.period, filters.teams)
-scope = (f"Period {filters.period}, as of {filters.as_of:%d %B %Y}" if filters.period
-         else f"Objectives in force on {filters.as_of:%d %B %Y}")
+scope = (
+    f"Period {filters.period}, as of {filters.as_of:%d %B %Y}"
+    if filters.period
+    else f"Objectives in force on {filters.as_of:%d %B %Y}"
+)
 
 st.title("Alignment map")
 st.caption(f"{scope} · gaps are company-wide; the team filter narrows the rest to what involves the chosen teams")
@@ -30,20 +34,30 @@ overlaps, themes, weaker = strong_overlaps(view.overlaps) if at_scale else (view
 gaps_col, orphans_col, overlaps_col, conflicts_col = st.columns(4)
 gaps_col.metric("Gaps", len(view.gaps), help="Company objectives no team objective supports", border=True)
 orphans_col.metric("Orphans", len(view.orphans), help="Team objectives linked to no company objective", border=True)
-overlaps_col.metric("Likely overlaps", len(overlaps),
-                    help="Objectives or KRs of different teams with similar wording"
-                    + (f" (at least {STRONG_OVERLAP:.0%} of their words shared, by at most {THEME_TEAMS} teams)"
-                       if at_scale else ""), border=True,
-                    delta=f"{len(themes):,} themes shared by more teams" if len(themes) else None, delta_color="off",
-                    delta_arrow="off")
-conflicts_col.metric("Dependency conflicts", f"{len(conflicts)} of {len(view.dependencies)}",
-                     help="Dependencies the other team has no KR for", border=True)
+overlaps_col.metric(
+    "Likely overlaps",
+    len(overlaps),
+    help="Objectives or KRs of different teams with similar wording"
+    + (f" (at least {STRONG_OVERLAP:.0%} of their words shared, by at most {THEME_TEAMS} teams)" if at_scale else ""),
+    border=True,
+    delta=f"{len(themes):,} themes shared by more teams" if len(themes) else None,
+    delta_color="off",
+    delta_arrow="off",
+)
+conflicts_col.metric(
+    "Dependency conflicts",
+    f"{len(conflicts)} of {len(view.dependencies)}",
+    help="Dependencies the other team has no KR for",
+    border=True,
+)
 
 st.plotly_chart(alignment_treemap_figure(view.tree, "Company objectives → team objectives → KRs"), width="stretch")
-st.caption("Tile size: number of KRs. KRs are coloured by status, objectives by pace (progress against expected by "
-           "now): " + " · ".join(STATUS_BADGES[s] for s in ("on track", "at risk", "off track", "overdue",
-                                                             "not started", "completed"))
-           + ". Click a tile to zoom in, the bar above to zoom out.")
+st.caption(
+    "Tile size: number of KRs. KRs are coloured by status, objectives by pace (progress against expected by "
+    "now): "
+    + " · ".join(STATUS_BADGES[s] for s in ("on track", "at risk", "off track", "overdue", "not started", "completed"))
+    + ". Click a tile to zoom in, the bar above to zoom out."
+)
 
 gaps_area, orphans_area = st.columns(2)
 with gaps_area:
@@ -51,15 +65,23 @@ with gaps_area:
     if view.gaps.empty:
         st.success("Every company objective has at least one team objective behind it.")
     else:
-        st.dataframe(view.gaps, hide_index=True, width="stretch",
-                     column_config={"objective_id": "Company objective", "title": "Title"})
+        st.dataframe(
+            view.gaps,
+            hide_index=True,
+            width="stretch",
+            column_config={"objective_id": "Company objective", "title": "Title"},
+        )
 with orphans_area:
     st.subheader("Orphans")
     if view.orphans.empty:
         st.success("Every team objective is linked to a company objective of the period.")
     else:
-        st.dataframe(view.orphans[["team", "objective_id", "title", "reason"]], hide_index=True, width="stretch",
-                     column_config={"team": "Team", "objective_id": "Objective", "title": "Title", "reason": "Why"})
+        st.dataframe(
+            view.orphans[["team", "objective_id", "title", "reason"]],
+            hide_index=True,
+            width="stretch",
+            column_config={"team": "Team", "objective_id": "Objective", "title": "Title", "reason": "Why"},
+        )
 
 st.subheader("Likely overlaps between teams")
 
@@ -67,11 +89,21 @@ st.subheader("Likely overlaps between teams")
 def overlap_notes() -> None:
     """In a large organisation: the themes many teams share, and the weaker pairs counted."""
     if not themes.empty:
-        st.markdown(f"**Themes**: wording shared by more than {THEME_TEAMS} teams, a company-wide theme rather "
-                    "than two teams doing the same work; choose a group or team in the sidebar for its pairs.")
-        st.dataframe(themes, hide_index=True, width="stretch", height=table_height(len(themes), SCROLL_ROWS),
-                     column_config={"shared": "Shared words", "teams": st.column_config.NumberColumn("Teams"),
-                                    "pairs": st.column_config.NumberColumn("Pairs")})
+        st.markdown(
+            f"**Themes**: wording shared by more than {THEME_TEAMS} teams, a company-wide theme rather "
+            "than two teams doing the same work; choose a group or team in the sidebar for its pairs."
+        )
+        st.dataframe(
+            themes,
+            hide_index=True,
+            width="stretch",
+            height=table_height(len(themes), SCROLL_ROWS),
+            column_config={
+                "shared": "Shared words",
+                "teams": st.column_config.NumberColumn("Teams"),
+                "pairs": st.column_config.NumberColumn("Pairs"),
+            },
+        )
     if weaker:
         st.caption(f"{weaker:,} more pairs share fewer than {STRONG_OVERLAP:.0%} of their words: counted, not listed.")
 
@@ -84,10 +116,18 @@ else:
     listed = capped(overlaps, SHOW_ALL_OVERLAPS, "likely overlaps")
     st.dataframe(
         listed[["kind", "team_a", "id_a", "title_a", "team_b", "id_b", "title_b", "shared"]],
-        hide_index=True, width="stretch", height=table_height(len(listed), SCROLL_ROWS),
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(listed), SCROLL_ROWS),
         column_config={
-            "kind": "Kind", "team_a": "Team", "id_a": "Id", "title_a": "Title", "team_b": "Other team",
-            "id_b": "Other id", "title_b": "Other title", "shared": "Shared words",
+            "kind": "Kind",
+            "team_a": "Team",
+            "id_a": "Id",
+            "title_a": "Title",
+            "team_b": "Other team",
+            "id_b": "Other id",
+            "title_b": "Other title",
+            "shared": "Shared words",
         },
     )
 
@@ -105,20 +145,29 @@ elif many_teams(len(teams)):
     # A ring of 200 labels reads as nothing: the groups, each arrow summing its teams' links.
     edges = group_edges(view.dependencies, data["teams"].set_index("team")["group"])
     teams = sorted(set(data["teams"]["group"].dropna()) | set(edges["from_team"]) | set(edges["to_team"]))
-    st.caption(f"Between groups ({len(view.dependencies):,} links of teams, those within a group left out); choose "
-               "a group in the sidebar for its teams' links.")
+    st.caption(
+        f"Between groups ({len(view.dependencies):,} links of teams, those within a group left out); choose "
+        "a group in the sidebar for its teams' links."
+    )
 st.plotly_chart(
-    dependency_network_figure(edges, teams, "Who depends on whom (arrow: depends on)"), width="stretch",
+    dependency_network_figure(edges, teams, "Who depends on whom (arrow: depends on)"),
+    width="stretch",
 )
 if not conflicts.empty:
-    st.markdown("**Conflicts to settle in the alignment session**: the team depended on has no KR naming the "
-                "team that depends on it.")
+    st.markdown(
+        "**Conflicts to settle in the alignment session**: the team depended on has no KR naming the "
+        "team that depends on it."
+    )
     shown = capped(conflicts, SHOW_ALL_CONFLICTS, "dependency conflicts") if at_scale else conflicts
     st.dataframe(
-        shown[["from_team", "to_team", "kr_ids", "kr_count"]], hide_index=True, width="stretch",
+        shown[["from_team", "to_team", "kr_ids", "kr_count"]],
+        hide_index=True,
+        width="stretch",
         height=table_height(len(shown), SCROLL_ROWS) if at_scale else "auto",
         column_config={
-            "from_team": "Team", "to_team": "Depends on", "kr_ids": "Its KRs",
+            "from_team": "Team",
+            "to_team": "Depends on",
+            "kr_ids": "Its KRs",
             "kr_count": st.column_config.NumberColumn("KRs"),
         },
     )

@@ -6,6 +6,7 @@ reads; ui.backcalc_form turns the one into the other). Every number is computed 
 analytics.funnel and rounded up only on screen. The tabs are drawn by ui.backcalc_inputs,
 ui.backcalc_views and ui.backcalc_scenarios.
 """
+
 from functools import partial
 
 import streamlit as st
@@ -28,20 +29,24 @@ start = arr_starting_point(data["arr_actuals"], data["company_targets"], filters
 start_form(start, filters.as_of)
 
 st.title("Back-calculation")
-st.caption("From the ARR target to bookings, the funnel, channels and the sales team. Change any input: the other "
-           "tabs follow. Volumes, deals and reps are computed unrounded and rounded up on screen.")
+st.caption(
+    "From the ARR target to bookings, the funnel, channels and the sales team. Change any input: the other "
+    "tabs follow. Volumes, deals and reps are computed unrounded and rounded up on screen."
+)
 headline_area = st.container()
 # The open tab is in the URL (?backcalc_tab=Coverage) and only its figures are built: the inputs
 # and the scenario controls are drawn in every run so that their widgets keep their values.
 inputs_tab, plan_tab, channels_tab, sensitivity_tab, coverage_tab, scenarios_tab = st.tabs(
-    ["Inputs", "Plan", "Channels", "Sensitivity", "Coverage", "Scenarios"], key=state.BACKCALC_TAB,
-    bind="query-params")
+    ["Inputs", "Plan", "Channels", "Sensitivity", "Coverage", "Scenarios"], key=state.BACKCALC_TAB, bind="query-params"
+)
 
 with inputs_tab:
     stages = scenario_inputs(start)
 with channels_tab:
-    st.caption("Split the volume one stage needs (e.g. opportunities) across acquisition channels; each channel "
-               "reaches it with its own conversion rates for the stages above. Shares add up to 100 %.")
+    st.caption(
+        "Split the volume one stage needs (e.g. opportunities) across acquisition channels; each channel "
+        "reaches it with its own conversion rates for the stages above. Shares add up to 100 %."
+    )
     channel_keys = channel_inputs(stages)
 scenario, plan, problems = form_plan(ss, stages, channel_keys)
 year = int(ss[state.BACKCALC_YEAR])
@@ -49,8 +54,12 @@ year = int(ss[state.BACKCALC_YEAR])
 with headline_area:
     headline(plan, problems)
 
-for tab, view in ((plan_tab, plan_view), (channels_tab, channels_view), (sensitivity_tab, sensitivity_view),
-                  (coverage_tab, partial(coverage_view, as_of=filters.as_of, data=data))):
+for tab, view in (
+    (plan_tab, plan_view),
+    (channels_tab, channels_view),
+    (sensitivity_tab, sensitivity_view),
+    (coverage_tab, partial(coverage_view, as_of=filters.as_of, data=data)),
+):
     if tab.open:
         with tab:
             if plan is None:

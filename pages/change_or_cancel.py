@@ -1,5 +1,6 @@
 """To change or cancel: the review's decision list — KRs off track, stale or held with low
 confidence, each with the reasons it is listed, worst first."""
+
 import pandas as pd
 import streamlit as st
 
@@ -41,12 +42,17 @@ counts = reason_counts(candidates)
 open_krs = len(still_open(review.krs))
 
 listed_col, off_track_col, stale_col, confidence_col = st.columns(4)
-listed_col.metric("KRs to decide on", f"{len(candidates):,} of {open_krs:,}", border=True,
-                  help="Of the KRs neither completed nor cancelled")
+listed_col.metric(
+    "KRs to decide on",
+    f"{len(candidates):,} of {open_krs:,}",
+    border=True,
+    help="Of the KRs neither completed nor cancelled",
+)
 off_track_col.metric(STATUS_BADGES[OFF_TRACK].capitalize(), f"{counts[OFF_TRACK]:,}", border=True)
 stale_col.metric(f"Stale (> {STALE_DAYS} days)", f"{counts[STALE]:,}", border=True)
-confidence_col.metric(f"Low confidence (≤ {LOW_CONFIDENCE_MAX}/{CONFIDENCE_SCALE})", f"{counts[LOW_CONFIDENCE]:,}",
-                      border=True)
+confidence_col.metric(
+    f"Low confidence (≤ {LOW_CONFIDENCE_MAX}/{CONFIDENCE_SCALE})", f"{counts[LOW_CONFIDENCE]:,}", border=True
+)
 
 if candidates.empty:
     st.success("No key result is off track, stale or held with low confidence: nothing to change or cancel.")
@@ -56,8 +62,9 @@ st.page_link("pages/due_dates.py", label="Every overdue KR is on Due dates & ove
 team_groups = tables()["teams"].set_index("team")["group"]
 in_force_teams = review.krs["team"].dropna().unique()
 at_scale = many_teams(len(in_force_teams))
-idle = teams_without_krs(pd.Series(filters.teams if filters.teams is not None else team_groups.index),
-                         pd.Series(in_force_teams))
+idle = teams_without_krs(
+    pd.Series(filters.teams if filters.teams is not None else team_groups.index), pd.Series(in_force_teams)
+)
 
 
 def group_summary() -> None:
@@ -65,17 +72,24 @@ def group_summary() -> None:
     st.subheader("By group", anchor=False)
     groups = candidates_by_group(candidates, team_groups)
     st.dataframe(
-        groups, hide_index=True, width="stretch", height=table_height(len(groups), SCROLL_ROWS),
+        groups,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(groups), SCROLL_ROWS),
         column_config={
-            "group": "Group", "teams": st.column_config.NumberColumn("Teams with KRs listed"),
+            "group": "Group",
+            "teams": st.column_config.NumberColumn("Teams with KRs listed"),
             "listed": st.column_config.NumberColumn("KRs listed"),
-            OFF_TRACK: st.column_config.NumberColumn("Off track"), STALE: st.column_config.NumberColumn("Stale"),
+            OFF_TRACK: st.column_config.NumberColumn("Off track"),
+            STALE: st.column_config.NumberColumn("Stale"),
             LOW_CONFIDENCE: st.column_config.NumberColumn("Low confidence"),
             "worst_team": st.column_config.TextColumn("Team with most listed"),
         },
     )
-    st.caption("Choose a group or a team in the sidebar for its KRs alone."
-               + (f" {idle:,} teams with nothing in force are counted here, not listed." if idle else ""))
+    st.caption(
+        "Choose a group or a team in the sidebar for its KRs alone."
+        + (f" {idle:,} teams with nothing in force are counted here, not listed." if idle else "")
+    )
     st.subheader("Key results, worst first", anchor=False)
 
 
@@ -83,13 +97,26 @@ if at_scale:
     group_summary()
 shown = capped(candidates, SHOW_ALL_CANDIDATES, "KRs to decide on") if at_scale else candidates
 st.dataframe(
-    shown.assign(status=shown["status"].map(STATUS_BADGES), progress=shown["progress"] * 100,
-                 expected=shown["expected"] * 100),
+    shown.assign(
+        status=shown["status"].map(STATUS_BADGES), progress=shown["progress"] * 100, expected=shown["expected"] * 100
+    ),
     # Rows tall enough for two lines: titles and comments wrap instead of running off the screen.
-    hide_index=True, width="stretch", row_height=WRAPPED_ROW_PX,
+    hide_index=True,
+    width="stretch",
+    row_height=WRAPPED_ROW_PX,
     height=table_height(len(shown), SCROLL_ROWS if at_scale else None, row_px=WRAPPED_ROW_PX),
-    column_order=["reasons", "kr_id", "title", "team", "owner", "status", "progress", "expected", "last_date",
-                  "last_comment"],
+    column_order=[
+        "reasons",
+        "kr_id",
+        "title",
+        "team",
+        "owner",
+        "status",
+        "progress",
+        "expected",
+        "last_date",
+        "last_comment",
+    ],
     column_config={
         "reasons": st.column_config.TextColumn("Why listed", width="medium"),
         "kr_id": st.column_config.TextColumn("KR"),
@@ -97,10 +124,12 @@ st.dataframe(
         "team": st.column_config.TextColumn("Team", width="small"),
         "owner": st.column_config.TextColumn("Owner", width="small"),
         "status": st.column_config.TextColumn("Status", width="small"),
-        "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100,
-                                                    width="small"),
-        "expected": st.column_config.NumberColumn("Expected", format="%.0f%%", width="small",
-                                                  help="Where the KR should be by now"),
+        "progress": st.column_config.ProgressColumn(
+            "Progress", format="%.0f%%", min_value=0, max_value=100, width="small"
+        ),
+        "expected": st.column_config.NumberColumn(
+            "Expected", format="%.0f%%", width="small", help="Where the KR should be by now"
+        ),
         "last_date": st.column_config.DateColumn("Last check-in", format=DATE_FORMAT, width="small"),
         "last_comment": st.column_config.TextColumn("Last comment", width="medium"),
     },

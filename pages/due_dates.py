@@ -1,6 +1,7 @@
 """Due dates & overdue: when the review's KRs fall due, which are overdue and by how long, and which
 teams leave most of their KRs to the last week of their period. Above MANY_TEAMS teams the timeline
 shows the worst teams, the heatmap the groups and the lists their worst rows, the rest one click away."""
+
 import pandas as pd
 import streamlit as st
 
@@ -30,8 +31,9 @@ start, end, period = review_window(filters.as_of, filters.period)
 scope = f" · KRs owned by {filters.owner}" if filters.owner else ""
 
 st.title("Due dates & overdue")
-st.caption(f"As of {filters.as_of:%d %B %Y} · {period}: {start:%-d %b} – {end:%-d %b %Y}{scope} · "
-           "cancelled KRs left out")
+st.caption(
+    f"As of {filters.as_of:%d %B %Y} · {period}: {start:%-d %b} – {end:%-d %b %Y}{scope} · cancelled KRs left out"
+)
 
 clusters = last_week_clusters(review.krs, review.objectives)
 if clusters.empty:
@@ -49,18 +51,25 @@ idle = teams_without_krs(in_scope, clusters["team"])
 
 overdue_col, oldest_col, flagged_col = st.columns(3)
 overdue_col.metric("Overdue KRs", f"{len(overdue):,} of {active_count:,}", border=True)
-oldest_col.metric("Most days overdue", f"{overdue['days_overdue'].max():,} days" if len(overdue) else "none",
-                  border=True)
-flagged_col.metric(f"Teams with over {LAST_WEEK_SHARE_LIMIT:.0%} of KRs due in the last week",
-                   f"{len(flagged):,} of {len(clusters):,}", border=True)
+oldest_col.metric(
+    "Most days overdue", f"{overdue['days_overdue'].max():,} days" if len(overdue) else "none", border=True
+)
+flagged_col.metric(
+    f"Teams with over {LAST_WEEK_SHARE_LIMIT:.0%} of KRs due in the last week",
+    f"{len(flagged):,} of {len(clusters):,}",
+    border=True,
+)
 
 if idle:
     st.caption(f"{idle:,} teams in the filters have no KR in force in the review: counted here, not listed.")
 
 
 def flagged_lines(rows: pd.DataFrame) -> str:
-    return "\n".join(f"- **{row.team}**: {row.share * 100:.0f} % of KRs due in the last week of {row.periods} "
-                     f"({row.last_week_count:,} of {row.kr_count:,})" for row in rows.itertuples(index=False))
+    return "\n".join(
+        f"- **{row.team}**: {row.share * 100:.0f} % of KRs due in the last week of {row.periods} "
+        f"({row.last_week_count:,} of {row.kr_count:,})"
+        for row in rows.itertuples(index=False)
+    )
 
 
 def warn_flagged() -> None:
@@ -74,8 +83,9 @@ def warn_flagged() -> None:
         "dates.\n\n" + flagged_lines(shown) + more
     )
     if more:
-        with st.expander(f"Every team with over {LAST_WEEK_SHARE_LIMIT:.0%} of KRs due in the last week "
-                         f"({len(flagged):,})"):
+        with st.expander(
+            f"Every team with over {LAST_WEEK_SHARE_LIMIT:.0%} of KRs due in the last week ({len(flagged):,})"
+        ):
             st.markdown(flagged_lines(flagged))
 
 
@@ -86,18 +96,28 @@ in_window = krs_due_between(review.krs, start, end)
 teams = worst_teams(review.krs, WORST_ROWS) if at_scale else sorted(clusters["team"])
 shown_teams = f"the {len(teams)} teams with most KRs overdue, then off track" if at_scale else ""
 st.plotly_chart(
-    due_date_timeline_figure(timeline_points(in_window[in_window["team"].isin(teams)]), teams, filters.as_of, start,
-                             end, f"Key results by due date, {period}" + (f": {shown_teams}" if at_scale else ""),
-                             axis_on_top=at_scale),
+    due_date_timeline_figure(
+        timeline_points(in_window[in_window["team"].isin(teams)]),
+        teams,
+        filters.as_of,
+        start,
+        end,
+        f"Key results by due date, {period}" + (f": {shown_teams}" if at_scale else ""),
+        axis_on_top=at_scale,
+    ),
     width="stretch",
 )
 if at_scale:
-    st.caption(f"{len(clusters):,} teams have KRs in force (over {MANY_TEAMS}): the timeline shows {shown_teams}. "
-               "Choose a group or a team in the sidebar for theirs.")
+    st.caption(
+        f"{len(clusters):,} teams have KRs in force (over {MANY_TEAMS}): the timeline shows {shown_teams}. "
+        "Choose a group or a team in the sidebar for theirs."
+    )
 outside = active_count - len(in_window)
 if outside:
-    st.caption(f"{outside:,} KRs fall due outside {period} (objectives of a longer period); the chart at the "
-               "bottom counts them.")
+    st.caption(
+        f"{outside:,} KRs fall due outside {period} (objectives of a longer period); the chart at the "
+        "bottom counts them."
+    )
 
 st.subheader(f"Overdue key results: {len(overdue):,}", anchor=False)
 if overdue.empty:
@@ -106,7 +126,9 @@ else:
     listed = capped(overdue, SHOW_ALL_OVERDUE, "overdue KRs")
     st.dataframe(
         # Rows of two lines: long titles wrap instead of pushing the progress off a 1366-pixel screen.
-        listed.assign(progress=listed["progress"] * 100), hide_index=True, width="stretch",
+        listed.assign(progress=listed["progress"] * 100),
+        hide_index=True,
+        width="stretch",
         height=table_height(len(listed), SCROLL_ROWS if at_scale else None, row_px=WRAPPED_ROW_PX),
         row_height=WRAPPED_ROW_PX,
         column_config={
@@ -126,11 +148,16 @@ rows, row_clusters = by_group(histogram, clusters, team_groups) if at_scale else
 row_name = "group" if at_scale else "team"
 st.plotly_chart(
     due_date_heatmap_figure(
-        rows, row_clusters, due_date_buckets(start, end)["label"].iloc[-1] if weekly else None,
-        "Week starting" if weekly else "Month", f"Key results due per {'week' if weekly else 'month'}, by {row_name}",
+        rows,
+        row_clusters,
+        due_date_buckets(start, end)["label"].iloc[-1] if weekly else None,
+        "Week starting" if weekly else "Month",
+        f"Key results due per {'week' if weekly else 'month'}, by {row_name}",
     ),
     width="stretch",
 )
-st.caption(f"Beside each {row_name}: the share of its KRs due in the last {LAST_WEEK_DAYS} days of their "
-           f"objective's period; {FLAG} marks the {row_name}s above {LAST_WEEK_SHARE_LIMIT:.0%}."
-           + (" Choose a group in the sidebar for its teams." if at_scale else ""))
+st.caption(
+    f"Beside each {row_name}: the share of its KRs due in the last {LAST_WEEK_DAYS} days of their "
+    f"objective's period; {FLAG} marks the {row_name}s above {LAST_WEEK_SHARE_LIMIT:.0%}."
+    + (" Choose a group in the sidebar for its teams." if at_scale else "")
+)

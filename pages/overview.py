@@ -1,5 +1,6 @@
 """Company overview: what changed since the last review first, then ARR against plan, the ARR
 bridge, company objectives and every team at a glance."""
+
 import streamlit as st
 
 from analytics.overview import company_overview, groups_worst_first, teams_worst_first
@@ -19,8 +20,10 @@ st.title("Company overview")
 st.caption(f"As of {as_of:%d %B %Y} · objectives in force at that date · change the date in the sidebar")
 
 if review.krs.empty:
-    st.info(f"No objectives are in force on {as_of:%d %B %Y}. Pick another as-of date in the sidebar, "
-            "or load a workbook with `python -m loaders ingest FILE`.")
+    st.info(
+        f"No objectives are in force on {as_of:%d %B %Y}. Pick another as-of date in the sidebar, "
+        "or load a workbook with `python -m loaders ingest FILE`."
+    )
 else:
     since_last_review(changes_view())
     st.header("This month", anchor=False, divider="gray")
@@ -29,26 +32,37 @@ arr_col, plan_col, objectives_col, risk_col = st.columns(4)
 if overview.arr_month:
     gap = overview.arr_actual - overview.arr_target if overview.arr_target is not None else None
     arr_col.metric(
-        f"ARR, {overview.arr_month}", money(overview.arr_actual),
-        delta=f"{money(gap)} vs plan" if gap is not None else None, border=True,
+        f"ARR, {overview.arr_month}",
+        money(overview.arr_actual),
+        delta=f"{money(gap)} vs plan" if gap is not None else None,
+        border=True,
     )
     if overview.arr_year_target:
         plan_col.metric(
-            f"{overview.year} ARR target", money(overview.arr_year_target),
-            delta=f"{overview.arr_actual / overview.arr_year_target:.0%} reached", delta_color="off", border=True,
+            f"{overview.year} ARR target",
+            money(overview.arr_year_target),
+            delta=f"{overview.arr_actual / overview.arr_year_target:.0%} reached",
+            delta_color="off",
+            border=True,
         )
 else:
     arr_col.metric("ARR", "no actuals yet", border=True)
 company = review.company
 if not company.empty:
     objectives_col.metric(
-        "Company objectives", f"{company['progress'].mean():.0%}",
+        "Company objectives",
+        f"{company['progress'].mean():.0%}",
         delta=f"{company['progress'].mean() - company['expected'].mean():+.0%} vs expected by now",
         border=True,
     )
 behind = overview.kr_status_counts["off track"] + overview.kr_status_counts["overdue"]
-risk_col.metric("KRs off track or overdue", f"{behind} of {overview.kr_count}",
-                delta=f"{overview.kr_status_counts['at risk']} more at risk", delta_color="off", border=True)
+risk_col.metric(
+    "KRs off track or overdue",
+    f"{behind} of {overview.kr_count}",
+    delta=f"{overview.kr_status_counts['at risk']} more at risk",
+    delta_color="off",
+    border=True,
+)
 
 chart_left, chart_right = st.columns([3, 2])
 with chart_left:
@@ -67,20 +81,34 @@ if not company.empty:
     )
 
 
-
 def group_summary(groups) -> None:
     """Above MANY_TEAMS teams, a row per group before the teams (worst first)."""
     st.dataframe(
         groups.assign(worst=groups["worst_status"].map(STATUS_BADGES)),
-        hide_index=True, width="stretch", height=table_height(len(groups), SCROLL_ROWS),
-        column_order=["group", "teams", "progress", "expected", "worst", "teams_at_worst", "kr_count", "n_overdue",
-                      "n_off_track", "n_at_risk"],
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(groups), SCROLL_ROWS),
+        column_order=[
+            "group",
+            "teams",
+            "progress",
+            "expected",
+            "worst",
+            "teams_at_worst",
+            "kr_count",
+            "n_overdue",
+            "n_off_track",
+            "n_at_risk",
+        ],
         column_config={
-            "group": "Group", "teams": st.column_config.NumberColumn("Teams"),
+            "group": "Group",
+            "teams": st.column_config.NumberColumn("Teams"),
             "progress": st.column_config.ProgressColumn("Progress", format="percent", min_value=0, max_value=1),
             "expected": st.column_config.ProgressColumn("Expected by now", format="percent", min_value=0, max_value=1),
-            "worst": "Worst status", "teams_at_worst": st.column_config.NumberColumn("Teams at worst"),
-            "kr_count": st.column_config.NumberColumn("KRs"), "n_overdue": st.column_config.NumberColumn("Overdue"),
+            "worst": "Worst status",
+            "teams_at_worst": st.column_config.NumberColumn("Teams at worst"),
+            "kr_count": st.column_config.NumberColumn("KRs"),
+            "n_overdue": st.column_config.NumberColumn("Overdue"),
             "n_off_track": st.column_config.NumberColumn("Off track"),
             "n_at_risk": st.column_config.NumberColumn("At risk"),
         },
@@ -90,16 +118,19 @@ def group_summary(groups) -> None:
 
 st.subheader("Teams", anchor=False)
 listed, idle = teams_worst_first(review.teams)
-st.caption("Worst first: worst status, then the largest gap between expected and progress"
-           + (f" · {idle:,} teams with nothing in force on {as_of:%d %B %Y} are counted here, not listed" if idle
-              else ""))
+st.caption(
+    "Worst first: worst status, then the largest gap between expected and progress"
+    + (f" · {idle:,} teams with nothing in force on {as_of:%d %B %Y} are counted here, not listed" if idle else "")
+)
 if many_teams(len(listed)):
     group_summary(groups_worst_first(listed))
 shown = capped(listed, SHOW_ALL_TEAMS, "teams") if many_teams(len(listed)) else listed
 teams = shown.assign(worst=shown["worst_status"].map(STATUS_BADGES))
 st.dataframe(
     teams[["group", "team", "progress", "expected", "worst", "kr_count", "n_off_track", "n_overdue", "n_at_risk"]],
-    hide_index=True, width="stretch", height=table_height(len(teams), SCROLL_ROWS),
+    hide_index=True,
+    width="stretch",
+    height=table_height(len(teams), SCROLL_ROWS),
     column_config={
         "group": "Group",
         "team": "Team",

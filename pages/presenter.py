@@ -1,5 +1,6 @@
 """Presenter mode for the shared screen: first what changed since the last review, then one team
 per screen, large type, no sidebar, stepping with next/previous or advancing by itself."""
+
 import time
 
 import streamlit as st
@@ -12,7 +13,9 @@ from ui.filters import current_filters, current_review
 from ui.review_changes import changes_view, since_last_review, with_forecast_columns
 
 AUTO_ADVANCE_CHOICES = {
-    "Auto-advance: off": None, "Auto-advance: every 30 s": 30, "Auto-advance: every 60 s": 60,
+    "Auto-advance: off": None,
+    "Auto-advance: every 30 s": 30,
+    "Auto-advance: every 60 s": 60,
     "Auto-advance: every 2 min": 120,
 }
 FIGURE_HEIGHT = 700  # what is left of 1080 pixels under the header and the metrics
@@ -46,8 +49,9 @@ def step(offset: int) -> None:
 
 
 _, auto_col, exit_col = st.columns([8, 2, 1], vertical_alignment="center")
-auto = auto_col.selectbox("Auto-advance", list(AUTO_ADVANCE_CHOICES), key=state.PRESENTER_AUTO,
-                          label_visibility="collapsed")
+auto = auto_col.selectbox(
+    "Auto-advance", list(AUTO_ADVANCE_CHOICES), key=state.PRESENTER_AUTO, label_visibility="collapsed"
+)
 exit_col.page_link("pages/overview.py", label="Exit", icon=":material/close:")
 
 
@@ -69,14 +73,25 @@ def slide() -> None:
         return
     content = presenter_slide(review, slides[index])
     title_col.title(content.team, anchor=False)
-    st.caption(f"Team {index} of {len(teams)} · {content.group or ''} · lead {content.lead or '—'} · "
-               f"as of {current_filters().as_of:%d %B %Y}")
+    st.caption(
+        f"Team {index} of {len(teams)} · {content.group or ''} · lead {content.lead or '—'} · "
+        f"as of {current_filters().as_of:%d %B %Y}"
+    )
     progress_col, status_col, behind_col, done_col = st.columns(4)
-    progress_col.metric("Progress", f"{content.progress:.0%}",
-                        delta=f"{content.progress - content.expected:+.0%} vs expected", border=True)
+    progress_col.metric(
+        "Progress",
+        f"{content.progress:.0%}",
+        delta=f"{content.progress - content.expected:+.0%} vs expected",
+        border=True,
+    )
     status_col.metric("Worst status", STATUS_BADGES.get(content.worst_status, "—"), border=True)
-    behind_col.metric("Off track or overdue", f"{content.behind} of {content.kr_count}",
-                      delta=f"{content.at_risk} at risk", delta_color="off", border=True)
+    behind_col.metric(
+        "Off track or overdue",
+        f"{content.behind} of {content.kr_count}",
+        delta=f"{content.at_risk} at risk",
+        delta_color="off",
+        border=True,
+    )
     done_col.metric("Completed or on track", f"{content.fine} of {content.kr_count}", border=True)
     krs = with_forecast_columns(content.krs, current_filters().as_of)
     figure = kr_progress_figure(krs, "Key results: progress vs expected by now")

@@ -1,5 +1,6 @@
 """OKR quality check: every team's OKRs of the review period against the rules of the method, with
 a fix hint per finding and a score per team."""
+
 import streamlit as st
 
 from analytics.lint import ERROR, ERROR_PENALTY, RULE_TITLES, SEVERITIES, WARNING, WARNING_PENALTY
@@ -18,12 +19,17 @@ def plural(count: int, word: str) -> str:
 filters = current_filters()
 review = current_review()
 findings, scores = quality(review.objectives["objective_id"])
-scope = (f"Period {filters.period}, as of {filters.as_of:%d %B %Y}" if filters.period
-         else f"Objectives in force on {filters.as_of:%d %B %Y}")
+scope = (
+    f"Period {filters.period}, as of {filters.as_of:%d %B %Y}"
+    if filters.period
+    else f"Objectives in force on {filters.as_of:%d %B %Y}"
+)
 
 st.title("OKR quality check")
-st.caption(f"{scope} · team objectives and their KRs against the rules of the method · "
-           "check a draft before uploading it with `python -m analytics lint FILE`")
+st.caption(
+    f"{scope} · team objectives and their KRs against the rules of the method · "
+    "check a draft before uploading it with `python -m analytics lint FILE`"
+)
 
 if scores.empty:
     st.info("No team objectives in this period. Pick another period, as-of date or team in the sidebar.")
@@ -31,31 +37,40 @@ if scores.empty:
 
 errors, warnings = (int((findings["severity"] == s).sum()) for s in (ERROR, WARNING))
 teams_col, errors_col, warnings_col, clean_col = st.columns(4)
-teams_col.metric("Teams checked", len(scores), delta=f"{scores['objectives'].sum()} objectives, "
-                 f"{scores['krs'].sum()} KRs", delta_color="off", delta_arrow="off", border=True)
+teams_col.metric(
+    "Teams checked",
+    len(scores),
+    delta=f"{scores['objectives'].sum()} objectives, {scores['krs'].sum()} KRs",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
 errors_col.metric("Errors", errors, help="Rules of the method broken: fix before the quarter starts", border=True)
 warnings_col.metric("Warnings", warnings, help="Worth a second look", border=True)
 clean_col.metric("Teams without findings", int((scores["errors"] + scores["warnings"] == 0).sum()), border=True)
 
 st.subheader("Score per team")
-st.caption(f"100 − ({ERROR_PENALTY} per error + {WARNING_PENALTY} per warning) ÷ the team's objectives · "
-           "lowest first")
+st.caption(f"100 − ({ERROR_PENALTY} per error + {WARNING_PENALTY} per warning) ÷ the team's objectives · lowest first")
 for start in range(0, len(scores), SCORE_COLUMNS_PER_ROW):
-    row = scores.iloc[start:start + SCORE_COLUMNS_PER_ROW]
+    row = scores.iloc[start : start + SCORE_COLUMNS_PER_ROW]
     for column, team in zip(st.columns(SCORE_COLUMNS_PER_ROW), row.to_dict("records")):
         column.metric(
-            team["team"], f"{team['score']:.0f}",
+            team["team"],
+            f"{team['score']:.0f}",
             delta=f"{plural(team['errors'], 'error')} · {plural(team['warnings'], 'warning')}"
-            if team["errors"] + team["warnings"] else "no findings",
-            delta_color="off", delta_arrow="off", border=True,
+            if team["errors"] + team["warnings"]
+            else "no findings",
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
         )
 
 st.subheader("Findings")
 rule_col, severity_col = st.columns([3, 1])
-rules = rule_col.multiselect("Rules", list(RULE_TITLES), format_func=RULE_TITLES.get,
-                             placeholder="All rules")
-severities = severity_col.multiselect("Severity", list(SEVERITIES), format_func=SEVERITY_BADGES.get,
-                                      placeholder="Errors and warnings")
+rules = rule_col.multiselect("Rules", list(RULE_TITLES), format_func=RULE_TITLES.get, placeholder="All rules")
+severities = severity_col.multiselect(
+    "Severity", list(SEVERITIES), format_func=SEVERITY_BADGES.get, placeholder="Errors and warnings"
+)
 shown = findings
 if rules:
     shown = shown[shown["rule"].isin(rules)]
@@ -65,16 +80,21 @@ if shown.empty:
     st.success("No findings for this choice: these OKRs follow the rules checked.")
 else:
     shown = shown.assign(
-        severity=shown["severity"].map(SEVERITY_BADGES), rule=shown["rule"].map(RULE_TITLES),
+        severity=shown["severity"].map(SEVERITY_BADGES),
+        rule=shown["rule"].map(RULE_TITLES),
         subject=shown["kr_id"].fillna(shown["objective_id"]).fillna(""),
     ).sort_values(["team", "subject"], kind="stable")
     # The rule stays in the data (and the filter above) but not on screen: the finding says it, and
     # the fix hint must fit on a 1366-pixel screen without scrolling sideways.
     st.dataframe(
-        shown[["team", "severity", "rule", "subject", "message", "hint"]], hide_index=True, width="stretch",
-        height=table_height(len(shown), 21), column_order=("team", "severity", "subject", "message", "hint"),
+        shown[["team", "severity", "rule", "subject", "message", "hint"]],
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(shown), 21),
+        column_order=("team", "severity", "subject", "message", "hint"),
         column_config={
-            "team": "Team", "severity": st.column_config.TextColumn("Severity", width="small"),
+            "team": "Team",
+            "severity": st.column_config.TextColumn("Severity", width="small"),
             "subject": "Objective / KR",
             "message": st.column_config.TextColumn("Finding", width="large"),
             "hint": st.column_config.TextColumn("How to fix it", width="large"),

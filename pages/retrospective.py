@@ -1,6 +1,7 @@
 """Quarterly retrospective: a quarter's final scores per KR, objective and team, what was completed
 and what was missed, the decisions taken during it; missed KRs carried into the next quarter in one
 step; and each team's next-quarter OKRs beside its retrospective, for the all-hands."""
+
 import pandas as pd
 import streamlit as st
 
@@ -9,35 +10,17 @@ from analytics.retrospective import (
     COMPLETED,
     MISSED,
     STILL_OPEN,
-    carry_over_rows,
     default_quarter,
     quarters,
 )
 from analytics.teams import format_kr_value
 from charts.retrospective import team_outcomes_figure
-from charts.theme import STATUS_BADGES
-from store.access import RECORD_REVIEW
 from ui import state
-from ui.auth import recorded_name, refusal, refused_note
 from ui.context import retrospective_view, tables
 from ui.filters import current_filters
-from ui.records import record_rows, show_outcome
+from ui.records import show_outcome
+from ui.retrospective import OUTCOME_BADGES, carry_over_section
 from ui.tables import DATE_FORMAT, key_result_column, table_height
-
-OUTCOME_BADGES = {COMPLETED: "✔ completed", MISSED: "✘ missed", STILL_OPEN: "⏳ still open",
-                  "cancelled": STATUS_BADGES["cancelled"]}
-
-
-def carry_over(tables_now: dict, retro, kr_ids: list[str], recorded_by: str) -> None:
-    """Record the carried-over objectives and KRs as one upload (a button callback)."""
-    kind, message = record_rows(
-        carry_over_rows(tables_now, retro, kr_ids), recorded_by, f"retrospective-{retro.quarter} carry-over.xlsx",
-        RECORD_REVIEW, f"Carried {len(kr_ids)} KR(s) into {retro.next_quarter} (undo from Upload progress → "
-                       "Upload history).")
-    st.session_state[state.RETRO_MESSAGE] = (kind, message)
-    if kind == "success":
-        st.session_state[state.RETRO_CARRY] = []
-
 
 filters = current_filters()
 data = tables()
@@ -57,26 +40,37 @@ quarter_end = period_bounds(quarter)[1]
 if retro.closed:
     st.caption(f"Final scores at the quarter's last day, {quarter_end:%d %B %Y} · next quarter {retro.next_quarter}")
 else:
-    st.warning(f"{quarter} is still running (it ends {quarter_end:%d %B %Y}): the scores below are as of "
-               f"{retro.scored_at:%d %B %Y} and provisional. Move the sidebar's as-of date past the quarter's end "
-               "for the final retrospective.", icon=":material/schedule:")
+    st.warning(
+        f"{quarter} is still running (it ends {quarter_end:%d %B %Y}): the scores below are as of "
+        f"{retro.scored_at:%d %B %Y} and provisional. Move the sidebar's as-of date past the quarter's end "
+        "for the final retrospective.",
+        icon=":material/schedule:",
+    )
 
 krs = retro.krs
 completed = int((krs["outcome"] == COMPLETED).sum())
 not_completed = int(krs["outcome"].isin([MISSED, STILL_OPEN]).sum())
 scored = krs[krs["outcome"] != "cancelled"]
 score_col, completed_col, missed_col, decisions_col = st.columns(4)
-score_col.metric("Company score", f"{retro.objectives['progress'].mean():.0%}" if not scored.empty else "—",
-                 help="Mean of the team objectives' final progress", border=True)
+score_col.metric(
+    "Company score",
+    f"{retro.objectives['progress'].mean():.0%}" if not scored.empty else "—",
+    help="Mean of the team objectives' final progress",
+    border=True,
+)
 completed_col.metric("KRs completed", f"{completed} of {len(scored)}", border=True)
-missed_col.metric("KRs missed" if retro.closed else "KRs still open", f"{not_completed} of {len(scored)}",
-                  border=True)
-decisions_col.metric("Decisions during the quarter", f"{len(retro.decisions)}", border=True,
-                     help="Keep, change and cancel decisions taken in reviews")
+missed_col.metric("KRs missed" if retro.closed else "KRs still open", f"{not_completed} of {len(scored)}", border=True)
+decisions_col.metric(
+    "Decisions during the quarter",
+    f"{len(retro.decisions)}",
+    border=True,
+    help="Keep, change and cancel decisions taken in reviews",
+)
 
 outcomes = "completed and missed" if retro.closed else "completed so far"
-st.plotly_chart(team_outcomes_figure(retro.teams, retro.closed, f"{quarter}: key results {outcomes} per team"),
-                width="stretch")
+st.plotly_chart(
+    team_outcomes_figure(retro.teams, retro.closed, f"{quarter}: key results {outcomes} per team"), width="stretch"
+)
 
 st.header("Team by team", anchor=False)
 teams = list(retro.teams["team"])
@@ -91,23 +85,35 @@ with looking_back:
         st.markdown(f"**{objective.objective_id} · {objective.title}** — final score **{score}**")
         mine = krs[krs["objective_id"] == objective.objective_id]
         st.dataframe(
-            mine.assign(outcome=mine["outcome"].map(OUTCOME_BADGES), progress=mine["progress"] * 100,
-                        last=[format_kr_value(v, m, u, s) for v, m, u, s in
-                              zip(mine["last_value"], mine["measure"], mine["unit"], mine["last_status"])]),
-            hide_index=True, width="stretch", height=table_height(len(mine)),
+            mine.assign(
+                outcome=mine["outcome"].map(OUTCOME_BADGES),
+                progress=mine["progress"] * 100,
+                last=[
+                    format_kr_value(v, m, u, s)
+                    for v, m, u, s in zip(mine["last_value"], mine["measure"], mine["unit"], mine["last_status"])
+                ],
+            ),
+            hide_index=True,
+            width="stretch",
+            height=table_height(len(mine)),
             column_order=["title", "progress", "last", "outcome"],
-            column_config={"title": key_result_column(),
-                           "progress": st.column_config.ProgressColumn("Final", format="%.0f%%", min_value=0,
-                                                                       max_value=100, width="small"),
-                           "last": st.column_config.TextColumn("Last value", width="small"),
-                           "outcome": st.column_config.TextColumn("Outcome", width="small")},
+            column_config={
+                "title": key_result_column(),
+                "progress": st.column_config.ProgressColumn(
+                    "Final", format="%.0f%%", min_value=0, max_value=100, width="small"
+                ),
+                "last": st.column_config.TextColumn("Last value", width="small"),
+                "outcome": st.column_config.TextColumn("Outcome", width="small"),
+            },
         )
 with looking_ahead:
     st.subheader(f"{retro.next_quarter} · what comes next", anchor=False)
     upcoming = retro.next_okrs[retro.next_okrs["team"] == team]
     if upcoming.empty:
-        st.info(f"{team} has no {retro.next_quarter} objectives yet. Carry missed KRs over below, or upload the "
-                f"team's {retro.next_quarter} OKRs.")
+        st.info(
+            f"{team} has no {retro.next_quarter} objectives yet. Carry missed KRs over below, or upload the "
+            f"team's {retro.next_quarter} OKRs."
+        )
     for objective_id, rows in upcoming.groupby("objective_id", sort=False):
         st.markdown(f"**{objective_id} · {rows['objective'].iloc[0]}**")
         with_krs = rows.dropna(subset=["kr_id"])
@@ -115,46 +121,55 @@ with looking_ahead:
             st.caption("No key results yet.")
             continue
         st.dataframe(
-            with_krs.assign(target=[format_kr_value(t, m, u) if pd.notna(t) else "status" for t, m, u in
-                                    zip(with_krs["target_value"], with_krs["measure"], with_krs["unit"])]),
-            hide_index=True, width="stretch", height=table_height(len(with_krs)),
+            with_krs.assign(
+                target=[
+                    format_kr_value(t, m, u) if pd.notna(t) else "status"
+                    for t, m, u in zip(with_krs["target_value"], with_krs["measure"], with_krs["unit"])
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            height=table_height(len(with_krs)),
             column_order=["title", "owner", "target", "due_date"],
-            column_config={"title": key_result_column(),
-                           "owner": "Owner", "target": "Target",
-                           "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT)},
+            column_config={
+                "title": key_result_column(),
+                "owner": "Owner",
+                "target": "Target",
+                "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT),
+            },
         )
 
-st.header(f"Carry missed KRs into {retro.next_quarter}", anchor=False)
-missed_krs = krs[krs["outcome"] == MISSED]
-if not retro.closed:
-    st.caption(f"Missed KRs can be carried over once {quarter} has ended.")
-elif missed_krs.empty:
-    st.caption("No key result was missed.")
-elif refusal(RECORD_REVIEW):
-    refused_note(RECORD_REVIEW, compact=True)
-else:
-    st.caption(f"Each KR restarts from its last reading towards the same target, due {period_bounds(retro.next_quarter)[1]:%d %B %Y},"
-               f" under its objective repeated for {retro.next_quarter}.")
-    titles = missed_krs.set_index("kr_id")["title"]
-    chosen_col, by_col, button_col = st.columns([3, 1, 1], vertical_alignment="bottom")
-    chosen = chosen_col.multiselect("Missed KRs to carry over", list(titles.index), key=state.RETRO_CARRY,
-                                    format_func=lambda k: f"{k} · {titles[k]}")
-    recorded_by = recorded_name("Your name", state.RETRO_BY, container=by_col)
-    button_col.button(f"Carry {len(chosen)} over", type="primary", key=state.RETRO_CARRY_BUTTON,
-                      icon=":material/redo:", disabled=not chosen or not recorded_by,
-                      on_click=carry_over, args=(data, retro, chosen, recorded_by),
-                      help=None if recorded_by else "Enter your name first")
+carry_over_section(data, retro, quarter)
 
 st.header(f"Decisions taken during {quarter}", anchor=False)
 if retro.decisions.empty:
     st.caption("No decision was recorded on this quarter's key results.")
 else:
-    st.dataframe(retro.decisions, hide_index=True, width="stretch", height=table_height(len(retro.decisions)),
-                 column_order=["date", "kr_id", "team", "title", "decision", "new_target_value", "new_due_date",
-                               "reason", "decided_by"],
-                 column_config={"date": st.column_config.DateColumn("Date", format=DATE_FORMAT), "kr_id": "KR",
-                                "team": "Team", "title": key_result_column(),
-                                "decision": "Decision", "new_target_value": "New target",
-                                "new_due_date": st.column_config.DateColumn("New due date", format=DATE_FORMAT),
-                                "reason": st.column_config.TextColumn("Reason", width="medium"),
-                                "decided_by": "By"})
+    st.dataframe(
+        retro.decisions,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(retro.decisions)),
+        column_order=[
+            "date",
+            "kr_id",
+            "team",
+            "title",
+            "decision",
+            "new_target_value",
+            "new_due_date",
+            "reason",
+            "decided_by",
+        ],
+        column_config={
+            "date": st.column_config.DateColumn("Date", format=DATE_FORMAT),
+            "kr_id": "KR",
+            "team": "Team",
+            "title": key_result_column(),
+            "decision": "Decision",
+            "new_target_value": "New target",
+            "new_due_date": st.column_config.DateColumn("New due date", format=DATE_FORMAT),
+            "reason": st.column_config.TextColumn("Reason", width="medium"),
+            "decided_by": "By",
+        },
+    )

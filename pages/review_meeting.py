@@ -3,13 +3,13 @@ plan, the actions agreed last time, each team in turn, the KRs to change or canc
 meeting decides about KRs, the actions it agrees and its notes, each stored with who and when and
 undoable like an upload. Before the agenda: the key results nobody updated in the last 30 days.
 The write controls and their callbacks are ui.review_meeting's."""
+
 import pandas as pd
 import streamlit as st
 
 from analytics.change_or_cancel import change_or_cancel_candidates
 from analytics.meetings import OPEN, change_texts, meeting_record
-from analytics.overview import company_overview
-from charts.theme import STATUS_BADGES, money
+from charts.theme import STATUS_BADGES
 from loaders.records import meeting_export
 from store.access import RECORD_REVIEW
 from ui import state
@@ -23,10 +23,12 @@ from ui.review_meeting import (
     ACTION_COLUMNS,
     action_form,
     action_table,
+    arr_against_plan,
     decision_form,
     followed_up_editor,
     records_and_undo,
     save_notes,
+    teams_in_turn,
 )
 from ui.tables import DATE_FORMAT, key_result_column, table_height
 
@@ -40,34 +42,28 @@ month = meeting.month
 month_name = f"{pd.Timestamp(filters.as_of):%B %Y}"
 
 st.title(f"Review meeting · {month_name}")
-st.caption(f"As of {filters.as_of:%d %B %Y} · the meeting of the month of the sidebar's as-of date · "
-           "everything recorded here is stored with your name and the time, and can be undone")
+st.caption(
+    f"As of {filters.as_of:%d %B %Y} · the meeting of the month of the sidebar's as-of date · "
+    "everything recorded here is stored with your name and the time, and can be undone"
+)
 
 show_outcome(state.MEETING_MESSAGE)
 
 may_record = refusal(RECORD_REVIEW) is None
 recorded_by = None
 if may_record:
-    recorded_by = recorded_name("Your name (recorded with every decision, action and note)", state.MEETING_BY,
-                                placeholder="e.g. Alexandre Laurent")
+    recorded_by = recorded_name(
+        "Your name (recorded with every decision, action and note)",
+        state.MEETING_BY,
+        placeholder="e.g. Alexandre Laurent",
+    )
 else:
     refused_note(RECORD_REVIEW, compact=True)
 
 missing_updates(health_view())
 
 st.header("1 · Company ARR against plan", anchor=False)
-overview = company_overview(data, review)
-arr_col, plan_col, krs_col = st.columns(3)
-if overview.arr_actual is not None:
-    gap = overview.arr_actual - overview.arr_target if overview.arr_target is not None else None
-    arr_col.metric(f"ARR at the end of {pd.Timestamp(overview.arr_month + '-01'):%B}", money(overview.arr_actual),
-                   delta=f"{money(gap)} vs plan" if gap is not None else None, border=True)
-    plan_col.metric("Plan for that month", money(overview.arr_target) if overview.arr_target else "—",
-                    help="The company target path", border=True)
-else:
-    arr_col.metric("ARR", "no actuals yet", border=True)
-behind = overview.kr_status_counts["off track"] + overview.kr_status_counts["overdue"]
-krs_col.metric("KRs off track or overdue", f"{behind} of {overview.kr_count}", border=True)
+arr_against_plan(data, review)
 
 st.header("2 · Actions from earlier reviews", anchor=False)
 followed_up = meeting.followed_up
@@ -76,43 +72,37 @@ if followed_up.empty:
 else:
     overdue = int(followed_up["overdue"].sum())
     still_open = int((followed_up["status"] == OPEN).sum())
-    st.markdown(f"**{still_open} still open**, of which **{overdue} overdue** ⚠. Mark what is done or dropped, "
-                "then save.")
+    st.markdown(
+        f"**{still_open} still open**, of which **{overdue} overdue** ⚠. Mark what is done or dropped, then save."
+    )
     followed_up_editor(followed_up, month, may_record, recorded_by)
 
 st.header("3 · Each team in turn", anchor=False)
-teams = review.teams.dropna(subset=["progress"])
-st.dataframe(
-    teams.assign(worst_status=teams["worst_status"].map(STATUS_BADGES), progress=teams["progress"] * 100,
-                 expected=teams["expected"] * 100,
-                 link=[f"/team?team={name}&as_of={filters.as_of:%Y-%m-%d}" for name in teams["team"]]),
-    hide_index=True, width="stretch", height=table_height(len(teams)),
-    column_order=["team", "progress", "expected", "worst_status", "n_off_track", "n_overdue", "link"],
-    column_config={
-        "team": st.column_config.TextColumn("Team"),
-        "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100),
-        "expected": st.column_config.NumberColumn("Expected", format="%.0f%%"),
-        "worst_status": st.column_config.TextColumn("Worst status"),
-        "n_off_track": st.column_config.NumberColumn("Off track"),
-        "n_overdue": st.column_config.NumberColumn("Overdue"),
-        "link": st.column_config.LinkColumn("Open", display_text="Team page →"),
-    },
-)
+teams_in_turn(review, filters.as_of)
 
 st.header("4 · To change or cancel", anchor=False)
 candidates = change_or_cancel_candidates(review.krs, review.as_of)
 if candidates.empty:
     st.caption("No key result is off track, stale or held with low confidence.")
 else:
-    st.markdown(f"**{len(candidates)} key results** off track, stale or held with low confidence, worst first "
-                f"(the first {min(len(candidates), CANDIDATES_SHOWN)} in view; scroll the table for the rest).")
+    st.markdown(
+        f"**{len(candidates)} key results** off track, stale or held with low confidence, worst first "
+        f"(the first {min(len(candidates), CANDIDATES_SHOWN)} in view; scroll the table for the rest)."
+    )
     st.dataframe(
-        candidates.assign(status=candidates["status"].map(STATUS_BADGES)), hide_index=True, width="stretch",
+        candidates.assign(status=candidates["status"].map(STATUS_BADGES)),
+        hide_index=True,
+        width="stretch",
         height=table_height(len(candidates), CANDIDATES_SHOWN),
         column_order=["kr_id", "title", "team", "owner", "status", "reasons"],
-        column_config={"kr_id": "KR", "title": key_result_column("large"),
-                       "team": "Team", "owner": "Owner", "status": "Status",
-                       "reasons": st.column_config.TextColumn("Why listed", width="medium")},
+        column_config={
+            "kr_id": "KR",
+            "title": key_result_column("large"),
+            "team": "Team",
+            "owner": "Owner",
+            "status": "Status",
+            "reasons": st.column_config.TextColumn("Why listed", width="medium"),
+        },
     )
 
 st.header("5 · Decisions", anchor=False)
@@ -125,12 +115,20 @@ if decided.empty:
 else:
     st.dataframe(
         decided.assign(change=change_texts(decided)),
-        hide_index=True, width="stretch", height=table_height(len(decided)),
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(decided)),
         column_order=["date", "kr_id", "team", "title", "decision", "change", "reason", "decided_by"],
-        column_config={"date": st.column_config.DateColumn("From", format=DATE_FORMAT), "kr_id": "KR",
-                       "team": "Team", "title": key_result_column(),
-                       "decision": "Decision", "change": st.column_config.TextColumn("Change", width="medium"),
-                       "reason": st.column_config.TextColumn("Reason", width="medium"), "decided_by": "By"},
+        column_config={
+            "date": st.column_config.DateColumn("From", format=DATE_FORMAT),
+            "kr_id": "KR",
+            "team": "Team",
+            "title": key_result_column(),
+            "decision": "Decision",
+            "change": st.column_config.TextColumn("Change", width="medium"),
+            "reason": st.column_config.TextColumn("Reason", width="medium"),
+            "decided_by": "By",
+        },
     )
 
 st.header("6 · Actions agreed", anchor=False)
@@ -140,21 +138,41 @@ agreed = meeting.agreed
 if agreed.empty:
     st.caption(f"No action agreed in {month_name} yet.")
 else:
-    st.dataframe(action_table(agreed), hide_index=True, width="stretch", height=table_height(len(agreed)),
-                 column_order=list(ACTION_COLUMNS), column_config=ACTION_COLUMNS)
+    st.dataframe(
+        action_table(agreed),
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(agreed)),
+        column_order=list(ACTION_COLUMNS),
+        column_config=ACTION_COLUMNS,
+    )
 
 st.header("7 · Notes", anchor=False)
-st.text_area("Meeting notes", value=meeting.notes, key=notes_key(month), height=160, label_visibility="collapsed",
-             disabled=not may_record, placeholder="What was discussed, what was agreed")
+st.text_area(
+    "Meeting notes",
+    value=meeting.notes,
+    key=notes_key(month),
+    height=160,
+    label_visibility="collapsed",
+    disabled=not may_record,
+    placeholder="What was discussed, what was agreed",
+)
 if may_record:
-    st.button("Save the notes", key=state.MEETING_NOTES_SAVE, icon=":material/save:", disabled=not recorded_by,
-              on_click=save_notes, args=(month, recorded_by))
+    st.button(
+        "Save the notes",
+        key=state.MEETING_NOTES_SAVE,
+        icon=":material/save:",
+        disabled=not recorded_by,
+        on_click=save_notes,
+        args=(month, recorded_by),
+    )
 
 st.header("Record and undo", anchor=False)
 records_and_undo(store().uploads(), month, month_name, may_record, recorded_by)
 
 st.download_button(
-    f"Decisions and actions of {month_name} (XLSX)", icon=":material/download:",
+    f"Decisions and actions of {month_name} (XLSX)",
+    icon=":material/download:",
     data=lambda: meeting_export(data, filters.as_of),  # built when clicked, not on every run
     file_name=f"review-{month}-decisions-actions.xlsx",
     help="In the workbook format: the Decisions, Actions and ReviewNotes sheets import back as they are",

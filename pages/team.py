@@ -1,6 +1,7 @@
 """Team: the chosen team's objectives and key results against where they should be by now, with
 each KR's last reading, comment, confidence and trend, the initiatives behind them and the
 dependencies between this team and others."""
+
 import pandas as pd
 import streamlit as st
 
@@ -14,75 +15,25 @@ from analytics.teams import (
     team_objectives,
 )
 from charts.team import kr_progress_figure
-from charts.theme import ACTION_BADGES, ACTUAL_COLOR, STATUS_BADGES
+from charts.theme import ACTION_BADGES, STATUS_BADGES
 from ui.context import snapshot, tables
 from ui.filters import current_filters, current_review
 from ui.review_changes import trends_to_due_date, with_forecast_columns
-from ui.tables import DATE_FORMAT, key_result_column, table_height
+from ui.team_tables import (
+    ACTION_TABLE,
+    DECISION_TABLE,
+    INITIATIVE_TABLE,
+    KR_TABLE,
+    NEEDED_BY_TABLE,
+    NEEDS_TABLE,
+    show_table,
+)
 
 CHOICES_PER_ROW = 4
-KR_TABLE = {
-    "kr_id": st.column_config.TextColumn("KR"),
-    # The figure above shows each title; here it only names the row, so it may be cut (hover shows it).
-    "title": key_result_column(),
-    "status": st.column_config.TextColumn("Status"),
-    "owner": st.column_config.TextColumn("Owner"),
-    "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT),
-    "last_value": st.column_config.TextColumn("Last value"),
-    "confidence": st.column_config.TextColumn("Confidence"),
-    "updated": st.column_config.TextColumn("Updated"),
-    "trend": st.column_config.LineChartColumn("Trend", help="Check-in readings up to the as-of date",
-                                              color=ACTUAL_COLOR),
-    "forecast": st.column_config.TextColumn(
-        "Forecast at due date", help="Least-squares line through the check-ins since the start, at the due date"),
-    "last_comment": st.column_config.TextColumn("Last comment", width="large"),
-}
-INITIATIVE_TABLE = {
-    "kr_id": st.column_config.TextColumn("KR"),
-    "title": st.column_config.TextColumn("Initiative", width="large"),
-    "owner": st.column_config.TextColumn("Owner"),
-    "status": st.column_config.TextColumn("Status"),
-    "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT),
-}
-DECISION_TABLE = {
-    "date": st.column_config.DateColumn("From", format=DATE_FORMAT),
-    "kr_id": st.column_config.TextColumn("KR"),
-    "title": key_result_column(),
-    "decision": st.column_config.TextColumn("Decision"),
-    "change": st.column_config.TextColumn("Change", width="medium",
-                                          help="The target or due date before and after: history is kept"),
-    "reason": st.column_config.TextColumn("Reason", width="medium"),
-    "decided_by": st.column_config.TextColumn("By"),
-}
-ACTION_TABLE = {
-    "action_id": st.column_config.TextColumn("Action"),
-    "title": st.column_config.TextColumn("What", width="large"),
-    "owner": st.column_config.TextColumn("Who"),
-    "due": st.column_config.TextColumn("Due", width="medium"),
-    "kr_id": st.column_config.TextColumn("KR"),
-    "status": st.column_config.TextColumn("Status"),
-}
-NEEDS_TABLE = {
-    "kr_id": "KR", "title": key_result_column("large"), "owner": "Owner",
-    "status": "Status", "depends_on": "Depends on",
-}
-NEEDED_BY_TABLE = {
-    "team": "Team", "kr_id": "KR", "title": key_result_column("large"),
-    "owner": "Owner", "status": "Status",
-}
 
 
 def with_badges(krs: pd.DataFrame) -> pd.DataFrame:
     return krs.assign(status=krs["status"].map(STATUS_BADGES))
-
-
-def show_table(frame: pd.DataFrame, columns: dict, empty: str) -> None:
-    """Every row at once: a review never hunts for rows inside a scrolling table."""
-    if frame.empty:
-        st.markdown(empty)
-        return
-    st.dataframe(frame[list(columns)], hide_index=True, width="stretch", height=table_height(len(frame)),
-                 column_config=columns)
 
 
 filters = current_filters()
@@ -95,7 +46,7 @@ if not team:
     st.info("Choose a team to review: pick one below or in the sidebar's **Team** filter.")
     names = list(cards["team"])
     for start in range(0, len(names), CHOICES_PER_ROW):
-        for column, name in zip(st.columns(CHOICES_PER_ROW), names[start:start + CHOICES_PER_ROW]):
+        for column, name in zip(st.columns(CHOICES_PER_ROW), names[start : start + CHOICES_PER_ROW]):
             with column:
                 st.page_link("pages/team.py", label=name, icon=":material/group:", query_params={"team": name})
     st.stop()
@@ -112,13 +63,19 @@ st.caption(f"{lead}{card['group']} · as of {filters.as_of:%d %B %Y}{scope}")
 progress_col, worst_col, behind_col, check_in_col = st.columns(4)
 if pd.notna(card["progress"]):
     progress_col.metric(
-        "Progress", f"{card['progress']:.0%}",
-        delta=f"{card['progress'] - card['expected']:+.0%} vs {card['expected']:.0%} expected", border=True,
+        "Progress",
+        f"{card['progress']:.0%}",
+        delta=f"{card['progress'] - card['expected']:+.0%} vs {card['expected']:.0%} expected",
+        border=True,
     )
     worst_col.metric("Worst status", STATUS_BADGES[card["worst_status"]], border=True)
-behind_col.metric("KRs off track or overdue",
-                  f"{card['n_off_track'] + card['n_overdue']} of {card['kr_count'] - card['n_cancelled']}",
-                  delta=f"{card['n_at_risk']} more at risk", delta_color="off", border=True)
+behind_col.metric(
+    "KRs off track or overdue",
+    f"{card['n_off_track'] + card['n_overdue']} of {card['kr_count'] - card['n_cancelled']}",
+    delta=f"{card['n_at_risk']} more at risk",
+    delta_color="off",
+    border=True,
+)
 check_in_col.metric("Last check-in", days_ago(card["check_in_age_days"]), border=True)
 
 data = tables()
@@ -127,8 +84,10 @@ kr_rows = kr_review_rows(team_krs, data["check_ins"], filters.as_of)
 kr_rows = with_badges(kr_rows).assign(
     confidence=[f"{c:.0f}/10" if pd.notna(c) else "—" for c in kr_rows["last_confidence"]],
     last_comment=kr_rows["last_comment"].fillna(""),
-    updated=[f"{days_ago(age)} · ⚠ stale" if stale else f"{days_ago(age)} · ⚠ no check-in" if missing else days_ago(age)
-             for age, stale, missing in zip(kr_rows["check_in_age_days"], kr_rows["stale"], kr_rows["no_check_in"])],
+    updated=[
+        f"{days_ago(age)} · ⚠ stale" if stale else f"{days_ago(age)} · ⚠ no check-in" if missing else days_ago(age)
+        for age, stale, missing in zip(kr_rows["check_in_age_days"], kr_rows["stale"], kr_rows["no_check_in"])
+    ],
     forecast=kr_rows["kr_id"].map(team_krs.set_index("kr_id")["forecast"]),
 )
 
@@ -138,30 +97,47 @@ for objective in team_objectives(review, data["objectives"], team).itertuples(in
         st.markdown(objective.context)
     krs = team_krs[team_krs["objective_id"] == objective.objective_id]
     if pd.notna(objective.progress):
-        summary = (f"{objective.objective_id}: {objective.progress:.0%} done, {objective.expected:.0%} expected"
-                   f" by now · worst {objective.worst_status}")
+        summary = (
+            f"{objective.objective_id}: {objective.progress:.0%} done, {objective.expected:.0%} expected"
+            f" by now · worst {objective.worst_status}"
+        )
         st.plotly_chart(kr_progress_figure(krs, summary), width="stretch")
     show_table(kr_rows[kr_rows["kr_id"].isin(krs["kr_id"])], KR_TABLE, "No key results under the filters.")
     trends_to_due_date(krs, filters.as_of, objective.objective_id)
 
 st.header("Initiatives", anchor=False)
-show_table(kr_initiatives(data["initiatives"], team_krs["kr_id"]), INITIATIVE_TABLE,
-           "No initiatives recorded for these key results.")
+show_table(
+    kr_initiatives(data["initiatives"], team_krs["kr_id"]),
+    INITIATIVE_TABLE,
+    "No initiatives recorded for these key results.",
+)
 
 st.header("Review decisions and actions", anchor=False)
 decided = kr_decisions(data["decisions"], data["key_results"], data["objectives"], team_krs["kr_id"])
-show_table(decided.assign(change=change_texts(decided)), DECISION_TABLE,
-           "No review has decided anything about these key results.")
+show_table(
+    decided.assign(change=change_texts(decided)),
+    DECISION_TABLE,
+    "No review has decided anything about these key results.",
+)
 actions = team_actions(data["actions"], team, team_krs["kr_id"], filters.as_of)
-show_table(actions.assign(status=actions["status"].map(ACTION_BADGES), due=due_texts(actions)), ACTION_TABLE,
-           "No action from a review names this team or its key results.")
+show_table(
+    actions.assign(status=actions["status"].map(ACTION_BADGES), due=due_texts(actions)),
+    ACTION_TABLE,
+    "No action from a review names this team or its key results.",
+)
 
 st.header("Dependencies", anchor=False)
 # Other teams' KRs are outside the team filter, so they are looked up in the whole review.
 dependencies = team_dependencies(data["key_results"], snapshot(filters.as_of, filters.period).krs, team)
 st.subheader(f"{team} depends on", anchor=False)
-show_table(with_badges(dependencies.needs[dependencies.needs["kr_id"].isin(team_krs["kr_id"])]), NEEDS_TABLE,
-           "No key result of this team declares a dependency on another team.")
+show_table(
+    with_badges(dependencies.needs[dependencies.needs["kr_id"].isin(team_krs["kr_id"])]),
+    NEEDS_TABLE,
+    "No key result of this team declares a dependency on another team.",
+)
 st.subheader(f"Other teams depend on {team}", anchor=False)
-show_table(with_badges(dependencies.needed_by), NEEDED_BY_TABLE,
-           "No other team's key result declares a dependency on this team.")
+show_table(
+    with_badges(dependencies.needed_by),
+    NEEDED_BY_TABLE,
+    "No other team's key result declares a dependency on this team.",
+)

@@ -15,6 +15,7 @@ Without sign-in (local single-user mode) the one local user is an admin.
 No Streamlit here: pages ask `refusal(identity, action, team)` before showing a control and again in
 the callback that performs it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,10 +41,14 @@ TEAM_SEPARATOR = ";"
 FROM_FILE, FROM_DATABASE, UNKNOWN_USER, LOCAL_MODE = "access file", "Access page", "not listed", "local mode"
 
 ACCESS_COLUMNS = ("change_id", "email", "role", "teams", "changed_by", "changed_at")
-_CREATE = ("CREATE TABLE IF NOT EXISTS access_changes (change_id BIGINT, email VARCHAR, role VARCHAR, "
-           "teams VARCHAR, changed_by VARCHAR, changed_at TIMESTAMP)")
-_IN_FORCE = ("SELECT email, role, teams, changed_by, changed_at FROM access_changes "
-             "QUALIFY row_number() OVER (PARTITION BY email ORDER BY change_id DESC) = 1")
+_CREATE = (
+    "CREATE TABLE IF NOT EXISTS access_changes (change_id BIGINT, email VARCHAR, role VARCHAR, "
+    "teams VARCHAR, changed_by VARCHAR, changed_at TIMESTAMP)"
+)
+_IN_FORCE = (
+    "SELECT email, role, teams, changed_by, changed_at FROM access_changes "
+    "QUALIFY row_number() OVER (PARTITION BY email ORDER BY change_id DESC) = 1"
+)
 
 
 class AccessError(Exception):
@@ -98,7 +103,7 @@ def _rank(role: str) -> int:
 
 
 def _role_list(least_role: str) -> str:
-    allowed = [ROLE_LABELS[r] + "s" for r in ROLES[_rank(least_role):]]
+    allowed = [ROLE_LABELS[r] + "s" for r in ROLES[_rank(least_role) :]]
     return " and ".join(allowed)
 
 
@@ -111,8 +116,10 @@ def refusal(identity: Identity, action: Action, team: str | None = None) -> str 
         if team is None:
             return f"Choose one of your teams ({', '.join(identity.teams)}) to {action.what}."
         if team not in identity.teams:
-            return (f"{who} is team lead of {', '.join(identity.teams)}, not of {team}: only its team lead or "
-                    f"an admin may {action.what} for {team}.")
+            return (
+                f"{who} is team lead of {', '.join(identity.teams)}, not of {team}: only its team lead or "
+                f"an admin may {action.what} for {team}."
+            )
     return None
 
 
@@ -137,10 +144,9 @@ def _checked_grant(email: object, role: object, teams: object, **recorded) -> Gr
     if any(TEAM_SEPARATOR in t for t in teams):
         raise AccessError(f'{email}: a team name cannot hold "{TEAM_SEPARATOR}"')
     if role == LEAD and not teams:
-        raise AccessError(f"{email}: a team lead needs the teams they lead (teams = [\"Sales\"])")
+        raise AccessError(f'{email}: a team lead needs the teams they lead (teams = ["Sales"])')
     if role != LEAD and teams:
-        raise AccessError(f"{email}: only a team lead has teams (a viewer has none, an admin has all); "
-                          "remove them")
+        raise AccessError(f"{email}: only a team lead has teams (a viewer has none, an admin has all); remove them")
     return Grant(email, role, teams, **recorded)
 
 
@@ -201,8 +207,9 @@ def _grant_from_row(row) -> Grant:
 def stored_grants(store: Store) -> dict[str, Grant]:
     """The grants set on the Access page that are in force, by email; none before the first change."""
     try:
-        rows = store.read(lambda cursor: cursor.execute(
-            f"SELECT * FROM ({_IN_FORCE}) WHERE role IS NOT NULL ORDER BY email").df())
+        rows = store.read(
+            lambda cursor: cursor.execute(f"SELECT * FROM ({_IN_FORCE}) WHERE role IS NOT NULL ORDER BY email").df()
+        )
     except duckdb.CatalogException:
         return {}
     return {row.email: _grant_from_row(row) for row in rows.itertuples()}
@@ -211,14 +218,18 @@ def stored_grants(store: Store) -> dict[str, Grant]:
 def access_log(store: Store) -> pd.DataFrame:
     """Every change made on the Access page (ACCESS_COLUMNS), newest first; a removal has no role."""
     try:
-        return store.read(lambda cursor: cursor.execute(
-            f"SELECT {', '.join(ACCESS_COLUMNS)} FROM access_changes ORDER BY change_id DESC").df())
+        return store.read(
+            lambda cursor: cursor.execute(
+                f"SELECT {', '.join(ACCESS_COLUMNS)} FROM access_changes ORDER BY change_id DESC"
+            ).df()
+        )
     except duckdb.CatalogException:
         return pd.DataFrame(columns=list(ACCESS_COLUMNS))
 
 
 def _append_change(store: Store, email: str, role: str | None, teams: tuple[str, ...], changed_by: str) -> bool:
     """One write: record the change unless it is what is already in force (then nothing is written)."""
+
     def work(cursor) -> bool:
         cursor.execute(_CREATE)
         current = cursor.execute(f"SELECT role, teams FROM ({_IN_FORCE}) WHERE email = ?", [email]).fetchone()
@@ -226,8 +237,9 @@ def _append_change(store: Store, email: str, role: str | None, teams: tuple[str,
         if (current or (None, None)) == wanted:
             raise Rollback(False)
         next_id = cursor.execute("SELECT coalesce(max(change_id), 0) + 1 FROM access_changes").fetchone()[0]
-        cursor.execute("INSERT INTO access_changes VALUES (?, ?, ?, ?, ?, ?)",
-                       [next_id, email, *wanted, changed_by, utc_now()])
+        cursor.execute(
+            "INSERT INTO access_changes VALUES (?, ?, ?, ?, ?, ?)", [next_id, email, *wanted, changed_by, utc_now()]
+        )
         return True
 
     return store.write(work)
@@ -248,8 +260,7 @@ def remove_grant(store: Store, email: str, changed_by: str) -> bool:
 # ------------------------------------------------------------------------------------------ resolution
 
 
-def resolve(email: str | None, name: str | None, file_grants: dict[str, Grant],
-            stored: dict[str, Grant]) -> Identity:
+def resolve(email: str | None, name: str | None, file_grants: dict[str, Grant], stored: dict[str, Grant]) -> Identity:
     """The role of a signed-in user: the access file's entry, else the Access page's, else viewer."""
     try:
         key = normalised_email(email)

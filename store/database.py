@@ -5,6 +5,7 @@ rows that differ from what is stored (so the same file twice changes nothing), r
 (who, when, file name, sha256, rows per table, the original bytes) and bumps the data version that
 caches key on.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,10 +18,10 @@ import random
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -109,8 +110,9 @@ def _open_error(target: str, exc: duckdb.Error) -> StoreError:
     return StoreError(f"the database {shown_target(target)} cannot be opened: {exc}")
 
 
-def _connect_waiting(target: str, lock_wait: float | None, read_only: bool = False,
-                     threads: int | None = None) -> duckdb.DuckDBPyConnection:
+def _connect_waiting(
+    target: str, lock_wait: float | None, read_only: bool = False, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
     """_connect, retried while another process holds the DuckDB file's lock, for up to `lock_wait`
     seconds (default $OKR_LOCK_WAIT, else LOCK_WAIT_SECONDS)."""
     lock_wait = lock_wait_seconds() if lock_wait is None else lock_wait
@@ -137,7 +139,7 @@ def _history(table: Table) -> str:
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _sql_type(table: Table, column: str) -> str:
@@ -168,6 +170,7 @@ class TableChange:
 @dataclass(frozen=True)
 class RecordedUpload:
     """An upload as recorded: what `python -m loaders rebuild` replays (under the same id and time)."""
+
     upload_id: int
     uploaded_at: dt.datetime
     uploaded_by: str = ""
@@ -214,8 +217,9 @@ class Store:
         self._attached = attached
 
     @classmethod
-    def open(cls, target: str | None = None, lock_wait: float | None = None, create: bool = True,
-             threads: int | None = None) -> Store:
+    def open(
+        cls, target: str | None = None, lock_wait: float | None = None, create: bool = True, threads: int | None = None
+    ) -> Store:
         """Open the database, creating its tables if needed. A DuckDB file has one writing process at
         a time: while another holds it, wait up to `lock_wait` seconds (default $OKR_LOCK_WAIT, else
         LOCK_WAIT_SECONDS) for it to finish. StoreError, with what to do, when it stays locked or is
@@ -229,8 +233,10 @@ class Store:
         try:
             cursor = store._cursor()
             cursor.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)")
-            cursor.execute("INSERT INTO meta SELECT 'data_version', 0 WHERE NOT EXISTS "
-                           "(SELECT 1 FROM meta WHERE key = 'data_version')")
+            cursor.execute(
+                "INSERT INTO meta SELECT 'data_version', 0 WHERE NOT EXISTS "
+                "(SELECT 1 FROM meta WHERE key = 'data_version')"
+            )
             version = cursor.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if version is None or version[0] < SCHEMA_VERSION:
                 store.write(store._ensure_schema)
@@ -272,8 +278,9 @@ class Store:
                 if self._attached:
                     # A table lock does not fix the transaction's snapshot (the first read does), so
                     # the bump below always sees the latest commit instead of failing to serialise.
-                    cursor.execute(f"CALL postgres_execute('{SERVER_CATALOG}', "
-                                   "'LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE')")
+                    cursor.execute(
+                        f"CALL postgres_execute('{SERVER_CATALOG}', 'LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE')"
+                    )
                 cursor.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
                 result = work(cursor)
                 cursor.commit()
@@ -346,8 +353,11 @@ class Store:
         """Every table from one snapshot, so a page never mixes tables from before and after a commit."""
         return self.read_tables_with_version()[1]
 
-    def read_tables_with_version(self, lazy: tuple[str, ...] = (), reader: Store | SharedStore | None = None,
-                                 ) -> tuple[int, dict[str, pd.DataFrame]]:
+    def read_tables_with_version(
+        self,
+        lazy: tuple[str, ...] = (),
+        reader: Store | SharedStore | None = None,
+    ) -> tuple[int, dict[str, pd.DataFrame]]:
         """The data version and every table, from one snapshot: a write checked against these tables
         passes the version to `apply_upload(based_on=…)`, which refuses it if anything was stored since.
         Tables named in `lazy` (check_ins: half a million rows an ingest seldom needs) are read only when
@@ -366,14 +376,20 @@ class Store:
 
     def row_counts(self) -> dict[str, int]:
         cursor = self._cursor()
-        return {t.name: cursor.execute(f"SELECT count(*) FROM {quoted_identifier(t.name)}").fetchone()[0] for t in TABLES}
+        return {
+            t.name: cursor.execute(f"SELECT count(*) FROM {quoted_identifier(t.name)}").fetchone()[0] for t in TABLES
+        }
 
     def uploads(self) -> pd.DataFrame:
-        return self._cursor().execute(
-            "SELECT u.upload_id, u.uploaded_by, u.uploaded_at, f.file_name, f.sha256, f.size_bytes, u.row_counts, "
-            "u.undone_at, u.undone_by FROM uploads u JOIN upload_files f USING (upload_id) "
-            "ORDER BY u.upload_id DESC, f.file_name"
-        ).df()
+        return (
+            self._cursor()
+            .execute(
+                "SELECT u.upload_id, u.uploaded_by, u.uploaded_at, f.file_name, f.sha256, f.size_bytes, u.row_counts, "
+                "u.undone_at, u.undone_by FROM uploads u JOIN upload_files f USING (upload_id) "
+                "ORDER BY u.upload_id DESC, f.file_name"
+            )
+            .df()
+        )
 
     def recorded_uploads(self) -> list[RecordedUpload]:
         """Every upload with its original files, oldest first; reads only the uploads and upload_files
@@ -388,38 +404,54 @@ class Store:
             uploads = [dict(zip(names, row)) for row in found.fetchall()]
             files: dict[int, list[UploadedFile]] = {}
             for upload_id, file_name, content in cursor.execute(
-                    "SELECT upload_id, file_name, content FROM upload_files ORDER BY upload_id").fetchall():
+                "SELECT upload_id, file_name, content FROM upload_files ORDER BY upload_id"
+            ).fetchall():
                 files.setdefault(upload_id, []).append(UploadedFile(file_name, bytes(content)))
         except duckdb.Error as exc:
             raise StoreError(f"the uploads recorded in the database cannot be read: {exc}") from exc
         finally:
             _rollback_quietly(cursor)
         return [
-            RecordedUpload(u["upload_id"], u["uploaded_at"], u["uploaded_by"], u.get("default_date"), u["undone_at"],
-                           u["undone_by"], tuple(_in_listed_order(files.get(u["upload_id"], []), u["file_names"])))
+            RecordedUpload(
+                u["upload_id"],
+                u["uploaded_at"],
+                u["uploaded_by"],
+                u.get("default_date"),
+                u["undone_at"],
+                u["undone_by"],
+                tuple(_in_listed_order(files.get(u["upload_id"], []), u["file_names"])),
+            )
             for u in uploads
         ]
 
     def upload_file(self, upload_id: int, file_name: str) -> bytes:
         """The original bytes of an uploaded file, as they were received."""
-        row = self._cursor().execute(
-            "SELECT content FROM upload_files WHERE upload_id = ? AND file_name = ?", [upload_id, file_name]
-        ).fetchone()
+        row = (
+            self._cursor()
+            .execute("SELECT content FROM upload_files WHERE upload_id = ? AND file_name = ?", [upload_id, file_name])
+            .fetchone()
+        )
         if row is None:
             raise StoreError(f"upload {upload_id} holds no file {file_name}")
         return row[0]
 
     def uploads_of_file(self, sha256: str) -> pd.DataFrame:
         """Earlier uploads of a file with these exact bytes (newest first)."""
-        return self._cursor().execute(
-            "SELECT u.upload_id, u.uploaded_by, u.uploaded_at, f.file_name, u.undone_at FROM uploads u "
-            "JOIN upload_files f USING (upload_id) WHERE f.sha256 = ? ORDER BY u.upload_id DESC", [sha256]
-        ).df()
+        return (
+            self._cursor()
+            .execute(
+                "SELECT u.upload_id, u.uploaded_by, u.uploaded_at, f.file_name, u.undone_at FROM uploads u "
+                "JOIN upload_files f USING (upload_id) WHERE f.sha256 = ? ORDER BY u.upload_id DESC",
+                [sha256],
+            )
+            .df()
+        )
 
     def undo_upload(self, upload_id: int, undone_by: str, undone_at: dt.datetime | None = None) -> dict[str, int]:
         """Put back every row as it was before the upload, in one transaction; rows per table restored
         or removed. Refused when a later upload changed the same rows (undo that one first).
         `undone_at` (default: now) is given by a rebuild replaying an undo of the past."""
+
         def restore(cursor) -> dict[str, int]:
             record = cursor.execute("SELECT undone_at FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
             if record is None:
@@ -440,25 +472,38 @@ class Store:
                 )
             restored = {}
             for table in TABLES:
-                target, columns = quoted_identifier(table.name), ", ".join(quoted_identifier(c) for c in table.column_names)
-                removed = cursor.execute(f"SELECT count(*) FROM {target} WHERE upload_id = ?", [upload_id]).fetchone()[0]
+                target, columns = (
+                    quoted_identifier(table.name),
+                    ", ".join(quoted_identifier(c) for c in table.column_names),
+                )
+                removed = cursor.execute(f"SELECT count(*) FROM {target} WHERE upload_id = ?", [upload_id]).fetchone()[
+                    0
+                ]
                 cursor.execute(f"DELETE FROM {target} WHERE upload_id = ?", [upload_id])
                 cursor.execute(
                     f"INSERT INTO {target} ({columns}, upload_id) SELECT {columns}, upload_id "
-                    f"FROM {_history(table)} WHERE replaced_by = ?", [upload_id],
+                    f"FROM {_history(table)} WHERE replaced_by = ?",
+                    [upload_id],
                 )
                 cursor.execute(f"DELETE FROM {_history(table)} WHERE replaced_by = ?", [upload_id])
                 if removed:
                     restored[table.name] = removed
-            cursor.execute("UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?",
-                           [undone_at or utc_now(), undone_by, upload_id])
+            cursor.execute(
+                "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?",
+                [undone_at or utc_now(), undone_by, upload_id],
+            )
             return restored
 
         return self.write(restore)
 
     def apply_upload(
-        self, frames: dict[str, tuple[pd.DataFrame, list[str]]], files: list[UploadedFile], uploaded_by: str,
-        dry_run: bool = False, default_date: dt.date | None = None, replaying: RecordedUpload | None = None,
+        self,
+        frames: dict[str, tuple[pd.DataFrame, list[str]]],
+        files: list[UploadedFile],
+        uploaded_by: str,
+        dry_run: bool = False,
+        default_date: dt.date | None = None,
+        replaying: RecordedUpload | None = None,
         based_on: int | None = None,
     ) -> dict[str, TableChange]:
         """Store each table's rows (frame, columns the files supplied) in one transaction.
@@ -470,6 +515,7 @@ class Store:
         data version the rows were checked against (read_tables_with_version), makes the write raise
         StaleRead, storing nothing, when another write came in between.
         """
+
         def store_rows(cursor) -> dict[str, TableChange]:
             if based_on is not None:
                 found = cursor.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0] - 1
@@ -477,8 +523,10 @@ class Store:
                     raise StaleRead(based_on, found)
             next_id = cursor.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
             if replaying is not None and replaying.upload_id < next_id:
-                raise StoreError(f"upload {replaying.upload_id} cannot be replayed: uploads up to {next_id - 1} "
-                                 "are stored already (rebuild into an empty database)")
+                raise StoreError(
+                    f"upload {replaying.upload_id} cannot be replayed: uploads up to {next_id - 1} "
+                    "are stored already (rebuild into an empty database)"
+                )
             upload_id = next_id if replaying is None else replaying.upload_id
             changes = {
                 name: self._merge(cursor, TABLES_BY_NAME[name], frame, present, upload_id)
@@ -490,12 +538,20 @@ class Store:
             cursor.execute(
                 "INSERT INTO uploads (upload_id, uploaded_by, uploaded_at, file_names, row_counts, default_date) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [upload_id, uploaded_by, utc_now() if replaying is None else replaying.uploaded_at,
-                 ", ".join(f.file_name for f in files), json.dumps(row_counts), default_date],
+                [
+                    upload_id,
+                    uploaded_by,
+                    utc_now() if replaying is None else replaying.uploaded_at,
+                    ", ".join(f.file_name for f in files),
+                    json.dumps(row_counts),
+                    default_date,
+                ],
             )
             for file in files:
-                cursor.execute("INSERT INTO upload_files VALUES (?, ?, ?, ?, ?)",
-                               [upload_id, file.file_name, file.sha256, len(file.content), file.content])
+                cursor.execute(
+                    "INSERT INTO upload_files VALUES (?, ?, ?, ?, ?)",
+                    [upload_id, file.file_name, file.sha256, len(file.content), file.content],
+                )
             return changes
 
         return self.write(store_rows)
@@ -525,8 +581,11 @@ class Store:
         if not cursor.execute(f"SELECT EXISTS (SELECT 1 FROM staged_rows s JOIN {target} t ON {join})").fetchone()[0]:
             # No key of the file is stored (a first load, new check-ins): every row goes in as it is,
             # without staging the rows that change.
-            cursor.execute(f"INSERT INTO {target} ({all_columns}, upload_id) "
-                           f"SELECT {', '.join(new_row_values)}, ? FROM staged_rows s", [upload_id])
+            cursor.execute(
+                f"INSERT INTO {target} ({all_columns}, upload_id) "
+                f"SELECT {', '.join(new_row_values)}, ? FROM staged_rows s",
+                [upload_id],
+            )
             cursor.unregister("staged_rows")
             return TableChange(inserted=len(staged), updated=0, unchanged=0)
         projection = ", ".join(f"{value} AS {quoted_identifier(name)}" for name, value in values.items())
@@ -534,8 +593,14 @@ class Store:
         # ones: a row changes when its key is new or any column differs from the stored row's (NULLs
         # equal) — one join, where a set difference of whole rows took four times as long.
         stored = f"t.{quoted_identifier(table.key[0])} IS NOT NULL"
-        differs = " OR ".join(f"{values[c]} IS DISTINCT FROM t.{quoted_identifier(c)}" for c in table.column_names
-                              if c not in table.key) or "FALSE"
+        differs = (
+            " OR ".join(
+                f"{values[c]} IS DISTINCT FROM t.{quoted_identifier(c)}"
+                for c in table.column_names
+                if c not in table.key
+            )
+            or "FALSE"
+        )
         cursor.execute(
             f"CREATE OR REPLACE TEMP TABLE changed AS SELECT {projection}, {stored} AS stored "
             f"FROM staged_rows s LEFT JOIN {target} t ON {join} WHERE NOT ({stored}) OR {differs}"
@@ -547,12 +612,14 @@ class Store:
         if updated:
             cursor.execute(
                 f"INSERT INTO {_history(table)} SELECT t.*, ? FROM {target} t "
-                f"WHERE EXISTS (SELECT 1 FROM changed c WHERE {key_match})", [upload_id],
+                f"WHERE EXISTS (SELECT 1 FROM changed c WHERE {key_match})",
+                [upload_id],
             )
             cursor.execute(f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM changed c WHERE {key_match})")
         if changed:
-            cursor.execute(f"INSERT INTO {target} ({all_columns}, upload_id) SELECT {all_columns}, ? FROM changed",
-                           [upload_id])
+            cursor.execute(
+                f"INSERT INTO {target} ({all_columns}, upload_id) SELECT {all_columns}, ? FROM changed", [upload_id]
+            )
         cursor.execute("DROP TABLE changed")
         return TableChange(inserted=changed - updated, updated=updated, unchanged=total - changed)
 
@@ -630,8 +697,14 @@ class SharedStore:
 
     CHANGE_SETTLE_S = 1.0
 
-    def __init__(self, target: str, lock_wait: float | None = None, create: bool = True, check: bool = True,
-                 threads: int | None = None):
+    def __init__(
+        self,
+        target: str,
+        lock_wait: float | None = None,
+        create: bool = True,
+        check: bool = True,
+        threads: int | None = None,
+    ):
         if not create:
             _require_file(target)
         self.target = target
@@ -704,8 +777,13 @@ class SharedStore:
         return call
 
 
-def shared_store(target: str | None = None, lock_wait: float | None = None,
-                 create: bool = True, check: bool = True, threads: int | None = None) -> Store | SharedStore:
+def shared_store(
+    target: str | None = None,
+    lock_wait: float | None = None,
+    create: bool = True,
+    check: bool = True,
+    threads: int | None = None,
+) -> Store | SharedStore:
     """The handle of a process that may run a while (the app; an ingest, while it parses): a
     SharedStore on a DuckDB file, so that other processes can use the file between its operations;
     a server database (PostgreSQL) serves many connections, so its Store stays open. Close it after use.
@@ -719,8 +797,10 @@ def shared_store(target: str | None = None, lock_wait: float | None = None,
 
 
 # A percent KR stored on the 0–1 scale: start and target both within [0, 1], not both 0.
-_FRACTION_SCALE = ("measure = 'percent' AND start_value BETWEEN 0 AND 1 AND target_value BETWEEN 0 AND 1 "
-                   "AND NOT (start_value = 0 AND target_value = 0)")
+_FRACTION_SCALE = (
+    "measure = 'percent' AND start_value BETWEEN 0 AND 1 AND target_value BETWEEN 0 AND 1 "
+    "AND NOT (start_value = 0 AND target_value = 0)"
+)
 
 
 def _percent_krs_in_points(cursor) -> None:
@@ -733,14 +813,21 @@ def _percent_krs_in_points(cursor) -> None:
         return
     of_these = "list_contains(?, kr_id)"
     for table in ("key_results", "key_results_history"):
-        cursor.execute(f"UPDATE {table} SET start_value = round(start_value * 100, 10), "
-                       f"target_value = round(target_value * 100, 10) WHERE {of_these} AND {_FRACTION_SCALE}", [kr_ids])
+        cursor.execute(
+            f"UPDATE {table} SET start_value = round(start_value * 100, 10), "
+            f"target_value = round(target_value * 100, 10) WHERE {of_these} AND {_FRACTION_SCALE}",
+            [kr_ids],
+        )
     for table in ("check_ins", "check_ins_history"):
-        cursor.execute(f"UPDATE {table} SET value = round(value * 100, 10) WHERE {of_these} AND value IS NOT NULL",
-                       [kr_ids])
+        cursor.execute(
+            f"UPDATE {table} SET value = round(value * 100, 10) WHERE {of_these} AND value IS NOT NULL", [kr_ids]
+        )
     for table in ("decisions", "decisions_history"):
-        cursor.execute(f"UPDATE {table} SET new_target_value = round(new_target_value * 100, 10) "
-                       f"WHERE {of_these} AND new_target_value IS NOT NULL", [kr_ids])
+        cursor.execute(
+            f"UPDATE {table} SET new_target_value = round(new_target_value * 100, 10) "
+            f"WHERE {of_these} AND new_target_value IS NOT NULL",
+            [kr_ids],
+        )
 
 
 def _scannable(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
@@ -762,7 +849,7 @@ def _in_listed_order(files: list[UploadedFile], file_names: str) -> list[Uploade
             return ordered + sorted(remaining, key=lambda f: f.file_name)
         ordered.append(following)
         remaining.remove(following)
-        rest = rest[len(following.file_name) + 2:]
+        rest = rest[len(following.file_name) + 2 :]
     return ordered
 
 

@@ -7,10 +7,12 @@ goes through Store.write (one transaction, retried on a write conflict). Publish
 Store.apply_upload, so it is recorded like an upload (who, when, the scenario JSON as the file)
 and bumps the data version that caches key on.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Callable, Mapping, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -22,8 +24,7 @@ T = TypeVar("T")
 SCENARIO_COLUMNS = ("name", "saved_by", "saved_at")
 MAX_NAME_LENGTH = 80
 
-_CREATE = ('CREATE TABLE IF NOT EXISTS scenarios (name VARCHAR, "json" VARCHAR, saved_by VARCHAR, '
-           "saved_at TIMESTAMP)")
+_CREATE = 'CREATE TABLE IF NOT EXISTS scenarios (name VARCHAR, "json" VARCHAR, saved_by VARCHAR, saved_at TIMESTAMP)'
 
 
 def _clean_name(name: str) -> str:
@@ -37,6 +38,7 @@ def _clean_name(name: str) -> str:
 
 def _write(store: Store, statements: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run `statements(cursor)` as one write of the store, creating the table first if needed."""
+
     def work(cursor):
         cursor.execute(_CREATE)
         return statements(cursor)
@@ -51,8 +53,11 @@ def _exists(cursor, name: str) -> bool:
 def list_scenarios(store: Store) -> pd.DataFrame:
     """Saved scenarios (SCENARIO_COLUMNS), by name; none before the first save created the table."""
     try:
-        return store.read(lambda cursor: cursor.execute(
-            "SELECT name, saved_by, saved_at FROM scenarios ORDER BY lower(name), name").df())
+        return store.read(
+            lambda cursor: cursor.execute(
+                "SELECT name, saved_by, saved_at FROM scenarios ORDER BY lower(name), name"
+            ).df()
+        )
     except duckdb.CatalogException:
         return pd.DataFrame(columns=list(SCENARIO_COLUMNS))
 
@@ -60,8 +65,9 @@ def list_scenarios(store: Store) -> pd.DataFrame:
 def load_scenario(store: Store, name: str) -> dict:
     """The JSON object of a saved scenario; StoreError when there is none of that name."""
     try:
-        row = store.read(lambda cursor: cursor.execute('SELECT "json" FROM scenarios WHERE name = ?',
-                                                       [name]).fetchone())
+        row = store.read(
+            lambda cursor: cursor.execute('SELECT "json" FROM scenarios WHERE name = ?', [name]).fetchone()
+        )
     except duckdb.CatalogException:
         row = None
     if row is None:
@@ -107,8 +113,9 @@ def delete_scenario(store: Store, name: str) -> None:
     _write(store, statements)
 
 
-def publish_targets(store: Store, targets: pd.DataFrame, scenario: Mapping, scenario_name: str,
-                    published_by: str) -> dict[str, TableChange]:
+def publish_targets(
+    store: Store, targets: pd.DataFrame, scenario: Mapping, scenario_name: str, published_by: str
+) -> dict[str, TableChange]:
     """Write `targets` (period, metric, start_value, target_value) into company targets in one
     transaction, recorded as an upload of the scenario's JSON; rows already stored as they are
     change nothing, and nothing at all is recorded when no row changes."""

@@ -4,6 +4,7 @@ Every sheet of the workbook format (DESIGN "Workbook format") maps to one table 
 columns. Loaders validate against these descriptions, the store builds its DDL from them and
 analytics reads columns by these names. Pure Python: importing it opens no database.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,7 +52,9 @@ class Table:
 
 
 TEAMS = Table(
-    "teams", "Teams", ("team",),
+    "teams",
+    "Teams",
+    ("team",),
     (
         Column("team", required=True, aliases=("team name", "department")),
         Column("group", aliases=("team group", "division")),
@@ -61,7 +64,9 @@ TEAMS = Table(
 )
 
 OBJECTIVES = Table(
-    "objectives", "Objectives", ("objective_id",),
+    "objectives",
+    "Objectives",
+    ("objective_id",),
     (
         Column("objective_id", required=True, aliases=("objective id", "id", "goal id")),
         Column("period", required=True, aliases=("quarter", "cycle", "time period")),
@@ -76,7 +81,9 @@ OBJECTIVES = Table(
 )
 
 KEY_RESULTS = Table(
-    "key_results", "KeyResults", ("kr_id",),
+    "key_results",
+    "KeyResults",
+    ("kr_id",),
     (
         Column("kr_id", required=True, aliases=("key result id", "kr", "id")),
         Column("objective_id", required=True, aliases=("objective id", "objective", "goal id")),
@@ -99,7 +106,9 @@ KEY_RESULTS = Table(
 )
 
 CHECK_INS = Table(
-    "check_ins", "CheckIns", ("kr_id", "date"),
+    "check_ins",
+    "CheckIns",
+    ("kr_id", "date"),
     (
         Column("kr_id", required=True, aliases=("key result id", "kr")),
         Column("date", DATE, required=True, aliases=("check-in date", "checkin date", "updated", "as of")),
@@ -113,7 +122,9 @@ CHECK_INS = Table(
 )
 
 INITIATIVES = Table(
-    "initiatives", "Initiatives", ("kr_id", "title"),
+    "initiatives",
+    "Initiatives",
+    ("kr_id", "title"),
     (
         Column("kr_id", required=True, aliases=("key result id", "kr")),
         Column("title", required=True, aliases=("initiative", "task", "name")),
@@ -125,7 +136,9 @@ INITIATIVES = Table(
 )
 
 ARR_ACTUALS = Table(
-    "arr_actuals", "ArrActuals", ("month",),
+    "arr_actuals",
+    "ArrActuals",
+    ("month",),
     (
         Column("month", MONTH, required=True),
         Column("new", NUMBER, default=0.0, aliases=("new arr",)),
@@ -138,7 +151,9 @@ ARR_ACTUALS = Table(
 )
 
 COMPANY_TARGETS = Table(
-    "company_targets", "CompanyTargets", ("period", "metric"),
+    "company_targets",
+    "CompanyTargets",
+    ("period", "metric"),
     (
         Column("period", required=True),
         Column("metric", required=True),
@@ -149,7 +164,9 @@ COMPANY_TARGETS = Table(
 )
 
 SWOT = Table(
-    "swot", "Swot", ("leader", "quadrant", "item"),
+    "swot",
+    "Swot",
+    ("leader", "quadrant", "item"),
     (
         Column("leader", required=True),
         Column("quadrant", required=True, choices=SWOT_QUADRANTS),
@@ -159,7 +176,9 @@ SWOT = Table(
 )
 
 DECISIONS_TABLE = Table(
-    "decisions", "Decisions", ("kr_id", "date", "decision"),
+    "decisions",
+    "Decisions",
+    ("kr_id", "date", "decision"),
     (
         Column("kr_id", required=True),
         Column("date", DATE, required=True),
@@ -172,7 +191,9 @@ DECISIONS_TABLE = Table(
 )
 
 ACTIONS = Table(
-    "actions", "Actions", ("action_id",),
+    "actions",
+    "Actions",
+    ("action_id",),
     (
         Column("action_id", required=True),
         Column("review_month", MONTH, required=True),
@@ -187,7 +208,9 @@ ACTIONS = Table(
 
 # The notes of one monthly review meeting (a sheet beside Decisions and Actions).
 REVIEW_NOTES = Table(
-    "review_notes", "ReviewNotes", ("review_month",),
+    "review_notes",
+    "ReviewNotes",
+    ("review_month",),
     (
         Column("review_month", MONTH, required=True),
         Column("notes", required=True),
@@ -197,7 +220,16 @@ REVIEW_NOTES = Table(
 
 # Order matters: referenced tables come before the tables that refer to them.
 TABLES: tuple[Table, ...] = (
-    TEAMS, OBJECTIVES, KEY_RESULTS, CHECK_INS, INITIATIVES, ARR_ACTUALS, COMPANY_TARGETS, SWOT,
-    DECISIONS_TABLE, ACTIONS, REVIEW_NOTES,
+    TEAMS,
+    OBJECTIVES,
+    KEY_RESULTS,
+    CHECK_INS,
+    INITIATIVES,
+    ARR_ACTUALS,
+    COMPANY_TARGETS,
+    SWOT,
+    DECISIONS_TABLE,
+    ACTIONS,
+    REVIEW_NOTES,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -8,6 +8,7 @@ both sides, whether the table lives in a DuckDB file or on an ATTACHed PostgreSQ
 count and the sum of a hash of every row (order-independent; a changed, missing or extra row
 changes it).
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from store.database import Store, StoreError, quoted_identifier, is_server_url
+from store.database import Store, StoreError, is_server_url, quoted_identifier
 
 META = "meta"
 DATA_VERSION = "data_version"  # the target's own write counter: it only moves forward (see copy_database)
@@ -46,18 +47,24 @@ class TargetNotEmpty(StoreError):
 
 def table_names(cursor) -> list[str]:
     """The tables of the store's database (the local file, or the server's public schema)."""
-    return [row[0] for row in cursor.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = current_schema() ORDER BY table_name"
-    ).fetchall()]
+    return [
+        row[0]
+        for row in cursor.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = current_schema() ORDER BY table_name"
+        ).fetchall()
+    ]
 
 
 def table_columns(cursor, table: str) -> dict[str, str]:
     """Column name → DuckDB type, in table order."""
-    return dict(cursor.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = current_schema() AND table_name = ? ORDER BY column_index", [table]
-    ).fetchall())
+    return dict(
+        cursor.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = current_schema() AND table_name = ? ORDER BY column_index",
+            [table],
+        ).fetchall()
+    )
 
 
 def _compared_rows(table: str) -> str:
@@ -88,8 +95,10 @@ def compare(source: Store, target: Store) -> list[TableComparison]:
     """Each table's fingerprint on both sides; an absent table holds the same data as an empty one."""
     before, after = fingerprints(source), fingerprints(target)
     empty = Fingerprint(0, 0)
-    return [TableComparison(name, before.get(name, empty), after.get(name, empty))
-            for name in sorted(before.keys() | after.keys())]
+    return [
+        TableComparison(name, before.get(name, empty), after.get(name, empty))
+        for name in sorted(before.keys() | after.keys())
+    ]
 
 
 def open_source(target: str) -> Store:
@@ -103,8 +112,9 @@ def open_source(target: str) -> Store:
     try:
         return Store(duckdb.connect(target, read_only=True))
     except duckdb.Error as exc:
-        raise StoreError(f"the database {target} cannot be opened for reading (is the app or an ingest "
-                         f"writing to it?): {exc}") from exc
+        raise StoreError(
+            f"the database {target} cannot be opened for reading (is the app or an ingest writing to it?): {exc}"
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -119,8 +129,10 @@ def _read_source(source: Store) -> dict[str, _SourceTable]:
     cursor.begin()
     try:
         return {
-            table: _SourceTable(table_columns(cursor, table),
-                                cursor.execute(f"SELECT * FROM {quoted_identifier(table)}").fetch_arrow_table())
+            table: _SourceTable(
+                table_columns(cursor, table),
+                cursor.execute(f"SELECT * FROM {quoted_identifier(table)}").fetch_arrow_table(),
+            )
             for table in table_names(cursor)
         }
     finally:
@@ -138,8 +150,11 @@ def copy_database(source: Store, target: Store, replace: bool = False) -> dict[s
 
     def copy(cursor) -> dict[str, int]:
         present = table_names(cursor)
-        holding = [t for t in present if t != META and
-                   cursor.execute(f"SELECT count(*) FROM {quoted_identifier(t)}").fetchone()[0]]
+        holding = [
+            t
+            for t in present
+            if t != META and cursor.execute(f"SELECT count(*) FROM {quoted_identifier(t)}").fetchone()[0]
+        ]
         if holding and not replace:
             raise TargetNotEmpty(
                 f"the target already holds data (tables {', '.join(holding)}); copy over it with --replace"
@@ -169,8 +184,10 @@ def copy_database(source: Store, target: Store, replace: bool = False) -> dict[s
         for key, value in source_meta.items():
             if key != DATA_VERSION:
                 cursor.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
-        cursor.execute(f"UPDATE meta SET value = greatest(value, ?) WHERE key = '{DATA_VERSION}'",
-                       [source_meta.get(DATA_VERSION, 0)])
+        cursor.execute(
+            f"UPDATE meta SET value = greatest(value, ?) WHERE key = '{DATA_VERSION}'",
+            [source_meta.get(DATA_VERSION, 0)],
+        )
         copied[META] = len(source_meta) - (DATA_VERSION in source_meta)
         return copied
 

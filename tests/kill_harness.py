@@ -22,6 +22,7 @@ The child records the upload at a fixed time (the only thing that would otherwis
 two complete runs), and prints a line when its imports are done, when it starts writing and when the
 write has committed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,9 +53,9 @@ LOCK_WAIT = 30.0  # seconds the harness waits to open a database a killed child'
 
 def child(database: str, upload: str) -> int:
     """The ingest to kill: the CLI's ingest, with the upload recorded at UPLOAD_TIME."""
+    import loaders.ingest  # noqa: F401  (imported here, so that the kill window is the ingest itself)
     import store.database as database_module
     from loaders import __main__ as cli
-    import loaders.ingest  # noqa: F401  (imported here, so that the kill window is the ingest itself)
 
     database_module.utc_now = lambda: UPLOAD_TIME
     write = database_module.Store.write
@@ -112,7 +113,10 @@ def _copy_database(source: pathlib.Path, target: pathlib.Path) -> None:
 def _start(database: pathlib.Path, upload: pathlib.Path, log: pathlib.Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(pathlib.Path(__file__).resolve()), "--child", str(database), str(upload)],
-        stdout=subprocess.PIPE, stderr=open(log, "wb"), text=True, cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=open(log, "wb"),
+        text=True,
+        cwd=PROJECT_ROOT,
     )
 
 
@@ -155,9 +159,15 @@ def prepare(folder: pathlib.Path) -> dict:
         raise RuntimeError("two complete ingests left different states; the harness cannot tell torn from whole")
     if afters[0] == before:
         raise RuntimeError("the upload changes nothing; the harness would prove nothing")
-    return {"before_db": before_db, "upload": upload, "before": before, "after": afters[0],
-            "ingest_seconds": statistics.median(ingest_seconds), "write_offset": statistics.median(write_offsets),
-            "commit_offset": statistics.median(commit_offsets)}
+    return {
+        "before_db": before_db,
+        "upload": upload,
+        "before": before,
+        "after": afters[0],
+        "ingest_seconds": statistics.median(ingest_seconds),
+        "write_offset": statistics.median(write_offsets),
+        "commit_offset": statistics.median(commit_offsets),
+    }
 
 
 def run_harness(runs: int = 50, seed: int | None = None, workdir: pathlib.Path | None = None) -> dict:
@@ -175,8 +185,11 @@ def run_harness(runs: int = 50, seed: int | None = None, workdir: pathlib.Path |
         aims = {
             "anywhere": (READY, 0.0, window),
             "the write and the close": (WRITING, 0.0, after_write),
-            "the commit": (WRITING, max(0.0, commit_offset - write_offset - AROUND_COMMIT),
-                           commit_offset - write_offset + AROUND_COMMIT),
+            "the commit": (
+                WRITING,
+                max(0.0, commit_offset - write_offset - AROUND_COMMIT),
+                commit_offset - write_offset + AROUND_COMMIT,
+            ),
         }
         outcomes = {"before": 0, "after": 0, "torn": 0, "unopenable": 0}
         finished = 0
@@ -202,14 +215,17 @@ def run_harness(runs: int = 50, seed: int | None = None, workdir: pathlib.Path |
             elif code == 0:
                 finished += 1
             else:
-                problems.append(f"run {number}: the ingest failed by itself (exit {code}): "
-                                f"{(folder / 'run.log').read_text()[-500:]}")
+                problems.append(
+                    f"run {number}: the ingest failed by itself (exit {code}): "
+                    f"{(folder / 'run.log').read_text()[-500:]}"
+                )
             try:
                 found = state(str(database))
             except Exception as exc:  # whatever it is, the database needs repair: that is the failure
                 outcomes["unopenable"] += 1
-                problems.append(f"run {number} (killed {delay:.3f} s after {marker!r}): the database does not "
-                                f"open: {exc}")
+                problems.append(
+                    f"run {number} (killed {delay:.3f} s after {marker!r}): the database does not open: {exc}"
+                )
                 continue
             if found == setup["before"]:
                 outcomes["before"] += 1
@@ -217,18 +233,25 @@ def run_harness(runs: int = 50, seed: int | None = None, workdir: pathlib.Path |
                 outcomes["after"] += 1
             else:
                 outcomes["torn"] += 1
-                differing = sorted(name for name in found if found[name] not in (setup["before"].get(name),
-                                                                                  setup["after"].get(name)))
-                problems.append(f"run {number} (killed {delay:.3f} s after {marker!r}): neither before nor after "
-                                f"(tables matching neither: {', '.join(differing) or 'a mix of both'})")
+                differing = sorted(
+                    name for name in found if found[name] not in (setup["before"].get(name), setup["after"].get(name))
+                )
+                problems.append(
+                    f"run {number} (killed {delay:.3f} s after {marker!r}): neither before nor after "
+                    f"(tables matching neither: {', '.join(differing) or 'a mix of both'})"
+                )
     return {
-        "runs": runs, "seed": seed, **outcomes,
+        "runs": runs,
+        "seed": seed,
+        **outcomes,
         "killed_while_running": sum(a["killed_while_running"] for a in aimed.values()),
         "finished_before_the_kill": finished,
         "runs_aimed_at": aimed,
-        "ingest_seconds": round(window, 3), "write_starts_after_seconds": round(write_offset, 3),
+        "ingest_seconds": round(window, 3),
+        "write_starts_after_seconds": round(write_offset, 3),
         "commit_after_seconds": round(commit_offset, 3),
-        "tables_compared": len(setup["before"]), "elapsed_seconds": round(time.monotonic() - started, 1),
+        "tables_compared": len(setup["before"]),
+        "elapsed_seconds": round(time.monotonic() - started, 1),
         "ok": not problems and outcomes["before"] + outcomes["after"] == runs,
         "problems": problems,
     }

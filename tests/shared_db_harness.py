@@ -8,6 +8,7 @@ runs the pages through the router one after the other, in one process as a serve
 tables as a page would read them (the cached tables of the current data version) and writes REPORT:
 each run's page, seconds, exception and error messages, the check-ins it saw and their comments.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,9 +45,15 @@ def serve(database: str, stop: pathlib.Path, report: pathlib.Path, pages: list[s
                     at.switch_page(page)
                 started = time.perf_counter()
                 at.run()
-                runs.append({"page": page, "seconds": time.perf_counter() - started, "at": time.time(),
-                             "exception": [e.message for e in at.exception],
-                             "errors": [e.value for e in at.error]})
+                runs.append(
+                    {
+                        "page": page,
+                        "seconds": time.perf_counter() - started,
+                        "at": time.time(),
+                        "exception": [e.message for e in at.exception],
+                        "errors": [e.value for e in at.error],
+                    }
+                )
                 if len(runs) == 1:
                     pathlib.Path(str(report) + ".ready").touch()
             if stopping:
@@ -54,15 +61,22 @@ def serve(database: str, stop: pathlib.Path, report: pathlib.Path, pages: list[s
         handle = ui.context._store(database)
         tables = ui.context._tables(database, handle.data_version())
     check_ins = tables["check_ins"]
-    report.write_text(json.dumps({
-        "runs": runs, "data_version": handle.data_version(), "check_ins": len(check_ins),
-        "comments": sorted(check_ins["comment"].dropna().astype(str).tolist()),
-    }))
+    report.write_text(
+        json.dumps(
+            {
+                "runs": runs,
+                "data_version": handle.data_version(),
+                "check_ins": len(check_ins),
+                "comments": sorted(check_ins["comment"].dropna().astype(str).tolist()),
+            }
+        )
+    )
 
 
 @dataclass
 class AppServing:
     """An app process serving `pages` of `database` in a loop (start, then stop() for its report)."""
+
     database: str
     folder: pathlib.Path
     pages: tuple[str, ...] = PAGES
@@ -72,9 +86,12 @@ class AppServing:
         self.stop_file, self.report = self.folder / "stop", self.folder / "app_report.json"
         self.process = subprocess.Popen(
             [PYTHON, __file__, "serve", self.database, str(self.stop_file), str(self.report), *self.pages],
-            cwd=PROJECT_ROOT, env={**os.environ, "OKR_DB": self.database, "STREAMLIT_LOGGER_LEVEL": "error",
-                                   **self.env},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "OKR_DB": self.database, "STREAMLIT_LOGGER_LEVEL": "error", **self.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + ready_within
         while not pathlib.Path(str(self.report) + ".ready").exists():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -98,10 +115,21 @@ class AppServing:
 def run_cli(*args: str, env: dict[str, str] | None = None) -> dict:
     """`python -m ARGS…`: its exit code, output and wall-clock seconds (Python's start-up included)."""
     started = time.perf_counter()
-    done = subprocess.run([PYTHON, "-m", *args], capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          env={**os.environ, **(env or {})}, timeout=300)
-    return {"args": args, "code": done.returncode, "stdout": done.stdout, "stderr": done.stderr,
-            "seconds": time.perf_counter() - started}
+    done = subprocess.run(
+        [PYTHON, "-m", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+    return {
+        "args": args,
+        "code": done.returncode,
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 class WaitProbe:
@@ -141,35 +169,56 @@ class WaitProbe:
 
 def progress_csv(folder: pathlib.Path, name: str, kr_ids: list[str], dates: list[str]) -> tuple[pathlib.Path, set]:
     """A check-in file of one row per (KR, date), each with a comment naming it: the comments to look for."""
-    rows = [(kr_id, date, 10 + i, f"{name} {kr_id} {date}") for i, (kr_id, date) in
-            enumerate((k, d) for k in kr_ids for d in dates)]
+    rows = [
+        (kr_id, date, 10 + i, f"{name} {kr_id} {date}")
+        for i, (kr_id, date) in enumerate((k, d) for k in kr_ids for d in dates)
+    ]
     path = folder / f"{name}.csv"
     path.write_text("kr_id,date,value,comment\n" + "".join(f"{k},{d},{v},{c}\n" for k, d, v, c in rows))
     return path, {c for *_, c in rows}
 
 
-def cli_beside_app(database: str, folder: pathlib.Path, kr_ids: list[str], team: str, lock_wait: float = 5.0,
-                   dates: tuple[str, ...] = tuple(f"2027-04-0{d}" for d in range(1, 8))) -> dict:
+def cli_beside_app(
+    database: str,
+    folder: pathlib.Path,
+    kr_ids: list[str],
+    team: str,
+    lock_wait: float = 5.0,
+    dates: tuple[str, ...] = tuple(f"2027-04-0{d}" for d in range(1, 8)),
+) -> dict:
     """The scene of the test and the benchmark: while an app process serves pages of `database`, two
     ingests at once, a status, a template and one more ingest, each with OKR_LOCK_WAIT=`lock_wait` (so a
     longer wait fails it); a probe measures the longest open of the file meanwhile. Returns the calls,
     the app's report, the comments the ingests stored and the probe's longest wait."""
     env = {"OKR_LOCK_WAIT": str(lock_wait)}
-    files = [progress_csv(folder, f"shared-db-{n}", kr_ids[n::3], list(dates))
-             for n in range(3)]
+    files = [progress_csv(folder, f"shared-db-{n}", kr_ids[n::3], list(dates)) for n in range(3)]
     expected = set().union(*(comments for _, comments in files))
     app = AppServing(database, folder, env=env).start()
     calls = []
     try:
         with WaitProbe(database) as probe:
-            at_once = [threading.Thread(target=lambda f=f: calls.append(run_cli("loaders", "ingest", str(f), "--db",
-                                                                                   database, env=env)))
-                       for f, _ in files[:2]]
+            at_once = [
+                threading.Thread(
+                    target=lambda f=f: calls.append(run_cli("loaders", "ingest", str(f), "--db", database, env=env))
+                )
+                for f, _ in files[:2]
+            ]
             for thread in at_once:
                 thread.start()
             calls.append(run_cli("analytics", "status", "--db", database, "--json", env=env))
-            calls.append(run_cli("loaders", "template", "--team", team, "--db", database, "-o",
-                                 str(folder / "template.xlsx"), env=env))
+            calls.append(
+                run_cli(
+                    "loaders",
+                    "template",
+                    "--team",
+                    team,
+                    "--db",
+                    database,
+                    "-o",
+                    str(folder / "template.xlsx"),
+                    env=env,
+                )
+            )
             for thread in at_once:
                 thread.join()
             calls.append(run_cli("loaders", "ingest", str(files[2][0]), "--db", database, env=env))
@@ -177,8 +226,13 @@ def cli_beside_app(database: str, folder: pathlib.Path, kr_ids: list[str], team:
             time.sleep(1.0)  # the app serves at least one more page after the last ingest
     finally:
         report = app.stop()
-    return {"calls": calls, "app": report, "expected_comments": expected, "probe_longest_s": probe.longest,
-            "probe_calls": len(probe.times)}
+    return {
+        "calls": calls,
+        "app": report,
+        "expected_comments": expected,
+        "probe_longest_s": probe.longest,
+        "probe_calls": len(probe.times),
+    }
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["serve"]:

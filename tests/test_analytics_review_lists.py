@@ -1,5 +1,6 @@
 """The lists of the monthly review — KR types, due dates and overdue, the KRs to change or cancel —
 on small hand-built KR frames whose expected values are worked out by hand in each test."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,18 +8,40 @@ import pytest
 
 from analytics.change_or_cancel import LOW_CONFIDENCE_MAX, change_or_cancel_candidates, reason_counts
 from analytics.due_dates import (
-    due_date_buckets, due_date_histogram, is_weekly, krs_due_between, last_week_clusters,
-    overdue_krs, review_window, timeline_points,
+    due_date_buckets,
+    due_date_histogram,
+    is_weekly,
+    krs_due_between,
+    last_week_clusters,
+    overdue_krs,
+    review_window,
+    timeline_points,
 )
 from analytics.kr_types import (
-    NO_TYPE, kr_type_mix, objective_type_flags, objective_type_mix, progress_by_type,
+    NO_TYPE,
+    kr_type_mix,
+    objective_type_flags,
+    objective_type_mix,
+    progress_by_type,
 )
 
 AS_OF = pd.Timestamp("2027-05-31")
 KR_DEFAULTS = {
-    "objective_id": "O1", "team": "Sales", "title": "A key result", "kr_type": "outcome", "owner": "Ana",
-    "status": "on track", "progress": 0.5, "expected": 0.5, "cancelled": False, "due_date": "2027-06-30",
-    "days_overdue": 0, "stale": False, "last_date": "2027-05-31", "last_confidence": 7.0, "last_comment": None,
+    "objective_id": "O1",
+    "team": "Sales",
+    "title": "A key result",
+    "kr_type": "outcome",
+    "owner": "Ana",
+    "status": "on track",
+    "progress": 0.5,
+    "expected": 0.5,
+    "cancelled": False,
+    "due_date": "2027-06-30",
+    "days_overdue": 0,
+    "stale": False,
+    "last_date": "2027-05-31",
+    "last_confidence": 7.0,
+    "last_comment": None,
 }
 
 
@@ -30,20 +53,25 @@ def krs(*rows: dict) -> pd.DataFrame:
     return frame
 
 
-OBJECTIVES = pd.DataFrame({
-    "objective_id": ["O1", "O2", "O3", "Y1"],
-    "team": ["Sales", "Sales", "Data", "Sales"],
-    "title": ["Grow pipeline", "Hire the team", "Trust the numbers", "Reach the ARR target"],
-    "period": ["2027-Q2", "2027-Q2", "2027-Q2", "2027"],
-})
+OBJECTIVES = pd.DataFrame(
+    {
+        "objective_id": ["O1", "O2", "O3", "Y1"],
+        "team": ["Sales", "Sales", "Data", "Sales"],
+        "title": ["Grow pipeline", "Hire the team", "Trust the numbers", "Reach the ARR target"],
+        "period": ["2027-Q2", "2027-Q2", "2027-Q2", "2027"],
+    }
+)
 
 
 # ---------------------------------------------------------------------------------------- KR types
 
+
 def test_type_mix_counts_each_type_per_team_leaving_cancelled_krs_out():
     frame = krs(
-        {"team": "Sales", "kr_type": "outcome"}, {"team": "Sales", "kr_type": " Input "},
-        {"team": "Sales", "kr_type": "input"}, {"team": "Data", "kr_type": "discovery"},
+        {"team": "Sales", "kr_type": "outcome"},
+        {"team": "Sales", "kr_type": " Input "},
+        {"team": "Sales", "kr_type": "input"},
+        {"team": "Data", "kr_type": "discovery"},
         {"team": "Data", "kr_type": "outcome", "cancelled": True},
     )
     mix = kr_type_mix(frame)
@@ -63,25 +91,43 @@ def test_a_kr_without_a_type_is_counted_under_no_type():
 def test_objective_flags_no_outcome_and_input_only():
     frame = krs(
         # O1 has an outcome KR: not flagged.
-        {"objective_id": "O1", "kr_type": "outcome"}, {"objective_id": "O1", "kr_type": "input"},
+        {"objective_id": "O1", "kr_type": "outcome"},
+        {"objective_id": "O1", "kr_type": "input"},
         # O2: inputs only, so also no outcome.
-        {"objective_id": "O2", "kr_type": "input"}, {"objective_id": "O2", "kr_type": "input"},
+        {"objective_id": "O2", "kr_type": "input"},
+        {"objective_id": "O2", "kr_type": "input"},
         # O3: an output and an outcome that was cancelled: no outcome left.
         {"objective_id": "O3", "team": "Data", "kr_type": "output"},
         {"objective_id": "O3", "team": "Data", "kr_type": "outcome", "cancelled": True},
     )
     flags = objective_type_flags(frame, OBJECTIVES)
     assert flags.to_dict("records") == [
-        {"objective_id": "O3", "team": "Data", "title": "Trust the numbers", "kr_count": 1,
-         "no_outcome": True, "input_only": False},
-        {"objective_id": "O2", "team": "Sales", "title": "Hire the team", "kr_count": 2,
-         "no_outcome": True, "input_only": True},
+        {
+            "objective_id": "O3",
+            "team": "Data",
+            "title": "Trust the numbers",
+            "kr_count": 1,
+            "no_outcome": True,
+            "input_only": False,
+        },
+        {
+            "objective_id": "O2",
+            "team": "Sales",
+            "title": "Hire the team",
+            "kr_count": 2,
+            "no_outcome": True,
+            "input_only": True,
+        },
     ]
 
 
 def test_objective_type_mix_has_titles_and_counts_by_team_then_objective():
-    frame = krs({"objective_id": "O2", "kr_type": "input"}, {"objective_id": "O3", "team": "Data"},
-                {"objective_id": "O1", "kr_type": "output"}, {"objective_id": "O1"})
+    frame = krs(
+        {"objective_id": "O2", "kr_type": "input"},
+        {"objective_id": "O3", "team": "Data"},
+        {"objective_id": "O1", "kr_type": "output"},
+        {"objective_id": "O1"},
+    )
     table = objective_type_mix(frame, OBJECTIVES)
     assert list(table["objective_id"]) == ["O3", "O1", "O2"]
     first = table.iloc[1]
@@ -104,6 +150,7 @@ def test_progress_by_type_is_the_plain_mean_per_type():
 
 
 # --------------------------------------------------------------------------------------- due dates
+
 
 def test_review_window_is_the_quarter_of_the_as_of_date_unless_a_period_is_chosen():
     assert review_window("2027-05-31") == (pd.Timestamp("2027-04-01"), pd.Timestamp("2027-06-30"), "2027-Q2")
@@ -144,9 +191,12 @@ def test_a_year_is_cut_into_months():
 
 def test_histogram_counts_per_team_and_week_with_before_and_after():
     frame = krs(
-        {"team": "Sales", "due_date": "2027-06-30"}, {"team": "Sales", "due_date": "2027-06-24"},
-        {"team": "Sales", "due_date": "2027-06-23"}, {"team": "Sales", "due_date": "2027-12-31"},
-        {"team": "Data", "due_date": "2027-03-31"}, {"team": "Data", "due_date": "2027-04-01"},
+        {"team": "Sales", "due_date": "2027-06-30"},
+        {"team": "Sales", "due_date": "2027-06-24"},
+        {"team": "Sales", "due_date": "2027-06-23"},
+        {"team": "Sales", "due_date": "2027-12-31"},
+        {"team": "Data", "due_date": "2027-03-31"},
+        {"team": "Data", "due_date": "2027-04-01"},
         {"team": "Data", "due_date": "2027-06-30", "cancelled": True},
     )
     histogram = due_date_histogram(frame, "2027-04-01", "2027-06-30")
@@ -168,8 +218,10 @@ def test_no_before_or_after_column_when_every_kr_is_due_in_the_window():
 def test_last_week_share_is_measured_against_the_period_of_each_krs_objective():
     frame = krs(
         # Sales: 3 of 4 in the last week of their period (Jun 24–30 for Q2, Dec 25–31 for the year).
-        {"objective_id": "O1", "due_date": "2027-06-30"}, {"objective_id": "O1", "due_date": "2027-06-24"},
-        {"objective_id": "O1", "due_date": "2027-06-23"}, {"objective_id": "Y1", "due_date": "2027-12-25"},
+        {"objective_id": "O1", "due_date": "2027-06-30"},
+        {"objective_id": "O1", "due_date": "2027-06-24"},
+        {"objective_id": "O1", "due_date": "2027-06-23"},
+        {"objective_id": "Y1", "due_date": "2027-12-25"},
         # Data: 4 of 4.
         *({"objective_id": "O3", "team": "Data", "due_date": "2027-06-30"} for _ in range(4)),
     )
@@ -186,7 +238,8 @@ def test_last_week_share_is_measured_against_the_period_of_each_krs_objective():
 
 def test_timeline_points_share_a_day_worst_status_first():
     frame = krs(
-        {"kr_id": "K1", "status": "on track"}, {"kr_id": "K2", "status": "off track"},
+        {"kr_id": "K1", "status": "on track"},
+        {"kr_id": "K2", "status": "off track"},
         {"kr_id": "K3", "status": "on track", "due_date": "2027-06-11"},
         {"kr_id": "K4", "status": "completed", "cancelled": False},
     )
@@ -197,19 +250,31 @@ def test_timeline_points_share_a_day_worst_status_first():
 
 
 def test_krs_due_between_includes_both_ends_and_leaves_cancelled_out():
-    frame = krs({"due_date": "2027-04-01"}, {"due_date": "2027-06-30"}, {"due_date": "2027-07-01"},
-                {"due_date": "2027-05-01", "cancelled": True})
+    frame = krs(
+        {"due_date": "2027-04-01"},
+        {"due_date": "2027-06-30"},
+        {"due_date": "2027-07-01"},
+        {"due_date": "2027-05-01", "cancelled": True},
+    )
     assert list(krs_due_between(frame, "2027-04-01", "2027-06-30")["kr_id"]) == ["K1", "K2"]
 
 
 # -------------------------------------------------------------------------------- change or cancel
 
+
 def test_candidates_with_their_reasons_worst_first():
     frame = krs(
         {"kr_id": "LOW", "status": "at risk", "last_confidence": 4.0, "expected": 0.6, "progress": 0.4},
         {"kr_id": "OFF", "status": "off track", "expected": 0.8, "progress": 0.3},
-        {"kr_id": "OFF-WORSE", "status": "off track", "expected": 0.9, "progress": 0.1, "stale": True,
-         "last_date": "2027-04-20", "last_confidence": 3.0},
+        {
+            "kr_id": "OFF-WORSE",
+            "status": "off track",
+            "expected": 0.9,
+            "progress": 0.1,
+            "stale": True,
+            "last_date": "2027-04-20",
+            "last_confidence": 3.0,
+        },
         {"kr_id": "STALE", "status": "on track", "stale": True, "last_date": "2027-04-23"},
         {"kr_id": "FINE", "status": "on track", "last_confidence": 5.0},
         {"kr_id": "NO-CONFIDENCE", "status": "on track", "last_confidence": None},
@@ -217,7 +282,10 @@ def test_candidates_with_their_reasons_worst_first():
     candidates = change_or_cancel_candidates(frame, AS_OF)
     assert list(candidates["kr_id"]) == ["OFF-WORSE", "OFF", "STALE", "LOW"]
     assert list(candidates["reasons"]) == [
-        "off track · stale 41 days · confidence 3/10", "off track", "stale 38 days", "confidence 4/10",
+        "off track · stale 41 days · confidence 3/10",
+        "off track",
+        "stale 38 days",
+        "confidence 4/10",
     ]
     assert candidates.loc[1, "gap"] == pytest.approx(0.5)
     assert reason_counts(candidates) == {"off track": 2, "stale": 2, "low confidence": 2}

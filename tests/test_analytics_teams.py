@@ -1,5 +1,6 @@
 """What the Teams and Team pages compute, on a small organisation whose figures are worked out by
 hand in the comments (as-of date 31 May 2027)."""
+
 import math
 
 import pandas as pd
@@ -7,9 +8,20 @@ import pytest
 
 from analytics.review import filter_snapshot, review_snapshot
 from analytics.teams import (
-    KR_REVIEW_COLUMNS, NEEDED_BY_COLUMNS, NEEDS_COLUMNS, TEAM_CARD_COLUMNS, check_in_age_text, days_ago,
-    format_kr_value, kr_initiatives, kr_review_rows, kr_trends, status_counts, team_cards,
-    team_dependencies, team_objectives,
+    KR_REVIEW_COLUMNS,
+    NEEDED_BY_COLUMNS,
+    NEEDS_COLUMNS,
+    TEAM_CARD_COLUMNS,
+    check_in_age_text,
+    days_ago,
+    format_kr_value,
+    kr_initiatives,
+    kr_review_rows,
+    kr_trends,
+    status_counts,
+    team_cards,
+    team_dependencies,
+    team_objectives,
 )
 from store.schema import CHECK_INS, INITIATIVES, KEY_RESULTS, OBJECTIVES, TEAMS
 
@@ -24,43 +36,79 @@ def table(schema, rows):
     return frame
 
 
-def kr(kr_id, objective_id, measure, owner, start=None, target=None, direction="increase", unit=None,
-       depends_on=None):
-    return {"kr_id": kr_id, "objective_id": objective_id, "title": f"Title of {kr_id}", "measure": measure,
-            "unit": unit, "start_value": start, "target_value": target, "direction": direction, "owner": owner,
-            "start_date": "2027-04-01", "due_date": "2027-06-30", "weight": 1.0, "depends_on": depends_on}
+def kr(kr_id, objective_id, measure, owner, start=None, target=None, direction="increase", unit=None, depends_on=None):
+    return {
+        "kr_id": kr_id,
+        "objective_id": objective_id,
+        "title": f"Title of {kr_id}",
+        "measure": measure,
+        "unit": unit,
+        "start_value": start,
+        "target_value": target,
+        "direction": direction,
+        "owner": owner,
+        "start_date": "2027-04-01",
+        "due_date": "2027-06-30",
+        "weight": 1.0,
+        "depends_on": depends_on,
+    }
 
 
 TABLES = {
     # Stored teams come sorted by name; the cards put them in DESIGN group order.
-    "teams": table(TEAMS, [
-        {"team": "Data", "group": None, "lead": "Dan"},
-        {"team": "Engineering", "group": "Product & Engineering", "lead": "Tom"},
-        {"team": "Finance", "group": "Cross-functional", "lead": "Fay"},
-        {"team": "Legal", "group": "Legal & Compliance", "lead": "Lou"},
-        {"team": "Sales", "group": "Business", "lead": "Ana"},
-    ]),
-    "objectives": table(OBJECTIVES, [
-        {"objective_id": "C1", "period": "2027", "level": "company", "title": "Grow"},
-        {"objective_id": "S1", "period": "2027-Q2", "level": "team", "team": "Sales", "title": "Sell more",
-         "context": "Why we sell more.", "parent_objective_id": "C1"},
-        {"objective_id": "E1", "period": "2027-Q2", "level": "team", "team": "Engineering", "title": "Ship",
-         "parent_objective_id": "C1"},
-    ]),
-    "key_results": table(KEY_RESULTS, [
-        kr("S1-K1", "S1", "currency", "Ana", 0, 100_000, unit="USD", depends_on="Engineering; finance"),
-        kr("S1-K2", "S1", "number", "Bo", 90, 60, direction="decrease", unit="days", depends_on="Sales"),
-        kr("E1-K1", "E1", "status", "Tom", depends_on=" sales "),
-    ]),
-    "check_ins": table(CHECK_INS, [
-        {"kr_id": "S1-K1", "date": "2027-04-30", "value": 20_000},
-        {"kr_id": "S1-K1", "date": "2027-05-20", "value": 50_000, "confidence": 6, "comment": "Two deals"},
-        {"kr_id": "S1-K1", "date": "2027-06-15", "value": 90_000},  # after the as-of date: not counted
-        {"kr_id": "S1-K2", "date": "2027-04-15", "value": 80},
-        {"kr_id": "S1-K2", "date": "2027-05-10", "comment": "No new figure"},  # moves the last check-in only
-        {"kr_id": "E1-K1", "date": "2027-05-01", "status": "Early progress"},
-        {"kr_id": "E1-K1", "date": "2027-05-25", "status": "Good progress"},
-    ]),
+    "teams": table(
+        TEAMS,
+        [
+            {"team": "Data", "group": None, "lead": "Dan"},
+            {"team": "Engineering", "group": "Product & Engineering", "lead": "Tom"},
+            {"team": "Finance", "group": "Cross-functional", "lead": "Fay"},
+            {"team": "Legal", "group": "Legal & Compliance", "lead": "Lou"},
+            {"team": "Sales", "group": "Business", "lead": "Ana"},
+        ],
+    ),
+    "objectives": table(
+        OBJECTIVES,
+        [
+            {"objective_id": "C1", "period": "2027", "level": "company", "title": "Grow"},
+            {
+                "objective_id": "S1",
+                "period": "2027-Q2",
+                "level": "team",
+                "team": "Sales",
+                "title": "Sell more",
+                "context": "Why we sell more.",
+                "parent_objective_id": "C1",
+            },
+            {
+                "objective_id": "E1",
+                "period": "2027-Q2",
+                "level": "team",
+                "team": "Engineering",
+                "title": "Ship",
+                "parent_objective_id": "C1",
+            },
+        ],
+    ),
+    "key_results": table(
+        KEY_RESULTS,
+        [
+            kr("S1-K1", "S1", "currency", "Ana", 0, 100_000, unit="USD", depends_on="Engineering; finance"),
+            kr("S1-K2", "S1", "number", "Bo", 90, 60, direction="decrease", unit="days", depends_on="Sales"),
+            kr("E1-K1", "E1", "status", "Tom", depends_on=" sales "),
+        ],
+    ),
+    "check_ins": table(
+        CHECK_INS,
+        [
+            {"kr_id": "S1-K1", "date": "2027-04-30", "value": 20_000},
+            {"kr_id": "S1-K1", "date": "2027-05-20", "value": 50_000, "confidence": 6, "comment": "Two deals"},
+            {"kr_id": "S1-K1", "date": "2027-06-15", "value": 90_000},  # after the as-of date: not counted
+            {"kr_id": "S1-K2", "date": "2027-04-15", "value": 80},
+            {"kr_id": "S1-K2", "date": "2027-05-10", "comment": "No new figure"},  # moves the last check-in only
+            {"kr_id": "E1-K1", "date": "2027-05-01", "status": "Early progress"},
+            {"kr_id": "E1-K1", "date": "2027-05-25", "status": "Good progress"},
+        ],
+    ),
 }
 # Expected by now for every KR: 1 April → 30 June is 90 days, 60 of them gone on 31 May → 2/3.
 # S1-K1 50,000 of 100,000 → 0.5 (gap 1/6: at risk); S1-K2 90 → 80 towards 60 → 1/3 (gap 1/3: off
@@ -102,15 +150,29 @@ def test_an_owner_filter_rolls_up_only_that_owners_krs(snapshot):
 
 
 def test_status_counts_worst_first_without_zeros():
-    row = {"n_overdue": 0, "n_off_track": 2, "n_at_risk": 0, "n_not_started": 1, "n_on_track": 5,
-           "n_completed": 0, "n_cancelled": 1}
+    row = {
+        "n_overdue": 0,
+        "n_off_track": 2,
+        "n_at_risk": 0,
+        "n_not_started": 1,
+        "n_on_track": 5,
+        "n_completed": 0,
+        "n_cancelled": 1,
+    }
     assert status_counts(row) == [("off track", 2), ("not started", 1), ("on track", 5), ("cancelled", 1)]
 
 
-@pytest.mark.parametrize(("days", "text"), [
-    (0, "Last check-in today"), (1, "Last check-in yesterday"), (12, "Last check-in 12 days ago"),
-    (1200, "Last check-in 1,200 days ago"), (float("nan"), "No check-ins yet"), (None, "No check-ins yet"),
-])
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (0, "Last check-in today"),
+        (1, "Last check-in yesterday"),
+        (12, "Last check-in 12 days ago"),
+        (1200, "Last check-in 1,200 days ago"),
+        (float("nan"), "No check-ins yet"),
+        (None, "No check-ins yet"),
+    ],
+)
 def test_check_in_age_text(days, text):
     assert check_in_age_text(days) == text
 
@@ -136,22 +198,25 @@ def test_kr_trends_are_readings_up_to_the_as_of_date():
     assert kr_trends(TABLES["check_ins"], ["S1-K1"], "2027-04-30")["S1-K1"] == [20_000]
 
 
-@pytest.mark.parametrize(("args", "text"), [
-    ((1_250_000, "currency", "USD"), "$1,250,000"),
-    ((-1_200, "currency", "$"), "-$1,200"),
-    ((930_800.5, "currency", None), "$930,800.5"),
-    ((5_000, "currency", "CHF"), "5,000 CHF"),
-    ((82.5, "percent", "%"), "82.5%"),
-    ((75.0, "percent", None), "75%"),
-    ((1.0, "binary", None), "Yes"),
-    ((0.0, "binary", None), "No"),
-    ((None, "status", None, "Good progress"), "Good progress"),
-    ((None, "status", None, None), "—"),
-    ((12.0, "number", "AEs"), "12 AEs"),
-    ((7.5, "number", "/10"), "7.5/10"),
-    ((1234.567, "number", None), "1,234.57"),
-    ((float("nan"), "number", "AEs"), "—"),
-])
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((1_250_000, "currency", "USD"), "$1,250,000"),
+        ((-1_200, "currency", "$"), "-$1,200"),
+        ((930_800.5, "currency", None), "$930,800.5"),
+        ((5_000, "currency", "CHF"), "5,000 CHF"),
+        ((82.5, "percent", "%"), "82.5%"),
+        ((75.0, "percent", None), "75%"),
+        ((1.0, "binary", None), "Yes"),
+        ((0.0, "binary", None), "No"),
+        ((None, "status", None, "Good progress"), "Good progress"),
+        ((None, "status", None, None), "—"),
+        ((12.0, "number", "AEs"), "12 AEs"),
+        ((7.5, "number", "/10"), "7.5/10"),
+        ((1234.567, "number", None), "1,234.57"),
+        ((float("nan"), "number", "AEs"), "—"),
+    ],
+)
 def test_format_kr_value(args, text):
     assert format_kr_value(*args) == text
 
@@ -169,13 +234,16 @@ def test_kr_review_rows(snapshot):
 
 
 def test_kr_initiatives_by_kr_order_then_due_date():
-    initiatives = table(INITIATIVES, [
-        {"kr_id": "S1-K1", "title": "Undated", "owner": "Ana"},
-        {"kr_id": "S1-K1", "title": "Later", "due_date": "2027-06-20"},
-        {"kr_id": "S1-K1", "title": "Sooner", "due_date": "2027-06-01"},
-        {"kr_id": "E1-K1", "title": "Other team"},
-        {"kr_id": "S1-K2", "title": "Cycle review", "due_date": "2027-07-01"},
-    ])
+    initiatives = table(
+        INITIATIVES,
+        [
+            {"kr_id": "S1-K1", "title": "Undated", "owner": "Ana"},
+            {"kr_id": "S1-K1", "title": "Later", "due_date": "2027-06-20"},
+            {"kr_id": "S1-K1", "title": "Sooner", "due_date": "2027-06-01"},
+            {"kr_id": "E1-K1", "title": "Other team"},
+            {"kr_id": "S1-K2", "title": "Cycle review", "due_date": "2027-07-01"},
+        ],
+    )
     shown = kr_initiatives(initiatives, ["S1-K2", "S1-K1"])
     assert list(shown["title"]) == ["Cycle review", "Sooner", "Later", "Undated"]
 

@@ -1,4 +1,5 @@
 """ARR bridge, churn conversion and actuals against the target path (DESIGN "Formulas": ARR)."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,17 +14,48 @@ def table(schema, rows):
 
 # DESIGN reference case spread over a quarter: 2,000,000 at the end of December, then
 # new 300,000, expansion 150,000, contraction 50,000 and churn 100,000 over January to March.
-ACTUALS = table(ARR_ACTUALS, [
-    {"month": "2026-12", "new": 0, "expansion": 0, "contraction": 0, "churn": 0, "ending_arr": 2_000_000},
-    {"month": "2027-01", "new": 100_000, "expansion": 50_000, "contraction": 20_000, "churn": 30_000, "ending_arr": 2_100_000},
-    {"month": "2027-02", "new": 100_000, "expansion": 50_000, "contraction": 10_000, "churn": 40_000, "ending_arr": 2_200_000},
-    {"month": "2027-03", "new": 100_000, "expansion": 50_000, "contraction": 20_000, "churn": 30_000, "ending_arr": 2_300_000},
-])
+ACTUALS = table(
+    ARR_ACTUALS,
+    [
+        {"month": "2026-12", "new": 0, "expansion": 0, "contraction": 0, "churn": 0, "ending_arr": 2_000_000},
+        {
+            "month": "2027-01",
+            "new": 100_000,
+            "expansion": 50_000,
+            "contraction": 20_000,
+            "churn": 30_000,
+            "ending_arr": 2_100_000,
+        },
+        {
+            "month": "2027-02",
+            "new": 100_000,
+            "expansion": 50_000,
+            "contraction": 10_000,
+            "churn": 40_000,
+            "ending_arr": 2_200_000,
+        },
+        {
+            "month": "2027-03",
+            "new": 100_000,
+            "expansion": 50_000,
+            "contraction": 20_000,
+            "churn": 30_000,
+            "ending_arr": 2_300_000,
+        },
+    ],
+)
 
 
-@pytest.mark.parametrize(("monthly", "annual_percent"), [
-    (0.01, 11.36), (0.02, 21.53), (0.03, 30.62), (0.05, 45.96), (0.10, 71.76),  # 1 − (1 − m)^12
-])
+@pytest.mark.parametrize(
+    ("monthly", "annual_percent"),
+    [
+        (0.01, 11.36),
+        (0.02, 21.53),
+        (0.03, 30.62),
+        (0.05, 45.96),
+        (0.10, 71.76),  # 1 − (1 − m)^12
+    ],
+)
 def test_annual_churn_reference_cases(monthly, annual_percent):
     assert round(annual_churn(monthly) * 100, 2) == annual_percent
 
@@ -36,7 +68,10 @@ def test_arr_bridge_reference_case():
     bridge = arr_bridge(ACTUALS, "2027-01", "2027-03")
     assert bridge["beginning"] == 2_000_000  # ending ARR of 2026-12
     assert (bridge["new"], bridge["expansion"], bridge["contraction"], bridge["churn"]) == (
-        300_000, 150_000, 50_000, 100_000,  # sums of January to March
+        300_000,
+        150_000,
+        50_000,
+        100_000,  # sums of January to March
     )
     assert bridge["ending"] == 2_300_000  # 2,000,000 + 300,000 + 150,000 − 50,000 − 100,000
     assert bridge["ending_reported"] == 2_300_000  # ending ARR of 2027-03
@@ -83,12 +118,16 @@ def test_arr_vs_target_straight_to_the_annual_target():
 
 
 def test_arr_vs_target_through_quarter_end_targets():
-    result = arr_vs_target(ACTUALS, targets(
-        ("2027", "ARR", 2_000_000, 3_200_000),
-        ("2027-Q1", "arr", None, 2_300_000),
-        ("2027-Q2", "arr", None, 2_600_000),
-        ("2027", "bookings", 0, 9_999_999),
-    ), 2027)
+    result = arr_vs_target(
+        ACTUALS,
+        targets(
+            ("2027", "ARR", 2_000_000, 3_200_000),
+            ("2027-Q1", "arr", None, 2_300_000),
+            ("2027-Q2", "arr", None, 2_600_000),
+            ("2027", "bookings", 0, 9_999_999),
+        ),
+        2027,
+    )
     target = result.set_index("month")["target"]
     assert target["2027-01"] == pytest.approx(2_100_000)  # 2,000,000 + 1/3 × (2,300,000 − 2,000,000)
     assert target["2027-03"] == 2_300_000  # Q1 target

@@ -3,6 +3,7 @@ what each role may do, and the pages as a viewer, a team lead and an admin see a
 
 AppTest signs a user in with `at.user` and turns sign-in on with `at.secrets["auth"]` (ui.auth reads
 st.secrets); the real sign-in through an OpenID Connect provider is tests/test_browser_auth.py."""
+
 from __future__ import annotations
 
 import copy
@@ -17,17 +18,32 @@ from conftest import DEMO_AS_OF, DEMO_WORKBOOK, SMALL_WORKBOOK, xlsx_bytes
 from loaders.ingest import check_and_store
 from store import access
 from store.access import (
-    ADMIN, CREATE_COMPANY_OBJECTIVES, EDIT_SCENARIOS, EDIT_SWOT, LEAD, MANAGE_ACCESS, RECORD_REVIEW, UNDO_UPLOAD,
-    UPLOAD, VIEWER, AccessError, Grant, Identity,
+    ADMIN,
+    CREATE_COMPANY_OBJECTIVES,
+    EDIT_SCENARIOS,
+    EDIT_SWOT,
+    LEAD,
+    MANAGE_ACCESS,
+    RECORD_REVIEW,
+    UNDO_UPLOAD,
+    UPLOAD,
+    VIEWER,
+    AccessError,
+    Grant,
+    Identity,
 )
 from store.database import Store, UploadedFile
 from ui import state
 
-AUTH_SECRETS = {"auth": {
-    "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only-cookie-secret",
-    "client_id": "okr-dashboard-test", "client_secret": "any",
-    "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
-}}
+AUTH_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-only-cookie-secret",
+        "client_id": "okr-dashboard-test",
+        "client_secret": "any",
+        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
+    }
+}
 ADMIN_EMAIL = "alexandre.laurent@example.com"
 LEAD_EMAIL = "maya.goldberg@example.com"  # leads Sales in the access file below
 VIEWER_EMAIL = "board.observer@example.com"  # listed nowhere: a viewer
@@ -68,17 +84,20 @@ def test_emails_are_compared_without_case_or_surrounding_spaces(tmp_path):
     assert list(grants) == ["ana@example.com"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[users]\n"a@x.com" = { role = "owner" }', 'a@x.com: role "owner" is not one of viewer, lead, admin'),
-    ('[users]\n"a@x.com" = { role = "lead" }', "a@x.com: a team lead needs the teams they lead"),
-    ('[users]\n"a@x.com" = { role = "admin", teams = ["Sales"] }', "a@x.com: only a team lead has teams"),
-    ('[users]\n"a@x.com" = { role = "lead", teams = "Sales" }', "a@x.com: teams must be a list of team names"),
-    ('[users]\n"a@x.com" = { role = "lead", team = ["Sales"] }', "a@x.com: unknown key(s) team"),
-    ('[users]\n"A@x.com" = { role = "admin" }\n"a@x.com" = { role = "viewer" }', "a@x.com is listed twice"),
-    ('[users]\n"not an email" = { role = "admin" }', '"not an email" is not an email address'),
-    ('[admins]\n"a@x.com" = { role = "admin" }', "unknown section(s) admins; only [users] is read"),
-    ('[users]\n"a@x.com" = { role = "admin"', "access file"),  # not TOML
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[users]\n"a@x.com" = { role = "owner" }', 'a@x.com: role "owner" is not one of viewer, lead, admin'),
+        ('[users]\n"a@x.com" = { role = "lead" }', "a@x.com: a team lead needs the teams they lead"),
+        ('[users]\n"a@x.com" = { role = "admin", teams = ["Sales"] }', "a@x.com: only a team lead has teams"),
+        ('[users]\n"a@x.com" = { role = "lead", teams = "Sales" }', "a@x.com: teams must be a list of team names"),
+        ('[users]\n"a@x.com" = { role = "lead", team = ["Sales"] }', "a@x.com: unknown key(s) team"),
+        ('[users]\n"A@x.com" = { role = "admin" }\n"a@x.com" = { role = "viewer" }', "a@x.com is listed twice"),
+        ('[users]\n"not an email" = { role = "admin" }', '"not an email" is not an email address'),
+        ('[admins]\n"a@x.com" = { role = "admin" }', "unknown section(s) admins; only [users] is read"),
+        ('[users]\n"a@x.com" = { role = "admin"', "access file"),  # not TOML
+    ],
+)
 def test_a_wrong_access_file_names_the_file_and_the_fix(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(AccessError) as raised:
@@ -106,8 +125,13 @@ def test_the_file_comes_first_then_the_access_page_then_viewer():
     file_grants = {"ana@x.com": Grant("ana@x.com", LEAD, ("Sales",))}
     stored = {"ana@x.com": Grant("ana@x.com", ADMIN), "tom@x.com": Grant("tom@x.com", LEAD, ("Engineering",))}
     ana = access.resolve("Ana@X.com", "Ana", file_grants, stored)
-    assert (ana.email, ana.name, ana.role, ana.teams, ana.source) == ("ana@x.com", "Ana", LEAD, ("Sales",),
-                                                                      access.FROM_FILE)
+    assert (ana.email, ana.name, ana.role, ana.teams, ana.source) == (
+        "ana@x.com",
+        "Ana",
+        LEAD,
+        ("Sales",),
+        access.FROM_FILE,
+    )
     tom = access.resolve("tom@x.com", None, file_grants, stored)
     assert (tom.role, tom.teams, tom.source, tom.name) == (LEAD, ("Engineering",), access.FROM_DATABASE, "tom@x.com")
     stranger = access.resolve("eve@x.com", "Eve", file_grants, stored)
@@ -143,7 +167,8 @@ def test_a_team_lead_uploads_for_their_own_teams_only():
     assert access.refusal(lead, UPLOAD, "Success") is None
     assert access.refusal(lead, UPLOAD, "Engineering") == (
         "maya@x.com is team lead of Sales, Success, not of Engineering: only its team lead or an admin may "
-        "upload progress for Engineering.")
+        "upload progress for Engineering."
+    )
     assert "Choose one of your teams (Sales, Success)" in access.refusal(lead, UPLOAD)
     all_teams = ["Engineering", "Success", "Sales", "Data"]
     assert lead.upload_teams(all_teams) == ["Success", "Sales"]
@@ -157,9 +182,11 @@ def test_who_may_change_whose_access():
     assert access.change_refusal(admin, "Tom@X.com", file_grants) is None
     assert "set in the access file" in access.change_refusal(admin, "CEO@x.com", file_grants)
     assert access.change_refusal(admin, "ops@x.com", file_grants) == (
-        "You cannot change your own access: ask another admin.")
+        "You cannot change your own access: ask another admin."
+    )
     assert "is a team lead: only admins may manage access" in access.change_refusal(
-        identity(LEAD, ("Sales",)), "tom@x.com", file_grants)
+        identity(LEAD, ("Sales",)), "tom@x.com", file_grants
+    )
     assert access.change_refusal(access.local_identity("alex"), "tom@x.com", {}) is None
 
 
@@ -199,8 +226,12 @@ def test_access_changes_are_stored_one_write_each_with_who_and_when(store):
 
 
 def test_a_wrong_grant_stores_nothing(store):
-    for email, role, teams in (("tom@example.com", LEAD, []), ("tom", ADMIN, []), ("tom@example.com", "boss", []),
-                               ("tom@example.com", LEAD, ["Sales;Data"])):
+    for email, role, teams in (
+        ("tom@example.com", LEAD, []),
+        ("tom", ADMIN, []),
+        ("tom@example.com", "boss", []),
+        ("tom@example.com", LEAD, ["Sales;Data"]),
+    ):
         with pytest.raises(AccessError):
             access.set_grant(store, email, role, teams, "ops@example.com")
     assert access.access_log(store).empty
@@ -219,15 +250,24 @@ def test_a_progress_upload_for_one_team_refuses_other_teams_rows_and_stores_noth
     opened = small_store(tmp_path)
     before = opened.read_tables()
     other_team = {
-        "CheckIns": [SMALL_WORKBOOK["CheckIns"][0],
-                     ["SAL-KR1", dt.date(2027, 5, 20), 300000, None, 7, None, "Ana Ruiz"],
-                     ["ENG-KR1", dt.date(2027, 5, 20), None, "Completed", 8, None, "Ana Ruiz"]],
-        "Objectives": [SMALL_WORKBOOK["Objectives"][0],
-                       ["ENG-O9", "2027-Q2", "team", "Engineering", "Harden the API", "Context.", "Tom Berg", "CO-1"]],
+        "CheckIns": [
+            SMALL_WORKBOOK["CheckIns"][0],
+            ["SAL-KR1", dt.date(2027, 5, 20), 300000, None, 7, None, "Ana Ruiz"],
+            ["ENG-KR1", dt.date(2027, 5, 20), None, "Completed", 8, None, "Ana Ruiz"],
+        ],
+        "Objectives": [
+            SMALL_WORKBOOK["Objectives"][0],
+            ["ENG-O9", "2027-Q2", "team", "Engineering", "Harden the API", "Context.", "Tom Berg", "CO-1"],
+        ],
         "CompanyTargets": [SMALL_WORKBOOK["CompanyTargets"][0], ["2027", "arr", 2000000, 9000000]],
     }
-    result = check_and_store(opened, [UploadedFile("sales.xlsx", xlsx_bytes(other_team))], "ana@example.com",
-                             team="Sales", as_of=dt.date(2027, 5, 31))
+    result = check_and_store(
+        opened,
+        [UploadedFile("sales.xlsx", xlsx_bytes(other_team))],
+        "ana@example.com",
+        team="Sales",
+        as_of=dt.date(2027, 5, 31),
+    )
     messages = {(p.sheet, p.column): p.problem for p in result.errors}
     assert messages[("CheckIns", "kr_id")].startswith("ENG-KR1 is a key result of team Engineering, not of team Sales")
     assert messages[("Objectives", "objective_id")].startswith("ENG-O9 is an objective of team Engineering")
@@ -239,22 +279,56 @@ def test_a_progress_upload_for_one_team_refuses_other_teams_rows_and_stores_noth
     opened.close()
 
 
-@pytest.mark.parametrize("sheets", [
-    {"KeyResults": [SMALL_WORKBOOK["KeyResults"][0], [
-        "SAL-KR2", "ENG-O1", "Sales cycle days", "output", "number", "days", 90, 60, "decrease", "Ana Ruiz",
-        dt.date(2027, 4, 1), dt.date(2027, 6, 30), 1, "Engineering", None, None]]},
-    {"Objectives": [SMALL_WORKBOOK["Objectives"][0], [
-        "SAL-O1", "2027-Q2", "team", "Engineering", "Grow qualified pipeline", "Context.", "Ana Ruiz", "CO-1"]]},
-], ids=["kr-moved-to-own-objective", "objective-moved-to-own-team"])
+@pytest.mark.parametrize(
+    "sheets",
+    [
+        {
+            "KeyResults": [
+                SMALL_WORKBOOK["KeyResults"][0],
+                [
+                    "SAL-KR2",
+                    "ENG-O1",
+                    "Sales cycle days",
+                    "output",
+                    "number",
+                    "days",
+                    90,
+                    60,
+                    "decrease",
+                    "Ana Ruiz",
+                    dt.date(2027, 4, 1),
+                    dt.date(2027, 6, 30),
+                    1,
+                    "Engineering",
+                    None,
+                    None,
+                ],
+            ]
+        },
+        {
+            "Objectives": [
+                SMALL_WORKBOOK["Objectives"][0],
+                ["SAL-O1", "2027-Q2", "team", "Engineering", "Grow qualified pipeline", "Context.", "Ana Ruiz", "CO-1"],
+            ]
+        },
+    ],
+    ids=["kr-moved-to-own-objective", "objective-moved-to-own-team"],
+)
 def test_a_lead_cannot_take_another_teams_kr_or_objective(tmp_path, sheets):
     opened = small_store(tmp_path)
-    result = check_and_store(opened, [UploadedFile("take.xlsx", xlsx_bytes(sheets))], "tom@example.com",
-                             team="Engineering", as_of=dt.date(2027, 5, 31))
+    result = check_and_store(
+        opened,
+        [UploadedFile("take.xlsx", xlsx_bytes(sheets))],
+        "tom@example.com",
+        team="Engineering",
+        as_of=dt.date(2027, 5, 31),
+    )
     opened.close()
     assert not result.stored
     assert [p.problem for p in result.errors] == [
         f"{next(iter(sheets.values()))[1][0]} is {'a key result' if 'KeyResults' in sheets else 'an objective'} of "
-        "team Sales, not of team Engineering; choose team Sales to upload it, or remove the row"]
+        "team Sales, not of team Engineering; choose team Sales to upload it, or remove the row"
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- the pages
@@ -283,8 +357,11 @@ def app_as(open_page, writable_demo_db, tmp_path, monkeypatch):
 
 
 def sign_in(at, email: str | None) -> None:
-    at.user = {"is_logged_in": True, "email": email, "name": email.split("@")[0].replace(".", " ").title()} \
-        if email else {"is_logged_in": False}
+    at.user = (
+        {"is_logged_in": True, "email": email, "name": email.split("@")[0].replace(".", " ").title()}
+        if email
+        else {"is_logged_in": False}
+    )
 
 
 def plain(text: str) -> str:
@@ -338,8 +415,10 @@ def test_a_viewer_sees_no_upload_controls_and_no_undo(app_as):
     assert [b.proto.label for b in at.get("download_button")] == ["Download the original file"]  # no template
     assert "Team" not in labels(at.main.selectbox)
     assert not any(b.key in (state.UPLOAD_COMMIT, state.UPLOAD_UNDO, state.UPLOAD_UNDO_CONFIRM) for b in at.button)
-    assert any(f"{VIEWER_EMAIL} is a viewer: only team leads and admins may upload progress" in plain(info.value)
-               for info in at.info)
+    assert any(
+        f"{VIEWER_EMAIL} is a viewer: only team leads and admins may upload progress" in plain(info.value)
+        for info in at.info
+    )
     assert "Undoing an upload is for admins." in values(at.caption)
 
 
@@ -380,11 +459,15 @@ def test_a_lead_file_touching_another_teams_kr_is_refused(app_as):
     at = app_as(LEAD_EMAIL, "pages/upload.py")
     engineering_kr = demo_kr_of("Engineering")
     at.file_uploader(key=state.UPLOAD_FILE).upload(
-        "mixed.xlsx", progress_file({"SAL-O2-KR1": 512_000, engineering_kr: 1}), XLSX_MIME).run()
+        "mixed.xlsx", progress_file({"SAL-O2-KR1": 512_000, engineering_kr: 1}), XLSX_MIME
+    ).run()
     assert not at.exception
-    problems = [plain(row["Problem and how to fix it"]) for table in at.get("table")
-                for row in table.value.to_dict("records")]
-    assert any(p.startswith(f"{engineering_kr} is a key result of team Engineering, not of team Sales") for p in problems)
+    problems = [
+        plain(row["Problem and how to fix it"]) for table in at.get("table") for row in table.value.to_dict("records")
+    ]
+    assert any(
+        p.startswith(f"{engineering_kr} is a key result of team Engineering, not of team Sales") for p in problems
+    )
     assert state.UPLOAD_COMMIT not in [b.key for b in at.button]
     assert len(stored_uploads(app_as.target)) == 1  # the demo workbook only
 
@@ -399,8 +482,9 @@ def demo_kr_of(team: str) -> str:
 def test_a_commit_is_checked_again_when_it_runs(app_as):
     """A Sales preview whose commit arrives from a session that is no longer Sales' lead stores nothing."""
     at = app_as(LEAD_EMAIL, "pages/upload.py")
-    at.file_uploader(key=state.UPLOAD_FILE).upload("sales.xlsx", progress_file({"SAL-O2-KR1": 512_000}),
-                                                   XLSX_MIME).run()
+    at.file_uploader(key=state.UPLOAD_FILE).upload(
+        "sales.xlsx", progress_file({"SAL-O2-KR1": 512_000}), XLSX_MIME
+    ).run()
     sign_in(at, VIEWER_EMAIL)
     at.button(key=state.UPLOAD_COMMIT).click().run()
     assert not at.exception
@@ -430,8 +514,13 @@ def test_review_meeting_records_are_for_admins_and_carry_their_email(app_as):
     viewer = app_as(VIEWER_EMAIL, "pages/review_meeting.py")
     lead = app_as(LEAD_EMAIL, "pages/review_meeting.py")
     for at in (viewer, lead):
-        assert not {"Record the decision", "Record the action", "Save the notes", "Undo it",
-                    "Save status changes"} & set(labels(at.button))
+        assert not {
+            "Record the decision",
+            "Record the action",
+            "Save the notes",
+            "Undo it",
+            "Save status changes",
+        } & set(labels(at.button))
         assert next(t for t in at.text_area if t.key.startswith(state.MEETING_NOTES)).disabled
         assert any("only admins may record review decisions" in c.value for c in at.caption)
     admin = app_as(ADMIN_EMAIL, "pages/review_meeting.py")
@@ -463,8 +552,7 @@ def test_scenario_changes_are_for_admins(app_as):
     lead = app_as(LEAD_EMAIL, "pages/backcalc.py", **{state.BACKCALC_TAB: "Scenarios"})
     assert not {"Save", "Rename"} & set(labels(lead.button))
     assert not any(b.label.startswith("Publish") for b in lead.button)
-    assert any("only admins may save, rename, delete or publish scenarios" in plain(c.value)
-               for c in lead.caption)
+    assert any("only admins may save, rename, delete or publish scenarios" in plain(c.value) for c in lead.caption)
     admin = app_as(ADMIN_EMAIL, "pages/backcalc.py", **{state.BACKCALC_TAB: "Scenarios"})
     admin.text_input(key=state.BACKCALC_NAME).set_value("Board plan")
     next(b for b in admin.button if b.label == "Save").click().run()
@@ -491,7 +579,9 @@ def test_swot_entry_is_for_leads_and_admins_company_objectives_for_admins(app_as
     next(b for b in lead.button if b.label == "Add item").click().run()
     assert not lead.exception
     assert stored_uploads(app_as.target).iloc[0][["file_name", "uploaded_by"]].tolist() == [
-        "swot-form-entry.csv", LEAD_EMAIL]
+        "swot-form-entry.csv",
+        LEAD_EMAIL,
+    ]
     admin = app_as(ADMIN_EMAIL, "pages/swot.py")
     assert any(m.label.startswith("Pick 2") for m in admin.multiselect)
 
@@ -510,7 +600,11 @@ def test_only_admins_see_the_access_page_and_a_grant_made_there_takes_effect(app
     assert any("nadia.haddad@example.com is now team lead of Data." in plain(s.value) for s in admin.success)
     changes = next(d.value for d in admin.dataframe if "changed_by" in d.value.columns)
     assert changes.iloc[0][["email", "role", "teams", "changed_by"]].tolist() == [
-        "nadia.haddad@example.com", "team lead", "Data", ADMIN_EMAIL]
+        "nadia.haddad@example.com",
+        "team lead",
+        "Data",
+        ADMIN_EMAIL,
+    ]
 
     nadia = app_as("nadia.haddad@example.com", "pages/upload.py")
     assert next(s for s in nadia.main.selectbox if s.label == "Team").options == ["Data"]
@@ -519,8 +613,9 @@ def test_only_admins_see_the_access_page_and_a_grant_made_there_takes_effect(app
     admin.text_input(key=state.ACCESS_EMAIL).set_value(LEAD_EMAIL.upper())
     admin.selectbox(key=state.ACCESS_ROLE).set_value(ADMIN)
     admin.button(key=state.ACCESS_SAVE).click().run()
-    assert any(f"{LEAD_EMAIL} is set in the access file, which comes first" in plain(e.value)
-               for e in admin.error), values(admin.error)
+    assert any(f"{LEAD_EMAIL} is set in the access file, which comes first" in plain(e.value) for e in admin.error), (
+        values(admin.error)
+    )
     assert LEAD_EMAIL not in access.stored_grants(Store.open(app_as.target))
 
 

@@ -1,6 +1,7 @@
 """The benchmark organisation (bench/make_org.py) at a hundredth of full scale: it has what the
 issue asks for, both of its formats load through the real ingest path without a problem and store
 the same rows, and bench/run.py prints every figure."""
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,25 @@ sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 import make_org  # noqa: E402
 
 TINY = 0.01
-RUN_KEYS = {"xlsx_ingest_s", "xlsx_vs_openpyxl_ratio", "csv_ingest_s", "csv_vs_duckdb_ratio", "rollup_ms",
-            "page_cold_ms", "page_warm_ms", "peak_rss_mb", "page_errors", "cli_while_app_serving_max_wait_s",
-            "cli_while_app_serving_slowest_call_s", "xlsx_warnings_ingest_s", "xlsx_warnings_vs_clean_ratio",
-            "xlsx_process_s", "xlsx_process_vs_openpyxl_ratio", "xlsx_warnings_process_s",
-            "xlsx_warnings_process_vs_openpyxl_ratio"}
+RUN_KEYS = {
+    "xlsx_ingest_s",
+    "xlsx_vs_openpyxl_ratio",
+    "csv_ingest_s",
+    "csv_vs_duckdb_ratio",
+    "rollup_ms",
+    "page_cold_ms",
+    "page_warm_ms",
+    "peak_rss_mb",
+    "page_errors",
+    "cli_while_app_serving_max_wait_s",
+    "cli_while_app_serving_slowest_call_s",
+    "xlsx_warnings_ingest_s",
+    "xlsx_warnings_vs_clean_ratio",
+    "xlsx_process_s",
+    "xlsx_process_vs_openpyxl_ratio",
+    "xlsx_warnings_process_s",
+    "xlsx_warnings_process_vs_openpyxl_ratio",
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +70,9 @@ def test_the_organisation_has_the_shape_the_issue_asks_for():
 
     check_ins = sheets["CheckIns"]
     assert not check_ins.duplicated(["kr_id", "date"]).any()
-    assert check_ins["date"].min() >= pd.Timestamp("2024-01-01") and check_ins["date"].max() <= pd.Timestamp("2026-12-31")
+    assert check_ins["date"].min() >= pd.Timestamp("2024-01-01") and check_ins["date"].max() <= pd.Timestamp(
+        "2026-12-31"
+    )
     by_kr = check_ins.merge(krs, on="kr_id")
     assert (by_kr["date"] >= by_kr["start_date"]).all()  # no baseline warnings
     assert by_kr.loc[by_kr["measure"] == "status", "status"].notna().all()
@@ -78,8 +95,12 @@ def test_the_files_are_written_in_both_formats(org):
 def ingested(paths: list[pathlib.Path], database: str) -> dict[str, pd.DataFrame]:
     store = Store.open(database)
     try:
-        result = check_and_store(store, [UploadedFile(p.name, p.read_bytes()) for p in paths], "bench test",
-                                 max_file_bytes=CLI_MAX_FILE_BYTES)
+        result = check_and_store(
+            store,
+            [UploadedFile(p.name, p.read_bytes()) for p in paths],
+            "bench test",
+            max_file_bytes=CLI_MAX_FILE_BYTES,
+        )
         assert result.problems == []
         return store.read_tables()
     finally:
@@ -110,8 +131,12 @@ def test_the_split_workbook_holds_the_latest_check_ins(org):
 
 @pytest.mark.slow
 def test_the_benchmark_prints_every_figure(org):
-    finished = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "run.py"), "--scale", str(TINY),
-                               "--org", str(org)], capture_output=True, text=True, timeout=300)
+    finished = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bench" / "run.py"), "--scale", str(TINY), "--org", str(org)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert finished.returncode == 0, finished.stderr[-3000:]
     figures = json.loads(finished.stdout)
     assert set(figures) == RUN_KEYS
@@ -121,8 +146,21 @@ def test_the_benchmark_prints_every_figure(org):
 
 
 def test_the_csv_floor_benchmark_prints_every_figure(org):
-    finished = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "csv_floor.py"), "--scale", str(TINY),
-                               "--org", str(org), "--repeats", "1"], capture_output=True, text=True, timeout=300)
+    finished = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_ROOT / "bench" / "csv_floor.py"),
+            "--scale",
+            str(TINY),
+            "--org",
+            str(org),
+            "--repeats",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert finished.returncode == 0, finished.stderr[-3000:]
     figures = json.loads(finished.stdout)
     assert figures["rows"] == 5_000 and figures["parse_problems"] == 0

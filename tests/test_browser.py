@@ -1,5 +1,6 @@
 """The product as people see it: a real app server over its own demo database, driven in headless
 Debian Chromium. Screenshots of every page land in artifacts/screens (git-ignored)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,8 +17,16 @@ import pytest
 from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, fresh_database
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ARTIFACTS = PROJECT_ROOT / "artifacts" / "screens"
 
@@ -46,10 +55,26 @@ def running_app(tmp_dir: pathlib.Path, port: int, env: dict[str, str], *options:
     its health check; yields the base URL and stops the server afterwards."""
     with open(tmp_dir / "streamlit.log", "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-             *options],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                *options,
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             url = f"http://localhost:{port}"
@@ -127,7 +152,7 @@ def page_urls(page, base: str) -> list[str]:
 
 
 def shot_name(url: str, base: str) -> str:
-    return url[len(base):].strip("/").replace("/", "_") or "overview"
+    return url[len(base) :].strip("/").replace("/", "_") or "overview"
 
 
 CHART_DRAWN = """els => els.map(chart => {
@@ -190,8 +215,9 @@ def test_presenter_mode_steps_through_every_team_and_fits_the_screen(page, app_u
     # The first screen is what changed since the last review, above the fold; then the teams.
     assert page.inner_text("h1") == "Since last review"
     deadline = time.monotonic() + 10  # the chart may draw once at its default size before its own
-    while (size := page.evaluate(MAIN_OVERFLOW))["scrollHeight"] > size["clientHeight"] + 2 \
-            and time.monotonic() < deadline:
+    while (size := page.evaluate(MAIN_OVERFLOW))["scrollHeight"] > size[
+        "clientHeight"
+    ] + 2 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert size["scrollHeight"] <= size["clientHeight"] + 2, f"the summary needs scrolling: {size}"
     page.get_by_role("button", name="Next ▶").click()
@@ -231,8 +257,9 @@ def completed_labels(page) -> int:
     counts = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        drawn = page.eval_on_selector_all('[data-testid="stPlotlyChart"]',
-                                          "els => els.every(e => e.querySelector('.main-svg'))")
+        drawn = page.eval_on_selector_all(
+            '[data-testid="stPlotlyChart"]', "els => els.every(e => e.querySelector('.main-svg'))"
+        )
         counts.append(page.locator('[data-testid="stPlotlyChart"] text', has_text="· completed").count())
         if drawn and len(counts) >= 3 and counts[-1] == counts[-2] == counts[-3]:
             return counts[-1]
@@ -248,18 +275,27 @@ def test_upload_through_the_drop_zone_shows_on_the_team_page(page, app_url, tmp_
     sales_q2 = objectives[(objectives["team"] == "Sales") & (objectives["period"] == "2027-Q2")]["objective_id"]
     krs = sheets["KeyResults"]
     check_ins = sheets["CheckIns"]
-    candidates = krs[krs["objective_id"].isin(sales_q2) & (krs["measure"] == "number")
-                     & (krs["direction"] == "increase") & (krs["due_date"] > pd.Timestamp(DEMO_AS_OF))]
-    reached = candidates[~candidates["kr_id"].isin(
-        check_ins.loc[check_ins["value"] >= check_ins["kr_id"].map(krs.set_index("kr_id")["target_value"]), "kr_id"])]
+    candidates = krs[
+        krs["objective_id"].isin(sales_q2)
+        & (krs["measure"] == "number")
+        & (krs["direction"] == "increase")
+        & (krs["due_date"] > pd.Timestamp(DEMO_AS_OF))
+    ]
+    reached = candidates[
+        ~candidates["kr_id"].isin(
+            check_ins.loc[check_ins["value"] >= check_ins["kr_id"].map(krs.set_index("kr_id")["target_value"]), "kr_id"]
+        )
+    ]
     kr = reached.iloc[0]
 
     open_app(page, f"{app_url}/team?team=Sales")
     before = completed_labels(page)
 
     progress = tmp_path / "sales_progress.csv"
-    progress.write_text(f"kr_id,date,value,confidence,comment\n{kr['kr_id']},{DEMO_AS_OF},{kr['target_value']:g},9,"
-                        "Reached in the last week\n")
+    progress.write_text(
+        f"kr_id,date,value,confidence,comment\n{kr['kr_id']},{DEMO_AS_OF},{kr['target_value']:g},9,"
+        "Reached in the last week\n"
+    )
     open_app(page, f"{app_url}/upload?team=Sales")
     page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', str(progress))
     page.get_by_role("button", name="Commit 1 change(s)").wait_for(timeout=60000)

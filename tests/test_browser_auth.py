@@ -3,6 +3,7 @@ provider on localhost, real Chromium signing in as a viewer, a team lead and an 
 
 The admin comes from the access file, the team lead from the access table (as the Access page stores
 it), the viewer from neither. The app is opened as `localhost`, as its redirect_uri says."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -13,13 +14,14 @@ import pathlib
 import urllib.request
 
 import pytest
-
-from conftest import DEMO_AS_OF
 from test_auth import demo_kr_of, progress_file
 from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, demo_database, running_app, wait_for_app
 
+from conftest import DEMO_AS_OF
+
 oidc_provider_mock = pytest.importorskip(
-    "oidc_provider_mock", reason="oidc-provider-mock is not installed (it is in requirements.txt: make setup)")
+    "oidc_provider_mock", reason="oidc-provider-mock is not installed (it is in requirements.txt: make setup)"
+)
 
 ADMIN = ("ceo@example.com", "Alexandre Laurent")
 LEAD = ("maya.goldberg@example.com", "Maya Goldberg")
@@ -29,9 +31,12 @@ UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
 
 
 def _set_claims(provider: str, email: str, name: str) -> None:
-    request = urllib.request.Request(f"{provider}/users/{email}", method="PUT",
-                                     data=json.dumps({"email": email, "name": name}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{provider}/users/{email}",
+        method="PUT",
+        data=json.dumps({"email": email, "name": name}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     urllib.request.urlopen(request, timeout=10).close()
 
 
@@ -54,7 +59,9 @@ def serving_signed_in_app(tmp_dir: pathlib.Path, provider: str):
     secrets.write_text(
         f'[auth]\nredirect_uri = "{url}/oauth2callback"\ncookie_secret = "test-only-{os.urandom(16).hex()}"\n'
         f'client_id = "okr-dashboard-test"\nclient_secret = "any"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n', encoding="utf-8")
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
     env = {**os.environ, "OKR_DB": db, "OKR_AS_OF": DEMO_AS_OF.isoformat(), "OKR_ACCESS_FILE": str(access_file)}
     with running_app(tmp_dir, port, env, "--secrets.files", str(secrets)) as served:
         yield served
@@ -123,7 +130,8 @@ def sidebar_text(page) -> str:
 def team_choices(page) -> list[str]:
     """The options of the upload page's Team list, as the user sees them when opening it."""
     page.locator(f'{MAIN} [data-testid="stSelectbox"]').filter(
-        has=page.get_by_role("combobox", name="Team")).get_by_role("button", name="Open").click()
+        has=page.get_by_role("combobox", name="Team")
+    ).get_by_role("button", name="Open").click()
     options = page.get_by_role("option")
     options.first.wait_for(timeout=10000)
     shown = [text.strip() for text in options.all_inner_texts()]
@@ -147,8 +155,9 @@ def viewer_signs_in_and_out(context, signed_in_app):
     assert page.locator(UPLOADER).count() == 0
     assert page.get_by_role("button", name="Undo upload 1…").count() == 0
     assert f"{VIEWER[1]} ({VIEWER[0]}) · viewer" in sidebar_text(page)
-    assert "Access" not in page.eval_on_selector_all('[data-testid="stSidebarNavLink"]',
-                                                     "els => els.map(e => e.innerText)")
+    assert "Access" not in page.eval_on_selector_all(
+        '[data-testid="stSidebarNavLink"]', "els => els.map(e => e.innerText)"
+    )
     shot(page, "viewer")
 
     page.get_by_role("button", name="Sign out").click()
@@ -174,9 +183,16 @@ def lead_signs_in_and_uploads(context, signed_in_app):
     shot(page, "lead")
 
     other = demo_kr_of("Engineering")
-    page.set_input_files(UPLOADER, files=[{
-        "name": "mixed.xlsx", "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "buffer": progress_file({"SAL-O2-KR1": 512_000, other: 1})}])
+    page.set_input_files(
+        UPLOADER,
+        files=[
+            {
+                "name": "mixed.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": progress_file({"SAL-O2-KR1": 512_000, other: 1}),
+            }
+        ],
+    )
     page.get_by_text(f"{other} is a key result of team Engineering, not of team Sales").wait_for(timeout=60000)
     wait_for_app(page)
     assert page.get_by_role("button", name="Commit").count() == 0

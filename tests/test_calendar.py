@@ -1,4 +1,5 @@
 """The retro-planned calendar and its .ics export, read back with the icalendar parser."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,17 +9,28 @@ import pytest
 from icalendar import Calendar
 
 from analytics.calendar import (
-    MILESTONES, calendar_ics, milestones_now, monthly_reviews, next_quarter_start, planning_calendar, quarter_label,
+    MILESTONES,
+    calendar_ics,
+    milestones_now,
+    monthly_reviews,
+    next_quarter_start,
+    planning_calendar,
+    quarter_label,
 )
 
 Q3 = dt.date(2027, 7, 1)
-CREATED = dt.datetime(2027, 5, 31, 9, 30, tzinfo=dt.timezone.utc)
+CREATED = dt.datetime(2027, 5, 31, 9, 30, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize("as_of, start", [
-    ("2027-05-31", dt.date(2027, 7, 1)), ("2027-04-01", dt.date(2027, 7, 1)),
-    ("2027-12-31", dt.date(2028, 1, 1)), ("2027-07-01", dt.date(2027, 10, 1)),
-])
+@pytest.mark.parametrize(
+    "as_of, start",
+    [
+        ("2027-05-31", dt.date(2027, 7, 1)),
+        ("2027-04-01", dt.date(2027, 7, 1)),
+        ("2027-12-31", dt.date(2028, 1, 1)),
+        ("2027-07-01", dt.date(2027, 10, 1)),
+    ],
+)
 def test_next_quarter_start(as_of, start):
     assert next_quarter_start(as_of) == start
 
@@ -34,7 +46,9 @@ def test_milestones_are_set_back_from_the_quarter_start():
     # Six weeks before 1 July 2027 is Thursday 20 May; drafting runs the two weeks after.
     assert plan.loc["Kick-off", "start"] == pd.Timestamp("2027-05-20")
     assert (plan.loc["Drafting weeks", "start"], plan.loc["Drafting weeks", "end"]) == (
-        pd.Timestamp("2027-05-21"), pd.Timestamp("2027-06-03"))
+        pd.Timestamp("2027-05-21"),
+        pd.Timestamp("2027-06-03"),
+    )
     assert plan.loc["Silent review", "start"] == pd.Timestamp("2027-06-04")
     assert plan.loc["All-hands", "start"] == plan.loc["All-hands", "end"] == pd.Timestamp("2027-07-01")
     assert list(plan.index) == [m.name for m in MILESTONES]
@@ -70,8 +84,9 @@ def test_ics_parses_with_all_day_events_on_the_right_dates():
 def test_ics_uids_are_stable_and_unique_per_quarter_and_milestone():
     plan = planning_calendar(Q3)
     first = [str(e["uid"]) for e in Calendar.from_ical(calendar_ics(plan, Q3, CREATED)).walk("VEVENT")]
-    later = [str(e["uid"]) for e in Calendar.from_ical(
-        calendar_ics(plan, Q3, CREATED + dt.timedelta(days=3))).walk("VEVENT")]
+    later = [
+        str(e["uid"]) for e in Calendar.from_ical(calendar_ics(plan, Q3, CREATED + dt.timedelta(days=3))).walk("VEVENT")
+    ]
     assert first == later and len(set(first)) == len(first)
     assert first[0] == "20270701-kick-off@okr-dashboard"
     q4 = dt.date(2027, 10, 1)

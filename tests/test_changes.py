@@ -1,5 +1,6 @@
 """What changed since the last review, checked against figures computed by hand from the demo workbook
 (tests/okr_by_hand.py) at two as-of dates, and the CLI's JSON on the demo."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,15 @@ def close(value):
     return pytest.approx(value, rel=1e-3, abs=1e-9)
 
 
-@pytest.mark.parametrize(("as_of", "since"), [("2027-05-31", "2027-04-30"), ("2027-05-15", "2027-04-30"),
-                                               ("2027-04-30", "2027-03-31"), ("2027-01-01", "2026-12-31")])
+@pytest.mark.parametrize(
+    ("as_of", "since"),
+    [
+        ("2027-05-31", "2027-04-30"),
+        ("2027-05-15", "2027-04-30"),
+        ("2027-04-30", "2027-03-31"),
+        ("2027-01-01", "2026-12-31"),
+    ],
+)
 def test_previous_review_is_the_month_end_before_the_as_of_month(as_of, since):
     assert previous_review(as_of) == pd.Timestamp(since)
 
@@ -65,12 +73,18 @@ def test_every_kr_change_matches_the_hand_computation(sheets, tables, as_of, sin
 def test_newly_overdue_completed_off_track_and_recovered_match(sheets, tables, as_of, since):
     expected = okr_by_hand.changes(sheets, as_of, since)
     found = review_changes(tables, as_of)
-    for flag, status in (("newly_overdue", "overdue"), ("newly_completed", "completed"),
-                         ("newly_off_track", "off track")):
+    for flag, status in (
+        ("newly_overdue", "overdue"),
+        ("newly_completed", "completed"),
+        ("newly_off_track", "off track"),
+    ):
         by_hand = sorted(k for k, h in expected.items() if h["status_now"] == status and h["status_before"] != status)
         assert sorted(found.ids(flag)) == by_hand, flag
-    recovered = sorted(k for k, h in expected.items() if h["status_before"] in ("off track", "at risk", "overdue")
-                       and h["status_now"] in ("on track", "completed"))
+    recovered = sorted(
+        k
+        for k, h in expected.items()
+        if h["status_before"] in ("off track", "at risk", "overdue") and h["status_now"] in ("on track", "completed")
+    )
     assert sorted(found.ids("recovered")) == recovered
 
 
@@ -84,7 +98,8 @@ def test_team_moves_compare_like_for_like(sheets, tables, as_of, since):
     def team_progress(column):
         frame = expected.assign(value=lambda f: f[column].astype(float))
         by_objective = frame.groupby("objective_id").apply(
-            lambda g: (g["value"] * g["weight"]).sum() / g["weight"].sum(), include_groups=False)
+            lambda g: (g["value"] * g["weight"]).sum() / g["weight"].sum(), include_groups=False
+        )
         teams = frame.drop_duplicates("objective_id").set_index("objective_id")["team"]
         return by_objective.groupby(teams.loc[by_objective.index].to_numpy()).mean()
 
@@ -118,8 +133,14 @@ def test_since_and_team_narrow_the_changes(tables):
 def test_cli_changes_json_on_the_demo_matches_the_hand_computation(sheets, demo_db):
     env = {**os.environ, "OKR_DB": str(demo_db)}
     env.pop("OKR_AS_OF", None)
-    result = subprocess.run([sys.executable, "-m", "analytics", "changes", "--as-of", "2027-05-31", "--json"],
-                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "changes", "--as-of", "2027-05-31", "--json"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     expected = okr_by_hand.changes(sheets, "2027-05-31", "2027-04-30")
@@ -129,7 +150,8 @@ def test_cli_changes_json_on_the_demo_matches_the_hand_computation(sheets, demo_
         assert (kr["status_before"], kr["status_now"]) == (hand["status_before"], hand["status_now"])
         assert kr["delta"] == close(hand["delta"])
     assert sorted(payload["newly_overdue"]) == sorted(
-        k for k, h in expected.items() if h["status_now"] == "overdue" and h["status_before"] != "overdue")
+        k for k, h in expected.items() if h["status_now"] == "overdue" and h["status_before"] != "overdue"
+    )
 
 
 @pytest.mark.parametrize(("as_of", "since"), CASES)

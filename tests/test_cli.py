@@ -1,4 +1,5 @@
 """The command-line contracts of DESIGN "CLI", run as a user runs them."""
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,9 @@ from store.database import Store
 def run(*args: str, db) -> subprocess.CompletedProcess:
     env = {**os.environ, "OKR_DB": str(db)}
     env.pop("OKR_AS_OF", None)
-    return subprocess.run([sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
@@ -69,7 +71,9 @@ def test_ingest_of_a_bad_workbook_exits_1_with_a_problem_table(tmp_path, store_t
 def test_dry_run_stores_nothing(tmp_path, store_target, small_file):
     db = store_target
     Store.open(str(db)).close()  # a dry run needs an existing database (it never creates one)
-    result = run("-m", "loaders", "ingest", str(small_file), "--db", str(db), "--dry-run", db=tmp_path / "unused.duckdb")
+    result = run(
+        "-m", "loaders", "ingest", str(small_file), "--db", str(db), "--dry-run", db=tmp_path / "unused.duckdb"
+    )
     assert result.returncode == 0
     assert "dry run: nothing stored" in result.stdout
     store = Store.open(str(db))
@@ -85,11 +89,24 @@ def test_status_json_contract(tmp_path, store_target, small_file):
     payload = json.loads(result.stdout)
     assert payload["as_of"] == "2027-05-31"
     krs = {kr["kr_id"]: kr for kr in payload["krs"]}
-    assert set(krs["SAL-KR1"]) == {"kr_id", "progress", "expected", "status", "stale", "target_value", "due_date",
-                                   "forecast_value", "forecast_progress", "forecast_lands"}
+    assert set(krs["SAL-KR1"]) == {
+        "kr_id",
+        "progress",
+        "expected",
+        "status",
+        "stale",
+        "target_value",
+        "due_date",
+        "forecast_value",
+        "forecast_progress",
+        "forecast_lands",
+    }
     # A status KR has no forecast: the three fields are null.
-    assert (krs["ENG-KR1"]["forecast_value"], krs["ENG-KR1"]["forecast_progress"],
-            krs["ENG-KR1"]["forecast_lands"]) == (None, None, None)
+    assert (
+        krs["ENG-KR1"]["forecast_value"],
+        krs["ENG-KR1"]["forecast_progress"],
+        krs["ENG-KR1"]["forecast_lands"],
+    ) == (None, None, None)
     # 250,000 of 500,000; expected 60 of 90 days (2027-04-01 → 2027-05-31 of 2027-04-01 → 2027-06-30)
     assert krs["SAL-KR1"]["progress"] == pytest.approx(0.5)
     assert krs["SAL-KR1"]["expected"] == pytest.approx(60 / 90)
@@ -117,8 +134,19 @@ def test_template_round_trip_stores_only_filled_rows(tmp_path, store_target, sma
     workbook = openpyxl.load_workbook(template)
     sheet = workbook["CheckIns"]
     header = [c.value for c in sheet[1]]
-    for column in ("kr_id", "title", "measure", "start_value", "target_value", "last_value", "value", "status",
-                   "confidence", "comment", "date"):
+    for column in (
+        "kr_id",
+        "title",
+        "measure",
+        "start_value",
+        "target_value",
+        "last_value",
+        "value",
+        "status",
+        "confidence",
+        "comment",
+        "date",
+    ):
         assert column in header
     rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
     assert set(rows) == {"SAL-KR1", "SAL-KR2"}
@@ -165,10 +193,29 @@ def test_changes_and_health_json_contracts(tmp_path, store_target, small_file):
     payload = json.loads(result.stdout)
     assert set(payload) == {"since", "as_of", "krs", "newly_overdue", "newly_completed", "newly_off_track"}
     assert (payload["since"], payload["as_of"]) == ("2027-04-30", "2027-05-31")
-    assert set(payload["krs"][0]) == {"kr_id", "status_before", "status_now", "progress_before", "progress_now",
-                                      "delta"}
-    since = json.loads(run("-m", "analytics", "changes", "--as-of", "2027-05-31", "--since", "2027-05-15",
-                           "--team", "Sales", "--json", db=db).stdout)
+    assert set(payload["krs"][0]) == {
+        "kr_id",
+        "status_before",
+        "status_now",
+        "progress_before",
+        "progress_now",
+        "delta",
+    }
+    since = json.loads(
+        run(
+            "-m",
+            "analytics",
+            "changes",
+            "--as-of",
+            "2027-05-31",
+            "--since",
+            "2027-05-15",
+            "--team",
+            "Sales",
+            "--json",
+            db=db,
+        ).stdout
+    )
     assert since["since"] == "2027-05-15"
     assert {kr["kr_id"] for kr in since["krs"]} <= {"SAL-KR1", "SAL-KR2", "SAL-KR3"}
 

@@ -1,5 +1,6 @@
 """The stored tables are read once per data version and shared by every session and page run
 (st.cache_resource, no copy per run): what one caller does to its tables must not reach the others."""
+
 import streamlit as st
 
 import ui.context

@@ -1,4 +1,5 @@
 """Read-only commands and dry runs never create a database: a --db path that does not exist is an error."""
+
 from __future__ import annotations
 
 import os
@@ -24,13 +25,16 @@ def small_file(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("command", [
-    ("loaders", "ingest", "{file}", "--dry-run", "--db", "typo.duckdb"),
-    ("analytics", "status", "--db", "typo.duckdb"),
-    ("analytics", "status", "--db", "typo.duckdb", "--json"),
-    ("loaders", "template", "--team", "Sales", "--db", "typo.duckdb", "-o", "out.xlsx"),
-    ("loaders", "export-uploads", "--db", "typo.duckdb", "--to", "backup"),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("loaders", "ingest", "{file}", "--dry-run", "--db", "typo.duckdb"),
+        ("analytics", "status", "--db", "typo.duckdb"),
+        ("analytics", "status", "--db", "typo.duckdb", "--json"),
+        ("loaders", "template", "--team", "Sales", "--db", "typo.duckdb", "-o", "out.xlsx"),
+        ("loaders", "export-uploads", "--db", "typo.duckdb", "--to", "backup"),
+    ],
+)
 def test_a_read_only_command_on_a_missing_database_exits_1_and_creates_nothing(tmp_path, small_file, command):
     args = [part.format(file=small_file) for part in command]
     result = run("-m", *args, cwd=tmp_path)
@@ -48,7 +52,11 @@ def test_a_missing_database_in_a_missing_folder_is_named_as_given(tmp_path, smal
 
 def test_okr_db_naming_a_missing_file_is_an_error_for_status_too(tmp_path):
     env_result = subprocess.run(
-        [sys.executable, "-m", "analytics", "status"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "analytics", "status"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "OKR_DB": str(tmp_path / "gone.duckdb"), "PYTHONPATH": str(PROJECT_ROOT)},
     )
     assert env_result.returncode == 1

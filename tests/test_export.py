@@ -1,5 +1,6 @@
 """KR table exports (XLSX and CSV): read back with openpyxl and csv, checked against the snapshot,
 the raw workbook rows, and formula injection."""
+
 from __future__ import annotations
 
 import csv
@@ -9,33 +10,52 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
+from test_page_overview import hand_computed_progress, workbook
 
 from analytics.review import review_snapshot
 from conftest import DEMO_AS_OF, SMALL_WORKBOOK
 from loaders.export import (
-    KR_EXPORT_COLUMNS, export_file_name, kr_export_table, neutralised, table_csv, table_xlsx,
+    KR_EXPORT_COLUMNS,
+    export_file_name,
+    kr_export_table,
+    neutralised,
+    table_csv,
+    table_xlsx,
 )
 from store.database import Store
 from store.schema import TABLES
-from test_page_overview import hand_computed_progress, workbook
 
 HEADERS = [c.header for c in KR_EXPORT_COLUMNS]
 INJECTED_TITLES = ["=SUM(A1)", "+1", "-2", "@x"]
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-2", "'-2"), ("@x", "'@x"),
-    ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"),
-    ("Sales", "Sales"), ("a=b", "a=b"), ("", ""), ("'quoted", "'quoted"), (" =x", " =x"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@x", "'@x"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Sales", "Sales"),
+        ("a=b", "a=b"),
+        ("", ""),
+        ("'quoted", "'quoted"),
+        (" =x", " =x"),
+    ],
+)
 def test_text_that_starts_like_a_formula_gets_a_leading_quote(text, shown):
     assert neutralised(text) == shown
 
 
 def frames(sheets: dict[str, list[list]]) -> dict[str, pd.DataFrame]:
     """Workbook sheets as the tables the store would hold, without going through a database."""
-    return {table.name: pd.DataFrame(sheets[table.sheet][1:], columns=sheets[table.sheet][0])
-            for table in TABLES if table.sheet in sheets}
+    return {
+        table.name: pd.DataFrame(sheets[table.sheet][1:], columns=sheets[table.sheet][0])
+        for table in TABLES
+        if table.sheet in sheets
+    }
 
 
 @pytest.fixture
@@ -152,5 +172,7 @@ def test_demo_exports_hold_every_kr_of_the_review_as_the_workbook_says(demo_expo
 def test_file_names_carry_the_as_of_date_and_filters():
     as_of = dt.date(2027, 5, 31)
     assert export_file_name("okr-review", as_of, (), "html") == "okr-review-2027-05-31.html"
-    assert export_file_name("okr-krs", as_of, ("2027-Q2", None, "Talent & People"), "csv") == \
-        "okr-krs-2027-05-31-2027-q2-talent-people.csv"
+    assert (
+        export_file_name("okr-krs", as_of, ("2027-Q2", None, "Talent & People"), "csv")
+        == "okr-krs-2027-05-31-2027-q2-talent-people.csv"
+    )

@@ -1,5 +1,6 @@
 """Faults: a killed ingest, concurrent uploads, a locked or damaged database, and rebuilding a database
 from the original upload files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,14 @@ duckdb_file = pytest.mark.skipif(EVERYTHING_ON_POSTGRES, reason="DuckDB file beh
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, "-m", *args], capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          env={**os.environ, **(env or {})}, timeout=300)
+    return subprocess.run(
+        [PYTHON, "-m", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 @pytest.mark.slow
@@ -43,6 +50,7 @@ def test_an_ingest_killed_at_random_moments_leaves_the_database_before_or_after(
 
 
 # --- five uploads at once -------------------------------------------------------------------------
+
 
 def numeric_kr_ids(database: str) -> list[str]:
     store = Store.open(database)
@@ -67,9 +75,16 @@ def test_five_concurrent_uploads_into_one_duckdb_file_lose_nothing(tmp_path, dem
         path = tmp_path / f"june-{uploader}.csv"
         path.write_text("kr_id,date,value\n" + "".join(f"{k},{d},{v}\n" for k, d, v in rows))
         files.append(path)
-    processes = [subprocess.Popen([PYTHON, "-m", "loaders", "ingest", str(path), "--db", database],
-                                  cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for path in files]
+    processes = [
+        subprocess.Popen(
+            [PYTHON, "-m", "loaders", "ingest", str(path), "--db", database],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in files
+    ]
     outputs = [process.communicate(timeout=300) for process in processes]
     assert [process.returncode for process in processes] == [0] * 5, outputs
     assert all(f"check_ins: {len(kr_ids)} new" in out for out, _ in outputs)
@@ -85,16 +100,20 @@ def test_five_concurrent_uploads_into_one_duckdb_file_lose_nothing(tmp_path, dem
     june = check_ins[check_ins["date"] >= pd.Timestamp("2027-06-01")]
     assert len(june) == 5 * len(kr_ids) == 100
     assert sorted(uploads.loc[uploads["file_name"].str.startswith("june-"), "file_name"]) == [
-        f"june-{n}.csv" for n in range(1, 6)]
+        f"june-{n}.csv" for n in range(1, 6)
+    ]
     assert uploads["upload_id"].is_unique
 
 
 # --- locked database ------------------------------------------------------------------------------
 
+
 def hold_lock(database: str, seconds: float) -> subprocess.Popen:
     """Another process holding the DuckDB file open for writing for `seconds`; started once it holds it."""
-    code = (f"import duckdb, sys, time\nconnection = duckdb.connect({database!r})\nprint('holding', flush=True)\n"
-            f"time.sleep({seconds})\nconnection.close()\n")
+    code = (
+        f"import duckdb, sys, time\nconnection = duckdb.connect({database!r})\nprint('holding', flush=True)\n"
+        f"time.sleep({seconds})\nconnection.close()\n"
+    )
     holder = subprocess.Popen([PYTHON, "-c", code], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "holding"
     return holder
@@ -163,6 +182,7 @@ def test_a_lock_wait_that_is_not_a_number_is_explained(small_database, monkeypat
 
 # --- damaged database -----------------------------------------------------------------------------
 
+
 def damaged(demo_db_file: pathlib.Path, folder: pathlib.Path, how: str) -> str:
     target = folder / f"{how}.duckdb"
     data = demo_db_file.read_bytes()
@@ -176,8 +196,10 @@ def damaged(demo_db_file: pathlib.Path, folder: pathlib.Path, how: str) -> str:
         # A committed write left in the write-ahead log (the writer died before its checkpoint), whose
         # last bytes then got damaged.
         shutil.copyfile(demo_db_file, target)
-        code = (f"import duckdb, os\nc = duckdb.connect({str(target)!r})\n"
-                "c.execute(\"UPDATE check_ins SET comment = 'edited' WHERE kr_id LIKE 'SAL%'\")\nos._exit(0)\n")
+        code = (
+            f"import duckdb, os\nc = duckdb.connect({str(target)!r})\n"
+            "c.execute(\"UPDATE check_ins SET comment = 'edited' WHERE kr_id LIKE 'SAL%'\")\nos._exit(0)\n"
+        )
         subprocess.run([PYTHON, "-c", code], check=True)
         wal = pathlib.Path(str(target) + ".wal")
         log = bytearray(wal.read_bytes())
@@ -203,8 +225,10 @@ def test_a_damaged_database_gives_a_clear_message(demo_db_file, tmp_path, how):
 
 
 @duckdb_file
-@pytest.mark.parametrize("command", [("loaders", "ingest", "UPLOAD"), ("loaders", "template", "--team", "Sales",
-                                                                        "-o", "OUT"), ("analytics", "status")])
+@pytest.mark.parametrize(
+    "command",
+    [("loaders", "ingest", "UPLOAD"), ("loaders", "template", "--team", "Sales", "-o", "OUT"), ("analytics", "status")],
+)
 def test_the_cli_on_a_damaged_database_exits_1_with_the_message(demo_db_file, tmp_path, command):
     database = damaged(demo_db_file, tmp_path, "truncated")
     upload = tmp_path / "p.csv"
@@ -224,8 +248,9 @@ def test_the_app_shows_a_damaged_database_in_plain_words(open_page, demo_db_file
     at.run()
     assert not at.exception
     errors = [element.value for element in at.error]
-    assert any(f"the database file {database} is damaged" in text and "python -m loaders rebuild" in text
-               for text in errors), errors
+    assert any(
+        f"the database file {database} is damaged" in text and "python -m loaders rebuild" in text for text in errors
+    ), errors
 
 
 @duckdb_file
@@ -245,6 +270,7 @@ def test_the_app_shows_a_locked_database_in_plain_words(open_page, small_databas
 
 # --- rebuilding from the original upload files ----------------------------------------------------
 
+
 def progress_csv(rows: list[tuple]) -> bytes:
     return ("kr_id,date,value,comment\n" + "".join(f"{k},{d},{v},{c}\n" for k, d, v, c in rows)).encode()
 
@@ -258,22 +284,41 @@ def build_history(target: str) -> None:
 
     store = Store.open(target)
     try:
+
         def upload(name, content, by, **kwargs):
             result = check_and_store(store, [UploadedFile(name, content)], by, **kwargs)
             assert result.errors == [] and result.stored, result.problems
             return int(store.uploads_of_file(UploadedFile(name, content).sha256).iloc[0]["upload_id"])
 
         upload(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes(), "Chief of staff")
-        upload("sales-may.csv", b"KR ID,Current,Comment\nSAL-O2-KR1,512000,Two deals\nSAL-O3-KR3,97,\n", "Ana Ruiz",
-               team="Sales", as_of=DEMO_AS_OF)
+        upload(
+            "sales-may.csv",
+            b"KR ID,Current,Comment\nSAL-O2-KR1,512000,Two deals\nSAL-O3-KR3,97,\n",
+            "Ana Ruiz",
+            team="Sales",
+            as_of=DEMO_AS_OF,
+        )
         undone = upload("sales-june.csv", progress_csv([("SAL-O2-KR1", "2027-06-05", 530000, "typo")]), "Ana Ruiz")
-        upload("sales-june-2.csv", progress_csv([("SAL-O2-KR1", "2027-06-05", 530000, "typo"),
-                                                  ("SAL-O2-KR2", "2027-06-05", 16, "")]), "Ana Ruiz")
+        upload(
+            "sales-june-2.csv",
+            progress_csv([("SAL-O2-KR1", "2027-06-05", 530000, "typo"), ("SAL-O2-KR2", "2027-06-05", 16, "")]),
+            "Ana Ruiz",
+        )
         store.undo_upload(undone, "Chief of staff")
         upload("sales-june-3.csv", progress_csv([("SAL-O2-KR2", "2027-06-05", 17, "fixed")]), "Ana Ruiz")
-        decisions = pd.DataFrame([{"kr_id": "SAL-O2-KR2", "date": dt.date(2027, 6, 3), "decision": "cancel",
-                                   "new_target_value": None, "new_due_date": None, "reason": "=not a formula",
-                                   "decided_by": "CEO"}])
+        decisions = pd.DataFrame(
+            [
+                {
+                    "kr_id": "SAL-O2-KR2",
+                    "date": dt.date(2027, 6, 3),
+                    "decision": "cancel",
+                    "new_target_value": None,
+                    "new_due_date": None,
+                    "reason": "=not a formula",
+                    "decided_by": "CEO",
+                }
+            ]
+        )
         assert record(store, {"decisions": decisions}, "CEO", "review-2027-06 decisions.xlsx").stored
         upload("../../etc/evil name.csv", progress_csv([("SAL-O2-KR4", "2027-06-06", 80, "")]), "Mallory")
     finally:
@@ -302,8 +347,7 @@ def test_rebuild_from_a_database_replays_its_uploads_and_undos_exactly(tmp_path,
     rebuilt = str(tmp_path / "rebuilt.duckdb")
     result = run_cli("loaders", "rebuild", "--db", rebuilt, "--from", store_target)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (f"replayed 7 of 7 upload(s) into {rebuilt}, "
-                                     "1 of them undone again as they were")
+    assert result.stdout.strip() == (f"replayed 7 of 7 upload(s) into {rebuilt}, 1 of them undone again as they were")
     assert_same_database(store_target, rebuilt)
 
 
@@ -360,7 +404,9 @@ def test_rebuild_refuses_a_damaged_backup_and_a_database_holding_data(tmp_path, 
     changed.write_bytes(changed.read_bytes().replace(b"512000", b"999999"))
     result = run_cli("loaders", "rebuild", "--db", str(tmp_path / "r.duckdb"), "--from-dir", str(backup))
     assert result.returncode == 1
-    assert f"{changed.resolve()} is missing or differs from the file uploaded as upload 2 (sales-may.csv)" in result.stderr
+    assert (
+        f"{changed.resolve()} is missing or differs from the file uploaded as upload 2 (sales-may.csv)" in result.stderr
+    )
     assert "Traceback" not in result.stderr
     missing = run_cli("loaders", "rebuild", "--db", str(tmp_path / "r2.duckdb"), "--from-dir", str(tmp_path))
     assert missing.returncode == 1 and "holds no uploads.json" in missing.stderr
@@ -373,11 +419,13 @@ def test_a_published_scenario_is_reported_as_not_replayable_and_the_rest_is_rebu
     store = Store.open(original)
     try:
         assert check_and_store(store, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester").stored
-        targets = pd.DataFrame([{"period": "2027-Q3", "metric": "bookings", "start_value": 0.0,
-                                 "target_value": 900000.0}])
+        targets = pd.DataFrame(
+            [{"period": "2027-Q3", "metric": "bookings", "start_value": 0.0, "target_value": 900000.0}]
+        )
         publish_targets(store, targets, {"target_arr": 5000000}, "Plan B", "CEO")
-        assert check_and_store(store, [UploadedFile("p.csv", progress_csv([("SAL-O2-KR1", "2027-06-05", 1, "")]))],
-                               "Ana").stored
+        assert check_and_store(
+            store, [UploadedFile("p.csv", progress_csv([("SAL-O2-KR1", "2027-06-05", 1, "")]))], "Ana"
+        ).stored
     finally:
         store.close()
     rebuilt = str(tmp_path / "rebuilt.duckdb")
@@ -408,8 +456,9 @@ def test_rebuild_reads_a_database_made_before_upload_dates_were_recorded(tmp_pat
     assert result.stdout.strip() == f"replayed 1 of 1 upload(s) into {rebuilt}"
     source, target = Store.open_read_only(str(older)), Store.open_read_only(rebuilt)
     try:
-        assert {name: source.read_table(name).equals(target.read_table(name)) for name in ("check_ins", "key_results")} \
-            == {"check_ins": True, "key_results": True}
+        assert {
+            name: source.read_table(name).equals(target.read_table(name)) for name in ("check_ins", "key_results")
+        } == {"check_ins": True, "key_results": True}
     finally:
         source.close()
         target.close()

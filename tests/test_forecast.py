@@ -1,5 +1,6 @@
 """Where each KR will land: the least-squares forecast of DESIGN, on a hand-made KR with known
 check-ins and on the demo at two as-of dates against numpy's own fit of the raw workbook."""
+
 from __future__ import annotations
 
 import okr_by_hand
@@ -11,16 +12,28 @@ from analytics.progress import kr_progress
 from analytics.review import review_snapshot
 from store.database import Store
 
-OBJECTIVES = pd.DataFrame([{"objective_id": "O1", "period": "2027-Q2", "level": "team", "team": "Sales",
-                            "title": "Sell", "owner": "Ana"}])
-KR = {"kr_id": "K1", "objective_id": "O1", "title": "Revenue", "measure": "number", "direction": "increase",
-      "start_value": 0.0, "target_value": 100.0, "start_date": "2027-04-01", "due_date": "2027-06-30",
-      "owner": "Ana", "weight": 1.0}
+OBJECTIVES = pd.DataFrame(
+    [{"objective_id": "O1", "period": "2027-Q2", "level": "team", "team": "Sales", "title": "Sell", "owner": "Ana"}]
+)
+KR = {
+    "kr_id": "K1",
+    "objective_id": "O1",
+    "title": "Revenue",
+    "measure": "number",
+    "direction": "increase",
+    "start_value": 0.0,
+    "target_value": 100.0,
+    "start_date": "2027-04-01",
+    "due_date": "2027-06-30",
+    "owner": "Ana",
+    "weight": 1.0,
+}
 
 
 def forecast_of(kr: dict, readings: list[tuple[str, float]], as_of="2027-05-31") -> pd.Series:
-    check_ins = pd.DataFrame([{"kr_id": kr["kr_id"], "date": d, "value": v} for d, v in readings],
-                             columns=["kr_id", "date", "value"])
+    check_ins = pd.DataFrame(
+        [{"kr_id": kr["kr_id"], "date": d, "value": v} for d, v in readings], columns=["kr_id", "date", "value"]
+    )
     krs = kr_progress(pd.DataFrame([kr]), check_ins, OBJECTIVES, as_of)
     return kr_forecasts(krs, check_ins, as_of).iloc[0]
 
@@ -60,11 +73,14 @@ def test_check_ins_before_the_start_or_after_as_of_are_left_out():
     assert row["forecast_points"] == 2
 
 
-@pytest.mark.parametrize(("kr", "readings", "reason"), [
-    (KR, [("2027-05-01", 10)], TOO_FEW),
-    (KR, [("2027-05-01", 10), ("2027-05-01", 20)], TOO_FEW),  # two check-ins, one date
-    ({**KR, "measure": "binary", "target_value": 1.0}, [("2027-04-10", 0), ("2027-05-10", 1)], NOT_NUMERIC),
-])
+@pytest.mark.parametrize(
+    ("kr", "readings", "reason"),
+    [
+        (KR, [("2027-05-01", 10)], TOO_FEW),
+        (KR, [("2027-05-01", 10), ("2027-05-01", 20)], TOO_FEW),  # two check-ins, one date
+        ({**KR, "measure": "binary", "target_value": 1.0}, [("2027-04-10", 0), ("2027-05-10", 1)], NOT_NUMERIC),
+    ],
+)
 def test_no_forecast_gives_three_nulls_and_a_reason(kr, readings, reason):
     row = forecast_of(kr, readings)
     assert pd.isna(row["forecast_value"]) and pd.isna(row["forecast_progress"]) and pd.isna(row["forecast_lands"])
@@ -73,8 +89,17 @@ def test_no_forecast_gives_three_nulls_and_a_reason(kr, readings, reason):
 
 
 def test_the_due_date_in_force_is_the_horizon():
-    decisions = pd.DataFrame([{"kr_id": "K1", "date": "2027-05-20", "decision": "change", "new_target_value": None,
-                               "new_due_date": "2027-05-31"}])
+    decisions = pd.DataFrame(
+        [
+            {
+                "kr_id": "K1",
+                "date": "2027-05-20",
+                "decision": "change",
+                "new_target_value": None,
+                "new_due_date": "2027-05-31",
+            }
+        ]
+    )
     check_ins = pd.DataFrame({"kr_id": ["K1", "K1"], "date": ["2027-04-01", "2027-05-16"], "value": [0.0, 50.0]})
     krs = kr_progress(pd.DataFrame([KR]), check_ins, OBJECTIVES, "2027-05-25", decisions)
     row = kr_forecasts(krs, check_ins, "2027-05-25").iloc[0]

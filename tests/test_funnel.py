@@ -1,4 +1,5 @@
 """Bookings back-calculation (DESIGN "Formulas": Back-calculation, Coverage; "CLI": backcalc)."""
+
 from __future__ import annotations
 
 import copy
@@ -11,10 +12,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.arr import annual_churn
 from analytics.funnel import (
-    COVERAGE_COLUMNS, MONTHLY_COLUMNS, SENSITIVITY_COLUMNS, Scenario, ScenarioError, Stage, back_calculate, coverage,
-    display_ceil, forward_simulate, month_label, plan_table, sensitivity, stage_shift_days, stage_volumes_by_month,
+    COVERAGE_COLUMNS,
+    MONTHLY_COLUMNS,
+    SENSITIVITY_COLUMNS,
+    Scenario,
+    ScenarioError,
+    Stage,
+    back_calculate,
+    coverage,
+    display_ceil,
+    forward_simulate,
+    month_label,
+    plan_table,
+    sensitivity,
+    stage_shift_days,
+    stage_volumes_by_month,
     two_way_table,
 )
 from conftest import PROJECT_ROOT
@@ -69,9 +82,16 @@ def test_display_ceil_ignores_float_noise():
     assert display_ceil(0.0) == 0
 
 
-@pytest.mark.parametrize(("monthly", "annual_percent"), [
-    (0.01, 11.36), (0.02, 21.53), (0.03, 30.62), (0.05, 45.96), (0.10, 71.76),  # 1 − (1 − m)^12
-])
+@pytest.mark.parametrize(
+    ("monthly", "annual_percent"),
+    [
+        (0.01, 11.36),
+        (0.02, 21.53),
+        (0.03, 30.62),
+        (0.05, 45.96),
+        (0.10, 71.76),  # 1 − (1 − m)^12
+    ],
+)
 def test_monthly_churn_becomes_annual(monthly, annual_percent):
     s = scenario(monthly_churn_rate=monthly)
     assert round(s.churn_rate * 100, 2) == annual_percent
@@ -122,13 +142,16 @@ def test_surplus_gives_zero_volumes_without_errors():
     assert forward_simulate(plan, s) == pytest.approx(1_880_000)  # target + surplus
 
 
-@pytest.mark.parametrize("changes", [
-    {},
-    {"target_arr": 5_000_000, "seasonality": [0.2, 0.25, 0.25, 0.3]},
-    {"monthly_churn_rate": 0.02, "expansion_rate": 0.3, "average_deal_size": 17_350},
-    {"stages": [{"name": "leads", "conversion_rate": 0.07}, {"name": "sql", "conversion_rate": 0.22}]},
-    {"beginning_arr": 0, "target_arr": 1_234_567},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"target_arr": 5_000_000, "seasonality": [0.2, 0.25, 0.25, 0.3]},
+        {"monthly_churn_rate": 0.02, "expansion_rate": 0.3, "average_deal_size": 17_350},
+        {"stages": [{"name": "leads", "conversion_rate": 0.07}, {"name": "sql", "conversion_rate": 0.22}]},
+        {"beginning_arr": 0, "target_arr": 1_234_567},
+    ],
+)
 def test_forward_simulation_reproduces_the_target(changes):
     s = scenario(**changes)
     plan = back_calculate(s)
@@ -142,41 +165,44 @@ def test_forward_simulation_reproduces_the_target(changes):
 # ---------------------------------------------------------------- validation
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"stages": [{"name": "opportunities", "conversion_rate": 0}]}, 'stages[0] ("opportunities") conversion_rate'),
-    ({"stages": [{"name": "opportunities", "conversion_rate": -0.2}]}, "conversion_rate must be above 0"),
-    ({"stages": [{"name": "opportunities", "conversion_rate": 1.5}]}, "at most 1"),
-    ({"stages": [{"name": "opportunities", "conversion_rate": 25}]}, "write 25 % as 0.25"),
-    ({"stages": [{"name": "a", "conversion_rate": 0.5}, {"name": " A ", "conversion_rate": 0.5}]}, "duplicates"),
-    ({"stages": [{"name": "Deals", "conversion_rate": 0.5}]}, "reserved"),
-    ({"stages": [{"name": "", "conversion_rate": 0.5}]}, "stages[0] name"),
-    ({"stages": [{"name": "opps"}]}, "stages[0] must be an object with name and conversion_rate"),
-    ({"stages": []}, "stages must be a non-empty list"),
-    ({"average_deal_size": 0}, "average_deal_size"),
-    ({"beginning_arr": -1}, "beginning_arr"),
-    ({"target_arr": -5}, "target_arr"),
-    ({"target_arr": float("nan")}, "target_arr must be a finite number"),
-    ({"churn_rate": 1.0}, "churn_rate must be at least 0 and below 1"),
-    ({"churn_rate": -0.1}, "churn_rate"),
-    ({"churn_rate": "0.12"}, "churn_rate must be a number"),
-    ({"churn_rate": True}, "churn_rate must be a number"),
-    ({"contraction_rate": 1.2}, "contraction_rate"),
-    ({"churn_rate": 0.6, "contraction_rate": 0.5}, "churn_rate + contraction_rate"),
-    ({"expansion_rate": -0.1}, "expansion_rate"),
-    ({"monthly_churn_rate": 1.5}, "monthly_churn_rate"),
-    ({"seasonality": [1, 1, 1]}, "seasonality must be 4 quarterly weights"),
-    ({"seasonality": [1, -1, 1, 1]}, "seasonality[1]"),
-    ({"seasonality": [0, 0, 0, 0]}, "seasonality weights must have a positive sum"),
-    ({"seasonality": "even"}, "seasonality must be a list"),
-    ({"deals_per_rep_per_quarter": 0}, "deals_per_rep_per_quarter"),
-    ({"ramp": [0]}, "ramp[0]"),
-    ({"ramp": [0.5, 1.2]}, "ramp[1]"),
-    ({"ramp": []}, "ramp must be a non-empty list"),
-    ({"ramp_unit": "week"}, "ramp_unit"),
-    ({"sales_cycle_days": -1}, "sales_cycle_days"),
-    ({"starting_reps": -2}, "starting_reps"),
-    ({"seasonalty": [1, 1, 1, 1]}, "unknown key 'seasonalty'"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"stages": [{"name": "opportunities", "conversion_rate": 0}]}, 'stages[0] ("opportunities") conversion_rate'),
+        ({"stages": [{"name": "opportunities", "conversion_rate": -0.2}]}, "conversion_rate must be above 0"),
+        ({"stages": [{"name": "opportunities", "conversion_rate": 1.5}]}, "at most 1"),
+        ({"stages": [{"name": "opportunities", "conversion_rate": 25}]}, "write 25 % as 0.25"),
+        ({"stages": [{"name": "a", "conversion_rate": 0.5}, {"name": " A ", "conversion_rate": 0.5}]}, "duplicates"),
+        ({"stages": [{"name": "Deals", "conversion_rate": 0.5}]}, "reserved"),
+        ({"stages": [{"name": "", "conversion_rate": 0.5}]}, "stages[0] name"),
+        ({"stages": [{"name": "opps"}]}, "stages[0] must be an object with name and conversion_rate"),
+        ({"stages": []}, "stages must be a non-empty list"),
+        ({"average_deal_size": 0}, "average_deal_size"),
+        ({"beginning_arr": -1}, "beginning_arr"),
+        ({"target_arr": -5}, "target_arr"),
+        ({"target_arr": float("nan")}, "target_arr must be a finite number"),
+        ({"churn_rate": 1.0}, "churn_rate must be at least 0 and below 1"),
+        ({"churn_rate": -0.1}, "churn_rate"),
+        ({"churn_rate": "0.12"}, "churn_rate must be a number"),
+        ({"churn_rate": True}, "churn_rate must be a number"),
+        ({"contraction_rate": 1.2}, "contraction_rate"),
+        ({"churn_rate": 0.6, "contraction_rate": 0.5}, "churn_rate + contraction_rate"),
+        ({"expansion_rate": -0.1}, "expansion_rate"),
+        ({"monthly_churn_rate": 1.5}, "monthly_churn_rate"),
+        ({"seasonality": [1, 1, 1]}, "seasonality must be 4 quarterly weights"),
+        ({"seasonality": [1, -1, 1, 1]}, "seasonality[1]"),
+        ({"seasonality": [0, 0, 0, 0]}, "seasonality weights must have a positive sum"),
+        ({"seasonality": "even"}, "seasonality must be a list"),
+        ({"deals_per_rep_per_quarter": 0}, "deals_per_rep_per_quarter"),
+        ({"ramp": [0]}, "ramp[0]"),
+        ({"ramp": [0.5, 1.2]}, "ramp[1]"),
+        ({"ramp": []}, "ramp must be a non-empty list"),
+        ({"ramp_unit": "week"}, "ramp_unit"),
+        ({"sales_cycle_days": -1}, "sales_cycle_days"),
+        ({"starting_reps": -2}, "starting_reps"),
+        ({"seasonalty": [1, 1, 1, 1]}, "unknown key 'seasonalty'"),
+    ],
+)
 def test_bad_input_names_the_key(changes, message):
     with pytest.raises(ScenarioError) as raised:
         scenario(**changes)
@@ -184,8 +210,19 @@ def test_bad_input_names_the_key(changes, message):
     assert isinstance(raised.value, ValueError)
 
 
-@pytest.mark.parametrize("key", ["target_arr", "beginning_arr", "average_deal_size", "stages",
-                                 "deals_per_rep_per_quarter", "contraction_rate", "expansion_rate", "churn_rate"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "target_arr",
+        "beginning_arr",
+        "average_deal_size",
+        "stages",
+        "deals_per_rep_per_quarter",
+        "contraction_rate",
+        "expansion_rate",
+        "churn_rate",
+    ],
+)
 def test_missing_key_is_named(key):
     data = copy.deepcopy(REFERENCE)
     del data[key]
@@ -261,8 +298,11 @@ def test_monthly_ramp_is_averaged_by_quarter():
 
 def test_sales_cycle_shift_by_hand():
     # all bookings in Q1: 80 deals, 320 opportunities (÷0.25), 640 meetings (÷0.5), spread over months 1–3
-    s = scenario(seasonality=[1, 0, 0, 0], sales_cycle_days=45,
-                 stages=[{"name": "meetings", "conversion_rate": 0.5}, {"name": "opportunities", "conversion_rate": 0.25}])
+    s = scenario(
+        seasonality=[1, 0, 0, 0],
+        sales_cycle_days=45,
+        stages=[{"name": "meetings", "conversion_rate": 0.5}, {"name": "opportunities", "conversion_rate": 0.25}],
+    )
     assert stage_shift_days(s) == [45, 22.5, 0]  # 45 × 2/2, 45 × 1/2, deals not shifted
     frame = stage_volumes_by_month(back_calculate(s))
     assert list(frame.columns) == list(MONTHLY_COLUMNS)
@@ -347,11 +387,13 @@ def test_two_way_table_by_hand():
 # ---------------------------------------------------------------- coverage
 
 
-KRS = pd.DataFrame({
-    "kr_id": ["K1", "K2", "K3", "K4", "K5", "K6", "K7"],
-    "funnel_stage": [" Opportunities ", "opportunities", "MEETINGS", "bookings", None, "partners", "deals"],
-    "target_value": [200, 100, 700, 1_500_000, 999, 50, None],
-})
+KRS = pd.DataFrame(
+    {
+        "kr_id": ["K1", "K2", "K3", "K4", "K5", "K6", "K7"],
+        "funnel_stage": [" Opportunities ", "opportunities", "MEETINGS", "bookings", None, "partners", "deals"],
+        "target_value": [200, 100, 700, 1_500_000, 999, 50, None],
+    }
+)
 
 
 def test_coverage_by_hand():
@@ -394,8 +436,13 @@ def test_plan_table_rows():
 
 
 def run_backcalc(*args):
-    return subprocess.run([sys.executable, "-m", "analytics", "backcalc", *map(str, args)], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", "backcalc", *map(str, args)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_json_contract(tmp_path):
@@ -430,13 +477,18 @@ def test_cli_table(tmp_path):
     assert "2,000,000" in next(line for line in result.stdout.splitlines() if "New ARR required" in line)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (json.dumps({**REFERENCE, "stages": [{"name": "opportunities", "conversion_rate": 0}]}),
-     'stages[0] ("opportunities") conversion_rate'),
-    (json.dumps({k: v for k, v in REFERENCE.items() if k != "average_deal_size"}), "average_deal_size is missing"),
-    ("{not json", "is not valid JSON"),
-    ("[1, 2]", "JSON object"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            json.dumps({**REFERENCE, "stages": [{"name": "opportunities", "conversion_rate": 0}]}),
+            'stages[0] ("opportunities") conversion_rate',
+        ),
+        (json.dumps({k: v for k, v in REFERENCE.items() if k != "average_deal_size"}), "average_deal_size is missing"),
+        ("{not json", "is not valid JSON"),
+        ("[1, 2]", "JSON object"),
+    ],
+)
 def test_cli_bad_scenario_exits_1_with_the_key(tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)
@@ -468,8 +520,15 @@ def test_cli_runs_the_demo_scenario():
 
 from analytics.channels import ALL_CHANNELS, CHANNEL_COLUMNS, channel_volumes, channel_volumes_by_month  # noqa: E402
 from analytics.funnel import (  # noqa: E402
-    COMMITMENT_COLUMNS, Channel, arr_starting_point, committed_key_results, parse_fractions, pipeline_metric,
-    published_targets, read_scenario_json, scenario_comparison,
+    COMMITMENT_COLUMNS,
+    Channel,
+    arr_starting_point,
+    committed_key_results,
+    parse_fractions,
+    pipeline_metric,
+    published_targets,
+    read_scenario_json,
+    scenario_comparison,
 )
 
 CHANNELS = {
@@ -499,7 +558,9 @@ def test_channel_split_by_hand():
     assert rows.at[(ALL_CHANNELS, "emails"), "year"] == pytest.approx(480 / 0.033 + 1600)
     assert rows.at[(ALL_CHANNELS, "meetings"), "year"] == pytest.approx(640)
     # blended emails → replies: (1,454.5 + 320) / (14,545.5 + 1,600)
-    assert rows.at[(ALL_CHANNELS, "emails"), "conversion_rate"] == pytest.approx((480 / 0.33 + 320) / (480 / 0.033 + 1600))
+    assert rows.at[(ALL_CHANNELS, "emails"), "conversion_rate"] == pytest.approx(
+        (480 / 0.33 + 320) / (480 / 0.033 + 1600)
+    )
     assert rows.at[("Inbound", "meetings"), "conversion_rate"] == 0.5  # the shared stage keeps the plan's rate
     assert "opportunities" not in set(table["stage"])  # below the split the funnel is shared
     assert Scenario.from_dict(plan.scenario.to_dict()) == plan.scenario
@@ -519,29 +580,60 @@ def test_channel_volumes_by_month_keep_the_stage_timing():
 
 
 def test_split_at_the_top_stage_is_a_share_of_it():
-    plan = back_calculate(scenario(channel_stage="emails", channels=[{"name": "A", "share": 0.4}, {"name": "B", "share": 0.6}]))
+    plan = back_calculate(
+        scenario(channel_stage="emails", channels=[{"name": "A", "share": 0.4}, {"name": "B", "share": 0.6}])
+    )
     rows = channel_volumes(plan).set_index(["channel", "stage"])
     assert rows.at[("A", "emails"), "year"] == pytest.approx(0.4 * 80 / 0.004125)
 
 
-@pytest.mark.parametrize(("channels", "message"), [
-    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 0.5, "conversion_rates": {"emails": 0.1, "replies": 0.3}}]},
-     "channel shares must add up to 1 (100 %), got 0.5"),
-    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 1, "conversion_rates": {"emails": 0.1}}]},
-     "conversion_rates is missing 'replies'"),
-    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 1, "conversion_rates": {"emails": 0.1, "replies": 0.3,
-                                                                                               "demos": 0.5}}]},
-     "'demos', which is not a stage above the channel stage"),
-    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 1, "conversion_rates": {"emails": 0, "replies": 0.3}}]},
-     'channels[0] ("A") conversion_rate of "emails" must be above 0 and at most 1'),
-    ({"channel_stage": "meetings", "channels": [{"name": "A", "share": 60, "conversion_rates": {"emails": 0.1, "replies": 0.3}}]},
-     "share must be above 0 and at most 1 (write 60 % as 0.6)"),
-    ({"channel_stage": "demos", "channels": [{"name": "A", "share": 1}]}, "channel_stage must name the stage"),
-    ({"channel_stage": "emails", "channels": [{"name": "A", "share": 0.5}, {"name": " a ", "share": 0.5}]}, "duplicates"),
-    ({"channel_stage": "emails", "channels": []}, "channel_stage is given but channels is empty"),
-    ({"channels": "outbound"}, "channels must be a list"),
-    ({"channel_stage": "emails", "channels": [{"name": "A", "share": 1, "cost": 3}]}, "unknown key(s) cost"),
-])
+@pytest.mark.parametrize(
+    ("channels", "message"),
+    [
+        (
+            {
+                "channel_stage": "meetings",
+                "channels": [{"name": "A", "share": 0.5, "conversion_rates": {"emails": 0.1, "replies": 0.3}}],
+            },
+            "channel shares must add up to 1 (100 %), got 0.5",
+        ),
+        (
+            {"channel_stage": "meetings", "channels": [{"name": "A", "share": 1, "conversion_rates": {"emails": 0.1}}]},
+            "conversion_rates is missing 'replies'",
+        ),
+        (
+            {
+                "channel_stage": "meetings",
+                "channels": [
+                    {"name": "A", "share": 1, "conversion_rates": {"emails": 0.1, "replies": 0.3, "demos": 0.5}}
+                ],
+            },
+            "'demos', which is not a stage above the channel stage",
+        ),
+        (
+            {
+                "channel_stage": "meetings",
+                "channels": [{"name": "A", "share": 1, "conversion_rates": {"emails": 0, "replies": 0.3}}],
+            },
+            'channels[0] ("A") conversion_rate of "emails" must be above 0 and at most 1',
+        ),
+        (
+            {
+                "channel_stage": "meetings",
+                "channels": [{"name": "A", "share": 60, "conversion_rates": {"emails": 0.1, "replies": 0.3}}],
+            },
+            "share must be above 0 and at most 1 (write 60 % as 0.6)",
+        ),
+        ({"channel_stage": "demos", "channels": [{"name": "A", "share": 1}]}, "channel_stage must name the stage"),
+        (
+            {"channel_stage": "emails", "channels": [{"name": "A", "share": 0.5}, {"name": " a ", "share": 0.5}]},
+            "duplicates",
+        ),
+        ({"channel_stage": "emails", "channels": []}, "channel_stage is given but channels is empty"),
+        ({"channels": "outbound"}, "channels must be a list"),
+        ({"channel_stage": "emails", "channels": [{"name": "A", "share": 1, "cost": 3}]}, "unknown key(s) cost"),
+    ],
+)
 def test_bad_channels_name_the_problem(channels, message):
     with pytest.raises(ScenarioError) as raised:
         scenario(**channels)
@@ -578,10 +670,20 @@ def test_parse_fractions():
 
 
 def test_arr_starting_point():
-    actuals = pd.DataFrame({"month": ["2026-12", "2027-01", "2027-02", "2027-03"],
-                            "ending_arr": [2_000_000, 2_100_000, 2_250_000, 2_400_000]})
-    targets = pd.DataFrame({"period": ["2027", "2027-Q1", "2028"], "metric": ["arr", "arr", "ARR "],
-                            "start_value": [2e6, 2e6, 5e6], "target_value": [5e6, 2.6e6, 9e6]})
+    actuals = pd.DataFrame(
+        {
+            "month": ["2026-12", "2027-01", "2027-02", "2027-03"],
+            "ending_arr": [2_000_000, 2_100_000, 2_250_000, 2_400_000],
+        }
+    )
+    targets = pd.DataFrame(
+        {
+            "period": ["2027", "2027-Q1", "2028"],
+            "metric": ["arr", "arr", "ARR "],
+            "start_value": [2e6, 2e6, 5e6],
+            "target_value": [5e6, 2.6e6, 9e6],
+        }
+    )
     start = arr_starting_point(actuals, targets, "2027-02-28", 2027)
     assert (start.latest_month, start.latest_arr) == ("2027-02", 2_250_000)  # March is after the as-of date
     assert start.year_start_arr == 2_000_000 and start.year_target == 5e6
@@ -590,13 +692,22 @@ def test_arr_starting_point():
 
 
 def test_committed_key_results():
-    objectives = pd.DataFrame({"objective_id": ["Q2", "Y", "Q3"], "period": ["2027-Q2", "2027", "2027-Q3"],
-                               "team": ["BizDev", "Sales", "BizDev"]})
-    krs = pd.DataFrame({
-        "kr_id": ["A", "B", "C", "D", "E"], "objective_id": ["Q2", "Q2", "Y", "Q3", "Q2"],
-        "title": ["a", "b", "c", "d", "e"], "funnel_stage": ["emails", "meetings", "bookings", "emails", None],
-        "target_value": [8000.0, 180.0, 3e6, 9000.0, 5.0],
-    })
+    objectives = pd.DataFrame(
+        {
+            "objective_id": ["Q2", "Y", "Q3"],
+            "period": ["2027-Q2", "2027", "2027-Q3"],
+            "team": ["BizDev", "Sales", "BizDev"],
+        }
+    )
+    krs = pd.DataFrame(
+        {
+            "kr_id": ["A", "B", "C", "D", "E"],
+            "objective_id": ["Q2", "Q2", "Y", "Q3", "Q2"],
+            "title": ["a", "b", "c", "d", "e"],
+            "funnel_stage": ["emails", "meetings", "bookings", "emails", None],
+            "target_value": [8000.0, 180.0, 3e6, 9000.0, 5.0],
+        }
+    )
     in_force = pd.DataFrame({"kr_id": ["A", "B"], "target_value": [6000.0, 180.0], "cancelled": [False, True]})
     quarter = committed_key_results(krs, objectives, "2027-q2", in_force)
     assert list(quarter.columns) == list(COMMITMENT_COLUMNS)

@@ -4,6 +4,7 @@ simulation of the plan must reproduce the target).
 The forward simulations here are written out in the test, stage by stage, rather than calling
 analytics.funnel.forward_simulate, so that they check the back-calculation independently.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,11 @@ def scenarios(draw, with_channels: bool | None = None) -> dict:
         "expansion_rate": draw(st.floats(min_value=0, max_value=1.5)),
         "average_deal_size": draw(st.floats(min_value=100, max_value=1e6)),
         "stages": [{"name": f"stage {i}", "conversion_rate": rate} for i, rate in enumerate(stage_rates)],
-        "seasonality": draw(st.lists(st.floats(min_value=0, max_value=10), min_size=4, max_size=4)
-                            .filter(lambda weights: sum(weights) > 0.01)),
+        "seasonality": draw(
+            st.lists(st.floats(min_value=0, max_value=10), min_size=4, max_size=4).filter(
+                lambda weights: sum(weights) > 0.01
+            )
+        ),
         "sales_cycle_days": draw(st.floats(min_value=0, max_value=400)),
         "deals_per_rep_per_quarter": draw(st.floats(min_value=0.1, max_value=50)),
         "ramp": draw(st.lists(st.floats(min_value=0.01, max_value=1), min_size=1, max_size=8)),
@@ -55,8 +59,7 @@ def scenarios(draw, with_channels: bool | None = None) -> dict:
         shares[-1] = 1 - sum(shares[:-1])  # exactly 1 in floating point
         data["channel_stage"] = f"stage {k}"
         data["channels"] = [
-            {"name": f"channel {c}", "share": share,
-             "conversion_rates": {f"stage {i}": draw(rates) for i in range(k)}}
+            {"name": f"channel {c}", "share": share, "conversion_rates": {f"stage {i}": draw(rates) for i in range(k)}}
             for c, share in enumerate(shares)
         ]
     return data
@@ -141,8 +144,9 @@ def test_channels_together_bring_the_split_stage_and_reach_the_target(data):
     assert brought == pytest.approx(plan.stages[k].required, rel=RELATIVE, abs=1e-9)
     # and the split stage, run down the shared funnel, reaches the target
     deals = run_forward(brought, [stage.conversion_rate for stage in s.stages[k:]])
-    assert kept_arr(s) + deals * s.average_deal_size == pytest.approx(s.target_arr + plan.surplus, rel=RELATIVE,
-                                                                      abs=1e-6)
+    assert kept_arr(s) + deals * s.average_deal_size == pytest.approx(
+        s.target_arr + plan.surplus, rel=RELATIVE, abs=1e-6
+    )
     # the monthly split keeps each channel's year volume
     monthly = channel_volumes_by_month(plan).groupby(["channel", "stage"])["volume"].sum()
     for row in per_channel.itertuples():

@@ -1,5 +1,6 @@
 """Update health per team and per owner, and the missing-updates list, against a hand computation
 from the raw demo workbook at two as-of dates."""
+
 from __future__ import annotations
 
 import okr_by_hand
@@ -52,15 +53,35 @@ def test_missing_updates_are_the_krs_not_updated_in_30_days(demo, as_of):
 
 
 def test_cancelled_krs_are_left_out_and_the_window_is_half_open():
-    objectives = pd.DataFrame([{"objective_id": "O1", "period": "2027-Q2", "level": "team", "team": "Sales",
-                                "title": "Sell", "owner": "Ana"}])
-    base = {"objective_id": "O1", "title": "t", "measure": "number", "direction": "increase", "start_value": 0.0,
-            "target_value": 10.0, "start_date": "2027-04-01", "due_date": "2027-06-30", "weight": 1.0}
-    krs = pd.DataFrame([{**base, "kr_id": "K1", "owner": "Ana"}, {**base, "kr_id": "K2", "owner": "Ana"},
-                        {**base, "kr_id": "K3", "owner": "Bo"}, {**base, "kr_id": "K4", "owner": "Bo"}])
-    check_ins = pd.DataFrame({"kr_id": ["K1", "K2", "K3", "K4"],
-                              "date": ["2027-05-01", "2027-05-02", "2027-04-01", "2027-05-30"],
-                              "value": [1.0, 2.0, 3.0, 4.0]})
+    objectives = pd.DataFrame(
+        [{"objective_id": "O1", "period": "2027-Q2", "level": "team", "team": "Sales", "title": "Sell", "owner": "Ana"}]
+    )
+    base = {
+        "objective_id": "O1",
+        "title": "t",
+        "measure": "number",
+        "direction": "increase",
+        "start_value": 0.0,
+        "target_value": 10.0,
+        "start_date": "2027-04-01",
+        "due_date": "2027-06-30",
+        "weight": 1.0,
+    }
+    krs = pd.DataFrame(
+        [
+            {**base, "kr_id": "K1", "owner": "Ana"},
+            {**base, "kr_id": "K2", "owner": "Ana"},
+            {**base, "kr_id": "K3", "owner": "Bo"},
+            {**base, "kr_id": "K4", "owner": "Bo"},
+        ]
+    )
+    check_ins = pd.DataFrame(
+        {
+            "kr_id": ["K1", "K2", "K3", "K4"],
+            "date": ["2027-05-01", "2027-05-02", "2027-04-01", "2027-05-30"],
+            "value": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     decisions = pd.DataFrame([{"kr_id": "K4", "date": "2027-05-15", "decision": "cancel"}])
     frame = kr_progress(krs, check_ins, objectives, "2027-05-31", decisions)
     found = update_health(frame, "2027-05-31")

@@ -1,12 +1,11 @@
 """Hostile input: files made to exhaust the server or to run code on a reader's machine, and user
 text meant to run in a browser, are refused or made harmless — each protection checked on its own."""
+
 from __future__ import annotations
 
 import ast
 import csv
-import datetime as dt
 import io
-import pathlib
 import zipfile
 
 import openpyxl
@@ -33,6 +32,7 @@ def refusal(data: bytes, name: str = "upload.xlsx") -> str:
 
 # --- size cap, before anything is read ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("start", [b"kr_id,date,value\n", read.ZIP_MAGIC])
 def test_a_file_over_the_cap_is_refused_before_it_is_read(monkeypatch, start):
     def must_not_run(*args):
@@ -41,8 +41,9 @@ def test_a_file_over_the_cap_is_refused_before_it_is_read(monkeypatch, start):
     for reader in ("_read_csv", "_read_xlsx", "_check_zip", "decode_text"):
         monkeypatch.setattr(read, reader, must_not_run)
     oversized = start + b"\0" * (read.MAX_FILE_BYTES + 1 - len(start))
-    assert refusal(oversized) == ("the file is 21.0 MB; the limit is 20 MB (split it, or upload the sheets you "
-                                  "changed)")
+    assert refusal(oversized) == (
+        "the file is 21.0 MB; the limit is 20 MB (split it, or upload the sheets you changed)"
+    )
 
 
 def test_the_upload_widgets_carry_the_same_cap():
@@ -52,9 +53,11 @@ def test_the_upload_widgets_carry_the_same_cap():
 
 # --- zip bombs, before any XML is parsed ----------------------------------------------------------
 
+
 def test_a_zip_bomb_is_refused_by_its_compression_ratio_before_parsing(monkeypatch):
-    monkeypatch.setattr("python_calamine.CalamineWorkbook.from_filelike",
-                        lambda *a: (_ for _ in ()).throw(AssertionError("parsed")))
+    monkeypatch.setattr(
+        "python_calamine.CalamineWorkbook.from_filelike", lambda *a: (_ for _ in ()).throw(AssertionError("parsed"))
+    )
     bomb = (CORPUS / "zip_bomb.xlsx").read_bytes()
     entries = zipfile.ZipFile(io.BytesIO(bomb)).infolist()
     assert sum(e.file_size for e in entries) / sum(e.compress_size for e in entries) > read.MAX_COMPRESSION_RATIO
@@ -73,6 +76,7 @@ def test_a_workbook_expanding_beyond_the_total_cap_is_refused_whatever_its_ratio
 
 
 # --- XML: entity expansion and external entities -------------------------------------------------
+
 
 def test_defusedxml_is_what_openpyxl_parses_with():
     import openpyxl.xml
@@ -99,22 +103,30 @@ PLAIN = xlsx_bytes({"CheckIns": [["kr_id", "date", "value"], ["SAL-O2-KR1", "202
 XML_HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 
 
-@pytest.mark.parametrize("part, prolog", [
-    # Billion laughs in the shared strings: refused before calamine (or anything) expands it.
-    ("xl/sharedStrings.xml", None),
-    # An external entity reading a server file into a cell.
-    ("xl/worksheets/sheet1.xml", b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'),
-    # A declaration pushed past the first 64 KB of the part by a long comment.
-    ("xl/workbook.xml", b"<!--" + b"x" * (70 * 1024) + b'--><!DOCTYPE workbook [<!ENTITY a "b">]>'),
-])
+@pytest.mark.parametrize(
+    "part, prolog",
+    [
+        # Billion laughs in the shared strings: refused before calamine (or anything) expands it.
+        ("xl/sharedStrings.xml", None),
+        # An external entity reading a server file into a cell.
+        ("xl/worksheets/sheet1.xml", b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'),
+        # A declaration pushed past the first 64 KB of the part by a long comment.
+        ("xl/workbook.xml", b"<!--" + b"x" * (70 * 1024) + b'--><!DOCTYPE workbook [<!ENTITY a "b">]>'),
+    ],
+)
 def test_a_workbook_declaring_xml_entities_is_refused_before_parsing(monkeypatch, part, prolog):
-    monkeypatch.setattr("python_calamine.CalamineWorkbook.from_filelike",
-                        lambda *a: (_ for _ in ()).throw(AssertionError("parsed")))
-    data = ((CORPUS / "billion_laughs.xlsx").read_bytes() if prolog is None
-            else with_part(PLAIN, part, lambda xml: xml.replace(XML_HEAD, XML_HEAD + prolog, 1)))
+    monkeypatch.setattr(
+        "python_calamine.CalamineWorkbook.from_filelike", lambda *a: (_ for _ in ()).throw(AssertionError("parsed"))
+    )
+    data = (
+        (CORPUS / "billion_laughs.xlsx").read_bytes()
+        if prolog is None
+        else with_part(PLAIN, part, lambda xml: xml.replace(XML_HEAD, XML_HEAD + prolog, 1))
+    )
     assert refusal(data) == (
         f"the workbook's {part} declares XML entities, which Excel never writes (a file made to exhaust the "
-        "server's memory); open it in Excel, save it as a new workbook and upload that")
+        "server's memory); open it in Excel, save it as a new workbook and upload that"
+    )
 
 
 def test_an_ordinary_workbook_passes_the_xml_check():
@@ -122,6 +134,7 @@ def test_an_ordinary_workbook_passes_the_xml_check():
 
 
 # --- cells: longest, too long, NaN/inf, N/A -------------------------------------------------------
+
 
 def check_in_problems(rows: list[list[object]], file_name: str = "c.csv") -> tuple[list[str], pd.DataFrame]:
     buffer = io.StringIO()
@@ -131,13 +144,22 @@ def check_in_problems(rows: list[list[object]], file_name: str = "c.csv") -> tup
     return [f"row {p.row}, {p.column}: {p.problem}" for p in parsed.problems], parsed.tables["check_ins"].frame
 
 
-@pytest.mark.parametrize("length, problem", [
-    (32_767, None),
-    (32_768, "row 2, comment: the cell holds 32,768 characters; a spreadsheet cell holds at most 32,767 "
-             "(Excel's limit): shorten it"),
-    (500_000, "row 2, comment: the cell holds 500,000 characters; a spreadsheet cell holds at most 32,767 "
-              "(Excel's limit): shorten it"),
-])
+@pytest.mark.parametrize(
+    "length, problem",
+    [
+        (32_767, None),
+        (
+            32_768,
+            "row 2, comment: the cell holds 32,768 characters; a spreadsheet cell holds at most 32,767 "
+            "(Excel's limit): shorten it",
+        ),
+        (
+            500_000,
+            "row 2, comment: the cell holds 500,000 characters; a spreadsheet cell holds at most 32,767 "
+            "(Excel's limit): shorten it",
+        ),
+    ],
+)
 def test_a_cell_up_to_excels_limit_is_kept_whole_and_a_longer_one_is_refused(length, problem):
     problems, frame = check_in_problems([["SAL-O2-KR1", "2027-05-31", "1", "5", "é" * length]])
     assert problems == ([] if problem is None else [problem])
@@ -146,23 +168,34 @@ def test_a_cell_up_to_excels_limit_is_kept_whole_and_a_longer_one_is_refused(len
 
 def test_an_xlsx_cell_longer_than_excel_allows_is_refused_with_its_place():
     # Written into the XML directly: openpyxl and xlsxwriter both cut text at the limit, other tools may not.
-    data = with_part(xlsx_bytes({"CheckIns": [["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", 1, "LONG"]]}),
-                     "xl/sharedStrings.xml", lambda xml: xml.replace(b"<t>LONG</t>", b"<t>" + b"n" * 40_000 + b"</t>"))
+    data = with_part(
+        xlsx_bytes({"CheckIns": [["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", 1, "LONG"]]}),
+        "xl/sharedStrings.xml",
+        lambda xml: xml.replace(b"<t>LONG</t>", b"<t>" + b"n" * 40_000 + b"</t>"),
+    )
     parsed = parse_grids("long.xlsx", read.read_grids("long.xlsx", data))
     assert [(p.sheet, p.row, p.column, p.problem) for p in parsed.problems] == [
-        ("CheckIns", 2, "comment", "the cell holds 40,000 characters; a spreadsheet cell holds at most 32,767 "
-                                   "(Excel's limit): shorten it")]
+        (
+            "CheckIns",
+            2,
+            "comment",
+            "the cell holds 40,000 characters; a spreadsheet cell holds at most 32,767 (Excel's limit): shorten it",
+        )
+    ]
 
 
-@pytest.mark.parametrize("typed, problem", [
-    ("inf", 'row 2, value: "inf" is not a finite number'),
-    ("-Infinity", 'row 2, value: "-Infinity" is not a finite number'),
-    ("1e999", 'row 2, value: "1e999" is not a finite number'),
-    ("NaN", None),
-    ("N/A", None),
-    ("#N/A", None),
-    ("n/a", None),
-])
+@pytest.mark.parametrize(
+    "typed, problem",
+    [
+        ("inf", 'row 2, value: "inf" is not a finite number'),
+        ("-Infinity", 'row 2, value: "-Infinity" is not a finite number'),
+        ("1e999", 'row 2, value: "1e999" is not a finite number'),
+        ("NaN", None),
+        ("N/A", None),
+        ("#N/A", None),
+        ("n/a", None),
+    ],
+)
 def test_infinite_numbers_are_refused_and_not_a_number_markers_are_empty(typed, problem):
     problems, frame = check_in_problems([["SAL-O2-KR1", "2027-05-31", typed, "5", "note"]])
     assert problems == ([] if problem is None else [problem])
@@ -170,8 +203,9 @@ def test_infinite_numbers_are_refused_and_not_a_number_markers_are_empty(typed, 
 
 
 def test_a_confidence_of_nan_or_inf_is_handled_like_a_value():
-    problems, frame = check_in_problems([["SAL-O2-KR1", "2027-05-31", "1", "inf", ""],
-                                         ["SAL-O2-KR2", "2027-05-31", "2", "NaN", ""]])
+    problems, frame = check_in_problems(
+        [["SAL-O2-KR1", "2027-05-31", "1", "inf", ""], ["SAL-O2-KR2", "2027-05-31", "2", "NaN", ""]]
+    )
     assert problems == ['row 2, confidence: "inf" is not a finite number']
     assert frame["confidence"].isna().all()
 
@@ -185,18 +219,23 @@ def test_a_csv_holding_a_huge_single_field_is_read_and_reported_not_crashed():
 
 # --- exports never run what users typed -----------------------------------------------------------
 
+
 @pytest.fixture
 def hostile_tables(writable_demo_db) -> dict[str, pd.DataFrame]:
     """The demo data after a Sales lead uploaded a check-in whose comment is a formula, and one whose
     comment is HTML."""
-    rows = [["kr_id", "date", "value", "comment"], ["SAL-O2-KR1", "2027-05-31", "512000", FORMULA],
-            ["SAL-O2-KR3", "2027-05-31", "24", SCRIPT]]
+    rows = [
+        ["kr_id", "date", "value", "comment"],
+        ["SAL-O2-KR1", "2027-05-31", "512000", FORMULA],
+        ["SAL-O2-KR3", "2027-05-31", "24", SCRIPT],
+    ]
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     store = Store.open(writable_demo_db)
     try:
-        result = check_and_store(store, [UploadedFile("hostile.csv", buffer.getvalue().encode())], "Lead",
-                                 team="Sales", as_of=DEMO_AS_OF)
+        result = check_and_store(
+            store, [UploadedFile("hostile.csv", buffer.getvalue().encode())], "Lead", team="Sales", as_of=DEMO_AS_OF
+        )
         assert result.stored, result.errors
         return store.read_tables()
     finally:
@@ -230,16 +269,18 @@ def test_the_html_review_pack_escapes_stored_html_and_formulas(hostile_tables):
     from charts.review_pack import review_pack_html
 
     snapshot = review_snapshot(hostile_tables, DEMO_AS_OF)
-    document = review_pack_html(snapshot, company_overview(hostile_tables, snapshot),
-                                meeting_record(hostile_tables, DEMO_AS_OF), "All teams").replace(get_plotlyjs(), "")
+    document = review_pack_html(
+        snapshot, company_overview(hostile_tables, snapshot), meeting_record(hostile_tables, DEMO_AS_OF), "All teams"
+    ).replace(get_plotlyjs(), "")
     assert SCRIPT not in document and "<script>alert" not in document and "<img src=x" not in document
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in document
 
 
 # --- pages never render user text as HTML ---------------------------------------------------------
 
-STREAMLIT_SOURCES = sorted([PROJECT_ROOT / "app.py", *(PROJECT_ROOT / "pages").glob("*.py"),
-                            *(PROJECT_ROOT / "ui").glob("*.py")])
+STREAMLIT_SOURCES = sorted(
+    [PROJECT_ROOT / "app.py", *(PROJECT_ROOT / "pages").glob("*.py"), *(PROJECT_ROOT / "ui").glob("*.py")]
+)
 
 
 def fixed_texts(module: ast.Module) -> set[str]:
@@ -257,8 +298,12 @@ def fixed_texts(module: ast.Module) -> set[str]:
         return isinstance(value, ast.JoinedStr) and all(is_fixed(part) for part in value.values)
 
     for statement in module.body:
-        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-                and isinstance(statement.targets[0], ast.Name) and is_fixed(statement.value)):
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and is_fixed(statement.value)
+        ):
             fixed.add(statement.targets[0].id)
     return fixed
 
@@ -275,21 +320,25 @@ def test_no_page_lets_streamlit_render_html_built_from_data():
             where = f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}"
             for keyword in node.keywords:
                 if keyword.arg == "unsafe_allow_html" and not (
-                        isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
+                    isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+                ):
                     offenders.append(f"{where} unsafe_allow_html")
             name = ast.unparse(node.func)
             if name in ("st.html", "components.html", "st.components.v1.html") or name.endswith("components.v1.html"):
-                if not all(isinstance(arg, ast.Constant) or isinstance(arg, ast.Name) and arg.id in fixed
-                           for arg in node.args):
+                if not all(
+                    isinstance(arg, ast.Constant) or isinstance(arg, ast.Name) and arg.id in fixed for arg in node.args
+                ):
                     offenders.append(f"{where} {name} with computed content")
     assert offenders == []
     assert len(STREAMLIT_SOURCES) > 10
 
 
 def test_text_built_from_data_is_not_taken_for_fixed_text():
-    module = ast.parse('KEY = "since"\nCSS = f".st-key-{KEY} p {{font-size: 2rem}}"\n'
-                       'def draw(title):\n    HTML = f"<h1>{title}</h1>"\n'
-                       'LABEL = f"{KEY:>10}"\nTITLE = some_title()\nJOINED = CSS + TITLE\n')
+    module = ast.parse(
+        'KEY = "since"\nCSS = f".st-key-{KEY} p {{font-size: 2rem}}"\n'
+        'def draw(title):\n    HTML = f"<h1>{title}</h1>"\n'
+        'LABEL = f"{KEY:>10}"\nTITLE = some_title()\nJOINED = CSS + TITLE\n'
+    )
     assert fixed_texts(module) == {"KEY", "CSS"}
 
 

@@ -14,6 +14,7 @@
 test_a_planted_violation_of_each_rule_is_caught runs the same check on a small tree holding one
 violation of each rule, so this test can fail.
 """
+
 from __future__ import annotations
 
 import ast
@@ -33,8 +34,10 @@ FORBIDDEN_IMPORTS = {
     "pages": ("duckdb",),
 }
 # A string literal starting like a SQL statement (keywords in capitals, as store/ writes them).
-SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WITH|MERGE|COPY|ATTACH|DETACH|PRAGMA|TRUNCATE)"
-                 r"\s")
+SQL = re.compile(
+    r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WITH|MERGE|COPY|ATTACH|DETACH|PRAGMA|TRUNCATE)"
+    r"\s"
+)
 WRITE_METHODS = ("apply_upload", "undo_upload")  # Store's writing methods besides write itself
 MAX_PAGE_LINES = 200
 MAX_PAGE_BRANCHES = 15
@@ -72,7 +75,7 @@ def absolute(module: Module, node: ast.ImportFrom) -> str:
     package = module.name.split(".")
     if module.path.name != "__init__.py":
         package = package[:-1]
-    base = package[:len(package) - node.level + 1]
+    base = package[: len(package) - node.level + 1]
     return ".".join(base + ([node.module] if node.module else []))
 
 
@@ -86,8 +89,13 @@ def imports(module: Module) -> list[tuple[int, str]]:
         elif isinstance(node, ast.ImportFrom):
             base = absolute(module, node)
             found += [(node.lineno, base)] + [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
-        elif isinstance(node, ast.Call) and _called_name(node) in ("import_module", "__import__") and node.args \
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        elif (
+            isinstance(node, ast.Call)
+            and _called_name(node) in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             found.append((node.lineno, node.args[0].value))
     return found
 
@@ -133,11 +141,13 @@ def call_targets(node: ast.AST, module: Module, bound: dict[str, str]) -> list[t
                 found.append((call.lineno, f"{bound[receiver.id]}.{func.attr}"))
                 continue
             store_like = (isinstance(receiver, ast.Name) and receiver.id in ("store", "target")) or (
-                isinstance(receiver, ast.Call) and _called_name(receiver) in ("store", "_store"))
+                isinstance(receiver, ast.Call) and _called_name(receiver) in ("store", "_store")
+            )
             if func.attr == "write" and store_like:
                 found.append((call.lineno, "store-write"))
-            elif not (isinstance(receiver, ast.Name) and receiver.id == "self") and \
-                    not (isinstance(receiver, ast.Call) and _called_name(receiver) == "super"):
+            elif not (isinstance(receiver, ast.Name) and receiver.id == "self") and not (
+                isinstance(receiver, ast.Call) and _called_name(receiver) == "super"
+            ):
                 found.append((call.lineno, f"method:{func.attr}"))
     return found
 
@@ -171,8 +181,11 @@ def page_branches(tree: ast.Module) -> int:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         count += isinstance(node, BRANCHES)
-        todo += [child for child in ast.iter_child_nodes(node)
-                 if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))]
+        todo += [
+            child
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))
+        ]
     return count
 
 
@@ -197,8 +210,9 @@ def violations(root: pathlib.Path) -> list[tuple[str, str, str]]:
         if lines > MAX_PAGE_LINES:
             found.append((where, "too long", f"{lines} lines (at most {MAX_PAGE_LINES})"))
         if (branches := page_branches(module.tree)) > MAX_PAGE_BRANCHES:
-            found.append((where, "too branched", f"{branches} branches outside functions (at most "
-                                                 f"{MAX_PAGE_BRANCHES})"))
+            found.append(
+                (where, "too branched", f"{branches} branches outside functions (at most {MAX_PAGE_BRANCHES})")
+            )
     return found
 
 
@@ -225,13 +239,27 @@ def test_every_allowed_exception_is_still_needed():
 def test_the_writing_functions_are_found_in_the_store_and_the_loaders():
     writers = writing_functions(PROJECT_ROOT)
     assert {
-        "store.database.Store.apply_upload", "store.database.Store.undo_upload", "store.scenarios.save_scenario",
-        "store.scenarios.rename_scenario", "store.scenarios.delete_scenario", "store.scenarios.publish_targets",
-        "store.access.set_grant", "store.access.remove_grant", "store.transfer.copy_database",
-        "loaders.ingest.check_and_store", "loaders.records.record",
+        "store.database.Store.apply_upload",
+        "store.database.Store.undo_upload",
+        "store.scenarios.save_scenario",
+        "store.scenarios.rename_scenario",
+        "store.scenarios.delete_scenario",
+        "store.scenarios.publish_targets",
+        "store.access.set_grant",
+        "store.access.remove_grant",
+        "store.transfer.copy_database",
+        "loaders.ingest.check_and_store",
+        "loaders.records.record",
     } <= writers
-    assert not {"store.scenarios.list_scenarios", "store.scenarios.load_scenario", "store.access.stored_grants",
-                "loaders.ingest.parse_files"} & writers  # reading is not writing
+    assert (
+        not {
+            "store.scenarios.list_scenarios",
+            "store.scenarios.load_scenario",
+            "store.access.stored_grants",
+            "loaders.ingest.parse_files",
+        }
+        & writers
+    )  # reading is not writing
 
 
 def test_a_planted_violation_of_each_rule_is_caught(tmp_path):
@@ -240,7 +268,9 @@ def test_a_planted_violation_of_each_rule_is_caught(tmp_path):
         (tmp_path / path).write_text(textwrap.dedent(text), encoding="utf-8")
 
     plant("store/__init__.py", "")
-    plant("store/scenarios.py", """
+    plant(
+        "store/scenarios.py",
+        """
         def _write(store, work):
             return store.write(work)
 
@@ -249,17 +279,23 @@ def test_a_planted_violation_of_each_rule_is_caught(tmp_path):
 
         def load_scenario(store, name):
             return store._cursor().execute("SELECT 1").fetchone()
-        """)
-    plant("loaders/ingest.py", """
+        """,
+    )
+    plant(
+        "loaders/ingest.py",
+        """
         def check_and_store(store, files, uploaded_by):
             return store.apply_upload({}, files, uploaded_by)
-        """)
+        """,
+    )
     plant("analytics/progress.py", "import pandas as pd\nfrom ui.context import tables  # planted\n")
     plant("analytics/funnel/__init__.py", "from . import plan\n")
     plant("analytics/funnel/plan.py", "def f():\n    import streamlit as st  # planted, lazily\n")
     plant("charts/team.py", "import plotly.graph_objects as go\nfrom store.database import Store  # planted\n")
     plant("store/database.py", "import importlib\nst = importlib.import_module('streamlit')  # planted\n")
-    plant("pages/good.py", """
+    plant(
+        "pages/good.py",
+        """
         import streamlit as st
         from store import scenarios as saved
         from ui.records import save_scenario
@@ -267,8 +303,11 @@ def test_a_planted_violation_of_each_rule_is_caught(tmp_path):
         st.write("Select a scenario")  # prose, and st.write is not the store's write
         saved.load_scenario(None, "x")
         save_scenario("x", {}, "me")  # the recorded path: allowed
-        """)
-    plant("pages/bad.py", textwrap.dedent("""
+        """,
+    )
+    plant(
+        "pages/bad.py",
+        textwrap.dedent("""
         import duckdb
         import streamlit as st
         from loaders.ingest import check_and_store
@@ -280,7 +319,10 @@ def test_a_planted_violation_of_each_rule_is_caught(tmp_path):
         store().write(lambda cursor: None)
         saved.save_scenario(store(), "x", {}, "me")
         check_and_store(store(), [], "me")
-        """) + "if True:\n    pass\n" * 16 + "\n" * 170)
+        """)
+        + "if True:\n    pass\n" * 16
+        + "\n" * 170,
+    )
     found = {(where, rule) for where, rule, _ in violations(tmp_path)}
     assert found == {
         ("analytics/progress.py", "imports ui"),
@@ -296,5 +338,8 @@ def test_a_planted_violation_of_each_rule_is_caught(tmp_path):
         ("pages/bad.py", "too long"),
         ("pages/bad.py", "too branched"),
     }
-    assert writing_functions(tmp_path) >= {"store.scenarios._write", "store.scenarios.save_scenario",
-                                           "loaders.ingest.check_and_store"}
+    assert writing_functions(tmp_path) >= {
+        "store.scenarios._write",
+        "store.scenarios.save_scenario",
+        "loaders.ingest.check_and_store",
+    }

@@ -1,5 +1,6 @@
 """The OKR quality rules, one at a time: a clean set of OKRs passes each rule, and a small change
 makes exactly that rule fail; plus the team score and the `lint` command on files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,39 +13,74 @@ import pytest
 
 from analytics.__main__ import main
 from analytics.lint import (
-    ERROR, WARNING, context_length, lint_findings, okr_set, quality_report, starts_with_action_verb,
+    ERROR,
+    WARNING,
+    context_length,
+    lint_findings,
+    okr_set,
+    quality_report,
+    starts_with_action_verb,
 )
 from conftest import DEMO_WORKBOOK, PROJECT_ROOT, xlsx_bytes
 
-CONTEXT = ("Mid-market deals close 40% faster than enterprise ones. In Q2 we focus AE time on this segment "
-           "and standardise discovery.")
+CONTEXT = (
+    "Mid-market deals close 40% faster than enterprise ones. In Q2 we focus AE time on this segment "
+    "and standardise discovery."
+)
 
 
 def clean_tables() -> dict[str, pd.DataFrame]:
     """A company objective and one Sales objective with two KRs that follow every rule."""
     return {
-        "teams": pd.DataFrame({"team": ["Sales", "Engineering"], "group": ["Business", "Product"],
-                               "lead": ["Maya", "Daniel"], "lead_email": [None, None]}),
-        "objectives": pd.DataFrame({
-            "objective_id": ["CO-1", "SAL-O1"], "period": ["2027", "2027-Q2"], "level": ["company", "team"],
-            "team": [None, "Sales"], "title": ["Win customers' loyalty", "Win the mid-market segment"],
-            "context": ["Customers who stay are the cheapest growth.", CONTEXT],
-            "owner": ["Rachel Stein", "Maya Goldberg"], "parent_objective_id": [None, "CO-1"],
-        }),
-        "key_results": pd.DataFrame({
-            "kr_id": ["SAL-KR1", "SAL-KR2"], "objective_id": ["SAL-O1", "SAL-O1"],
-            "title": ["Close 28 new-logo deals", "Raise win rate from 20% to 25%"],
-            "kr_type": ["output", "outcome"], "measure": ["number", "percent"], "unit": [None, "%"],
-            "start_value": [0.0, 20.0], "target_value": [28.0, 25.0], "direction": ["increase", "increase"],
-            "owner": ["Ethan Clarke", "Fatima Zahra"],
-            "start_date": pd.to_datetime(["2027-04-01", "2027-04-01"]),
-            "due_date": pd.to_datetime(["2027-06-15", "2027-06-30"]), "weight": [1.0, 1.0],
-            "depends_on": [None, None], "funnel_stage": [None, None],
-            "measured_by": ["HubSpot closed-won report", "HubSpot funnel report"],
-        }),
-        "initiatives": pd.DataFrame({"kr_id": ["SAL-KR1", "SAL-KR2"], "title": ["Deal desk", "Win/loss reviews"],
-                                     "owner": ["Ethan Clarke", "Fatima Zahra"], "status": [None, None],
-                                     "due_date": [None, None]}),
+        "teams": pd.DataFrame(
+            {
+                "team": ["Sales", "Engineering"],
+                "group": ["Business", "Product"],
+                "lead": ["Maya", "Daniel"],
+                "lead_email": [None, None],
+            }
+        ),
+        "objectives": pd.DataFrame(
+            {
+                "objective_id": ["CO-1", "SAL-O1"],
+                "period": ["2027", "2027-Q2"],
+                "level": ["company", "team"],
+                "team": [None, "Sales"],
+                "title": ["Win customers' loyalty", "Win the mid-market segment"],
+                "context": ["Customers who stay are the cheapest growth.", CONTEXT],
+                "owner": ["Rachel Stein", "Maya Goldberg"],
+                "parent_objective_id": [None, "CO-1"],
+            }
+        ),
+        "key_results": pd.DataFrame(
+            {
+                "kr_id": ["SAL-KR1", "SAL-KR2"],
+                "objective_id": ["SAL-O1", "SAL-O1"],
+                "title": ["Close 28 new-logo deals", "Raise win rate from 20% to 25%"],
+                "kr_type": ["output", "outcome"],
+                "measure": ["number", "percent"],
+                "unit": [None, "%"],
+                "start_value": [0.0, 20.0],
+                "target_value": [28.0, 25.0],
+                "direction": ["increase", "increase"],
+                "owner": ["Ethan Clarke", "Fatima Zahra"],
+                "start_date": pd.to_datetime(["2027-04-01", "2027-04-01"]),
+                "due_date": pd.to_datetime(["2027-06-15", "2027-06-30"]),
+                "weight": [1.0, 1.0],
+                "depends_on": [None, None],
+                "funnel_stage": [None, None],
+                "measured_by": ["HubSpot closed-won report", "HubSpot funnel report"],
+            }
+        ),
+        "initiatives": pd.DataFrame(
+            {
+                "kr_id": ["SAL-KR1", "SAL-KR2"],
+                "title": ["Deal desk", "Win/loss reviews"],
+                "owner": ["Ethan Clarke", "Fatima Zahra"],
+                "status": [None, None],
+                "due_date": [None, None],
+            }
+        ),
     }
 
 
@@ -71,9 +107,18 @@ def test_the_clean_okrs_have_no_finding():
 
 # --- ≤ 3 objectives per team ------------------------------------------------------------------
 
+
 def sales_objective(objective_id: str, period: str) -> dict:
-    return {"objective_id": objective_id, "period": period, "level": "team", "team": "Sales",
-            "title": "Win more deals", "context": CONTEXT, "owner": "Maya Goldberg", "parent_objective_id": "CO-1"}
+    return {
+        "objective_id": objective_id,
+        "period": period,
+        "level": "team",
+        "team": "Sales",
+        "title": "Win more deals",
+        "context": CONTEXT,
+        "owner": "Maya Goldberg",
+        "parent_objective_id": "CO-1",
+    }
 
 
 def test_three_objectives_in_force_pass_and_a_fourth_fails_counting_the_year_in_each_quarter():
@@ -89,6 +134,7 @@ def test_three_objectives_in_force_pass_and_a_fourth_fails_counting_the_year_in_
 
 
 # --- 2–5 KRs per objective --------------------------------------------------------------------
+
 
 def kr_row(kr_id: str, **values) -> dict:
     row = clean_tables()["key_results"].iloc[0].to_dict() | {"kr_id": kr_id}
@@ -109,13 +155,17 @@ def test_one_kr_is_an_error_and_six_a_warning():
 
 # --- context ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, sentences", [
-    (CONTEXT, 2),
-    ("One line only.", 1),
-    ("We grow e.g. through partners. Then vs. last year we double. Third. Fourth one!", 4),
-    ("First line without a stop\nSecond line\n\nThird line", 3),
-    ("", 0),
-])
+
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        (CONTEXT, 2),
+        ("One line only.", 1),
+        ("We grow e.g. through partners. Then vs. last year we double. Third. Fourth one!", 4),
+        ("First line without a stop\nSecond line\n\nThird line", 3),
+        ("", 0),
+    ],
+)
 def test_context_length_counts_sentences_or_lines(text, sentences):
     assert context_length(text) == sentences
 
@@ -141,14 +191,16 @@ def test_objectives_starting_with_an_action_verb_pass(title):
     assert starts_with_action_verb(title)
 
 
-@pytest.mark.parametrize("title", ["New logos in mid-market", "Q2 pipeline", "Better onboarding", "Our brand",
-                                   "2027 plan"])
+@pytest.mark.parametrize(
+    "title", ["New logos in mid-market", "Q2 pipeline", "Better onboarding", "Our brand", "2027 plan"]
+)
 def test_objectives_starting_otherwise_fail(title):
     [finding] = findings_of(changed("objectives", 1, "title", title), "action-verb")
     assert (finding.severity, finding.objective_id) == (WARNING, "SAL-O1")
 
 
 # --- link to a company objective ----------------------------------------------------------------
+
 
 def test_unlinked_or_linked_to_a_non_company_objective_fails():
     [unlinked] = findings_of(changed("objectives", 1, "parent_objective_id", None), "company-link")
@@ -168,6 +220,7 @@ def test_a_team_draft_without_company_objectives_only_needs_the_link_set():
 
 # --- measurable -------------------------------------------------------------------------------
 
+
 def test_numeric_kr_without_start_or_target_fails_status_and_binary_pass():
     [finding] = findings_of(changed("key_results", 0, "target_value", None), "kr-measurable")
     assert (finding.severity, finding.kr_id, finding.message) == (ERROR, "SAL-KR1", "a number KR without target_value")
@@ -180,6 +233,7 @@ def test_numeric_kr_without_start_or_target_fails_status_and_binary_pass():
 
 
 # --- business as usual --------------------------------------------------------------------------
+
 
 def test_keep_wording_warns_and_target_equal_to_start_is_an_error():
     [wording] = findings_of(changed("key_results", 0, "title", "Keep gross margin above 45%"), "business-as-usual")
@@ -196,21 +250,28 @@ def test_keep_wording_warns_and_target_equal_to_start_is_an_error():
 
 # --- one owner --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("owner", ["Ethan Clarke", "Anne-Marie O'Neil"])
 def test_one_owner_passes(owner):
     assert findings_of(changed("key_results", 0, "owner", owner), "one-owner") == []
 
 
-@pytest.mark.parametrize("owner, message", [
-    (None, "KR without an owner"), ("Ethan, Fatima", 'several owners "Ethan, Fatima"'),
-    ("Ethan/Fatima", 'several owners "Ethan/Fatima"'), ("Ethan and Fatima", 'several owners "Ethan and Fatima"'),
-])
+@pytest.mark.parametrize(
+    "owner, message",
+    [
+        (None, "KR without an owner"),
+        ("Ethan, Fatima", 'several owners "Ethan, Fatima"'),
+        ("Ethan/Fatima", 'several owners "Ethan/Fatima"'),
+        ("Ethan and Fatima", 'several owners "Ethan and Fatima"'),
+    ],
+)
 def test_no_owner_or_several_fail(owner, message):
     [finding] = findings_of(changed("key_results", 0, "owner", owner), "one-owner")
     assert (finding.severity, finding.kr_id, finding.message) == (ERROR, "SAL-KR1", message)
 
 
 # --- due dates --------------------------------------------------------------------------------
+
 
 def test_missing_due_date_is_an_error():
     [finding] = findings_of(changed("key_results", 0, "due_date", pd.NaT), "due-date")
@@ -230,12 +291,14 @@ def test_all_krs_of_a_team_on_the_quarters_last_day_warn():
 
 # --- KR type ----------------------------------------------------------------------------------
 
+
 def test_missing_kr_type_fails():
     [finding] = findings_of(changed("key_results", 1, "kr_type", None), "kr-type")
     assert (finding.severity, finding.kr_id) == (ERROR, "SAL-KR2")
 
 
 # --- initiatives ------------------------------------------------------------------------------
+
 
 def test_kr_without_initiative_warns():
     tables = clean_tables()
@@ -245,6 +308,7 @@ def test_kr_without_initiative_warns():
 
 
 # --- dependencies -----------------------------------------------------------------------------
+
 
 def test_naming_another_team_without_depending_on_it_warns():
     named = changed("key_results", 0, "title", "Ship 3 integrations with Engineering")
@@ -265,14 +329,27 @@ def test_lower_case_words_own_team_and_common_phrases_are_no_dependency(title):
 
 # --- scores -----------------------------------------------------------------------------------
 
+
 def test_team_score_weighs_findings_per_objective():
-    tables = with_rows("objectives", [
-        {"objective_id": "ENG-O1", "period": "2027-Q2", "level": "team", "team": "Engineering",
-         "title": "Ship weekly", "context": CONTEXT, "owner": "Sofia Rossi", "parent_objective_id": None},
-    ])
+    tables = with_rows(
+        "objectives",
+        [
+            {
+                "objective_id": "ENG-O1",
+                "period": "2027-Q2",
+                "level": "team",
+                "team": "Engineering",
+                "title": "Ship weekly",
+                "context": CONTEXT,
+                "owner": "Sofia Rossi",
+                "parent_objective_id": None,
+            },
+        ],
+    )
     tables = with_rows("objectives", [sales_objective("SAL-O2", "2027-Q2")], tables)
-    tables = with_rows("key_results", [kr_row(kr_id, objective_id="SAL-O2") for kr_id in ("SAL-KR3", "SAL-KR4")],
-                       tables)
+    tables = with_rows(
+        "key_results", [kr_row(kr_id, objective_id="SAL-O2") for kr_id in ("SAL-KR3", "SAL-KR4")], tables
+    )
     findings, scores = quality_report(tables)
     scores = scores.set_index("team")
     # Engineering: not linked (error) and no KRs (error), one objective → 100 − 2 × 20 = 60.
@@ -292,19 +369,27 @@ def test_quality_report_checks_only_the_objectives_asked_for():
 
 # --- command line -----------------------------------------------------------------------------
 
+
 def lint_command(path, *options) -> subprocess.CompletedProcess:
     """The command as a user runs it, in a process of its own."""
-    return subprocess.run([sys.executable, "-m", "analytics", "lint", str(path), *options],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", "lint", str(path), *options],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def lint_in_process(capsys):
     """The command run in this process (faster): (exit code, stdout, stderr)."""
+
     def run(path, *options):
         code = main(["lint", str(path), *options])
         captured = capsys.readouterr()
         return code, captured.out, captured.err
+
     return run
 
 
@@ -332,7 +417,8 @@ def draft_sheets(**kr_changes) -> dict[str, list[list]]:
     tables = clean_tables()
     objectives = tables["objectives"].astype(object).where(tables["objectives"].notna(), None)
     key_results = tables["key_results"].assign(
-        start_date=dt.date(2027, 4, 1), due_date=[dt.date(2027, 6, 15), dt.date(2027, 6, 30)], **kr_changes)
+        start_date=dt.date(2027, 4, 1), due_date=[dt.date(2027, 6, 15), dt.date(2027, 6, 30)], **kr_changes
+    )
     key_results = key_results.astype(object).where(key_results.notna(), None)
     return {
         "Objectives": [list(objectives.columns), *objectives.values.tolist()],
@@ -363,9 +449,14 @@ def test_lint_reports_unreadable_cells_as_format_errors(tmp_path, lint_in_proces
     assert any(f["rule"] == "kr-measurable" and f["kr_id"] == "SAL-KR1" for f in findings)
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "cannot read"), (b"\x00\x01binary", "not a CSV or XLSX"), (b"name,age\nAna,3\n", "no Objectives sheet"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "cannot read"),
+        (b"\x00\x01binary", "not a CSV or XLSX"),
+        (b"name,age\nAna,3\n", "no Objectives sheet"),
+    ],
+)
 def test_lint_exits_1_with_a_message_on_a_file_it_cannot_check(tmp_path, lint_in_process, content, message):
     path = tmp_path / "draft.csv"
     if content is not None:

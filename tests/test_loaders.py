@@ -1,4 +1,5 @@
 """Reading, checking and storing workbooks and CSV files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,17 +27,20 @@ def assert_unchanged(before: dict[str, pd.DataFrame], store) -> None:
         pd.testing.assert_frame_equal(frame, after[name], obj=name)
 
 
-@pytest.mark.parametrize("text, decimal_comma, expected", [
-    ("45%", False, 45.0),
-    ("$1,200", False, 1200.0),
-    ("(1,000)", False, -1000.0),
-    ("1.234,5", True, 1234.5),
-    ("12,5", False, 12.5),
-    ("1,234,567.25", False, 1234567.25),
-    ("€ 300", False, 300.0),
-    ("N/A", False, None),
-    (7, False, 7.0),
-])
+@pytest.mark.parametrize(
+    "text, decimal_comma, expected",
+    [
+        ("45%", False, 45.0),
+        ("$1,200", False, 1200.0),
+        ("(1,000)", False, -1000.0),
+        ("1.234,5", True, 1234.5),
+        ("12,5", False, 12.5),
+        ("1,234,567.25", False, 1234567.25),
+        ("€ 300", False, 300.0),
+        ("N/A", False, None),
+        (7, False, 7.0),
+    ],
+)
 def test_numbers_as_people_type_them(text, decimal_comma, expected):
     assert coerce.to_number(text, decimal_comma) == expected
 
@@ -47,16 +51,19 @@ def test_non_numbers_are_rejected_with_the_value(bad):
         coerce.to_number(bad)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2027-05-31", dt.date(2027, 5, 31)),
-    ("31/05/2027", dt.date(2027, 5, 31)),
-    ("05/31/2027", dt.date(2027, 5, 31)),  # cannot be day-first: month 31
-    ("04/05/2027", dt.date(2027, 5, 4)),  # ambiguous: read day-first
-    ("31.05.2027", dt.date(2027, 5, 31)),
-    (46538, dt.date(2027, 5, 31)),  # Excel serial: 1899-12-30 + 46538 days
-    ("46538", dt.date(2027, 5, 31)),
-    (dt.datetime(2027, 5, 31, 13, 0), dt.date(2027, 5, 31)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2027-05-31", dt.date(2027, 5, 31)),
+        ("31/05/2027", dt.date(2027, 5, 31)),
+        ("05/31/2027", dt.date(2027, 5, 31)),  # cannot be day-first: month 31
+        ("04/05/2027", dt.date(2027, 5, 4)),  # ambiguous: read day-first
+        ("31.05.2027", dt.date(2027, 5, 31)),
+        (46538, dt.date(2027, 5, 31)),  # Excel serial: 1899-12-30 + 46538 days
+        ("46538", dt.date(2027, 5, 31)),
+        (dt.datetime(2027, 5, 31, 13, 0), dt.date(2027, 5, 31)),
+    ],
+)
 def test_dates_in_the_forms_people_send(value, expected):
     assert coerce.to_date(value) == expected
 
@@ -77,7 +84,12 @@ def test_small_workbook_is_stored_and_second_ingest_changes_nothing(store):
     assert first.errors == []
     assert first.stored
     assert {t: c.inserted for t, c in first.changes.items()} == {
-        "teams": 2, "objectives": 3, "key_results": 3, "check_ins": 4, "arr_actuals": 2, "company_targets": 1,
+        "teams": 2,
+        "objectives": 3,
+        "key_results": 3,
+        "check_ins": 4,
+        "arr_actuals": 2,
+        "company_targets": 1,
     }
     krs = store.read_table("key_results").set_index("kr_id")
     assert krs.loc["SAL-KR1", "target_value"] == 500000
@@ -108,10 +120,12 @@ def test_upload_is_recorded_with_hash_and_rows(store):
 
 def test_changed_value_updates_one_row_and_keeps_unsupplied_columns(store):
     ingest(store, "okrs.xlsx", xlsx_bytes(SMALL_WORKBOOK))
-    narrow = {"KeyResults": [
-        ["kr_id", "objective_id", "title", "measure", "start_value", "target_value", "due_date"],
-        ["SAL-KR1", "SAL-O1", "Bookings", "currency", 0, 600000, dt.date(2027, 6, 30)],
-    ]}
+    narrow = {
+        "KeyResults": [
+            ["kr_id", "objective_id", "title", "measure", "start_value", "target_value", "due_date"],
+            ["SAL-KR1", "SAL-O1", "Bookings", "currency", 0, 600000, dt.date(2027, 6, 30)],
+        ]
+    }
     result = ingest(store, "kr.xlsx", xlsx_bytes(narrow))
     assert result.errors == []
     assert result.changes["key_results"].updated == 1
@@ -171,15 +185,20 @@ def test_check_ins_may_refer_to_stored_krs(store):
     assert fixed.errors == [] and fixed.changes["check_ins"].inserted == 1
 
 
-@pytest.mark.parametrize("encoding, delimiter, number", [
-    ("utf-8-sig", ";", "250.000,5"),
-    ("utf-16", "\t", "250000.5"),
-    ("cp1252", ",", '"250,000.5"'),
-])
+@pytest.mark.parametrize(
+    "encoding, delimiter, number",
+    [
+        ("utf-8-sig", ";", "250.000,5"),
+        ("utf-16", "\t", "250000.5"),
+        ("cp1252", ",", '"250,000.5"'),
+    ],
+)
 def test_csv_encodings_and_delimiters(store, encoding, delimiter, number):
     ingest(store, "okrs.xlsx", xlsx_bytes(SMALL_WORKBOOK))
-    lines = [delimiter.join(["KR ID", "Date", "Current", "Comment"]),
-             delimiter.join(["SAL-KR1", "15/06/2027", number, "Déjà vu – signed"])]
+    lines = [
+        delimiter.join(["KR ID", "Date", "Current", "Comment"]),
+        delimiter.join(["SAL-KR1", "15/06/2027", number, "Déjà vu – signed"]),
+    ]
     result = ingest(store, "CheckIns.csv", "\r\n".join(lines).encode(encoding))
     assert result.errors == []
     row = store.read_table("check_ins").set_index(["kr_id", "date"]).loc[("SAL-KR1", pd.Timestamp("2027-06-15"))]
@@ -189,11 +208,14 @@ def test_csv_encodings_and_delimiters(store, encoding, delimiter, number):
 
 def test_title_rows_above_the_header_are_skipped(store):
     ingest(store, "okrs.xlsx", xlsx_bytes(SMALL_WORKBOOK))
-    sheets = {"Progress May": [
-        ["Sales progress, May 2027"], [],
-        ["KR id", "Check-in date", "Value", "Confidence"],
-        ["SAL-KR1", dt.date(2027, 6, 1), 300000, 7],
-    ]}
+    sheets = {
+        "Progress May": [
+            ["Sales progress, May 2027"],
+            [],
+            ["KR id", "Check-in date", "Value", "Confidence"],
+            ["SAL-KR1", dt.date(2027, 6, 1), 300000, 7],
+        ]
+    }
     result = ingest(store, "may.xlsx", xlsx_bytes(sheets))
     assert result.errors == []
     assert result.changes["check_ins"].inserted == 1
@@ -206,12 +228,15 @@ def test_error_rows_are_numbered_as_excel_shows_them(store):
     assert [(p.sheet, p.row, p.column) for p in result.errors] == [("CheckIns", 3, "value")]
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"PK\x03\x04garbage", "damaged"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
-    (b"name,age\nbob,4\n", "no sheet of the OKR workbook format"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"PK\x03\x04garbage", "damaged"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
+        (b"name,age\nbob,4\n", "no sheet of the OKR workbook format"),
+    ],
+)
 def test_unreadable_files_get_a_clear_message_and_change_nothing(store, data, message):
     ingest(store, "okrs.xlsx", xlsx_bytes(SMALL_WORKBOOK))
     before = snapshot_of(store)

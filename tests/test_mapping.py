@@ -1,5 +1,6 @@
 """The mapping step: proposed from raw sheets, written as TOML, edited, applied — by the functions a
 page calls and by `python -m loaders inspect` / `ingest --mapping --json`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,8 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_ROOT, SMALL_WORKBOOK, xlsx_bytes
 
+from conftest import PROJECT_ROOT, SMALL_WORKBOOK, xlsx_bytes
 from loaders.ingest import check_and_store
 from loaders.mapping import (
     BRIDGE,
@@ -47,18 +48,26 @@ def sheets_of(name: str, text: str | bytes):
 
 
 def test_a_mapping_is_proposed_for_each_shape_from_raw_sheets_alone():
-    workbook = xlsx_bytes({
-        "KeyResults": SMALL_WORKBOOK["KeyResults"],
-        "Bridge": [["Month", "New MRR", "Churned MRR", "MRR"], ["2027-01", 10, 2, 100]],
-        "OKRs": [["Objective", "Key result", "Target", "Current"], ["Grow", "Sign 5 partners", 5, 2]],
-        "KPIs": [["KPI", "Month", "Actual", "Target"], ["NPS", "2027-05", 41, 50]],
-        "Cities": [["city", "population"], ["Paris", 2]],
-        "Instructions": [["How to fill this in"]],
-    })
+    workbook = xlsx_bytes(
+        {
+            "KeyResults": SMALL_WORKBOOK["KeyResults"],
+            "Bridge": [["Month", "New MRR", "Churned MRR", "MRR"], ["2027-01", 10, 2, 100]],
+            "OKRs": [["Objective", "Key result", "Target", "Current"], ["Grow", "Sign 5 partners", 5, 2]],
+            "KPIs": [["KPI", "Month", "Actual", "Target"], ["NPS", "2027-05", 41, 50]],
+            "Cities": [["city", "population"], ["Paris", 2]],
+            "Instructions": [["How to fill this in"]],
+        }
+    )
     mapping = propose_mapping("mixed.xlsx", read_grids("mixed.xlsx", workbook))
     shapes = {item.sheet: (item.shape, item.table) for item in mapping.sheets}
-    assert shapes == {"KeyResults": (WORKBOOK, "KeyResults"), "Bridge": (BRIDGE, ""), "OKRs": (KR_LIST, ""),
-                      "KPIs": (KPI, ""), "Cities": (UNKNOWN, ""), "Instructions": ("notes", "")}
+    assert shapes == {
+        "KeyResults": (WORKBOOK, "KeyResults"),
+        "Bridge": (BRIDGE, ""),
+        "OKRs": (KR_LIST, ""),
+        "KPIs": (KPI, ""),
+        "Cities": (UNKNOWN, ""),
+        "Instructions": ("notes", ""),
+    }
     bridge = mapping.sheet("Bridge")
     assert bridge.columns == {"Month": "month", "New MRR": "new_mrr", "Churned MRR": "churn_mrr", "MRR": "ending_mrr"}
     assert any("New MRR ×12 → new" in guess for guess in bridge.guesses)
@@ -72,21 +81,24 @@ def test_the_mapping_file_round_trips_and_applies_renamed_headers(store):
     proposed = propose_mapping("progress.csv", [sheet])
     assert proposed.sheets[0].shape == UNKNOWN
     as_checkins = proposed.to_toml().replace('shape = "unknown"', 'shape = "workbook"\ntable = "CheckIns"')
-    edited = FileMapping.from_toml(as_checkins
-                                   .replace('"Key Result Ref" = ""', '"Key Result Ref" = "kr_id"')
-                                   .replace('"When" = ""', '"When" = "date"')
-                                   .replace('"Reading" = ""', '"Reading" = "value"')
-                                   .replace('"Remarks" = ""', '"Remarks" = "comment"')
-                                   .replace('"Region" = ""', '"Region" = "ignore"'))
+    edited = FileMapping.from_toml(
+        as_checkins.replace('"Key Result Ref" = ""', '"Key Result Ref" = "kr_id"')
+        .replace('"When" = ""', '"When" = "date"')
+        .replace('"Reading" = ""', '"Reading" = "value"')
+        .replace('"Remarks" = ""', '"Remarks" = "comment"')
+        .replace('"Region" = ""', '"Region" = "ignore"')
+    )
     again = FileMapping.from_toml(edited.to_toml())
-    assert again.sheets[0].columns == edited.sheets[0].columns == {
-        "Key Result Ref": "kr_id", "When": "date", "Reading": "value", "Remarks": "comment", "Region": IGNORE}
+    assert (
+        again.sheets[0].columns
+        == edited.sheets[0].columns
+        == {"Key Result Ref": "kr_id", "When": "date", "Reading": "value", "Remarks": "comment", "Region": IGNORE}
+    )
     parsed = apply_mapping("progress.csv", [sheet], again)
     assert parsed.problems == []  # Region is ignored: not reported
     frame = parsed.tables["check_ins"].frame
     assert frame[["kr_id", "value", "comment"]].values.tolist() == [["SAL-KR1", 300000.0, "Two deals"]]
-    result = check_and_store(store, [UploadedFile("progress.csv", RENAMED_CHECKINS.encode())], "tester",
-                             mapping=again)
+    result = check_and_store(store, [UploadedFile("progress.csv", RENAMED_CHECKINS.encode())], "tester", mapping=again)
     assert result.errors == [] and result.changes["check_ins"].inserted == 1
     checks = store.read_tables()["check_ins"].set_index(["kr_id", "date"])
     assert checks.loc[("SAL-KR1", pd.Timestamp("2027-06-15")), "comment"] == "Two deals"
@@ -97,13 +109,18 @@ def test_strings_with_quotes_and_backslashes_survive_the_toml_file():
     assert FileMapping.from_toml(mapping.to_toml()).constants == {"team": 'Sales "EMEA" \\ 2'}
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[[sheet]]\nname = "x"\nshape = "spreadsheet"\n', "shape 'spreadsheet' is not one of"),
-    ('[[sheet]]\nname = "x"\nshape = "workbook"\ntable = "Nope"\n', "table 'Nope' is not a sheet"),
-    ('[[sheet]]\nname = "x"\nshape = "workbook"\ntable = "CheckIns"\n[sheet.columns]\n"a" = "valu"\n',
-     "mapped to 'valu', which is not a column"),
-    ("[[sheet]\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[[sheet]]\nname = "x"\nshape = "spreadsheet"\n', "shape 'spreadsheet' is not one of"),
+        ('[[sheet]]\nname = "x"\nshape = "workbook"\ntable = "Nope"\n', "table 'Nope' is not a sheet"),
+        (
+            '[[sheet]]\nname = "x"\nshape = "workbook"\ntable = "CheckIns"\n[sheet.columns]\n"a" = "valu"\n',
+            "mapped to 'valu', which is not a column",
+        ),
+        ("[[sheet]\n", "not valid TOML"),
+    ],
+)
 def test_a_bad_mapping_file_is_refused_with_the_reason(text, message):
     with pytest.raises(MappingError, match=message):
         FileMapping.from_toml(text)
@@ -119,8 +136,9 @@ def test_the_header_signature_ignores_case_accents_and_values():
 def run(*args: str, db) -> subprocess.CompletedProcess:
     env = {**os.environ, "OKR_DB": str(db)}
     env.pop("OKR_AS_OF", None)
-    return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=PROJECT_ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_inspect_shows_each_header_and_writes_a_mapping_that_ingest_applies(tmp_path):
@@ -161,8 +179,18 @@ def test_ingest_json_lists_problems_with_their_place_and_value(tmp_path):
 def test_inspect_json_and_team_period_date_for_a_one_row_per_kr_sheet(tmp_path):
     sheet = tmp_path / "okrs.csv"
     sheet.write_text("Objective,Key result,Target,Current\nGrow,Sign 5 partners,5,2\n", encoding="utf-8")
-    shown = run("inspect", str(sheet), "--json", "--team", "Sales", "--period", "2027-Q2", "--date", "2027-05-31",
-                db=tmp_path / "none.duckdb")
+    shown = run(
+        "inspect",
+        str(sheet),
+        "--json",
+        "--team",
+        "Sales",
+        "--period",
+        "2027-Q2",
+        "--date",
+        "2027-05-31",
+        db=tmp_path / "none.duckdb",
+    )
     assert shown.returncode == 0, shown.stderr
     report = json.loads(shown.stdout)
     [item] = report["mapping"]["sheets"]
@@ -184,8 +212,13 @@ def test_a_rebuild_reads_an_upload_by_the_mapping_stored_with_it(tmp_path):
     store = Store.open(db)
     try:
         text = "Objective,Key result,Target,Current\nGrow,Sign 5 partners,5,2\n"
-        result = check_and_store(store, [UploadedFile("okrs.csv", text.encode())], "tester",
-                                 default_date=dt.date(2027, 5, 31), constants={"team": "Sales", "period": "2027-Q2"})
+        result = check_and_store(
+            store,
+            [UploadedFile("okrs.csv", text.encode())],
+            "tester",
+            default_date=dt.date(2027, 5, 31),
+            constants={"team": "Sales", "period": "2027-Q2"},
+        )
         assert result.errors == [] and result.stored
         uploads = store.recorded_uploads()
         before = store.read_tables()
@@ -209,9 +242,20 @@ def test_the_readme_mapping_examples_are_valid_mappings():
     example = section.split("```toml", 1)[1].split("```", 1)[0]
     mapping = FileMapping.from_toml(example)
     assert [(s.sheet, s.shape) for s in mapping.sheets] == [
-        ("Progress May", WORKBOOK), ("OKRs Q2", KR_LIST), ("mrr_bridge", BRIDGE), ("KPIs", KPI)]
-    progress = xlsx_bytes({"Progress May": [["Sales progress"], ["Key Result Ref", "Reading", "Remarks", "Region"],
-                                            ["SAL-KR1", 300000, "Two deals", "EMEA"]]})
+        ("Progress May", WORKBOOK),
+        ("OKRs Q2", KR_LIST),
+        ("mrr_bridge", BRIDGE),
+        ("KPIs", KPI),
+    ]
+    progress = xlsx_bytes(
+        {
+            "Progress May": [
+                ["Sales progress"],
+                ["Key Result Ref", "Reading", "Remarks", "Region"],
+                ["SAL-KR1", 300000, "Two deals", "EMEA"],
+            ]
+        }
+    )
     parsed = apply_mapping("p.xlsx", read_grids("p.xlsx", progress), mapping)
     assert parsed.problems == []
     frame = parsed.tables["check_ins"].frame

@@ -1,5 +1,6 @@
 """Review meetings: decisions in force from their date, actions carried over, the retrospective and
 carry-over rows; every expected value computed by hand."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,13 @@ import pandas as pd
 import pytest
 
 from analytics.meetings import (
-    carried_over_actions, change_texts, decision_problems, kr_decisions, meeting_decisions, next_action_id, status_updates,
+    carried_over_actions,
+    change_texts,
+    decision_problems,
+    kr_decisions,
+    meeting_decisions,
+    next_action_id,
+    status_updates,
     team_actions,
 )
 from analytics.retrospective import carry_over_rows, default_quarter, next_quarter, quarters, retrospective
@@ -27,39 +34,78 @@ def tables(decisions: list[dict] | None = None, actions: list[dict] | None = Non
     """
     return {
         "teams": pd.DataFrame({"team": ["Sales"], "group": ["Revenue"], "lead": ["Ana"], "lead_email": [None]}),
-        "objectives": pd.DataFrame({
-            "objective_id": ["O1", "Q"], "period": ["2027", "2027-Q2"], "level": ["team", "team"],
-            "team": ["Sales", "Sales"], "title": ["Grow", "Win Q2"], "context": [None, "Why"],
-            "owner": ["Ana", "Ben"], "parent_objective_id": [None, "CO-1"],
-        }),
-        "key_results": pd.DataFrame({
-            "kr_id": ["K1", "K2", "Q-KR1", "Q-KR2"], "objective_id": ["O1", "O1", "Q", "Q"],
-            "title": ["Book 100", "Sign 10", "Hire 20", "Cut to 50"], "kr_type": ["outcome"] * 4,
-            "measure": ["number"] * 4, "unit": [None, None, "people", "ms"],
-            "start_value": [0.0, 0.0, 0.0, 100.0], "target_value": [100.0, 10.0, 20.0, 50.0],
-            "direction": ["increase", "increase", "increase", "decrease"], "owner": ["Ana", "Ana", "Ben", "Ben"],
-            "start_date": [D("2027-01-01"), D("2027-01-01"), D("2027-04-01"), D("2027-04-01")],
-            "due_date": [D("2027-12-31"), D("2027-12-31"), D("2027-06-30"), D("2027-06-30")],
-            "weight": [1.0] * 4, "depends_on": [None] * 4, "funnel_stage": [None] * 4,
-            "measured_by": [None, None, "HRIS", "APM"],
-        }),
-        "check_ins": pd.DataFrame({
-            "kr_id": ["K1", "K2", "K2", "Q-KR1", "Q-KR2"],
-            "date": [D("2027-03-15"), D("2027-03-31"), D("2027-04-30"), D("2027-06-20"), D("2027-06-20")],
-            "value": [40.0, 2.0, 6.0, 20.0, 80.0], "status": [None] * 5, "confidence": [7.0] * 5,
-            "comment": [None] * 5, "updated_by": [None] * 5,
-        }),
-        "decisions": pd.DataFrame(decisions or [], columns=[
-            "kr_id", "date", "decision", "new_target_value", "new_due_date", "reason", "decided_by"]),
-        "actions": pd.DataFrame(actions or [], columns=[
-            "action_id", "review_month", "title", "owner", "due_date", "team", "kr_id", "status"]),
+        "objectives": pd.DataFrame(
+            {
+                "objective_id": ["O1", "Q"],
+                "period": ["2027", "2027-Q2"],
+                "level": ["team", "team"],
+                "team": ["Sales", "Sales"],
+                "title": ["Grow", "Win Q2"],
+                "context": [None, "Why"],
+                "owner": ["Ana", "Ben"],
+                "parent_objective_id": [None, "CO-1"],
+            }
+        ),
+        "key_results": pd.DataFrame(
+            {
+                "kr_id": ["K1", "K2", "Q-KR1", "Q-KR2"],
+                "objective_id": ["O1", "O1", "Q", "Q"],
+                "title": ["Book 100", "Sign 10", "Hire 20", "Cut to 50"],
+                "kr_type": ["outcome"] * 4,
+                "measure": ["number"] * 4,
+                "unit": [None, None, "people", "ms"],
+                "start_value": [0.0, 0.0, 0.0, 100.0],
+                "target_value": [100.0, 10.0, 20.0, 50.0],
+                "direction": ["increase", "increase", "increase", "decrease"],
+                "owner": ["Ana", "Ana", "Ben", "Ben"],
+                "start_date": [D("2027-01-01"), D("2027-01-01"), D("2027-04-01"), D("2027-04-01")],
+                "due_date": [D("2027-12-31"), D("2027-12-31"), D("2027-06-30"), D("2027-06-30")],
+                "weight": [1.0] * 4,
+                "depends_on": [None] * 4,
+                "funnel_stage": [None] * 4,
+                "measured_by": [None, None, "HRIS", "APM"],
+            }
+        ),
+        "check_ins": pd.DataFrame(
+            {
+                "kr_id": ["K1", "K2", "K2", "Q-KR1", "Q-KR2"],
+                "date": [D("2027-03-15"), D("2027-03-31"), D("2027-04-30"), D("2027-06-20"), D("2027-06-20")],
+                "value": [40.0, 2.0, 6.0, 20.0, 80.0],
+                "status": [None] * 5,
+                "confidence": [7.0] * 5,
+                "comment": [None] * 5,
+                "updated_by": [None] * 5,
+            }
+        ),
+        "decisions": pd.DataFrame(
+            decisions or [],
+            columns=["kr_id", "date", "decision", "new_target_value", "new_due_date", "reason", "decided_by"],
+        ),
+        "actions": pd.DataFrame(
+            actions or [],
+            columns=["action_id", "review_month", "title", "owner", "due_date", "team", "kr_id", "status"],
+        ),
     }
 
 
-CHANGE_K1 = {"kr_id": "K1", "date": D("2027-04-15"), "decision": "change", "new_target_value": 50.0,
-             "new_due_date": None, "reason": "Market halved", "decided_by": "CEO"}
-CANCEL_K2 = {"kr_id": "K2", "date": D("2027-05-10"), "decision": "cancel", "new_target_value": None,
-             "new_due_date": None, "reason": "Product retired", "decided_by": "CEO"}
+CHANGE_K1 = {
+    "kr_id": "K1",
+    "date": D("2027-04-15"),
+    "decision": "change",
+    "new_target_value": 50.0,
+    "new_due_date": None,
+    "reason": "Market halved",
+    "decided_by": "CEO",
+}
+CANCEL_K2 = {
+    "kr_id": "K2",
+    "date": D("2027-05-10"),
+    "decision": "cancel",
+    "new_target_value": None,
+    "new_due_date": None,
+    "reason": "Product retired",
+    "decided_by": "CEO",
+}
 
 
 def test_a_kr_changed_in_april_is_measured_against_its_old_target_in_march_and_its_new_one_in_may():
@@ -96,18 +142,66 @@ def test_meeting_decisions_are_those_dated_in_the_month_with_the_original_target
 
 
 ACTIONS = [
-    {"action_id": "A-2027-03-01", "review_month": "2027-03", "title": "Old open", "owner": "Ana",
-     "due_date": D("2027-04-15"), "team": "Sales", "kr_id": None, "status": "open"},
-    {"action_id": "A-2027-03-02", "review_month": "2027-03", "title": "Old done", "owner": "Ana",
-     "due_date": D("2027-04-15"), "team": "Sales", "kr_id": None, "status": "done"},
-    {"action_id": "A-2027-04-01", "review_month": "2027-04", "title": "Last done", "owner": "Ben",
-     "due_date": D("2027-05-15"), "team": None, "kr_id": "K1", "status": "done"},
-    {"action_id": "A-2027-04-02", "review_month": "2027-04", "title": "Last open, not due", "owner": "Ben",
-     "due_date": D("2027-06-15"), "team": None, "kr_id": None, "status": "open"},
-    {"action_id": "A-2027-04-10", "review_month": "2027-04", "title": "Last open, late", "owner": "Ben",
-     "due_date": D("2027-05-20"), "team": "Sales", "kr_id": None, "status": "open"},
-    {"action_id": "A-2027-05-01", "review_month": "2027-05", "title": "This month", "owner": "Cy",
-     "due_date": D("2027-06-30"), "team": None, "kr_id": None, "status": "open"},
+    {
+        "action_id": "A-2027-03-01",
+        "review_month": "2027-03",
+        "title": "Old open",
+        "owner": "Ana",
+        "due_date": D("2027-04-15"),
+        "team": "Sales",
+        "kr_id": None,
+        "status": "open",
+    },
+    {
+        "action_id": "A-2027-03-02",
+        "review_month": "2027-03",
+        "title": "Old done",
+        "owner": "Ana",
+        "due_date": D("2027-04-15"),
+        "team": "Sales",
+        "kr_id": None,
+        "status": "done",
+    },
+    {
+        "action_id": "A-2027-04-01",
+        "review_month": "2027-04",
+        "title": "Last done",
+        "owner": "Ben",
+        "due_date": D("2027-05-15"),
+        "team": None,
+        "kr_id": "K1",
+        "status": "done",
+    },
+    {
+        "action_id": "A-2027-04-02",
+        "review_month": "2027-04",
+        "title": "Last open, not due",
+        "owner": "Ben",
+        "due_date": D("2027-06-15"),
+        "team": None,
+        "kr_id": None,
+        "status": "open",
+    },
+    {
+        "action_id": "A-2027-04-10",
+        "review_month": "2027-04",
+        "title": "Last open, late",
+        "owner": "Ben",
+        "due_date": D("2027-05-20"),
+        "team": "Sales",
+        "kr_id": None,
+        "status": "open",
+    },
+    {
+        "action_id": "A-2027-05-01",
+        "review_month": "2027-05",
+        "title": "This month",
+        "owner": "Cy",
+        "due_date": D("2027-06-30"),
+        "team": None,
+        "kr_id": None,
+        "status": "open",
+    },
 ]
 
 
@@ -137,21 +231,41 @@ def test_status_updates_keep_only_the_rows_whose_status_changed():
     assert "overdue" not in changed.columns
 
 
-KR = {"kr_id": "K1", "target_value": 100.0, "start_value": 0.0, "due_date": D("2027-12-31"),
-      "start_date": D("2027-01-01")}
+KR = {
+    "kr_id": "K1",
+    "target_value": 100.0,
+    "start_value": 0.0,
+    "due_date": D("2027-12-31"),
+    "start_date": D("2027-01-01"),
+}
 
 
-@pytest.mark.parametrize(("decision", "target", "due", "reason", "expected"), [
-    ("keep", None, None, "", []),
-    ("change", 50.0, None, "Market halved", []),
-    ("change", None, dt.date(2028, 3, 31), "Slipped", []),
-    ("change", None, None, "Why", ["A change needs a new target or a new due date."]),
-    ("change", 100.0, None, "Same", ["The new target is the one in force; enter a different target or a new due date."]),
-    ("change", 0.0, None, "Zero", ["The new target equals the KR's start value: there would be nothing to achieve."]),
-    ("change", None, dt.date(2026, 12, 1), "Early", ["The new due date is before the KR's start date."]),
-    ("cancel", None, None, "  ", ["Say why (cancel needs a reason the team will read)."]),
-    ("cancel", None, None, "Retired", []),
-])
+@pytest.mark.parametrize(
+    ("decision", "target", "due", "reason", "expected"),
+    [
+        ("keep", None, None, "", []),
+        ("change", 50.0, None, "Market halved", []),
+        ("change", None, dt.date(2028, 3, 31), "Slipped", []),
+        ("change", None, None, "Why", ["A change needs a new target or a new due date."]),
+        (
+            "change",
+            100.0,
+            None,
+            "Same",
+            ["The new target is the one in force; enter a different target or a new due date."],
+        ),
+        (
+            "change",
+            0.0,
+            None,
+            "Zero",
+            ["The new target equals the KR's start value: there would be nothing to achieve."],
+        ),
+        ("change", None, dt.date(2026, 12, 1), "Early", ["The new due date is before the KR's start date."]),
+        ("cancel", None, None, "  ", ["Say why (cancel needs a reason the team will read)."]),
+        ("cancel", None, None, "Retired", []),
+    ],
+)
 def test_decision_problems(decision, target, due, reason, expected):
     assert decision_problems(KR, decision, target, due, reason) == expected
 
@@ -159,7 +273,8 @@ def test_decision_problems(decision, target, due, reason, expected):
 def test_a_binary_or_status_kr_can_only_have_its_due_date_changed():
     binary = KR | {"measure": "binary", "target_value": 1.0}
     assert decision_problems(binary, "change", 0.5, None, "Half") == [
-        "A binary KR has no target to change; give it a new due date instead."]
+        "A binary KR has no target to change; give it a new due date instead."
+    ]
     assert decision_problems(binary, "change", None, dt.date(2028, 1, 31), "Later") == []
 
 
@@ -191,9 +306,16 @@ def test_carrying_a_missed_kr_over_restarts_it_from_its_last_reading_in_the_next
     objective = rows["objectives"].iloc[0]
     kr = rows["key_results"].iloc[0]
     assert (objective["objective_id"], objective["period"], objective["parent_objective_id"]) == (
-        "Q-2027-Q3", "2027-Q3", "CO-1")
+        "Q-2027-Q3",
+        "2027-Q3",
+        "CO-1",
+    )
     assert (kr["kr_id"], kr["objective_id"], kr["start_value"], kr["target_value"]) == (
-        "Q-2027-Q3-KR2", "Q-2027-Q3", 80.0, 50.0)
+        "Q-2027-Q3-KR2",
+        "Q-2027-Q3",
+        80.0,
+        50.0,
+    )
     assert (kr["start_date"], kr["due_date"]) == (D("2027-07-01"), D("2027-09-30"))
     assert (kr["direction"], kr["unit"], kr["measured_by"]) == ("decrease", "ms", "APM")
     with pytest.raises(ValueError, match="completed, not missed"):
@@ -202,11 +324,19 @@ def test_carrying_a_missed_kr_over_restarts_it_from_its_last_reading_in_the_next
 
 
 def test_change_texts_say_what_each_decision_changed_in_the_krs_units():
-    data = tables([CHANGE_K1, CANCEL_K2, {**CHANGE_K1, "kr_id": "Q-KR1", "new_target_value": 25.0,
-                                          "new_due_date": D("2027-07-31")}])
+    data = tables(
+        [
+            CHANGE_K1,
+            CANCEL_K2,
+            {**CHANGE_K1, "kr_id": "Q-KR1", "new_target_value": 25.0, "new_due_date": D("2027-07-31")},
+        ]
+    )
     decided = kr_decisions(data["decisions"], data["key_results"], data["objectives"], ["K1", "K2", "Q-KR1"])
-    assert change_texts(decided) == ["target 100 → 50", "target 20 people → 25 people · due 30 Jun 2027 → 31 Jul 2027",
-                                     ""]
+    assert change_texts(decided) == [
+        "target 100 → 50",
+        "target 20 people → 25 people · due 30 Jun 2027 → 31 Jul 2027",
+        "",
+    ]
 
 
 def test_a_meetings_export_imports_back_as_exactly_the_stored_rows(store):
@@ -223,7 +353,8 @@ def test_a_meetings_export_imports_back_as_exactly_the_stored_rows(store):
     result = check_and_store(store, [UploadedFile("review-2027-05.xlsx", exported)], "t", dry_run=True)
     assert result.errors == []
     assert result.changes["actions"].unchanged == 5 and result.rows_changed == 0
-    april = check_and_store(store, [UploadedFile("april.xlsx", meeting_export(store.read_tables(), "2027-04-30"))],
-                            "t", dry_run=True)
+    april = check_and_store(
+        store, [UploadedFile("april.xlsx", meeting_export(store.read_tables(), "2027-04-30"))], "t", dry_run=True
+    )
     assert (april.changes["decisions"].unchanged, april.changes["review_notes"].unchanged) == (2, 1)
     assert april.rows_changed == 0

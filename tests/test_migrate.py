@@ -1,5 +1,6 @@
 """`python -m loaders migrate`: a whole database copied to the PostgreSQL server and back, proven
 by row counts and checksums that DuckDB computes the same way on both backends."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,15 @@ from tests.conftest import DEMO_WORKBOOK, PROJECT_ROOT, SMALL_WORKBOOK, edited, 
 # Values whose storage differs between the backends, if anything does: float corner cases, dates at
 # the ends of the calendar, microsecond timestamps, binary bytes with NULs, quoting and Unicode.
 EDGE_ROWS = [
-    (1, 0.1 + 0.2, dt.date(1, 1, 1), dt.datetime(2027, 5, 31, 23, 59, 59, 999999), b"\x00\xff\x00zip",
-     "naïve 'quoted' \"x\" ✓", 2**63 - 1),
+    (
+        1,
+        0.1 + 0.2,
+        dt.date(1, 1, 1),
+        dt.datetime(2027, 5, 31, 23, 59, 59, 999999),
+        b"\x00\xff\x00zip",
+        "naïve 'quoted' \"x\" ✓",
+        2**63 - 1,
+    ),
     (2, -0.0, dt.date(9999, 12, 31), dt.datetime(1970, 1, 1), b"", "", -(2**63)),
     (3, 1e-300, dt.date(2027, 2, 28), None, None, None, None),
     (4, float("inf"), None, dt.datetime(2000, 2, 29, 12, 0, 0, 1), b"\x80" * 100_000, "x" * 10_000, 0),
@@ -34,7 +42,9 @@ EDGE_ROWS = [
 
 def _add_edge_values(store: Store) -> None:
     def fill(cursor) -> None:
-        cursor.execute("CREATE TABLE edge_values (id BIGINT, x DOUBLE, d DATE, t TIMESTAMP, b BLOB, s VARCHAR, n BIGINT)")
+        cursor.execute(
+            "CREATE TABLE edge_values (id BIGINT, x DOUBLE, d DATE, t TIMESTAMP, b BLOB, s VARCHAR, n BIGINT)"
+        )
         for row in EDGE_ROWS:
             cursor.execute("INSERT INTO edge_values VALUES (?, ?, ?, ?, ?, ?, ?)", list(row))
 
@@ -42,8 +52,14 @@ def _add_edge_values(store: Store) -> None:
 
 
 def _migrate(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loaders", "migrate", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=300, env={**os.environ, "OKR_DB": ""})
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", "migrate", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OKR_DB": ""},
+    )
 
 
 def _contents(target: str) -> dict[str, pd.DataFrame]:
@@ -51,11 +67,18 @@ def _contents(target: str) -> dict[str, pd.DataFrame]:
     store = Store.open(target)
     try:
         cursor = store._cursor()
-        names = [r[0] for r in cursor.execute("SELECT table_name FROM duckdb_tables() WHERE "
-                                              "database_name = current_database() AND schema_name = current_schema()").fetchall()]
+        names = [
+            r[0]
+            for r in cursor.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE "
+                "database_name = current_database() AND schema_name = current_schema()"
+            ).fetchall()
+        ]
         frames = {}
         for name in names:
-            frame = cursor.execute(f'SELECT * FROM "{name}"' + (" WHERE key <> 'data_version'" if name == "meta" else "")).df()
+            frame = cursor.execute(
+                f'SELECT * FROM "{name}"' + (" WHERE key <> 'data_version'" if name == "meta" else "")
+            ).df()
             frame = frame[sorted(frame.columns)]
             frames[name] = frame.sort_values(list(frame.columns), ignore_index=True, key=lambda c: c.astype(str))
         return frames
@@ -131,9 +154,15 @@ def test_history_and_undo_survive_the_move(tmp_path):
     assert _migrate("--from", source_path, "--to", server).returncode == 0
 
     moved = Store.open(server)
-    assert moved.read_table("check_ins").set_index(["kr_id", "date"]).loc[("SAL-KR1", pd.Timestamp(2027, 4, 30)), "value"] == 120000
+    assert (
+        moved.read_table("check_ins").set_index(["kr_id", "date"]).loc[("SAL-KR1", pd.Timestamp(2027, 4, 30)), "value"]
+        == 120000
+    )
     moved.undo_upload(2, "admin")  # needs the replaced version, kept in check_ins_history
-    assert moved.read_table("check_ins").set_index(["kr_id", "date"]).loc[("SAL-KR1", pd.Timestamp(2027, 4, 30)), "value"] == 100000
+    assert (
+        moved.read_table("check_ins").set_index(["kr_id", "date"]).loc[("SAL-KR1", pd.Timestamp(2027, 4, 30)), "value"]
+        == 100000
+    )
     moved.close()
 
 
@@ -170,8 +199,9 @@ def test_a_copy_that_differs_from_the_source_exits_1_naming_the_table(local_db, 
 
     def copy_then_lose_one_row(source, target, replace=False):
         copied = real_copy(source, target, replace)
-        target.write(lambda cursor: cursor.execute(
-            "DELETE FROM check_ins WHERE date = (SELECT max(date) FROM check_ins)"))
+        target.write(
+            lambda cursor: cursor.execute("DELETE FROM check_ins WHERE date = (SELECT max(date) FROM check_ins)")
+        )
         return copied
 
     monkeypatch.setattr(store.transfer, "copy_database", copy_then_lose_one_row)

@@ -2,6 +2,7 @@
 are read as their cells say or refused with one clear line, never a traceback, and a refused file
 changes nothing stored. Each file is committed as the Upload progress page commits it, for team Sales
 at the review of 2027-05-31."""
+
 from __future__ import annotations
 
 import pathlib
@@ -24,14 +25,21 @@ DIV_ZERO = "the cell shows the error #DIV/0! (its formula failed)"
 # file → (distinctive part of the error, (sheet, row, column) it names or None)
 REFUSED = {
     "bad_crc.xlsx": ("the workbook is damaged and cannot be read (its part xl/worksheets/sheet1.xml: Bad CRC-32", None),
-    "bad_deflate_stream.xlsx": ("the workbook is damaged and cannot be read (its part xl/worksheets/sheet1.xml: "
-                                "Error -3 while decompressing data", None),
+    "bad_deflate_stream.xlsx": (
+        "the workbook is damaged and cannot be read (its part xl/worksheets/sheet1.xml: "
+        "Error -3 while decompressing data",
+        None,
+    ),
     "encrypted_entry.xlsx": ("the workbook's xl/worksheets/sheet1.xml is encrypted", None),
-    "unsupported_compression.xlsx": ("the workbook's xl/worksheets/sheet1.xml is compressed with a method Excel never "
-                                     "uses (zip method 9)", None),
+    "unsupported_compression.xlsx": (
+        "the workbook's xl/worksheets/sheet1.xml is compressed with a method Excel never uses (zip method 9)",
+        None,
+    ),
     "wide_repeated_header.xlsx": ("sheet CheckIns is 16,384 columns wide (to column XFD); the limit is 1,000", None),
-    "wide_repeated_header.csv": ("sheet wide_repeated_header is 16,384 columns wide (to column XFD); the limit is "
-                                 "1,000", None),
+    "wide_repeated_header.csv": (
+        "sheet wide_repeated_header is 16,384 columns wide (to column XFD); the limit is 1,000",
+        None,
+    ),
     "date_past_9999.xlsx": ("2994626 is not a date", ("CheckIns", 2, "date")),
     "prefixed_formula_without_result.xlsx": (UNCALCULATED, ("CheckIns", 2, "value")),
     "reordered_attributes_formula.xlsx": (UNCALCULATED, ("CheckIns", 2, "value")),
@@ -43,8 +51,10 @@ TWO_DEALS = {"kr_id": "SAL-O2-KR1", "date": MAY_31, "value": 512000.0}
 STORED = {
     "prefixed_plain.xlsx": [{**TWO_DEALS, "confidence": 7.0, "comment": "Two deals closed"}],
     "reordered_attributes_plain.xlsx": [{**TWO_DEALS, "confidence": 7.0, "comment": "Two deals closed"}],
-    "mac_line_endings.csv": [{**TWO_DEALS, "confidence": 7.0, "comment": "Two deals closed"},
-                             {"kr_id": "SAL-O2-KR2", "date": MAY_31, "value": 15.0, "confidence": 6.0}],
+    "mac_line_endings.csv": [
+        {**TWO_DEALS, "confidence": 7.0, "comment": "Two deals closed"},
+        {"kr_id": "SAL-O2-KR2", "date": MAY_31, "value": 15.0, "confidence": 6.0},
+    ],
     "mixed_line_endings.csv": [TWO_DEALS, {"kr_id": "SAL-O2-KR2", "date": MAY_31, "value": 15.0}],
 }
 
@@ -53,8 +63,13 @@ def commit(database: str, file_name: str):
     store = Store.open(database)
     try:
         before = store.read_tables()
-        result = check_and_store(store, [UploadedFile(file_name, (ODD / file_name).read_bytes())], "Team lead",
-                                 team="Sales", as_of=DEMO_AS_OF)
+        result = check_and_store(
+            store,
+            [UploadedFile(file_name, (ODD / file_name).read_bytes())],
+            "Team lead",
+            team="Sales",
+            as_of=DEMO_AS_OF,
+        )
         return result, before, store.read_tables()
     finally:
         store.close()
@@ -111,11 +126,24 @@ def test_a_file_named_like_a_table_is_told_the_columns_it_lacks_and_has(writable
     assert not result.stored
 
 
-@pytest.mark.parametrize("file_name", ["bad_crc.xlsx", "encrypted_entry.xlsx", "unsupported_compression.xlsx",
-                                       "bad_deflate_stream.xlsx", "date_past_9999.xlsx"])
+@pytest.mark.parametrize(
+    "file_name",
+    [
+        "bad_crc.xlsx",
+        "encrypted_entry.xlsx",
+        "unsupported_compression.xlsx",
+        "bad_deflate_stream.xlsx",
+        "date_past_9999.xlsx",
+    ],
+)
 def test_the_command_line_refuses_in_one_line_without_a_traceback(writable_demo_db, file_name):
-    done = subprocess.run([sys.executable, "-m", "loaders", "ingest", str(ODD / file_name), "--db", writable_demo_db], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "loaders", "ingest", str(ODD / file_name), "--db", writable_demo_db],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("Nothing stored: 1 problem(s) to fix."), done.stderr
@@ -150,8 +178,10 @@ def percent_workbook(value: float, number_format: str, filler: object = None) ->
 
 
 @pytest.mark.parametrize("filler", [None, "512000"], ids=["column by column", "cell by cell"])
-@pytest.mark.parametrize("number_format, read_as", [("0%", 45.0), ("0.00%", 45.0), ("#,##0.0 %;[Red]-0.0 %", 45.0),
-                                                    ('0.00"%"', 0.45), ("0.00", 0.45)])
+@pytest.mark.parametrize(
+    "number_format, read_as",
+    [("0%", 45.0), ("0.00%", 45.0), ("#,##0.0 %;[Red]-0.0 %", 45.0), ('0.00"%"', 0.45), ("0.00", 0.45)],
+)
 def test_a_number_shown_as_a_percentage_reads_in_percent_points(number_format, read_as, filler):
     from loaders.read import read_grids
 
@@ -160,16 +190,18 @@ def test_a_number_shown_as_a_percentage_reads_in_percent_points(number_format, r
     assert sheet.rows[1][2] == read_as
 
 
-@pytest.mark.parametrize("file_name, content", [
-    ("percent_cell.xlsx", percent_workbook(0.45, "0%")),
-    ("percent_text.csv", b"kr_id,date,value\nSAL-O2-KR3,2027-05-31,45%\n"),
-    ("percent_number.csv", b"kr_id,date,value\nSAL-O2-KR3,2027-05-31,45\n"),
-])
+@pytest.mark.parametrize(
+    "file_name, content",
+    [
+        ("percent_cell.xlsx", percent_workbook(0.45, "0%")),
+        ("percent_text.csv", b"kr_id,date,value\nSAL-O2-KR3,2027-05-31,45%\n"),
+        ("percent_number.csv", b"kr_id,date,value\nSAL-O2-KR3,2027-05-31,45\n"),
+    ],
+)
 def test_the_same_visible_45_percent_stores_45_whatever_the_file(writable_demo_db, file_name, content):
     store = Store.open(writable_demo_db)
     try:
-        result = check_and_store(store, [UploadedFile(file_name, content)], "Team lead", team="Sales",
-                                 as_of=DEMO_AS_OF)
+        result = check_and_store(store, [UploadedFile(file_name, content)], "Team lead", team="Sales", as_of=DEMO_AS_OF)
         stored = store.read_tables()["check_ins"].set_index(["kr_id", "date"])
     finally:
         store.close()

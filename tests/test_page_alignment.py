@@ -1,15 +1,16 @@
 """The alignment map on the demo data, and on a copy with a gap and an orphan added."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
+from test_page_overview import hand_computed_progress
 
 from charts.alignment import CONFLICTS, SETTLED
 from charts.theme import STATUS_COLORS
 from conftest import DEMO_WORKBOOK, chart_values, charts_by_title
 from store.database import Store, UploadedFile
-from test_page_overview import hand_computed_progress
 
 TREEMAP = "Company objectives → team objectives → KRs"
 NETWORK = "Who depends on whom (arrow: depends on)"
@@ -26,14 +27,18 @@ def hand_computed_edges() -> dict[tuple[str, str], bool]:
     """(team, team it depends on) → conflict: the other team has no KR naming the team in its
     depends_on or its title."""
     krs, _ = in_force_krs()
-    depends = {kr: [t.strip() for t in str(d).split(";") if t.strip()] if isinstance(d, str) else []
-               for kr, d in zip(krs["kr_id"], krs["depends_on"])}
+    depends = {
+        kr: [t.strip() for t in str(d).split(";") if t.strip()] if isinstance(d, str) else []
+        for kr, d in zip(krs["kr_id"], krs["depends_on"])
+    }
     edges = {}
     for kr in krs.to_dict("records"):
         for other in depends[kr["kr_id"]]:
             theirs = krs[krs["team"] == other]
-            named = any(kr["team"] in depends[k] or re.search(rf"\b{re.escape(kr['team'])}\b", title)
-                        for k, title in zip(theirs["kr_id"], theirs["title"]))
+            named = any(
+                kr["team"] in depends[k] or re.search(rf"\b{re.escape(kr['team'])}\b", title)
+                for k, title in zip(theirs["kr_id"], theirs["title"])
+            )
             edges[(kr["team"], other)] = not named
     return edges
 
@@ -92,10 +97,15 @@ def test_team_filter_narrows_the_map(open_page):
 
 def test_a_gap_and_an_orphan_are_listed(open_page, writable_demo_db, monkeypatch):
     store = Store.open(writable_demo_db)
-    objectives = pd.DataFrame({
-        "objective_id": ["CO-9", "DAT-O9"], "period": ["2027", "2027-Q2"], "level": ["company", "team"],
-        "team": [None, "Data"], "title": ["Expand into a second market", "Clean up dashboards"],
-    })
+    objectives = pd.DataFrame(
+        {
+            "objective_id": ["CO-9", "DAT-O9"],
+            "period": ["2027", "2027-Q2"],
+            "level": ["company", "team"],
+            "team": [None, "Data"],
+            "title": ["Expand into a second market", "Clean up dashboards"],
+        }
+    )
     store.apply_upload({"objectives": (objectives, list(objectives.columns))}, [UploadedFile("t.csv", b"x")], "tester")
     store.close()
     monkeypatch.setenv("OKR_DB", writable_demo_db)

@@ -1,5 +1,6 @@
 """The back-calculation page on the demo data, checked against volumes computed here by hand from
 the workbook's ARR actuals and company targets and the demo base scenario (the page's defaults)."""
+
 from __future__ import annotations
 
 import json
@@ -120,7 +121,8 @@ def test_importing_a_scenario_changes_a_conversion_rate(open_page):
     inputs["stages"] = [dict(stage) for stage in inputs["stages"]]
     inputs["stages"][-1]["conversion_rate"] = 0.20  # opportunities → deals, from 25 %
     at.file_uploader(key=state.BACKCALC_IMPORT).upload(
-        "lower.json", json.dumps({"name": "Lower win rate", **inputs}).encode(), "application/json").run()
+        "lower.json", json.dumps({"name": "Lower win rate", **inputs}).encode(), "application/json"
+    ).run()
     assert not at.exception
     assert any("Imported lower.json" in s.value for s in at.success)
     assert_plan_shows(at, by_hand(inputs))
@@ -193,7 +195,8 @@ def test_tornado_moves_by_hand(open_page):
     # every volume is proportional to new ARR = target − kept; +20 % on the target moves it by
     # (1.2 target − kept) / (target − kept) − 1; +20 % on the deal size by 1/1.2 − 1
     assert moves["Target ARR"] == pytest.approx(
-        (1.2 * inputs["target_arr"] - expected["kept"]) / (inputs["target_arr"] - expected["kept"]) - 1)
+        (1.2 * inputs["target_arr"] - expected["kept"]) / (inputs["target_arr"] - expected["kept"]) - 1
+    )
     assert moves["Average deal size"] == pytest.approx(1 / 1.2 - 1)
     assert moves["opportunities → deals (win rate)"] == pytest.approx(1 / 1.2 - 1)
 
@@ -246,7 +249,9 @@ def test_save_compare_rename_and_publish(open_page, monkeypatch, tmp_path):
     expected = by_hand(inputs)["volumes"]
     assert stored.at[("2027-Q1", "bookings"), "target_value"] == pytest.approx(expected["bookings"][1])
     assert stored.at[("2027-Q4", "pipeline_emails"), "target_value"] == pytest.approx(expected["emails"][4])
-    assert stored.at[("2027-Q2", "pipeline_opportunities"), "target_value"] == pytest.approx(expected["opportunities"][2])
+    assert stored.at[("2027-Q2", "pipeline_opportunities"), "target_value"] == pytest.approx(
+        expected["opportunities"][2]
+    )
     assert uploads.iloc[0]["file_name"] == "scenario Plan A.json"
 
 

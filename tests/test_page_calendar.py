@@ -1,4 +1,5 @@
 """The planning calendar page at the demo's as-of date (31 May 2027): Q3 2027 is planned."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,21 +11,30 @@ from conftest import DEMO_AS_OF, chart_values, charts_by_title
 # The milestone table of the method, offsets in days from the quarter start (written out here, not
 # read from analytics.calendar, so that a changed offset fails this test).
 EXPECTED = [
-    ("Kick-off", -42, -42), ("Drafting weeks", -41, -28), ("Silent review", -27, -25),
-    ("Feedback week", -24, -18), ("Send to chief of staff", -17, -17), ("CEO 1:1s", -16, -10),
-    ("Entry in the tool", -9, -3), ("All-hands", 0, 0),
+    ("Kick-off", -42, -42),
+    ("Drafting weeks", -41, -28),
+    ("Silent review", -27, -25),
+    ("Feedback week", -24, -18),
+    ("Send to chief of staff", -17, -17),
+    ("CEO 1:1s", -16, -10),
+    ("Entry in the tool", -9, -3),
+    ("All-hands", 0, 0),
 ]
 
 
 def expected_plan(quarter_start: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    return [(name, quarter_start + dt.timedelta(days=first), quarter_start + dt.timedelta(days=last))
-            for name, first, last in EXPECTED]
+    return [
+        (name, quarter_start + dt.timedelta(days=first), quarter_start + dt.timedelta(days=last))
+        for name, first, last in EXPECTED
+    ]
 
 
 def shown_plan(at) -> list[tuple[str, dt.date, dt.date]]:
     table = at.dataframe[0].value
-    return [(row["milestone"], pd.Timestamp(row["start"]).date(), pd.Timestamp(row["end"]).date())
-            for row in table.to_dict("records")]
+    return [
+        (row["milestone"], pd.Timestamp(row["start"]).date(), pd.Timestamp(row["end"]).date())
+        for row in table.to_dict("records")
+    ]
 
 
 def test_calendar_of_the_next_quarter_with_today_marked(open_page):

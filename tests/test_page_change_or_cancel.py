@@ -1,15 +1,16 @@
 """The To change or cancel page on the demo data: the decision list against the KRs found stale or
 low-confidence here from the workbook's check-in rows, and off track by the formulas worked out in
 the overview's test, without the analytics package."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_page_due_dates import in_force_krs
+from test_page_overview import hand_computed_progress, workbook
 
 from analytics.change_or_cancel import LOW_CONFIDENCE_MAX
 from conftest import DEMO_AS_OF
-from test_page_due_dates import in_force_krs
-from test_page_overview import hand_computed_progress, workbook
 
 AS_OF = pd.Timestamp(DEMO_AS_OF)
 STALE_AFTER_DAYS = 30
@@ -59,7 +60,8 @@ def test_the_list_is_exactly_the_krs_off_track_stale_or_doubted_with_their_reaso
     assert metrics["🔴 off track"] == str(sum(r[0] == "off track" for r in expected.values()))
     assert metrics["Stale (> 30 days)"] == str(sum(any(x.startswith("stale") for x in r) for r in expected.values()))
     assert metrics[f"Low confidence (≤ {LOW_CONFIDENCE_MAX}/10)"] == str(
-        sum(any(x.startswith("confidence") for x in r) for r in expected.values()))
+        sum(any(x.startswith("confidence") for x in r) for r in expected.values())
+    )
 
 
 def test_worst_reason_first_then_largest_gap(decisions):
@@ -81,7 +83,9 @@ def test_each_row_shows_owner_last_check_in_and_comment_from_the_workbook(decisi
     check_ins = sheets["CheckIns"].assign(date=lambda f: pd.to_datetime(f["date"]))
     check_ins = check_ins[check_ins["date"] <= AS_OF].sort_values("date", kind="stable")
     # A KR off track without any check-in is listed too, with no last check-in.
-    last = check_ins.groupby("kr_id").agg(date=("date", "max"), comment=("comment", "last")).reindex(table_ids(decisions))
+    last = (
+        check_ins.groupby("kr_id").agg(date=("date", "max"), comment=("comment", "last")).reindex(table_ids(decisions))
+    )
     owners = sheets["KeyResults"].set_index("kr_id")["owner"]
     table = decisions.dataframe[0].value.set_index("kr_id")
     assert table["owner"].to_dict() == owners.loc[table.index].to_dict()

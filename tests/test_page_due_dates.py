@@ -1,15 +1,15 @@
 """The Due dates & overdue page on the demo data, checked against lists computed here from the
 workbook rows, without the analytics package."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 import pytest
-
-from analytics.due_dates import LAST_WEEK_SHARE_LIMIT
-from conftest import DEMO_AS_OF, chart_values, charts_by_title
 from test_page_overview import hand_computed_progress, workbook
+
+from conftest import DEMO_AS_OF, chart_values, charts_by_title
 
 AS_OF = pd.Timestamp(DEMO_AS_OF)
 TIMELINE = "Key results by due date, 2027-Q2"
@@ -22,8 +22,12 @@ def in_force_krs(sheets) -> pd.DataFrame:
     quarter = f"{AS_OF.year}-Q{(AS_OF.month - 1) // 3 + 1}"
     objectives = objectives[objectives["period"].isin([str(AS_OF.year), quarter])]
     period_end = objectives["period"].map(
-        lambda p: pd.Timestamp(f"{p}-12-31") if "Q" not in p
-        else pd.Timestamp(year=int(p[:4]), month=3 * int(p[-1]), day=1) + pd.offsets.MonthEnd(0))
+        lambda p: (
+            pd.Timestamp(f"{p}-12-31")
+            if "Q" not in p
+            else pd.Timestamp(year=int(p[:4]), month=3 * int(p[-1]), day=1) + pd.offsets.MonthEnd(0)
+        )
+    )
     objectives = objectives.assign(period_end=period_end)
     krs = sheets["KeyResults"].merge(objectives[["objective_id", "team", "period", "period_end"]], on="objective_id")
     return krs.assign(due_date=pd.to_datetime(krs["due_date"]))
@@ -82,7 +86,7 @@ def heatmap_rows(heatmap: dict) -> dict[str, list[int]]:
     z = heatmap["z"]
     values = chart_values(z)
     width = z["shape"].split(",")[1] if isinstance(z, dict) else None
-    rows = [values[i:i + int(width)] for i in range(0, len(values), int(width))] if width else values
+    rows = [values[i : i + int(width)] for i in range(0, len(values), int(width))] if width else values
     return {label.removeprefix("⚠ ").split(" · ")[0]: row for label, row in zip(heatmap["y"], rows)}
 
 
@@ -146,8 +150,15 @@ def test_a_kr_of_a_company_objective_has_no_team_and_still_gets_a_hover():
     from analytics.due_dates import timeline_points
     from charts.due_dates import due_date_timeline_figure
 
-    krs = pd.DataFrame({"team": ["Sales", None], "kr_id": ["S-1", "CO-1-KR1"], "title": ["Deals", "<b>ARR</b>"],
-                        "due_date": pd.to_datetime(["2027-06-30", "2027-06-30"]), "status": ["on track", "at risk"]})
+    krs = pd.DataFrame(
+        {
+            "team": ["Sales", None],
+            "kr_id": ["S-1", "CO-1-KR1"],
+            "title": ["Deals", "<b>ARR</b>"],
+            "due_date": pd.to_datetime(["2027-06-30", "2027-06-30"]),
+            "status": ["on track", "at risk"],
+        }
+    )
     figure = due_date_timeline_figure(timeline_points(krs), ["Sales"], "2027-05-31", "2027-04-01", "2027-06-30", "t")
     hovers = [text for trace in figure.data for text in trace.customdata]
     assert "<b>CO-1-KR1</b> &lt;b&gt;ARR&lt;/b&gt;<br>Company · due 30 Jun 2027 · at risk" in hovers

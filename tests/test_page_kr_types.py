@@ -1,12 +1,13 @@
 """The KR types page on the demo data, checked against counts computed here from the workbook rows,
 without the analytics package."""
+
 from __future__ import annotations
 
 import pytest
-
-from conftest import chart_values, charts_by_title
 from test_page_due_dates import in_force_krs
 from test_page_overview import hand_computed_progress, workbook
+
+from conftest import chart_values, charts_by_title
 
 TYPES = ("discovery", "input", "output", "outcome")
 MIX = "Key results by type, per team"

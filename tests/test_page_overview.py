@@ -1,5 +1,6 @@
 """The company overview page on the demo data, checked against figures computed here from the
 workbook itself, row by row, without the analytics package."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,6 +8,7 @@ import pytest
 
 from conftest import DEMO_AS_OF as AS_OF
 from conftest import DEMO_WORKBOOK, chart_values, charts_by_title
+
 STATUS_PROGRESS = {"not started": 0.0, "early progress": 1 / 3, "good progress": 2 / 3, "completed": 1.0}
 
 
@@ -90,7 +92,8 @@ def test_overview_shows_arr_and_company_objectives_as_computed_by_hand(overview)
     krs["progress"] = krs["kr_id"].map(progress)
     krs["weight"] = krs["weight"].fillna(1)
     by_objective = krs.groupby("objective_id").apply(
-        lambda g: (g["progress"] * g["weight"]).sum() / g["weight"].sum(), include_groups=False)
+        lambda g: (g["progress"] * g["weight"]).sum() / g["weight"].sum(), include_groups=False
+    )
     objectives = sheets["Objectives"].set_index("objective_id")
     parents = objectives.loc[by_objective.index, "parent_objective_id"]
     by_company = by_objective.groupby(parents.to_numpy()).mean()
@@ -145,12 +148,18 @@ def test_overview_opens_with_since_last_review_as_computed_by_hand(open_page, as
     assert at.caption[1].value.startswith(f"{pd.Timestamp(since):%d %B %Y} → {pd.Timestamp(as_of):%d %B %Y}")
     expected = okr_by_hand.changes(okr_by_hand.workbook(), as_of, since)
     metrics = {m.label: m.value for m in at.metric}
-    for label, status in (("Newly overdue", "overdue"), ("Newly completed", "completed"),
-                          ("Newly off track", "off track")):
-        assert metrics[label] == str(sum(h["status_now"] == status and h["status_before"] != status
-                                         for h in expected.values())), label
-    recovered = sum(h["status_before"] in ("off track", "at risk", "overdue") and h["status_now"] in ("on track",
-                    "completed") for h in expected.values())
+    for label, status in (
+        ("Newly overdue", "overdue"),
+        ("Newly completed", "completed"),
+        ("Newly off track", "off track"),
+    ):
+        assert metrics[label] == str(
+            sum(h["status_now"] == status and h["status_before"] != status for h in expected.values())
+        ), label
+    recovered = sum(
+        h["status_before"] in ("off track", "at risk", "overdue") and h["status_now"] in ("on track", "completed")
+        for h in expected.values()
+    )
     assert metrics["Recovered"] == str(recovered)
 
     moves = charts_by_title(at)[f"Largest moves since {pd.Timestamp(since):%d %B}, in points of progress"]

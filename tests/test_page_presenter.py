@@ -1,4 +1,5 @@
 """Presenter mode: one team per screen, stepping through every team with key results."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -61,8 +62,11 @@ def test_the_first_screen_is_the_summary_since_the_last_review(presenter):
     assert presenter.title[0].value == "Since last review"
     expected = okr_by_hand.changes(okr_by_hand.workbook(), "2027-05-31", "2027-04-30")
     metrics = {m.label: m.value for m in presenter.metric}
-    for label, status in (("Newly overdue", "overdue"), ("Newly completed", "completed"),
-                          ("Newly off track", "off track")):
+    for label, status in (
+        ("Newly overdue", "overdue"),
+        ("Newly completed", "completed"),
+        ("Newly off track", "off track"),
+    ):
         count = sum(h["status_now"] == status and h["status_before"] != status for h in expected.values())
         assert metrics[label] == str(count), label
     moves = charts_by_title(presenter)["Largest moves since 30 April, in points of progress"]

@@ -1,5 +1,6 @@
 """The OKR quality check page on the demo data: the findings a reviewer reads, recomputed here from
 the workbook rows (or, for the team-name heuristic, listed by hand from reading the KRs)."""
+
 from __future__ import annotations
 
 import re
@@ -21,19 +22,27 @@ def expected_warnings() -> pd.DataFrame:
     objectives = sheets["Objectives"].assign(period=lambda f: f["period"].astype(str))
     in_force = objectives[(objectives["level"] == "team") & objectives["period"].isin(["2027", "2027-Q2"])]
     krs = sheets["KeyResults"].merge(in_force[["objective_id", "team", "period"]], on="objective_id")
-    rows = [(kr["team"], kr["kr_id"], "At least one initiative per KR")
-            for kr in krs[~krs["kr_id"].isin(sheets["Initiatives"]["kr_id"])].to_dict("records")]
+    rows = [
+        (kr["team"], kr["kr_id"], "At least one initiative per KR")
+        for kr in krs[~krs["kr_id"].isin(sheets["Initiatives"]["kr_id"])].to_dict("records")
+    ]
     habit = re.compile(r"\b(maintain|keep|continu|sustain)", re.IGNORECASE)
-    rows += [(kr["team"], kr["kr_id"], "Not business-as-usual")
-             for kr in krs.to_dict("records") if habit.search(kr["title"])]
-    rows += [(o["team"], o["objective_id"], "Not business-as-usual")
-             for o in in_force.to_dict("records") if habit.search(o["title"])]
+    rows += [
+        (kr["team"], kr["kr_id"], "Not business-as-usual") for kr in krs.to_dict("records") if habit.search(kr["title"])
+    ]
+    rows += [
+        (o["team"], o["objective_id"], "Not business-as-usual")
+        for o in in_force.to_dict("records")
+        if habit.search(o["title"])
+    ]
     quarter = krs[krs["period"] == "2027-Q2"]
     for team, group in quarter.groupby("team"):
         if len(group) >= 2 and (pd.to_datetime(group["due_date"]) == pd.Timestamp("2027-06-30")).all():
             rows.append((team, "", "Due date set, not all on the last day"))  # about the team, no id
-    rows += [(kr["team"], kr["kr_id"], "Dependencies declared")
-             for kr in krs[krs["kr_id"].isin(UNDECLARED_DEPENDENCIES)].to_dict("records")]
+    rows += [
+        (kr["team"], kr["kr_id"], "Dependencies declared")
+        for kr in krs[krs["kr_id"].isin(UNDECLARED_DEPENDENCIES)].to_dict("records")
+    ]
     return pd.DataFrame(rows, columns=["team", "subject", "rule"]), in_force
 
 
@@ -48,7 +57,8 @@ def test_findings_and_scores_match_the_workbook(open_page):
     assert metrics["Teams checked"].value == str(in_force["team"].nunique())
     table = at.dataframe[0].value
     assert sorted(map(tuple, table[["team", "subject", "rule"]].values.tolist())) == sorted(
-        map(tuple, warnings.values.tolist()))
+        map(tuple, warnings.values.tolist())
+    )
     assert (table["severity"] == "🟠 warning").all()
     assert table["hint"].str.len().gt(10).all()
 
@@ -58,8 +68,9 @@ def test_findings_and_scores_match_the_workbook(open_page):
         expected = 100 - 5 * warnings_per_team[team] / objectives
         assert metrics[team].value == f"{expected:.0f}"
         count = warnings_per_team[team]
-        assert metrics[team].delta == (f"0 errors · {count} warning{'' if count == 1 else 's'}" if count
-                                       else "no findings")
+        assert metrics[team].delta == (
+            f"0 errors · {count} warning{'' if count == 1 else 's'}" if count else "no findings"
+        )
 
 
 def test_team_filter_and_rule_filter(open_page):

@@ -1,6 +1,7 @@
 """The review meeting and quarterly retrospective pages on a copy of the demo database: the agenda
 read from the workbook, a decision, an action and notes recorded and found stored and shown the next
 month, a mistaken decision undone with its audit trail, a missed KR carried into the next quarter."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -47,9 +48,16 @@ def button(at, label: str):
 def test_the_agenda_reads_arr_against_plan_from_the_workbook(open_page):
     at = meeting(open_page)
     assert [h.value for h in at.header] == [
-        "Before the agenda · Missing updates", "1 · Company ARR against plan", "2 · Actions from earlier reviews",
+        "Before the agenda · Missing updates",
+        "1 · Company ARR against plan",
+        "2 · Actions from earlier reviews",
         "3 · Each team in turn",
-        "4 · To change or cancel", "5 · Decisions", "6 · Actions agreed", "7 · Notes", "Record and undo"]
+        "4 · To change or cancel",
+        "5 · Decisions",
+        "6 · Actions agreed",
+        "7 · Notes",
+        "Record and undo",
+    ]
     arr = pd.read_excel(DEMO_WORKBOOK, sheet_name="ArrActuals", engine="openpyxl").set_index("month")
     may = arr.loc["2027-05", "ending_arr"]
     metrics = {m.label: m.value for m in at.metric}
@@ -61,13 +69,17 @@ def test_the_agenda_reads_arr_against_plan_from_the_workbook(open_page):
     april = april[april["review_month"] == "2027-04"]
     follow_up = next(d.value for d in at.dataframe if "review_month" in d.value.columns)
     overdue = april[(april["status"] == "open") & (pd.to_datetime(april["due_date"]) < pd.Timestamp("2027-05-31"))]
-    expected = [*overdue.sort_values("due_date")["action_id"],
-                *april[(april["status"] == "open") & ~april["action_id"].isin(overdue["action_id"])]
-                .sort_values("due_date")["action_id"],
-                *april[april["status"] != "open"].sort_values("due_date")["action_id"]]
+    expected = [
+        *overdue.sort_values("due_date")["action_id"],
+        *april[(april["status"] == "open") & ~april["action_id"].isin(overdue["action_id"])].sort_values("due_date")[
+            "action_id"
+        ],
+        *april[april["status"] != "open"].sort_values("due_date")["action_id"],
+    ]
     assert list(follow_up["action_id"]) == expected
     assert f"**{(april['status'] == 'open').sum()} still open**, of which **{len(overdue)} overdue** ⚠" in " ".join(
-        m.value for m in at.markdown)
+        m.value for m in at.markdown
+    )
 
 
 def test_nothing_is_recorded_without_a_name(writable):
@@ -105,7 +117,11 @@ def test_a_decision_an_action_and_notes_are_stored_and_shown_the_next_month(writ
     actions = stored(path, "actions").set_index("action_id")
     assert list(actions[actions["review_month"] == "2027-05"].index) == ["A-2027-05-01"]
     assert actions.loc["A-2027-05-01", ["title", "owner", "team", "status"]].tolist() == [
-        "Call the three largest partners", "Victor Almeida", "Alliances", "open"]
+        "Call the three largest partners",
+        "Victor Almeida",
+        "Alliances",
+        "open",
+    ]
     assert actions.loc["A-2027-05-01", "due_date"] == pd.Timestamp("2027-06-30")  # default: the next month's end
     notes = stored(path, "review_notes").set_index("review_month")
     assert notes.loc["2027-05", "notes"] == "Partners slow; pipeline review in June."
@@ -162,8 +178,9 @@ def test_the_retrospective_scores_the_quarter_and_carries_a_missed_kr_over(writa
     assert not at.exception
     objectives = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives", engine="openpyxl")
     key_results = pd.read_excel(DEMO_WORKBOOK, sheet_name="KeyResults", engine="openpyxl")
-    q2_krs = key_results[key_results["objective_id"].isin(objectives.loc[objectives["period"] == "2027-Q2",
-                                                                           "objective_id"])]
+    q2_krs = key_results[
+        key_results["objective_id"].isin(objectives.loc[objectives["period"] == "2027-Q2", "objective_id"])
+    ]
     metrics = {m.label: m.value for m in at.metric}
     completed, of = metrics["KRs completed"].split(" of ")
     missed, _ = metrics["KRs missed"].split(" of ")

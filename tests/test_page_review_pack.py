@@ -1,6 +1,7 @@
 """The review pack: the self-contained HTML document (checked against the raw workbook rows, for
 escaping and for having no external resources, and opened offline in Chromium) and the export page
 with its three downloads."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -13,14 +14,14 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
+from test_page_overview import hand_computed_progress, workbook
 
+from analytics.meetings import meeting_record
 from analytics.overview import company_overview
 from analytics.review import review_snapshot
-from analytics.meetings import meeting_record
 from charts.review_pack import review_pack_html
 from conftest import DEMO_AS_OF, chart_values
 from store.database import Store
-from test_page_overview import hand_computed_progress, workbook
 
 PAGE = "pages/review_pack.py"
 HOSTILE_KR_TITLE = "<script>alert(1)</script>"
@@ -194,7 +195,6 @@ def test_status_words_carry_the_chart_colours(pack):
 def open_offline(path) -> tuple[int, list[str], list[str]]:
     """Open a file in Chromium: (figures drawn, URLs requested other than the file, page errors)."""
     from playwright.sync_api import sync_playwright
-
     from test_browser import CHROMIUM, CHROMIUM_ARGS
 
     requests, errors = [], []
@@ -227,6 +227,7 @@ def test_pack_opens_offline_in_chromium_with_every_figure_drawn(pack, tmp_path):
 
 # --- the page ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def served_files(monkeypatch):
     """Every file the app hands to a download button, by the file id in the button's URL."""
@@ -254,8 +255,10 @@ def run_page(open_page, **query):
 
 def downloads(at, served) -> dict[str, tuple[str, bytes]]:
     """label → (file name, bytes) of every download button on the page."""
-    return {button.proto.label: served[button.proto.url.rsplit("/", 1)[1].split(".")[0]]
-            for button in at.get("download_button")}
+    return {
+        button.proto.label: served[button.proto.url.rsplit("/", 1)[1].split(".")[0]]
+        for button in at.get("download_button")
+    }
 
 
 def test_page_offers_the_three_files_named_by_the_as_of_date(open_page, served_files):
@@ -286,27 +289,58 @@ def test_page_follows_the_team_filter_of_the_link(open_page, served_files):
     assert files["Download CSV"][0] == "okr-krs-2027-05-31-sales.csv"
     rows = list(csv.reader(io.StringIO(files["Download CSV"][1].decode("utf-8-sig"))))
     assert sorted(row[0] for row in rows[1:]) == sorted(in_force_krs_by_team()["Sales"])
-    team_sections = [s["h2"] for key, s in sections(files["Download HTML"][1].decode()).items()
-                     if key.startswith("team-")]
+    team_sections = [
+        s["h2"] for key, s in sections(files["Download HTML"][1].decode()).items() if key.startswith("team-")
+    ]
     assert team_sections == ["Sales"]
     assert "team Sales" in at.caption[0].value
 
 
 def test_pack_holds_the_months_decisions_actions_and_notes_escaped(demo_tables):
     tables = {name: frame.copy() for name, frame in demo_tables.items()}
-    tables["decisions"] = pd.DataFrame([{
-        "kr_id": "SAL-O2-KR2", "date": pd.Timestamp("2027-05-31"), "decision": "change", "new_target_value": 20.0,
-        "new_due_date": pd.NaT, "reason": HOSTILE_COMMENT, "decided_by": "CEO"}])
-    tables["actions"] = pd.DataFrame([
-        {"action_id": "A-2027-04-01", "review_month": "2027-04", "title": "Hire two SDRs", "owner": "Ana",
-         "due_date": pd.Timestamp("2027-05-15"), "team": "BizDev", "kr_id": None, "status": "open"},
-        {"action_id": "A-2027-05-01", "review_month": "2027-05", "title": HOSTILE_KR_TITLE, "owner": "Ben",
-         "due_date": pd.Timestamp("2027-06-30"), "team": "Sales", "kr_id": None, "status": "open"}])
-    tables["review_notes"] = pd.DataFrame([{"review_month": "2027-05", "notes": "Line one\n<b>two</b>",
-                                            "written_by": "CEO"}])
+    tables["decisions"] = pd.DataFrame(
+        [
+            {
+                "kr_id": "SAL-O2-KR2",
+                "date": pd.Timestamp("2027-05-31"),
+                "decision": "change",
+                "new_target_value": 20.0,
+                "new_due_date": pd.NaT,
+                "reason": HOSTILE_COMMENT,
+                "decided_by": "CEO",
+            }
+        ]
+    )
+    tables["actions"] = pd.DataFrame(
+        [
+            {
+                "action_id": "A-2027-04-01",
+                "review_month": "2027-04",
+                "title": "Hire two SDRs",
+                "owner": "Ana",
+                "due_date": pd.Timestamp("2027-05-15"),
+                "team": "BizDev",
+                "kr_id": None,
+                "status": "open",
+            },
+            {
+                "action_id": "A-2027-05-01",
+                "review_month": "2027-05",
+                "title": HOSTILE_KR_TITLE,
+                "owner": "Ben",
+                "due_date": pd.Timestamp("2027-06-30"),
+                "team": "Sales",
+                "kr_id": None,
+                "status": "open",
+            },
+        ]
+    )
+    tables["review_notes"] = pd.DataFrame(
+        [{"review_month": "2027-05", "notes": "Line one\n<b>two</b>", "written_by": "CEO"}]
+    )
     document = build_pack(tables).replace(get_plotlyjs(), "")
-    meeting = document[document.index('<section id="meeting"'):]
-    meeting = meeting[:meeting.index("</section>")]
+    meeting = document[document.index('<section id="meeting"') :]
+    meeting = meeting[: meeting.index("</section>")]
     assert "Review meeting, May 2027" in meeting
     assert "target 28 deals → 20 deals" in meeting
     assert "⚠ 15 May · 16 days overdue" in meeting  # April's action, still open at 31 May
@@ -321,9 +355,13 @@ def test_pack_opens_with_since_last_review_as_computed_by_hand(demo_tables):
     from analytics.changes import review_changes
 
     snapshot = review_snapshot(demo_tables, DEMO_AS_OF)
-    document = review_pack_html(snapshot, company_overview(demo_tables, snapshot),
-                                meeting_record(demo_tables, DEMO_AS_OF), "All teams",
-                                review_changes(demo_tables, DEMO_AS_OF, now=snapshot))
+    document = review_pack_html(
+        snapshot,
+        company_overview(demo_tables, snapshot),
+        meeting_record(demo_tables, DEMO_AS_OF),
+        "All teams",
+        review_changes(demo_tables, DEMO_AS_OF, now=snapshot),
+    )
     assert document.index('id="since-last-review"') < document.index('id="company"')
     assert 'href="#since-last-review"' in document
     expected = okr_by_hand.changes(okr_by_hand.workbook(), DEMO_AS_OF, "2027-04-30")

@@ -1,5 +1,6 @@
 """The SWOT page on the demo data: the pooled view and split recomputed from the Swot sheet; the
 entry form and the priorities → company objectives form on a copy of the demo database."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -98,8 +99,9 @@ def test_priorities_become_company_objectives(writable):
     next(t for t in at.text_input if t.label == "Title, priority 1").set_value("Sell without the founders")
     next(b for b in at.button if b.label == "Create company objectives").click().run()
     assert not at.exception
-    assert any(f"Created company objective(s) CO-{highest + 1}, CO-{highest + 2} for 2027" in s.value
-               for s in at.success)
+    assert any(
+        f"Created company objective(s) CO-{highest + 1}, CO-{highest + 2} for 2027" in s.value for s in at.success
+    )
     store = Store.open(str(path))
     try:
         stored = store.read_table("objectives").set_index("objective_id")

@@ -1,16 +1,17 @@
 """The Team page on the demo data, opened as `?team=Sales`: its objectives, KRs, progress bars,
 last values and dependencies against the workbook's own rows; and the KR figure on its own."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
+from test_page_overview import hand_computed_progress, workbook
 
 from charts.team import LABEL_LINES, LABEL_WIDTH, kr_progress_figure
 from conftest import DEMO_AS_OF as AS_OF
 from conftest import chart_values, charts_by_title
-from test_page_overview import hand_computed_progress, workbook
 
 TEAM = "Sales"
 
@@ -114,7 +115,8 @@ def test_dependencies_match_the_workbooks_depends_on(sales):
     krs = in_force(workbook())
     needs_expected = {
         row.kr_id: names(row.depends_on) - {TEAM}
-        for row in krs[krs["team"] == TEAM].itertuples() if names(row.depends_on) - {TEAM}
+        for row in krs[krs["team"] == TEAM].itertuples()
+        if names(row.depends_on) - {TEAM}
     }
     needed_by_expected = sorted(
         row.kr_id for row in krs[krs["team"] != TEAM].itertuples() if TEAM in names(row.depends_on)
@@ -131,8 +133,13 @@ def test_initiatives_are_those_of_the_teams_krs(sales):
     krs = in_force(sheets)
     initiatives = sheets["Initiatives"]
     expected = initiatives[initiatives["kr_id"].isin(krs.loc[krs["team"] == TEAM, "kr_id"])]
-    (shown,) = [frame.value for frame in sales.dataframe if list(frame.value.columns)[:2] == ["kr_id", "title"]
-                and "trend" not in frame.value.columns and "depends_on" not in frame.value.columns]
+    (shown,) = [
+        frame.value
+        for frame in sales.dataframe
+        if list(frame.value.columns)[:2] == ["kr_id", "title"]
+        and "trend" not in frame.value.columns
+        and "depends_on" not in frame.value.columns
+    ]
     assert sorted(zip(shown["kr_id"], shown["title"])) == sorted(zip(expected["kr_id"], expected["title"]))
 
 
@@ -147,14 +154,16 @@ def test_without_a_team_the_page_offers_every_team(open_page):
 
 def test_kr_progress_figure_wraps_long_titles_and_keeps_them_whole_in_hover():
     long_title = "Get new account executives to their first closed deal in under ninety days from one hundred twenty"
-    krs = pd.DataFrame({
-        "kr_id": ["K1", "K2", "K3"],
-        "title": [long_title, "Same short title", "Same short title"],
-        "progress": [0.25, 1.0, 0.0],
-        "raw_progress": [0.25, 1.3, -0.2],
-        "expected": [0.5, 0.8, 0.1],
-        "status": ["off track", "completed", "not started"],
-    })
+    krs = pd.DataFrame(
+        {
+            "kr_id": ["K1", "K2", "K3"],
+            "title": [long_title, "Same short title", "Same short title"],
+            "progress": [0.25, 1.0, 0.0],
+            "raw_progress": [0.25, 1.3, -0.2],
+            "expected": [0.5, 0.8, 0.1],
+            "status": ["off track", "completed", "not started"],
+        }
+    )
     figure = kr_progress_figure(krs, "Any KRs")
     traces = {trace.name: trace for trace in figure.data}
     bars = traces["Progress"]
@@ -170,7 +179,9 @@ def test_kr_progress_figure_wraps_long_titles_and_keeps_them_whole_in_hover():
     assert len(lines) == LABEL_LINES and all(len(line) <= LABEL_WIDTH for line in lines)
     assert lines[-1].endswith("…")
     assert list(traces["Status"]["text"]) == [
-        "<b>-20%</b> · not started", "<b>130%</b> · completed", "<b>25%</b> · off track",
+        "<b>-20%</b> · not started",
+        "<b>130%</b> · completed",
+        "<b>25%</b> · off track",
     ]
 
 
@@ -179,8 +190,11 @@ def test_forecast_sits_beside_progress_and_matches_a_least_squares_fit_by_hand(s
 
     sheets = okr_by_hand.workbook()
     krs = {kr["kr_id"]: kr for kr in okr_by_hand.krs_in_force(sheets, AS_OF) if kr["team"] == TEAM}
-    shown = {kr_id: text for table in tables_with(sales, "forecast")
-             for kr_id, text in zip(table["kr_id"], table["forecast"])}
+    shown = {
+        kr_id: text
+        for table in tables_with(sales, "forecast")
+        for kr_id, text in zip(table["kr_id"], table["forecast"])
+    }
     assert set(shown) == set(krs)
     landed = 0
     for kr_id, kr in krs.items():
@@ -206,8 +220,11 @@ def test_trend_charts_draw_a_dotted_line_to_the_due_date(sales):
     assert lines and all(t["line"]["dash"] == "dot" for t in lines)
     krs = {kr["kr_id"]: kr for kr in okr_by_hand.krs_in_force(sheets, AS_OF) if kr["team"] == TEAM}
     due_dates = {str(pd.Timestamp(kr["due_date"]).date()) for kr in krs.values()}
-    values = {round(okr_by_hand.forecast(sheets, kr, AS_OF)[0], 3) for kr in krs.values()
-              if okr_by_hand.forecast(sheets, kr, AS_OF) is not None}
+    values = {
+        round(okr_by_hand.forecast(sheets, kr, AS_OF)[0], 3)
+        for kr in krs.values()
+        if okr_by_hand.forecast(sheets, kr, AS_OF) is not None
+    }
     for line in lines:
         assert str(line["x"][-1])[:10] in due_dates
         assert round(chart_values(line["y"])[-1], 3) in values

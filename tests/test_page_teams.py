@@ -1,15 +1,16 @@
 """The Teams page on the demo data: one card per team, grouped, with progress, worst status and
 last check-in computed here from the workbook's rows, and links that open the team's page."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
+from test_page_overview import hand_computed_progress, workbook
 
 from conftest import DEMO_AS_OF as AS_OF
 from conftest import chart_values, charts_by_title
-from test_page_overview import hand_computed_progress, workbook
 
 STATUS_ORDER = ("overdue", "off track", "at risk", "not started", "on track", "completed")
 
@@ -35,18 +36,25 @@ def hand_computed_teams(sheets, owner: str | None = None) -> pd.DataFrame:
 
     rows = []
     for team, mine in krs.groupby("team"):
-        per_objective = mine.groupby("objective_id").apply(lambda g: pd.Series({
-            "progress": (g["progress"] * g["weight"]).sum() / g["weight"].sum(),
-            "expected": (g["expected"] * g["weight"]).sum() / g["weight"].sum(),
-        }), include_groups=False)
-        rows.append({
-            "team": team,
-            "progress": per_objective["progress"].mean(),
-            "expected": per_objective["expected"].mean(),
-            "worst": min(mine["status"], key=STATUS_ORDER.index),
-            "counts": mine["status"].value_counts().to_dict(),
-            "age": (as_of - last_check_in.reindex(mine["kr_id"]).max()).days,
-        })
+        per_objective = mine.groupby("objective_id").apply(
+            lambda g: pd.Series(
+                {
+                    "progress": (g["progress"] * g["weight"]).sum() / g["weight"].sum(),
+                    "expected": (g["expected"] * g["weight"]).sum() / g["weight"].sum(),
+                }
+            ),
+            include_groups=False,
+        )
+        rows.append(
+            {
+                "team": team,
+                "progress": per_objective["progress"].mean(),
+                "expected": per_objective["expected"].mean(),
+                "worst": min(mine["status"], key=STATUS_ORDER.index),
+                "counts": mine["status"].value_counts().to_dict(),
+                "age": (as_of - last_check_in.reindex(mine["kr_id"]).max()).days,
+            }
+        )
     return pd.DataFrame(rows).set_index("team")
 
 
@@ -151,14 +159,18 @@ def test_a_large_organisation_gets_a_table_of_every_team_instead_of_cards(open_p
     names = [f"Team {n:02d}" for n in range(1, 61)]
     sheets = {
         "Teams": [["team", "group"], *[[name, "Delivery" if n % 2 else "Growth"] for n, name in enumerate(names)]],
-        "Objectives": [["objective_id", "period", "level", "team", "title"],
-                       *[[f"O{n}", "2027-Q2", "team", name, f"Deliver for {name}"] for n, name in enumerate(names)]],
-        "KeyResults": [["kr_id", "objective_id", "title", "kr_type", "measure", "start_value", "target_value",
-                        "due_date"],
-                       *[[f"K{n}", f"O{n}", "Ship ten things", "output", "number", 0, 10, dt.date(2027, 6, 30)]
-                         for n in range(len(names))]],
-        "CheckIns": [["kr_id", "date", "value"], *[[f"K{n}", dt.date(2027, 5, 15), n % 10]
-                                                   for n in range(len(names))]],
+        "Objectives": [
+            ["objective_id", "period", "level", "team", "title"],
+            *[[f"O{n}", "2027-Q2", "team", name, f"Deliver for {name}"] for n, name in enumerate(names)],
+        ],
+        "KeyResults": [
+            ["kr_id", "objective_id", "title", "kr_type", "measure", "start_value", "target_value", "due_date"],
+            *[
+                [f"K{n}", f"O{n}", "Ship ten things", "output", "number", 0, 10, dt.date(2027, 6, 30)]
+                for n in range(len(names))
+            ],
+        ],
+        "CheckIns": [["kr_id", "date", "value"], *[[f"K{n}", dt.date(2027, 5, 15), n % 10] for n in range(len(names))]],
     }
     path = fresh_database(tmp_path)
     opened = Store.open(path)

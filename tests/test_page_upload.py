@@ -4,19 +4,19 @@ commit, find the upload in the history, undo it. Runs on a demo database of the 
 
 Expected readings and statuses are worked out here from the demo workbook's rows, not by the
 analytics package."""
+
 from __future__ import annotations
 
 import io
 
 import pandas as pd
 import pytest
-
-
-from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, filled_template, routed_app_tests
-from store.database import Store
 from test_page_overview import hand_computed_status
 from test_upload_corpus import BAD_FILES, CORPUS, team_of
+
 from charts.theme import STATUS_BADGES
+from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, filled_template, routed_app_tests
+from store.database import Store
 from ui import state
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,8 +90,12 @@ def problem_rows(at) -> list[dict]:
                 rows.append({"Row": line.pop("Rows"), **line})
     for frame in (d.value for d in at.dataframe if "problem" in d.value.columns):
         rows.extend(
-            {"Sheet": r["sheet"], "Row": "" if pd.isna(r["row"]) else str(r["row"]), "Column": r["column"],
-             "Problem and how to fix it": r["problem"]}
+            {
+                "Sheet": r["sheet"],
+                "Row": "" if pd.isna(r["row"]) else str(r["row"]),
+                "Column": r["column"],
+                "Problem and how to fix it": r["problem"],
+            }
             for r in frame.to_dict("records")
         )
     return rows
@@ -140,10 +144,13 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
     assert sorted(template_rows["kr_id"]) == sorted(krs.loc[krs["objective_id"].isin(sales_objectives), "kr_id"])
 
     # SAL-O1-KR1 already has a check-in dated the review date: the template's date, so it is updated.
-    filled = filled_template(template, {
-        "SAL-O1-KR1": {"value": 1_000_000, "comment": "Acme signed", "confidence": 7},
-        "SAL-O2-KR1": {"value": 512_000, "confidence": 8},
-    })
+    filled = filled_template(
+        template,
+        {
+            "SAL-O1-KR1": {"value": 1_000_000, "comment": "Acme signed", "confidence": 7},
+            "SAL-O2-KR1": {"value": 512_000, "confidence": 8},
+        },
+    )
     at.file_uploader(key=state.UPLOAD_FILE).upload("sales_may.xlsx", filled, XLSX_MIME).run()
     assert not at.exception, at.exception
     assert not at.get("error")
@@ -157,8 +164,11 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
         old = last_value(sheets, kr_id)
         assert preview.loc[kr_id, "reading"] == f"${old:,.0f}  →  ${new:,.0f}"
         old_status, new_status = hand_status(sheets, kr_id, old), hand_status(sheets, kr_id, new)
-        shown = STATUS_BADGES[old_status] if old_status == new_status else \
-            f"{STATUS_BADGES[old_status]}  →  {STATUS_BADGES[new_status]}"
+        shown = (
+            STATUS_BADGES[old_status]
+            if old_status == new_status
+            else f"{STATUS_BADGES[old_status]}  →  {STATUS_BADGES[new_status]}"
+        )
         assert preview.loc[kr_id, "status"] == shown
         target = kr_rows.loc[kr_id, "target_value"]  # both start at 0
         assert preview.loc[kr_id, "progress"] == pytest.approx(new / target)
@@ -173,7 +183,8 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
     key = ["kr_id", "date"]
     old, new = before["check_ins"].set_index(key), after["check_ins"].set_index(key)
     changed = new.index[~new.index.isin(old.index)].tolist() + [
-        k for k in old.index if not new.loc[k].equals(old.loc[k])]
+        k for k in old.index if not new.loc[k].equals(old.loc[k])
+    ]
     may_31 = pd.Timestamp(DEMO_AS_OF)
     assert sorted(changed) == [("SAL-O1-KR1", may_31), ("SAL-O2-KR1", may_31)]
     assert new.loc[("SAL-O1-KR1", may_31), ["value", "comment", "confidence"]].tolist() == [1_000_000, "Acme signed", 7]
@@ -186,7 +197,11 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
     assert any("already uploaded as **upload 2**" in text for text in texts(at, "info"))
     history = at.dataframe[-1].value
     assert history.iloc[0][["upload_id", "file_name", "rows", "state"]].tolist() == [
-        2, "sales_may.xlsx", "CheckIns 2", "in force"]
+        2,
+        "sales_may.xlsx",
+        "CheckIns 2",
+        "in force",
+    ]
     assert len(history.iloc[0]["sha256"]) == 12
 
     at.selectbox(key=state.UPLOAD_CHOSEN).set_value("2/sales_may.xlsx").run()
@@ -234,7 +249,10 @@ def test_every_bad_corpus_file_shows_its_problem_and_offers_no_commit(upload_pag
         if where is not None:
             sheet, row, column = where
             assert (unescaped(shown[0]["Sheet"]), shown[0]["Row"], unescaped(shown[0]["Column"])) == (
-                sheet, "" if row is None else str(row), column), file_name
+                sheet,
+                "" if row is None else str(row),
+                column,
+            ), file_name
         if severity == "error":
             assert any("Nothing has been stored" in text for text in texts(at, "error")), file_name
         assert not [b for b in at.button if b.key == state.UPLOAD_COMMIT], file_name
@@ -247,5 +265,7 @@ def test_a_check_in_for_another_team_names_that_team(upload_page):
     at = upload_page(team="Marketing")
     at.file_uploader(key=state.UPLOAD_FILE).upload("sales.xlsx", (CORPUS / "template_filled.xlsx").read_bytes()).run()
     problems = [unescaped(row["Problem and how to fix it"]) for row in problem_rows(at)]
-    assert "SAL-O2-KR1 is a key result of team Sales, not of team Marketing; choose team Sales to upload it, " \
-           "or remove the row" in problems
+    assert (
+        "SAL-O2-KR1 is a key result of team Sales, not of team Marketing; choose team Sales to upload it, "
+        "or remove the row" in problems
+    )

@@ -60,13 +60,15 @@ def test_many_rows_with_one_problem_are_one_line_with_their_rows_in_an_expander(
     assert any(f"**{count:,} warning(s)**" in text for text in texts(at, "warning"))
     lines = [row for row in report_rows(at) if row["Column"] == "date"]
     rows = f"{first_row}–{early[-1][0]}"
-    assert lines == [{
-        "Sheet": "early",
-        "Rows": rows,
-        "Column": "date",
-        "Problem and how to fix it": f"{count:,} check-ins dated before their KR starts (rows {rows}, "
-                                     f"e.g. row {first_row} {first_kr} {first_date}): kept as baselines",
-    }]
+    assert lines == [
+        {
+            "Sheet": "early",
+            "Rows": rows,
+            "Column": "date",
+            "Problem and how to fix it": f"{count:,} check-ins dated before their KR starts (rows {rows}, "
+            f"e.g. row {first_row} {first_kr} {first_date}): kept as baselines",
+        }
+    ]
     expander = next(e for e in at.expander if f"early rows {first_row}–{early[-1][0]}, date" in unescaped(e.label))
     assert f"the {count:,} rows one by one" in expander.label
     # The first page of the rows: every problem by itself, in the file's order; no more than a page sent.
@@ -101,11 +103,14 @@ def test_errors_come_first_each_kind_on_one_line(upload_page):
     errors, warnings = (table.value.to_dict("records") for table in tables[:2])
     bad_rows = [len(early) + 2, len(early) + 3]
     assert [(unescaped(r["Rows"]), unescaped(r["Column"])) for r in errors] == [
-        (f"{bad_rows[0]}–{bad_rows[1]}", "value")]
+        (f"{bad_rows[0]}–{bad_rows[1]}", "value")
+    ]
     assert unescaped(errors[0]["Problem and how to fix it"]).startswith(
-        f"2 rows (rows {bad_rows[0]}–{bad_rows[1]}), e.g. row {bad_rows[0]}: \"about 15\" is not a number")
-    assert any(unescaped(r["Problem and how to fix it"]).startswith(f"{len(early):,} check-ins dated before")
-               for r in warnings)
+        f'2 rows (rows {bad_rows[0]}–{bad_rows[1]}), e.g. row {bad_rows[0]}: "about 15" is not a number'
+    )
+    assert any(
+        unescaped(r["Problem and how to fix it"]).startswith(f"{len(early):,} check-ins dated before") for r in warnings
+    )
     # The errors' lines and rows come before the warnings': the first expander lists the errors' rows.
     assert unescaped(at.expander[0].label).startswith(f"early rows {bad_rows[0]}–{bad_rows[1]}, value: the 2 rows")
     first_error = at.expander[0].get("dataframe")[0].value

@@ -3,6 +3,7 @@ list one click away (a "show all" toggle, or the Group filter), worst first, and
 nothing in force counted rather than listed. The organisation is bench/make_org.py's at full width
 (200 teams, 2,000 objectives, 8,000 KRs) with few check-ins, ingested once for the module; the
 expected figures are computed here from its sheets."""
+
 from __future__ import annotations
 
 import sys
@@ -34,8 +35,14 @@ def wide_org() -> dict[str, pd.DataFrame]:
     objectives = make_org._objectives(WIDE_BUT_LIGHT, teams)
     key_results = make_org._key_results(rng, WIDE_BUT_LIGHT, objectives, teams)
     check_ins = make_org._check_ins(rng, WIDE_BUT_LIGHT, key_results, objectives)
-    return {"Teams": teams, "Objectives": objectives, "KeyResults": key_results, "CheckIns": check_ins,
-            "ArrActuals": make_org._arr_actuals(rng), "CompanyTargets": make_org._company_targets()}
+    return {
+        "Teams": teams,
+        "Objectives": objectives,
+        "KeyResults": key_results,
+        "CheckIns": check_ins,
+        "ArrActuals": make_org._arr_actuals(rng),
+        "CompanyTargets": make_org._company_targets(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -192,8 +199,9 @@ def test_kr_types_groups_first_then_the_worst_objectives(open_wide, org):
     at = open_wide("pages/kr_types.py")
     mix = charts_by_title(at)["Key results by type, per group"]
     assert set(mix["data"][0]["y"]) <= {*sheets["Teams"]["group"], "Company"}
-    no_outcome = int({m.label: m.value for m in at.metric}["Objectives without an outcome KR"].split(" of ")[0]
-                     .replace(",", ""))
+    no_outcome = int(
+        {m.label: m.value for m in at.metric}["Objectives without an outcome KR"].split(" of ")[0].replace(",", "")
+    )
     groups = at.dataframe[0].value
     assert groups["no_outcome"].sum() == no_outcome
     flagged = at.dataframe[1].value

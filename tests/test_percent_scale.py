@@ -1,4 +1,5 @@
 """One percent scale: percent KRs are stored in percent points (45 means 45 %), whatever the source."""
+
 from __future__ import annotations
 
 import copy
@@ -19,8 +20,24 @@ def ingest(store, name: str, data: bytes, **kwargs):
 
 
 def kr_row(kr_id, objective_id, measure, start, target, direction="increase"):
-    return [kr_id, objective_id, f"KR {kr_id}", "output", measure, None, start, target, direction, "Ana Ruiz",
-            dt.date(2027, 4, 1), dt.date(2027, 6, 30), 1, None, None, None]
+    return [
+        kr_id,
+        objective_id,
+        f"KR {kr_id}",
+        "output",
+        measure,
+        None,
+        start,
+        target,
+        direction,
+        "Ana Ruiz",
+        dt.date(2027, 4, 1),
+        dt.date(2027, 6, 30),
+        1,
+        None,
+        None,
+        None,
+    ]
 
 
 def workbook(*krs, check_ins=(), decisions=()) -> dict[str, list[list]]:
@@ -28,9 +45,9 @@ def workbook(*krs, check_ins=(), decisions=()) -> dict[str, list[list]]:
     sheets["KeyResults"] += [kr_row(*kr) for kr in krs]
     sheets["CheckIns"] += [[kr_id, date, value, None, 7, None, "Ana Ruiz"] for kr_id, date, value in check_ins]
     if decisions:
-        sheets["Decisions"] = [["kr_id", "date", "decision", "new_target_value", "new_due_date", "reason",
-                                "decided_by"]] + [[kr_id, date, "change", value, None, "review", "CEO"]
-                                                  for kr_id, date, value in decisions]
+        sheets["Decisions"] = [
+            ["kr_id", "date", "decision", "new_target_value", "new_due_date", "reason", "decided_by"]
+        ] + [[kr_id, date, "change", value, None, "review", "CEO"] for kr_id, date, value in decisions]
     return sheets
 
 
@@ -58,11 +75,16 @@ def test_text_45_percent_and_number_45_store_45(local_store):
 
 
 def test_a_fraction_for_a_percent_kr_in_points_is_warned_and_kept(local_store):
-    sheets = workbook(("SAL-KR3", "SAL-O1", "percent", 20, 60), ("SAL-KR4", "SAL-O1", "percent", 0, 80),
-                      ("ENG-KR2", "ENG-O1", "number", 2, 10))
+    sheets = workbook(
+        ("SAL-KR3", "SAL-O1", "percent", 20, 60),
+        ("SAL-KR4", "SAL-O1", "percent", 0, 80),
+        ("ENG-KR2", "ENG-O1", "number", 2, 10),
+    )
     assert ingest(local_store, "okrs.xlsx", xlsx_bytes(sheets)).errors == []
-    csv = ("kr_id,date,value\nSAL-KR3,2027-04-30,0.45\nSAL-KR3,2027-05-31,1\nSAL-KR4,2027-05-31,0.07\n"
-           "SAL-KR4,2027-04-30,0\nENG-KR2,2027-05-31,0.5\nSAL-KR3,2027-06-15,46\n")
+    csv = (
+        "kr_id,date,value\nSAL-KR3,2027-04-30,0.45\nSAL-KR3,2027-05-31,1\nSAL-KR4,2027-05-31,0.07\n"
+        "SAL-KR4,2027-04-30,0\nENG-KR2,2027-05-31,0.5\nSAL-KR3,2027-06-15,46\n"
+    )
     result = ingest(local_store, "CheckIns.csv", csv.encode())
     assert result.errors == []
     assert warnings_of(result) == [
@@ -76,23 +98,32 @@ def test_a_fraction_for_a_percent_kr_in_points_is_warned_and_kept(local_store):
 
 
 def test_a_fraction_beside_points_or_both_fractions_in_key_results_are_warned(local_store):
-    sheets = workbook(("SAL-KR3", "SAL-O1", "percent", 0.45, 60), ("SAL-KR4", "SAL-O1", "percent", 20, 0.9),
-                      ("SAL-KR5", "SAL-O1", "percent", 0.2, 0.45), ("SAL-KR6", "SAL-O1", "percent", 0, 50),
-                      ("ENG-KR2", "ENG-O1", "number", 0.5, 10))
+    sheets = workbook(
+        ("SAL-KR3", "SAL-O1", "percent", 0.45, 60),
+        ("SAL-KR4", "SAL-O1", "percent", 20, 0.9),
+        ("SAL-KR5", "SAL-O1", "percent", 0.2, 0.45),
+        ("SAL-KR6", "SAL-O1", "percent", 0, 50),
+        ("ENG-KR2", "ENG-O1", "number", 0.5, 10),
+    )
     result = ingest(local_store, "okrs.xlsx", xlsx_bytes(sheets))
     assert result.errors == []
     assert warnings_of(result) == [
         ("KeyResults", 5, "start_value", f"0.45 for a percent KR: did you mean 45 %? {HINT}"),
         ("KeyResults", 6, "target_value", f"0.9 for a percent KR: did you mean 90 %? {HINT}"),
-        ("KeyResults", 7, "target_value",
-         f"start 0.2 and target 0.45 for a percent KR: did you mean 20 % and 45 %? {HINT}"),
+        (
+            "KeyResults",
+            7,
+            "target_value",
+            f"start 0.2 and target 0.45 for a percent KR: did you mean 20 % and 45 %? {HINT}",
+        ),
     ]
     assert local_store.read_table("key_results").set_index("kr_id").loc["SAL-KR3", "start_value"] == 0.45
 
 
 def test_a_fraction_as_a_percent_kr_new_target_is_warned(local_store):
-    sheets = workbook(("SAL-KR3", "SAL-O1", "percent", 20, 60),
-                      decisions=[("SAL-KR3", MAY, 0.5), ("SAL-KR1", MAY, 0.5)])
+    sheets = workbook(
+        ("SAL-KR3", "SAL-O1", "percent", 20, 60), decisions=[("SAL-KR3", MAY, 0.5), ("SAL-KR1", MAY, 0.5)]
+    )
     result = ingest(local_store, "okrs.xlsx", xlsx_bytes(sheets))
     assert result.errors == []
     assert warnings_of(result) == [
@@ -110,15 +141,20 @@ def _values(store) -> dict[str, object]:
     krs = store.read_table("key_results").set_index("kr_id")
     check_ins = store.read_table("check_ins")
     decisions = store.read_table("decisions").set_index("kr_id")
-    history = store._cursor().execute(
-        "SELECT kr_id, value FROM check_ins_history ORDER BY kr_id, date").fetchall()
-    kr_history = store._cursor().execute(
-        "SELECT kr_id, start_value, target_value FROM key_results_history ORDER BY kr_id").fetchall()
+    history = store._cursor().execute("SELECT kr_id, value FROM check_ins_history ORDER BY kr_id, date").fetchall()
+    kr_history = (
+        store._cursor()
+        .execute("SELECT kr_id, start_value, target_value FROM key_results_history ORDER BY kr_id")
+        .fetchall()
+    )
     return {
-        "krs": {kr: (krs.loc[kr, "start_value"], krs.loc[kr, "target_value"])
-                for kr in ("SAL-KR3", "SAL-KR4", "ENG-KR2", "ENG-KR3", "SAL-KR1")},
-        "check_ins": {(row.kr_id, f"{row.date:%m-%d}"): row.value for row in check_ins.itertuples()
-                      if row.kr_id != "ENG-KR1"},
+        "krs": {
+            kr: (krs.loc[kr, "start_value"], krs.loc[kr, "target_value"])
+            for kr in ("SAL-KR3", "SAL-KR4", "ENG-KR2", "ENG-KR3", "SAL-KR1")
+        },
+        "check_ins": {
+            (row.kr_id, f"{row.date:%m-%d}"): row.value for row in check_ins.itertuples() if row.kr_id != "ENG-KR1"
+        },
         "decisions": decisions["new_target_value"].to_dict(),
         "check_ins_history": history,
         "key_results_history": kr_history,
@@ -132,8 +168,13 @@ def test_the_schema_upgrade_puts_percent_krs_stored_as_fractions_in_points(store
         ("SAL-KR4", "SAL-O1", "percent", 20, 45),  # in points already: left alone
         ("ENG-KR2", "ENG-O1", "number", 0, 1),  # not a percent KR
         ("ENG-KR3", "ENG-O1", "percent", 0, 0, "stay_above"),  # both 0: the same on both scales
-        check_ins=[("SAL-KR3", APRIL, 0.07), ("SAL-KR3", MAY, 0.35), ("SAL-KR4", MAY, 30),
-                   ("ENG-KR2", MAY, 0.5), ("ENG-KR3", MAY, 0.5)],
+        check_ins=[
+            ("SAL-KR3", APRIL, 0.07),
+            ("SAL-KR3", MAY, 0.35),
+            ("SAL-KR4", MAY, 30),
+            ("ENG-KR2", MAY, 0.5),
+            ("ENG-KR3", MAY, 0.5),
+        ],
         decisions=[("SAL-KR3", MAY, 0.5), ("SAL-KR4", MAY, 50)],
     )
     assert ingest(store, "okrs.xlsx", xlsx_bytes(sheets)).errors == []
@@ -150,12 +191,22 @@ def test_the_schema_upgrade_puts_percent_krs_stored_as_fractions_in_points(store
     finally:
         upgraded.close()
     assert version == SCHEMA_VERSION == 4
-    assert values["krs"] == {"SAL-KR3": (20.0, 50.0), "SAL-KR4": (20.0, 45.0), "ENG-KR2": (0.0, 1.0),
-                             "ENG-KR3": (0.0, 0.0), "SAL-KR1": (0.0, 500000.0)}
+    assert values["krs"] == {
+        "SAL-KR3": (20.0, 50.0),
+        "SAL-KR4": (20.0, 45.0),
+        "ENG-KR2": (0.0, 1.0),
+        "ENG-KR3": (0.0, 0.0),
+        "SAL-KR1": (0.0, 500000.0),
+    }
     assert values["check_ins"] == {
-        ("SAL-KR1", "04-30"): 100000.0, ("SAL-KR1", "05-31"): 250000.0, ("SAL-KR2", "05-31"): 75.0,
-        ("SAL-KR3", "04-30"): 30.0, ("SAL-KR3", "05-31"): 35.0, ("SAL-KR4", "05-31"): 30.0,
-        ("ENG-KR2", "05-31"): 0.5, ("ENG-KR3", "05-31"): 0.5,
+        ("SAL-KR1", "04-30"): 100000.0,
+        ("SAL-KR1", "05-31"): 250000.0,
+        ("SAL-KR2", "05-31"): 75.0,
+        ("SAL-KR3", "04-30"): 30.0,
+        ("SAL-KR3", "05-31"): 35.0,
+        ("SAL-KR4", "05-31"): 30.0,
+        ("ENG-KR2", "05-31"): 0.5,
+        ("ENG-KR3", "05-31"): 0.5,
     }
     assert values["decisions"] == {"SAL-KR3": 50.0, "SAL-KR4": 50.0}
     assert values["check_ins_history"] == [("SAL-KR3", 7.0)]  # rounded: 0.07 × 100 is not 7.000000000000001
@@ -171,7 +222,9 @@ def test_the_schema_upgrade_puts_percent_krs_stored_as_fractions_in_points(store
 def test_a_new_database_is_made_at_the_current_schema_and_converts_nothing(store_target):
     store = Store.open(store_target)
     try:
-        assert ingest(store, "okrs.xlsx", xlsx_bytes(workbook(("SAL-KR3", "SAL-O1", "percent", 0.2, 0.45)))).errors == []
+        assert (
+            ingest(store, "okrs.xlsx", xlsx_bytes(workbook(("SAL-KR3", "SAL-O1", "percent", 0.2, 0.45)))).errors == []
+        )
         assert store._cursor().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == 4
     finally:
         store.close()

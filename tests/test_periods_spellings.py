@@ -1,4 +1,5 @@
 """Spellings people use in the files they bring: yes/no words, period spellings, date orders."""
+
 from __future__ import annotations
 
 import copy
@@ -26,18 +27,55 @@ def local_store(tmp_path):
 def workbook_with_binary_kr() -> dict[str, list[list]]:
     sheets = copy.deepcopy(SMALL_WORKBOOK)
     sheets["KeyResults"].append(
-        ["ENG-KR2", "ENG-O1", "Partner portal live", "output", "binary", None, 0, 1, "increase", "Tom Berg",
-         dt.date(2027, 4, 1), dt.date(2027, 6, 30), 1, None, None, None])
+        [
+            "ENG-KR2",
+            "ENG-O1",
+            "Partner portal live",
+            "output",
+            "binary",
+            None,
+            0,
+            1,
+            "increase",
+            "Tom Berg",
+            dt.date(2027, 4, 1),
+            dt.date(2027, 6, 30),
+            1,
+            None,
+            None,
+            None,
+        ]
+    )
     return sheets
 
 
 # --- yes/no words -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("word, expected", [
-    ("sim", 1.0), ("não", 0.0), ("nao", 0.0), ("Sí", 1.0), ("si", 1.0), ("no", 0.0), ("ja", 1.0),
-    ("Nein", 0.0), ("oui", 1.0), ("non", 0.0), ("TRUE", 1.0), ("false", 0.0), ("Yes", 1.0), (" y ", 1.0),
-    ("n", 0.0), ("1", 1.0), ("0", 0.0), (True, 1.0), (False, 0.0),
-])
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("sim", 1.0),
+        ("não", 0.0),
+        ("nao", 0.0),
+        ("Sí", 1.0),
+        ("si", 1.0),
+        ("no", 0.0),
+        ("ja", 1.0),
+        ("Nein", 0.0),
+        ("oui", 1.0),
+        ("non", 0.0),
+        ("TRUE", 1.0),
+        ("false", 0.0),
+        ("Yes", 1.0),
+        (" y ", 1.0),
+        ("n", 0.0),
+        ("1", 1.0),
+        ("0", 0.0),
+        (True, 1.0),
+        (False, 0.0),
+    ],
+)
 def test_yes_no_words_are_1_and_0(word, expected):
     assert coerce.to_number(word) == expected
 
@@ -49,8 +87,10 @@ def test_a_word_that_is_not_yes_or_no_is_still_refused():
 
 def test_binary_check_ins_written_as_words_store_1_and_0(local_store):
     assert ingest(local_store, "okrs.xlsx", xlsx_bytes(workbook_with_binary_kr())).errors == []
-    csv = ("kr_id,date,value\nENG-KR2,2027-04-30,não\nENG-KR2,2027-05-15,nein\nENG-KR2,2027-05-31,Sim\n"
-           "ENG-KR2,2027-06-15,oui\nENG-KR2,2027-06-20,sí\n")
+    csv = (
+        "kr_id,date,value\nENG-KR2,2027-04-30,não\nENG-KR2,2027-05-15,nein\nENG-KR2,2027-05-31,Sim\n"
+        "ENG-KR2,2027-06-15,oui\nENG-KR2,2027-06-20,sí\n"
+    )
     result = ingest(local_store, "CheckIns.csv", csv.encode())
     assert result.errors == [], result.errors
     check_ins = local_store.read_table("check_ins")
@@ -68,24 +108,27 @@ def bounds(period: str) -> tuple[str, str]:
     return f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}"
 
 
-@pytest.mark.parametrize("spelling, stored, first, last", [
-    ("Q4 2023", "2023-Q4", "2023-10-01", "2023-12-31"),
-    ("2023 Q4", "2023-Q4", "2023-10-01", "2023-12-31"),
-    ("2023-Q4", "2023-Q4", "2023-10-01", "2023-12-31"),
-    ("q4-2023", "2023-Q4", "2023-10-01", "2023-12-31"),
-    ("Q3 FY26", "2026-Q3", "2026-07-01", "2026-09-30"),  # fiscal year = calendar year by default
-    ("FY26 Q3", "2026-Q3", "2026-07-01", "2026-09-30"),
-    ("H1 2026", "2026-H1", "2026-01-01", "2026-06-30"),
-    ("2026 H1", "2026-H1", "2026-01-01", "2026-06-30"),
-    ("2026-H2", "2026-H2", "2026-07-01", "2026-12-31"),
-    ("Annual 2024", "2024", "2024-01-01", "2024-12-31"),
-    ("FY 2024", "2024", "2024-01-01", "2024-12-31"),
-    ("2024", "2024", "2024-01-01", "2024-12-31"),
-    ("Jan 2027", "2027-01", "2027-01-01", "2027-01-31"),
-    ("January 2027", "2027-01", "2027-01-01", "2027-01-31"),
-    ("2027-01", "2027-01", "2027-01-01", "2027-01-31"),
-    ("Sept 2027", "2027-09", "2027-09-01", "2027-09-30"),
-])
+@pytest.mark.parametrize(
+    "spelling, stored, first, last",
+    [
+        ("Q4 2023", "2023-Q4", "2023-10-01", "2023-12-31"),
+        ("2023 Q4", "2023-Q4", "2023-10-01", "2023-12-31"),
+        ("2023-Q4", "2023-Q4", "2023-10-01", "2023-12-31"),
+        ("q4-2023", "2023-Q4", "2023-10-01", "2023-12-31"),
+        ("Q3 FY26", "2026-Q3", "2026-07-01", "2026-09-30"),  # fiscal year = calendar year by default
+        ("FY26 Q3", "2026-Q3", "2026-07-01", "2026-09-30"),
+        ("H1 2026", "2026-H1", "2026-01-01", "2026-06-30"),
+        ("2026 H1", "2026-H1", "2026-01-01", "2026-06-30"),
+        ("2026-H2", "2026-H2", "2026-07-01", "2026-12-31"),
+        ("Annual 2024", "2024", "2024-01-01", "2024-12-31"),
+        ("FY 2024", "2024", "2024-01-01", "2024-12-31"),
+        ("2024", "2024", "2024-01-01", "2024-12-31"),
+        ("Jan 2027", "2027-01", "2027-01-01", "2027-01-31"),
+        ("January 2027", "2027-01", "2027-01-01", "2027-01-31"),
+        ("2027-01", "2027-01", "2027-01-01", "2027-01-31"),
+        ("Sept 2027", "2027-09", "2027-09-01", "2027-09-30"),
+    ],
+)
 def test_period_spellings_with_a_january_fiscal_year(monkeypatch, spelling, stored, first, last):
     monkeypatch.delenv("OKR_FISCAL_YEAR_START", raising=False)
     assert normalise_period(spelling) == stored
@@ -93,16 +136,19 @@ def test_period_spellings_with_a_january_fiscal_year(monkeypatch, spelling, stor
     assert normalise_period(stored) == stored  # a stored form reads back as itself
 
 
-@pytest.mark.parametrize("spelling, stored, first, last", [
-    ("Q3 FY26", "2025-Q4", "2025-10-01", "2025-12-31"),  # FY26 = April 2025 – March 2026
-    ("FY26 Q3", "2025-Q4", "2025-10-01", "2025-12-31"),
-    ("Q1 FY26", "2025-Q2", "2025-04-01", "2025-06-30"),
-    ("Q4 FY26", "2026-Q1", "2026-01-01", "2026-03-31"),
-    ("FY26", "2025-04..2026-03", "2025-04-01", "2026-03-31"),
-    ("FY 2026", "2025-04..2026-03", "2025-04-01", "2026-03-31"),
-    ("H2 FY26", "2025-10..2026-03", "2025-10-01", "2026-03-31"),
-    ("Q4 2023", "2023-Q4", "2023-10-01", "2023-12-31"),  # a calendar quarter stays one
-])
+@pytest.mark.parametrize(
+    "spelling, stored, first, last",
+    [
+        ("Q3 FY26", "2025-Q4", "2025-10-01", "2025-12-31"),  # FY26 = April 2025 – March 2026
+        ("FY26 Q3", "2025-Q4", "2025-10-01", "2025-12-31"),
+        ("Q1 FY26", "2025-Q2", "2025-04-01", "2025-06-30"),
+        ("Q4 FY26", "2026-Q1", "2026-01-01", "2026-03-31"),
+        ("FY26", "2025-04..2026-03", "2025-04-01", "2026-03-31"),
+        ("FY 2026", "2025-04..2026-03", "2025-04-01", "2026-03-31"),
+        ("H2 FY26", "2025-10..2026-03", "2025-10-01", "2026-03-31"),
+        ("Q4 2023", "2023-Q4", "2023-10-01", "2023-12-31"),  # a calendar quarter stays one
+    ],
+)
 def test_fiscal_periods_with_the_year_starting_in_april(monkeypatch, spelling, stored, first, last):
     monkeypatch.setenv("OKR_FISCAL_YEAR_START", "4")
     assert normalise_period(spelling) == stored
@@ -135,14 +181,17 @@ def workbook_with_periods(objective_periods: list[str], target_periods: list[str
     for row, period in zip(sheets["Objectives"][1:], objective_periods):
         row[1] = period
     sheets["CompanyTargets"] = [["period", "metric", "start_value", "target_value"]] + [
-        [period, f"metric{i}", 0, 100 + i] for i, period in enumerate(target_periods)]
+        [period, f"metric{i}", 0, 100 + i] for i, period in enumerate(target_periods)
+    ]
     return sheets
 
 
 def test_objectives_and_company_targets_store_the_normal_form(local_store, monkeypatch):
     monkeypatch.setenv("OKR_FISCAL_YEAR_START", "4")
-    sheets = workbook_with_periods(["Annual 2027", "Q3 FY27", "2027 Q2"],
-                                   ["Q4 2023", "Q3 FY26", "H1 2026", "FY 2024", "Jan 2027", "2025-08..2025-10"])
+    sheets = workbook_with_periods(
+        ["Annual 2027", "Q3 FY27", "2027 Q2"],
+        ["Q4 2023", "Q3 FY26", "H1 2026", "FY 2024", "Jan 2027", "2025-08..2025-10"],
+    )
     result = ingest(local_store, "okrs.xlsx", xlsx_bytes(sheets))
     assert result.errors == [], result.errors
     objectives = local_store.read_table("objectives").set_index("objective_id")["period"].to_dict()
@@ -174,6 +223,7 @@ def test_two_spellings_of_one_period_are_one_key(local_store):
 
 
 # --- one date order per column ---------------------------------------------------------------------------
+
 
 def stored_dates(store, kr_id: str) -> list[str]:
     check_ins = store.read_table("check_ins")
@@ -216,7 +266,8 @@ def test_a_column_mixing_both_orders_is_reported(okr_store):
     assert result.errors == []
     assert [(p.severity, p.column) for p in result.problems] == [("warning", "date")]
     assert result.problems[0].problem.startswith(
-        'column date mixes day-first dates ("17/04/2027") and month-first dates ("04/18/2027")')
+        'column date mixes day-first dates ("17/04/2027") and month-first dates ("04/18/2027")'
+    )
     assert stored_dates(okr_store, "SAL-KR2") == ["2027-04-17", "2027-04-18", "2027-05-06", "2027-05-31"]
 
 
@@ -228,7 +279,10 @@ def test_text_dates_in_a_workbook_column_get_one_order_too(local_store):
     assert result.problems == []
     due = local_store.read_table("key_results").set_index("kr_id")["due_date"]
     assert {kr: f"{d:%Y-%m-%d}" for kr, d in due.items()} == {
-        "SAL-KR1": "2027-06-30", "SAL-KR2": "2027-05-06", "ENG-KR1": "2027-05-04"}
+        "SAL-KR1": "2027-06-30",
+        "SAL-KR2": "2027-05-06",
+        "ENG-KR1": "2027-05-04",
+    }
 
 
 def test_without_a_column_order_a_cell_is_read_as_before():

@@ -1,6 +1,7 @@
 """Many problems of one kind are one entry with a count and row ranges: found with one mask and kept
 as a ProblemGroup (no Python object per row until someone iterates), listed every row by
 `--all-problems` and `--json`, and at most 50 lines by the command line otherwise."""
+
 from __future__ import annotations
 
 import json
@@ -29,10 +30,16 @@ BASELINE = "check-in dated {date}, before the KR starts: kept as a baseline"
 
 
 def group(rows, severity=WARNING) -> ProblemGroup:
-    return ProblemGroup("f.xlsx", "CheckIns", "date", severity, BASELINE, rows,
-                        {"date": ["2027-03-31"] * len(rows), "kr_id": ["SAL-O1-KR1"] * len(rows)},
-                        "{count:,} check-ins dated before their KR starts ({rows}, e.g. row {row} {kr_id} {date}): "
-                        "kept as baselines")
+    return ProblemGroup(
+        "f.xlsx",
+        "CheckIns",
+        "date",
+        severity,
+        BASELINE,
+        rows,
+        {"date": ["2027-03-31"] * len(rows), "kr_id": ["SAL-O1-KR1"] * len(rows)},
+        "{count:,} check-ins dated before their KR starts ({rows}, e.g. row {row} {kr_id} {date}): kept as baselines",
+    )
 
 
 def test_row_ranges_and_their_text():
@@ -46,10 +53,18 @@ def test_a_group_reads_as_one_line_and_expands_into_its_problems():
     rows = list(range(6105, 6110)) + [100001]
     problems = group(rows)
     assert len(problems) == problems.count == 6
-    assert problems.summary == ("6 check-ins dated before their KR starts (rows 6105–6109, 100001, e.g. row 6105 "
-                                "SAL-O1-KR1 2027-03-31): kept as baselines")
-    assert problems[0] == Problem("f.xlsx", "CheckIns", 6105, "date",
-                                  "check-in dated 2027-03-31, before the KR starts: kept as a baseline", WARNING)
+    assert problems.summary == (
+        "6 check-ins dated before their KR starts (rows 6105–6109, 100001, e.g. row 6105 "
+        "SAL-O1-KR1 2027-03-31): kept as baselines"
+    )
+    assert problems[0] == Problem(
+        "f.xlsx",
+        "CheckIns",
+        6105,
+        "date",
+        "check-in dated 2027-03-31, before the KR starts: kept as a baseline",
+        WARNING,
+    )
     assert [p.row for p in problems] == rows and problems[-1].row == 100001
 
 
@@ -70,8 +85,10 @@ def test_a_problem_list_counts_and_iterates_every_problem_while_holding_groups()
 
 
 def test_separate_problems_of_one_kind_are_grouped_for_a_report():
-    problems = [Problem("f.csv", "CheckIns", row, "kr_id", f'unknown kr_id "X{row}"; use the id of a key result')
-                for row in (2, 3, 4, 9)]
+    problems = [
+        Problem("f.csv", "CheckIns", row, "kr_id", f'unknown kr_id "X{row}"; use the id of a key result')
+        for row in (2, 3, 4, 9)
+    ]
     problems.append(Problem("f.csv", "CheckIns", 5, "value", "this number KR needs a numeric value"))
     entries = grouped(problems)
     assert len(entries) == 2
@@ -91,31 +108,46 @@ def baseline_file(tmp_path, writable_demo_db):
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loaders", *args], capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, env=os.environ, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=os.environ,
+        timeout=300,
+    )
 
 
 def test_a_file_of_many_baselines_stores_with_one_group_per_kind(baseline_file, writable_demo_db):
     store = Store.open(writable_demo_db)
     try:
-        result = check_and_store(store, [UploadedFile(baseline_file.name, baseline_file.read_bytes())], "tester",
-                                 dry_run=True)
+        result = check_and_store(
+            store, [UploadedFile(baseline_file.name, baseline_file.read_bytes())], "tester", dry_run=True
+        )
     finally:
         store.close()
     assert result.errors == []
     entries = result.warnings.entries()
     assert [len(e) for e in entries] == [20, 300]  # the comments checked first, then the dates
-    assert entries[1].summary.startswith("300 check-ins dated before their KR starts (rows 2–301, e.g. row 2 "
-                                         "SAL-O1-KR3 2024-01-01): kept as baselines")
-    assert entries[0].summary.startswith("20 rows with a comment but no value or status (rows 302–321, e.g. row "
-                                         "302 SAL-O1-KR3): add the current value")
-    assert list(result.warnings)[20] == Problem(baseline_file.name, "baselines", 2, "date",
-                                                "check-in dated 2024-01-01, before the KR starts: kept as a baseline",
-                                                WARNING)
+    assert entries[1].summary.startswith(
+        "300 check-ins dated before their KR starts (rows 2–301, e.g. row 2 SAL-O1-KR3 2024-01-01): kept as baselines"
+    )
+    assert entries[0].summary.startswith(
+        "20 rows with a comment but no value or status (rows 302–321, e.g. row 302 SAL-O1-KR3): add the current value"
+    )
+    assert list(result.warnings)[20] == Problem(
+        baseline_file.name,
+        "baselines",
+        2,
+        "date",
+        "check-in dated 2024-01-01, before the KR starts: kept as a baseline",
+        WARNING,
+    )
 
 
-def test_the_command_line_prints_groups_every_row_on_request_and_every_row_in_json(baseline_file, writable_demo_db,
-                                                                                  tmp_path):
+def test_the_command_line_prints_groups_every_row_on_request_and_every_row_in_json(
+    baseline_file, writable_demo_db, tmp_path
+):
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("kr_id,date,value\n" + "".join(f"NOPE-{i},2027-05-01,1\n" for i in range(30)))
     grouped_run = run_cli("ingest", str(baseline_file), "--db", writable_demo_db, "--dry-run")
@@ -125,8 +157,7 @@ def test_the_command_line_prints_groups_every_row_on_request_and_every_row_in_js
     every_row = run_cli("ingest", str(baseline_file), "--db", writable_demo_db, "--dry-run", "--all-problems")
     assert len(every_row.stderr.splitlines()) == 1 + 320
     assert "check-in dated 2024-01-01, before the KR starts: kept as a baseline" in every_row.stderr
-    as_json = json.loads(run_cli("ingest", str(baseline_file), "--db", writable_demo_db, "--dry-run",
-                                 "--json").stdout)
+    as_json = json.loads(run_cli("ingest", str(baseline_file), "--db", writable_demo_db, "--dry-run", "--json").stdout)
     assert len(as_json["problems"]) == 320
     assert [(g["count"], g["rows"]) for g in as_json["problem_groups"]] == [(20, [[302, 321]]), (300, [[2, 301]])]
     errors = run_cli("ingest", str(unknown), "--db", writable_demo_db)
@@ -144,8 +175,11 @@ def test_the_command_line_shows_at_most_the_line_limit():
     problems = [Problem("f.csv", "S", row, f"column{row}", "bad") for row in range(2, 200)]
     table = _problem_table(problems).splitlines()
     assert len(table) == MAX_PROBLEM_LINES <= 50
-    assert table[-1].strip().endswith(f"… and {198 - (MAX_PROBLEM_LINES - 2):,} more problem(s): --all-problems "
-                                      "lists every row")
+    assert (
+        table[-1]
+        .strip()
+        .endswith(f"… and {198 - (MAX_PROBLEM_LINES - 2):,} more problem(s): --all-problems lists every row")
+    )
     assert len(_problem_table(problems, every_row=True).splitlines()) == 199
 
 
@@ -157,6 +191,11 @@ def test_a_report_lists_one_row_per_kind_and_every_row_of_a_kind_on_demand():
     assert [list(row) for row, _ in rows] == [list(GROUP_COLUMNS)] * 2
     assert rows[0][0]["rows"] == "4–6, 9" and rows[0][0]["count"] == 4
     assert rows[0][0]["problem"].startswith("4 check-ins dated before their KR starts")
-    assert rows[1][0] == {"sheet": "CheckIns", "rows": "", "column": "", "count": 1,
-                          "problem": "the sheet has a header but no rows"}
+    assert rows[1][0] == {
+        "sheet": "CheckIns",
+        "rows": "",
+        "column": "",
+        "count": 1,
+        "problem": "the sheet has a header but no rows",
+    }
     assert problem_table(rows[0][1])["row"].tolist() == [4, 5, 6, 9]

@@ -1,4 +1,5 @@
 """KR progress, expected progress, status and decisions (DESIGN "Formulas"), and the period helpers."""
+
 import datetime as dt
 
 import pandas as pd
@@ -16,9 +17,16 @@ OBJECTIVES_FRAME = pd.DataFrame(
 
 # 30 days from start to due: as of 2027-04-16 the KR should be half-way.
 BASE_KR = {
-    "kr_id": "K1", "objective_id": "O1", "title": "Reach 100 deals", "measure": "number",
-    "start_value": 0.0, "target_value": 100.0, "direction": "increase", "weight": 1.0,
-    "start_date": "2027-04-01", "due_date": "2027-05-01",
+    "kr_id": "K1",
+    "objective_id": "O1",
+    "title": "Reach 100 deals",
+    "measure": "number",
+    "start_value": 0.0,
+    "target_value": 100.0,
+    "direction": "increase",
+    "weight": 1.0,
+    "start_date": "2027-04-01",
+    "due_date": "2027-05-01",
 }
 
 
@@ -28,16 +36,19 @@ def table(schema, rows):
 
 def check_ins(*rows):
     """Check-ins of K1 as (date, value) or (date, value, status) tuples."""
-    return table(CHECK_INS, [
-        {"kr_id": "K1", "date": row[0], "value": row[1], "status": row[2] if len(row) > 2 else None}
-        for row in rows
-    ])
+    return table(
+        CHECK_INS,
+        [{"kr_id": "K1", "date": row[0], "value": row[1], "status": row[2] if len(row) > 2 else None} for row in rows],
+    )
 
 
 def measure(as_of, check_in_rows=(), decisions=(), **kr):
     """The kr_progress row of one KR (BASE_KR with `kr` overrides)."""
     frame = kr_progress(
-        table(KEY_RESULTS, [{**BASE_KR, **kr}]), check_ins(*check_in_rows), OBJECTIVES_FRAME, as_of,
+        table(KEY_RESULTS, [{**BASE_KR, **kr}]),
+        check_ins(*check_in_rows),
+        OBJECTIVES_FRAME,
+        as_of,
         table(DECISIONS_TABLE, list(decisions)),
     )
     assert len(frame) == 1
@@ -45,6 +56,7 @@ def measure(as_of, check_in_rows=(), decisions=(), **kr):
 
 
 # --- progress formulas -------------------------------------------------------------------------
+
 
 def test_increase():
     row = measure("2027-04-16", [("2027-04-10", 50)], target_value=200.0)
@@ -70,14 +82,17 @@ def test_below_start_is_negative_raw_and_zero_progress():
     assert row["progress"] == 0.0
 
 
-@pytest.mark.parametrize(("direction", "value", "expected"), [
-    ("stay_above", 96, 1.0),  # 96 ≥ 95 held
-    ("stay_above", 95, 1.0),  # 95 ≥ 95 held on the line
-    ("stay_above", 94, 0.0),  # 94 < 95 broken
-    ("stay_below", 94, 1.0),  # 94 ≤ 95 held
-    ("stay_below", 95, 1.0),  # 95 ≤ 95 held on the line
-    ("stay_below", 96, 0.0),  # 96 > 95 broken
-])
+@pytest.mark.parametrize(
+    ("direction", "value", "expected"),
+    [
+        ("stay_above", 96, 1.0),  # 96 ≥ 95 held
+        ("stay_above", 95, 1.0),  # 95 ≥ 95 held on the line
+        ("stay_above", 94, 0.0),  # 94 < 95 broken
+        ("stay_below", 94, 1.0),  # 94 ≤ 95 held
+        ("stay_below", 95, 1.0),  # 95 ≤ 95 held on the line
+        ("stay_below", 96, 0.0),  # 96 > 95 broken
+    ],
+)
 def test_stay_above_and_below(direction, value, expected):
     row = measure("2027-04-16", [("2027-04-10", value)], direction=direction, start_value=95.0, target_value=95.0)
     assert row["raw_progress"] == expected
@@ -89,14 +104,17 @@ def test_binary(value, expected):
     assert row["raw_progress"] == expected
 
 
-@pytest.mark.parametrize(("status", "expected"), [
-    ("Not started", 0.0),
-    ("Early progress", 0.3333333333),
-    ("Good progress", 0.6666666667),
-    ("Completed", 1.0),
-    ("GOOD PROGRESS", 0.6666666667),  # case-insensitive
-    (" early progress ", 0.3333333333),  # surrounding spaces ignored
-])
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("Not started", 0.0),
+        ("Early progress", 0.3333333333),
+        ("Good progress", 0.6666666667),
+        ("Completed", 1.0),
+        ("GOOD PROGRESS", 0.6666666667),  # case-insensitive
+        (" early progress ", 0.3333333333),  # surrounding spaces ignored
+    ],
+)
 def test_status_measure(status, expected):
     row = measure("2027-04-16", [("2027-04-10", None, status)], measure="status", start_value=None, target_value=None)
     assert row["raw_progress"] == pytest.approx(expected)
@@ -115,6 +133,7 @@ def test_target_equal_to_start_is_reached_or_not():
 
 
 # --- check-ins ---------------------------------------------------------------------------------
+
 
 def test_no_check_in_is_not_started_with_zero_progress_while_within_the_on_track_band():
     row = measure("2027-04-04")  # expected 3/30 = 0.10
@@ -160,10 +179,13 @@ def test_latest_check_in_wins_whatever_the_input_order():
 
 
 def test_comment_only_check_in_moves_last_date_and_keeps_reading():
-    rows = table(CHECK_INS, [
-        {"kr_id": "K1", "date": "2027-04-05", "value": 40, "comment": "on plan"},
-        {"kr_id": "K1", "date": "2027-04-12", "comment": "waiting on legal"},
-    ])
+    rows = table(
+        CHECK_INS,
+        [
+            {"kr_id": "K1", "date": "2027-04-05", "value": 40, "comment": "on plan"},
+            {"kr_id": "K1", "date": "2027-04-12", "comment": "waiting on legal"},
+        ],
+    )
     frame = kr_progress(table(KEY_RESULTS, [BASE_KR]), rows, OBJECTIVES_FRAME, "2027-04-16")
     row = frame.iloc[0]
     assert row["last_date"] == T("2027-04-12")
@@ -172,16 +194,20 @@ def test_comment_only_check_in_moves_last_date_and_keeps_reading():
     assert row["progress"] == pytest.approx(0.4)  # 40 / 100
 
 
-@pytest.mark.parametrize(("as_of", "stale"), [
-    ("2027-05-31", True),  # 2027-04-30 → 2027-05-31 is 31 days
-    ("2027-05-30", False),  # 30 days is not more than 30
-])
+@pytest.mark.parametrize(
+    ("as_of", "stale"),
+    [
+        ("2027-05-31", True),  # 2027-04-30 → 2027-05-31 is 31 days
+        ("2027-05-30", False),  # 30 days is not more than 30
+    ],
+)
 def test_stale_after_more_than_30_days(as_of, stale):
     row = measure(as_of, [("2027-04-30", 50)], due_date="2027-06-30")
     assert row["stale"] == stale
 
 
 # --- status ------------------------------------------------------------------------------------
+
 
 def test_completed_takes_precedence_over_overdue():
     row = measure("2027-05-10", [("2027-04-28", 100)])
@@ -206,13 +232,16 @@ def test_overdue_takes_precedence_over_not_started():
 
 # Start 2027-04-01, due 2027-05-11 (40 days). As of 04-17 expected = 16/40 = 0.4; as of 04-23
 # expected = 22/40 = 0.55. In floating point 0.4 − 0.3 and 0.55 − 0.30 land just above 0.10 and 0.25.
-@pytest.mark.parametrize(("as_of", "value", "status"), [
-    ("2027-04-17", 30, "on track"),  # gap 0.40 − 0.30 = 0.10
-    ("2027-04-17", 29, "at risk"),  # gap 0.40 − 0.29 = 0.11
-    ("2027-04-23", 30, "at risk"),  # gap 0.55 − 0.30 = 0.25
-    ("2027-04-23", 29, "off track"),  # gap 0.55 − 0.29 = 0.26
-    ("2027-04-17", 50, "on track"),  # gap 0.40 − 0.50 = −0.10 (ahead)
-])
+@pytest.mark.parametrize(
+    ("as_of", "value", "status"),
+    [
+        ("2027-04-17", 30, "on track"),  # gap 0.40 − 0.30 = 0.10
+        ("2027-04-17", 29, "at risk"),  # gap 0.40 − 0.29 = 0.11
+        ("2027-04-23", 30, "at risk"),  # gap 0.55 − 0.30 = 0.25
+        ("2027-04-23", 29, "off track"),  # gap 0.55 − 0.29 = 0.26
+        ("2027-04-17", 50, "on track"),  # gap 0.40 − 0.50 = −0.10 (ahead)
+    ],
+)
 def test_gap_thresholds(as_of, value, status):
     row = measure(as_of, [("2027-04-10", value)], due_date="2027-05-11")
     assert row["status"] == status
@@ -220,13 +249,17 @@ def test_gap_thresholds(as_of, value, status):
 
 # --- expected progress -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("as_of", "expected"), [
-    ("2027-03-20", 0.0),  # before the start
-    ("2027-04-01", 0.0),  # on the start date
-    ("2027-04-16", 0.5),  # 15 of 30 days
-    ("2027-05-01", 1.0),  # on the due date
-    ("2027-06-15", 1.0),  # after the due date
-])
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        ("2027-03-20", 0.0),  # before the start
+        ("2027-04-01", 0.0),  # on the start date
+        ("2027-04-16", 0.5),  # 15 of 30 days
+        ("2027-05-01", 1.0),  # on the due date
+        ("2027-06-15", 1.0),  # after the due date
+    ],
+)
 def test_expected_progress(as_of, expected):
     assert measure(as_of)["expected"] == pytest.approx(expected)
 
@@ -278,6 +311,7 @@ def test_cancel_applies_from_its_date():
 
 # --- whole frame -------------------------------------------------------------------------------
 
+
 def test_frame_shape_order_and_team():
     krs = table(KEY_RESULTS, [{**BASE_KR, "kr_id": "K2"}, BASE_KR, {**BASE_KR, "kr_id": "K3", "weight": None}])
     frame = kr_progress(krs, check_ins(("2027-04-10", 50)), OBJECTIVES_FRAME, "2027-04-16")
@@ -306,12 +340,16 @@ def test_worst_status_ignores_cancelled():
 
 # --- periods -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("period", "bounds"), [
-    ("2027-Q2", (T("2027-04-01"), T("2027-06-30"))),
-    ("2027", (T("2027-01-01"), T("2027-12-31"))),
-    ("2027-05", (T("2027-05-01"), T("2027-05-31"))),
-    ("2028-02", (T("2028-02-01"), T("2028-02-29"))),  # leap year
-])
+
+@pytest.mark.parametrize(
+    ("period", "bounds"),
+    [
+        ("2027-Q2", (T("2027-04-01"), T("2027-06-30"))),
+        ("2027", (T("2027-01-01"), T("2027-12-31"))),
+        ("2027-05", (T("2027-05-01"), T("2027-05-31"))),
+        ("2028-02", (T("2028-02-01"), T("2028-02-29"))),  # leap year
+    ],
+)
 def test_period_bounds(period, bounds):
     assert period_bounds(period) == bounds
 

@@ -1,6 +1,7 @@
 """Several app replicas over one PostgreSQL database: uploads from separate processes at once lose
 nothing, a reader never sees half an upload, and what one process commits shows on every replica
 at its next page run (the caches key on the data version, read on every run)."""
+
 from __future__ import annotations
 
 import json
@@ -72,10 +73,12 @@ def _lane_files(tmp_path, krs: pd.DataFrame) -> dict[str, list[tuple[str, pd.Tim
         rows_by_lane[lane] = []
         for file_number in range(FILES_PER_LANE):
             first = (lane_number * FILES_PER_LANE + file_number) * ROWS_PER_FILE
-            chosen = krs.iloc[first:first + ROWS_PER_FILE]
+            chosen = krs.iloc[first : first + ROWS_PER_FILE]
             rows = [(kr_id, UPLOAD_DATE, float(value)) for kr_id, value in zip(chosen["kr_id"], chosen["target_value"])]
-            sheet = [["kr_id", "date", "value", "comment"],
-                     *[[kr_id, date.date(), value, f"{lane} file {file_number}"] for kr_id, date, value in rows]]
+            sheet = [
+                ["kr_id", "date", "value", "comment"],
+                *[[kr_id, date.date(), value, f"{lane} file {file_number}"] for kr_id, date, value in rows],
+            ]
             (folder / f"{file_number:02d}.xlsx").write_bytes(xlsx_bytes({"CheckIns": sheet}))
             rows_by_lane[lane] += rows
     return rows_by_lane
@@ -138,9 +141,16 @@ def test_two_replicas_and_two_writers_lose_nothing(shared_database, replica_port
         reader.close()
 
     start = tmp_path / "start"
-    lanes = [subprocess.Popen([sys.executable, "-c", UPLOADER, shared_database, str(tmp_path / lane), lane, str(start)],
-                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for lane in LANES]
+    lanes = [
+        subprocess.Popen(
+            [sys.executable, "-c", UPLOADER, shared_database, str(tmp_path / lane), lane, str(start)],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for lane in LANES
+    ]
     deadline = time.monotonic() + 180
     while not all((tmp_path / lane / "ready").exists() for lane in LANES):
         assert all(lane.poll() is None for lane in lanes), "an upload lane exited before starting"
@@ -175,8 +185,12 @@ def test_two_replicas_and_two_writers_lose_nothing(shared_database, replica_port
     assert torn == []
 
     # A third process commits; each replica shows it at its viewer's next interaction.
-    teams = {"Teams": [["team", "group", "lead", "lead_email"],
-                       [NEW_TEAM, workbook["Teams"]["group"].iloc[0], "Rae Plica", "rae@example.com"]]}
+    teams = {
+        "Teams": [
+            ["team", "group", "lead", "lead_email"],
+            [NEW_TEAM, workbook["Teams"]["group"].iloc[0], "Rae Plica", "rae@example.com"],
+        ]
+    }
     assert check_and_store(store, [UploadedFile("team.xlsx", xlsx_bytes(teams))], "admin").stored
     store.close()
     for port, viewer in zip(replica_ports, viewers):
@@ -189,17 +203,17 @@ def test_two_replicas_and_two_writers_lose_nothing(shared_database, replica_port
 
 
 def _nginx_upstreams(config: str) -> list[str]:
-    upstream = config[config.index("upstream okr_app"):]
-    upstream = upstream[:upstream.index("}")]
+    upstream = config[config.index("upstream okr_app") :]
+    upstream = upstream[: upstream.index("}")]
     return [line.split()[1] for line in upstream.splitlines() if line.strip().startswith("server ")]
 
 
 def test_the_proxy_pins_browsers_and_upgrades_the_websocket():
     config = (PROJECT_ROOT / "deploy" / "nginx.conf").read_text()
-    upstream = config[config.index("upstream okr_app"):]
-    assert upstream[:upstream.index("}")].split("{")[1].split()[0] in ("hash", "ip_hash")  # sticky first
-    stream = config[config.index("location /_stcore/stream"):]
-    stream = stream[:stream.index("}")]
+    upstream = config[config.index("upstream okr_app") :]
+    assert upstream[: upstream.index("}")].split("{")[1].split()[0] in ("hash", "ip_hash")  # sticky first
+    stream = config[config.index("location /_stcore/stream") :]
+    stream = stream[: stream.index("}")]
     for header in ("Upgrade $http_upgrade", "Connection $connection_upgrade", "Host $http_host"):
         assert f"proxy_set_header {header};" in stream
     dockerfile = (PROJECT_ROOT / "deploy" / "Dockerfile").read_text()
@@ -212,13 +226,18 @@ def test_compose_runs_two_replicas_behind_the_proxy_over_postgresql():
     yaml = pytest.importorskip("yaml")  # not a project dependency; checked where it is installed
     compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
     services = compose["services"]
-    apps = [name for name, service in services.items() if service.get("build", {}).get("dockerfile") == "deploy/Dockerfile"
-            and "healthcheck" in service]
+    apps = [
+        name
+        for name, service in services.items()
+        if service.get("build", {}).get("dockerfile") == "deploy/Dockerfile" and "healthcheck" in service
+    ]
     assert sorted(apps) == ["app1", "app2"] and services["app1"] == services["app2"]
     assert (PROJECT_ROOT / services["app1"]["build"]["dockerfile"]).is_file()
     assert services["app1"]["environment"]["OKR_DB"].startswith("postgresql://okr:${OKR_DB_PASSWORD")
     assert services["app1"]["environment"]["OKR_DB"].endswith("@db:5432/okr")
-    assert services["db"]["image"] == "postgres:15" and services["db"]["volumes"][0].endswith(":/var/lib/postgresql/data")
+    assert services["db"]["image"] == "postgres:15" and services["db"]["volumes"][0].endswith(
+        ":/var/lib/postgresql/data"
+    )
     config_mount = services["proxy"]["volumes"][0].split(":")
     assert config_mount[1] == "/etc/nginx/nginx.conf" and (PROJECT_ROOT / config_mount[0]).is_file()
     assert sorted(_nginx_upstreams((PROJECT_ROOT / config_mount[0]).read_text())) == ["app1:8501", "app2:8501"]

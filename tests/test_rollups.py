@@ -1,11 +1,18 @@
 """Objective, team and company roll-ups (DESIGN "Formulas": roll-ups)."""
+
 import pandas as pd
 import pytest
 
 from analytics.progress import kr_progress
 from analytics.rollups import (
-    COMPANY_ROLLUP_COLUMNS, OBJECTIVE_ROLLUP_COLUMNS, STATUS_COUNT_COLUMNS, TEAM_ROLLUP_COLUMNS,
-    company_rollup, objective_rollup, status_count_column, team_rollup,
+    COMPANY_ROLLUP_COLUMNS,
+    OBJECTIVE_ROLLUP_COLUMNS,
+    STATUS_COUNT_COLUMNS,
+    TEAM_ROLLUP_COLUMNS,
+    company_rollup,
+    objective_rollup,
+    status_count_column,
+    team_rollup,
 )
 from store.schema import CHECK_INS, DECISIONS_TABLE, KEY_RESULTS, OBJECTIVES, TEAMS
 
@@ -14,22 +21,47 @@ def table(schema, rows):
     return pd.DataFrame(rows).reindex(columns=schema.column_names)
 
 
-OBJECTIVES_FRAME = table(OBJECTIVES, [
-    {"objective_id": "C1", "period": "2027", "level": "company", "title": "Win customers' loyalty"},
-    {"objective_id": "C2", "period": "2027", "level": "company", "title": "Control our corporate destiny"},
-    {"objective_id": "S1", "period": "2027-Q2", "level": "team", "team": "Sales", "title": "Grow pipeline",
-     "owner": "Ana", "parent_objective_id": "C1"},
-    {"objective_id": "S2", "period": "2027-Q2", "level": "team", "team": "Sales", "title": "Shorten cycles",
-     "parent_objective_id": "C1"},
-    {"objective_id": "U1", "period": "2027-Q2", "level": "team", "team": "Success", "title": "Cut churn",
-     "parent_objective_id": "C1"},
-    {"objective_id": "U2", "period": "2027-Q2", "level": "team", "team": "Success", "title": "No KRs yet"},
-])
-TEAMS_FRAME = table(TEAMS, [
-    {"team": "Success", "group": "Business", "lead": "Lea"},
-    {"team": "Sales", "group": "Business", "lead": "Sam"},
-    {"team": "Finance", "group": "Cross-functional", "lead": "Fay"},
-])
+OBJECTIVES_FRAME = table(
+    OBJECTIVES,
+    [
+        {"objective_id": "C1", "period": "2027", "level": "company", "title": "Win customers' loyalty"},
+        {"objective_id": "C2", "period": "2027", "level": "company", "title": "Control our corporate destiny"},
+        {
+            "objective_id": "S1",
+            "period": "2027-Q2",
+            "level": "team",
+            "team": "Sales",
+            "title": "Grow pipeline",
+            "owner": "Ana",
+            "parent_objective_id": "C1",
+        },
+        {
+            "objective_id": "S2",
+            "period": "2027-Q2",
+            "level": "team",
+            "team": "Sales",
+            "title": "Shorten cycles",
+            "parent_objective_id": "C1",
+        },
+        {
+            "objective_id": "U1",
+            "period": "2027-Q2",
+            "level": "team",
+            "team": "Success",
+            "title": "Cut churn",
+            "parent_objective_id": "C1",
+        },
+        {"objective_id": "U2", "period": "2027-Q2", "level": "team", "team": "Success", "title": "No KRs yet"},
+    ],
+)
+TEAMS_FRAME = table(
+    TEAMS,
+    [
+        {"team": "Success", "group": "Business", "lead": "Lea"},
+        {"team": "Sales", "group": "Business", "lead": "Sam"},
+        {"team": "Finance", "group": "Cross-functional", "lead": "Fay"},
+    ],
+)
 
 
 def kr_rows(*rows):
@@ -58,7 +90,13 @@ def objective_frame():
 def test_status_count_column_names():
     assert status_count_column("off track") == "n_off_track"
     assert STATUS_COUNT_COLUMNS == (
-        "n_overdue", "n_off_track", "n_at_risk", "n_not_started", "n_on_track", "n_completed", "n_cancelled",
+        "n_overdue",
+        "n_off_track",
+        "n_at_risk",
+        "n_not_started",
+        "n_on_track",
+        "n_completed",
+        "n_cancelled",
     )
 
 
@@ -120,15 +158,30 @@ def test_company_rollup(objective_frame):
 
 
 def test_cancelled_kr_leaves_the_rollup_from_its_cancel_date():
-    krs = table(KEY_RESULTS, [
-        {"kr_id": kr_id, "objective_id": "S1", "title": kr_id, "measure": "number", "start_value": 0.0,
-         "target_value": 100.0, "direction": "increase", "start_date": "2027-04-01", "due_date": "2027-06-30"}
-        for kr_id in ("K1", "K2")
-    ])
-    check_ins = table(CHECK_INS, [
-        {"kr_id": "K1", "date": "2027-04-10", "value": 80},
-        {"kr_id": "K2", "date": "2027-04-10", "value": 20},
-    ])
+    krs = table(
+        KEY_RESULTS,
+        [
+            {
+                "kr_id": kr_id,
+                "objective_id": "S1",
+                "title": kr_id,
+                "measure": "number",
+                "start_value": 0.0,
+                "target_value": 100.0,
+                "direction": "increase",
+                "start_date": "2027-04-01",
+                "due_date": "2027-06-30",
+            }
+            for kr_id in ("K1", "K2")
+        ],
+    )
+    check_ins = table(
+        CHECK_INS,
+        [
+            {"kr_id": "K1", "date": "2027-04-10", "value": 80},
+            {"kr_id": "K2", "date": "2027-04-10", "value": 20},
+        ],
+    )
     decisions = table(DECISIONS_TABLE, [{"kr_id": "K2", "date": "2027-05-01", "decision": "cancel"}])
 
     def s1_on(as_of):

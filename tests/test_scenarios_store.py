@@ -1,4 +1,5 @@
 """Saved scenarios in the store: save, load, rename, delete, compare, export/import, publish."""
+
 from __future__ import annotations
 
 import copy
@@ -10,7 +11,12 @@ import pandas as pd
 import pytest
 
 from analytics.funnel import (
-    Scenario, ScenarioError, back_calculate, published_targets, read_scenario_json, scenario_comparison,
+    Scenario,
+    ScenarioError,
+    back_calculate,
+    published_targets,
+    read_scenario_json,
+    scenario_comparison,
 )
 from conftest import PROJECT_ROOT
 from store import scenarios as saved
@@ -18,11 +24,19 @@ from store.database import StoreError
 
 # kept ARR 2,000,000 × (1 − 0.12 − 0.04 + 0.10) = 1,880,000; new ARR 3,880,000 − 1,880,000 = 2,000,000
 BASE = {
-    "target_arr": 3_880_000, "beginning_arr": 2_000_000, "churn_rate": 0.12, "contraction_rate": 0.04,
-    "expansion_rate": 0.10, "average_deal_size": 25_000,
-    "stages": [{"name": "emails", "conversion_rate": 0.10}, {"name": "meetings", "conversion_rate": 0.50},
-               {"name": "opportunities", "conversion_rate": 0.25}],
-    "seasonality": [0.1, 0.2, 0.3, 0.4], "deals_per_rep_per_quarter": 5,
+    "target_arr": 3_880_000,
+    "beginning_arr": 2_000_000,
+    "churn_rate": 0.12,
+    "contraction_rate": 0.04,
+    "expansion_rate": 0.10,
+    "average_deal_size": 25_000,
+    "stages": [
+        {"name": "emails", "conversion_rate": 0.10},
+        {"name": "meetings", "conversion_rate": 0.50},
+        {"name": "opportunities", "conversion_rate": 0.25},
+    ],
+    "seasonality": [0.1, 0.2, 0.3, 0.4],
+    "deals_per_rep_per_quarter": 5,
 }
 
 
@@ -77,7 +91,9 @@ def test_compare_saved_scenarios(store):
     saved.save_scenario(store, "Base", scenario().to_dict(), "ceo")
     saved.save_scenario(store, "Bigger deals", scenario(average_deal_size=31_250).to_dict(), "ceo")
     saved.save_scenario(store, "Stretch", scenario(target_arr=4_380_000).to_dict(), "ceo")
-    loaded = {name: Scenario.from_dict(saved.load_scenario(store, name)) for name in ("Base", "Bigger deals", "Stretch")}
+    loaded = {
+        name: Scenario.from_dict(saved.load_scenario(store, name)) for name in ("Base", "Bigger deals", "Stretch")
+    }
     rows = scenario_comparison(loaded).set_index("item")
     # deals: 2,000,000 / 25,000 = 80; / 31,250 = 64; stretch 2,500,000 / 25,000 = 100
     assert [rows.at["Deals", name] for name in loaded] == pytest.approx([80, 64, 100])
@@ -88,20 +104,33 @@ def test_compare_saved_scenarios(store):
 
 
 def test_export_import_round_trip_the_cli_reads(store, tmp_path):
-    with_channels = scenario(monthly_churn_rate=0.01, ramp=[0.5, 1.0], channel_stage="meetings", channels=[
-        {"name": "Outbound", "share": 0.7, "conversion_rates": {"emails": 0.08}},
-        {"name": "Inbound", "share": 0.3, "conversion_rates": {"emails": 0.25}}])
+    with_channels = scenario(
+        monthly_churn_rate=0.01,
+        ramp=[0.5, 1.0],
+        channel_stage="meetings",
+        channels=[
+            {"name": "Outbound", "share": 0.7, "conversion_rates": {"emails": 0.08}},
+            {"name": "Inbound", "share": 0.3, "conversion_rates": {"emails": 0.25}},
+        ],
+    )
     saved.save_scenario(store, "Channels", with_channels.to_dict(), "ceo")
     exported = json.dumps({"name": "Channels", **saved.load_scenario(store, "Channels")}, indent=1)
     imported, name = read_scenario_json(exported.encode(), "Channels.json")
     assert imported == with_channels and name == "Channels"
     path = tmp_path / "Channels.json"
     path.write_text(exported)
-    result = subprocess.run([sys.executable, "-m", "analytics", "backcalc", str(path), "--json"], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "backcalc", str(path), "--json"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["new_arr_required"] == pytest.approx(back_calculate(with_channels).new_arr_required)
-    with pytest.raises(ScenarioError, match="stages\\[0\\] \\(\"emails\"\\) conversion_rate must be above 0"):
+    assert json.loads(result.stdout)["new_arr_required"] == pytest.approx(
+        back_calculate(with_channels).new_arr_required
+    )
+    with pytest.raises(ScenarioError, match='stages\\[0\\] \\("emails"\\) conversion_rate must be above 0'):
         read_scenario_json(exported.replace('"conversion_rate": 0.1', '"conversion_rate": 0'), "bad.json")
 
 
@@ -115,7 +144,8 @@ def test_publish_writes_quarterly_targets_once_and_audited(store):
     stored = store.read_table("company_targets").set_index(["period", "metric"])
     # bookings: 2,000,000 × (0.1, 0.2, 0.3, 0.4); opportunities: bookings / 25,000 / 0.25; emails: / 0.0125
     assert stored.loc[[(f"2027-Q{q}", "bookings") for q in range(1, 5)], "target_value"].tolist() == pytest.approx(
-        [200_000, 400_000, 600_000, 800_000])
+        [200_000, 400_000, 600_000, 800_000]
+    )
     assert stored.at[("2027-Q3", "pipeline_opportunities"), "target_value"] == pytest.approx(96)
     assert stored.at[("2027-Q1", "pipeline_emails"), "target_value"] == pytest.approx(640)
     assert stored.at[("2027-Q2", "bookings"), "start_value"] == 0

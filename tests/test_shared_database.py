@@ -1,6 +1,7 @@
 """The app and the command line share the DuckDB file: the app holds no connection between its
 operations (store.database.SharedStore), so command-line reads and writes run while it serves pages,
 each waiting at most for one operation in progress, and the app sees what they stored on its next run."""
+
 from __future__ import annotations
 
 import shutil

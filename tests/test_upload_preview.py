@@ -1,4 +1,5 @@
 """loaders.preview, unit by unit, on the small workbook of conftest with hand-computed figures."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,14 @@ import pytest
 from conftest import SMALL_WORKBOOK, xlsx_bytes
 from loaders.ingest import check_and_store
 from loaders.preview import (
-    change_summary, history_table, krs_without_update, merged_table, merged_tables, preview_upload,
-    problem_table, reading_text,
+    change_summary,
+    history_table,
+    krs_without_update,
+    merged_table,
+    merged_tables,
+    preview_upload,
+    problem_table,
+    reading_text,
 )
 from loaders.problems import Problem
 from store.database import TableChange, UploadedFile
@@ -81,21 +88,25 @@ def test_krs_without_an_update_this_month(small):
     june = krs_without_update(small, "Sales", dt.date(2027, 6, 30))
     assert sorted(june["kr_id"]) == ["SAL-KR1", "SAL-KR2"]
     assert june.set_index("kr_id").loc["SAL-KR1", "last_reading"] == "$250,000"
-    completed = merged_tables(small, incoming_check_ins(("ENG-KR1", dt.date(2027, 4, 30), "Completed"),
-                                                       present=("kr_id", "date", "status")))
+    completed = merged_tables(
+        small, incoming_check_ins(("ENG-KR1", dt.date(2027, 4, 30), "Completed"), present=("kr_id", "date", "status"))
+    )
     assert krs_without_update(completed, "Engineering", MAY_31).empty  # completed in April: nothing to report
 
 
-@pytest.mark.parametrize("measure, unit, value, level, shown", [
-    ("currency", "USD", 1200, None, "$1,200"),
-    ("currency", "USD", 12.5, None, "$12.50"),
-    ("percent", "%", 45, None, "45%"),
-    ("number", "deals", 13, None, "13 deals"),
-    ("number", None, 1234567.5, None, "1,234,567.5"),
-    ("binary", None, 1, None, "1"),
-    ("status", None, math.nan, "Good progress", "Good progress"),
-    ("number", "AEs", math.nan, None, "—"),
-])
+@pytest.mark.parametrize(
+    "measure, unit, value, level, shown",
+    [
+        ("currency", "USD", 1200, None, "$1,200"),
+        ("currency", "USD", 12.5, None, "$12.50"),
+        ("percent", "%", 45, None, "45%"),
+        ("number", "deals", 13, None, "13 deals"),
+        ("number", None, 1234567.5, None, "1,234,567.5"),
+        ("binary", None, 1, None, "1"),
+        ("status", None, math.nan, "Good progress", "Good progress"),
+        ("number", "AEs", math.nan, None, "—"),
+    ],
+)
 def test_readings_read_as_the_review_shows_them(measure, unit, value, level, shown):
     assert reading_text(measure, unit, value, level) == shown
 
@@ -115,13 +126,19 @@ def test_change_summary_and_history_rows():
     changes = {"check_ins": TableChange(2, 1, 7), "teams": TableChange(0, 0, 14)}
     assert change_summary(changes) == "CheckIns: 2 new, 1 updated"
     assert change_summary({"teams": TableChange(0, 0, 14)}) == "nothing changed"
-    uploads = pd.DataFrame({
-        "upload_id": [2, 1], "uploaded_by": ["Ana", "root"],
-        "uploaded_at": [pd.Timestamp("2027-06-01 09:30"), pd.Timestamp("2027-05-01 08:00")],
-        "file_name": ["may.xlsx", "okrs.xlsx"], "sha256": ["ab" * 32, "cd" * 32], "size_bytes": [10, 20],
-        "row_counts": ['{"check_ins": 3}', '{"teams": 2, "key_results": 5}'],
-        "undone_at": [pd.NaT, pd.Timestamp("2027-05-02 10:15")], "undone_by": [None, "Ana"],
-    })
+    uploads = pd.DataFrame(
+        {
+            "upload_id": [2, 1],
+            "uploaded_by": ["Ana", "root"],
+            "uploaded_at": [pd.Timestamp("2027-06-01 09:30"), pd.Timestamp("2027-05-01 08:00")],
+            "file_name": ["may.xlsx", "okrs.xlsx"],
+            "sha256": ["ab" * 32, "cd" * 32],
+            "size_bytes": [10, 20],
+            "row_counts": ['{"check_ins": 3}', '{"teams": 2, "key_results": 5}'],
+            "undone_at": [pd.NaT, pd.Timestamp("2027-05-02 10:15")],
+            "undone_by": [None, "Ana"],
+        }
+    )
     history = history_table(uploads)
     assert history["rows"].tolist() == ["CheckIns 3", "Teams 2, KeyResults 5"]
     assert history["sha256"].tolist() == ["abababababab", "cdcdcdcdcdcd"]

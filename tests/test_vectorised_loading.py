@@ -1,6 +1,7 @@
 """Cells are coerced a column at a time (Arrow/NumPy passes, each distinct value through
 `_coerce_cell` once) and regular CSV files are split by Arrow's parser: each shortcut must give
 exactly what reading and coercing cell by cell gives — values, their types, and every message."""
+
 from __future__ import annotations
 
 import csv
@@ -20,11 +21,62 @@ from loaders import coerce, parse, read
 from store.schema import CHECK_INS, TABLES
 
 WHITESPACE_SAMPLE = " \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u3000"
-TYPED = ["1200", "-12.5", "45%", "$1,200", "€1,234.50", "(1,000)", "1.234,5", "12,5", "1,234", " 7 ", "7\xa0",
-         "1e5", "inf", "-Infinity", "NaN", "N/A", "n/a", "NA", "-", "—", "None", "null", "#N/A", "", "   ", "abc",
-         "1,2,3", "0x10", "1_000", "٣", "9" * 35, "9" * 29, "-0", ".5", "5.", "+5", "-$5", "45%%", "2027-05-31",
-         "31/05/2027", "05/31/2027", "04/05/27", "46538", "46538.7", "0", "Q3", "2027-13-01", "2027-05",
-         "good progress", "COMPLETED", "stay-above", "Currency", "x" * 40, "é" * 5]
+TYPED = [
+    "1200",
+    "-12.5",
+    "45%",
+    "$1,200",
+    "€1,234.50",
+    "(1,000)",
+    "1.234,5",
+    "12,5",
+    "1,234",
+    " 7 ",
+    "7\xa0",
+    "1e5",
+    "inf",
+    "-Infinity",
+    "NaN",
+    "N/A",
+    "n/a",
+    "NA",
+    "-",
+    "—",
+    "None",
+    "null",
+    "#N/A",
+    "",
+    "   ",
+    "abc",
+    "1,2,3",
+    "0x10",
+    "1_000",
+    "٣",
+    "9" * 35,
+    "9" * 29,
+    "-0",
+    ".5",
+    "5.",
+    "+5",
+    "-$5",
+    "45%%",
+    "2027-05-31",
+    "31/05/2027",
+    "05/31/2027",
+    "04/05/27",
+    "46538",
+    "46538.7",
+    "0",
+    "Q3",
+    "2027-13-01",
+    "2027-05",
+    "good progress",
+    "COMPLETED",
+    "stay-above",
+    "Currency",
+    "x" * 40,
+    "é" * 5,
+]
 COLUMNS = list({(c.kind, c.choices): c for table in TABLES for c in table.columns}.values())
 
 
@@ -57,11 +109,20 @@ def same(expected: list[tuple[str, object]], got: list[tuple[str, object]]) -> N
     assert signs == [(math.copysign(1, v) if isinstance(v, float) else None) for _, v in got]
 
 
-cells_as_read = st.lists(st.one_of(
-    st.sampled_from(TYPED), st.text(alphabet="0123456789.,-$%€ ()aNn/\xa0"),
-    st.floats(), st.integers(-10**6, 3 * 10**6), st.booleans(), st.none(), st.dates(), st.datetimes(),
-    st.sampled_from([read.UncalculatedFormula("=A1*2"), read.ExcelError("#DIV/0!"), read.OverlongText(40_000)]),
-), max_size=25)
+cells_as_read = st.lists(
+    st.one_of(
+        st.sampled_from(TYPED),
+        st.text(alphabet="0123456789.,-$%€ ()aNn/\xa0"),
+        st.floats(),
+        st.integers(-(10**6), 3 * 10**6),
+        st.booleans(),
+        st.none(),
+        st.dates(),
+        st.datetimes(),
+        st.sampled_from([read.UncalculatedFormula("=A1*2"), read.ExcelError("#DIV/0!"), read.OverlongText(40_000)]),
+    ),
+    max_size=25,
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -72,9 +133,13 @@ def test_a_workbook_column_coerces_as_its_cells_do(column, cells, decimal_comma,
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(column=st.sampled_from(COLUMNS), decimal_comma=st.booleans(),
-       texts=st.lists(st.one_of(st.sampled_from(TYPED), st.text(alphabet="0123456789.,-$%€ ()aNn/\xa0\u3000")),
-                      max_size=25))
+@given(
+    column=st.sampled_from(COLUMNS),
+    decimal_comma=st.booleans(),
+    texts=st.lists(
+        st.one_of(st.sampled_from(TYPED), st.text(alphabet="0123456789.,-$%€ ()aNn/\xa0\u3000")), max_size=25
+    ),
+)
 def test_a_csv_column_read_whole_coerces_as_its_stripped_cells_do(column, texts, decimal_comma):
     sheet = read.RawSheet("s", [], decimal_comma=decimal_comma, unstripped=True)
     expected = by_cell(column, [t.strip() for t in texts], sheet)
@@ -85,9 +150,13 @@ def test_a_cell_longer_than_excel_allows_is_measured_stripped_in_a_csv_column():
     column = CHECK_INS.column("comment")
     texts = ["x" * read.MAX_CELL_CHARS + "  ", "y" * (read.MAX_CELL_CHARS + 1)]
     outcomes = by_column(column, pa.chunked_array([pa.array(texts)]), read.RawSheet("s", [], unstripped=True))
-    assert outcomes == [("value", "x" * read.MAX_CELL_CHARS),
-                        ("problem", "the cell holds 32,768 characters; a spreadsheet cell holds at most 32,767 "
-                                    "(Excel's limit): shorten it")]
+    assert outcomes == [
+        ("value", "x" * read.MAX_CELL_CHARS),
+        (
+            "problem",
+            "the cell holds 32,768 characters; a spreadsheet cell holds at most 32,767 (Excel's limit): shorten it",
+        ),
+    ]
 
 
 def test_the_whitespace_stripped_is_exactly_pythons():
@@ -99,11 +168,21 @@ def test_stripping_a_column_strips_each_text(texts):
     assert coerce.stripped(pa.array(texts, type=pa.string())).to_pylist() == [t.strip() for t in texts]
 
 
-@pytest.mark.parametrize("decimal_comma, text, number", [
-    (False, "1200", 1200.0), (False, "-12.5", -12.5), (False, "45%", 45.0), (False, "$1,200.50", 1200.5),
-    (False, "€300", 300.0), (False, "1,234", 1234.0), (True, "1.234,5", 1234.5), (True, "-3,5", -3.5),
-    (True, "12.5", 125.0), (True, "$5,5%", 5.5),
-])
+@pytest.mark.parametrize(
+    "decimal_comma, text, number",
+    [
+        (False, "1200", 1200.0),
+        (False, "-12.5", -12.5),
+        (False, "45%", 45.0),
+        (False, "$1,200.50", 1200.5),
+        (False, "€300", 300.0),
+        (False, "1,234", 1234.0),
+        (True, "1.234,5", 1234.5),
+        (True, "-3,5", -3.5),
+        (True, "12.5", 125.0),
+        (True, "$5,5%", 5.5),
+    ],
+)
 def test_the_common_forms_are_read_in_one_pass(decimal_comma, text, number):
     plain, numbers = coerce.plain_numbers(pa.array([text]), decimal_comma)
     assert plain.tolist() == [True] and numbers.tolist() == [number] == [coerce.to_number(text, decimal_comma)]
@@ -149,8 +228,10 @@ def test_a_date_column_of_many_rows_keeps_each_cells_date():
     same(by_cell(column, cells, read.RawSheet("s", [])), by_column(column, cells, read.RawSheet("s", [])))
 
 
-@given(st.lists(st.one_of(st.none(), st.sampled_from(["K1", "K2", "k1", " K1", ""]), st.text(max_size=3)), max_size=30),
-       st.sets(st.one_of(st.sampled_from(["K1", "K2", ""]), st.text(max_size=3)), max_size=6))
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["K1", "K2", "k1", " K1", ""]), st.text(max_size=3)), max_size=30),
+    st.sets(st.one_of(st.sampled_from(["K1", "K2", ""]), st.text(max_size=3)), max_size=6),
+)
 def test_the_reference_lookup_in_one_arrow_pass_is_pandas_isin(values, known):
     from loaders.validate import _is_in
 

@@ -2,6 +2,7 @@
 (Arrow arrays); any other sheet by calamine cell by cell. Both must parse to exactly the same tables
 and problems: checked on every workbook of the upload corpus, the demo workbook and a few hundred
 random workbooks mixing every kind of cell an export or a person writes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,15 +20,45 @@ from loaders.problems import FileRejected
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 WORKBOOKS = sorted((PROJECT_ROOT / "tests" / "data" / "upload").glob("*.xlsx")) + [
-    PROJECT_ROOT / "okr_data" / "demo_company_2027.xlsx"]
+    PROJECT_ROOT / "okr_data" / "demo_company_2027.xlsx"
+]
 HEADERS = {
     "CheckIns": ["kr_id", "date", "value", "status", "confidence", "comment", "updated_by"],
-    "KeyResults": ["kr_id", "objective_id", "title", "kr_type", "measure", "start_value", "target_value",
-                   "due_date", "owner", "direction"],
+    "KeyResults": [
+        "kr_id",
+        "objective_id",
+        "title",
+        "kr_type",
+        "measure",
+        "start_value",
+        "target_value",
+        "due_date",
+        "owner",
+        "direction",
+    ],
 }
 CELLS = {
-    "text": ["SAL-O2-KR1", "  padded  ", "On track", "at risk", "N/A", "#N/A", "", " ", "$1,200", "45%", "12,5",
-             "2027-05-31", "31/05/2027", "46538", "=1+1", "currency", "increase", "x" * 40, "é"],
+    "text": [
+        "SAL-O2-KR1",
+        "  padded  ",
+        "On track",
+        "at risk",
+        "N/A",
+        "#N/A",
+        "",
+        " ",
+        "$1,200",
+        "45%",
+        "12,5",
+        "2027-05-31",
+        "31/05/2027",
+        "46538",
+        "=1+1",
+        "currency",
+        "increase",
+        "x" * 40,
+        "é",
+    ],
     "number": [0.0, -0.0, 7.0, 12.5, 1e-7, 123456789012.5, 46538.0, 0.455, -3.0, 1e15],
     "date": [dt.datetime(2027, 5, 31), dt.datetime(2027, 6, 1), dt.datetime(1999, 12, 31)],
     "datetime": [dt.datetime(2027, 5, 31, 13, 30), dt.datetime(2027, 5, 31), dt.datetime(2027, 1, 1, 23, 59, 59)],
@@ -51,7 +82,11 @@ def parsed(name: str, data: bytes, by_cell: bool, monkeypatch) -> tuple[object, 
             return ("refused", str(exc))
         result = parse_grids(name, sheets, dt.date(2027, 5, 31))
     tables = {table: (item.sheet, item.present, item.frame) for table, item in result.tables.items()}
-    return [sheet.name for sheet in sheets if sheet.columns is not None and not sheet.unstripped], tables, result.problems
+    return (
+        [sheet.name for sheet in sheets if sheet.columns is not None and not sheet.unstripped],
+        tables,
+        result.problems,
+    )
 
 
 def assert_same_parse(name: str, data: bytes, monkeypatch) -> list[str]:
@@ -104,8 +139,11 @@ def random_sheets(rng: random.Random) -> dict[str, dict[tuple[int, int], tuple[s
                 cells[top, left + position] = ("text", text)
         for position in range(len(header)):
             # Formula columns now and then: a sheet holding a formula without a saved result is read cell by cell.
-            kinds = rng.choices(KINDS, weights=[0.2 if kind.startswith("formula") else 1 for kind in KINDS],
-                                k=1 if rng.random() < 0.85 else 2)
+            kinds = rng.choices(
+                KINDS,
+                weights=[0.2 if kind.startswith("formula") else 1 for kind in KINDS],
+                k=1 if rng.random() < 0.85 else 2,
+            )
             emptiness = rng.choice([0.0, 0.0, 0.3])
             for row in range(top + 1, top + 1 + rng.randint(0, 30)):
                 if rng.random() >= emptiness:
@@ -120,10 +158,13 @@ def written_by_xlsxwriter(sheets, rng: random.Random) -> bytes:
     and then the Mac's 1904 date system."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "date_1904": rng.random() < 0.15})
-    formats = {"date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-               "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-               "percent": workbook.add_format({"num_format": "0.0%"}),
-               "time": workbook.add_format({"num_format": "hh:mm"}), "bold": workbook.add_format({"bold": True})}
+    formats = {
+        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        "percent": workbook.add_format({"num_format": "0.0%"}),
+        "time": workbook.add_format({"num_format": "hh:mm"}),
+        "bold": workbook.add_format({"bold": True}),
+    }
     for name, cells in sheets.items():
         sheet = workbook.add_worksheet(name)
         for (row, column), (kind, value) in cells.items():

@@ -1,6 +1,7 @@
 """The search for formula elements in a worksheet's XML (what decides whether a sheet is parsed for
 formulas without saved results): the one-byte search and its fallback find what the two-byte
 searches find, on random texts."""
+
 from __future__ import annotations
 
 import random

@@ -4,6 +4,7 @@ pages make before they show a write control and again in the callback that perfo
 Sign-in is on when `.streamlit/secrets.toml` has an `[auth]` section (OpenID Connect via st.login);
 roles are resolved by store.access. Without `[auth]` the app is in local single-user mode and its
 one user is an admin."""
+
 from __future__ import annotations
 
 import os
@@ -11,9 +12,8 @@ import pathlib
 
 import streamlit as st
 
-from store.access import current_user
 from store import access
-from store.access import AccessError, Action, Grant, Identity
+from store.access import AccessError, Action, Grant, Identity, current_user
 from store.database import database_target
 from ui.context import store
 from ui.text import literal
@@ -26,8 +26,11 @@ def sign_in_configured() -> bool:
         return "auth" in st.secrets
     unreadable = [path for path in st.get_option("secrets.files") if os.path.isfile(path)]
     if unreadable:
-        st.error(f"The secrets file {literal(unreadable[0])} cannot be read (the server log says why), so sign-in "
-                 "cannot be set up and the app does not open. Fix or remove the file.", icon=":material/lock:")
+        st.error(
+            f"The secrets file {literal(unreadable[0])} cannot be read (the server log says why), so sign-in "
+            "cannot be set up and the app does not open. Fix or remove the file.",
+            icon=":material/lock:",
+        )
         st.stop()
     return False
 
@@ -153,8 +156,9 @@ def identity_sidebar(identity: Identity) -> None:
         return
     teams = f" of {literal(', '.join(identity.teams))}" if identity.teams else ""
     email = f" ({literal(identity.email)})" if identity.email and identity.email != identity.name else ""
-    _sidebar_note(f":material/account_circle: **{literal(identity.name)}**{email} · "
-                  f"{access.ROLE_LABELS[identity.role]}{teams}")
+    _sidebar_note(
+        f":material/account_circle: **{literal(identity.name)}**{email} · {access.ROLE_LABELS[identity.role]}{teams}"
+    )
     if problem := access_problem():
         st.sidebar.error(f"Roles cannot be read, so everyone is a viewer: {literal(problem)}")
     st.sidebar.button("Sign out", icon=":material/logout:", on_click=st.logout)

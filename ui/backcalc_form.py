@@ -4,6 +4,7 @@ the editors' tables, and the inputs read back into scenario keys, validated and 
 
 Rates are typed in percent in the form and are fractions in the scenario (the JSON the backcalc CLI
 reads). No Streamlit here: tests/test_ui_backcalc_form.py checks every function with values."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping, Sequence
@@ -27,16 +28,18 @@ def percent(fraction: float) -> float:
 
 def stage_table(scenario: Scenario) -> pd.DataFrame:
     """The stage editor's rows: step (1 = top), stage name, conversion rate in percent."""
-    return pd.DataFrame({
-        "step": range(1, len(scenario.stages) + 1),
-        "stage": [stage.name for stage in scenario.stages],
-        "rate": [percent(stage.conversion_rate) for stage in scenario.stages],
-    })
+    return pd.DataFrame(
+        {
+            "step": range(1, len(scenario.stages) + 1),
+            "stage": [stage.name for stage in scenario.stages],
+            "rate": [percent(stage.conversion_rate) for stage in scenario.stages],
+        }
+    )
 
 
 def channel_table(scenario: Scenario) -> pd.DataFrame:
     """The channel editor's rows: the scenario's channels, else a default split with the funnel's rates."""
-    stages = scenario.stages[:scenario.channel_index] if scenario.channels else scenario.stages[:-1]
+    stages = scenario.stages[: scenario.channel_index] if scenario.channels else scenario.stages[:-1]
     if scenario.channels:
         rows = [(c.name, percent(c.share), *map(percent, c.conversion_rates)) for c in scenario.channels]
     else:
@@ -90,9 +93,13 @@ def stages_from_editor(edited: pd.DataFrame) -> list[dict]:
     in their order), rates as fractions; empty rows are dropped, half-filled ones kept for the
     scenario's checks to name."""
     rows = edited.dropna(how="all", subset=["stage", "rate"]).sort_values("step", na_position="last", kind="stable")
-    return [{"name": name if isinstance(name, str) else "",
-             "conversion_rate": None if pd.isna(rate) else float(rate) / PERCENT}
-            for name, rate in zip(rows["stage"], rows["rate"])]
+    return [
+        {
+            "name": name if isinstance(name, str) else "",
+            "conversion_rate": None if pd.isna(rate) else float(rate) / PERCENT,
+        }
+        for name, rate in zip(rows["stage"], rows["rate"])
+    ]
 
 
 def stage_names(stages: list[dict]) -> list[str]:
@@ -127,12 +134,20 @@ def channel_editor_number(form: MutableMapping, above: tuple[str, ...], stages: 
 def channels_from_editor(edited: pd.DataFrame, channel_stage: str, above: Sequence[str]) -> dict:
     """The channel split's scenario keys from the channel editor's rows, rates as fractions."""
     rows = edited.dropna(how="all")
-    return {"channel_stage": channel_stage, "channels": [
-        {"name": row["channel"] if isinstance(row["channel"], str) else "",
-         "share": None if pd.isna(row["share"]) else float(row["share"]) / PERCENT,
-         "conversion_rates": {name: None if pd.isna(row[RATE_COLUMN + name]) else
-                              float(row[RATE_COLUMN + name]) / PERCENT for name in above}}
-        for _, row in rows.iterrows()]}
+    return {
+        "channel_stage": channel_stage,
+        "channels": [
+            {
+                "name": row["channel"] if isinstance(row["channel"], str) else "",
+                "share": None if pd.isna(row["share"]) else float(row["share"]) / PERCENT,
+                "conversion_rates": {
+                    name: None if pd.isna(row[RATE_COLUMN + name]) else float(row[RATE_COLUMN + name]) / PERCENT
+                    for name in above
+                },
+            }
+            for _, row in rows.iterrows()
+        ],
+    }
 
 
 def scenario_keys(form: Mapping, stages: list[dict]) -> dict:
@@ -140,8 +155,10 @@ def scenario_keys(form: Mapping, stages: list[dict]) -> dict:
     return {
         "target_arr": form[state.BACKCALC_TARGET],
         "beginning_arr": form[state.BACKCALC_BEGINNING],
-        "monthly_churn_rate" if form[state.BACKCALC_CHURN_BASIS] == MONTHLY else "churn_rate":
-            form[state.BACKCALC_CHURN] / PERCENT,
+        "monthly_churn_rate" if form[state.BACKCALC_CHURN_BASIS] == MONTHLY else "churn_rate": form[
+            state.BACKCALC_CHURN
+        ]
+        / PERCENT,
         "contraction_rate": form[state.BACKCALC_CONTRACTION] / PERCENT,
         "expansion_rate": form[state.BACKCALC_EXPANSION] / PERCENT,
         "average_deal_size": form[state.BACKCALC_DEAL_SIZE],

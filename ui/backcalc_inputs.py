@@ -1,6 +1,7 @@
 """The back-calculation page's Inputs (ARR, sales, funnel stages) and channel split: the widgets, and
 the callbacks that load a saved or imported scenario into them. What the widgets mean as a scenario
 is ui.backcalc_form's, whose pure functions these call with st.session_state."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,8 @@ import streamlit as st
 from analytics.channels import QUARTER_COLUMNS
 from analytics.funnel import ArrStartingPoint, Scenario, ScenarioError, read_scenario_json
 from charts.theme import money
-from store.access import current_user
 from store import scenarios as saved
+from store.access import current_user
 from store.database import StoreError
 from ui import state
 from ui.backcalc_form import (
@@ -78,16 +79,31 @@ def import_file() -> None:
 def stage_inputs() -> list[dict]:
     """The stage editor; returns the funnel stages top down by step, rates as fractions."""
     edited = st.data_editor(
-        ss[state.BACKCALC_STAGES], key=f"{state.BACKCALC_STAGE_EDITOR}_{ss[state.BACKCALC_EDITOR_VERSION]}",
-        num_rows="dynamic", hide_index=True, width="stretch",
+        ss[state.BACKCALC_STAGES],
+        key=f"{state.BACKCALC_STAGE_EDITOR}_{ss[state.BACKCALC_EDITOR_VERSION]}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
         column_config={
-            "step": st.column_config.NumberColumn("Step", help="1 = top of the funnel; change it to move a stage",
-                                                  min_value=1, step=1, format="%d", width=60, required=True,
-                                                  default=len(ss[state.BACKCALC_STAGES]) + 1),
+            "step": st.column_config.NumberColumn(
+                "Step",
+                help="1 = top of the funnel; change it to move a stage",
+                min_value=1,
+                step=1,
+                format="%d",
+                width=60,
+                required=True,
+                default=len(ss[state.BACKCALC_STAGES]) + 1,
+            ),
             "stage": st.column_config.TextColumn("Stage", help="Rename freely; names must be unique", width=150),
-            "rate": st.column_config.NumberColumn("Converts, %", min_value=0.0, max_value=100.0, format="%.2f",
-                                                  width=110, help="Share that reaches the next stage (the last "
-                                                                  "stage: that closes into deals)"),
+            "rate": st.column_config.NumberColumn(
+                "Converts, %",
+                min_value=0.0,
+                max_value=100.0,
+                format="%.2f",
+                width=110,
+                help="Share that reaches the next stage (the last stage: that closes into deals)",
+            ),
         },
     )
     return stages_from_editor(edited)
@@ -100,22 +116,32 @@ def channel_inputs(stages: list[dict]) -> dict:
         return {}
     if ss.get(state.BACKCALC_CHANNEL_STAGE) not in names:
         ss[state.BACKCALC_CHANNEL_STAGE] = names[-1]
-    channel_stage = st.selectbox("Stage to split", names, key=state.BACKCALC_CHANNEL_STAGE,
-                                 help="Its required volume is split by share; each channel converts into it "
-                                      "with its own rates")
-    above = tuple(names[:names.index(channel_stage)])
+    channel_stage = st.selectbox(
+        "Stage to split",
+        names,
+        key=state.BACKCALC_CHANNEL_STAGE,
+        help="Its required volume is split by share; each channel converts into it with its own rates",
+    )
+    above = tuple(names[: names.index(channel_stage)])
     number = channel_editor_number(ss, above, stages)
     successors = list(above[1:]) + [channel_stage]
     edited = st.data_editor(
-        ss[state.BACKCALC_CHANNELS], key=f"{state.BACKCALC_CHANNEL_EDITOR}_{number}", num_rows="dynamic",
-        hide_index=True, width="stretch",
+        ss[state.BACKCALC_CHANNELS],
+        key=f"{state.BACKCALC_CHANNEL_EDITOR}_{number}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
         column_config={
             "channel": st.column_config.TextColumn("Channel"),
-            "share": st.column_config.NumberColumn(f"Share of {channel_stage}, %", min_value=0.0, max_value=100.0,
-                                                   format="%.1f"),
-            **{RATE_COLUMN + name: st.column_config.NumberColumn(f"{name} → {after}, %", min_value=0.0,
-                                                                 max_value=100.0, format="%.2f")
-               for name, after in zip(above, successors)},
+            "share": st.column_config.NumberColumn(
+                f"Share of {channel_stage}, %", min_value=0.0, max_value=100.0, format="%.1f"
+            ),
+            **{
+                RATE_COLUMN + name: st.column_config.NumberColumn(
+                    f"{name} → {after}, %", min_value=0.0, max_value=100.0, format="%.2f"
+                )
+                for name, after in zip(above, successors)
+            },
         },
     )
     ss[state.BACKCALC_CHANNELS_EDITED] = edited
@@ -131,45 +157,97 @@ def scenario_inputs(start: ArrStartingPoint) -> list[dict]:
         _sales_inputs()
     with funnel_col:
         st.subheader("Funnel stages")
-        st.caption("From the top of the funnel down to the stage that closes into deals. Add a row at the "
-                   "bottom, delete with the row's checkbox, rename in place.")
+        st.caption(
+            "From the top of the funnel down to the stage that closes into deals. Add a row at the "
+            "bottom, delete with the row's checkbox, rename in place."
+        )
         return stage_inputs()
 
 
 def _arr_inputs(start: ArrStartingPoint) -> None:
     st.subheader("ARR")
-    st.number_input("Target ARR at year end, $", min_value=0.0, step=100_000.0, format="%.0f",
-                    key=state.BACKCALC_TARGET)
-    latest = (f"Default: the latest actual, {money(start.latest_arr)} at the end of {start.latest_month}."
-              if start.latest_arr is not None else "No ARR actuals are stored yet.")
+    st.number_input(
+        "Target ARR at year end, $", min_value=0.0, step=100_000.0, format="%.0f", key=state.BACKCALC_TARGET
+    )
+    latest = (
+        f"Default: the latest actual, {money(start.latest_arr)} at the end of {start.latest_month}."
+        if start.latest_arr is not None
+        else "No ARR actuals are stored yet."
+    )
     year_start = f" The year started at {money(start.year_start_arr)}." if start.year_start_arr else ""
-    st.number_input("Beginning ARR, $", min_value=0.0, step=100_000.0, format="%.0f",
-                    key=state.BACKCALC_BEGINNING, help=latest + year_start)
-    st.number_input("Plan year", min_value=2000, max_value=2100, step=1, key=state.BACKCALC_YEAR,
-                    help="Names the quarters published as company targets (YYYY-Q1 …)")
-    st.radio("Churn is", [ANNUAL, MONTHLY], horizontal=True, key=state.BACKCALC_CHURN_BASIS,
-             help="Monthly churn m counts as 1 − (1 − m)^12 over the year")
-    st.number_input(f"Churn, % of beginning ARR ({ss[state.BACKCALC_CHURN_BASIS].lower()})", min_value=0.0,
-                    max_value=99.9, step=0.5, format="%.2f", key=state.BACKCALC_CHURN)
-    st.number_input("Contraction, % a year", min_value=0.0, max_value=99.9, step=0.5, format="%.2f",
-                    key=state.BACKCALC_CONTRACTION)
+    st.number_input(
+        "Beginning ARR, $",
+        min_value=0.0,
+        step=100_000.0,
+        format="%.0f",
+        key=state.BACKCALC_BEGINNING,
+        help=latest + year_start,
+    )
+    st.number_input(
+        "Plan year",
+        min_value=2000,
+        max_value=2100,
+        step=1,
+        key=state.BACKCALC_YEAR,
+        help="Names the quarters published as company targets (YYYY-Q1 …)",
+    )
+    st.radio(
+        "Churn is",
+        [ANNUAL, MONTHLY],
+        horizontal=True,
+        key=state.BACKCALC_CHURN_BASIS,
+        help="Monthly churn m counts as 1 − (1 − m)^12 over the year",
+    )
+    st.number_input(
+        f"Churn, % of beginning ARR ({ss[state.BACKCALC_CHURN_BASIS].lower()})",
+        min_value=0.0,
+        max_value=99.9,
+        step=0.5,
+        format="%.2f",
+        key=state.BACKCALC_CHURN,
+    )
+    st.number_input(
+        "Contraction, % a year", min_value=0.0, max_value=99.9, step=0.5, format="%.2f", key=state.BACKCALC_CONTRACTION
+    )
     st.number_input("Expansion, % a year", min_value=0.0, step=0.5, format="%.2f", key=state.BACKCALC_EXPANSION)
 
 
 def _sales_inputs() -> None:
     st.subheader("Sales")
-    st.number_input("Average deal size (new ARR per deal), $", min_value=0.0, step=1_000.0, format="%.0f",
-                    key=state.BACKCALC_DEAL_SIZE)
-    st.number_input("Sales cycle, days from top of funnel to a won deal", min_value=0.0, step=15.0,
-                    format="%.0f", key=state.BACKCALC_CYCLE)
-    st.number_input("Deals per fully ramped rep per quarter", min_value=0.0, step=0.5, format="%.2f",
-                    key=state.BACKCALC_DEALS_PER_REP)
-    st.number_input("Fully ramped reps at the start of the year", min_value=0.0, step=1.0, format="%.0f",
-                    key=state.BACKCALC_STARTING_REPS)
-    st.text_input("Ramp: productivity of a new rep", key=state.BACKCALC_RAMP,
-                  help="Fractions of a full rep in the 1st, 2nd, … quarter (or month), e.g. 0.25, 0.5, 0.75, 1")
-    st.radio("Ramp steps", list(RAMP_UNITS), format_func=RAMP_UNITS.get, horizontal=True,
-             key=state.BACKCALC_RAMP_UNIT)
+    st.number_input(
+        "Average deal size (new ARR per deal), $",
+        min_value=0.0,
+        step=1_000.0,
+        format="%.0f",
+        key=state.BACKCALC_DEAL_SIZE,
+    )
+    st.number_input(
+        "Sales cycle, days from top of funnel to a won deal",
+        min_value=0.0,
+        step=15.0,
+        format="%.0f",
+        key=state.BACKCALC_CYCLE,
+    )
+    st.number_input(
+        "Deals per fully ramped rep per quarter",
+        min_value=0.0,
+        step=0.5,
+        format="%.2f",
+        key=state.BACKCALC_DEALS_PER_REP,
+    )
+    st.number_input(
+        "Fully ramped reps at the start of the year",
+        min_value=0.0,
+        step=1.0,
+        format="%.0f",
+        key=state.BACKCALC_STARTING_REPS,
+    )
+    st.text_input(
+        "Ramp: productivity of a new rep",
+        key=state.BACKCALC_RAMP,
+        help="Fractions of a full rep in the 1st, 2nd, … quarter (or month), e.g. 0.25, 0.5, 0.75, 1",
+    )
+    st.radio("Ramp steps", list(RAMP_UNITS), format_func=RAMP_UNITS.get, horizontal=True, key=state.BACKCALC_RAMP_UNIT)
     st.markdown("**Bookings by quarter**, % of the year")
     for column, key, quarter in zip(st.columns(4), state.BACKCALC_SEASONALITY, QUARTER_COLUMNS):
         column.number_input(quarter, min_value=0.0, step=5.0, format="%.0f", key=key)

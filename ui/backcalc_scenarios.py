@@ -1,6 +1,7 @@
 """The back-calculation page's Scenarios tab: save the inputs, download or import them as scenario
 JSON, load, rename or delete saved scenarios, compare two or three side by side, and publish a plan
 as company targets. Every write goes through ui.records, which checks the role when it runs."""
+
 from __future__ import annotations
 
 import json
@@ -66,17 +67,29 @@ def _save_controls(scenario: Scenario | None, may_edit: bool) -> None:
     st.text_input("Scenario name", key=state.BACKCALC_NAME)
     if may_edit:
         recorded_name("Saved by", state.BACKCALC_AUTHOR)
-        st.button("Save", type="primary", disabled=scenario is None, on_click=save,
-                  args=(None if scenario is None else scenario.to_dict(),))
+        st.button(
+            "Save",
+            type="primary",
+            disabled=scenario is None,
+            on_click=save,
+            args=(None if scenario is None else scenario.to_dict(),),
+        )
     else:
         refused_note(EDIT_SCENARIOS, compact=True)
     if scenario is not None:
-        st.download_button("Download the inputs as scenario JSON", icon=":material/download:",
-                           data=json.dumps({"name": ss[state.BACKCALC_NAME], **scenario.to_dict()}, indent=1),
-                           file_name=f"{ss[state.BACKCALC_NAME].strip() or 'scenario'}.json",
-                           mime="application/json")
-    st.file_uploader("Import a scenario JSON file (python -m analytics backcalc reads the same file)",
-                     type=["json"], key=state.BACKCALC_IMPORT, on_change=import_file)
+        st.download_button(
+            "Download the inputs as scenario JSON",
+            icon=":material/download:",
+            data=json.dumps({"name": ss[state.BACKCALC_NAME], **scenario.to_dict()}, indent=1),
+            file_name=f"{ss[state.BACKCALC_NAME].strip() or 'scenario'}.json",
+            mime="application/json",
+        )
+    st.file_uploader(
+        "Import a scenario JSON file (python -m analytics backcalc reads the same file)",
+        type=["json"],
+        key=state.BACKCALC_IMPORT,
+        on_change=import_file,
+    )
 
 
 def _saved_scenarios(may_edit: bool) -> list[str]:
@@ -86,9 +99,16 @@ def _saved_scenarios(may_edit: bool) -> list[str]:
     if listing.empty:
         st.info("No scenario saved yet.")
         return []
-    st.dataframe(listing, hide_index=True, width="stretch", column_config={
-        "name": "Scenario", "saved_by": "Saved by",
-        "saved_at": st.column_config.DatetimeColumn("Saved at (UTC)", format="YYYY-MM-DD HH:mm")})
+    st.dataframe(
+        listing,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": "Scenario",
+            "saved_by": "Saved by",
+            "saved_at": st.column_config.DatetimeColumn("Saved at (UTC)", format="YYYY-MM-DD HH:mm"),
+        },
+    )
     names = list(listing["name"])
     if ss.get(state.BACKCALC_SELECTED) not in names:
         ss[state.BACKCALC_SELECTED] = names[0]
@@ -96,8 +116,12 @@ def _saved_scenarios(may_edit: bool) -> list[str]:
     load_col, download_col, delete_col = st.columns(3)
     load_col.button("Load into the inputs", on_click=load_saved, width="stretch")
     download_col.download_button(
-        "Download JSON", data=json.dumps({"name": chosen, **saved.load_scenario(store(), chosen)}, indent=1),
-        file_name=f"{chosen}.json", mime="application/json", width="stretch")
+        "Download JSON",
+        data=json.dumps({"name": chosen, **saved.load_scenario(store(), chosen)}, indent=1),
+        file_name=f"{chosen}.json",
+        mime="application/json",
+        width="stretch",
+    )
     if may_edit:
         with delete_col.popover("Delete", width="stretch"):
             st.button(f'Delete "{chosen}" for good', on_click=delete, type="primary")
@@ -109,8 +133,7 @@ def _saved_scenarios(may_edit: bool) -> list[str]:
 
 def _comparison(scenario: Scenario | None, names: list[str]) -> None:
     st.subheader("Compare side by side")
-    chosen = st.multiselect("Scenarios (two or three)", [CURRENT] + names, max_selections=3,
-                            key=state.BACKCALC_COMPARE)
+    chosen = st.multiselect("Scenarios (two or three)", [CURRENT] + names, max_selections=3, key=state.BACKCALC_COMPARE)
     if len(chosen) < 2:
         return
     compared, unreadable = {}, []
@@ -126,8 +149,13 @@ def _comparison(scenario: Scenario | None, names: list[str]) -> None:
         st.error(problem)
     if len(compared) >= 2:
         shown = comparison_rows(scenario_comparison(compared), compared)
-        st.dataframe(shown, hide_index=True, width="stretch", height=table_height(len(shown)),
-                     column_config={name: st.column_config.TextColumn(alignment="right") for name in compared})
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            height=table_height(len(shown)),
+            column_config={name: st.column_config.TextColumn(alignment="right") for name in compared},
+        )
 
 
 def _publish_controls(plan: Plan, year: int, may_edit: bool) -> None:
@@ -135,19 +163,26 @@ def _publish_controls(plan: Plan, year: int, may_edit: bool) -> None:
     stages = default_publish_stages(stage_names, ss.get(state.BACKCALC_PUBLISH_STAGES))
     if ss.get(state.BACKCALC_PUBLISH_STAGES) != stages:
         ss[state.BACKCALC_PUBLISH_STAGES] = stages
-    pipeline = st.multiselect("Pipeline stages to publish with the bookings", stage_names,
-                              key=state.BACKCALC_PUBLISH_STAGES)
+    pipeline = st.multiselect(
+        "Pipeline stages to publish with the bookings", stage_names, key=state.BACKCALC_PUBLISH_STAGES
+    )
     try:
         targets = published_targets(plan, year, pipeline)
     except ScenarioError as exc:
         st.error(str(exc))
         return
     st.dataframe(publish_preview(targets), hide_index=True, width="stretch")
-    st.caption(f"Writes these {len(targets)} company targets (metric bookings and pipeline_<stage>, start 0, "
-               "stored unrounded), replacing the same period and metric; recorded as an upload of the "
-               "scenario's JSON.")
+    st.caption(
+        f"Writes these {len(targets)} company targets (metric bookings and pipeline_<stage>, start 0, "
+        "stored unrounded), replacing the same period and metric; recorded as an upload of the "
+        "scenario's JSON."
+    )
     if not may_edit:
         refused_note(EDIT_SCENARIOS, compact=True)
         return
-    st.button(f"Publish to company targets {year}-Q1 … Q4", type="primary", on_click=publish,
-              args=(targets, plan.scenario.to_dict()))
+    st.button(
+        f"Publish to company targets {year}-Q1 … Q4",
+        type="primary",
+        on_click=publish,
+        args=(targets, plan.scenario.to_dict()),
+    )

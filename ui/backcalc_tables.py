@@ -1,6 +1,7 @@
 """What the back-calculation page's tabs show as tables and choices, computed from a plan: rounded for
 display (volumes rounded up, money in $K/$M), in the page's column names. Pure functions, no
 Streamlit, checked with values in tests/test_ui_backcalc_tables.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,8 @@ def plan_rows(plan: Plan) -> pd.DataFrame:
     shown = pd.DataFrame({"": table["row"]})
     for column in ("year", *QUARTER_COLUMNS):
         shown[column.capitalize() if column == "year" else column] = [
-            display_value(value, kind) for value, kind in zip(table[column], table["kind"])]
+            display_value(value, kind) for value, kind in zip(table[column], table["kind"])
+        ]
     return shown
 
 
@@ -29,7 +31,8 @@ def channel_rows(split: pd.DataFrame) -> pd.DataFrame:
     """analytics.channels.channel_volumes as shown: rates in percent, volumes rounded up."""
     shown = split.assign(
         rate=[display_value(v, "percent") for v in split["conversion_rate"]],
-        **{column: [count_text(v) for v in split[column]] for column in ("year", *QUARTER_COLUMNS)})
+        **{column: [count_text(v) for v in split[column]] for column in ("year", *QUARTER_COLUMNS)},
+    )
     return shown.loc[:, list(CHANNEL_COLUMNS_SHOWN)]
 
 
@@ -69,16 +72,20 @@ def coverage_rows(table: pd.DataFrame) -> pd.DataFrame:
     """analytics.funnel.coverage as shown: bookings in money, volumes rounded up, ✔/✖ coverage, the
     shortfall only where there is one."""
     money_or = lambda stage, other: "currency" if stage == "bookings" else other  # noqa: E731
-    return pd.DataFrame({
-        "Stage": table["stage"],
-        "Required": [display_value(v, money_or(s, "count")) for v, s in zip(table["required"], table["stage"])],
-        "Committed by KRs": [display_value(v, money_or(s, "number"))
-                             for v, s in zip(table["committed"], table["stage"])],
-        "Coverage": ["—" if pd.isna(c) else f"{'✔' if c >= 1 else '✖ gap'} {c:.0%}" for c in table["coverage"]],
-        "Short by": [display_value(-g, money_or(s, "count")) if g < 0 else ""
-                     for g, s in zip(table["gap"], table["stage"])],
-        "KRs": table["kr_count"],
-    })
+    return pd.DataFrame(
+        {
+            "Stage": table["stage"],
+            "Required": [display_value(v, money_or(s, "count")) for v, s in zip(table["required"], table["stage"])],
+            "Committed by KRs": [
+                display_value(v, money_or(s, "number")) for v, s in zip(table["committed"], table["stage"])
+            ],
+            "Coverage": ["—" if pd.isna(c) else f"{'✔' if c >= 1 else '✖ gap'} {c:.0%}" for c in table["coverage"]],
+            "Short by": [
+                display_value(-g, money_or(s, "count")) if g < 0 else "" for g, s in zip(table["gap"], table["stage"])
+            ],
+            "KRs": table["kr_count"],
+        }
+    )
 
 
 def comparison_rows(table: pd.DataFrame, names) -> pd.DataFrame:
@@ -99,7 +106,10 @@ def default_publish_stages(stage_names: list[str], chosen: list[str] | None) -> 
 
 def publish_preview(targets: pd.DataFrame) -> pd.DataFrame:
     """The company targets a plan publishes as metric rows × period columns, rounded for display."""
-    preview = targets.assign(target_value=[
-        display_value(v, "currency" if m == "bookings" else "count")
-        for v, m in zip(targets["target_value"], targets["metric"])])
+    preview = targets.assign(
+        target_value=[
+            display_value(v, "currency" if m == "bookings" else "count")
+            for v, m in zip(targets["target_value"], targets["metric"])
+        ]
+    )
     return preview.pivot(index="metric", columns="period", values="target_value").reset_index()

@@ -1,6 +1,7 @@
 """The back-calculation page's result tabs drawn from a plan: the headline figures, Plan, Channels,
 Sensitivity and Coverage. The tables they show come from ui.backcalc_tables, the figures from
 charts.funnel."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,18 +55,31 @@ def headline(plan: Plan | None, problems: list[str]) -> None:
         return
     top = plan.stages[0]
     new_col, deals_col, top_col, reps_col, hires_col = st.columns(5)
-    new_col.metric("New ARR required", money(plan.new_arr_required), border=True,
-                   help=f"${plan.new_arr_required:,.0f} = target − beginning × (1 − churn − contraction + "
-                        f"expansion)")
+    new_col.metric(
+        "New ARR required",
+        money(plan.new_arr_required),
+        border=True,
+        help=f"${plan.new_arr_required:,.0f} = target − beginning × (1 − churn − contraction + expansion)",
+    )
     deals_col.metric("Deals in the year", count_text(plan.deals), border=True)
-    top_col.metric(f"{top.name.capitalize()} needed", count_text(top.required), border=True,
-                   help="The top of the funnel, over the year")
-    reps_col.metric("Reps at the peak", count_text(plan.reps), border=True,
-                    help="Fully ramped reps the busiest quarter's deals need")
+    top_col.metric(
+        f"{top.name.capitalize()} needed",
+        count_text(top.required),
+        border=True,
+        help="The top of the funnel, over the year",
+    )
+    reps_col.metric(
+        "Reps at the peak",
+        count_text(plan.reps),
+        border=True,
+        help="Fully ramped reps the busiest quarter's deals need",
+    )
     hires_col.metric("Hires in the year", count_text(sum(plan.hires_by_quarter)), border=True)
     if plan.surplus > 0:
-        st.success(f"Target already covered by retained + expansion ARR; surplus {money(plan.surplus)} "
-                   f"(${plan.surplus:,.0f}). No new bookings are needed: every volume below is 0.")
+        st.success(
+            f"Target already covered by retained + expansion ARR; surplus {money(plan.surplus)} "
+            f"(${plan.surplus:,.0f}). No new bookings are needed: every volume below is 0."
+        )
 
 
 def plan_view(plan: Plan, year: int) -> None:
@@ -76,17 +90,28 @@ def plan_view(plan: Plan, year: int) -> None:
     st.subheader("Required per quarter")
     shown = plan_rows(plan)
     st.dataframe(shown, hide_index=True, width="stretch", column_config={column: RIGHT for column in shown.columns[1:]})
-    st.caption("Year column: totals, except reps (the peak quarter) and headcount (at year end). A quarter's "
-               "stage volumes are the ones behind that quarter's deals; the chart below shows when they are "
-               "needed.")
+    st.caption(
+        "Year column: totals, except reps (the peak quarter) and headcount (at year end). A quarter's "
+        "stage volumes are the ones behind that quarter's deals; the chart below shows when they are "
+        "needed."
+    )
     if plan.deals > 0:
-        st.plotly_chart(monthly_volume_figure(
-            stage_volumes_by_month(plan), year,
-            f"Needed per month, {scenario.sales_cycle_days:g}-day sales cycle shift"), width="stretch")
-    st.plotly_chart(reps_figure(plan, f"Sales reps per quarter, {scenario.deals_per_rep_per_quarter:g} deals "
-                                      f"per ramped rep"), width="stretch")
-    st.caption(f"New reps ramp {', '.join(f'{r:.0%}' for r in scenario.ramp)} by {scenario.ramp_unit}; "
-               "hires join at the start of a quarter, just in time for that quarter's deals.")
+        st.plotly_chart(
+            monthly_volume_figure(
+                stage_volumes_by_month(plan),
+                year,
+                f"Needed per month, {scenario.sales_cycle_days:g}-day sales cycle shift",
+            ),
+            width="stretch",
+        )
+    st.plotly_chart(
+        reps_figure(plan, f"Sales reps per quarter, {scenario.deals_per_rep_per_quarter:g} deals per ramped rep"),
+        width="stretch",
+    )
+    st.caption(
+        f"New reps ramp {', '.join(f'{r:.0%}' for r in scenario.ramp)} by {scenario.ramp_unit}; "
+        "hires join at the start of a quarter, just in time for that quarter's deals."
+    )
 
 
 def channels_view(plan: Plan, year: int) -> None:
@@ -94,16 +119,28 @@ def channels_view(plan: Plan, year: int) -> None:
     if not scenario.channels:
         return
     split = channel_volumes(plan)
-    st.plotly_chart(channel_volume_figure(split, f"Required in {year} by channel, down to {scenario.channel_stage}"),
-                    width="stretch")
+    st.plotly_chart(
+        channel_volume_figure(split, f"Required in {year} by channel, down to {scenario.channel_stage}"),
+        width="stretch",
+    )
     shown = channel_rows(split)
-    st.dataframe(shown, hide_index=True, width="stretch", height=table_height(len(shown)),
-                 column_config={"channel": "Channel", "stage": "Stage",
-                                "rate": st.column_config.TextColumn("Converts to next", alignment="right"),
-                                "year": st.column_config.TextColumn("Year", alignment="right"),
-                                **{q: RIGHT for q in QUARTER_COLUMNS}})
-    st.caption(f"{ALL_CHANNELS}: sums, with the blended conversion rate. Stages below {scenario.channel_stage} "
-               "are shared by every channel (Plan tab).")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(shown)),
+        column_config={
+            "channel": "Channel",
+            "stage": "Stage",
+            "rate": st.column_config.TextColumn("Converts to next", alignment="right"),
+            "year": st.column_config.TextColumn("Year", alignment="right"),
+            **{q: RIGHT for q in QUARTER_COLUMNS},
+        },
+    )
+    st.caption(
+        f"{ALL_CHANNELS}: sums, with the blended conversion rate. Stages below {scenario.channel_stage} "
+        "are shared by every channel (Plan tab)."
+    )
     with st.expander("Per month, with the sales-cycle shift"):
         st.dataframe(channel_months(plan), width="stretch")
 
@@ -120,38 +157,75 @@ def sensitivity_view(plan: Plan, year: int) -> None:
         return
     names = [stage.name for stage in scenario.stages]
     top = plan.stages[0]
-    st.plotly_chart(tornado_figure(what_if, "top_of_funnel", top.required, names,
-                                   f"What moves the {top.name} needed ({count_text(top.required)})"),
-                    width="stretch")
-    st.plotly_chart(tornado_figure(what_if, "reps", plan.reps, names,
-                                   f"What moves the reps needed ({count_text(plan.reps)})"), width="stretch")
-    st.caption("Each driver moves alone by ±10 % and ±20 % (conversion rates capped at 100 %). Conversion "
-               "rates do not change reps: reps follow deals.")
+    st.plotly_chart(
+        tornado_figure(
+            what_if,
+            "top_of_funnel",
+            top.required,
+            names,
+            f"What moves the {top.name} needed ({count_text(top.required)})",
+        ),
+        width="stretch",
+    )
+    st.plotly_chart(
+        tornado_figure(what_if, "reps", plan.reps, names, f"What moves the reps needed ({count_text(plan.reps)})"),
+        width="stretch",
+    )
+    st.caption(
+        "Each driver moves alone by ±10 % and ±20 % (conversion rates capped at 100 %). Conversion "
+        "rates do not change reps: reps follow deals."
+    )
     win_rates, deal_sizes = what_if_axes(scenario)
-    st.plotly_chart(two_way_heatmap(two_way_table(scenario, win_rates, deal_sizes), scenario.stages[-1].conversion_rate,
-                                    scenario.average_deal_size,
-                                    f"{top.name.capitalize()} needed by win rate × deal size"), width="stretch")
-    st.caption(f"Win rate: {scenario.stages[-1].name} → deal. The outlined cell is the plan; every other input "
-               "stays as it is.")
+    st.plotly_chart(
+        two_way_heatmap(
+            two_way_table(scenario, win_rates, deal_sizes),
+            scenario.stages[-1].conversion_rate,
+            scenario.average_deal_size,
+            f"{top.name.capitalize()} needed by win rate × deal size",
+        ),
+        width="stretch",
+    )
+    st.caption(
+        f"Win rate: {scenario.stages[-1].name} → deal. The outlined cell is the plan; every other input stays as it is."
+    )
 
 
 def coverage_view(plan: Plan, year: int, as_of: dt.date, data: dict[str, pd.DataFrame]) -> None:
     periods = coverage_periods(year)
     if st.session_state.get(state.BACKCALC_COVERAGE_PERIOD) not in periods:
         st.session_state[state.BACKCALC_COVERAGE_PERIOD] = default_coverage_period(as_of, year)
-    period = st.radio("Compare with the KRs of", periods, horizontal=True, key=state.BACKCALC_COVERAGE_PERIOD,
-                      format_func=lambda p: f"{p} (whole year)" if "Q" not in p else p)
+    period = st.radio(
+        "Compare with the KRs of",
+        periods,
+        horizontal=True,
+        key=state.BACKCALC_COVERAGE_PERIOD,
+        format_func=lambda p: f"{p} (whole year)" if "Q" not in p else p,
+    )
     in_force = snapshot(as_of, period).krs
     committed = committed_key_results(data["key_results"], data["objectives"], period, in_force)
     table = coverage(plan, committed, period_quarter(period))
-    st.plotly_chart(coverage_figure(table, f"Team KRs of {period} against the plan's requirement"),
-                    width="stretch")
-    st.dataframe(coverage_rows(table), hide_index=True, width="stretch", column_config={
-        column: RIGHT for column in ("Required", "Committed by KRs", "Coverage", "Short by")})
-    st.caption(f"Counts the KRs of every team whose objective's period is exactly {period}, tagged with a "
-               f"funnel_stage, with the target in force on {as_of:%d %B %Y} (cancelled KRs left out): "
-               "a quarter's KRs against that quarter's requirement, the year's KRs against the year's.")
+    st.plotly_chart(coverage_figure(table, f"Team KRs of {period} against the plan's requirement"), width="stretch")
+    st.dataframe(
+        coverage_rows(table),
+        hide_index=True,
+        width="stretch",
+        column_config={column: RIGHT for column in ("Required", "Committed by KRs", "Coverage", "Short by")},
+    )
+    st.caption(
+        f"Counts the KRs of every team whose objective's period is exactly {period}, tagged with a "
+        f"funnel_stage, with the target in force on {as_of:%d %B %Y} (cancelled KRs left out): "
+        "a quarter's KRs against that quarter's requirement, the year's KRs against the year's."
+    )
     with st.expander(f"The {len(committed)} KRs counted"):
-        st.dataframe(committed, hide_index=True, width="stretch", column_config={
-            "kr_id": "KR", "team": "Team", "title": "Key result", "funnel_stage": "Funnel stage",
-            "target_value": st.column_config.NumberColumn("Target", format="localized")})
+        st.dataframe(
+            committed,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "kr_id": "KR",
+                "team": "Team",
+                "title": "Key result",
+                "funnel_stage": "Funnel stage",
+                "target_value": st.column_config.NumberColumn("Target", format="localized"),
+            },
+        )

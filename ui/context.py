@@ -4,6 +4,7 @@ The handle holds no connection between operations on a DuckDB file (store.databa
 the command line can read and write the file while the app is serving: each page run asks the data
 version (cheap: the file is opened only when it changed on disk) and the tables are read again only
 when it moved."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -86,8 +87,11 @@ def quality(objective_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_data(show_spinner="Mapping the alignment…", max_entries=8)
 def _alignment(target: str, data_version: int, as_of: dt.date, period: str | None, teams: tuple[str, ...] | None):
-    return alignment(_snapshot(target, data_version, as_of, period), _tables(target, data_version)["key_results"],
-                     list(teams) if teams is not None else None)
+    return alignment(
+        _snapshot(target, data_version, as_of, period),
+        _tables(target, data_version)["key_results"],
+        list(teams) if teams is not None else None,
+    )
 
 
 def alignment_view(as_of: dt.date, period: str | None, teams: tuple[str, ...] | None) -> Alignment:

@@ -1,5 +1,6 @@
 """The review's filters (as-of date, period, group, team, owner), shared by every page and kept in
 the URL query string so that a link opens the same view (`?team=Sales&as_of=2027-05-31`)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,7 +47,9 @@ def _apply_url(options: dict[str, list[str]]) -> None:
         try:
             st.session_state[state.AS_OF] = dt.date.fromisoformat(from_url)
         except ValueError:
-            st.toast(f'The link\'s as_of "{from_url}" is not a date (YYYY-MM-DD); showing {st.session_state[state.AS_OF]}.')
+            st.toast(
+                f'The link\'s as_of "{from_url}" is not a date (YYYY-MM-DD); showing {st.session_state[state.AS_OF]}.'
+            )
     for key, choices in options.items():
         wanted = st.query_params.get(key)
         if not wanted or wanted == written.get(key):
@@ -69,14 +72,20 @@ def review_filters() -> ReviewFilters:
     data = tables()
     teams = data["teams"]
     groups = sorted(teams["group"].dropna().unique())
-    _apply_url({
-        state.PERIOD: review_periods(data["objectives"]),
-        state.GROUP: groups,
-        state.TEAM: list(teams["team"]),
-        state.OWNER: sorted(data["key_results"]["owner"].dropna().unique()),
-    })
-    as_of = st.sidebar.date_input("As of", key=state.AS_OF, format="YYYY-MM-DD",
-                                  help="Progress, pacing, status and overdue are measured at this date.")
+    _apply_url(
+        {
+            state.PERIOD: review_periods(data["objectives"]),
+            state.GROUP: groups,
+            state.TEAM: list(teams["team"]),
+            state.OWNER: sorted(data["key_results"]["owner"].dropna().unique()),
+        }
+    )
+    as_of = st.sidebar.date_input(
+        "As of",
+        key=state.AS_OF,
+        format="YYYY-MM-DD",
+        help="Progress, pacing, status and overdue are measured at this date.",
+    )
     period = _select("Period", state.PERIOD, review_periods(data["objectives"]), first=IN_FORCE)
     group = _select("Group", state.GROUP, groups)
     in_group = teams[teams["group"] == group] if group else teams
@@ -94,8 +103,11 @@ def review_filters() -> ReviewFilters:
 
 def _write_url(filters: ReviewFilters) -> None:
     wanted = {
-        state.AS_OF: filters.as_of.isoformat(), state.PERIOD: filters.period, state.GROUP: filters.group,
-        state.TEAM: filters.team, state.OWNER: filters.owner,
+        state.AS_OF: filters.as_of.isoformat(),
+        state.PERIOD: filters.period,
+        state.GROUP: filters.group,
+        state.TEAM: filters.team,
+        state.OWNER: filters.owner,
     }
     for key, value in wanted.items():
         if value is None:

@@ -2,6 +2,7 @@
 (the page passes st.session_state; tests pass a dict): a decision, an action, the notes, the KRs in
 the order the meeting takes them, the month's records. No Streamlit here: tests/test_ui_meeting_form.py
 checks them with values."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -23,8 +24,9 @@ def decision_from_form(form: Mapping, kr: dict, recorded_by: str) -> tuple[pd.Da
     problems = decision_problems(kr, kind, new_target, new_due, reason)
     if problems:
         return None, problems
-    return decision_row(kr["kr_id"], form[state.MEETING_DECISION_DATE], kind, new_target, new_due, reason,
-                        recorded_by), []
+    return decision_row(
+        kr["kr_id"], form[state.MEETING_DECISION_DATE], kind, new_target, new_due, reason, recorded_by
+    ), []
 
 
 def action_from_form(form: Mapping, month: str, actions: pd.DataFrame) -> tuple[pd.DataFrame | None, str | None]:
@@ -33,13 +35,20 @@ def action_from_form(form: Mapping, month: str, actions: pd.DataFrame) -> tuple[
     title = (form.get(state.MEETING_ACTION_TITLE) or "").strip()
     if not title:
         return None, "an action needs a title."
-    return action_rows([{
-        "action_id": next_action_id(actions, month), "review_month": month, "title": title,
-        "owner": (form.get(state.MEETING_ACTION_OWNER) or "").strip() or None,
-        "due_date": form.get(state.MEETING_ACTION_DUE),
-        "team": form.get(state.MEETING_ACTION_TEAM),
-        "kr_id": form.get(state.MEETING_ACTION_KR), "status": OPEN,
-    }]), None
+    return action_rows(
+        [
+            {
+                "action_id": next_action_id(actions, month),
+                "review_month": month,
+                "title": title,
+                "owner": (form.get(state.MEETING_ACTION_OWNER) or "").strip() or None,
+                "due_date": form.get(state.MEETING_ACTION_DUE),
+                "team": form.get(state.MEETING_ACTION_TEAM),
+                "kr_id": form.get(state.MEETING_ACTION_KR),
+                "status": OPEN,
+            }
+        ]
+    ), None
 
 
 def notes_key(month: str) -> str:
@@ -83,8 +92,11 @@ def month_records(uploads: pd.DataFrame, month: str) -> pd.DataFrame:
     records = uploads[uploads["file_name"].str.startswith(f"review-{month} ")]
     return records.assign(
         what=records["file_name"].str.removeprefix(f"review-{month} ").str.removesuffix(".xlsx"),
-        state=["in force" if pd.isna(undone) else f"undone by {by}"
-               for undone, by in zip(records["undone_at"], records["undone_by"])])
+        state=[
+            "in force" if pd.isna(undone) else f"undone by {by}"
+            for undone, by in zip(records["undone_at"], records["undone_by"])
+        ],
+    )
 
 
 def undo_labels(records: pd.DataFrame) -> dict[int, str]:

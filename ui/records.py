@@ -5,6 +5,7 @@ change hands between the two), writes through the store's recorded paths, and re
 as (kind, message) for the page to show, kind being "success", "info" or "error".
 
 Pages never call the store's writing functions themselves; tests/test_layering.py checks it."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -26,8 +27,9 @@ Outcome = tuple[str, str]
 SAVE_PROFILE = Action("save column-mapping profiles", LEAD, per_team=True)
 
 
-def record_rows(rows: dict[str, pd.DataFrame], recorded_by: str, file_name: str, action: Action,
-                stored_message: str) -> Outcome:
+def record_rows(
+    rows: dict[str, pd.DataFrame], recorded_by: str, file_name: str, action: Action, stored_message: str
+) -> Outcome:
     """Store `rows` as one upload named `file_name` if the current user may do `action`:
     ("success", `stored_message`), ("info", …) when nothing changed, or ("error", why not)."""
     if denied := refusal(action):
@@ -41,8 +43,15 @@ def record_rows(rows: dict[str, pd.DataFrame], recorded_by: str, file_name: str,
     return "success", stored_message
 
 
-def record_table_rows(table: str, rows: pd.DataFrame, recorded_by: str, file_name: str, action: Action,
-                      stored_message: str, unchanged_message: str) -> Outcome:
+def record_table_rows(
+    table: str,
+    rows: pd.DataFrame,
+    recorded_by: str,
+    file_name: str,
+    action: Action,
+    stored_message: str,
+    unchanged_message: str,
+) -> Outcome:
     """Store `rows` (already checked by the caller, in `table`'s columns) into `table` as one upload
     of a CSV file named `file_name`, if the current user may do `action`."""
     if denied := refusal(action):
@@ -55,8 +64,9 @@ def record_table_rows(table: str, rows: pd.DataFrame, recorded_by: str, file_nam
     return ("success", stored_message) if changes[table].changed else ("info", unchanged_message)
 
 
-def store_files(files: list[UploadedFile], uploaded_by: str, action: Action, team: str | None = None,
-                **options) -> IngestResult | str:
+def store_files(
+    files: list[UploadedFile], uploaded_by: str, action: Action, team: str | None = None, **options
+) -> IngestResult | str:
     """Check and store `files` as one upload (loaders.ingest.check_and_store with `options`) if the
     current user may do `action` (for `team`): the IngestResult, or why not."""
     if denied := refusal(action, team):
@@ -72,8 +82,10 @@ def undo_upload(upload_id: int, undone_by: str, action: Action) -> Outcome:
         restored = store().undo_upload(upload_id, undone_by)
     except StoreError as exc:
         return "error", f"Upload {upload_id} was not undone: {literal(exc)}."
-    return "success", (f"Upload {upload_id} undone: {sum(restored.values())} row(s) put back as they were. It stays "
-                       f"in the upload history, marked undone by {literal(undone_by)}.")
+    return "success", (
+        f"Upload {upload_id} undone: {sum(restored.values())} row(s) put back as they were. It stays "
+        f"in the upload history, marked undone by {literal(undone_by)}."
+    )
 
 
 def save_mapping_profile(name: str, signature: str, mapping: str, saved_by: str, team: str | None) -> Outcome:
@@ -134,8 +146,11 @@ def publish_targets(targets: pd.DataFrame, scenario: Mapping, scenario_name: str
     except StoreError as exc:
         return "error", f"Not published: {exc}"
     changed = sum(change.changed for change in changes.values())
-    return ("success", f"Published: {changed} company target(s) changed.") if changed else \
-        ("info", "Nothing changed: these targets are already the stored ones.")
+    return (
+        ("success", f"Published: {changed} company target(s) changed.")
+        if changed
+        else ("info", "Nothing changed: these targets are already the stored ones.")
+    )
 
 
 # ---------------------------------------------------------------------------------------------- access

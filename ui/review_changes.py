@@ -1,6 +1,7 @@
 """The review's story on screen: "Since last review" (Company overview, presenter mode), forecasts
 (Team page) and the missing updates (Review meeting). Figures from charts.changes, numbers from
 analytics.changes / forecast / health, cached per data version like the snapshot."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,14 @@ def _changes(target: str, version: int, as_of: dt.date, period: str | None, _tab
 def changes_view(filters: ReviewFilters | None = None) -> ReviewChanges:
     """The changes since the previous review of the KRs under the sidebar's filters."""
     filters = filters or current_filters()
-    whole = _changes(database_target(), data_version(), filters.as_of, filters.period, tables(),
-                     snapshot(filters.as_of, filters.period))
+    whole = _changes(
+        database_target(),
+        data_version(),
+        filters.as_of,
+        filters.period,
+        tables(),
+        snapshot(filters.as_of, filters.period),
+    )
     return filter_changes(whole, list(filters.teams) if filters.teams is not None else None, filters.owner)
 
 
@@ -64,16 +71,22 @@ def since_last_review(changes: ReviewChanges, height: int = MOVES_HEIGHT, headin
     with st.container(key=SINCE_KEY):
         if heading:
             st.header("Since last review", anchor=False)
-        st.caption(f"{changes.since:%d %B %Y} → {changes.as_of:%d %B %Y} · every KR measured at both dates · "
-                   "KRs whose objectives started since count as new")
+        st.caption(
+            f"{changes.since:%d %B %Y} → {changes.as_of:%d %B %Y} · every KR measured at both dates · "
+            "KRs whose objectives started since count as new"
+        )
         counts_col, chart_col = st.columns([1, 2.2], vertical_alignment="top")
         with counts_col:
             first, second = st.columns(2)
             first.metric("Newly overdue", changes.count("newly_overdue"), border=True)
             second.metric("Newly completed", changes.count("newly_completed"), border=True)
             first.metric("Newly off track", changes.count("newly_off_track"), border=True)
-            second.metric("Recovered", changes.count("recovered"), border=True,
-                          help="Off track, at risk or overdue then; on track or completed now")
+            second.metric(
+                "Recovered",
+                changes.count("recovered"),
+                border=True,
+                help="Off track, at risk or overdue then; on track or completed now",
+            )
             st.markdown(moved_most("Teams", changes.teams, lambda t: f"**{t.team}**"))
             st.markdown(moved_most("Objectives", changes.objectives, lambda o: f"**{o.objective_id}** ({o.team})"))
         ups, downs = largest_moves(changes.krs)
@@ -81,12 +94,15 @@ def since_last_review(changes: ReviewChanges, height: int = MOVES_HEIGHT, headin
             if ups.empty and downs.empty:
                 st.info(f"No key result in view has moved since {changes.since:%d %B %Y}.")
             else:
-                st.plotly_chart(moves_figure(ups, downs, moves_title(changes), height=height), width="stretch",
-                                config={"displayModeBar": False})
+                st.plotly_chart(
+                    moves_figure(ups, downs, moves_title(changes), height=height),
+                    width="stretch",
+                    config={"displayModeBar": False},
+                )
 
 
 def moved_most(what: str, moves: pd.DataFrame, name, n: int = 3) -> str:
-    """"Teams that moved most: **Sales** +22 pts · …" (the n largest rises, then falls), or "" if none moved."""
+    """ "Teams that moved most: **Sales** +22 pts · …" (the n largest rises, then falls), or "" if none moved."""
     ups, downs = largest_moves(moves, n)
     moved = [f"{name(row)} {row.delta * 100:+.0f} pts" for row in (*ups.itertuples(), *downs.itertuples())]
     return f"{what} that moved most: " + " · ".join(moved) if moved else ""
@@ -112,12 +128,20 @@ def trends_to_due_date(krs: pd.DataFrame, as_of, objective_id: str) -> None:
         return
     lands = int(numeric["forecast_lands"].fillna(False).sum())
     with st.expander(f"Trends and forecasts to the due date · {lands} of {len(numeric)} on course to land"):
-        st.plotly_chart(kr_trends_figure(numeric, readings_of(numeric["kr_id"], as_of), as_of,
-                                         f"Trends to the due date · {objective_id}"), width="stretch")
+        st.plotly_chart(
+            kr_trends_figure(
+                numeric, readings_of(numeric["kr_id"], as_of), as_of, f"Trends to the due date · {objective_id}"
+            ),
+            width="stretch",
+        )
 
 
 MISSING_TABLE = {
-    "kr_id": "KR", "title": key_result_column("large"), "team": "Team", "owner": "Owner", "status": "Status",
+    "kr_id": "KR",
+    "title": key_result_column("large"),
+    "team": "Team",
+    "owner": "Owner",
+    "status": "Status",
     "last_date": st.column_config.DateColumn("Last update", format=DATE_FORMAT),
     "silence": st.column_config.TextColumn("Silent for"),
 }
@@ -127,15 +151,26 @@ def missing_updates(health: UpdateHealth) -> None:
     """What the review meeting reads before its agenda: who has not updated in 30 days."""
     st.header("Before the agenda · Missing updates", anchor=False)
     missing = len(health.missing)
-    st.markdown(f"**{health.updated} of {health.in_force}** key results updated in the 30 days to "
-                f"{health.as_of:%d %B} · **{missing} missing**, longest silence first.")
+    st.markdown(
+        f"**{health.updated} of {health.in_force}** key results updated in the 30 days to "
+        f"{health.as_of:%d %B} · **{missing} missing**, longest silence first."
+    )
     table_col, chart_col = st.columns([3, 2])
     with table_col:
         rows = health.missing.assign(
             status=health.missing["status"].map(STATUS_BADGES),
-            silence=[f"{d:.0f} days" if pd.notna(d) else "never updated" for d in health.missing["days_since"]])
-        st.dataframe(rows[list(MISSING_TABLE)], hide_index=True, width="stretch", column_config=MISSING_TABLE,
-                     height=table_height(len(rows), 10))
+            silence=[f"{d:.0f} days" if pd.notna(d) else "never updated" for d in health.missing["days_since"]],
+        )
+        st.dataframe(
+            rows[list(MISSING_TABLE)],
+            hide_index=True,
+            width="stretch",
+            column_config=MISSING_TABLE,
+            height=table_height(len(rows), 10),
+        )
     with chart_col:
-        st.plotly_chart(health_figure(health.teams, "Updated in the last 30 days, by team"), width="stretch",
-                        config={"displayModeBar": False})
+        st.plotly_chart(
+            health_figure(health.teams, "Updated in the last 30 days, by team"),
+            width="stretch",
+            config={"displayModeBar": False},
+        )

@@ -2,6 +2,7 @@
 and undo list, and the button callbacks behind them. Each callback reads its form with
 ui.meeting_form and records through ui.records, which checks the role when it runs, leaving the
 outcome for the next run to show."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from analytics.meetings import CANCEL, CHANGE, KEEP, NO_NUMERIC_TARGET, action_rows, due_texts, status_updates
+from analytics.overview import company_overview
 from analytics.teams import format_kr_value
-from charts.theme import ACTION_BADGES, STATUS_BADGES
+from charts.theme import ACTION_BADGES, STATUS_BADGES, money
 from store.access import RECORD_REVIEW
 from store.schema import ACTION_STATUSES
 from ui import state
@@ -53,7 +55,8 @@ def action_table(actions: pd.DataFrame) -> pd.DataFrame:
 def store_records(rows: dict[str, pd.DataFrame], recorded_by: str, what: str, month: str) -> None:
     """Record rows as one upload and leave the outcome for the next run to show."""
     ss[state.MEETING_MESSAGE] = record_rows(
-        rows, recorded_by, f"review-{month} {what}.xlsx", RECORD_REVIEW, f"Recorded the {what} ({recorded_by}).")
+        rows, recorded_by, f"review-{month} {what}.xlsx", RECORD_REVIEW, f"Recorded the {what} ({recorded_by})."
+    )
 
 
 def record_decision(kr: dict, month: str, recorded_by: str) -> None:
@@ -101,82 +104,203 @@ def followed_up_editor(followed_up: pd.DataFrame, month: str, may_record: bool, 
     """The actions of earlier reviews with their status editable, and the button that saves it."""
     shown = action_table(followed_up).assign(status=followed_up["status"])
     st.data_editor(
-        shown, key=state.MEETING_ACTION_EDITOR, hide_index=True, width="stretch", height=table_height(len(shown)),
+        shown,
+        key=state.MEETING_ACTION_EDITOR,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(shown)),
         column_order=["status", "action_id", "title", "owner", "due", "team", "kr_id"],
-        column_config={**ACTION_COLUMNS, "status": st.column_config.SelectboxColumn(
-            "Status", options=list(ACTION_STATUSES), required=True, width="small")},
+        column_config={
+            **ACTION_COLUMNS,
+            "status": st.column_config.SelectboxColumn(
+                "Status", options=list(ACTION_STATUSES), required=True, width="small"
+            ),
+        },
         disabled=["action_id", "title", "owner", "due", "team", "kr_id"] if may_record else True,
     )
     if may_record:
-        st.button("Save status changes", key=state.MEETING_ACTION_SAVE, icon=":material/save:",
-                  disabled=not recorded_by, on_click=save_action_statuses, args=(followed_up, month, recorded_by),
-                  help=None if recorded_by else NAME_FIRST)
+        st.button(
+            "Save status changes",
+            key=state.MEETING_ACTION_SAVE,
+            icon=":material/save:",
+            disabled=not recorded_by,
+            on_click=save_action_statuses,
+            args=(followed_up, month, recorded_by),
+            help=None if recorded_by else NAME_FIRST,
+        )
 
 
 def decision_form(choices: KrChoices, month: str, recorded_by: str | None, as_of: dt.date) -> None:
     """Pick a KR (the ones to change or cancel first), see what is in force, record a decision."""
     with st.container(border=True):
-        kr_id = st.selectbox("Key result (the ones to change or cancel first)", list(choices.ordered["kr_id"]),
-                             key=state.MEETING_DECISION_KR, format_func=choices.labels_with_team.get)
+        kr_id = st.selectbox(
+            "Key result (the ones to change or cancel first)",
+            list(choices.ordered["kr_id"]),
+            key=state.MEETING_DECISION_KR,
+            format_func=choices.labels_with_team.get,
+        )
         if kr_id is None:
             return
         kr = choices.kr(kr_id)
-        in_force = format_kr_value(kr["target_value"], kr["measure"], kr["unit"]) if pd.notna(kr["target_value"]) \
+        in_force = (
+            format_kr_value(kr["target_value"], kr["measure"], kr["unit"])
+            if pd.notna(kr["target_value"])
             else "a status"
-        st.markdown(f"In force: target **{literal(in_force)}**, due **{kr['due_date']:%d %B %Y}** · now "
-                    f"{STATUS_BADGES[kr['status']]}, {kr['progress']:.0%} done")
+        )
+        st.markdown(
+            f"In force: target **{literal(in_force)}**, due **{kr['due_date']:%d %B %Y}** · now "
+            f"{STATUS_BADGES[kr['status']]}, {kr['progress']:.0%} done"
+        )
         kind_col, date_col = st.columns([2, 1])
-        decision = kind_col.radio("Decision", list(DECISION_LABELS), key=state.MEETING_DECISION_KIND,
-                                  format_func=DECISION_LABELS.get, horizontal=True)
+        decision = kind_col.radio(
+            "Decision",
+            list(DECISION_LABELS),
+            key=state.MEETING_DECISION_KIND,
+            format_func=DECISION_LABELS.get,
+            horizontal=True,
+        )
         date_col.date_input("Takes effect on", value=as_of, key=state.MEETING_DECISION_DATE, format="YYYY-MM-DD")
         if decision == CHANGE:
             target_col, due_col = st.columns(2)
-            target_col.number_input("New target (empty: unchanged)", value=None, key=state.MEETING_NEW_TARGET,
-                                    disabled=kr["measure"] in NO_NUMERIC_TARGET)
-            due_col.date_input("New due date (empty: unchanged)", value=None, key=state.MEETING_NEW_DUE,
-                               format="YYYY-MM-DD")
+            target_col.number_input(
+                "New target (empty: unchanged)",
+                value=None,
+                key=state.MEETING_NEW_TARGET,
+                disabled=kr["measure"] in NO_NUMERIC_TARGET,
+            )
+            due_col.date_input(
+                "New due date (empty: unchanged)", value=None, key=state.MEETING_NEW_DUE, format="YYYY-MM-DD"
+            )
         st.text_area("Reason (the team reads it)", key=state.MEETING_REASON, height=80)
-        st.button("Record the decision", type="primary", icon=":material/gavel:", disabled=not recorded_by,
-                  on_click=record_decision, args=(kr, month, recorded_by), help=None if recorded_by else NAME_FIRST)
+        st.button(
+            "Record the decision",
+            type="primary",
+            icon=":material/gavel:",
+            disabled=not recorded_by,
+            on_click=record_decision,
+            args=(kr, month, recorded_by),
+            help=None if recorded_by else NAME_FIRST,
+        )
 
 
-def action_form(choices: KrChoices, teams: list[str], actions: pd.DataFrame, month: str, recorded_by: str | None,
-                as_of: dt.date) -> None:
+def action_form(
+    choices: KrChoices, teams: list[str], actions: pd.DataFrame, month: str, recorded_by: str | None, as_of: dt.date
+) -> None:
     """A new action: what, who, when, for which team or KR."""
     with st.container(border=True):
         title_col, owner_col, due_col = st.columns([3, 1, 1])
         title_col.text_input("Action", key=state.MEETING_ACTION_TITLE, placeholder="What will be done")
         owner_col.text_input("Owner", key=state.MEETING_ACTION_OWNER)
-        due_col.date_input("Due", value=pd.Timestamp(as_of) + pd.offsets.MonthEnd(1), key=state.MEETING_ACTION_DUE,
-                           format="YYYY-MM-DD")
+        due_col.date_input(
+            "Due", value=pd.Timestamp(as_of) + pd.offsets.MonthEnd(1), key=state.MEETING_ACTION_DUE, format="YYYY-MM-DD"
+        )
         team_col, kr_col, button_col = st.columns([1, 2, 1], vertical_alignment="bottom")
         team_col.selectbox("Team", teams, index=None, key=state.MEETING_ACTION_TEAM, placeholder="(any)")
-        kr_col.selectbox("Key result", list(choices.ordered["kr_id"]), index=None, key=state.MEETING_ACTION_KR,
-                         placeholder="(none)", format_func=choices.labels.get)
-        button_col.button("Record the action", type="primary", icon=":material/add_task:", disabled=not recorded_by,
-                          on_click=record_action, args=(month, recorded_by, actions),
-                          help=None if recorded_by else NAME_FIRST)
+        kr_col.selectbox(
+            "Key result",
+            list(choices.ordered["kr_id"]),
+            index=None,
+            key=state.MEETING_ACTION_KR,
+            placeholder="(none)",
+            format_func=choices.labels.get,
+        )
+        button_col.button(
+            "Record the action",
+            type="primary",
+            icon=":material/add_task:",
+            disabled=not recorded_by,
+            on_click=record_action,
+            args=(month, recorded_by, actions),
+            help=None if recorded_by else NAME_FIRST,
+        )
 
 
-def records_and_undo(uploads: pd.DataFrame, month: str, month_name: str, may_record: bool,
-                     recorded_by: str | None) -> None:
+def records_and_undo(
+    uploads: pd.DataFrame, month: str, month_name: str, may_record: bool, recorded_by: str | None
+) -> None:
     """What was recorded for the month's meeting, in force or undone, and the undo of a record."""
     records = month_records(uploads, month)
     if records.empty:
         st.caption(f"Nothing recorded for {month_name} yet.")
         return
     st.dataframe(
-        records, hide_index=True, width="stretch", height=table_height(len(records), 8),
+        records,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(records), 8),
         column_order=["upload_id", "uploaded_at", "uploaded_by", "what", "state"],
-        column_config={"upload_id": st.column_config.NumberColumn("Record", format="%d"),
-                       "uploaded_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-                       "uploaded_by": "Who", "what": st.column_config.TextColumn("What", width="large"),
-                       "state": "State"},
+        column_config={
+            "upload_id": st.column_config.NumberColumn("Record", format="%d"),
+            "uploaded_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+            "uploaded_by": "Who",
+            "what": st.column_config.TextColumn("What", width="large"),
+            "state": "State",
+        },
     )
     labels = undo_labels(records)
     if labels and may_record:
         choice_col, undo_col = st.columns([3, 1], vertical_alignment="bottom")
-        chosen = choice_col.selectbox("Record to undo", list(labels), key=state.MEETING_UNDO_CHOICE,
-                                      format_func=labels.get)
-        undo_col.button("Undo it", key=state.MEETING_UNDO, icon=":material/undo:", disabled=not recorded_by,
-                        on_click=undo, args=(chosen, recorded_by), help=None if recorded_by else NAME_FIRST)
+        chosen = choice_col.selectbox(
+            "Record to undo", list(labels), key=state.MEETING_UNDO_CHOICE, format_func=labels.get
+        )
+        undo_col.button(
+            "Undo it",
+            key=state.MEETING_UNDO,
+            icon=":material/undo:",
+            disabled=not recorded_by,
+            on_click=undo,
+            args=(chosen, recorded_by),
+            help=None if recorded_by else NAME_FIRST,
+        )
+
+
+def arr_against_plan(data: dict, review) -> None:
+    """Agenda item 1: the company ARR at the last month with actuals against the plan for that
+    month, and the KRs off track or overdue."""
+    overview = company_overview(data, review)
+    arr_col, plan_col, krs_col = st.columns(3)
+    if overview.arr_actual is not None:
+        gap = overview.arr_actual - overview.arr_target if overview.arr_target is not None else None
+        arr_col.metric(
+            f"ARR at the end of {pd.Timestamp(overview.arr_month + '-01'):%B}",
+            money(overview.arr_actual),
+            delta=f"{money(gap)} vs plan" if gap is not None else None,
+            border=True,
+        )
+        plan_col.metric(
+            "Plan for that month",
+            money(overview.arr_target) if overview.arr_target else "—",
+            help="The company target path",
+            border=True,
+        )
+    else:
+        arr_col.metric("ARR", "no actuals yet", border=True)
+    behind = overview.kr_status_counts["off track"] + overview.kr_status_counts["overdue"]
+    krs_col.metric("KRs off track or overdue", f"{behind} of {overview.kr_count}", border=True)
+
+
+def teams_in_turn(review, as_of) -> None:
+    """Agenda item 3: each team's progress against where it should be, with a link to its page at
+    the same as-of date."""
+    teams = review.teams.dropna(subset=["progress"])
+    st.dataframe(
+        teams.assign(
+            worst_status=teams["worst_status"].map(STATUS_BADGES),
+            progress=teams["progress"] * 100,
+            expected=teams["expected"] * 100,
+            link=[f"/team?team={name}&as_of={as_of:%Y-%m-%d}" for name in teams["team"]],
+        ),
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(teams)),
+        column_order=["team", "progress", "expected", "worst_status", "n_off_track", "n_overdue", "link"],
+        column_config={
+            "team": st.column_config.TextColumn("Team"),
+            "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100),
+            "expected": st.column_config.NumberColumn("Expected", format="%.0f%%"),
+            "worst_status": st.column_config.TextColumn("Worst status"),
+            "n_off_track": st.column_config.NumberColumn("Off track"),
+            "n_overdue": st.column_config.NumberColumn("Overdue"),
+            "link": st.column_config.LinkColumn("Open", display_text="Team page →"),
+        },
+    )

@@ -5,6 +5,7 @@ script, and until some session has called st.navigation it runs a deep-linked pa
 /team?team=Sales) on its own, without app.py's router and shared filters. The folder keeps its name
 (the layout contract calls it pages/), so the flag is switched off here; tests/test_router.py fails
 loudly if a Streamlit upgrade renames or drops it."""
+
 from __future__ import annotations
 
 import streamlit as st

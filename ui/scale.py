@@ -1,6 +1,7 @@
 """Pages that read at 200 teams: above MANY_TEAMS a page shows a summary (by group, or the worst
 teams) first and puts the full list one click away, behind a "show all" toggle. Lists are worst
 first, so that the capped list is the part a review reads."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -33,8 +34,11 @@ def capped(frame: pd.DataFrame, key: str, noun: str, rows: int = WORST_ROWS) -> 
     "show all" toggle under `key`; a list short enough is returned whole, with no toggle."""
     if len(frame) <= rows:
         return frame
-    show_all = st.toggle(f"Show all {len(frame):,} {noun}", key=key,
-                         help=f"Off: the {rows} worst only. The Group and Team filters in the sidebar narrow the list.")
+    show_all = st.toggle(
+        f"Show all {len(frame):,} {noun}",
+        key=key,
+        help=f"Off: the {rows} worst only. The Group and Team filters in the sidebar narrow the list.",
+    )
     if show_all:
         return frame
     st.caption(f"The {rows} worst of {len(frame):,} {noun}; turn on the toggle above for every one.")

@@ -1,5 +1,6 @@
 """How the pages' tables look: one date format, one key-result column, one height rule, so that every
 table reads the same on the shared screen."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -1,4 +1,5 @@
 """User text inside Markdown."""
+
 import re
 
 

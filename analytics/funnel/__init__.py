@@ -30,6 +30,7 @@ One concern per module, each importing only the ones above it:
 Every public name is importable from `analytics.funnel` itself, which is how callers import them.
 Pure numpy/pandas: no Streamlit, DuckDB or Plotly.
 """
+
 from analytics.funnel.kr_coverage import COMMITMENT_COLUMNS, COVERAGE_COLUMNS, committed_key_results, coverage
 from analytics.funnel.plan import (
     DAYS_PER_MONTH,
@@ -84,17 +85,54 @@ from analytics.funnel.what_if import (
 
 __all__ = [
     # scenario
-    "BOOKINGS", "DEALS", "KEY_HELP", "METADATA_KEYS", "MONTHS_PER_QUARTER", "QUARTERS", "RAMP_UNITS", "REQUIRED_KEYS",
-    "RESERVED_STAGE_NAMES", "TOLERANCE", "Channel", "Scenario", "ScenarioError", "Stage", "parse_fractions",
+    "BOOKINGS",
+    "DEALS",
+    "KEY_HELP",
+    "METADATA_KEYS",
+    "MONTHS_PER_QUARTER",
+    "QUARTERS",
+    "RAMP_UNITS",
+    "REQUIRED_KEYS",
+    "RESERVED_STAGE_NAMES",
+    "TOLERANCE",
+    "Channel",
+    "Scenario",
+    "ScenarioError",
+    "Stage",
+    "parse_fractions",
     "read_scenario_json",
     # plan
-    "DAYS_PER_MONTH", "MONTHLY_COLUMNS", "PLAN_TABLE_COLUMNS", "Plan", "StageRequirement", "back_calculate",
-    "display_ceil", "forward_simulate", "month_label", "plan_table", "stage_shift_days", "stage_volumes_by_month",
+    "DAYS_PER_MONTH",
+    "MONTHLY_COLUMNS",
+    "PLAN_TABLE_COLUMNS",
+    "Plan",
+    "StageRequirement",
+    "back_calculate",
+    "display_ceil",
+    "forward_simulate",
+    "month_label",
+    "plan_table",
+    "stage_shift_days",
+    "stage_volumes_by_month",
     # what_if
-    "COMPARISON_COLUMNS", "DEFAULT_STEPS", "SCALAR_DRIVERS", "SENSITIVITY_COLUMNS", "STAGE_DRIVER_PREFIX",
-    "default_drivers", "scenario_comparison", "sensitivity", "two_way_table",
+    "COMPARISON_COLUMNS",
+    "DEFAULT_STEPS",
+    "SCALAR_DRIVERS",
+    "SENSITIVITY_COLUMNS",
+    "STAGE_DRIVER_PREFIX",
+    "default_drivers",
+    "scenario_comparison",
+    "sensitivity",
+    "two_way_table",
     # kr_coverage
-    "COMMITMENT_COLUMNS", "COVERAGE_COLUMNS", "committed_key_results", "coverage",
+    "COMMITMENT_COLUMNS",
+    "COVERAGE_COLUMNS",
+    "committed_key_results",
+    "coverage",
     # targets
-    "PUBLISHED_COLUMNS", "ArrStartingPoint", "arr_starting_point", "pipeline_metric", "published_targets",
+    "PUBLISHED_COLUMNS",
+    "ArrStartingPoint",
+    "arr_starting_point",
+    "pipeline_metric",
+    "published_targets",
 ]

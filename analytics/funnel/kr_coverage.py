@@ -1,6 +1,7 @@
 """Coverage (DESIGN "Formulas": Coverage): what team KRs tagged with a funnel_stage commit to,
 against the volume the plan requires, stage by stage.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -42,19 +43,22 @@ def coverage(plan: Plan, key_results: pd.DataFrame, quarter: int | None = None) 
 
     required = pd.Series(required, index=keys, dtype=float)
     committed = committed.astype(float)
-    return pd.DataFrame({
-        "stage": names,
-        "required": required.to_numpy(),
-        "committed": committed.to_numpy(),
-        # Division by a zero requirement would give inf; nothing required means no coverage ratio.
-        "coverage": (committed / required.where(required > 0)).to_numpy(),
-        "gap": (committed - required).to_numpy(),
-        "kr_count": counts.to_numpy().astype(int),
-    })
+    return pd.DataFrame(
+        {
+            "stage": names,
+            "required": required.to_numpy(),
+            "committed": committed.to_numpy(),
+            # Division by a zero requirement would give inf; nothing required means no coverage ratio.
+            "coverage": (committed / required.where(required > 0)).to_numpy(),
+            "gap": (committed - required).to_numpy(),
+            "kr_count": counts.to_numpy().astype(int),
+        }
+    )
 
 
-def committed_key_results(key_results: pd.DataFrame, objectives: pd.DataFrame, period: str,
-                          in_force: pd.DataFrame | None = None) -> pd.DataFrame:
+def committed_key_results(
+    key_results: pd.DataFrame, objectives: pd.DataFrame, period: str, in_force: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The KRs whose targets count towards coverage of `period` (COMMITMENT_COLUMNS).
 
     A KR counts when it is tagged with a funnel_stage and its objective's period is exactly
@@ -64,18 +68,31 @@ def committed_key_results(key_results: pd.DataFrame, objectives: pd.DataFrame, p
     cancelled KRs; without it the stored targets count.
     """
     wanted = period.strip().upper()
-    in_period = {objective: team for objective, team, objective_period
-                 in zip(objectives["objective_id"], objectives["team"], objectives["period"])
-                 if isinstance(objective_period, str) and objective_period.strip().upper() == wanted}
+    in_period = {
+        objective: team
+        for objective, team, objective_period in zip(
+            objectives["objective_id"], objectives["team"], objectives["period"]
+        )
+        if isinstance(objective_period, str) and objective_period.strip().upper() == wanted
+    }
     # Plain Python over the few KRs of one period: pandas string matching on thousands of KRs
     # would cost more than the whole back-calculation.
     tagged = key_results[key_results["funnel_stage"].notna()]
-    rows = [row for row in zip(tagged["kr_id"], tagged["objective_id"], tagged["title"], tagged["funnel_stage"],
-                               tagged["target_value"]) if row[1] in in_period]
+    rows = [
+        row
+        for row in zip(
+            tagged["kr_id"], tagged["objective_id"], tagged["title"], tagged["funnel_stage"], tagged["target_value"]
+        )
+        if row[1] in in_period
+    ]
     if in_force is not None:
         current = dict(zip(in_force["kr_id"], zip(in_force["target_value"], in_force["cancelled"])))
-        rows = [(kr, objective, title, stage, current[kr][0] if kr in current else target)
-                for kr, objective, title, stage, target in rows if not (kr in current and current[kr][1])]
-    return pd.DataFrame([(kr, in_period[objective], title, stage, target)
-                         for kr, objective, title, stage, target in rows],
-                        columns=list(COMMITMENT_COLUMNS)).astype({"target_value": float})
+        rows = [
+            (kr, objective, title, stage, current[kr][0] if kr in current else target)
+            for kr, objective, title, stage, target in rows
+            if not (kr in current and current[kr][1])
+        ]
+    return pd.DataFrame(
+        [(kr, in_period[objective], title, stage, target) for kr, objective, title, stage, target in rows],
+        columns=list(COMMITMENT_COLUMNS),
+    ).astype({"target_value": float})

@@ -3,6 +3,7 @@ required, bookings, deals, each stage's volume and the sales reps and hires by q
 table, the stage volumes by month shifted by the sales cycle, and the forward simulation that must
 reproduce the target.
 """
+
 from __future__ import annotations
 
 import math
@@ -75,8 +76,15 @@ class Plan:
             "new_arr_required": self.new_arr_required,
             "bookings_by_quarter": list(self.bookings_by_quarter),
             "deals": self.deals,
-            "stages": [{"name": s.name, "required": s.required, "conversion_rate": s.conversion_rate,
-                        "required_by_quarter": list(s.by_quarter)} for s in self.stages],
+            "stages": [
+                {
+                    "name": s.name,
+                    "required": s.required,
+                    "conversion_rate": s.conversion_rate,
+                    "required_by_quarter": list(s.by_quarter),
+                }
+                for s in self.stages
+            ],
             "reps": self.reps,
             "surplus": self.surplus,
             "retained_arr": self.retained_arr,
@@ -112,8 +120,9 @@ def back_calculate(scenario: Scenario) -> Plan:
     reps_q = deals_q / s.deals_per_rep_per_quarter
     hires, headcount, capacity = _hiring_plan(reps_q, s.quarterly_ramp, s.starting_reps)
     if not all(np.isfinite(v).all() for v in (*volumes, hires)):
-        raise ScenarioError("the scenario's numbers are too large to compute; check target_arr and the "
-                            "conversion rates")
+        raise ScenarioError(
+            "the scenario's numbers are too large to compute; check target_arr and the conversion rates"
+        )
     return Plan(
         scenario=s,
         retained_arr=s.beginning_arr * kept_share,
@@ -125,8 +134,10 @@ def back_calculate(scenario: Scenario) -> Plan:
         bookings_by_quarter=_floats(bookings_q),
         deals=float(volumes[0][0]),
         deals_by_quarter=_floats(deals_q),
-        stages=tuple(StageRequirement(stage.name, stage.conversion_rate, float(v[0]), _floats(v[1:]))
-                     for stage, v in zip(s.stages, stage_volumes)),
+        stages=tuple(
+            StageRequirement(stage.name, stage.conversion_rate, float(v[0]), _floats(v[1:]))
+            for stage, v in zip(s.stages, stage_volumes)
+        ),
         reps_by_quarter=_floats(reps_q),
         hires_by_quarter=_floats(hires),
         headcount_by_quarter=_floats(headcount),
@@ -145,7 +156,7 @@ def _hiring_plan(reps_needed: np.ndarray, ramp: Sequence[float], starting_reps: 
     (in fully ramped reps) by quarter.
     """
     productivity = np.ones(QUARTERS)
-    productivity[:min(len(ramp), QUARTERS)] = ramp[:QUARTERS]
+    productivity[: min(len(ramp), QUARTERS)] = ramp[:QUARTERS]
     hires = np.zeros(QUARTERS)
     capacity = np.zeros(QUARTERS)
     for q in range(QUARTERS):
@@ -231,18 +242,20 @@ def stage_volumes_by_month(plan: Plan) -> pd.DataFrame:
     np.add.at(grid, (rows, months[None, :] - whole[:, None] - earliest), monthly * (1 - fraction)[:, None])
     np.add.at(grid, (rows, months[None, :] - whole[:, None] - 1 - earliest), monthly * fraction[:, None])
 
-    return pd.DataFrame({
-        "stage": np.repeat(names, len(offsets)),
-        "position": np.repeat(np.arange(len(names)), len(offsets)),
-        "shift_days": np.repeat(shift_days, len(offsets)),
-        "month_offset": np.tile(offsets, len(names)),
-        "month_label": np.tile([month_label(o) for o in offsets], len(names)),
-        "volume": grid.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "stage": np.repeat(names, len(offsets)),
+            "position": np.repeat(np.arange(len(names)), len(offsets)),
+            "shift_days": np.repeat(shift_days, len(offsets)),
+            "month_offset": np.tile(offsets, len(names)),
+            "month_label": np.tile([month_label(o) for o in offsets], len(names)),
+            "volume": grid.ravel(),
+        }
+    )
 
 
 def month_label(offset: int) -> str:
-    """"Y M1".."Y M12" for the plan year, "Y-1 M12" for offset 0, "Y-2 M12" for offset −12, …"""
+    """ "Y M1".."Y M12" for the plan year, "Y-1 M12" for offset 0, "Y-2 M12" for offset −12, …"""
     if offset >= 1:
         return f"Y M{offset}"
     years_back = (12 - offset) // 12

@@ -5,6 +5,7 @@ that one run names every bad key.
 Also the funnel's fixed vocabulary shared by the other modules of analytics.funnel: quarters and
 months, the deals and bookings rows, the float tolerance.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,15 @@ KEY_HELP = {
     "channel_stage": "the stage whose required volume is split across acquisition channels",
     "channels": "acquisition channels, each {name, share, conversion_rates: {stage above channel_stage: rate}}",
 }
-REQUIRED_KEYS = ("target_arr", "beginning_arr", "contraction_rate", "expansion_rate", "average_deal_size", "stages",
-                 "deals_per_rep_per_quarter")
+REQUIRED_KEYS = (
+    "target_arr",
+    "beginning_arr",
+    "contraction_rate",
+    "expansion_rate",
+    "average_deal_size",
+    "stages",
+    "deals_per_rep_per_quarter",
+)
 # Saved scenarios may carry a label; anything else unknown is most likely a typo of a real key,
 # which would otherwise silently fall back to a default.
 METADATA_KEYS = ("name", "description", "notes")
@@ -114,31 +122,56 @@ class Scenario:
         set_("target_arr", check.number("target_arr", self.target_arr, lambda v: v >= 0, "0 or more"))
         set_("beginning_arr", check.number("beginning_arr", self.beginning_arr, lambda v: v >= 0, "0 or more"))
         if self.monthly_churn_rate is not None:
-            monthly = check.number("monthly_churn_rate", self.monthly_churn_rate, lambda v: 0 <= v < 1,
-                                   "at least 0 and below 1", percent_hint=True)
+            monthly = check.number(
+                "monthly_churn_rate",
+                self.monthly_churn_rate,
+                lambda v: 0 <= v < 1,
+                "at least 0 and below 1",
+                percent_hint=True,
+            )
             set_("monthly_churn_rate", monthly)
             set_("churn_rate", None if monthly is None else float(annual_churn(monthly)))
         elif self.churn_rate is None:
             problems.append("churn_rate is missing (annual churn, e.g. 0.12, or give monthly_churn_rate)")
         else:
-            set_("churn_rate", check.number("churn_rate", self.churn_rate, lambda v: 0 <= v < 1,
-                                            "at least 0 and below 1", percent_hint=True))
-        set_("contraction_rate", check.number("contraction_rate", self.contraction_rate, lambda v: 0 <= v < 1,
-                                              "at least 0 and below 1", percent_hint=True))
+            set_(
+                "churn_rate",
+                check.number(
+                    "churn_rate", self.churn_rate, lambda v: 0 <= v < 1, "at least 0 and below 1", percent_hint=True
+                ),
+            )
+        set_(
+            "contraction_rate",
+            check.number(
+                "contraction_rate",
+                self.contraction_rate,
+                lambda v: 0 <= v < 1,
+                "at least 0 and below 1",
+                percent_hint=True,
+            ),
+        )
         # Expansion is a growth rate, not a probability: above 100 % is unusual but possible.
         set_("expansion_rate", check.number("expansion_rate", self.expansion_rate, lambda v: v >= 0, "0 or more"))
-        if self.churn_rate is not None and self.contraction_rate is not None \
-                and self.churn_rate + self.contraction_rate >= 1:
-            problems.append(f"churn_rate + contraction_rate must stay below 1 (all beginning ARR lost), got "
-                            f"{self.churn_rate:g} + {self.contraction_rate:g}")
-        set_("average_deal_size", check.number("average_deal_size", self.average_deal_size, lambda v: v > 0,
-                                               "more than 0"))
+        if (
+            self.churn_rate is not None
+            and self.contraction_rate is not None
+            and self.churn_rate + self.contraction_rate >= 1
+        ):
+            problems.append(
+                f"churn_rate + contraction_rate must stay below 1 (all beginning ARR lost), got "
+                f"{self.churn_rate:g} + {self.contraction_rate:g}"
+            )
+        set_(
+            "average_deal_size",
+            check.number("average_deal_size", self.average_deal_size, lambda v: v > 0, "more than 0"),
+        )
         set_("stages", check.stages(self.stages))
-        set_("deals_per_rep_per_quarter", check.number("deals_per_rep_per_quarter", self.deals_per_rep_per_quarter,
-                                                       lambda v: v > 0, "more than 0"))
+        set_(
+            "deals_per_rep_per_quarter",
+            check.number("deals_per_rep_per_quarter", self.deals_per_rep_per_quarter, lambda v: v > 0, "more than 0"),
+        )
         set_("seasonality", check.seasonality(self.seasonality))
-        set_("sales_cycle_days", check.number("sales_cycle_days", self.sales_cycle_days, lambda v: v >= 0,
-                                              "0 or more"))
+        set_("sales_cycle_days", check.number("sales_cycle_days", self.sales_cycle_days, lambda v: v >= 0, "0 or more"))
         if self.ramp_unit not in RAMP_UNITS:
             problems.append(f"ramp_unit must be 'quarter' or 'month', got {self.ramp_unit!r}")
         set_("ramp", check.ramp(self.ramp))
@@ -157,15 +190,17 @@ class Scenario:
         if self.ramp_unit == "quarter":
             return self.ramp
         months = list(self.ramp) + [1.0] * (-len(self.ramp) % MONTHS_PER_QUARTER)
-        return tuple(float(np.mean(months[i:i + MONTHS_PER_QUARTER]))
-                     for i in range(0, len(months), MONTHS_PER_QUARTER))
+        return tuple(
+            float(np.mean(months[i : i + MONTHS_PER_QUARTER])) for i in range(0, len(months), MONTHS_PER_QUARTER)
+        )
 
     @classmethod
     def from_dict(cls, data: Any) -> Scenario:
         """A scenario from its JSON object (DESIGN keys); ScenarioError naming every bad key."""
         if not isinstance(data, Mapping):
-            raise ScenarioError(f"a scenario must be a JSON object with the keys {', '.join(REQUIRED_KEYS)}, "
-                                f"got {type(data).__name__}")
+            raise ScenarioError(
+                f"a scenario must be a JSON object with the keys {', '.join(REQUIRED_KEYS)}, got {type(data).__name__}"
+            )
         # Unknown keys do not stop the value checks below, so one run reports every problem.
         unknown_keys, problems = [], []
         known = set(KEY_HELP) | set(METADATA_KEYS)
@@ -180,8 +215,10 @@ class Scenario:
         stages = data.get("stages")
         if "stages" in data:
             if not isinstance(stages, (list, tuple)) or not stages:
-                problems.append(f"stages must be a non-empty list of {{name, conversion_rate}} objects, from the top "
-                                f"of the funnel down, got {stages!r}")
+                problems.append(
+                    f"stages must be a non-empty list of {{name, conversion_rate}} objects, from the top "
+                    f"of the funnel down, got {stages!r}"
+                )
             else:
                 parsed = []
                 for i, stage in enumerate(stages):
@@ -190,8 +227,10 @@ class Scenario:
                         continue
                     unknown = set(stage) - {"name", "conversion_rate"}
                     if unknown:
-                        unknown_keys.append(f"stages[{i}] has unknown key(s) {', '.join(sorted(map(str, unknown)))} "
-                                        f"(a stage has name and conversion_rate)")
+                        unknown_keys.append(
+                            f"stages[{i}] has unknown key(s) {', '.join(sorted(map(str, unknown)))} "
+                            f"(a stage has name and conversion_rate)"
+                        )
                     parsed.append(Stage(stage["name"], stage["conversion_rate"]))
                 stages = tuple(parsed)
         for key in ("seasonality", "ramp"):
@@ -201,18 +240,34 @@ class Scenario:
             problems.append(f"channels must be a list ({KEY_HELP['channels']}), got {data['channels']!r}")
         if problems:
             raise ScenarioError("; ".join(unknown_keys + problems))
-        optional = {key: data[key] for key in ("seasonality", "sales_cycle_days", "ramp", "ramp_unit",
-                                               "starting_reps", "monthly_churn_rate", "channel_stage",
-                                               "channels") if key in data}
+        optional = {
+            key: data[key]
+            for key in (
+                "seasonality",
+                "sales_cycle_days",
+                "ramp",
+                "ramp_unit",
+                "starting_reps",
+                "monthly_churn_rate",
+                "channel_stage",
+                "channels",
+            )
+            if key in data
+        }
         for key in ("seasonality", "ramp", "channels"):
             if key in optional:
                 optional[key] = tuple(optional[key])
         try:
             scenario = cls(
-                target_arr=data["target_arr"], beginning_arr=data["beginning_arr"], churn_rate=data.get("churn_rate"),
-                contraction_rate=data["contraction_rate"], expansion_rate=data["expansion_rate"],
-                average_deal_size=data["average_deal_size"], stages=stages,
-                deals_per_rep_per_quarter=data["deals_per_rep_per_quarter"], **optional,
+                target_arr=data["target_arr"],
+                beginning_arr=data["beginning_arr"],
+                churn_rate=data.get("churn_rate"),
+                contraction_rate=data["contraction_rate"],
+                expansion_rate=data["expansion_rate"],
+                average_deal_size=data["average_deal_size"],
+                stages=stages,
+                deals_per_rep_per_quarter=data["deals_per_rep_per_quarter"],
+                **optional,
             )
         except ScenarioError as exc:
             raise ScenarioError("; ".join(unknown_keys + [str(exc)])) from None
@@ -240,11 +295,12 @@ class Scenario:
         if self.monthly_churn_rate is not None:
             data["monthly_churn_rate"] = self.monthly_churn_rate
         if self.channels:
-            above = [stage.name for stage in self.stages[:self.channel_index]]
+            above = [stage.name for stage in self.stages[: self.channel_index]]
             data["channel_stage"] = self.channel_stage
-            data["channels"] = [{"name": c.name, "share": c.share,
-                                 "conversion_rates": dict(zip(above, c.conversion_rates))}
-                                for c in self.channels]
+            data["channels"] = [
+                {"name": c.name, "share": c.share, "conversion_rates": dict(zip(above, c.conversion_rates))}
+                for c in self.channels
+            ]
         return data
 
     @property
@@ -296,14 +352,23 @@ class _Checker:
                 continue
             where = f'stages[{i}] ("{name}")'
             if name.casefold() in RESERVED_STAGE_NAMES:
-                self.problems.append(f"{where} name {name!r} is reserved (deals and bookings come after the last "
-                                     f"stage); rename the stage")
+                self.problems.append(
+                    f"{where} name {name!r} is reserved (deals and bookings come after the last "
+                    f"stage); rename the stage"
+                )
             elif name.casefold() in seen:
-                self.problems.append(f"{where} name duplicates stages[{seen[name.casefold()]}]: stage names must be "
-                                     f"unique (case-insensitive)")
+                self.problems.append(
+                    f"{where} name duplicates stages[{seen[name.casefold()]}]: stage names must be "
+                    f"unique (case-insensitive)"
+                )
             seen.setdefault(name.casefold(), i)
-            rate = self.number(f"{where} conversion_rate", stage.conversion_rate, lambda v: 0 < v <= 1,
-                               "above 0 and at most 1", percent_hint=True)
+            rate = self.number(
+                f"{where} conversion_rate",
+                stage.conversion_rate,
+                lambda v: 0 < v <= 1,
+                "above 0 and at most 1",
+                percent_hint=True,
+            )
             checked.append(Stage(name, rate))
         return tuple(checked)
 
@@ -325,8 +390,10 @@ class _Checker:
         if not isinstance(ramp, (list, tuple, np.ndarray)) or len(ramp) == 0:
             self.problems.append(f"ramp must be a non-empty list of fractions ({KEY_HELP['ramp']}), got {ramp!r}")
             return None
-        values = [self.number(f"ramp[{i}]", r, lambda v: 0 < v <= 1, "above 0 and at most 1", percent_hint=True)
-                  for i, r in enumerate(ramp)]
+        values = [
+            self.number(f"ramp[{i}]", r, lambda v: 0 < v <= 1, "above 0 and at most 1", percent_hint=True)
+            for i, r in enumerate(ramp)
+        ]
         return None if any(v is None for v in values) else tuple(values)
 
     def channels(self, channel_stage, channels, stages: tuple[Stage, ...]) -> tuple[str | None, tuple[Channel, ...]]:
@@ -336,13 +403,16 @@ class _Checker:
             return None, ()
         if not channels:
             if channel_stage is not None:
-                self.problems.append("channel_stage is given but channels is empty: list the channels, or leave "
-                                     "both out")
+                self.problems.append(
+                    "channel_stage is given but channels is empty: list the channels, or leave both out"
+                )
             return None, ()
         names = {stage.name.casefold(): i for i, stage in enumerate(stages)}
         if not isinstance(channel_stage, str) or channel_stage.strip().casefold() not in names:
-            self.problems.append(f"channel_stage must name the stage whose volume the channels split "
-                                 f"(one of {', '.join(s.name for s in stages)}), got {channel_stage!r}")
+            self.problems.append(
+                f"channel_stage must name the stage whose volume the channels split "
+                f"(one of {', '.join(s.name for s in stages)}), got {channel_stage!r}"
+            )
             return None, ()
         index = names[channel_stage.strip().casefold()]
         above = [stage.name for stage in stages[:index]]
@@ -350,17 +420,21 @@ class _Checker:
         for i, channel in enumerate(channels):
             if isinstance(channel, Mapping):
                 if "name" not in channel or "share" not in channel:
-                    self.problems.append(f"channels[{i}] must be an object with name, share and conversion_rates, "
-                                         f"got {channel!r}")
+                    self.problems.append(
+                        f"channels[{i}] must be an object with name, share and conversion_rates, got {channel!r}"
+                    )
                     continue
                 unknown = set(channel) - {"name", "share", "conversion_rates"}
                 if unknown:
-                    self.problems.append(f"channels[{i}] has unknown key(s) {', '.join(sorted(map(str, unknown)))} "
-                                         f"(a channel has name, share and conversion_rates)")
+                    self.problems.append(
+                        f"channels[{i}] has unknown key(s) {', '.join(sorted(map(str, unknown)))} "
+                        f"(a channel has name, share and conversion_rates)"
+                    )
                 channel = Channel(channel["name"], channel["share"], channel.get("conversion_rates", {}))
             elif not isinstance(channel, Channel):
-                self.problems.append(f"channels[{i}] must be an object with name, share and conversion_rates, "
-                                     f"got {channel!r}")
+                self.problems.append(
+                    f"channels[{i}] must be an object with name, share and conversion_rates, got {channel!r}"
+                )
                 continue
             name = channel.name.strip() if isinstance(channel.name, str) else None
             if not name:
@@ -368,17 +442,22 @@ class _Checker:
                 continue
             where = f'channels[{i}] ("{name}")'
             if name.casefold() in seen:
-                self.problems.append(f"{where} name duplicates channels[{seen[name.casefold()]}]: channel names "
-                                     f"must be unique (case-insensitive)")
+                self.problems.append(
+                    f"{where} name duplicates channels[{seen[name.casefold()]}]: channel names "
+                    f"must be unique (case-insensitive)"
+                )
             seen.setdefault(name.casefold(), i)
-            share = self.number(f"{where} share", channel.share, lambda v: 0 < v <= 1, "above 0 and at most 1",
-                                percent_hint=True)
+            share = self.number(
+                f"{where} share", channel.share, lambda v: 0 < v <= 1, "above 0 and at most 1", percent_hint=True
+            )
             rates = self._channel_rates(where, channel.conversion_rates, above)
             checked.append(Channel(name, share, rates))
         shares = [c.share for c in checked]
         if len(checked) == len(channels) and None not in shares and abs(sum(shares) - 1) > TOLERANCE:
-            self.problems.append(f"channel shares must add up to 1 (100 %), got {sum(shares):.6g} "
-                                 f"({' + '.join(f'{share:g}' for share in shares)})")
+            self.problems.append(
+                f"channel shares must add up to 1 (100 %), got {sum(shares):.6g} "
+                f"({' + '.join(f'{share:g}' for share in shares)})"
+            )
         return stages[index].name, tuple(checked)
 
     def _channel_rates(self, where: str, rates, above: list[str]) -> tuple[float | None, ...]:
@@ -387,26 +466,38 @@ class _Checker:
             given = {str(key).strip().casefold(): value for key, value in rates.items()}
             unknown = sorted(set(given) - {name.casefold() for name in above})
             if unknown:
-                self.problems.append(f"{where} conversion_rates has {', '.join(map(repr, unknown))}, which "
-                                     f"is not a stage above the channel stage (those are: "
-                                     f"{', '.join(above) or 'none'})")
+                self.problems.append(
+                    f"{where} conversion_rates has {', '.join(map(repr, unknown))}, which "
+                    f"is not a stage above the channel stage (those are: "
+                    f"{', '.join(above) or 'none'})"
+                )
             missing = [name for name in above if name.casefold() not in given]
             if missing:
-                self.problems.append(f"{where} conversion_rates is missing {', '.join(map(repr, missing))} (give "
-                                     f"the channel's rate for every stage above the channel stage)")
+                self.problems.append(
+                    f"{where} conversion_rates is missing {', '.join(map(repr, missing))} (give "
+                    f"the channel's rate for every stage above the channel stage)"
+                )
             values = [given.get(name.casefold()) for name in above]
         elif isinstance(rates, (list, tuple, np.ndarray)) and len(rates) == len(above):
             values = list(rates)
         else:
-            self.problems.append(f"{where} conversion_rates must give a rate for each of "
-                                 f"{', '.join(above) or 'no stage'},"
-                                 f" got {rates!r}")
+            self.problems.append(
+                f"{where} conversion_rates must give a rate for each of {', '.join(above) or 'no stage'}, got {rates!r}"
+            )
             return ()
         # A missing rate has been reported above; None keeps the positions aligned.
-        return tuple(None if value is None else
-                     self.number(f'{where} conversion_rate of "{name}"', value, lambda v: 0 < v <= 1,
-                                 "above 0 and at most 1", percent_hint=True)
-                     for name, value in zip(above, values))
+        return tuple(
+            None
+            if value is None
+            else self.number(
+                f'{where} conversion_rate of "{name}"',
+                value,
+                lambda v: 0 < v <= 1,
+                "above 0 and at most 1",
+                percent_hint=True,
+            )
+            for name, value in zip(above, values)
+        )
 
 
 def read_scenario_json(content: bytes | str, source: str) -> tuple[Scenario, str | None]:
@@ -442,8 +533,9 @@ def parse_fractions(text: str, key: str) -> list[float]:
         try:
             value = float(piece.rstrip("%"))
         except ValueError:
-            raise ScenarioError(f"{key}: {piece!r} is not a number "
-                                "(write fractions such as 0.25, 0.5, 0.75, 1)") from None
+            raise ScenarioError(
+                f"{key}: {piece!r} is not a number (write fractions such as 0.25, 0.5, 0.75, 1)"
+            ) from None
         values.append(value / 100 if percent else value)
     if not values:
         raise ScenarioError(f"{key} is empty (write fractions such as 0.25, 0.5, 0.75, 1)")

@@ -2,6 +2,7 @@
 and the year's ARR target), and the company targets a plan publishes (bookings and pipeline volumes
 per quarter).
 """
+
 from __future__ import annotations
 
 import re
@@ -32,13 +33,16 @@ def published_targets(plan: Plan, year: int, pipeline_stages: Sequence[str]) -> 
     for name in pipeline_stages:
         stage = by_name.get(str(name).strip().casefold())
         if stage is None:
-            raise ScenarioError(f"pipeline stage {name!r} is not a stage of the plan "
-                                f"({', '.join(s.name for s in plan.stages)})")
+            raise ScenarioError(
+                f"pipeline stage {name!r} is not a stage of the plan ({', '.join(s.name for s in plan.stages)})"
+            )
         chosen.append(stage)
     metrics = [pipeline_metric(stage.name) for stage in chosen]
     if len(set(metrics)) != len(metrics):
-        raise ScenarioError(f"the stages {', '.join(s.name for s in chosen)} would publish the same metric twice "
-                            f"({', '.join(metrics)}); pick one of them")
+        raise ScenarioError(
+            f"the stages {', '.join(s.name for s in chosen)} would publish the same metric twice "
+            f"({', '.join(metrics)}); pick one of them"
+        )
     rows = []
     for q in range(QUARTERS):
         period = f"{int(year)}-Q{q + 1}"

@@ -1,6 +1,7 @@
 """What-ifs on a scenario: one driver moved at a time (sensitivity, for a tornado chart), win rate ×
 deal size (the two-way table), and several scenarios side by side.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,15 @@ from analytics.funnel.plan import back_calculate
 from analytics.funnel.scenario import Scenario, ScenarioError, Stage
 
 STAGE_DRIVER_PREFIX = "conversion_rate:"
-SCALAR_DRIVERS = ("average_deal_size", "churn_rate", "contraction_rate", "expansion_rate", "target_arr",
-                  "beginning_arr", "deals_per_rep_per_quarter")
+SCALAR_DRIVERS = (
+    "average_deal_size",
+    "churn_rate",
+    "contraction_rate",
+    "expansion_rate",
+    "target_arr",
+    "beginning_arr",
+    "deals_per_rep_per_quarter",
+)
 DEFAULT_STEPS = (-0.2, -0.1, 0.1, 0.2)
 
 SENSITIVITY_COLUMNS = ("driver", "change", "value", "top_of_funnel", "reps", "delta_top", "delta_reps")
@@ -26,11 +34,17 @@ COMPARISON_COLUMNS = ("item", "part", "kind")
 def default_drivers(scenario: Scenario) -> list[str]:
     """Each stage's conversion rate, then deal size, churn, expansion, target and rep productivity."""
     return [STAGE_DRIVER_PREFIX + stage.name for stage in scenario.stages] + [
-        "average_deal_size", "churn_rate", "expansion_rate", "target_arr", "deals_per_rep_per_quarter"]
+        "average_deal_size",
+        "churn_rate",
+        "expansion_rate",
+        "target_arr",
+        "deals_per_rep_per_quarter",
+    ]
 
 
-def sensitivity(scenario: Scenario, drivers: Iterable[str] | None = None,
-                steps: Sequence[float] = DEFAULT_STEPS) -> pd.DataFrame:
+def sensitivity(
+    scenario: Scenario, drivers: Iterable[str] | None = None, steps: Sequence[float] = DEFAULT_STEPS
+) -> pd.DataFrame:
     """Top-of-funnel volume and reps when one driver moves by each relative step (SENSITIVITY_COLUMNS).
 
     Drivers are "conversion_rate:<stage name>" or a scenario key of SCALAR_DRIVERS; default
@@ -47,7 +61,7 @@ def sensitivity(scenario: Scenario, drivers: Iterable[str] | None = None,
     scenario = replace(scenario, channel_stage=None, channels=())
     base = back_calculate(scenario)
     rows = []
-    for driver in (default_drivers(scenario) if drivers is None else list(drivers)):
+    for driver in default_drivers(scenario) if drivers is None else list(drivers):
         for step in steps:
             moved, value = _moved(scenario, driver, step)
             plan = back_calculate(moved)
@@ -61,18 +75,21 @@ def sensitivity(scenario: Scenario, drivers: Iterable[str] | None = None,
 def _moved(scenario: Scenario, driver: str, step: float) -> tuple[Scenario, float]:
     """The scenario with one driver multiplied by (1 + step), capped to stay valid, and its new value."""
     if driver.startswith(STAGE_DRIVER_PREFIX):
-        name = driver[len(STAGE_DRIVER_PREFIX):].strip().casefold()
+        name = driver[len(STAGE_DRIVER_PREFIX) :].strip().casefold()
         index = next((i for i, stage in enumerate(scenario.stages) if stage.name.casefold() == name), None)
         if index is None:
-            raise ValueError(f"unknown driver {driver!r}: no stage named {name!r} "
-                             f"(stages: {', '.join(s.name for s in scenario.stages)})")
+            raise ValueError(
+                f"unknown driver {driver!r}: no stage named {name!r} "
+                f"(stages: {', '.join(s.name for s in scenario.stages)})"
+            )
         stage = scenario.stages[index]
         rate = min(1.0, stage.conversion_rate * (1 + step))
-        stages = scenario.stages[:index] + (Stage(stage.name, rate),) + scenario.stages[index + 1:]
+        stages = scenario.stages[:index] + (Stage(stage.name, rate),) + scenario.stages[index + 1 :]
         return replace(scenario, stages=stages), rate
     if driver not in SCALAR_DRIVERS:
-        raise ValueError(f"unknown driver {driver!r} (use {STAGE_DRIVER_PREFIX}<stage> or one of "
-                         f"{', '.join(SCALAR_DRIVERS)})")
+        raise ValueError(
+            f"unknown driver {driver!r} (use {STAGE_DRIVER_PREFIX}<stage> or one of {', '.join(SCALAR_DRIVERS)})"
+        )
     value = getattr(scenario, driver) * (1 + step)
     changes: dict[str, Any] = {}
     if driver == "churn_rate":
@@ -115,8 +132,12 @@ def scenario_comparison(scenarios: Mapping[str, Scenario]) -> pd.DataFrame:
         ("Average deal size", "input", "currency", lambda s, p: s.average_deal_size),
         ("Funnel stages", "input", "text", lambda s, p: " → ".join(stage.name for stage in s.stages)),
         ("Win rate (last stage → deal)", "input", "percent", lambda s, p: s.stages[-1].conversion_rate),
-        ("Top of funnel → deal", "input", "percent",
-         lambda s, p: float(np.prod([stage.conversion_rate for stage in s.stages]))),
+        (
+            "Top of funnel → deal",
+            "input",
+            "percent",
+            lambda s, p: float(np.prod([stage.conversion_rate for stage in s.stages])),
+        ),
         ("Sales cycle (days)", "input", "number", lambda s, p: s.sales_cycle_days),
         ("Deals per ramped rep per quarter", "input", "number", lambda s, p: s.deals_per_rep_per_quarter),
         ("Channels", "input", "text", lambda s, p: ", ".join(f"{c.name} {c.share:.0%}" for c in s.channels) or "—"),

@@ -1,0 +1,76 @@
+"""The retrospective page's outcome badges and its carry-over of missed KRs into the next quarter
+(a button callback that writes through ui.records)."""
+
+import streamlit as st
+
+from analytics.periods import period_bounds
+from analytics.retrospective import (
+    COMPLETED,
+    MISSED,
+    STILL_OPEN,
+    carry_over_rows,
+)
+from charts.theme import STATUS_BADGES
+from store.access import RECORD_REVIEW
+from ui import state
+from ui.auth import recorded_name, refusal, refused_note
+from ui.records import record_rows
+
+OUTCOME_BADGES = {
+    COMPLETED: "✔ completed",
+    MISSED: "✘ missed",
+    STILL_OPEN: "⏳ still open",
+    "cancelled": STATUS_BADGES["cancelled"],
+}
+
+
+def carry_over(tables_now: dict, retro, kr_ids: list[str], recorded_by: str) -> None:
+    """Record the carried-over objectives and KRs as one upload (a button callback)."""
+    kind, message = record_rows(
+        carry_over_rows(tables_now, retro, kr_ids),
+        recorded_by,
+        f"retrospective-{retro.quarter} carry-over.xlsx",
+        RECORD_REVIEW,
+        f"Carried {len(kr_ids)} KR(s) into {retro.next_quarter} (undo from Upload progress → Upload history).",
+    )
+    st.session_state[state.RETRO_MESSAGE] = (kind, message)
+    if kind == "success":
+        st.session_state[state.RETRO_CARRY] = []
+
+
+def carry_over_section(data: dict, retro, quarter: str) -> None:
+    """The step that carries the quarter's missed KRs into the next one, once the quarter has ended,
+    for those who may record review outcomes."""
+    st.header(f"Carry missed KRs into {retro.next_quarter}", anchor=False)
+    missed_krs = retro.krs[retro.krs["outcome"] == MISSED]
+    if not retro.closed:
+        st.caption(f"Missed KRs can be carried over once {quarter} has ended.")
+    elif missed_krs.empty:
+        st.caption("No key result was missed.")
+    elif refusal(RECORD_REVIEW):
+        refused_note(RECORD_REVIEW, compact=True)
+    else:
+        st.caption(
+            "Each KR restarts from its last reading towards the same target, due "
+            f"{period_bounds(retro.next_quarter)[1]:%d %B %Y},"
+            f" under its objective repeated for {retro.next_quarter}."
+        )
+        titles = missed_krs.set_index("kr_id")["title"]
+        chosen_col, by_col, button_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+        chosen = chosen_col.multiselect(
+            "Missed KRs to carry over",
+            list(titles.index),
+            key=state.RETRO_CARRY,
+            format_func=lambda k: f"{k} · {titles[k]}",
+        )
+        recorded_by = recorded_name("Your name", state.RETRO_BY, container=by_col)
+        button_col.button(
+            f"Carry {len(chosen)} over",
+            type="primary",
+            key=state.RETRO_CARRY_BUTTON,
+            icon=":material/redo:",
+            disabled=not chosen or not recorded_by,
+            on_click=carry_over,
+            args=(data, retro, chosen, recorded_by),
+            help=None if recorded_by else "Enter your name first",
+        )

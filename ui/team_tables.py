@@ -1,0 +1,86 @@
+"""How the Team page's tables are laid out: their columns, and one way to show each."""
+
+import pandas as pd
+import streamlit as st
+
+from charts.theme import ACTUAL_COLOR
+from ui.tables import DATE_FORMAT, key_result_column, table_height
+
+KR_TABLE = {
+    "kr_id": st.column_config.TextColumn("KR"),
+    # The figure above shows each title; here it only names the row, so it may be cut (hover shows it).
+    "title": key_result_column(),
+    "status": st.column_config.TextColumn("Status"),
+    "owner": st.column_config.TextColumn("Owner"),
+    "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT),
+    "last_value": st.column_config.TextColumn("Last value"),
+    "confidence": st.column_config.TextColumn("Confidence"),
+    "updated": st.column_config.TextColumn("Updated"),
+    "trend": st.column_config.LineChartColumn(
+        "Trend", help="Check-in readings up to the as-of date", color=ACTUAL_COLOR
+    ),
+    "forecast": st.column_config.TextColumn(
+        "Forecast at due date", help="Least-squares line through the check-ins since the start, at the due date"
+    ),
+    "last_comment": st.column_config.TextColumn("Last comment", width="large"),
+}
+
+
+INITIATIVE_TABLE = {
+    "kr_id": st.column_config.TextColumn("KR"),
+    "title": st.column_config.TextColumn("Initiative", width="large"),
+    "owner": st.column_config.TextColumn("Owner"),
+    "status": st.column_config.TextColumn("Status"),
+    "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT),
+}
+
+
+DECISION_TABLE = {
+    "date": st.column_config.DateColumn("From", format=DATE_FORMAT),
+    "kr_id": st.column_config.TextColumn("KR"),
+    "title": key_result_column(),
+    "decision": st.column_config.TextColumn("Decision"),
+    "change": st.column_config.TextColumn(
+        "Change", width="medium", help="The target or due date before and after: history is kept"
+    ),
+    "reason": st.column_config.TextColumn("Reason", width="medium"),
+    "decided_by": st.column_config.TextColumn("By"),
+}
+
+
+ACTION_TABLE = {
+    "action_id": st.column_config.TextColumn("Action"),
+    "title": st.column_config.TextColumn("What", width="large"),
+    "owner": st.column_config.TextColumn("Who"),
+    "due": st.column_config.TextColumn("Due", width="medium"),
+    "kr_id": st.column_config.TextColumn("KR"),
+    "status": st.column_config.TextColumn("Status"),
+}
+
+
+NEEDS_TABLE = {
+    "kr_id": "KR",
+    "title": key_result_column("large"),
+    "owner": "Owner",
+    "status": "Status",
+    "depends_on": "Depends on",
+}
+
+
+NEEDED_BY_TABLE = {
+    "team": "Team",
+    "kr_id": "KR",
+    "title": key_result_column("large"),
+    "owner": "Owner",
+    "status": "Status",
+}
+
+
+def show_table(frame: pd.DataFrame, columns: dict, empty: str) -> None:
+    """Every row at once: a review never hunts for rows inside a scrolling table."""
+    if frame.empty:
+        st.markdown(empty)
+        return
+    st.dataframe(
+        frame[list(columns)], hide_index=True, width="stretch", height=table_height(len(frame)), column_config=columns
+    )
