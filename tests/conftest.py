@@ -284,21 +284,31 @@ def demo_db_file(tmp_path_factory) -> pathlib.Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_demo_template(tmp_path_factory) -> str:
+    """On PostgreSQL runs: a database holding the demo workbook, ingested once per test process, which
+    writable_demo_db copies (CREATE DATABASE … TEMPLATE) instead of ingesting again for each test."""
+    from loaders.ingest import check_and_store
+    from store.database import UploadedFile
+
+    target = fresh_database(tmp_path_factory.mktemp("postgres_template"), "postgres")
+    opened = Store.open(target)
+    result = check_and_store(opened, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
+    opened.close()
+    assert result.errors == []
+    return target.rsplit("/", 1)[1]
+
+
 @pytest.fixture
-def writable_demo_db(tmp_path, demo_db_file) -> str:
+def writable_demo_db(request, tmp_path, demo_db_file) -> str:
     """A database of the test's own holding the demo workbook, which the test may write to (a copy
-    of one ingest; on PostgreSQL runs, a fresh ingest into a new database)."""
+    of one ingest: of a file, or on PostgreSQL runs of a template database)."""
     import shutil
 
     if EVERYTHING_ON_POSTGRES:
-        from loaders.ingest import check_and_store
-        from store.database import UploadedFile
-
-        target = fresh_database(tmp_path)
-        opened = Store.open(target)
-        check_and_store(opened, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
-        opened.close()
-        return target
+        name = f"okr_test_{uuid.uuid4().hex[:12]}"
+        _psql(f"CREATE DATABASE {name} TEMPLATE {request.getfixturevalue('postgres_demo_template')}")
+        return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
     target = tmp_path / "writable_demo.duckdb"
     shutil.copyfile(demo_db_file, target)
     return str(target)
