@@ -285,6 +285,22 @@ def demo_db_file(tmp_path_factory) -> pathlib.Path:
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium, one per test process: every browser test module shares it (a second
+    sync Playwright on the same thread refuses to start beside the first)."""
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
 def postgres_demo_template(tmp_path_factory) -> str:
     """On PostgreSQL runs: a database holding the demo workbook, ingested once per test process, which
     writable_demo_db copies (CREATE DATABASE … TEMPLATE) instead of ingesting again for each test."""

@@ -8,11 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import test_browser
 from test_browser import ARTIFACTS, CHROMIUM, MAIN_OVERFLOW, open_app, serving_app, wait_for_app
 
 pytestmark = pytest.mark.browser
-browser = test_browser.browser  # the fixture: headless Debian Chromium
 
 HEADERS = "Objetivo;Resultado-chave;Responsável;Valor inicial;Meta;Alcançado;Semáforo"
 PROFILE = "Planilha OKR Vendas"
