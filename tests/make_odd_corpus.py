@@ -21,6 +21,8 @@ sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 
 from make_corpus import FIXED_TIME, csv_bytes, xlsx_bytes  # noqa: E402  (this folder's corpus helpers)
 
+from loaders.workbook_xml import column_letters  # noqa: E402
+
 ODD = PROJECT_ROOT / "tests" / "data" / "odd"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -32,12 +34,7 @@ SERIAL_PAST_9999 = 2_994_626
 
 
 def _cell_reference(row: int, column: int) -> str:
-    letters = ""
-    column += 1
-    while column:
-        column, remainder = divmod(column - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return f"{letters}{row + 1}"
+    return f"{column_letters(column)}{row + 1}"
 
 
 def _cell_xml(prefix: str, reference: str, value: object, separator: str = " ") -> str:
