@@ -414,6 +414,63 @@ def _check_arr_actuals(checker: _Checker, reference: Reference) -> None:
         )
 
 
+# Above this many available hours per FTE in a month, the hours are most likely a quarter's or a year's.
+MAX_HOURS_PER_FTE_MONTH = 220
+
+
+def _check_headcount(checker: _Checker, reference: Reference) -> None:
+    """Headcount rows: no negative staff or hours (errors); billable above available hours, hours
+    without staff and more than MAX_HOURS_PER_FTE_MONTH available hours per FTE are warned about and
+    kept: consultants do bill overtime, and one month's odd figure should not block the others."""
+    checker.unknown_reference("team", reference.teams, "team", "add it to the Teams sheet or fix the name")
+    frame = checker.item.frame
+    number = pd.Series(index=frame.index, dtype=float)
+    fte = pd.to_numeric(frame.get("fte", number), errors="coerce")
+    billable = pd.to_numeric(frame.get("billable_hours", number), errors="coerce")
+    available = pd.to_numeric(frame.get("available_hours", number), errors="coerce")
+    for _, row in checker.each(fte < 0):
+        checker.add(row[ROW], "fte", f"fte {row['fte']:,.10g} is negative; write the full-time equivalents on staff")
+    for column, what in (("billable_hours", "billed"), ("available_hours", "the staff could work")):
+        for _, row in checker.each(pd.to_numeric(frame.get(column, number), errors="coerce") < 0):
+            checker.add(
+                row[ROW], column, f"{column} {row[column]:,.10g} is negative; write the hours {what} in the month"
+            )
+    for index, row in checker.each((billable > available) & (available > 0)):
+        checker.add(
+            row[ROW],
+            "billable_hours",
+            f"billable_hours {billable[index]:,.10g} is above available_hours {available[index]:,.10g} (utilisation "
+            f"{billable[index] / available[index]:.0%}); check the two columns are not swapped, or raise "
+            "available_hours to the hours worked (kept as it is)",
+            WARNING,
+        )
+    for index, row in checker.each((billable > 0) & (available == 0)):
+        checker.add(
+            row[ROW],
+            "available_hours",
+            f"available_hours is 0 beside billable_hours {billable[index]:,.10g}: the row is left out of "
+            "utilisation; write the hours the staff could work",
+            WARNING,
+        )
+    for index, row in checker.each((available > 0) & (fte == 0)):
+        checker.add(
+            row[ROW],
+            "fte",
+            f"fte is 0 beside available_hours {available[index]:,.10g}; write the staff the hours are of",
+            WARNING,
+        )
+    per_fte = available / fte.where(fte > 0)
+    for index, row in checker.each(per_fte > MAX_HOURS_PER_FTE_MONTH):
+        checker.add(
+            row[ROW],
+            "available_hours",
+            f"available_hours {available[index]:,.10g} for fte {fte[index]:,.10g} is {per_fte[index]:,.0f} h "
+            f"per FTE, above {MAX_HOURS_PER_FTE_MONTH} h in a month; check the hours are the month's (not a "
+            "quarter's or a year's) and the fte (kept as it is)",
+            WARNING,
+        )
+
+
 TABLE_RULES = {
     "objectives": _check_objectives,
     "key_results": _check_key_results,
@@ -421,6 +478,7 @@ TABLE_RULES = {
     "initiatives": _check_kr_references,
     "decisions": _check_decisions,
     "arr_actuals": _check_arr_actuals,
+    "headcount": _check_headcount,
 }
 
 
@@ -428,7 +486,7 @@ TABLE_RULES = {
 
 COMPANY = "company"  # owner of rows that belong to no team: company objectives and KRs, ARR, targets
 KR_KEYED_TABLES = ("check_ins", "initiatives", "decisions")
-COMPANY_TABLES = ("arr_actuals", "company_targets", "swot")
+COMPANY_TABLES = ("arr_actuals", "company_targets", "swot", "headcount")
 
 
 def validate_progress(

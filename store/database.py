@@ -31,7 +31,7 @@ from store.schema import DATE, NUMBER, TABLES, TABLES_BY_NAME, Table
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "okr_data" / "okr.duckdb"
-SCHEMA_VERSION = 4  # 2: review_notes; 3: uploads.default_date; 4: percent KRs in percent points
+SCHEMA_VERSION = 5  # 2: review_notes; 3: uploads.default_date; 4: percent KRs in percent points; 5: headcount
 SQL_TYPES = {NUMBER: "DOUBLE", DATE: "DATE"}
 SERVER_CATALOG = "okr"  # the name the PostgreSQL database is ATTACHed under
 WRITE_ATTEMPTS = 6

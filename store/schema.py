@@ -23,6 +23,9 @@ SWOT_QUADRANTS = ("strength", "weakness", "opportunity", "threat")
 # `keep` records that the review looked at a KR and left it as it is; it changes nothing else.
 DECISIONS = ("keep", "change", "cancel")
 ACTION_STATUSES = ("open", "done", "dropped")
+# Roles of the Headcount sheet the back-calculation reads; any other word is kept as written.
+SALES_REP = "sales_rep"
+CONSULTANT = "consultant"
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,27 @@ REVIEW_NOTES = Table(
     ),
 )
 
+# Staff by month, team and role: the sales reps the back-calculation starts from and the consultants'
+# hours delivery capacity and utilisation are measured by (hours only for roles that bill).
+HEADCOUNT = Table(
+    "headcount",
+    "Headcount",
+    ("month", "team", "role"),
+    (
+        Column("month", MONTH, required=True, aliases=("year month", "period month")),
+        Column("team", required=True, aliases=("team name", "department", "squad")),
+        Column("role", required=True, aliases=("position", "job", "job title", "function", "role name")),
+        Column("fte", NUMBER, required=True, aliases=("headcount", "head count", "ftes", "full time equivalent")),
+        Column("billable_hours", NUMBER, aliases=("billable hours", "billable", "billed hours", "hours billed")),
+        Column(
+            "available_hours",
+            NUMBER,
+            aliases=("available hours", "capacity hours", "hours available", "available", "capacity"),
+        ),
+    ),
+    aliases=("Staffing", "Staff", "FTE", "Capacity"),
+)
+
 # Order matters: referenced tables come before the tables that refer to them.
 TABLES: tuple[Table, ...] = (
     TEAMS,
@@ -231,5 +255,6 @@ TABLES: tuple[Table, ...] = (
     DECISIONS_TABLE,
     ACTIONS,
     REVIEW_NOTES,
+    HEADCOUNT,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}

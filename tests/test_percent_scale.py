@@ -190,7 +190,7 @@ def test_the_schema_upgrade_puts_percent_krs_stored_as_fractions_in_points(store
         version = upgraded._cursor().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
     finally:
         upgraded.close()
-    assert version == SCHEMA_VERSION == 4
+    assert version == SCHEMA_VERSION == 5
     assert values["krs"] == {
         "SAL-KR3": (20.0, 50.0),
         "SAL-KR4": (20.0, 45.0),
@@ -225,7 +225,10 @@ def test_a_new_database_is_made_at_the_current_schema_and_converts_nothing(store
         assert (
             ingest(store, "okrs.xlsx", xlsx_bytes(workbook(("SAL-KR3", "SAL-O1", "percent", 0.2, 0.45)))).errors == []
         )
-        assert store._cursor().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == 4
+        assert (
+            store._cursor().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+            == SCHEMA_VERSION
+        )
     finally:
         store.close()
     reopened = Store.open(store_target)
