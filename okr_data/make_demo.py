@@ -5,12 +5,13 @@ workbook creation date):
 
 * ``okr_data/demo_company_2027.xlsx`` -- one sheet per table of the workbook format (sheet and
   column names from ``store/schema.py``): Teams, Objectives, KeyResults, CheckIns, Initiatives,
-  ArrActuals, CompanyTargets, Swot, and the April review's Decisions, Actions and ReviewNotes.
+  ArrActuals, CompanyTargets, Swot, the April review's Decisions, Actions and ReviewNotes, and
+  Headcount (sales reps, SDRs and consultants by month, with the consultants' hours).
 * ``okr_data/scenarios/base.json`` -- the default bookings back-calculation scenario.
 
 The organisation, objectives, key results, initiatives and SWOT are hand-written literals below.
-What is repetitive is generated: the check-ins, the initiative dates and statuses, and the ARR
-history. Each KR gets a planned *fate* at the as-of date 2027-05-31 (on track, at risk, off track,
+What is repetitive is generated: the check-ins, the initiative dates and statuses, the ARR
+history and the consultants' hours. Each KR gets a planned *fate* at the as-of date 2027-05-31 (on track, at risk, off track,
 overdue, completed, not started, some of them stale); its check-in values are then chosen so that
 the DESIGN formulas give exactly that status. The resulting distribution is printed at the end.
 
@@ -2463,6 +2464,47 @@ def build_swot() -> list[dict]:
     ]
 
 
+# Staff by team and role, month by month over the ARR history: each (first month, fte) step holds
+# until the next. Sales has 3 account executives by December 2026 (where SAL-O1-KR3 starts) and hires
+# toward 6 in 2027; BizDev's SDRs are staff of another role. Success's onboarding consultants and
+# Engineering's integration engineers deliver the customer projects, so they record hours.
+STAFF_PLAN = {
+    ("Sales", schema.SALES_REP): (
+        ("2026-01", 2.0),
+        ("2026-04", 2.5),
+        ("2026-09", 3.0),
+        ("2027-02", 4.0),
+        ("2027-04", 5.0),
+    ),
+    ("Sales", "sales_manager"): (("2026-01", 1.0),),
+    ("BizDev", "sdr"): (("2026-01", 1.0), ("2026-07", 2.0), ("2027-04", 4.0)),
+    ("Success", schema.CONSULTANT): (("2026-01", 3.0), ("2026-04", 3.5), ("2026-09", 4.0), ("2027-03", 5.0)),
+    ("Engineering", schema.CONSULTANT): (("2026-01", 2.0), ("2026-07", 3.0), ("2027-04", 4.0)),
+}
+HOURS_PER_FTE = (140, 160)  # available hours of one full-time consultant in a month
+UTILISATION_BAND = {"Success": (0.70, 0.85), "Engineering": (0.65, 0.80)}  # billable ÷ available
+HOLIDAY_MONTHS, HOLIDAY_DIP = (8, 12), 0.05  # August and December bill less
+
+
+def build_headcount(months: list[str], rng: random.Random) -> list[dict]:
+    """Headcount rows for `months` (the ARR history's): the fte of STAFF_PLAN's step in force, and
+    for consultants available hours of 140-160 h per FTE with 65-85 % of them billable."""
+    rows = []
+    for month in months:
+        for (team, role), steps in STAFF_PLAN.items():
+            fte = next(fte for first, fte in reversed(steps) if first <= month)
+            row = {"month": month, "team": team, "role": role, "fte": fte}
+            if role == schema.CONSULTANT:
+                low, high = UTILISATION_BAND[team]
+                dip = HOLIDAY_DIP if int(month[5:]) in HOLIDAY_MONTHS else 0.0
+                available = round(fte * rng.uniform(*HOURS_PER_FTE))
+                row.update(
+                    available_hours=available, billable_hours=round(available * rng.uniform(low - dip, high - dip))
+                )
+            rows.append(row)
+    return rows
+
+
 # --- check-ins -------------------------------------------------------------------------------
 
 
@@ -2936,6 +2978,7 @@ def main() -> None:
     checkins, fates, _ = build_checkins(krs, specs, team_of, arr, rng)
     initiatives = build_initiatives(krs, specs, team_of, fates, checkins, rng)
     decisions, actions, notes = build_april_review()
+    headcount = build_headcount([row["month"] for row in arr], rng)  # last: the sheets above keep their values
 
     OUT_SCENARIO.parent.mkdir(parents=True, exist_ok=True)
     write_workbook(
@@ -2952,6 +2995,7 @@ def main() -> None:
             (schema.DECISIONS_TABLE, decisions),
             (schema.ACTIONS, actions),
             (schema.REVIEW_NOTES, notes),
+            (schema.HEADCOUNT, headcount),
         ],
     )
     OUT_SCENARIO.write_text(json.dumps(scenario, indent=2) + "\n", encoding="utf-8")
