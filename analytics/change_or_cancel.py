@@ -11,6 +11,8 @@ it — the cases where moving the date or cancelling is the question.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 LOW_CONFIDENCE_MAX = 4
@@ -41,11 +43,13 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def change_or_cancel_candidates(krs: pd.DataFrame, as_of) -> pd.DataFrame:
+def change_or_cancel_candidates(krs: pd.DataFrame, as_of, decided: Iterable[str] = ()) -> pd.DataFrame:
     """The KRs to decide on (CANDIDATE_COLUMNS), from rows of kr_progress at `as_of`: one boolean
     column per reason, `reasons` as read aloud ("off track · stale 38 days · confidence 3/10"),
-    gap = expected − progress; worst reason first (REASONS order), then the largest gap, then KR id."""
+    gap = expected − progress; worst reason first (REASONS order), then the largest gap, then KR id.
+    The KRs of `decided` (those the review meeting has decided about) are left out: the loop is closed."""
     open_krs = still_open(krs)
+    open_krs = open_krs[~open_krs["kr_id"].isin(list(decided))]
     candidates = open_krs.assign(
         **{
             OFF_TRACK: open_krs["status"] == "off track",

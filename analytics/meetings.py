@@ -163,6 +163,28 @@ def change_texts(decisions: pd.DataFrame) -> list[str]:
     return texts
 
 
+DECIDED_VERBS = {KEEP: "kept", CHANGE: "decided", CANCEL: "cancelled"}
+DECIDED_COLUMNS = ("kr_id", "team", "title", "decision", "decided", "reason", "decided_by")
+
+
+def decided_texts(decisions: pd.DataFrame) -> list[str]:
+    """Each decision (MEETING_DECISION_COLUMNS) as the review's lists mark its KR: "decided 31 May: target
+    90% → 85%", "decided 31 May: due 30 Jun 2027 → 31 Jul 2027", "kept 31 May", "cancelled 31 May"."""
+    return [
+        f"{DECIDED_VERBS[kind]} {date.day} {date:%b}" + (f": {change}" if change else "")
+        for kind, date, change in zip(decisions["decision"], decisions["date"], change_texts(decisions))
+    ]
+
+
+def decided_krs(decisions: pd.DataFrame, kr_ids) -> pd.DataFrame:
+    """The KRs of `kr_ids` a meeting decided about (`decisions`: its MEETING_DECISION_COLUMNS), one row
+    each (DECIDED_COLUMNS, `decided` as decided_texts says it), in the order decided; a KR decided twice
+    shows its last decision, the one in force."""
+    mine = decisions[decisions["kr_id"].isin(list(kr_ids))]
+    last = mine.assign(decided=decided_texts(mine)).drop_duplicates("kr_id", keep="last")
+    return last.reset_index(drop=True).loc[:, list(DECIDED_COLUMNS)]
+
+
 def due_texts(actions: pd.DataFrame) -> list[str]:
     """Each action's due date (MEETING_ACTION_COLUMNS), overdue ones flagged: "⚠ 20 May · 11 days overdue"."""
     return [

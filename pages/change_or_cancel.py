@@ -15,16 +15,19 @@ from analytics.change_or_cancel import (
     reason_counts,
     still_open,
 )
+from analytics.meetings import decided_krs, meeting_decisions, meeting_month
 from analytics.progress import STALE_DAYS
 from charts.theme import STATUS_BADGES
 from ui.context import tables
 from ui.filters import current_filters, current_review
+from ui.review_meeting import decided_list
 from ui.scale import SCROLL_ROWS, SHOW_ALL_CANDIDATES, capped, many_teams, teams_without_krs
 from ui.tables import DATE_FORMAT, WRAPPED_ROW_PX, key_result_column, table_height
 
 filters = current_filters()
 review = current_review()
 scope = f" · KRs owned by {filters.owner}" if filters.owner else ""
+month_name = f"{filters.as_of:%B %Y}"
 
 st.title("To change or cancel")
 st.caption(
@@ -37,7 +40,12 @@ if review.krs.empty:
     st.info("No key result matches the filters in the sidebar.")
     st.stop()
 
-candidates = change_or_cancel_candidates(review.krs, review.as_of)
+data = tables()
+decided = decided_krs(
+    meeting_decisions(data["decisions"], data["key_results"], data["objectives"], meeting_month(filters.as_of)),
+    review.krs["kr_id"],
+)
+candidates = change_or_cancel_candidates(review.krs, review.as_of, decided["kr_id"])
 counts = reason_counts(candidates)
 open_krs = len(still_open(review.krs))
 
@@ -46,7 +54,8 @@ listed_col.metric(
     "KRs to decide on",
     f"{len(candidates):,} of {open_krs:,}",
     border=True,
-    help="Of the KRs neither completed nor cancelled",
+    help="Of the KRs neither completed nor cancelled; those the review meeting has decided about are listed "
+    "apart, below",
 )
 off_track_col.metric(STATUS_BADGES[OFF_TRACK].capitalize(), f"{counts[OFF_TRACK]:,}", border=True)
 stale_col.metric(f"Stale (> {STALE_DAYS} days)", f"{counts[STALE]:,}", border=True)
@@ -54,12 +63,22 @@ confidence_col.metric(
     f"Low confidence (≤ {LOW_CONFIDENCE_MAX}/{CONFIDENCE_SCALE})", f"{counts[LOW_CONFIDENCE]:,}", border=True
 )
 
+DECIDED_TITLE = f"Decided in the {month_name} review: no longer to decide"
 if candidates.empty:
-    st.success("No key result is off track, stale or held with low confidence: nothing to change or cancel.")
+    st.success(
+        "Every key result off track, stale or held with low confidence has been decided on."
+        if len(decided)
+        else "No key result is off track, stale or held with low confidence: nothing to change or cancel."
+    )
+    decided_list(decided, DECIDED_TITLE)
     st.stop()
+if len(decided):
+    st.caption(
+        f"{len(decided):,} KR(s) decided in the {month_name} review are listed apart, after the KRs to decide on."
+    )
 
 st.page_link("pages/due_dates.py", label="Every overdue KR is on Due dates & overdue", icon=":material/event_busy:")
-team_groups = tables()["teams"].set_index("team")["group"]
+team_groups = data["teams"].set_index("team")["group"]
 in_force_teams = review.krs["team"].dropna().unique()
 at_scale = many_teams(len(in_force_teams))
 idle = teams_without_krs(
@@ -134,3 +153,5 @@ st.dataframe(
         "last_comment": st.column_config.TextColumn("Last comment", width="medium"),
     },
 )
+
+decided_list(decided, DECIDED_TITLE)

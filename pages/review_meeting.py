@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.change_or_cancel import change_or_cancel_candidates
-from analytics.meetings import OPEN, change_texts, meeting_record
+from analytics.meetings import OPEN, change_texts, decided_krs, meeting_record
 from charts.theme import STATUS_BADGES
 from loaders.records import meeting_export
 from store.access import RECORD_REVIEW
@@ -16,7 +16,7 @@ from ui import state
 from ui.auth import recorded_name, refusal, refused_note
 from ui.context import store, tables
 from ui.filters import current_filters, current_review
-from ui.meeting_form import kr_choices, notes_key
+from ui.meeting_form import kr_choices, notes_key, record_refusal
 from ui.records import show_outcome
 from ui.review_changes import health_view, missing_updates
 from ui.review_meeting import (
@@ -24,7 +24,9 @@ from ui.review_meeting import (
     action_form,
     action_table,
     arr_against_plan,
+    decided_list,
     decision_form,
+    disabled_note,
     followed_up_editor,
     records_and_undo,
     save_notes,
@@ -81,12 +83,17 @@ st.header("3 · Each team in turn", anchor=False)
 teams_in_turn(review, filters.as_of)
 
 st.header("4 · To change or cancel", anchor=False)
-candidates = change_or_cancel_candidates(review.krs, review.as_of)
+decided_here = decided_krs(meeting.decisions, review.krs["kr_id"])
+candidates = change_or_cancel_candidates(review.krs, review.as_of, decided_here["kr_id"])
 if candidates.empty:
-    st.caption("No key result is off track, stale or held with low confidence.")
+    st.caption(
+        "Every key result off track, stale or held with low confidence has been decided on."
+        if len(decided_here)
+        else "No key result is off track, stale or held with low confidence."
+    )
 else:
     st.markdown(
-        f"**{len(candidates)} key results** off track, stale or held with low confidence, worst first "
+        f"**{len(candidates)} key results to decide on**: off track, stale or held with low confidence, worst first "
         f"(the first {min(len(candidates), CANDIDATES_SHOWN)} in view; scroll the table for the rest)."
     )
     st.dataframe(
@@ -105,10 +112,14 @@ else:
         },
     )
 
+decided_list(decided_here, f"Decided at this meeting ({len(decided_here)}): no longer to decide")
+
 st.header("5 · Decisions", anchor=False)
-choices = kr_choices(review.krs, candidates)
+choices = kr_choices(review.krs, candidates, dict(zip(decided_here["kr_id"], decided_here["decided"])))
 if may_record:
     decision_form(choices, month, recorded_by, filters.as_of)
+else:
+    disabled_note(record_refusal(recorded_by, may_record=False))
 decided = meeting.decisions
 if decided.empty:
     st.caption(f"No decision recorded in {month_name} yet.")
@@ -134,6 +145,8 @@ else:
 st.header("6 · Actions agreed", anchor=False)
 if may_record:
     action_form(choices, list(data["teams"]["team"]), data["actions"], month, recorded_by, filters.as_of)
+else:
+    disabled_note(record_refusal(recorded_by, may_record=False))
 agreed = meeting.agreed
 if agreed.empty:
     st.caption(f"No action agreed in {month_name} yet.")
@@ -157,15 +170,17 @@ st.text_area(
     disabled=not may_record,
     placeholder="What was discussed, what was agreed",
 )
-if may_record:
-    st.button(
-        "Save the notes",
-        key=state.MEETING_NOTES_SAVE,
-        icon=":material/save:",
-        disabled=not recorded_by,
-        on_click=save_notes,
-        args=(month, recorded_by),
-    )
+why_not = record_refusal(recorded_by, may_record=may_record)
+st.button(
+    "Save the notes",
+    key=state.MEETING_NOTES_SAVE,
+    icon=":material/save:",
+    disabled=why_not is not None,
+    on_click=save_notes,
+    args=(month, recorded_by),
+    help=why_not,
+)
+disabled_note(why_not)
 
 st.header("Record and undo", anchor=False)
 records_and_undo(store().uploads(), month, month_name, may_record, recorded_by)

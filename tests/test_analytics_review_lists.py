@@ -291,6 +291,18 @@ def test_candidates_with_their_reasons_worst_first():
     assert reason_counts(candidates) == {"off track": 2, "stale": 2, "low confidence": 2}
 
 
+def test_krs_the_meeting_decided_about_leave_the_list():
+    frame = krs(
+        {"kr_id": "OFF", "status": "off track"},
+        {"kr_id": "KEPT", "status": "off track"},
+        {"kr_id": "LOW", "last_confidence": 2.0},
+    )
+    assert list(change_or_cancel_candidates(frame, AS_OF)["kr_id"]) == ["KEPT", "OFF", "LOW"]
+    candidates = change_or_cancel_candidates(frame, AS_OF, decided=pd.Series(["KEPT", "ELSEWHERE"]))
+    assert list(candidates["kr_id"]) == ["OFF", "LOW"]
+    assert reason_counts(candidates) == {"off track": 1, "stale": 0, "low confidence": 1}
+
+
 def test_confidence_threshold_is_inclusive():
     frame = krs({"last_confidence": float(LOW_CONFIDENCE_MAX)}, {"last_confidence": LOW_CONFIDENCE_MAX + 1.0})
     assert list(change_or_cancel_candidates(frame, AS_OF)["kr_id"]) == ["K1"]

@@ -12,6 +12,8 @@ import pytest
 from analytics.meetings import (
     carried_over_actions,
     change_texts,
+    decided_krs,
+    decided_texts,
     decision_problems,
     kr_decisions,
     meeting_decisions,
@@ -337,6 +339,48 @@ def test_change_texts_say_what_each_decision_changed_in_the_krs_units():
         "target 20 people → 25 people · due 30 Jun 2027 → 31 Jul 2027",
         "",
     ]
+
+
+def test_a_decided_kr_is_marked_with_its_last_decision_of_the_meeting_in_its_units():
+    keep_k1 = {**CHANGE_K1, "decision": "keep", "new_target_value": None, "date": D("2027-05-03"), "reason": "Wait"}
+    data = tables(
+        [
+            keep_k1,
+            {**CHANGE_K1, "kr_id": "Q-KR1", "date": D("2027-05-31"), "new_target_value": 25.0, "new_due_date": None},
+            {
+                **CHANGE_K1,
+                "kr_id": "Q-KR2",
+                "date": D("2027-05-31"),
+                "new_target_value": None,
+                "new_due_date": D("2027-07-31"),
+            },
+            CANCEL_K2,
+            {**CHANGE_K1, "date": D("2027-05-20"), "new_target_value": 60.0},  # K1 again: this one is in force
+        ]
+    )
+    may = meeting_decisions(data["decisions"], data["key_results"], data["objectives"], "2027-05")
+    assert decided_texts(may) == [
+        "kept 3 May",
+        "cancelled 10 May",
+        "decided 20 May: target 100 → 60",
+        "decided 31 May: target 20 people → 25 people",
+        "decided 31 May: due 30 Jun 2027 → 31 Jul 2027",
+    ]
+    marked = decided_krs(may, ["K1", "K2", "Q-KR1"])  # Q-KR2 is not among the KRs shown
+    assert marked.to_dict("list") == {
+        "kr_id": ["K2", "K1", "Q-KR1"],
+        "team": ["Sales"] * 3,
+        "title": ["Sign 10", "Book 100", "Hire 20"],
+        "decision": ["cancel", "change", "change"],
+        "decided": [
+            "cancelled 10 May",
+            "decided 20 May: target 100 → 60",
+            "decided 31 May: target 20 people → 25 people",
+        ],
+        "reason": ["Product retired", "Market halved", "Market halved"],
+        "decided_by": ["CEO"] * 3,
+    }
+    assert decided_krs(may.iloc[0:0], ["K1"]).empty
 
 
 def test_a_meetings_export_imports_back_as_exactly_the_stored_rows(store):

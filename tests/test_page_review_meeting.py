@@ -82,11 +82,19 @@ def test_the_agenda_reads_arr_against_plan_from_the_workbook(open_page):
     )
 
 
-def test_nothing_is_recorded_without_a_name(writable):
+def test_nothing_is_recorded_without_a_name_and_the_buttons_say_why(writable):
     open_page, _ = writable
     at = meeting(open_page)
-    assert button(at, "Record the decision").disabled
-    assert button(at, "Record the action").disabled
+    name_first = "Enter your name at the top of the page first: it is recorded with what you record."
+    for label in ("Record the decision", "Record the action", "Save the notes"):
+        assert button(at, label).disabled and button(at, label).help == name_first, label
+    assert sum(c.value == f":material/info: {name_first}" for c in at.caption) >= 3
+    at.text_input(key=state.MEETING_BY).set_value(NAME).run()
+    assert not button(at, "Record the action").disabled and not button(at, "Save the notes").disabled
+    decide = button(at, "Record the decision")
+    assert decide.disabled and decide.help == "Pick a key result first."
+    at.selectbox(key=state.MEETING_DECISION_KR).set_value("SAL-O3-KR2").run()
+    assert not button(at, "Record the decision").disabled
 
 
 def test_a_decision_an_action_and_notes_are_stored_and_shown_the_next_month(writable):
@@ -125,7 +133,7 @@ def test_a_decision_an_action_and_notes_are_stored_and_shown_the_next_month(writ
     assert actions.loc["A-2027-05-01", "due_date"] == pd.Timestamp("2027-06-30")  # default: the next month's end
     notes = stored(path, "review_notes").set_index("review_month")
     assert notes.loc["2027-05", "notes"] == "Partners slow; pipeline review in June."
-    shown = next(d.value for d in at.dataframe if "decided_by" in d.value.columns)
+    shown = next(d.value for d in at.dataframe if "change" in d.value.columns)
     assert list(shown["kr_id"]) == [kr_id] and shown.iloc[0]["change"] == "target 28 deals → 12 deals"
 
     june = meeting(open_page, "2027-06-30")
@@ -141,11 +149,81 @@ def test_a_decision_an_action_and_notes_are_stored_and_shown_the_next_month(writ
     assert set(team_actions["action_id"]) == {"A-2027-05-01", *actions[actions["team"] == "Alliances"].index}
 
 
+def to_decide(at) -> list[str]:
+    """The KRs of the agenda's To change or cancel table (or the page's): those still to decide on."""
+    return list(next(d.value for d in at.dataframe if "reasons" in d.value.columns)["kr_id"])
+
+
+def decided(at) -> dict[str, str]:
+    """KR → its mark in the list of KRs decided at this meeting."""
+    frame = next((d.value for d in at.dataframe if "decided" in d.value.columns), pd.DataFrame(columns=["kr_id"]))
+    return dict(zip(frame["kr_id"], frame.get("decided", [])))
+
+
+def test_a_decision_takes_the_kr_out_of_the_list_to_decide_marked_with_what_was_decided(writable):
+    open_page, path = writable
+    at = meeting(open_page)
+    assert {"BOP-O2-KR2", "ALL-O1-KR3"} <= set(to_decide(at)) and decided(at) == {}
+    at.text_input(key=state.MEETING_BY).set_value(NAME).run()
+    at.selectbox(key=state.MEETING_DECISION_KR).set_value("BOP-O2-KR2").run()  # a percent KR, target 12 %
+    at.radio(key=state.MEETING_DECISION_KIND).set_value("change").run()
+    at.number_input(key=state.MEETING_NEW_TARGET).set_value(10.0)
+    at.text_area(key=state.MEETING_REASON).set_value("The migration ends in June")
+    button(at, "Record the decision").click().run()
+    assert not at.exception and not at.error
+    # The form is empty again, ready for the next KR.
+    assert at.selectbox(key=state.MEETING_DECISION_KR).value is None
+    assert at.radio(key=state.MEETING_DECISION_KIND).value == "keep"
+    assert at.text_area(key=state.MEETING_REASON).value == ""
+    assert button(at, "Record the decision").help == "Pick a key result first."
+    at.selectbox(key=state.MEETING_DECISION_KR).set_value("ALL-O1-KR3").run()
+    at.text_area(key=state.MEETING_REASON).set_value("Blocked on legal, not on demand")
+    button(at, "Record the decision").click().run()
+
+    marks = {"BOP-O2-KR2": "decided 31 May: target 12% → 10%", "ALL-O1-KR3": "kept 31 May"}
+    assert decided(at) == marks
+    assert not set(marks) & set(to_decide(at))
+    assert at.selectbox(key=state.MEETING_DECISION_KR).options[0] == at.selectbox(
+        key=state.MEETING_DECISION_KR
+    ).format_func(to_decide(at)[0])  # the next KR to decide on comes first
+    assert set(may_decisions(path)["kr_id"]) == set(marks)
+
+    page = open_page("pages/change_or_cancel.py", as_of="2027-05-31")
+    page.run()
+    assert not page.exception
+    assert decided(page) == marks and not set(marks) & set(to_decide(page))
+    metrics = {m.label: m.value for m in page.metric}
+    assert metrics["KRs to decide on"].startswith(f"{len(to_decide(page))} of ")
+    june = open_page("pages/change_or_cancel.py", as_of="2027-06-30")  # June's review decides again
+    june.run()
+    assert decided(june) == {}
+
+
+def test_the_action_form_is_empty_after_recording(writable):
+    open_page, path = writable
+    at = meeting(open_page)
+    at.text_input(key=state.MEETING_BY).set_value(NAME).run()
+    at.text_input(key=state.MEETING_ACTION_TITLE).set_value("Call the three largest partners")
+    at.text_input(key=state.MEETING_ACTION_OWNER).set_value("Victor Almeida")
+    at.selectbox(key=state.MEETING_ACTION_TEAM).set_value("Alliances")
+    at.selectbox(key=state.MEETING_ACTION_KR).set_value("ALL-O1-KR3")
+    at.date_input(key=state.MEETING_ACTION_DUE).set_value(pd.Timestamp("2027-06-15").date())
+    button(at, "Record the action").click().run()
+    assert not at.exception and not at.error
+    assert stored(path, "actions").set_index("action_id").loc["A-2027-05-01", "kr_id"] == "ALL-O1-KR3"
+    assert at.text_input(key=state.MEETING_ACTION_TITLE).value == ""
+    assert at.text_input(key=state.MEETING_ACTION_OWNER).value == ""
+    assert at.selectbox(key=state.MEETING_ACTION_TEAM).value is None
+    assert at.selectbox(key=state.MEETING_ACTION_KR).value is None
+    assert at.date_input(key=state.MEETING_ACTION_DUE).value == pd.Timestamp("2027-06-30").date()  # the default
+
+
 def test_a_mistaken_decision_is_undone_and_the_undo_is_audited(writable):
     open_page, path = writable
     at = meeting(open_page)
     at.text_input(key=state.MEETING_BY).set_value(NAME).run()
-    kr_id = at.selectbox(key=state.MEETING_DECISION_KR).value
+    kr_id = "SAL-O1-KR1"
+    at.selectbox(key=state.MEETING_DECISION_KR).set_value(kr_id).run()
     at.radio(key=state.MEETING_DECISION_KIND).set_value("cancel").run()
     at.text_area(key=state.MEETING_REASON).set_value("Wrong KR")
     button(at, "Record the decision").click().run()
@@ -165,6 +243,7 @@ def test_a_cancel_without_a_reason_is_refused_and_nothing_is_stored(writable):
     open_page, path = writable
     at = meeting(open_page)
     at.text_input(key=state.MEETING_BY).set_value(NAME).run()
+    at.selectbox(key=state.MEETING_DECISION_KR).set_value("SAL-O1-KR1").run()
     at.radio(key=state.MEETING_DECISION_KIND).set_value("cancel").run()
     button(at, "Record the decision").click().run()
     assert any("Say why (cancel needs a reason the team will read)." in e.value for e in at.error)

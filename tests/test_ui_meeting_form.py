@@ -9,12 +9,18 @@ import pandas as pd
 
 from ui import state
 from ui.meeting_form import (
+    ACTION_FORM_CLEARED,
+    ACTION_FORM_DEFAULTS,
+    DECISION_FORM_CLEARED,
+    DECISION_FORM_DEFAULTS,
     action_from_form,
+    clear_form,
     decision_from_form,
     kr_choices,
     month_records,
     notes_from_form,
     notes_key,
+    record_refusal,
     undo_labels,
 )
 
@@ -114,6 +120,9 @@ def test_krs_to_change_or_cancel_come_first_and_cancelled_ones_not_at_all():
     assert list(choices.ordered["kr_id"]) == ["D", "B", "A"]
     assert choices.labels == {"D": "D · d", "B": "B · b", "A": "A · a"}
     assert choices.labels_with_team["B"] == "B · b (T)"
+    decided = kr_choices(krs, pd.DataFrame({"kr_id": ["D"]}), {"B": "kept 31 May"})
+    assert list(decided.ordered["kr_id"]) == ["D", "A", "B"]
+    assert decided.labels_with_team["B"] == "B · b (T) · kept 31 May" and decided.labels["B"] == "B · b"
     assert choices.kr("B")["target_value"] == 2.0 and choices.kr("B")["kr_id"] == "B"
 
 
@@ -137,3 +146,40 @@ def test_the_months_records_say_what_and_whether_undone():
         [6, "decision cancel SAL-O2-KR1", "undone by Alex"],
     ]
     assert undo_labels(records) == {7: "7 · notes"}
+
+
+def test_a_form_that_recorded_is_emptied_and_its_dates_go_back_to_their_defaults():
+    form = {
+        state.MEETING_DECISION_KR: "SAL-O2-KR1",
+        state.MEETING_DECISION_KIND: "change",
+        state.MEETING_NEW_TARGET: 50.0,
+        state.MEETING_NEW_DUE: dt.date(2027, 7, 31),
+        state.MEETING_REASON: "Halved",
+        state.MEETING_DECISION_DATE: dt.date(2027, 5, 31),
+        state.MEETING_BY: "Alex",
+    }
+    clear_form(form, DECISION_FORM_CLEARED, DECISION_FORM_DEFAULTS)
+    assert form == {
+        state.MEETING_DECISION_KR: None,
+        state.MEETING_DECISION_KIND: "keep",
+        state.MEETING_NEW_TARGET: None,
+        state.MEETING_NEW_DUE: None,
+        state.MEETING_REASON: "",
+        state.MEETING_BY: "Alex",  # who records stays
+    }
+    action = {state.MEETING_ACTION_TITLE: "Call", state.MEETING_ACTION_DUE: dt.date(2027, 6, 1)}
+    clear_form(action, ACTION_FORM_CLEARED, ACTION_FORM_DEFAULTS)
+    assert action == {
+        state.MEETING_ACTION_TITLE: "",
+        state.MEETING_ACTION_OWNER: "",
+        state.MEETING_ACTION_TEAM: None,
+        state.MEETING_ACTION_KR: None,
+    }
+
+
+def test_a_disabled_record_button_says_why():
+    assert record_refusal("Alex") is None and record_refusal("Alex", "SAL-O2-KR1") is None
+    assert record_refusal("Alex", None) == "Pick a key result first."
+    assert record_refusal("", "SAL-O2-KR1").startswith("Enter your name at the top of the page first")
+    assert record_refusal(None, None).startswith("Enter your name")  # the name first: the KR comes after
+    assert record_refusal("Alex", "SAL-O2-KR1", may_record=False) == "Sign in as a reviewer (or admin) to record."

@@ -5,12 +5,21 @@ checks them with values."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.meetings import CHANGE, OPEN, action_rows, decision_problems, decision_row, next_action_id, notes_row
+from analytics.meetings import (
+    CHANGE,
+    KEEP,
+    OPEN,
+    action_rows,
+    decision_problems,
+    decision_row,
+    next_action_id,
+    notes_row,
+)
 from ui import state
 
 
@@ -51,6 +60,46 @@ def action_from_form(form: Mapping, month: str, actions: pd.DataFrame) -> tuple[
     ), None
 
 
+# What each form holds once it has recorded: empty, ready for the next KR or action. A key left out of
+# a mapping's values is removed, so that its widget starts again from its default (the review's date,
+# the next month-end).
+DECISION_FORM_CLEARED = {
+    state.MEETING_DECISION_KR: None,
+    state.MEETING_DECISION_KIND: KEEP,
+    state.MEETING_NEW_TARGET: None,
+    state.MEETING_NEW_DUE: None,
+    state.MEETING_REASON: "",
+}
+DECISION_FORM_DEFAULTS = (state.MEETING_DECISION_DATE,)
+ACTION_FORM_CLEARED = {
+    state.MEETING_ACTION_TITLE: "",
+    state.MEETING_ACTION_OWNER: "",
+    state.MEETING_ACTION_TEAM: None,
+    state.MEETING_ACTION_KR: None,
+}
+ACTION_FORM_DEFAULTS = (state.MEETING_ACTION_DUE,)
+
+
+def clear_form(form: MutableMapping, cleared: Mapping, defaults=()) -> None:
+    """Empty a form after it recorded (from a button callback, before its widgets are drawn again):
+    the `cleared` keys take their empty values, the `defaults` keys are removed."""
+    form.update(cleared)
+    for key in defaults:
+        form.pop(key, None)
+
+
+def record_refusal(recorded_by: str | None, kr_id: str | None = "", may_record: bool = True) -> str | None:
+    """Why a record button is disabled, in the words its help and caption show; None when it may be
+    pressed. `kr_id` None: the form needs a KR and none is picked ("" for forms without one)."""
+    if not may_record:
+        return "Sign in as a reviewer (or admin) to record."
+    if not recorded_by:
+        return "Enter your name at the top of the page first: it is recorded with what you record."
+    if kr_id is None:
+        return "Pick a key result first."
+    return None
+
+
 def notes_key(month: str) -> str:
     """The session-state key of the notes editor of `month`'s meeting."""
     return f"{state.MEETING_NOTES}-{month}"
@@ -70,19 +119,26 @@ class KrChoices:
 
     ordered: pd.DataFrame
     labels: dict[str, str]  # "KR · title"
-    labels_with_team: dict[str, str]  # "KR · title (team)"
+    labels_with_team: dict[str, str]  # "KR · title (team)", "… (team) · kept 31 May" once decided
 
     def kr(self, kr_id: str) -> dict:
         """The KR's row as a dict, kr_id included."""
         return self.ordered.set_index("kr_id").loc[kr_id].to_dict() | {"kr_id": kr_id}
 
 
-def kr_choices(krs: pd.DataFrame, candidates: pd.DataFrame) -> KrChoices:
+def kr_choices(krs: pd.DataFrame, candidates: pd.DataFrame, decided: Mapping[str, str] | None = None) -> KrChoices:
+    """The KRs a decision or an action can be about: `candidates` (the KRs still to decide on) first, in
+    their order, then the others; a KR of `decided` (kr_id → what the meeting decided) says so in its
+    label with the team."""
+    decided = decided or {}
     open_krs = krs[~krs["cancelled"]]
     rank = {kr_id: position for position, kr_id in enumerate(candidates["kr_id"])}
     ordered = open_krs.assign(rank=open_krs["kr_id"].map(rank).fillna(len(rank))).sort_values("rank", kind="stable")
     labels = {kr_id: f"{kr_id} · {title}" for kr_id, title in zip(ordered["kr_id"], ordered["title"])}
-    with_team = {kr_id: f"{labels[kr_id]} ({team})" for kr_id, team in zip(ordered["kr_id"], ordered["team"])}
+    with_team = {
+        kr_id: f"{labels[kr_id]} ({team})" + (f" · {decided[kr_id]}" if kr_id in decided else "")
+        for kr_id, team in zip(ordered["kr_id"], ordered["team"])
+    }
     return KrChoices(ordered, labels, with_team)
 
 

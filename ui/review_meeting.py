@@ -18,15 +18,21 @@ from store.access import RECORD_REVIEW
 from store.schema import ACTION_STATUSES
 from ui import state
 from ui.meeting_form import (
+    ACTION_FORM_CLEARED,
+    ACTION_FORM_DEFAULTS,
+    DECISION_FORM_CLEARED,
+    DECISION_FORM_DEFAULTS,
     KrChoices,
     action_from_form,
+    clear_form,
     decision_from_form,
     month_records,
     notes_from_form,
+    record_refusal,
     undo_labels,
 )
 from ui.records import record_rows, undo_upload
-from ui.tables import table_height
+from ui.tables import key_result_column, table_height
 from ui.text import literal
 
 DECISION_LABELS = {KEEP: "Keep as it is", CHANGE: "Change target or due date", CANCEL: "Cancel"}
@@ -39,8 +45,6 @@ ACTION_COLUMNS = {
     "kr_id": st.column_config.TextColumn("KR", width="small"),
     "status": st.column_config.TextColumn("Status", width="small"),
 }
-NAME_FIRST = "Enter your name first"
-
 ss = st.session_state
 
 
@@ -52,11 +56,12 @@ def action_table(actions: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------- callbacks
 
 
-def store_records(rows: dict[str, pd.DataFrame], recorded_by: str, what: str, month: str) -> None:
-    """Record rows as one upload and leave the outcome for the next run to show."""
+def store_records(rows: dict[str, pd.DataFrame], recorded_by: str, what: str, month: str) -> bool:
+    """Record rows as one upload and leave the outcome for the next run to show; whether they were stored."""
     ss[state.MEETING_MESSAGE] = record_rows(
         rows, recorded_by, f"review-{month} {what}.xlsx", RECORD_REVIEW, f"Recorded the {what} ({recorded_by})."
     )
+    return ss[state.MEETING_MESSAGE][0] == "success"
 
 
 def record_decision(kr: dict, month: str, recorded_by: str) -> None:
@@ -64,8 +69,10 @@ def record_decision(kr: dict, month: str, recorded_by: str) -> None:
     if row is None:
         ss[state.MEETING_MESSAGE] = ("error", "Not recorded: " + " ".join(problems))
         return
-    store_records({"decisions": row}, recorded_by, f"decision {ss[state.MEETING_DECISION_KIND]} {kr['kr_id']}", month)
-    ss[state.MEETING_REASON] = ""
+    if store_records(
+        {"decisions": row}, recorded_by, f"decision {ss[state.MEETING_DECISION_KIND]} {kr['kr_id']}", month
+    ):
+        clear_form(ss, DECISION_FORM_CLEARED, DECISION_FORM_DEFAULTS)
 
 
 def record_action(month: str, recorded_by: str, actions: pd.DataFrame) -> None:
@@ -73,8 +80,8 @@ def record_action(month: str, recorded_by: str, actions: pd.DataFrame) -> None:
     if row is None:
         ss[state.MEETING_MESSAGE] = ("error", f"Not recorded: {problem}")
         return
-    store_records({"actions": row}, recorded_by, f"action {row['action_id'].iloc[0]}", month)
-    ss[state.MEETING_ACTION_TITLE] = ""
+    if store_records({"actions": row}, recorded_by, f"action {row['action_id'].iloc[0]}", month):
+        clear_form(ss, ACTION_FORM_CLEARED, ACTION_FORM_DEFAULTS)
 
 
 def save_action_statuses(followed_up: pd.DataFrame, month: str, recorded_by: str) -> None:
@@ -119,38 +126,47 @@ def followed_up_editor(followed_up: pd.DataFrame, month: str, may_record: bool, 
         disabled=["action_id", "title", "owner", "due", "team", "kr_id"] if may_record else True,
     )
     if may_record:
+        why_not = record_refusal(recorded_by)
         st.button(
             "Save status changes",
             key=state.MEETING_ACTION_SAVE,
             icon=":material/save:",
-            disabled=not recorded_by,
+            disabled=why_not is not None,
             on_click=save_action_statuses,
             args=(followed_up, month, recorded_by),
-            help=None if recorded_by else NAME_FIRST,
+            help=why_not,
         )
+        disabled_note(why_not)
+
+
+def disabled_note(why_not: str | None, container=None) -> None:
+    """Under a disabled record button, why it is disabled (its help says it too, but only on hover)."""
+    if why_not:
+        (container or st).caption(f":material/info: {why_not}")
 
 
 def decision_form(choices: KrChoices, month: str, recorded_by: str | None, as_of: dt.date) -> None:
     """Pick a KR (the ones to change or cancel first), see what is in force, record a decision."""
     with st.container(border=True):
         kr_id = st.selectbox(
-            "Key result (the ones to change or cancel first)",
+            "Key result (the ones still to decide on first)",
             list(choices.ordered["kr_id"]),
+            index=None,
             key=state.MEETING_DECISION_KR,
             format_func=choices.labels_with_team.get,
+            placeholder="Pick the key result decided on",
         )
-        if kr_id is None:
-            return
-        kr = choices.kr(kr_id)
-        in_force = (
-            format_kr_value(kr["target_value"], kr["measure"], kr["unit"])
-            if pd.notna(kr["target_value"])
-            else "a status"
-        )
-        st.markdown(
-            f"In force: target **{literal(in_force)}**, due **{kr['due_date']:%d %B %Y}** · now "
-            f"{STATUS_BADGES[kr['status']]}, {kr['progress']:.0%} done"
-        )
+        kr = choices.kr(kr_id) if kr_id is not None else None
+        if kr is not None:
+            in_force = (
+                format_kr_value(kr["target_value"], kr["measure"], kr["unit"])
+                if pd.notna(kr["target_value"])
+                else "a status"
+            )
+            st.markdown(
+                f"In force: target **{literal(in_force)}**, due **{kr['due_date']:%d %B %Y}** · now "
+                f"{STATUS_BADGES[kr['status']]}, {kr['progress']:.0%} done"
+            )
         kind_col, date_col = st.columns([2, 1])
         decision = kind_col.radio(
             "Decision",
@@ -166,21 +182,23 @@ def decision_form(choices: KrChoices, month: str, recorded_by: str | None, as_of
                 "New target (empty: unchanged)",
                 value=None,
                 key=state.MEETING_NEW_TARGET,
-                disabled=kr["measure"] in NO_NUMERIC_TARGET,
+                disabled=kr is not None and kr["measure"] in NO_NUMERIC_TARGET,
             )
             due_col.date_input(
                 "New due date (empty: unchanged)", value=None, key=state.MEETING_NEW_DUE, format="YYYY-MM-DD"
             )
         st.text_area("Reason (the team reads it)", key=state.MEETING_REASON, height=80)
+        why_not = record_refusal(recorded_by, kr_id)
         st.button(
             "Record the decision",
             type="primary",
             icon=":material/gavel:",
-            disabled=not recorded_by,
+            disabled=why_not is not None,
             on_click=record_decision,
             args=(kr, month, recorded_by),
-            help=None if recorded_by else NAME_FIRST,
+            help=why_not,
         )
+        disabled_note(why_not)
 
 
 def action_form(
@@ -204,15 +222,17 @@ def action_form(
             placeholder="(none)",
             format_func=choices.labels.get,
         )
+        why_not = record_refusal(recorded_by)
         button_col.button(
             "Record the action",
             type="primary",
             icon=":material/add_task:",
-            disabled=not recorded_by,
+            disabled=why_not is not None,
             on_click=record_action,
             args=(month, recorded_by, actions),
-            help=None if recorded_by else NAME_FIRST,
+            help=why_not,
         )
+        disabled_note(why_not)
 
 
 def records_and_undo(
@@ -243,15 +263,40 @@ def records_and_undo(
         chosen = choice_col.selectbox(
             "Record to undo", list(labels), key=state.MEETING_UNDO_CHOICE, format_func=labels.get
         )
+        why_not = record_refusal(recorded_by)
         undo_col.button(
             "Undo it",
             key=state.MEETING_UNDO,
             icon=":material/undo:",
-            disabled=not recorded_by,
+            disabled=why_not is not None,
             on_click=undo,
             args=(chosen, recorded_by),
-            help=None if recorded_by else NAME_FIRST,
+            help=why_not,
         )
+        disabled_note(why_not)
+
+
+def decided_list(decided: pd.DataFrame, title: str) -> None:
+    """The KRs a review meeting decided about (analytics.meetings.decided_krs), each marked with what was
+    decided ("decided 31 May: target 28 deals → 12 deals", "kept 31 May"): out of the list to decide on."""
+    if decided.empty:
+        return
+    st.markdown(f"**{title}**")
+    st.dataframe(
+        decided,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(decided)),
+        column_order=["kr_id", "title", "team", "decided", "reason", "decided_by"],
+        column_config={
+            "kr_id": "KR",
+            "title": key_result_column(),
+            "team": st.column_config.TextColumn("Team", width="small"),
+            "decided": st.column_config.TextColumn("Decided", width="medium"),
+            "reason": st.column_config.TextColumn("Reason", width="medium"),
+            "decided_by": st.column_config.TextColumn("By", width="small"),
+        },
+    )
 
 
 def arr_against_plan(data: dict, review) -> None:
