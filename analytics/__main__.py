@@ -3,7 +3,7 @@
 python -m analytics status [--db PATH] [--as-of DATE] [--team NAME] [--json]
 python -m analytics changes [--db PATH] [--as-of DATE] [--since DATE] [--team NAME] [--json]
 python -m analytics health [--db PATH] [--as-of DATE] [--json]
-python -m analytics backcalc SCENARIO.json [--json]
+python -m analytics backcalc SCENARIO.json [--db PATH] [--as-of DATE] [--json]
 python -m analytics lint FILE [--json]
 """
 
@@ -210,7 +210,7 @@ def health(args: argparse.Namespace) -> int:
 
 
 def backcalc(args: argparse.Namespace) -> int:
-    from analytics.funnel import Scenario, ScenarioError, back_calculate, display_ceil, plan_table, stage_shift_days
+    from analytics.funnel import Scenario, ScenarioError
 
     try:
         with open(args.scenario, encoding="utf-8") as file:
@@ -227,49 +227,43 @@ def backcalc(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    to_date = args.db is not None or args.as_of is not None
     try:
-        scenario = Scenario.from_dict(data)
-        plan = back_calculate(scenario)
+        if to_date:
+            result = _plan_to_date(args, data)
+            if result is None:
+                return 1
+        else:
+            from analytics.funnel import back_calculate
+
+            result = back_calculate(Scenario.from_dict(data)), ()
     except ScenarioError as exc:
         print(f"error: {args.scenario}: {exc}", file=sys.stderr)
         return 1
+    plan_or_to_date, notes = result
     if args.json:
-        print(json.dumps(plan.to_json_dict(), indent=1))
+        print(json.dumps(plan_or_to_date.to_json_dict() | {"notes": list(notes)}, indent=1))
         return 0
+    from analytics.funnel.report import plan_report
 
-    money = lambda value: f"{value:,.0f}"  # noqa: E731
-    print(f"Back-calculation of {os.path.basename(args.scenario)}")
-    print(f"  {'Target ARR':<28}{money(scenario.target_arr):>14}")
-    print(f"  {'Beginning ARR':<28}{money(scenario.beginning_arr):>14}")
-    print(f"  {f'- churn ({scenario.churn_rate:.1%})':<28}{money(plan.churn_arr):>14}")
-    print(f"  {f'- contraction ({scenario.contraction_rate:.1%})':<28}{money(plan.contraction_arr):>14}")
-    print(f"  {f'+ expansion ({scenario.expansion_rate:.1%})':<28}{money(plan.expansion_arr):>14}")
-    print(f"  {'New ARR required':<28}{money(plan.new_arr_required):>14}")
-    if plan.surplus > 0:
-        print(
-            f"  Retained + expansion ARR already exceeds the target by {money(plan.surplus)} (surplus): "
-            "no new bookings are required."
-        )
-    table = plan_table(plan)
-    print()
-    print(f"  {'':<22}" + "".join(f"{c:>12}" for c in ("year", "Q1", "Q2", "Q3", "Q4")))
-    for row in table.to_dict("records"):
-        show = money if row["kind"] == "currency" else (lambda value: f"{display_ceil(value):,}")
-        print(f"  {row['row']:<22}" + "".join(f"{show(row[c]):>12}" for c in ("year", "Q1", "Q2", "Q3", "Q4")))
-    print()
-    print("  Volumes, deals and reps are rounded up for display; --json gives the unrounded numbers.")
-    print(
-        f"  Reps: {plan.reps:.2f} fully ramped reps for the peak quarter at "
-        f"{scenario.deals_per_rep_per_quarter:g} deals per rep per quarter (year column: peak; headcount: "
-        f"year end; hires at the start of a quarter produce {scenario.quarterly_ramp[0]:.0%} in it)."
-    )
-    if scenario.sales_cycle_days > 0:
-        leads = ", ".join(f"{stage.name} {days:g}" for stage, days in zip(scenario.stages, stage_shift_days(scenario)))
-        print(
-            f"  Sales cycle {scenario.sales_cycle_days:g} days: each stage is needed this many days before its "
-            f"deals: {leads}."
-        )
+    print("\n".join(plan_report(plan_or_to_date, os.path.basename(args.scenario), notes)))
     return 0
+
+
+def _plan_to_date(args: argparse.Namespace, data):
+    """(PlanToDate, notes) for `backcalc --db/--as-of`, or None when the database cannot be read."""
+    from analytics.funnel import Scenario, ScenarioError, plan_to_date, scenario_with_data_defaults
+
+    tables = _stored_tables(args.db)
+    if tables is None:
+        return None
+    as_of = _as_of(args, tables)
+    try:
+        as_of = dt.date.fromisoformat(str(as_of)[:10])
+    except ValueError:
+        raise ScenarioError(f"--as-of {as_of!r} is not a date (use YYYY-MM-DD)") from None
+    filled = scenario_with_data_defaults(data, tables["arr_actuals"], tables.get("headcount"), as_of.year)
+    return plan_to_date(Scenario.from_dict(filled.scenario), tables["arr_actuals"], as_of), filled.notes
 
 
 LINT_EPILOG = """exit status: 0 when no finding is an error (warnings only, or none); 1 when a finding is an
@@ -352,6 +346,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     backcalc_parser.add_argument(
         "scenario", metavar="SCENARIO.json", help='scenario file (DESIGN "CLI": backcalc keys)'
+    )
+    backcalc_parser.add_argument(
+        "--db",
+        help="plan to date from this DuckDB file's ARR actuals and Headcount (default with --as-of: $OKR_DB or "
+        "okr_data/okr.duckdb)",
+    )
+    backcalc_parser.add_argument(
+        "--as-of",
+        help="plan the rest of this date's year from what is already won (ISO date; default with --db: "
+        "$OKR_AS_OF, else the last month-end)",
     )
     backcalc_parser.add_argument("--json", action="store_true", help="print the plan as JSON (unrounded numbers)")
     backcalc_parser.set_defaults(run=backcalc)

@@ -217,7 +217,6 @@ def test_bad_input_names_the_key(changes, message):
         "beginning_arr",
         "average_deal_size",
         "stages",
-        "deals_per_rep_per_quarter",
         "contraction_rate",
         "expansion_rate",
         "churn_rate",
@@ -276,16 +275,39 @@ def test_ramp_and_hires_by_hand():
     s = scenario(seasonality=[1, 2, 3, 4], deals_per_rep_per_quarter=4, ramp=[0.25, 0.5, 1.0], starting_reps=1)
     plan = back_calculate(s)
     assert plan.reps_by_quarter == pytest.approx((2, 4, 6, 8))
-    # Q1: 1 on board, short 1 → 1 / 0.25 = 4 hires
-    # Q2: 1 + 4×0.5 = 3, short 1 → 4 hires
-    # Q3: 1 + 4×1.0 + 4×0.5 = 7 ≥ 6 → 0;  Q4: 1 + 4 + 4 = 9 ≥ 8 → 0
-    assert plan.hires_by_quarter == pytest.approx((4, 4, 0, 0))
-    assert plan.headcount_by_quarter == pytest.approx((5, 9, 9, 9))
-    assert plan.capacity_by_quarter == pytest.approx((2, 4, 7, 9))
+    # DESIGN's hiring rule, L = 2 (ramp reaches 1 in a hire's third quarter):
+    # Q1 needs 2 > 1 on staff → 1 hire in max(Q1, Q1 − 2) = Q1; Q2 needs 4 > 2 → 2 more in Q1;
+    # Q3 needs 6 > 4 → 2 more in Q1; Q4 needs 8 > 6 → 2 in Q2.
+    assert plan.hires_by_quarter == pytest.approx((5, 2, 0, 0))
+    assert plan.headcount_by_quarter == pytest.approx((6, 8, 8, 8))
+    # effective: Q1 1 + 5×0.25; Q2 1 + 5×0.5 + 2×0.25; Q3 1 + 5 + 2×0.5; Q4 1 + 5 + 2
+    assert plan.capacity_by_quarter == pytest.approx((2.25, 4, 7, 8))
+    assert plan.reps_gap_by_quarter == pytest.approx((0, 0, 0, 0))
     assert plan.reps == pytest.approx(8)
     payload = plan.to_json_dict()
-    assert payload["hires_by_quarter"] == pytest.approx([4, 4, 0, 0])
+    assert payload["hires_by_quarter"] == pytest.approx([5, 2, 0, 0])
+    assert payload["reps_gap_by_quarter"] == pytest.approx([0, 0, 0, 0])
     assert payload["reps"] == pytest.approx(8)
+
+
+def test_a_first_quarter_need_the_ramp_cannot_meet_is_a_gap_not_extra_hires():
+    # 4 reps needed every quarter, nobody on staff, 25 % productive in a hire's first quarter
+    plan = back_calculate(scenario(ramp=[0.25, 0.5, 0.75, 1.0]))
+    assert plan.hires_by_quarter == pytest.approx((4, 0, 0, 0))  # not 4 / 0.25 = 16
+    assert plan.capacity_by_quarter == pytest.approx((1, 2, 3, 4))
+    assert plan.reps_gap_by_quarter == pytest.approx((3, 2, 1, 0))
+
+
+def test_reps_are_optional():
+    data = copy.deepcopy(REFERENCE)
+    del data["deals_per_rep_per_quarter"]
+    plan = back_calculate(Scenario.from_dict(data))
+    assert plan.reps is None and plan.hires_by_quarter is None
+    assert plan.deals == pytest.approx(80) and plan.stages[0].required == pytest.approx(19_393.94, rel=1e-4)
+    payload = plan.to_json_dict()
+    assert payload["reps"] is None and payload["reps_gap_by_quarter"] is None
+    assert "deals_per_rep_per_quarter" not in Scenario.from_dict(data).to_dict()
+    assert not {"reps (fully ramped)", "hires", "headcount"} & set(plan_table(plan)["row"])
 
 
 def test_monthly_ramp_is_averaged_by_quarter():
@@ -293,7 +315,8 @@ def test_monthly_ramp_is_averaged_by_quarter():
     # (0.1+0.2+0.3)/3, (0.4+0.5+0.6)/3, (0.7+1+1)/3
     assert s.quarterly_ramp == pytest.approx((0.2, 0.5, 0.9))
     plan = back_calculate(s)
-    assert plan.hires_by_quarter[0] == pytest.approx(20)  # 4 reps needed / 0.2
+    assert plan.hires_by_quarter == pytest.approx((4, 0, 0, 0))  # the 4 reps needed, hired at once
+    assert plan.capacity_by_quarter == pytest.approx((0.8, 2, 3.6, 4))
 
 
 def test_sales_cycle_shift_by_hand():

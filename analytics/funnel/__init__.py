@@ -20,10 +20,15 @@ One concern per module, each importing only the ones above it:
     scenario      the inputs: Stage, Channel, Scenario (+ from_dict / to_dict), their validation,
                   ScenarioError, read_scenario_json, parse_fractions; the shared vocabulary
                   (QUARTERS, DEALS, BOOKINGS, TOLERANCE, …)
+    hiring        DESIGN's hiring rule (hiring_plan → Hiring), for reps by quarter and consultants by month
+    delivery      delivery_plan → DeliveryPlan: the ARR path by month, billable hours, consultants needed
     plan          back_calculate → Plan (+ to_json_dict), plan_table, display_ceil,
                   stage_shift_days, stage_volumes_by_month, month_label, forward_simulate
     what_if       sensitivity, default_drivers, two_way_table, scenario_comparison
     kr_coverage   coverage, committed_key_results (what team KRs commit to against the plan)
+    to_date       plan_to_date → PlanToDate (the rest of the year from what is already won),
+                  scenario_with_data_defaults (beginning ARR and staff from the stored data)
+    report        plan_report: the plan as text for the command line (imported from there only)
     targets       arr_starting_point (where a plan year starts in the stored data),
                   pipeline_metric, published_targets (the company targets a plan publishes)
 
@@ -31,6 +36,8 @@ Every public name is importable from `analytics.funnel` itself, which is how cal
 Pure numpy/pandas: no Streamlit, DuckDB or Plotly.
 """
 
+from analytics.funnel.delivery import DeliveryPlan, delivery_plan
+from analytics.funnel.hiring import Hiring, hiring_plan, periods_to_full_ramp
 from analytics.funnel.kr_coverage import COMMITMENT_COLUMNS, COVERAGE_COLUMNS, committed_key_results, coverage
 from analytics.funnel.plan import (
     DAYS_PER_MONTH,
@@ -49,6 +56,7 @@ from analytics.funnel.plan import (
 from analytics.funnel.scenario import (
     BOOKINGS,
     DEALS,
+    DELIVERY_HELP,
     KEY_HELP,
     METADATA_KEYS,
     MONTHS_PER_QUARTER,
@@ -58,6 +66,7 @@ from analytics.funnel.scenario import (
     RESERVED_STAGE_NAMES,
     TOLERANCE,
     Channel,
+    Delivery,
     Scenario,
     ScenarioError,
     Stage,
@@ -70,6 +79,13 @@ from analytics.funnel.targets import (
     arr_starting_point,
     pipeline_metric,
     published_targets,
+)
+from analytics.funnel.to_date import (
+    DataDefaults,
+    PlanToDate,
+    forward_simulate_to_date,
+    plan_to_date,
+    scenario_with_data_defaults,
 )
 from analytics.funnel.what_if import (
     COMPARISON_COLUMNS,
@@ -96,11 +112,19 @@ __all__ = [
     "RESERVED_STAGE_NAMES",
     "TOLERANCE",
     "Channel",
+    "Delivery",
+    "DELIVERY_HELP",
     "Scenario",
     "ScenarioError",
     "Stage",
     "parse_fractions",
     "read_scenario_json",
+    # hiring, delivery
+    "Hiring",
+    "hiring_plan",
+    "periods_to_full_ramp",
+    "DeliveryPlan",
+    "delivery_plan",
     # plan
     "DAYS_PER_MONTH",
     "MONTHLY_COLUMNS",
@@ -114,6 +138,12 @@ __all__ = [
     "plan_table",
     "stage_shift_days",
     "stage_volumes_by_month",
+    # to_date
+    "DataDefaults",
+    "PlanToDate",
+    "forward_simulate_to_date",
+    "plan_to_date",
+    "scenario_with_data_defaults",
     # what_if
     "COMPARISON_COLUMNS",
     "DEFAULT_STEPS",

@@ -7,13 +7,14 @@ reproduce the target.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analytics.funnel.scenario import DEALS, MONTHS_PER_QUARTER, QUARTERS, TOLERANCE, Scenario, ScenarioError
+from analytics.funnel.delivery import DeliveryPlan, delivery_plan
+from analytics.funnel.hiring import hiring_plan
+from analytics.funnel.scenario import DEALS, MONTHS_PER_QUARTER, TOLERANCE, Scenario, ScenarioError
 
 # Sales cycles are quoted in days; counting 30-day months makes a 90-day cycle exactly one
 # quarter, which is how sales teams read it, and keeps the monthly shift free of odd fractions.
@@ -39,7 +40,9 @@ class Plan:
 
     reps is the fully ramped reps needed in the peak quarter: capacity has to cover the busiest
     quarter, and a yearly average would understaff it. headcount_by_quarter counts people (ramp
-    included) and is what hiring plans against.
+    included) and is what hiring plans against; capacity_by_quarter is the reps' effective capacity
+    in fully ramped reps and reps_gap_by_quarter what it leaves uncovered (DESIGN's hiring rule). A
+    scenario without deals_per_rep_per_quarter plans no reps: all of these are None.
     """
 
     scenario: Scenario
@@ -53,10 +56,12 @@ class Plan:
     deals: float
     deals_by_quarter: tuple[float, ...]
     stages: tuple[StageRequirement, ...]
-    reps_by_quarter: tuple[float, ...]
-    hires_by_quarter: tuple[float, ...]
-    headcount_by_quarter: tuple[float, ...]
-    capacity_by_quarter: tuple[float, ...]
+    reps_by_quarter: tuple[float, ...] | None
+    hires_by_quarter: tuple[float, ...] | None
+    headcount_by_quarter: tuple[float, ...] | None
+    capacity_by_quarter: tuple[float, ...] | None
+    reps_gap_by_quarter: tuple[float, ...] | None
+    delivery: DeliveryPlan | None = None
 
     @property
     def bookings(self) -> float:
@@ -67,8 +72,8 @@ class Plan:
         return self.stages[0].required
 
     @property
-    def reps(self) -> float:
-        return max(self.reps_by_quarter)
+    def reps(self) -> float | None:
+        return None if self.reps_by_quarter is None else max(self.reps_by_quarter)
 
     def to_json_dict(self) -> dict:
         """DESIGN's backcalc `--json` object, extended (never changed) with the detail behind it."""
@@ -93,11 +98,14 @@ class Plan:
             "expansion_arr": self.expansion_arr,
             "churn_rate": self.scenario.churn_rate,
             "deals_by_quarter": list(self.deals_by_quarter),
-            "reps_by_quarter": list(self.reps_by_quarter),
-            "hires_by_quarter": list(self.hires_by_quarter),
-            "headcount_by_quarter": list(self.headcount_by_quarter),
+            "reps_by_quarter": _list_or_none(self.reps_by_quarter),
+            "hires_by_quarter": _list_or_none(self.hires_by_quarter),
+            "headcount_by_quarter": _list_or_none(self.headcount_by_quarter),
+            "effective_reps_by_quarter": _list_or_none(self.capacity_by_quarter),
+            "reps_gap_by_quarter": _list_or_none(self.reps_gap_by_quarter),
+            "starting_reps": self.scenario.starting_reps,
             "sales_cycle_days": self.scenario.sales_cycle_days,
-        }
+        } | ({"delivery": self.delivery.to_json_dict()} if self.delivery else {})
 
 
 def back_calculate(scenario: Scenario) -> Plan:
@@ -117,9 +125,10 @@ def back_calculate(scenario: Scenario) -> Plan:
         volumes.append(volume)
     stage_volumes = volumes[:0:-1]  # top of the funnel first, deals left out
 
-    reps_q = deals_q / s.deals_per_rep_per_quarter
-    hires, headcount, capacity = _hiring_plan(reps_q, s.quarterly_ramp, s.starting_reps)
-    if not all(np.isfinite(v).all() for v in (*volumes, hires)):
+    reps = None
+    if s.plans_reps:
+        reps = hiring_plan(deals_q / s.deals_per_rep_per_quarter, s.quarterly_ramp, s.starting_reps)
+    if not all(np.isfinite(v).all() for v in (*volumes, reps.hires if reps else ())):
         raise ScenarioError(
             "the scenario's numbers are too large to compute; check target_arr and the conversion rates"
         )
@@ -138,39 +147,21 @@ def back_calculate(scenario: Scenario) -> Plan:
             StageRequirement(stage.name, stage.conversion_rate, float(v[0]), _floats(v[1:]))
             for stage, v in zip(s.stages, stage_volumes)
         ),
-        reps_by_quarter=_floats(reps_q),
-        hires_by_quarter=_floats(hires),
-        headcount_by_quarter=_floats(headcount),
-        capacity_by_quarter=_floats(capacity),
+        reps_by_quarter=reps and reps.needed,
+        hires_by_quarter=reps and reps.hires,
+        headcount_by_quarter=reps and reps.headcount,
+        capacity_by_quarter=reps and reps.effective,
+        reps_gap_by_quarter=reps and reps.gap,
+        delivery=delivery_plan(s, new_arr),
     )
-
-
-def _hiring_plan(reps_needed: np.ndarray, ramp: Sequence[float], starting_reps: float):
-    """Hires at the start of each quarter so that ramped capacity covers the reps needed every quarter.
-
-    A rep hired at the start of quarter j produces ramp[0] of a full rep in quarter j, ramp[1] in
-    j + 1, and so on, and is fully productive after the ramp vector ends; starting reps are fully
-    productive. Hiring is just in time: each quarter hires exactly the shortfall left by the reps
-    already on board, divided by ramp[0]. It is sequential by nature (a quarter's hires depend on
-    the earlier ones), hence the loop over four quarters. Returns hires, headcount and capacity
-    (in fully ramped reps) by quarter.
-    """
-    productivity = np.ones(QUARTERS)
-    productivity[: min(len(ramp), QUARTERS)] = ramp[:QUARTERS]
-    hires = np.zeros(QUARTERS)
-    capacity = np.zeros(QUARTERS)
-    for q in range(QUARTERS):
-        # hires[j] has been on board q − j quarters before this one
-        on_board = starting_reps + float(np.dot(hires[:q], productivity[q:0:-1])) if q else starting_reps
-        shortfall = reps_needed[q] - on_board
-        if shortfall > TOLERANCE * max(1.0, reps_needed[q]):
-            hires[q] = shortfall / productivity[0]
-        capacity[q] = on_board + hires[q] * productivity[0]
-    return hires, starting_reps + np.cumsum(hires), capacity
 
 
 def _floats(values) -> tuple[float, ...]:
     return tuple(float(v) for v in values)
+
+
+def _list_or_none(values) -> list[float] | None:
+    return None if values is None else list(values)
 
 
 def plan_table(plan: Plan) -> pd.DataFrame:
@@ -181,12 +172,15 @@ def plan_table(plan: Plan) -> pd.DataFrame:
     """
     rows = [("bookings", "currency", plan.new_arr_required, *plan.bookings_by_quarter)]
     rows += [(s.name, "count", s.required, *s.by_quarter) for s in plan.stages]
-    rows += [
-        (DEALS, "count", plan.deals, *plan.deals_by_quarter),
-        ("reps (fully ramped)", "count", plan.reps, *plan.reps_by_quarter),
-        ("hires", "count", sum(plan.hires_by_quarter), *plan.hires_by_quarter),
-        ("headcount", "count", plan.headcount_by_quarter[-1], *plan.headcount_by_quarter),
-    ]
+    rows.append((DEALS, "count", plan.deals, *plan.deals_by_quarter))
+    if plan.reps is not None:
+        rows += [
+            ("reps (fully ramped)", "count", plan.reps, *plan.reps_by_quarter),
+            ("hires", "count", sum(plan.hires_by_quarter), *plan.hires_by_quarter),
+            ("headcount", "count", plan.headcount_by_quarter[-1], *plan.headcount_by_quarter),
+        ]
+        if any(plan.reps_gap_by_quarter):
+            rows.append(("reps short (ramping)", "count", max(plan.reps_gap_by_quarter), *plan.reps_gap_by_quarter))
     return pd.DataFrame(rows, columns=list(PLAN_TABLE_COLUMNS))
 
 

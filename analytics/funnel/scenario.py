@@ -44,9 +44,19 @@ KEY_HELP = {
     "deals_per_rep_per_quarter": "deals a fully ramped rep closes per quarter",
     "ramp": "fraction of full productivity in a new rep's 1st, 2nd, … quarter (or month)",
     "ramp_unit": "whether ramp is by 'quarter' (default) or by 'month'",
-    "starting_reps": "fully ramped reps already on the team at the start of the year",
+    "starting_reps": "sales reps on staff at the start of the year (default: the Headcount sheet's, else 0)",
     "channel_stage": "the stage whose required volume is split across acquisition channels",
     "channels": "acquisition channels, each {name, share, conversion_rates: {stage above channel_stage: rate}}",
+    "delivery": "services delivery capacity: {rate_per_hour, target_utilisation, services_share, "
+    "hours_per_fte_per_month, consultant_ramp, starting_consultants}",
+}
+DELIVERY_HELP = {
+    "services_share": "share of ARR delivered as services, e.g. 0.8 (default 1)",
+    "rate_per_hour": "revenue per billable hour",
+    "hours_per_fte_per_month": "working hours of one full-time consultant in a month (default 140)",
+    "target_utilisation": "share of working hours billed, e.g. 0.75",
+    "consultant_ramp": "fraction of full productivity in a new consultant's 1st, 2nd, … month (default [1])",
+    "starting_consultants": "consultants on staff at the start of the year (default: the Headcount sheet's, else 0)",
 }
 REQUIRED_KEYS = (
     "target_arr",
@@ -55,7 +65,6 @@ REQUIRED_KEYS = (
     "expansion_rate",
     "average_deal_size",
     "stages",
-    "deals_per_rep_per_quarter",
 )
 # Saved scenarios may carry a label; anything else unknown is most likely a typo of a real key,
 # which would otherwise silently fall back to a default.
@@ -87,6 +96,89 @@ class Channel:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """The scenario's services delivery block (DESIGN "Delivery capacity"). Validated on creation.
+
+    starting_consultants None means "from the Headcount sheet" (analytics.funnel.to_date resolves it
+    before planning), which plans with 0 when the data has none."""
+
+    rate_per_hour: float
+    target_utilisation: float
+    services_share: float = 1.0
+    hours_per_fte_per_month: float = 140.0
+    consultant_ramp: tuple[float, ...] = (1.0,)
+    starting_consultants: float | None = None
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        check = _Checker(problems, DELIVERY_HELP, prefix="delivery.")
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)
+        set_("rate_per_hour", check.number("rate_per_hour", self.rate_per_hour, lambda v: v > 0, "more than 0"))
+        set_(
+            "target_utilisation",
+            check.number(
+                "target_utilisation", self.target_utilisation, lambda v: 0 < v <= 1, "above 0 and at most 1", True
+            ),
+        )
+        set_(
+            "services_share",
+            check.number("services_share", self.services_share, lambda v: 0 <= v <= 1, "from 0 to 1", True),
+        )
+        set_(
+            "hours_per_fte_per_month",
+            check.number(
+                "hours_per_fte_per_month", self.hours_per_fte_per_month, lambda v: 0 < v <= 744, "above 0, at most 744"
+            ),
+        )
+        set_("consultant_ramp", check.ramp(self.consultant_ramp, "consultant_ramp"))
+        if self.starting_consultants is not None:
+            set_(
+                "starting_consultants",
+                check.number("starting_consultants", self.starting_consultants, lambda v: v >= 0, "0 or more"),
+            )
+        if problems:
+            raise ScenarioError("; ".join(problems))
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Delivery:
+        if not isinstance(data, Mapping):
+            raise ScenarioError(f"delivery must be an object ({KEY_HELP['delivery']}), got {data!r}")
+        problems = [
+            f"delivery has unknown key {key!r} (known keys: {', '.join(DELIVERY_HELP)})"
+            for key in data
+            if key not in DELIVERY_HELP
+        ]
+        problems += [
+            f"delivery.{key} is missing ({DELIVERY_HELP[key]})"
+            for key in ("rate_per_hour", "target_utilisation")
+            if key not in data
+        ]
+        if "consultant_ramp" in data and not isinstance(data["consultant_ramp"], (list, tuple)):
+            problems.append(
+                f"delivery.consultant_ramp must be a list of numbers ({DELIVERY_HELP['consultant_ramp']}), "
+                f"got {data['consultant_ramp']!r}"
+            )
+        if problems:
+            raise ScenarioError("; ".join(problems))
+        values = dict(data)
+        if "consultant_ramp" in values:
+            values["consultant_ramp"] = tuple(values["consultant_ramp"])
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        data = {
+            "services_share": self.services_share,
+            "rate_per_hour": self.rate_per_hour,
+            "hours_per_fte_per_month": self.hours_per_fte_per_month,
+            "target_utilisation": self.target_utilisation,
+            "consultant_ramp": list(self.consultant_ramp),
+        }
+        if self.starting_consultants is not None:
+            data["starting_consultants"] = self.starting_consultants
+        return data
+
+
+@dataclass(frozen=True)
 class Scenario:
     """The inputs of a back-calculation (DESIGN "CLI": backcalc scenario keys). Validated on creation.
 
@@ -104,7 +196,7 @@ class Scenario:
     expansion_rate: float
     average_deal_size: float
     stages: tuple[Stage, ...]
-    deals_per_rep_per_quarter: float
+    deals_per_rep_per_quarter: float | None = None
     seasonality: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
     sales_cycle_days: float = 0.0
     ramp: tuple[float, ...] = (1.0,)
@@ -113,6 +205,7 @@ class Scenario:
     monthly_churn_rate: float | None = None
     channel_stage: str | None = None
     channels: tuple[Channel, ...] = ()
+    delivery: Delivery | None = None
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -166,10 +259,13 @@ class Scenario:
             check.number("average_deal_size", self.average_deal_size, lambda v: v > 0, "more than 0"),
         )
         set_("stages", check.stages(self.stages))
-        set_(
-            "deals_per_rep_per_quarter",
-            check.number("deals_per_rep_per_quarter", self.deals_per_rep_per_quarter, lambda v: v > 0, "more than 0"),
-        )
+        if self.deals_per_rep_per_quarter is not None:
+            set_(
+                "deals_per_rep_per_quarter",
+                check.number(
+                    "deals_per_rep_per_quarter", self.deals_per_rep_per_quarter, lambda v: v > 0, "more than 0"
+                ),
+            )
         set_("seasonality", check.seasonality(self.seasonality))
         set_("sales_cycle_days", check.number("sales_cycle_days", self.sales_cycle_days, lambda v: v >= 0, "0 or more"))
         if self.ramp_unit not in RAMP_UNITS:
@@ -180,8 +276,20 @@ class Scenario:
             channel_stage, channels = check.channels(self.channel_stage, self.channels, self.stages)
             set_("channel_stage", channel_stage)
             set_("channels", channels)
+        if self.delivery is not None and not isinstance(self.delivery, Delivery):
+            problems.append(f"delivery must be an object ({KEY_HELP['delivery']}), got {self.delivery!r}")
         if problems:
             raise ScenarioError("; ".join(problems))
+
+    @property
+    def monthly_weights(self) -> np.ndarray:
+        """The share of the year's bookings in each of the 12 months: a quarter's seasonality weight
+        split equally over its 3 months."""
+        return np.repeat(np.asarray(self.seasonality) / MONTHS_PER_QUARTER, MONTHS_PER_QUARTER)
+
+    @property
+    def plans_reps(self) -> bool:
+        return self.deals_per_rep_per_quarter is not None
 
     @property
     def quarterly_ramp(self) -> tuple[float, ...]:
@@ -257,6 +365,15 @@ class Scenario:
         for key in ("seasonality", "ramp", "channels"):
             if key in optional:
                 optional[key] = tuple(optional[key])
+        if "delivery" in data:
+            try:
+                optional["delivery"] = Delivery.from_dict(data["delivery"])
+            except ScenarioError as exc:
+                problems.append(str(exc))
+        if "deals_per_rep_per_quarter" in data:
+            optional["deals_per_rep_per_quarter"] = data["deals_per_rep_per_quarter"]
+        if problems:
+            raise ScenarioError("; ".join(unknown_keys + problems))
         try:
             scenario = cls(
                 target_arr=data["target_arr"],
@@ -266,7 +383,6 @@ class Scenario:
                 expansion_rate=data["expansion_rate"],
                 average_deal_size=data["average_deal_size"],
                 stages=stages,
-                deals_per_rep_per_quarter=data["deals_per_rep_per_quarter"],
                 **optional,
             )
         except ScenarioError as exc:
@@ -287,13 +403,16 @@ class Scenario:
             "stages": [{"name": s.name, "conversion_rate": s.conversion_rate} for s in self.stages],
             "seasonality": list(self.seasonality),
             "sales_cycle_days": self.sales_cycle_days,
-            "deals_per_rep_per_quarter": self.deals_per_rep_per_quarter,
             "ramp": list(self.ramp),
             "ramp_unit": self.ramp_unit,
             "starting_reps": self.starting_reps,
         }
+        if self.deals_per_rep_per_quarter is not None:
+            data["deals_per_rep_per_quarter"] = self.deals_per_rep_per_quarter
         if self.monthly_churn_rate is not None:
             data["monthly_churn_rate"] = self.monthly_churn_rate
+        if self.delivery is not None:
+            data["delivery"] = self.delivery.to_dict()
         if self.channels:
             above = [stage.name for stage in self.stages[: self.channel_index]]
             data["channel_stage"] = self.channel_stage
@@ -315,20 +434,23 @@ class _Checker:
     """Validation helpers that collect problems instead of stopping at the first one, so a user
     fixing a scenario file sees every bad key at once."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], help_texts: Mapping[str, str] = KEY_HELP, prefix: str = ""):
         self.problems = problems
+        self.help_texts = help_texts
+        self.prefix = prefix  # "delivery." for the keys of the delivery block
 
     def number(self, key: str, value, ok, requirement: str, percent_hint: bool = False) -> float | None:
+        name = self.prefix + key
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            self.problems.append(f"{key} must be a number ({KEY_HELP.get(key, requirement)}), got {value!r}")
+            self.problems.append(f"{name} must be a number ({self.help_texts.get(key, requirement)}), got {value!r}")
             return None
         number = float(value)
         if not math.isfinite(number):
-            self.problems.append(f"{key} must be a finite number, got {value!r}")
+            self.problems.append(f"{name} must be a finite number, got {value!r}")
             return None
         if not ok(number):
             hint = f" (write {number:g} % as {number / 100:g})" if percent_hint and number > 1 else ""
-            self.problems.append(f"{key} must be {requirement}{hint}, got {value!r}")
+            self.problems.append(f"{name} must be {requirement}{hint}, got {value!r}")
             return None
         return number
 
@@ -386,12 +508,14 @@ class _Checker:
         # Already-normalised weights are kept as they are, so to_dict/from_dict round-trips exactly.
         return tuple(values) if abs(total - 1) <= 1e-12 else tuple(v / total for v in values)
 
-    def ramp(self, ramp) -> tuple[float, ...] | None:
+    def ramp(self, ramp, key: str = "ramp") -> tuple[float, ...] | None:
         if not isinstance(ramp, (list, tuple, np.ndarray)) or len(ramp) == 0:
-            self.problems.append(f"ramp must be a non-empty list of fractions ({KEY_HELP['ramp']}), got {ramp!r}")
+            self.problems.append(
+                f"{self.prefix}{key} must be a non-empty list of fractions ({self.help_texts[key]}), got {ramp!r}"
+            )
             return None
         values = [
-            self.number(f"ramp[{i}]", r, lambda v: 0 < v <= 1, "above 0 and at most 1", percent_hint=True)
+            self.number(f"{key}[{i}]", r, lambda v: 0 < v <= 1, "above 0 and at most 1", percent_hint=True)
             for i, r in enumerate(ramp)
         ]
         return None if any(v is None for v in values) else tuple(values)
