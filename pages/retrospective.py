@@ -20,7 +20,7 @@ from ui.context import retrospective_view, tables
 from ui.filters import current_filters
 from ui.records import show_outcome
 from ui.retrospective import OUTCOME_BADGES, carry_over_section
-from ui.tables import DATE_FORMAT, key_result_column, table_height
+from ui.tables import DATE_FORMAT, key_result_column, table_height, with_missing_shown
 
 filters = current_filters()
 data = tables()
@@ -146,7 +146,7 @@ if retro.decisions.empty:
     st.caption("No decision was recorded on this quarter's key results.")
 else:
     st.dataframe(
-        retro.decisions,
+        with_missing_shown(retro.decisions, ["new_target_value", "new_due_date"]),
         hide_index=True,
         width="stretch",
         height=table_height(len(retro.decisions)),
@@ -168,7 +168,7 @@ else:
             "title": key_result_column(),
             "decision": "Decision",
             "new_target_value": "New target",
-            "new_due_date": st.column_config.DateColumn("New due date", format=DATE_FORMAT),
+            "new_due_date": st.column_config.TextColumn("New due date"),
             "reason": st.column_config.TextColumn("Reason", width="medium"),
             "decided_by": "By",
         },

@@ -19,6 +19,7 @@ from charts.theme import ACTION_BADGES, STATUS_BADGES
 from ui.context import snapshot, tables
 from ui.filters import current_filters, current_review
 from ui.review_changes import trends_to_due_date, with_forecast_columns
+from ui.tables import with_missing_shown
 from ui.team_tables import (
     ACTION_TABLE,
     DECISION_TABLE,
@@ -121,7 +122,7 @@ show_table(
 )
 actions = team_actions(data["actions"], team, team_krs["kr_id"], filters.as_of)
 show_table(
-    actions.assign(status=actions["status"].map(ACTION_BADGES), due=due_texts(actions)),
+    with_missing_shown(actions, ["kr_id"]).assign(status=actions["status"].map(ACTION_BADGES), due=due_texts(actions)),
     ACTION_TABLE,
     "No action from a review names this team or its key results.",
 )

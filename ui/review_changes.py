@@ -18,7 +18,7 @@ from charts.theme import STATUS_BADGES
 from store.database import database_target
 from ui.context import data_version, snapshot, tables
 from ui.filters import ReviewFilters, current_filters, current_review
-from ui.tables import DATE_FORMAT, key_result_column, table_height
+from ui.tables import key_result_column, table_height, with_missing_shown
 
 SINCE_KEY = "since_last_review"  # the container's key: its CSS class scopes the large type
 MOVES_HEIGHT = 560
@@ -142,7 +142,7 @@ MISSING_TABLE = {
     "team": "Team",
     "owner": "Owner",
     "status": "Status",
-    "last_date": st.column_config.DateColumn("Last update", format=DATE_FORMAT),
+    "last_date": st.column_config.TextColumn("Last update"),
     "silence": st.column_config.TextColumn("Silent for"),
 }
 
@@ -157,7 +157,7 @@ def missing_updates(health: UpdateHealth) -> None:
     )
     table_col, chart_col = st.columns([3, 2])
     with table_col:
-        rows = health.missing.assign(
+        rows = with_missing_shown(health.missing, ["last_date"]).assign(
             status=health.missing["status"].map(STATUS_BADGES),
             silence=[f"{d:.0f} days" if pd.notna(d) else "never updated" for d in health.missing["days_since"]],
         )
