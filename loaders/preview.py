@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analytics.periods import as_dates
 from analytics.progress import CANCELLED, kr_progress
 from analytics.review import objectives_in_period
-from store.schema import DATE, TABLES_BY_NAME, Table
+from loaders.problems import ProblemGroup, ProblemList
+from store.schema import CHECK_INS, DATE, TABLES_BY_NAME, Table
 
 # A check-in may be dated up to a week after the review date (the value of the 3rd, sent for the
 # review of the 31st); it then counts as that month's update.
@@ -38,6 +40,7 @@ PREVIEW_COLUMNS = (
     "new_status",
 )
 WITHOUT_UPDATE_COLUMNS = ("kr_id", "title", "owner", "last_date", "last_reading", "status")
+REPLACED_COLUMNS = ("kr_id", "date", "old_reading", "new_reading", "replacement")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class UploadPreview:
     measured_on: pd.Timestamp  # the date statuses are computed at
     krs: pd.DataFrame  # PREVIEW_COLUMNS: every KR the upload changes, before → after
     without_update: pd.DataFrame  # WITHOUT_UPDATE_COLUMNS: the team's KRs still without this month's update
+    replaced: pd.DataFrame  # REPLACED_COLUMNS: the stored check-ins the upload replaces
 
 
 def latest_update_allowed(as_of) -> pd.Timestamp:
@@ -185,8 +189,60 @@ def preview_upload(
     if without_update is None:
         without_update = pd.DataFrame(columns=list(WITHOUT_UPDATE_COLUMNS))
     return UploadPreview(
-        measured_on, frame[differs].reset_index(drop=True).loc[:, list(PREVIEW_COLUMNS)], without_update
+        measured_on,
+        frame[differs].reset_index(drop=True).loc[:, list(PREVIEW_COLUMNS)],
+        without_update,
+        replaced_check_ins(stored, after, incoming),
     )
+
+
+def replaced_check_ins(
+    stored: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame], incoming: Incoming
+) -> pd.DataFrame:
+    """The stored check-ins the upload replaces (REPLACED_COLUMNS): a row of the file with the KR and
+    date of a stored check-in that it changes, `replacement` as the preview says it — "SAL-O1-KR1
+    2027-05-31: 40 → 45", or "…: 45 (comment, confidence change)" when the reading stays; by KR and date."""
+    if "check_ins" not in incoming:
+        return pd.DataFrame(columns=list(REPLACED_COLUMNS))
+    key = list(CHECK_INS.key)
+    rows, present = incoming["check_ins"]
+    keys = typed_rows(rows.dropna(subset=key), CHECK_INS, key).drop_duplicates()
+    old = typed_rows(stored["check_ins"], CHECK_INS, CHECK_INS.column_names).set_index(key)
+    new = after["check_ins"].set_index(key)
+    touched = pd.MultiIndex.from_frame(keys)
+    touched = touched[touched.isin(old.index)]
+    old, new = old.loc[touched], new.loc[touched]
+    compared = [name for name in CHECK_INS.column_names if name not in key]
+    differs = pd.DataFrame(
+        {name: ~(old[name].eq(new[name]) | (old[name].isna() & new[name].isna())) for name in compared}
+    )
+    changed = differs.any(axis=1).to_numpy()
+    old, new, differs = old[changed], new[changed], differs[changed]
+    krs = after["key_results"].set_index("kr_id")
+    measure, unit = old.index.get_level_values(0).map(krs["measure"]), old.index.get_level_values(0).map(krs["unit"])
+    old_reading = [reading_text(*r) for r in zip(measure, unit, old["value"], old["status"])]
+    new_reading = [reading_text(*r) for r in zip(measure, unit, new["value"], new["status"])]
+    texts = []
+    for (kr_id, date), before, after_reading, cells in zip(
+        old.index, old_reading, new_reading, differs.to_dict("records")
+    ):
+        what = (
+            f"{before} → {after_reading}"
+            if before != after_reading
+            else f"{after_reading} ({', '.join(name for name, moved in cells.items() if moved)} change)"
+        )
+        texts.append(f"{kr_id} {date:%Y-%m-%d}: {what}")
+    frame = pd.DataFrame(
+        {
+            "kr_id": old.index.get_level_values(0),
+            "date": old.index.get_level_values(1),
+            "old_reading": old_reading,
+            "new_reading": new_reading,
+            "replacement": texts,
+        },
+        columns=list(REPLACED_COLUMNS),
+    )
+    return frame.sort_values(["kr_id", "date"], kind="stable").reset_index(drop=True)
 
 
 PROBLEM_COLUMNS = ("sheet", "row", "column", "problem")
@@ -235,6 +291,49 @@ def problem_groups(problems) -> list[tuple[dict, object]]:
     return out
 
 
+def without_warnings_on_errors(errors, warnings) -> ProblemList:
+    """The `warnings` not on a cell (file, sheet, row, column) that has one of the `errors`: a value
+    refused as unreadable is not also "worth a look", nor is its KR "without a check-in". Groups of
+    many rows are kept as groups, less the rows with an error."""
+    error_rows: dict[tuple, set[int]] = {}
+    for error in errors:
+        if error.row is not None:
+            error_rows.setdefault((error.file, error.sheet, error.column), set()).add(error.row)
+    if not error_rows:
+        return warnings
+    kept = ProblemList()
+    entries = warnings.entries() if isinstance(warnings, ProblemList) else list(warnings)
+    for entry in entries:
+        rows = error_rows.get((entry.file, entry.sheet, entry.column))
+        if not rows:
+            kept.append(entry)
+        elif isinstance(entry, ProblemGroup):
+            clear = ~np.isin(entry.rows, list(rows))
+            if clear.all():
+                kept.append(entry)
+            elif clear.any():
+                kept.append(_group_rows(entry, clear))
+        elif entry.row not in rows:
+            kept.append(entry)
+    return kept
+
+
+def _group_rows(group, chosen: np.ndarray):
+    """The rows of a ProblemGroup where `chosen` holds, as a group of the same kind."""
+    messages = group._messages
+    return ProblemGroup(
+        group.file,
+        group.sheet,
+        group.column,
+        group.severity,
+        group.template,
+        group.rows[chosen],
+        {name: values[chosen] for name, values in group.values.items()},
+        group._summary,
+        None if messages is None else [m for m, keep in zip(messages, chosen) if keep],
+    )
+
+
 PROBLEM_PAGE_ROWS = 500  # rows of one kind of problem sent to the browser at a time
 
 
@@ -268,6 +367,23 @@ def change_summary(changes) -> str:
         if change.changed
     ]
     return "; ".join(parts) if parts else "nothing changed"
+
+
+PROGRESS_TABLES = {"check_ins", "arr_actuals", "headcount"}  # what a progress upload changes, and nothing else
+
+
+def default_undo_choice(uploads: pd.DataFrame) -> int | None:
+    """The upload the undo list opens on (Store.uploads, newest first): the latest progress upload
+    still in force. Never a whole workbook (teams, objectives, key results: undoing it empties the
+    dashboard) nor a review meeting's record; None when there is no progress upload to undo."""
+    import json
+
+    def progress_only(counts: str) -> bool:
+        tables = set(json.loads(counts)) if isinstance(counts, str) and counts else set()
+        return bool(tables) and tables <= PROGRESS_TABLES
+
+    chosen = uploads[uploads["undone_at"].isna() & uploads["row_counts"].map(progress_only)]
+    return int(chosen["upload_id"].max()) if not chosen.empty else None
 
 
 HISTORY_COLUMNS = ("upload_id", "uploaded_at", "uploaded_by", "file_name", "sha256", "rows", "state")

@@ -119,7 +119,7 @@ choices = kr_choices(review.krs, candidates, dict(zip(decided_here["kr_id"], dec
 if may_record:
     decision_form(choices, month, recorded_by, filters.as_of)
 else:
-    disabled_note(record_refusal(recorded_by, may_record=False))
+    refused_note(RECORD_REVIEW, compact=True)
 decided = meeting.decisions
 if decided.empty:
     st.caption(f"No decision recorded in {month_name} yet.")
@@ -146,7 +146,7 @@ st.header("6 · Actions agreed", anchor=False)
 if may_record:
     action_form(choices, list(data["teams"]["team"]), data["actions"], month, recorded_by, filters.as_of)
 else:
-    disabled_note(record_refusal(recorded_by, may_record=False))
+    refused_note(RECORD_REVIEW, compact=True)
 agreed = meeting.agreed
 if agreed.empty:
     st.caption(f"No action agreed in {month_name} yet.")
@@ -170,17 +170,18 @@ st.text_area(
     disabled=not may_record,
     placeholder="What was discussed, what was agreed",
 )
-why_not = record_refusal(recorded_by, may_record=may_record)
-st.button(
-    "Save the notes",
-    key=state.MEETING_NOTES_SAVE,
-    icon=":material/save:",
-    disabled=why_not is not None,
-    on_click=save_notes,
-    args=(month, recorded_by),
-    help=why_not,
-)
-disabled_note(why_not)
+if may_record:
+    why_not = record_refusal(recorded_by)
+    st.button(
+        "Save the notes",
+        key=state.MEETING_NOTES_SAVE,
+        icon=":material/save:",
+        disabled=why_not is not None,
+        on_click=save_notes,
+        args=(month, recorded_by),
+        help=why_not,
+    )
+    disabled_note(why_not)
 
 st.header("Record and undo", anchor=False)
 records_and_undo(store().uploads(), month, month_name, may_record, recorded_by)

@@ -19,7 +19,7 @@ from ui.filters import current_filters
 from ui.migration import import_section
 from ui.records import show_outcome
 from ui.upload_mapping import mapping_step
-from ui.upload_view import dry_run, preview_and_commit, upload_history, validation_report
+from ui.upload_view import dry_run, just_committed, preview_and_commit, upload_history, validation_report
 
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]  # .xls only to explain how to convert it
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +37,7 @@ st.caption(
 )
 show_outcome(state.UPLOAD_MESSAGE)
 
-team, uploaded_by, uploaded = None, identity.recorded_name, None
+team, uploaded_by, uploaded, typed_name = None, identity.recorded_name, None, ""
 if not teams:
     refused_note(UPLOAD)
 else:
@@ -83,8 +83,8 @@ elif team is not None:
             max_upload_size=MAX_FILE_BYTES // 2**20,
         )
 
-if uploaded is not None:
-    file = UploadedFile(uploaded.name, uploaded.getvalue())
+file = UploadedFile(uploaded.name, uploaded.getvalue()) if uploaded is not None else None
+if file is not None and not just_committed(file):
     mapping, constants = mapping_step(file, team, as_of, uploaded_by)
     result = dry_run(file, uploaded_by, team, as_of, mapping, constants)
     validation_report(result)
@@ -92,4 +92,6 @@ if uploaded is not None:
         preview_and_commit(result, file, team, as_of, uploaded_by, mapping, constants)
 
 import_section(as_of)  # another OKR tool's export (ui/migration.py)
-upload_history(uploaded_by)
+# An undo records the signed-in user, else the name typed on this page (asked beside the undo button
+# when there is none): never the server's OS user, nor the team lead guessed for an upload.
+upload_history(identity.recorded_name if identity.email else typed_name)

@@ -496,6 +496,7 @@ def test_an_admin_uploads_for_any_team_and_undoes_and_the_undo_is_checked_again(
     at = app_as(ADMIN_EMAIL, "pages/upload.py")
     team = next(s for s in at.main.selectbox if s.label == "Team")
     assert sorted(team.options) == sorted(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams", engine="openpyxl")["team"])
+    at.selectbox(key=state.UPLOAD_CHOSEN).set_value(f"1/{DEMO_WORKBOOK.name}").run()  # never the default choice
     at.button(key=state.UPLOAD_UNDO).click().run()
     assert at.button(key=state.UPLOAD_UNDO_CONFIRM)
     sign_in(at, LEAD_EMAIL)  # the confirmation arrives from a session that is no longer an admin's

@@ -193,8 +193,10 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
         if name != "check_ins":
             pd.testing.assert_frame_equal(frame, after[name], obj=name)
 
-    # The same file again is a no-op that names the earlier upload.
-    assert any("already uploaded as **upload 2**" in text for text in texts(at, "info"))
+    # After the commit the page shows its result alone: no report of the file, no "nothing to store".
+    assert not at.get("warning") and not at.get("info") and not at.get("metric")
+    assert "3. Validation report" not in [h.value for h in at.subheader]
+    assert any("sales_may.xlsx is stored as upload 2" in unescaped(c.value) for c in at.caption)
     history = at.dataframe[-1].value
     assert history.iloc[0][["upload_id", "file_name", "rows", "state"]].tolist() == [
         2,
@@ -204,8 +206,12 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
     ]
     assert len(history.iloc[0]["sha256"]) == 12
 
-    at.selectbox(key=state.UPLOAD_CHOSEN).set_value("2/sales_may.xlsx").run()
+    assert at.selectbox(key=state.UPLOAD_CHOSEN).value == "2/sales_may.xlsx"  # the latest progress upload
     assert download(at, upload_page, "Download the original file") == filled
+    # Nobody is signed in and no name was typed: the undo asks for one, and records it.
+    assert at.button(key=state.UPLOAD_UNDO).disabled
+    assert at.button(key=state.UPLOAD_UNDO).help == "Type your name first: it is recorded with the undo."
+    at.text_input(key=state.UPLOAD_UNDO_BY).set_value("Ana Ruiz").run()
     at.button(key=state.UPLOAD_UNDO).click().run()
     assert any("Undo upload 2?" in text for text in texts(at, "warning"))
     at.button(key=state.UPLOAD_UNDO_CONFIRM).click().run()
@@ -214,7 +220,14 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
     restored = stored_tables(upload_page.target)
     for name, frame in before.items():
         pd.testing.assert_frame_equal(frame, restored[name], obj=name)
-    assert at.dataframe[-1].value.iloc[0]["state"].startswith("undone")
+    assert at.dataframe[-1].value.iloc[0]["state"].startswith("undone") and at.dataframe[-1].value.iloc[0][
+        "state"
+    ].endswith(" by Ana Ruiz")
+    opened = Store.open(upload_page.target)
+    try:
+        assert opened.uploads().set_index("upload_id").loc[2, "undone_by"] == "Ana Ruiz"
+    finally:
+        opened.close()
 
 
 def test_undo_is_refused_when_a_later_upload_changed_the_same_rows(upload_page):
@@ -228,6 +241,7 @@ def test_undo_is_refused_when_a_later_upload_changed_the_same_rows(upload_page):
     assert any("Stored as upload 3" in text for text in texts(at, "success"))
     before = stored_tables(upload_page.target)
     at.selectbox(key=state.UPLOAD_CHOSEN).set_value("2/first.xlsx").run()
+    at.text_input(key=state.UPLOAD_UNDO_BY).set_value("Ana Ruiz").run()
     at.button(key=state.UPLOAD_UNDO).click().run()
     at.button(key=state.UPLOAD_UNDO_CONFIRM).click().run()
     errors = [unescaped(text) for text in texts(at, "error")]

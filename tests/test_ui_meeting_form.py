@@ -182,4 +182,3 @@ def test_a_disabled_record_button_says_why():
     assert record_refusal("Alex", None) == "Pick a key result first."
     assert record_refusal("", "SAL-O2-KR1").startswith("Enter your name at the top of the page first")
     assert record_refusal(None, None).startswith("Enter your name")  # the name first: the KR comes after
-    assert record_refusal("Alex", "SAL-O2-KR1", may_record=False) == "Sign in as a reviewer (or admin) to record."

@@ -88,11 +88,10 @@ def clear_form(form: MutableMapping, cleared: Mapping, defaults=()) -> None:
         form.pop(key, None)
 
 
-def record_refusal(recorded_by: str | None, kr_id: str | None = "", may_record: bool = True) -> str | None:
-    """Why a record button is disabled, in the words its help and caption show; None when it may be
-    pressed. `kr_id` None: the form needs a KR and none is picked ("" for forms without one)."""
-    if not may_record:
-        return "Sign in as a reviewer (or admin) to record."
+def record_refusal(recorded_by: str | None, kr_id: str | None = "") -> str | None:
+    """Why a record button of someone who may record is disabled, in the words its help and caption
+    show; None when it may be pressed. `kr_id` None: the form needs a KR and none is picked ("" for
+    forms without one). (Those who may not record see no button, and a note saying why.)"""
     if not recorded_by:
         return "Enter your name at the top of the page first: it is recorded with what you record."
     if kr_id is None:

@@ -57,6 +57,8 @@ UPLOAD_UNDO = "upload_undo"
 UPLOAD_UNDO_PENDING = "upload_undo_pending"  # the upload id awaiting the undo confirmation
 UPLOAD_UNDO_CONFIRM = "upload_undo_confirm"
 UPLOAD_UNDO_CANCEL = "upload_undo_cancel"
+UPLOAD_UNDO_BY = "upload_undone_by"  # who undoes, typed beside the undo button when nobody is signed in or named
+UPLOAD_COMMITTED = "upload_committed"  # (sha256, upload id) of the file just stored: its report is not shown again
 UPLOAD_PROBLEM_PAGE = "upload_problem_page"  # + "-<severity>-<kind>-<count>": the page of a kind's rows
 # Upload page, the mapping step (ui/upload_mapping.py): how a file not in the workbook format is read.
 UPLOAD_REVIEW = "upload_review_mapping"  # the toggle that opens the step for a workbook-format file

@@ -16,10 +16,12 @@ from loaders.preview import (
     GROUP_COLUMNS,
     PROBLEM_PAGE_ROWS,
     change_summary,
+    default_undo_choice,
     history_table,
     problem_groups,
     problem_page,
     problem_pages,
+    without_warnings_on_errors,
 )
 from store.access import UNDO_UPLOAD, UPLOAD
 from store.database import UploadedFile
@@ -29,6 +31,22 @@ from ui.context import store
 from ui.records import store_files, undo_upload
 from ui.tables import key_result_column, table_height
 from ui.text import literal
+
+
+def just_committed(file: UploadedFile) -> bool:
+    """Whether `file` is the one this session has just stored (and still in force): then the page shows
+    the result of the commit alone, not the file's report and a "nothing to store" again."""
+    committed = st.session_state.get(state.UPLOAD_COMMITTED)
+    if committed is None or committed[0] != file.sha256:
+        return False
+    earlier = store().uploads_of_file(file.sha256)
+    if not (earlier["undone_at"].isna() & (earlier["upload_id"] == committed[1])).any():
+        return False
+    st.caption(
+        f":material/check_circle: {literal(file.file_name)} is stored as upload {committed[1]} (in the upload "
+        "history below). Upload another file to check and store it."
+    )
+    return True
 
 
 def dry_run(
@@ -98,19 +116,20 @@ def _problem_rows(entry, count: int, key: str) -> None:
 def validation_report(result: IngestResult) -> None:
     """Errors first, then warnings: each kind of problem on one line, its rows in an expander."""
     st.subheader("3. Validation report")
+    warnings = without_warnings_on_errors(result.errors, result.warnings)
     if result.errors:
         st.error(
             f"**{len(result.errors):,} error(s) to fix** in the file, then upload it again. Nothing has been stored.",
             icon=":material/block:",
         )
         show_problems(result.errors, "error")
-    if result.warnings:
+    if warnings:
         st.warning(
-            f"**{len(result.warnings):,} warning(s)**: worth a look, but they do not stop the upload.",
+            f"**{len(warnings):,} warning(s)**: worth a look, but they do not stop the upload.",
             icon=":material/warning:",
         )
-        show_problems(result.warnings, "warning")
-    if not result.problems:
+        show_problems(warnings, "warning")
+    if not result.errors and not warnings:
         st.success("No problems found.", icon=":material/check_circle:")
 
 
@@ -155,6 +174,8 @@ def preview_and_commit(
     )
     st.markdown(f"**What changes, KR by KR**{measured}: value and status before → after")
     _changes_table(krs)
+    if not preview.replaced.empty:
+        _replaced(preview.replaced)
     other_tables = {t: c for t, c in result.changes.items() if t != "check_ins" and c.changed}
     if other_tables:
         st.markdown(f"Other rows the file changes: {change_summary(other_tables)}.")
@@ -168,6 +189,20 @@ def preview_and_commit(
         on_click=commit,
         args=(file, team, as_of, uploaded_by, mapping, constants),
         help=change_summary(result.changes),
+    )
+
+
+REPLACED_SHOWN = 10  # lines of replaced check-ins listed; the rest are counted
+
+
+def _replaced(replaced: pd.DataFrame) -> None:
+    """The stored check-ins the upload replaces (same KR and date), old → new reading."""
+    lines = "\n".join(f"- {literal(text)}" for text in replaced["replacement"].head(REPLACED_SHOWN))
+    more = len(replaced) - REPLACED_SHOWN
+    st.info(
+        f"**{len(replaced):,} check-in(s) stored for the same KR and date will be replaced**:\n{lines}"
+        + (f"\n- … and {more:,} more" if more > 0 else ""),
+        icon=":material/swap_horiz:",
     )
 
 
@@ -267,7 +302,8 @@ def commit(
         )
     elif committed.stored:
         upload_id = int(store().uploads_of_file(file.sha256).iloc[0]["upload_id"])
-        st.session_state[state.UPLOAD_CHOSEN] = f"{upload_id}/{file.file_name}"  # the history opens on it
+        st.session_state.pop(state.UPLOAD_CHOSEN, None)  # the history opens on the latest progress upload
+        st.session_state[state.UPLOAD_COMMITTED] = (file.sha256, upload_id)
         st.session_state[state.UPLOAD_MESSAGE] = (
             "success",
             f"Stored as upload {upload_id}: {change_summary(committed.changes)}.",
@@ -282,8 +318,10 @@ def _undo(upload_id: int, undone_by: str) -> None:
     st.session_state[state.UPLOAD_MESSAGE] = undo_upload(upload_id, undone_by, UNDO_UPLOAD)
 
 
-def upload_history(undone_by: str) -> None:
-    """Every upload, newest first: download its original file, undo it (admins, after a confirmation)."""
+def upload_history(undone_by: str | None) -> None:
+    """Every upload, newest first: download its original file, undo it (admins, after a confirmation).
+    The undo records `undone_by` (the signed-in user, or the name typed on the page), else asks for a
+    name beside its button. The list opens on the latest progress upload, never on a whole workbook."""
     st.subheader("Upload history")
     uploads = store().uploads()
     if uploads.empty:
@@ -306,35 +344,57 @@ def upload_history(undone_by: str) -> None:
         },
     )
     choices = [f"{row.upload_id}/{row.file_name}" for row in history.itertuples()]
+    may_undo = refusal(UNDO_UPLOAD) is None
+    # Where the choice can undo, it opens on the latest progress upload (or nothing), never on a whole
+    # workbook; for those who may only download, on the newest upload.
+    default = default_undo_choice(uploads) if may_undo else int(history["upload_id"].iloc[0])
     chosen = st.selectbox(
         "Upload",
         choices,
+        index=next((n for n, c in enumerate(choices) if c.split("/", 1)[0] == str(default)), None),
         key=state.UPLOAD_CHOSEN,
         format_func=lambda c: f"Upload {c.split('/', 1)[0]} · {c.split('/', 1)[1]}",
+        placeholder="Choose an upload to download or undo",
     )
+    if chosen is None:
+        return
     upload_id, file_name = int(chosen.split("/", 1)[0]), chosen.split("/", 1)[1]
     record = history[history["upload_id"] == upload_id].iloc[0]
-    download_col, undo_col = st.columns(2)
+    download_col, *name_col, undo_col = st.columns(3 if may_undo and not undone_by else 2, vertical_alignment="bottom")
     download_col.download_button(
         "Download the original file",
         data=store().upload_file(upload_id, file_name),
         file_name=file_name,
         icon=":material/download:",
     )
-    may_undo = refusal(UNDO_UPLOAD) is None
-    if may_undo:
-        undo_col.button(
-            f"Undo upload {upload_id}…",
-            key=state.UPLOAD_UNDO,
-            icon=":material/undo:",
-            disabled=record["state"] != "in force",
-            on_click=lambda: st.session_state.update({state.UPLOAD_UNDO_PENDING: upload_id}),
-        )
-    else:
+    if not may_undo:
         undo_col.caption("Undoing an upload is for admins.")
-    pending = st.session_state.get(state.UPLOAD_UNDO_PENDING) if may_undo else None
-    if pending is not None and pending in set(history["upload_id"]):
+        return
+    if name_col:  # nobody signed in and no name typed above: asked here, never guessed
+        undone_by = name_col[0].text_input("Your name (recorded with the undo)", key=state.UPLOAD_UNDO_BY).strip()
+    why_not = undo_refusal(record["state"], undone_by)
+    undo_col.button(
+        f"Undo upload {upload_id}…",
+        key=state.UPLOAD_UNDO,
+        icon=":material/undo:",
+        disabled=why_not is not None,
+        help=why_not,
+        on_click=lambda: st.session_state.update({state.UPLOAD_UNDO_PENDING: upload_id}),
+    )
+    if why_not:
+        st.caption(f":material/info: {why_not}")
+    pending = st.session_state.get(state.UPLOAD_UNDO_PENDING)
+    if pending is not None and pending in set(history["upload_id"]) and undone_by:
         _confirm_undo(pending, history.loc[history["upload_id"] == pending, "rows"].iloc[0], undone_by)
+
+
+def undo_refusal(upload_state: str, undone_by: str | None) -> str | None:
+    """Why the undo button of an upload is disabled (None: it may be pressed)."""
+    if upload_state != "in force":
+        return f"This upload is already {upload_state}."
+    if not undone_by:
+        return "Type your name first: it is recorded with the undo."
+    return None
 
 
 def _confirm_undo(pending: int, rows: str, undone_by: str) -> None:
