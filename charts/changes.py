@@ -11,8 +11,6 @@ from charts.team import FORECAST_MARKER_COLOR, TEXT_COLOR, wrapped_label
 from charts.theme import (
     ACTUAL_COLOR,
     BASE_FONT_SIZE,
-    NEGATIVE_COLOR,
-    POSITIVE_COLOR,
     STATUS_COLORS,
     TARGET_COLOR,
     styled,
@@ -25,7 +23,7 @@ TRENDS_PER_ROW = 3
 
 def moves_figure(ups: pd.DataFrame, downs: pd.DataFrame, title: str, height: int | None = None) -> go.Figure:
     """Horizontal bars of KR moves in points of progress (rows with kr_id, title, delta,
-    status_before, status_now): rises to the right in green, falls to the left in red, the largest
+    status_before, status_now): rises to the right, falls to the left, the largest
     rise on top and the largest fall at the bottom. Each bar ends in its points ("+75 pts"); the
     status before → now is written on the other side of zero, where that bar leaves room.
     customdata carries kr_id and the full title."""
@@ -41,7 +39,9 @@ def moves_figure(ups: pd.DataFrame, downs: pd.DataFrame, title: str, height: int
             x=points,
             orientation="h",
             name="Change",
-            marker={"color": [POSITIVE_COLOR if p > 0 else NEGATIVE_COLOR for p in points]},
+            # One colour whichever way a KR moved: a colour means a status, and the status a KR moved
+            # from and to is written beside its bar.
+            marker={"color": ACTUAL_COLOR},
             text=[f"<b>{p:+.0f}</b>" for p in points],
             textposition="outside",
             cliponaxis=False,
@@ -176,16 +176,8 @@ def health_figure(teams: pd.DataFrame, title: str) -> go.Figure:
             x=teams["share"],
             orientation="h",
             name="Updated",
-            marker={
-                "color": [
-                    STATUS_COLORS["on track"]
-                    if s >= 1
-                    else STATUS_COLORS["at risk"]
-                    if s >= 0.75
-                    else STATUS_COLORS["off track"]
-                    for s in teams["share"]
-                ]
-            },
+            # Not a status: the palette's colours are kept for statuses.
+            marker={"color": ACTUAL_COLOR},
             text=[f"{u} of {n}" for u, n in zip(teams["updated"], teams["in_force"])],
             textposition="outside",
             cliponaxis=False,

@@ -21,7 +21,7 @@ from analytics.overview import CompanyOverview
 from analytics.review import ReviewSnapshot
 from charts.changes import moves_figure
 from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs_expected_figure
-from charts.theme import ACTION_BADGES, ACTUAL_COLOR, BASE_FONT_SIZE, STATUS_COLORS, money
+from charts.theme import ACTION_BADGES, ACTUAL_COLOR, BASE_FONT_SIZE, STATUS_COLORS, gap_points, money
 
 _FIGURE_CONFIG = {"displayModeBar": False, "responsive": True}
 _NO_VALUE = "—"
@@ -262,7 +262,7 @@ def _company_section(snapshot: ReviewSnapshot, overview: CompanyOverview, figure
             _metric(
                 "Company objectives",
                 _percent(progress),
-                f"{progress - expected:+.0%} vs expected by now" if pd.notna(progress - expected) else "",
+                f"{gap_points(progress, expected)} vs expected by now" if pd.notna(progress - expected) else "",
             )
         )
     counts = overview.kr_status_counts

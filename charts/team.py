@@ -7,7 +7,8 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import BASE_FONT_SIZE, STATUS_COLORS, styled
+from analytics.progress import CANCELLED, STATUS_ORDER, pace_status
+from charts.theme import BASE_FONT_SIZE, status_color, styled
 
 # A KR title is wrapped onto at most this many lines of this many characters on the axis (the rest
 # is cut with "…"); the hover shows it whole.
@@ -41,8 +42,9 @@ def _axis_labels(krs: pd.DataFrame) -> list[str]:
 def kr_progress_figure(krs: pd.DataFrame, title: str) -> go.Figure:
     """Horizontal progress bars of any set of KRs (rows of kr_progress: kr_id, title, progress,
     raw_progress, expected, status), first KR on top, coloured by status, with a black tick where
-    each should be by now and "56% · off track" beside it. The "Progress" trace carries each KR's
-    id, full title and status in customdata."""
+    each should be by now and "56% · off track" beside it. One bar trace per status, named after it
+    (so the legend names the colours), carries each of its KRs' id, full title and status in
+    customdata."""
     krs = krs.iloc[::-1]  # plotly draws the first category at the bottom
     labels = _axis_labels(krs)
     statuses = krs["status"].fillna("not started")
@@ -59,18 +61,22 @@ def kr_progress_figure(krs: pd.DataFrame, title: str) -> go.Figure:
             hoverinfo="skip",
         )
     )
-    figure.add_trace(
-        go.Bar(
-            y=labels,
-            x=krs["progress"],
-            orientation="h",
-            name="Progress",
-            showlegend=False,
-            marker={"color": [STATUS_COLORS.get(s, STATUS_COLORS["not started"]) for s in statuses]},
-            customdata=customdata,
-            hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{x:.0%} done · %{customdata[2]}<extra></extra>",
-        )
-    )
+    for status in (*STATUS_ORDER, CANCELLED):
+        mine = (statuses == status).to_numpy()
+        if mine.any():
+            figure.add_trace(
+                go.Bar(
+                    y=[label for label, shown in zip(labels, mine) if shown],
+                    x=krs["progress"][mine],
+                    orientation="h",
+                    name=status,
+                    marker={"color": status_color(status)},
+                    customdata=[row for row, shown in zip(customdata, mine) if shown],
+                    hovertemplate=(
+                        "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{x:.0%} done · %{customdata[2]}<extra></extra>"
+                    ),
+                )
+            )
     figure.add_trace(
         go.Scatter(
             y=labels,
@@ -111,10 +117,58 @@ def kr_progress_figure(krs: pd.DataFrame, title: str) -> go.Figure:
     figure.update_xaxes(range=[0, _AXIS_END], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     figure.update_yaxes(showgrid=False)
     figure.update_layout(barmode="overlay", bargap=0.35)
-    return styled(figure, title, height=130 + 62 * len(krs))
+    figure = styled(figure, title, height=160 + 62 * len(krs))
+    # The legend goes under the title, which it would otherwise cover in a narrow column.
+    figure.update_layout(margin={"t": 100}, legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    return figure
 
 
 def _status_text(raw_progress: float, status: str) -> str:
     """The raw progress (it may pass 100 %) and the status word, which carries the status without
     relying on the bar's colour."""
     return f"<b>{raw_progress:.0%}</b> · {status}" if pd.notna(raw_progress) else status
+
+
+def pace_progress_figure(frame: pd.DataFrame, label: str, title: str) -> go.Figure:
+    """Horizontal bars of the progress of teams or objectives (rows with `label`, progress,
+    expected), first row on top, coloured by pace (progress against expected by now: on track, at
+    risk, off track), one trace per pace named after it, with a black tick where progress should be
+    by now and "56% · at risk" written on each bar: the words say what the colour says."""
+    frame = frame.iloc[::-1]  # plotly draws the first category at the bottom
+    pace = pd.Series(pace_status(frame["progress"], frame["expected"]), index=frame.index)
+    figure = go.Figure()
+    for status in STATUS_ORDER:
+        mine = frame[pace == status]
+        if mine.empty:
+            continue
+        figure.add_trace(
+            go.Bar(
+                y=mine[label],
+                x=mine["progress"],
+                orientation="h",
+                name=status,
+                marker={"color": status_color(status)},
+                text=[f"{p:.0%} · {status}" for p in mine["progress"]],
+                # Inside the bar where it fits, so the expected-by-now tick never sits on the text.
+                textposition="auto",
+                insidetextanchor="start",
+                textfont={"size": BASE_FONT_SIZE},
+                cliponaxis=False,
+                hovertemplate="%{y}: %{x:.0%} · " + status + "<extra></extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            y=frame[label],
+            x=frame["expected"],
+            mode="markers",
+            name="Expected by now",
+            marker={"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": "#111"}},
+            hovertemplate="%{y}: expected %{x:.0%}<extra></extra>",
+        )
+    )
+    # Every row in the frame's order, whichever trace first names it.
+    figure.update_yaxes(categoryorder="array", categoryarray=list(frame[label]))
+    figure.update_xaxes(range=[0, 1.6], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1.0])
+    figure.update_layout(bargap=0.35, barmode="overlay")
+    return styled(figure, title, height=140 + 70 * len(frame))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
+# The one palette: a colour on any chart means this status and nothing else, and every chart that
+# colours by status names its traces after the statuses, so the legend reads the colours.
 STATUS_COLORS = {
     "overdue": "#7B1FA2",
     "off track": "#C62828",
@@ -31,6 +34,21 @@ def money(value: float) -> str:
     if value >= 1e3:
         return f"{sign}${value / 1e3:.0f}k"
     return f"{sign}${value:.0f}"
+
+
+def status_color(status: object) -> str:
+    """The palette's colour of `status`; a KR without one yet is drawn as not started."""
+    return STATUS_COLORS.get(status, STATUS_COLORS["not started"])
+
+
+def gap_points(progress: float, expected: float, minus: str = "−") -> str:
+    """Progress against where it should be by now, in points of progress: "−19 pts", "+4 pts",
+    "0 pts" ("" when either is unknown) — points, since "−19 %" reads as a share of something. st.metric
+    colours a delta by a leading plain hyphen: pass minus="-" there."""
+    if pd.isna(progress) or pd.isna(expected):
+        return ""
+    points = round((progress - expected) * 100)
+    return f"{points:+d} pts".replace("-", minus) if points else "0 pts"
 
 
 def styled(figure: go.Figure, title: str, height: int = 420) -> go.Figure:

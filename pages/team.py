@@ -15,7 +15,7 @@ from analytics.teams import (
     team_objectives,
 )
 from charts.team import kr_progress_figure
-from charts.theme import ACTION_BADGES, STATUS_BADGES
+from charts.theme import ACTION_BADGES, STATUS_BADGES, gap_points
 from ui.context import snapshot, tables
 from ui.filters import current_filters, current_review
 from ui.review_changes import trends_to_due_date, with_forecast_columns
@@ -66,7 +66,7 @@ if pd.notna(card["progress"]):
     progress_col.metric(
         "Progress",
         f"{card['progress']:.0%}",
-        delta=f"{card['progress'] - card['expected']:+.0%} vs {card['expected']:.0%} expected",
+        delta=f"{gap_points(card['progress'], card['expected'], minus='-')} vs {card['expected']:.0%} expected",
         border=True,
     )
     worst_col.metric("Worst status", STATUS_BADGES[card["worst_status"]], border=True)

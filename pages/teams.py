@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics.teams import check_in_age_text, status_counts, team_cards
-from charts.overview import progress_vs_expected_figure
-from charts.theme import STATUS_BADGES
+from charts.team import pace_progress_figure
+from charts.theme import STATUS_BADGES, gap_points
 from ui.filters import current_filters, current_review
 from ui.tables import table_height
 
@@ -82,7 +82,7 @@ for group, in_group in cards.groupby("group", sort=False):
                     st.metric(
                         "Progress",
                         f"{card.progress:.0%}",
-                        delta=f"{card.progress - card.expected:+.0%} vs {card.expected:.0%} expected",
+                        delta=f"{gap_points(card.progress, card.expected, minus='-')} vs {card.expected:.0%} expected",
                     )
                     st.markdown(f"Worst: **{STATUS_BADGES[card.worst_status]}**")
                 else:
@@ -102,6 +102,6 @@ for group, in_group in cards.groupby("group", sort=False):
 with_progress = cards[cards["progress"].notna()]
 if not with_progress.empty:
     st.plotly_chart(
-        progress_vs_expected_figure(with_progress, "team", "Teams: progress vs expected by now"),
+        pace_progress_figure(with_progress, "team", "Teams: progress vs expected by now"),
         width="stretch",
     )

@@ -10,6 +10,7 @@ import pytest
 from test_page_overview import hand_computed_progress, workbook
 
 from charts.team import LABEL_LINES, LABEL_WIDTH, kr_progress_figure
+from charts.theme import STATUS_COLORS
 from conftest import DEMO_AS_OF as AS_OF
 from conftest import chart_values, charts_by_title
 
@@ -35,6 +36,16 @@ def sales(open_page):
     at.run()
     assert not at.exception
     return at
+
+
+def progress_bars(figure: dict) -> dict[str, tuple[str, float]]:
+    """kr_id → (axis label, progress) of a KR progress figure's bars, one trace per status."""
+    return {
+        row[0]: (label, progress)
+        for trace in figure["data"]
+        if trace["type"] == "bar" and trace.get("customdata")
+        for row, label, progress in zip(trace["customdata"], chart_values(trace["y"]), chart_values(trace["x"]))
+    }
 
 
 def tables_with(at, column: str) -> list[pd.DataFrame]:
@@ -72,10 +83,13 @@ def test_kr_figures_show_hand_computed_progress_and_expected(sales):
     checked = 0
     for objective_id in krs.loc[krs["team"] == TEAM, "objective_id"].unique():
         traces = {trace["name"]: trace for trace in figures[objective_id]["data"] if "name" in trace}
-        bars, ticks = traces["Progress"], traces["Expected by now"]
-        kr_ids = [row[0] for row in bars["customdata"]]
+        ticks = traces["Expected by now"]
+        progress_of = progress_bars(figures[objective_id])
+        expected_of = dict(zip(chart_values(ticks["y"]), chart_values(ticks["x"])))
+        kr_ids = list(progress_of)
         assert sorted(kr_ids) == sorted(krs.index[krs["objective_id"] == objective_id])
-        for kr_id, progress, expected in zip(kr_ids, chart_values(bars["x"]), chart_values(ticks["x"])):
+        for kr_id, (label, progress) in progress_of.items():
+            expected = expected_of[label]
             kr = krs.loc[kr_id]
             start, due = pd.Timestamp(kr["start_date"]), pd.Timestamp(kr["due_date"])
             assert progress == pytest.approx(kr["progress"]), kr_id
@@ -83,10 +97,7 @@ def test_kr_figures_show_hand_computed_progress_and_expected(sales):
             checked += 1
     assert checked == (krs["team"] == TEAM).sum()
     # Hand-checked: SAL-O1-KR1 booked $930,800 of $3,120,000 by 31 May.
-    sal_o1 = figures["SAL-O1"]["data"]
-    bars = next(trace for trace in sal_o1 if trace.get("name") == "Progress")
-    by_kr = dict(zip([row[0] for row in bars["customdata"]], chart_values(bars["x"])))
-    assert by_kr["SAL-O1-KR1"] == pytest.approx(930_800 / 3_120_000)
+    assert progress_bars(figures["SAL-O1"])["SAL-O1-KR1"][1] == pytest.approx(930_800 / 3_120_000)
 
 
 def test_kr_table_shows_last_values_with_units_comments_and_trends(sales):
@@ -166,13 +177,15 @@ def test_kr_progress_figure_wraps_long_titles_and_keeps_them_whole_in_hover():
     )
     figure = kr_progress_figure(krs, "Any KRs")
     traces = {trace.name: trace for trace in figure.data}
-    bars = traces["Progress"]
-    # First KR on top: plotly draws categories bottom-up, so the figure lists them reversed.
-    assert [row[0] for row in bars["customdata"]] == ["K3", "K2", "K1"]
-    assert bars["customdata"][2][1] == long_title
-    assert list(bars["x"]) == [0.0, 1.0, 0.25]
+    # One bar trace per status, named after it, in the palette's colour.
+    for kr_id, status in zip(krs["kr_id"], krs["status"]):
+        assert [row[0] for row in traces[status]["customdata"]] == [kr_id]
+        assert traces[status]["marker"]["color"] == STATUS_COLORS[status]
+    assert traces["off track"]["customdata"][0][1] == long_title
+    assert [list(traces[s]["x"]) for s in ("not started", "completed", "off track")] == [[0.0], [1.0], [0.25]]
     assert list(traces["Expected by now"]["x"]) == [0.1, 0.8, 0.5]
-    labels = list(bars["y"])
+    # First KR on top: plotly draws categories bottom-up, so the figure lists them reversed.
+    labels = list(traces["100 %"]["y"])
     assert len(set(labels)) == 3  # the two equal titles do not share one bar
     assert labels[0].endswith("(K3)") and labels[1].endswith("(K2)")
     lines = labels[2].split("<br>")

@@ -91,7 +91,10 @@ def test_card_progress_worst_status_counts_and_check_in_age_match_the_workbook(t
     card = team_cards(teams_page)[team]
     metric = card.metric[0]
     assert metric.value == f"{expected['progress']:.0%}"
-    assert metric.delta == f"{expected['progress'] - expected['expected']:+.0%} vs {expected['expected']:.0%} expected"
+    points = round((expected["progress"] - expected["expected"]) * 100)
+    # In points of progress, with a plain hyphen for the minus, which st.metric reads to colour the delta.
+    gap = f"{points:+d} pts" if points else "0 pts"
+    assert metric.delta == f"{gap} vs {expected['expected']:.0%} expected"
     texts = [m.value for m in card.markdown]
     worst = next(t for t in texts if t.startswith("Worst:"))
     assert worst.endswith(f" {expected['worst']}**")
@@ -107,11 +110,19 @@ def test_card_progress_worst_status_counts_and_check_in_age_match_the_workbook(t
 
 def test_teams_chart_shows_each_teams_progress(teams_page):
     expected = hand_computed_teams(workbook())
-    bars = charts_by_title(teams_page)["Teams: progress vs expected by now"]
-    shown = dict(zip(chart_values(bars["data"][0]["y"]), chart_values(bars["data"][0]["x"])))
+    figure = charts_by_title(teams_page)["Teams: progress vs expected by now"]
+    shown = {}
+    for bars in (trace for trace in figure["data"] if trace["type"] == "bar"):
+        shown |= dict(zip(chart_values(bars["y"]), chart_values(bars["x"])))
+        # Each bar is coloured by the team's pace, and says it: "56% · at risk" on an at-risk bar.
+        assert all(text.endswith(f" · {bars['name']}") for text in bars["text"])
     assert set(shown) == set(expected.index)
     for team, progress in shown.items():
         assert progress == pytest.approx(expected.loc[team, "progress"])
+        gap = expected.loc[team, "expected"] - progress
+        pace = "off track" if gap > 0.25 + 1e-9 else "at risk" if gap > 0.10 + 1e-9 else "on track"
+        (trace,) = [t for t in figure["data"] if t["type"] == "bar" and team in chart_values(t["y"])]
+        assert trace["name"] == pace, team
 
 
 @pytest.mark.parametrize("team", ["Sales", "Talent & People"])

@@ -1,5 +1,5 @@
-"""How the pages' tables look: one date format, one key-result column, one height rule, one way to
-show a missing value, and one way to write a gap to expected, so that every table reads the same on
+"""How the pages' tables look: one date format, one key-result column, one height rule and one way to
+show a missing value, so that every table reads the same on
 the shared screen."""
 
 from __future__ import annotations
@@ -53,11 +53,3 @@ def with_missing_shown(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFr
     "—" instead of "None" (show those columns as TextColumn: their dates and numbers are now text)."""
     return frame.assign(**{column: [shown_text(value) for value in frame[column]] for column in columns})
 
-
-def gap_points(progress: float, expected: float) -> str:
-    """The gap between progress and where it should be by now, in points of progress: "−19 pts",
-    "+4 pts", "0 pts" ("—" when either is unknown). Points, not "%": 19 % of what?"""
-    if pd.isna(progress) or pd.isna(expected):
-        return MISSING_TEXT
-    points = round((progress - expected) * 100)
-    return f"{points:+d} pts".replace("-", "−") if points else "0 pts"
