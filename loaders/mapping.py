@@ -438,15 +438,15 @@ def match_workbook_header(
 
 
 def find_workbook_header(
-    rows: list[list[object]], table: Table, refused: dict[int, str] | None = None
+    rows: list[list[object]], table: Table, refused: dict[int, str] | None = None, least: int = 2
 ) -> tuple[int, dict[int, Column]] | None:
     """The header row (index in `rows`, of the first HEADER_SEARCH_ROWS) matching most of the table's
-    columns (at least 2), judged by the values below it too."""
+    columns (at least `least`), judged by the values below it too."""
     best: tuple[int, dict[int, Column], dict[int, str]] | None = None
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         why: dict[int, str] = {}
         mapped = match_workbook_header(row, table, rows[index + 1 : index + 1 + SAMPLE_ROWS], why)
-        if len(mapped) >= 2 and (best is None or len(mapped) > len(best[1])):
+        if len(mapped) >= least and (best is None or len(mapped) > len(best[1])):
             best = (index, mapped, why)
     if best is None:
         return None
@@ -654,7 +654,8 @@ def _likely_header_row(look: _Look) -> int:
 
 def _workbook_proposal(look: _Look, table: Table, dated: bool, need_required: bool) -> SheetMapping | None:
     refused: dict[int, str] = {}
-    found = find_workbook_header(look.head, table, refused)
+    # A sheet named like a table may hold its required columns alone (a Teams sheet of team names).
+    found = find_workbook_header(look.head, table, refused, least=1 if need_required else 2)
     if found is None:
         return None
     index, mapped = found

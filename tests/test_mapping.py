@@ -260,3 +260,20 @@ def test_the_readme_mapping_examples_are_valid_mappings():
     assert parsed.problems == []
     frame = parsed.tables["check_ins"].frame
     assert frame[["kr_id", "date", "value"]].values.tolist() == [["SAL-KR1", dt.date(2027, 5, 31), 300000.0]]
+
+
+@pytest.mark.parametrize("name", ["Teams.csv", "teams.xlsx"])
+def test_a_sheet_named_like_a_table_may_hold_its_required_column_alone(tmp_path, name):
+    # A list of team names is a whole Teams sheet: one column, the one it needs.
+    rows = [["Team"], ["Sales"], ["Delivery"]]
+    content = "\n".join(row[0] for row in rows).encode() if name.endswith(".csv") else xlsx_bytes({"Teams": rows})
+    mapping = propose_mapping(name, read_grids(name, content))
+    assert [(item.shape, item.table, item.columns) for item in mapping.sheets] == [
+        (WORKBOOK, "Teams", {"Team": "team"})
+    ]
+    opened = Store.open(str(tmp_path / "teams.duckdb"))
+    try:
+        check_and_store(opened, [UploadedFile(name, content)], "tester")
+        assert sorted(opened.read_tables()["teams"]["team"]) == ["Delivery", "Sales"]
+    finally:
+        opened.close()
