@@ -283,3 +283,53 @@ def test_a_check_in_for_another_team_names_that_team(upload_page):
         "SAL-O2-KR1 is a key result of team Sales, not of team Marketing; choose team Sales to upload it, "
         "or remove the row" in problems
     )
+
+
+def test_the_preview_names_each_stored_check_in_the_file_replaces_with_old_and_new_value(upload_page):
+    sheets = demo_sheets()
+    check_ins = sheets["CheckIns"].assign(date=lambda f: pd.to_datetime(f["date"]))
+    stored_may_31 = check_ins[(check_ins["kr_id"] == "SAL-O1-KR1") & (check_ins["date"] == pd.Timestamp(DEMO_AS_OF))]
+    assert len(stored_may_31) == 1  # the demo has it; SAL-O2-KR1 has none that day
+    old = stored_may_31["value"].iloc[0]
+    at = upload_page(team="Sales")
+    csv = b"kr_id,date,value\nSAL-O1-KR1,2027-05-31,3000000\nSAL-O2-KR1,2027-05-31,512000\n"
+    at.file_uploader(key=state.UPLOAD_FILE).upload("may.csv", csv, "text/csv").run()
+    assert not at.exception and not at.error
+    replaced = [unescaped(i.value) for i in at.info if "will be replaced" in i.value]
+    assert replaced == [
+        f"**1 check-in(s) stored for the same KR and date will be replaced**:\n"
+        f"- SAL-O1-KR1 2027-05-31: ${old:,.0f} → $3,000,000"
+    ]
+
+
+def test_a_cell_with_an_error_gets_no_warning_beside_it(upload_page):
+    at = upload_page(team="Sales")
+    # SAL-O1-KR1 and SAL-O3-KR2 have no May check-in: each is warned about, except where the file
+    # gives a value that cannot be read — that cell has its error, not also "add its current value".
+    csv = b"kr_id,date,value\nSAL-O1-KR3,2027-05-31,abc\n"
+    at.file_uploader(key=state.UPLOAD_FILE).upload("may.csv", csv, "text/csv").run()
+    assert not at.exception
+    rows = problem_rows(at)
+    on_row_2 = [unescaped(r["Problem and how to fix it"]) for r in rows if r["Row"] == "2"]
+    assert on_row_2 == ['"abc" is not a number (write it like 1200 or 45%, or yes/no for a binary KR)']
+    problems = [unescaped(r["Problem and how to fix it"]) for r in rows]
+    warned = [p for p in problems if "has no check-in" in p]
+    assert len(warned) == 1 and warned[0].startswith('SAL-O3-KR2 "')
+    assert any("1 warning(s)" in w.value for w in at.warning)
+
+
+def test_the_undo_choice_never_opens_on_the_company_workbook_and_records_the_name_typed_above(upload_page):
+    at = upload_page(team="Sales")
+    chosen = at.selectbox(key=state.UPLOAD_CHOSEN)
+    assert chosen.value is None and chosen.options == ["Upload 1 · demo_company_2027.xlsx"]
+    assert not [b for b in at.button if b.key == state.UPLOAD_UNDO]  # nothing chosen, nothing to undo
+    at.text_input(key=state.UPLOAD_BY).set_value("Maya Goldberg").run()
+    csv = b"kr_id,date,value\nSAL-O2-KR1,2027-05-31,512000\n"
+    at.file_uploader(key=state.UPLOAD_FILE).upload("may.csv", csv, "text/csv").run()
+    at.button(key=state.UPLOAD_COMMIT).click().run()
+    assert at.selectbox(key=state.UPLOAD_CHOSEN).value == "2/may.csv"
+    assert not [t for t in at.text_input if t.key == state.UPLOAD_UNDO_BY]  # the name above is the undoer's
+    at.button(key=state.UPLOAD_UNDO).click().run()
+    at.button(key=state.UPLOAD_UNDO_CONFIRM).click().run()
+    assert any("marked undone by Maya Goldberg" in unescaped(s.value) for s in at.success)
+    assert at.dataframe[-1].value.iloc[0]["state"].endswith(" by Maya Goldberg")

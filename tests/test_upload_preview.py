@@ -12,6 +12,7 @@ from conftest import SMALL_WORKBOOK, xlsx_bytes
 from loaders.ingest import check_and_store
 from loaders.preview import (
     change_summary,
+    default_undo_choice,
     history_table,
     krs_without_update,
     merged_table,
@@ -19,8 +20,9 @@ from loaders.preview import (
     preview_upload,
     problem_table,
     reading_text,
+    without_warnings_on_errors,
 )
-from loaders.problems import Problem
+from loaders.problems import ERROR, WARNING, Problem, ProblemGroup, ProblemList
 from store.database import TableChange, UploadedFile
 from store.schema import CHECK_INS
 
@@ -143,3 +145,71 @@ def test_change_summary_and_history_rows():
     assert history["rows"].tolist() == ["CheckIns 3", "Teams 2, KeyResults 5"]
     assert history["sha256"].tolist() == ["abababababab", "cdcdcdcdcdcd"]
     assert history["state"].tolist() == ["in force", "undone 2027-05-02 10:15 by Ana"]
+
+
+def test_the_preview_lists_the_stored_check_ins_the_file_replaces(small):
+    incoming = incoming_check_ins(
+        ("SAL-KR1", MAY_31, 350000),  # stored 250,000 that day: replaced
+        ("SAL-KR2", MAY_31, 75),  # stored 75 that day: the same, nothing replaced
+        ("SAL-KR2", dt.date(2027, 6, 3), 70),  # new
+    )
+    replaced = preview_upload(small, merged_tables(small, incoming), incoming, MAY_31).replaced
+    assert replaced.to_dict("records") == [
+        {
+            "kr_id": "SAL-KR1",
+            "date": pd.Timestamp(MAY_31),
+            "old_reading": "$250,000",
+            "new_reading": "$350,000",
+            "replacement": "SAL-KR1 2027-05-31: $250,000 → $350,000",
+        }
+    ]
+    comment_only = incoming_check_ins(
+        ("SAL-KR2", MAY_31, 75, "Hired two"), present=("kr_id", "date", "value", "comment")
+    )
+    replaced = preview_upload(small, merged_tables(small, comment_only), comment_only, MAY_31).replaced
+    assert replaced["replacement"].tolist() == ["SAL-KR2 2027-05-31: 75 days (comment change)"]
+    status = incoming_check_ins(("ENG-KR1", dt.date(2027, 4, 30), "At risk"), present=("kr_id", "date", "status"))
+    replaced = preview_upload(small, merged_tables(small, status), status, MAY_31).replaced
+    assert replaced["replacement"].tolist() == ["ENG-KR1 2027-04-30: Good progress → At risk"]
+
+
+def test_warnings_on_a_cell_with_an_error_are_dropped_groups_keep_their_other_rows():
+    def problem(row, column, severity, message="m"):
+        return Problem("f.csv", "CheckIns", row, column, message, severity)
+
+    errors = [problem(2, "value", ERROR), problem(5, "date", ERROR), problem(None, "value", ERROR)]
+    group = ProblemGroup("f.csv", "CheckIns", "value", WARNING, "{kr} is below", [2, 3, 4], {"kr": ["A", "B", "C"]})
+    warnings = ProblemList(
+        [
+            problem(2, "value", WARNING, "no check-in for May"),  # the cell with an error
+            problem(2, "confidence", WARNING),  # another cell of that row
+            problem(5, "value", WARNING),  # the error of row 5 is on its date
+            problem(None, "value", WARNING),  # no row: about the sheet, kept
+            group,
+        ]
+    )
+    kept = without_warnings_on_errors(errors, warnings)
+    assert [(p.row, p.column, p.problem) for p in kept] == [
+        (2, "confidence", "m"),
+        (5, "value", "m"),
+        (None, "value", "m"),
+        (3, "value", "B is below"),
+        (4, "value", "C is below"),
+    ]
+    assert isinstance(kept.entries()[-1], ProblemGroup) and len(kept.entries()) == 4  # still one group
+    assert without_warnings_on_errors([], warnings) is warnings
+
+
+def test_the_undo_choice_opens_on_the_latest_progress_upload_in_force():
+    def uploads(*rows):
+        return pd.DataFrame(rows, columns=["upload_id", "row_counts", "undone_at"])
+
+    workbook = (1, '{"teams": 14, "objectives": 39, "key_results": 121, "check_ins": 393}', pd.NaT)
+    assert default_undo_choice(uploads(workbook)) is None
+    progress = [
+        (4, '{"decisions": 1}', pd.NaT),  # a review meeting's record
+        (3, '{"check_ins": 2}', pd.Timestamp("2027-06-01")),  # undone
+        (2, '{"check_ins": 5, "arr_actuals": 1}', pd.NaT),
+        workbook,
+    ]
+    assert default_undo_choice(uploads(*progress)) == 2
