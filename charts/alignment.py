@@ -3,6 +3,7 @@ dependency graph."""
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 
@@ -14,6 +15,7 @@ from charts.theme import BASE_FONT_SIZE, NEGATIVE_COLOR, STATUS_COLORS, styled
 UNLINKED_COLOR = "#E6E8EB"
 SETTLED_COLOR = "#8A8F98"
 NODE_COLOR = "#1F3A5F"
+MIN_TEXT_PX = 12
 CONFLICTS = "Conflict: the other team has no KR for it"
 SETTLED = "Both teams have KRs naming each other"
 
@@ -31,19 +33,20 @@ def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) 
         UNLINKED_COLOR if kind == "unlinked" or (kind == "company" and is_leaf) else STATUS_COLORS[status]
         for kind, status, is_leaf in zip(tree["kind"], tree["status"], leaf)
     ]
-    # A parent's header shows its label: an objective is labelled with its team (legible where its
-    # title would shrink to nothing; the title shows on hover). A KR's title is small until zoomed
-    # into its objective; its colour carries the status.
+    # An objective's tile names its team and its title: the team alone does not say what the tile is
+    # about. A KR's title is small until zoomed into its objective; its colour carries the status.
     labels = [
-        team if kind == "objective" else label for kind, team, label in zip(tree["kind"], tree["team"], tree["label"])
+        f"<b>{html.escape(str(team))}</b><br>{_wrapped(html.escape(str(title)), 28)}"
+        if kind == "objective"
+        else _wrapped(html.escape(str(label)), 60 if kind in ("company", "unlinked") else 24)
+        for kind, team, title, label in zip(tree["kind"], tree["team"], tree["title"], tree["label"])
     ]
-    widths = tree["kind"].map({"company": 60, "unlinked": 60, "objective": 24, "kr": 24})
     figure = go.Figure(
         go.Treemap(
             ids=tree["node_id"],
             parents=tree["parent_id"],
             values=leaf.astype(int),
-            labels=[_wrapped(label, width) for label, width in zip(labels, widths)],
+            labels=labels,
             branchvalues="remainder",
             maxdepth=3,
             marker={"colors": colors, "line": {"color": "white", "width": 2}},
@@ -54,8 +57,23 @@ def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) 
             tiling={"pad": 4},
         )
     )
+    # A treemap has no legend of its own: one empty marker trace per status drawn gives it one.
+    drawn = set(color for color in colors)
+    for status, color in STATUS_COLORS.items():
+        if color in drawn:
+            figure.add_trace(
+                go.Scatter(x=[None], y=[None], mode="markers", name=status, marker={"color": color, "size": 14})
+            )
     figure = styled(figure, title, height=height)
-    figure.update_layout(margin={"l": 4, "r": 4, "t": 60, "b": 4})
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    figure.update_layout(
+        margin={"l": 4, "r": 4, "t": 100, "b": 4},
+        showlegend=True,
+        legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        # A tile's text shrinks to fit its tile; below 12 px it is hidden rather than unreadable.
+        uniformtext={"minsize": MIN_TEXT_PX, "mode": "hide"},
+    )
     return figure
 
 
@@ -116,6 +134,8 @@ def dependency_network_figure(edges: pd.DataFrame, teams: list[str], title: str,
     figure.update_layout(annotations=arrows)
     for conflict, name in ((True, CONFLICTS), (False, SETTLED)):
         points = midpoints[conflict]
+        if not points:
+            continue
         figure.add_trace(
             go.Scatter(
                 x=[p[0] for p in points],

@@ -5,7 +5,6 @@ import streamlit as st
 
 from analytics.alignment import STRONG_OVERLAP, THEME_TEAMS, group_edges, strong_overlaps
 from charts.alignment import alignment_treemap_figure, dependency_network_figure
-from charts.theme import STATUS_BADGES
 from ui.context import alignment_view, snapshot, tables
 from ui.filters import current_filters
 from ui.scale import SCROLL_ROWS, SHOW_ALL_CONFLICTS, SHOW_ALL_OVERLAPS, capped, many_teams
@@ -54,9 +53,7 @@ conflicts_col.metric(
 st.plotly_chart(alignment_treemap_figure(view.tree, "Company objectives → team objectives → KRs"), width="stretch")
 st.caption(
     "Tile size: number of KRs. KRs are coloured by status, objectives by pace (progress against expected by "
-    "now): "
-    + " · ".join(STATUS_BADGES[s] for s in ("on track", "at risk", "off track", "overdue", "not started", "completed"))
-    + ". Click a tile to zoom in, the bar above to zoom out."
+    "now), as the legend says. Click a tile to zoom in, the bar above to zoom out."
 )
 
 gaps_area, orphans_area = st.columns(2)
@@ -149,10 +146,19 @@ elif many_teams(len(teams)):
         f"Between groups ({len(view.dependencies):,} links of teams, those within a group left out); choose "
         "a group in the sidebar for its teams' links."
     )
-st.plotly_chart(
-    dependency_network_figure(edges, teams, "Who depends on whom (arrow: depends on)"),
-    width="stretch",
+every_link = st.toggle(
+    "Show every dependency",
+    help="Off: only the conflicts to settle. On: the links both teams already back with KRs as well.",
 )
+shown_edges, network_title = (
+    (edges, "Who depends on whom (arrow: depends on)")
+    if every_link
+    else (
+        edges[edges["conflict"]],
+        f"Dependency conflicts: {edges['conflict'].sum()} of {len(edges)} links (arrow: depends on)",
+    )
+)
+st.plotly_chart(dependency_network_figure(shown_edges, teams, network_title), width="stretch")
 if not conflicts.empty:
     st.markdown(
         "**Conflicts to settle in the alignment session**: the team depended on has no KR naming the "

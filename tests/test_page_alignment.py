@@ -62,12 +62,37 @@ def test_alignment_map_of_the_demo(open_page):
     assert set(krs["kr_id"]) <= set(ids)
     for kr_id in krs["kr_id"]:
         assert colors[kr_id] == STATUS_COLORS[statuses[kr_id]], kr_id
+    # An objective's tile is labelled with its team and its title; no tile text is drawn under 12 px.
+    labels = dict(zip(ids, chart_values(treemap["labels"])))
+    for objective_id in krs["objective_id"].unique():
+        team, title = sheets["Objectives"].set_index("objective_id").loc[objective_id, ["team", "title"]]
+        assert labels[objective_id].startswith(f"<b>{team}</b><br>".replace("&", "&amp;")), objective_id
+        assert labels[objective_id].split("<br>", 1)[1].replace("<br>", " ") == title.replace("&", "&amp;")
+    figure = charts_by_title(at)[TREEMAP]
+    assert figure["layout"]["uniformtext"] == {"minsize": 12, "mode": "hide"}
+    assert treemap["textfont"]["size"] >= 12 and treemap["pathbar"]["textfont"]["size"] >= 12
+    # The treemap's legend names the colours it draws, in the palette's colour for each status.
+    legend = {trace["name"]: trace["marker"]["color"] for trace in figure["data"][1:]}
+    drawn = set(colors.values())
+    assert legend == {status: color for status, color in STATUS_COLORS.items() if color in drawn}
+    assert {statuses[kr_id] for kr_id in krs["kr_id"]} <= set(legend)
+    assert figure["layout"]["showlegend"] is True
     parents = dict(zip(ids, chart_values(treemap["parents"])))
     objectives = sheets["Objectives"].set_index("objective_id")
     for kr in krs.to_dict("records"):
         assert parents[kr["kr_id"]] == kr["objective_id"]
         assert parents[kr["objective_id"]] == objectives.loc[kr["objective_id"], "parent_objective_id"]
 
+    # By default the graph shows only the conflicts; one toggle brings back every link.
+    conflicts_title = f"Dependency conflicts: {sum(edges.values())} of {len(edges)} links (arrow: depends on)"
+    network = charts_by_title(at)[conflicts_title]
+    traces = {trace["name"]: trace for trace in network["data"]}
+    assert len(traces[CONFLICTS]["hovertext"]) == sum(edges.values())
+    assert SETTLED not in traces
+    assert len(network["layout"]["annotations"]) == sum(edges.values())
+    assert at.toggle[0].label == "Show every dependency" and at.toggle[0].value is False
+    at.toggle[0].set_value(True).run()
+    assert not at.exception
     network = charts_by_title(at)[NETWORK]
     traces = {trace["name"]: trace for trace in network["data"]}
     assert len(traces[CONFLICTS]["hovertext"]) == sum(edges.values())
