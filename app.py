@@ -32,6 +32,7 @@ pages = {
     ],
     "Growth targets": [
         st.Page("pages/backcalc.py", title="Back-calculation", icon=":material/calculate:"),
+        st.Page("pages/delivery.py", title="Delivery capacity", icon=":material/engineering:"),
     ],
 }
 admin_pages = {

@@ -116,3 +116,13 @@ IMPORT_TEAM = "import_team"
 IMPORT_COMMIT = "import_commit"
 IMPORT_MESSAGE = "import_message"  # (kind, text) the commit leaves for the next run to show
 IMPORT_OPEN = "import_open"  # the section is opened by a toggle (progress uploads come first)
+# Delivery capacity: the plan it reads and the delivery assumptions typed on the page.
+DELIVERY_PLAN = "delivery_plan_choice"
+DELIVERY_LOADED = "delivery_inputs_loaded_from"  # the plan choice the inputs were last filled from
+DELIVERY_SHARE = "delivery_services_share_percent"
+DELIVERY_RATE = "delivery_rate_per_hour"
+DELIVERY_HOURS = "delivery_hours_per_fte"
+DELIVERY_UTILISATION = "delivery_target_utilisation_percent"
+DELIVERY_RAMP = "delivery_consultant_ramp"
+DELIVERY_STARTING = "delivery_starting_consultants"
+DELIVERY_MESSAGE = "delivery_message"
