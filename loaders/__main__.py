@@ -18,9 +18,10 @@ import sys
 # (half of numpy's import time, in every command).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+# The reader and its Arrow pieces, not yet pandas or DuckDB (store.database): an ingest reads its files in
+# a child process forked before those imports (loaders.read.ReadAhead).
 from loaders.problems import Problem  # noqa: E402
-from loaders.read import CLI_MAX_FILE_BYTES, MAX_FILE_BYTES  # noqa: E402
-from store.database import Store, StoreError, UploadedFile, database_target, shared_store  # noqa: E402
+from loaders.read import CLI_MAX_FILE_BYTES, MAX_FILE_BYTES, ReadAhead  # noqa: E402
 
 
 def _one_line(text: str) -> str:
@@ -130,15 +131,26 @@ def _groups_json(problems: list[Problem]) -> list[dict]:
 
 
 def ingest(args: argparse.Namespace) -> int:
-    from loaders.ingest import check_and_store
-
-    files = []
+    contents = []
     for name in args.files:
         path = pathlib.Path(name)
         if not path.is_file():
             print(f"{name}: no such file", file=sys.stderr)
             return 1
-        files.append(UploadedFile(path.name, path.read_bytes()))
+        contents.append((path.name, path.read_bytes()))
+    # Run as the command (a process of its own, one thread so far), the files are read by a child while
+    # this process imports pandas and DuckDB and opens the store; imported as a module (tests), here.
+    # Another tool's export (--format) is converted, not read so.
+    ahead = contents if __name__ == "__main__" and not args.format else []
+    with ReadAhead(ahead, CLI_MAX_FILE_BYTES) as read_sheets:
+        return _ingest(args, contents, read_sheets)
+
+
+def _ingest(args: argparse.Namespace, contents: list[tuple[str, bytes]], read_sheets: ReadAhead) -> int:
+    from loaders.ingest import check_and_store
+    from store.database import UploadedFile, shared_store
+
+    files = [UploadedFile(name, data) for name, data in contents]
     constants = _upload_constants(args)
     if constants is None:
         return 1
@@ -166,6 +178,7 @@ def ingest(args: argparse.Namespace) -> int:
             mapping=mapping,
             constants={k: v for k, v in constants.items() if k != "date"},
             format_name=format_name,
+            read_sheets=read_sheets,
         )
     finally:
         store.close()
@@ -272,6 +285,7 @@ def _inspect_export(args: argparse.Namespace, path: pathlib.Path, constants: dic
     """`inspect` of another OKR tool's export: what it would bring and leave behind (None for other files)."""
     from loaders.formats import FORMATS, recognise, take_exports
     from loaders.formats import format_name as known_format
+    from store.database import UploadedFile
 
     data = path.read_bytes()
     forced = known_format(args.format) if args.format else None
@@ -313,6 +327,7 @@ def _inspect_export(args: argparse.Namespace, path: pathlib.Path, constants: dic
 def template(args: argparse.Namespace) -> int:
     from analytics.periods import last_month_end
     from loaders.template import build_template
+    from store.database import Store
 
     review_date = dt.date.fromisoformat(args.date) if args.date else last_month_end(dt.date.today())
     store = Store.open(args.db, create=False)
@@ -351,7 +366,7 @@ def _fingerprint_table(comparisons) -> str:
 
 
 def migrate(args: argparse.Namespace) -> int:
-    from store.database import is_server_url, shown_target
+    from store.database import Store, is_server_url, shown_target
     from store.transfer import compare, copy_database, open_source
 
     def same(name: str) -> str:
@@ -389,6 +404,7 @@ def migrate(args: argparse.Namespace) -> int:
 
 def export_uploads(args: argparse.Namespace) -> int:
     from loaders.rebuild import export_uploads as export
+    from store.database import Store, database_target
 
     source = Store.open_read_only(args.db or database_target())
     try:
@@ -402,6 +418,7 @@ def export_uploads(args: argparse.Namespace) -> int:
 def rebuild(args: argparse.Namespace) -> int:
     from loaders.rebuild import rebuild as replay
     from loaders.rebuild import uploads_from_folder
+    from store.database import Store
 
     if args.source is not None:
         if pathlib.Path(args.source).resolve() == pathlib.Path(args.db).resolve():
@@ -534,7 +551,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except StoreError as exc:
+    except Exception as exc:
+        from store.database import StoreError  # imported by every command that opens a database
+
+        if not isinstance(exc, StoreError):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

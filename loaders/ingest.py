@@ -52,12 +52,14 @@ def parse_files(
     format_name: str | None = None,
     stored: dict | None = None,
     imports: list | None = None,
+    read_sheets=read_grids,
 ) -> tuple[dict[str, ParsedTable], list[Problem]]:
     """Parse every file (each at most `max_file_bytes`); a table may come from one file only. A file
     named *.mapping.toml among them is the mapping of the others (an upload records the mapping it
     was read by so); `mapping` and `constants` (team, period, date) are given otherwise. The mapping
     each file was read by is appended to `mappings`. Exports of other OKR tools (loaders.formats,
-    recognised by content or forced by `format_name`) are converted first; their reports go to `imports`."""
+    recognised by content or forced by `format_name`) are converted first; their reports go to `imports`.
+    `read_sheets` reads a file as read_grids does (the command line's ReadAhead has read them already)."""
     from loaders.formats import take_exports
     from loaders.mapping import MAPPING_SUFFIX, FileMapping, MappingError
 
@@ -80,7 +82,7 @@ def parse_files(
         try:
             parsed = parse_grids(
                 file.file_name,
-                read_grids(file.file_name, file.content, max_file_bytes),
+                read_sheets(file.file_name, file.content, max_file_bytes),
                 default_date,
                 mapping,
                 constants,
@@ -120,6 +122,7 @@ def check_and_store(
     mapping=None,
     constants: dict[str, str] | None = None,
     format_name: str | None = None,
+    read_sheets=read_grids,
 ) -> IngestResult:
     """Check every file and store all of it, or nothing when there is any error.
 
@@ -132,6 +135,7 @@ def check_and_store(
     `mapping` (a loaders.mapping.FileMapping) says how to read sheets of other shapes or with other
     headers, `constants` (team, period, date) fill what sheets lack; both are stored with the upload
     as a file `<first file>.mapping.toml`, so that a rebuild reads the files as they were read.
+    `read_sheets` reads a file's sheets as read_grids does (loaders.read.ReadAhead, on the command line).
 
     The files are checked against the stored data of one moment; when another process stored data
     before this write (the store holds no lock in between), they are checked again."""
@@ -150,6 +154,7 @@ def check_and_store(
         format_name,
         stored,
         imports,
+        read_sheets,
     )
     files = _with_mapping_file(files, mapping, constants)
     if format_name:  # kept with the upload, so that a rebuild reads the files as this format too
@@ -193,6 +198,7 @@ def check_and_store(
             mapping,
             constants,
             format_name,
+            read_sheets,
         )
     result.stored = not dry_run and result.rows_changed > 0
     if dry_run and as_of is not None:

@@ -316,6 +316,109 @@ def _sheet_head(archive: zipfile.ZipFile, path: str) -> workbook_xml.SheetHead:
         return workbook_xml.sheet_head(_zip_part(archive, path))
 
 
+class ReadAhead:
+    """read_grids of an upload's files in a child process forked now, while this process goes on (the
+    command line imports pandas and DuckDB and opens the store meanwhile): the workbook reader holds the
+    interpreter as it reads, so a thread could not run beside it, a process can. Called as read_grids
+    is; a file it was not given (the same bytes object), or whose reading did not come back, is read here
+    as always. Only for a process that runs no other Python thread and has not started DuckDB or an Arrow
+    computation (a fork copies one thread): the command line, before its imports. The checks of the
+    archive run in the child before anything is parsed, as they do here."""
+
+    def __init__(self, files: list[tuple[str, bytes]], max_bytes: int):
+        import os
+        import sys
+        import threading
+
+        self._files = list(files)
+        self._max_bytes = max_bytes
+        self._outcomes: list[tuple[str, object]] | None = None
+        self._child: int | None = None
+        if not self._files or sys.platform != "linux" or threading.active_count() > 1:
+            self._outcomes = []
+            return
+        read_end, write_end = os.pipe()
+        child = os.fork()
+        if child == 0:
+            os.close(read_end)
+            _read_in_child(write_end, self._files, max_bytes)
+        os.close(write_end)
+        self._child, self._pipe = child, read_end
+
+    def __call__(self, file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> list[RawSheet]:
+        outcomes = self._collect()
+        for position, (name, content) in enumerate(self._files):
+            if name == file_name and content is data and max_bytes == self._max_bytes and position < len(outcomes):
+                kind, value = outcomes[position]
+                outcomes[position] = ("taken", None)  # a second ingest of the same list reads the file again
+                if kind == "sheets":
+                    return value
+                if kind == "rejected":
+                    raise FileRejected(value)
+        return read_grids(file_name, data, max_bytes)
+
+    def _collect(self) -> list[tuple[str, object]]:
+        """The child's outcomes, one per file in order (fewer when it failed): ("sheets", [RawSheet]),
+        ("rejected", message), or ("failed", None)."""
+        import os
+        import pickle
+
+        if self._outcomes is None:
+            chunks = []
+            try:
+                while chunk := os.read(self._pipe, 1 << 20):
+                    chunks.append(chunk)
+                self._outcomes = pickle.loads(b"".join(chunks)) if chunks else []
+            except Exception:  # a child killed or cut short: its files are read here
+                self._outcomes = []
+            self.close()
+        return self._outcomes
+
+    def close(self) -> None:
+        """Ends the child if it is still reading (the command stopped early) and collects it."""
+        import os
+        import signal
+
+        if self._child is None:
+            return
+        os.close(self._pipe)
+        if self._outcomes is None:
+            self._outcomes = []
+            os.kill(self._child, signal.SIGKILL)
+        os.waitpid(self._child, 0)
+        self._child = None
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _read_in_child(pipe: int, files: list[tuple[str, bytes]], max_bytes: int) -> None:
+    """The forked child of ReadAhead: reads each file, writes the outcomes to `pipe` and exits at once
+    (no clean-up of the parent's state it inherited, no flushing of its output buffers)."""
+    import os
+    import pickle
+
+    code = 1
+    try:
+        outcomes: list[tuple[str, object]] = []
+        for name, data in files:
+            try:
+                outcomes.append(("sheets", read_grids(name, data, max_bytes)))
+            except FileRejected as exc:
+                outcomes.append(("rejected", str(exc)))
+            except Exception:  # read again by the parent, which reports it as it always does
+                outcomes.append(("failed", None))
+        payload = memoryview(pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL))
+        while payload:
+            payload = payload[os.write(pipe, payload) :]
+        code = 0
+    finally:
+        os._exit(code)
+
+
 class _Background:
     """`work(*args)` run in a thread of its own; result() waits for it and returns or raises what it did."""
 
