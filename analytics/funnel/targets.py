@@ -1,6 +1,7 @@
 """A plan and the company targets: where a plan year starts from in the stored data (ARR actuals
-and the year's ARR target), and the company targets a plan publishes (bookings and pipeline volumes
-per quarter).
+and the year's ARR target), the company targets a plan publishes (bookings and pipeline volumes per
+quarter, and the ARR path when the plan changes it), what publishing them changes, and the metrics'
+names as people read them.
 """
 
 from __future__ import annotations
@@ -12,19 +13,87 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.funnel.plan import Plan
-from analytics.funnel.scenario import BOOKINGS, QUARTERS, ScenarioError
+from analytics.funnel.scenario import BOOKINGS, MONTHS_PER_QUARTER, QUARTERS, ScenarioError
 
 PUBLISHED_COLUMNS = ("period", "metric", "start_value", "target_value")
+CHANGE_COLUMNS = ("period", "metric", "before", "after", "changed")
+ARR = "arr"
+PIPELINE_PREFIX = "pipeline_"
+METRIC_LABELS = {ARR: "ARR", BOOKINGS: "Bookings (new ARR)"}
 
 
 def pipeline_metric(stage_name: str) -> str:
     """The company-target metric of a stage's volume: "pipeline_" + the name in snake case."""
-    return "pipeline_" + re.sub(r"[^0-9a-z]+", "_", stage_name.casefold()).strip("_")
+    return PIPELINE_PREFIX + re.sub(r"[^0-9a-z]+", "_", stage_name.casefold()).strip("_")
 
 
-def published_targets(plan: Plan, year: int, pipeline_stages: Sequence[str]) -> pd.DataFrame:
+def metric_label(metric: str) -> str:
+    """A company-target metric as people read it: "pipeline_emails" → "Pipeline: emails",
+    "bookings" → "Bookings (new ARR)", "arr" → "ARR"; other metrics as they are."""
+    metric = str(metric).strip()
+    if metric.casefold().startswith(PIPELINE_PREFIX):
+        return "Pipeline: " + metric[len(PIPELINE_PREFIX) :].replace("_", " ")
+    return METRIC_LABELS.get(metric.casefold(), metric)
+
+
+def arr_targets(plan: Plan, year: int) -> pd.DataFrame:
+    """The plan's ARR path as company targets (PUBLISHED_COLUMNS, metric `arr`): the year from the
+    beginning ARR to the target, and each quarter from the ARR at the end of the quarter before to
+    the ARR planned at its end = beginning × (1 + (expansion − churn − contraction) × months/12) +
+    the new ARR planned up to it (DESIGN "Delivery capacity"'s ARR path, at quarter ends)."""
+    s = plan.scenario
+    net_rate = s.expansion_rate - s.churn_rate - s.contraction_rate
+    booked = 0.0
+    ends = []
+    for q in range(QUARTERS):
+        booked += plan.bookings_by_quarter[q]
+        ends.append(s.beginning_arr * (1 + net_rate * (q + 1) * MONTHS_PER_QUARTER / 12) + booked)
+    starts = [s.beginning_arr, *ends[:-1]]
+    rows = [(str(int(year)), ARR, s.beginning_arr, s.target_arr)]
+    rows += [(f"{int(year)}-Q{q + 1}", ARR, starts[q], ends[q]) for q in range(QUARTERS)]
+    return pd.DataFrame(rows, columns=list(PUBLISHED_COLUMNS))
+
+
+def plan_changes_arr(plan: Plan, year: int, stored: pd.DataFrame) -> bool:
+    """Whether the plan changes the year's ARR target: the stored `arr` target of period `year` is
+    missing or differs (beyond a dollar) from the plan's beginning ARR → target ARR. The quarterly
+    ARR targets are then published with it, so that they add up to the new target."""
+    metric = stored["metric"].astype(str).str.strip().str.casefold()
+    year_rows = stored[(metric == ARR) & (stored["period"].astype(str).str.strip() == str(int(year)))]
+    if year_rows.empty:
+        return True
+    row = year_rows.iloc[-1]
+    plan_row = (plan.scenario.beginning_arr, plan.scenario.target_arr)
+    return any(
+        pd.isna(v) or abs(float(v) - p) >= 1 for v, p in zip((row["start_value"], row["target_value"]), plan_row)
+    )
+
+
+def target_changes(targets: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """Each target to publish against the stored one of its period and metric (CHANGE_COLUMNS):
+    before (NaN when none is stored), after, and whether publishing changes it (beyond a cent)."""
+    key = lambda frame: list(  # noqa: E731
+        zip(frame["period"].astype(str).str.strip(), frame["metric"].astype(str).str.strip().str.casefold())
+    )
+    before = dict(zip(key(stored), pd.to_numeric(stored["target_value"], errors="coerce")))
+    old = [before.get(k, float("nan")) for k in key(targets)]
+    new = targets["target_value"].astype(float).tolist()
+    return pd.DataFrame(
+        {
+            "period": targets["period"].tolist(),
+            "metric": targets["metric"].tolist(),
+            "before": old,
+            "after": new,
+            "changed": [pd.isna(o) or abs(o - n) >= 0.01 for o, n in zip(old, new)],
+        },
+        columns=list(CHANGE_COLUMNS),
+    )
+
+
+def published_targets(plan: Plan, year: int, pipeline_stages: Sequence[str], with_arr: bool = False) -> pd.DataFrame:
     """The company targets a plan publishes (PUBLISHED_COLUMNS): per quarter `YYYY-Qn`, bookings
-    and the volume of each chosen stage (metric `pipeline_<stage>`), unrounded, starting from 0.
+    and the volume of each chosen stage (metric `pipeline_<stage>`), unrounded, starting from 0;
+    `with_arr` adds the plan's ARR path (arr_targets) first.
 
     A stage's quarterly volume is the one behind that quarter's deals (Plan.stages by_quarter, as
     in coverage), not shifted by the sales cycle."""
@@ -48,7 +117,8 @@ def published_targets(plan: Plan, year: int, pipeline_stages: Sequence[str]) -> 
         period = f"{int(year)}-Q{q + 1}"
         rows.append((period, BOOKINGS, 0.0, plan.bookings_by_quarter[q]))
         rows += [(period, metric, 0.0, stage.by_quarter[q]) for metric, stage in zip(metrics, chosen)]
-    return pd.DataFrame(rows, columns=list(PUBLISHED_COLUMNS))
+    published = pd.DataFrame(rows, columns=list(PUBLISHED_COLUMNS))
+    return pd.concat([arr_targets(plan, year), published], ignore_index=True) if with_arr else published
 
 
 @dataclass(frozen=True)
