@@ -1,9 +1,9 @@
 """Generate a large synthetic organisation in the DESIGN workbook format, for the benchmarks.
 
-Full scale: 200 teams in 10 groups, 2,000 objectives (12 yearly company objectives, the rest team
-objectives linked to them, quarterly and some yearly), 8,000 KRs of every type, measure and
-direction, 500,000 check-ins over the three years 2024–2026, 4,000 initiatives, 80 review
-decisions, 60 months of ARR actuals and the company targets. `--quick` is ten times smaller
+Full scale: 200 teams in 19 groups of 6 to 15, 2,000 objectives (12 yearly company objectives, the rest
+team objectives linked to them, quarterly and some yearly; every team has one in force at AS_OF),
+8,000 KRs of every type, measure and direction, 500,000 check-ins over the three years 2024–2026,
+4,000 initiatives, 80 review decisions, 60 months of ARR actuals and the company targets. `--quick` is ten times smaller
 (the 60 months of ARR stay). Seeded: the same scale always gives the same files.
 
 Written into one directory (default /tmp/okr_org):
@@ -50,21 +50,36 @@ ARR_FIRST_MONTH = pd.Period("2022-01", freq="M")
 ARR_MONTHS = 60
 QUICK_SCALE = 0.1
 MANIFEST = "org.json"
+# Bumped when the same seed and scale give a different organisation: an older one is generated again.
+LAYOUT = 2
 WARNINGS_SPLIT = "checkins_100k_warnings.xlsx"
 WARNING_SHARE = 93  # of every 100 rows of the split, dated before their KR starts
 
+# Groups of 6 to 15 teams, as departments are: a review that summarises by group reads a row per group.
 GROUPS = (
-    "Product",
-    "Engineering",
+    "Product Growth",
+    "Product Platform",
+    "Core Engineering",
+    "Infrastructure",
     "Data & AI",
-    "Sales",
+    "Security",
+    "Mobile",
+    "Design",
+    "Sales EMEA",
+    "Sales Americas",
+    "Sales APAC",
     "Marketing",
     "Customer Success",
+    "Support",
     "Partnerships",
     "Operations",
     "Finance & Legal",
     "People",
+    "IT",
+    "Research",
 )
+GROUP_SIZES = (6, 15)
+TEAMS_PER_GROUP = 10.5  # the mean size the group count aims at
 FIRST_NAMES = (
     "Amara",
     "Lucas",
@@ -263,9 +278,23 @@ def make_org(fraction: float = 1.0, seed: int = SEED) -> dict[str, pd.DataFrame]
     }
 
 
+def _group_sizes(rng: np.random.Generator, teams: int) -> list[int]:
+    """Seeded sizes of 6 to 15 teams (fewer only when the whole organisation is smaller) adding up to `teams`."""
+    count = min(len(GROUPS), max(1, round(teams / TEAMS_PER_GROUP)))
+    smallest, largest = GROUP_SIZES
+    if count == 1:
+        return [teams]
+    sizes = rng.integers(smallest, largest + 1, count)
+    while (gap := teams - int(sizes.sum())) != 0:
+        movable = np.flatnonzero(sizes < largest) if gap > 0 else np.flatnonzero(sizes > smallest)
+        sizes[rng.choice(movable)] += 1 if gap > 0 else -1
+    return sizes.tolist()
+
+
 def _teams(rng: np.random.Generator, scale: Scale) -> pd.DataFrame:
-    group = [GROUPS[i % len(GROUPS)] for i in range(scale.teams)]
-    names = [f"{g} {i // len(GROUPS) + 1:02d}" for i, g in enumerate(group)]
+    sizes = _group_sizes(rng, scale.teams)
+    group = [g for g, size in zip(GROUPS, sizes) for _ in range(size)]
+    names = [f"{g} {n:02d}" for g, size in zip(GROUPS, sizes) for n in range(1, size + 1)]
     leads = _people(rng, scale.teams)
     emails = [f"{lead.lower().replace(' ', '.').replace(chr(39), '')}.{i}@example.com" for i, lead in enumerate(leads)]
     return pd.DataFrame({"team": names, "group": group, "lead": leads, "lead_email": emails})
@@ -291,10 +320,13 @@ def _objectives(scale: Scale, teams: pd.DataFrame) -> pd.DataFrame:
             )
         )
     quarters = _quarters()
+    current = quarters.index(f"{AS_OF.year}-Q{(AS_OF.month - 1) // 3 + 1}")
     for k in range(scale.objectives - scale.company_objectives):
         team_index = k % scale.teams
-        # Each team's objectives walk through the quarters: at most one per team per quarter.
-        quarter = quarters[(k // scale.teams + team_index) % len(quarters)]
+        # Each team's objectives go back one quarter at a time from the quarter of the review (about
+        # one a quarter, as teams set them): every team has some in force at AS_OF, and each of the
+        # last quarters was planned by most teams (a yearly objective takes the place of some).
+        quarter = quarters[(current - k // scale.teams) % len(quarters)]
         year = int(quarter[:4])
         period = str(year) if k % 10 == 0 else quarter
         team = teams["team"].iat[team_index]
@@ -594,7 +626,7 @@ def write_org(out: pathlib.Path, fraction: float = 1.0) -> dict[str, int]:
     write_xlsx(out / WARNINGS_SPLIT, {"CheckIns": dated_before_start(sheets["CheckIns"].tail(split))})
     write_csv(out / "csv", {**sheets, "CheckIns": _as_typed_in_csv(sheets["CheckIns"], sheets["KeyResults"])})
     rows = {name: len(frame) for name, frame in sheets.items()}
-    (out / MANIFEST).write_text(json.dumps({"scale": fraction, "seed": SEED, "rows": rows}))
+    (out / MANIFEST).write_text(json.dumps({"scale": fraction, "seed": SEED, "layout": LAYOUT, "rows": rows}))
     return rows
 
 
@@ -624,7 +656,7 @@ def ensure_org(out: pathlib.Path, fraction: float) -> None:
         manifest = json.loads((out / MANIFEST).read_text())
     except (OSError, ValueError):
         manifest = {}
-    if manifest.get("scale") != fraction or manifest.get("seed") != SEED:
+    if (manifest.get("scale"), manifest.get("seed"), manifest.get("layout")) != (fraction, SEED, LAYOUT):
         write_org(out, fraction)
     ensure_warnings_split(out)
 

@@ -11,9 +11,28 @@ MISSED_COLOR = STATUS_COLORS["off track"]
 STILL_OPEN_COLOR = STATUS_COLORS["not started"]
 
 
-def team_outcomes_figure(teams: pd.DataFrame, closed: bool, title: str) -> go.Figure:
-    """Per team, its KRs completed, missed (or, while the quarter runs, still open) and cancelled as
-    stacked bars, with the score at the end."""
+OUTCOME_COUNTS = ("n_completed", "n_not_completed", "n_cancelled", "kr_count")
+
+
+def outcomes_by_group(teams: pd.DataFrame) -> pd.DataFrame:
+    """One row per group of the retrospective's `teams`: its KRs completed, not completed, cancelled and
+    in all, its score (the mean of its teams' scores) and how many teams it has; the lowest score first."""
+    frame = teams.assign(group=teams["group"].fillna("No group"))
+    by_group = frame.groupby("group")
+    groups = (
+        by_group[list(OUTCOME_COUNTS)].sum().join(by_group["progress"].mean()).join(by_group.size().rename("teams"))
+    )
+    return (
+        groups.reset_index()
+        .sort_values(["progress", "group"], kind="stable", na_position="last")
+        .reset_index(drop=True)
+    )
+
+
+def team_outcomes_figure(teams: pd.DataFrame, closed: bool, title: str, label: str = "team") -> go.Figure:
+    """Per team (or per group: the rows' `label` column), its KRs completed, missed (or, while the
+    quarter runs, still open) and cancelled as stacked bars, with the score at the end; the first row
+    at the top."""
     frame = teams.iloc[::-1]  # plotly draws the first category at the bottom
     not_completed, not_completed_color = ("Missed", MISSED_COLOR) if closed else ("Still open", STILL_OPEN_COLOR)
     bars = (
@@ -26,7 +45,7 @@ def team_outcomes_figure(teams: pd.DataFrame, closed: bool, title: str) -> go.Fi
     for column, name, color, pattern in bars:
         figure.add_trace(
             go.Bar(
-                y=frame["team"],
+                y=frame[label],
                 x=frame[column],
                 orientation="h",
                 name=name,
@@ -40,7 +59,7 @@ def team_outcomes_figure(teams: pd.DataFrame, closed: bool, title: str) -> go.Fi
     totals = frame["kr_count"]
     figure.add_trace(
         go.Scatter(
-            y=frame["team"],
+            y=frame[label],
             x=totals,
             mode="text",
             showlegend=False,

@@ -14,12 +14,12 @@ from analytics.retrospective import (
     quarters,
 )
 from analytics.teams import format_kr_value
-from charts.retrospective import team_outcomes_figure
 from ui import state
 from ui.context import retrospective_view, tables
 from ui.filters import current_filters
 from ui.records import show_outcome
-from ui.retrospective import OUTCOME_BADGES, carry_over_section
+from ui.retrospective import OUTCOME_BADGES, carry_over_section, outcomes_section
+from ui.scale import SCROLL_ROWS
 from ui.tables import DATE_FORMAT, key_result_column, table_height, with_missing_shown
 
 filters = current_filters()
@@ -67,10 +67,7 @@ decisions_col.metric(
     help="Keep, change and cancel decisions taken in reviews",
 )
 
-outcomes = "completed and missed" if retro.closed else "completed so far"
-st.plotly_chart(
-    team_outcomes_figure(retro.teams, retro.closed, f"{quarter}: key results {outcomes} per team"), width="stretch"
-)
+outcomes_section(retro, data["teams"]["team"], filters.teams)
 
 st.header("Team by team", anchor=False)
 teams = list(retro.teams["team"])
@@ -149,7 +146,7 @@ else:
         with_missing_shown(retro.decisions, ["new_target_value", "new_due_date"]),
         hide_index=True,
         width="stretch",
-        height=table_height(len(retro.decisions)),
+        height=table_height(len(retro.decisions), SCROLL_ROWS),
         column_order=[
             "date",
             "kr_id",

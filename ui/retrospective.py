@@ -1,6 +1,7 @@
 """The retrospective page's outcome badges and its carry-over of missed KRs into the next quarter
 (a button callback that writes through ui.records)."""
 
+import pandas as pd
 import streamlit as st
 
 from analytics.periods import period_bounds
@@ -10,11 +11,14 @@ from analytics.retrospective import (
     STILL_OPEN,
     carry_over_rows,
 )
+from charts.retrospective import outcomes_by_group, team_outcomes_figure
 from charts.theme import STATUS_BADGES
 from store.access import RECORD_REVIEW
 from ui import state
 from ui.auth import recorded_name, refusal, refused_note
 from ui.records import record_rows
+from ui.scale import SCROLL_ROWS, SHOW_ALL_RETRO_TEAMS, capped, many_teams, teams_without_krs
+from ui.tables import table_height
 
 OUTCOME_BADGES = {
     COMPLETED: "✔ completed",
@@ -74,3 +78,43 @@ def carry_over_section(data: dict, retro, quarter: str) -> None:
             args=(data, retro, chosen, recorded_by),
             help=None if recorded_by else "Enter your name first",
         )
+
+
+def outcomes_section(retro, all_teams: pd.Series, chosen_teams: tuple[str, ...] | None) -> None:
+    """The quarter's KRs completed and missed per team of the sidebar's choice (`chosen_teams`, None
+    for every one of `all_teams`). Above MANY_TEAMS the chart sums them per group (the Group filter
+    brings the teams back) and the teams follow in a table, the lowest score first, the 15 lowest
+    unless the toggle shows all. Teams of the choice with no objective in the quarter are counted."""
+    scoped = retro.teams if chosen_teams is None else retro.teams[retro.teams["team"].isin(chosen_teams)]
+    outcomes = "completed and missed" if retro.closed else "completed so far"
+    title = f"{retro.quarter}: key results {outcomes} per"
+    if not many_teams(len(scoped)):
+        st.plotly_chart(team_outcomes_figure(scoped, retro.closed, f"{title} team"), width="stretch")
+    else:
+        groups = outcomes_by_group(scoped)
+        st.plotly_chart(team_outcomes_figure(groups, retro.closed, f"{title} group", label="group"), width="stretch")
+        st.caption(
+            "By group, lowest score first; the teams below, lowest first. Choose a group in the sidebar for its teams."
+        )
+        lowest_first = scoped.sort_values(["progress", "team"], kind="stable", na_position="last")
+        shown = capped(lowest_first, SHOW_ALL_RETRO_TEAMS, "teams")
+        st.dataframe(
+            shown.assign(progress=shown["progress"] * 100),
+            hide_index=True,
+            width="stretch",
+            height=table_height(len(shown), SCROLL_ROWS),
+            column_order=("team", "group", "progress", "n_completed", "n_not_completed", "n_cancelled"),
+            column_config={
+                "team": "Team",
+                "group": "Group",
+                "progress": st.column_config.ProgressColumn("Score", format="%.0f%%", min_value=0, max_value=100),
+                "n_completed": st.column_config.NumberColumn("Completed", width="small"),
+                "n_not_completed": st.column_config.NumberColumn(
+                    "Missed" if retro.closed else "Still open", width="small"
+                ),
+                "n_cancelled": st.column_config.NumberColumn("Cancelled", width="small"),
+            },
+        )
+    idle = teams_without_krs(all_teams if chosen_teams is None else pd.Series(chosen_teams), scoped["team"])
+    if idle:
+        st.caption(f"{idle:,} teams in the filters had no objective in {retro.quarter}: counted, not listed.")

@@ -22,6 +22,8 @@ SHOW_ALL_NO_OUTCOME = "show_all_no_outcome"
 SHOW_ALL_INPUT_ONLY = "show_all_input_only"
 SHOW_ALL_OVERLAPS = "show_all_overlaps"
 SHOW_ALL_CONFLICTS = "show_all_dependency_conflicts"
+SHOW_ALL_SCORES = "show_all_quality_scores"
+SHOW_ALL_RETRO_TEAMS = "show_all_retrospective_teams"
 
 
 def many_teams(count: int) -> bool:
@@ -48,3 +50,20 @@ def capped(frame: pd.DataFrame, key: str, noun: str, rows: int = WORST_ROWS) -> 
 def teams_without_krs(all_teams: pd.Series, listed: pd.Series) -> int:
     """How many of `all_teams` (the teams in the filters' scope) do not appear in `listed`."""
     return int((~pd.Series(all_teams).isin(set(pd.Series(listed).dropna()))).sum())
+
+
+def scores_by_group(scores: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
+    """One row per group of the scored teams (`scores`: team, score, errors, warnings, lowest score
+    first; `teams`: team and group): the teams scored, the lowest and the mean score, the errors and
+    warnings, and the team with the lowest score; the group with the lowest score first."""
+    frame = scores.assign(group=scores["team"].map(teams.set_index("team")["group"]).fillna("No group"))
+    lowest = frame.sort_values(["score", "team"], kind="stable").drop_duplicates("group").set_index("group")["team"]
+    groups = frame.groupby("group").agg(
+        teams=("team", "size"),
+        lowest=("score", "min"),
+        mean=("score", "mean"),
+        errors=("errors", "sum"),
+        warnings=("warnings", "sum"),
+    )
+    groups["lowest_team"] = lowest
+    return groups.reset_index().sort_values(["lowest", "mean", "group"], kind="stable").reset_index(drop=True)
