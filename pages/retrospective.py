@@ -15,12 +15,13 @@ from analytics.retrospective import (
 )
 from analytics.teams import format_kr_value
 from ui import state
-from ui.context import retrospective_view, tables
+from ui.context import retrospective_view, snapshot, tables
 from ui.filters import current_filters
 from ui.records import show_outcome
 from ui.retrospective import OUTCOME_BADGES, carry_over_section, outcomes_section
 from ui.scale import SCROLL_ROWS
 from ui.tables import DATE_FORMAT, key_result_column, table_height, with_missing_shown
+from ui.text import total_with_reasons
 
 filters = current_filters()
 data = tables()
@@ -58,6 +59,13 @@ score_col.metric(
     help="Mean of the team objectives' final progress",
     border=True,
 )
+if not retro.closed:
+    # The other pages count every KR in force (cancelled ones left out), the yearly objectives' too:
+    # say why this total is smaller.
+    in_force = snapshot(filters.as_of).krs
+    yearly = int((~in_force["kr_id"].isin(krs["kr_id"]) & ~in_force["cancelled"]).sum())
+    reasons = {"of yearly objectives, scored at the year's end": yearly}
+    st.caption(total_with_reasons(len(scored), len(scored) + yearly, "KRs in force", reasons))
 completed_col.metric("KRs completed", f"{completed} of {len(scored)}", border=True)
 missed_col.metric("KRs missed" if retro.closed else "KRs still open", f"{not_completed} of {len(scored)}", border=True)
 decisions_col.metric(
