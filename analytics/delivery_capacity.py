@@ -15,7 +15,7 @@ import pandas as pd
 
 from analytics.funnel import Scenario, back_calculate
 from analytics.funnel.delivery import DeliveryPlan
-from analytics.funnel.hiring import ramp_share
+from analytics.funnel.hiring import Hiring, hiring_plan, ramp_share
 from analytics.funnel.to_date import CONSULTANT
 from analytics.headcount import COMPANY_LABEL, role_key, utilisation
 
@@ -89,6 +89,19 @@ def capacity_warnings(capacity: pd.DataFrame) -> pd.DataFrame:
     """The months whose need exceeds the staff plus the planned hires, worst first."""
     short = capacity[capacity["gap"] > 0]
     return short.sort_values(["gap", "month"], ascending=[False, True])
+
+
+def hires_from_record(delivery: DeliveryPlan, capacity: pd.DataFrame) -> tuple[list[str], Hiring] | None:
+    """The hiring rule applied again to the months after the last one on record, starting from the
+    staff then: the hires that would still cover the plan (by month), and the gap they leave while
+    ramping. None when every month of the year is on record."""
+    ahead = capacity[~capacity["known"]]
+    if ahead.empty:
+        return None
+    first = int(ahead.index[0])
+    recorded = capacity.loc[: first - 1, "on_staff"].dropna() if first else pd.Series(dtype=float)
+    starting = float(recorded.iloc[-1]) if not recorded.empty else float(delivery.inputs.starting_consultants or 0.0)
+    return list(ahead["month"]), hiring_plan(ahead["needed"], delivery.inputs.consultant_ramp, starting)
 
 
 def utilisation_table(headcount: pd.DataFrame, target: float | None) -> pd.DataFrame:

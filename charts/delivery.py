@@ -13,8 +13,8 @@ from charts.theme import ACTUAL_COLOR, BASE_FONT_SIZE, NEGATIVE_COLOR, TARGET_CO
 PLANNED_STAFF_COLOR = "#9DB3CF"  # the actual colour, lighter: staff still to come
 
 
-def _month_labels(months: pd.Series) -> list[str]:
-    return [pd.Period(m, "M").strftime("%b %Y") for m in months]
+def _month_labels(months: pd.Series, short: bool = False) -> list[str]:
+    return [pd.Period(m, "M").strftime("%b %y" if short else "%b %Y") for m in months]
 
 
 def capacity_figure(capacity: pd.DataFrame, title: str) -> go.Figure:
@@ -42,7 +42,7 @@ def capacity_figure(capacity: pd.DataFrame, title: str) -> go.Figure:
         mode="lines+markers",
         line={"color": NEGATIVE_COLOR if capacity["gap"].gt(0).any() else TARGET_COLOR, "width": 4},
     )
-    short = capacity["gap"] > 0
+    short = capacity["gap"] >= 0.05  # what rounds to "0.0 short" is not worth a label
     if short.any():
         figure.add_scatter(
             x=[label for label, s in zip(labels, short) if s],
@@ -62,7 +62,7 @@ def capacity_figure(capacity: pd.DataFrame, title: str) -> go.Figure:
 
 def utilisation_figure(company: pd.DataFrame, target: float | None, title: str) -> go.Figure:
     """The company's utilisation by month (percent), the target as a dashed line."""
-    labels = _month_labels(company["month"])
+    labels = _month_labels(company["month"], short=True)
     figure = go.Figure()
     figure.add_scatter(
         x=labels,
@@ -79,7 +79,8 @@ def utilisation_figure(company: pd.DataFrame, target: float | None, title: str) 
             mode="lines",
             line={"color": TARGET_COLOR, "width": 3, "dash": "dash"},
         )
-    figure.update_yaxes(title_text="Billable ÷ available hours (%)", ticksuffix=" %", rangemode="tozero")
+    figure.update_yaxes(title_text="Billable ÷ available hours", ticksuffix=" %", rangemode="tozero")
+    figure.update_xaxes(tickangle=0, nticks=7)
     return styled(figure, title, height=380)
 
 
@@ -106,5 +107,5 @@ def team_utilisation_figure(teams: pd.DataFrame, target: float | None, title: st
     )
     if target is not None:
         figure.add_vline(x=target * 100, line={"color": TARGET_COLOR, "width": 3, "dash": "dash"})
-    figure.update_xaxes(ticksuffix=" %", range=[0, max(110.0, float(values.max()) * 1.3)])
+    figure.update_xaxes(ticksuffix=" %", range=[0, max(130.0, float(values.max()) * 1.5)])
     return styled(figure, title, height=max(260, 70 + 48 * len(teams)))

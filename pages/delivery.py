@@ -5,6 +5,7 @@ data or a saved scenario; the delivery assumptions are typed here and saved with
 
 import json
 
+import pandas as pd
 import streamlit as st
 
 from analytics.delivery_capacity import capacity_table, latest_utilisation, utilisation_table
@@ -64,7 +65,7 @@ delivery = back_calculate(scenario).delivery
 capacity = capacity_table(delivery, headcount, year, filters.as_of)
 target = delivery.inputs.target_utilisation
 headline(capacity, delivery, latest_utilisation(headcount, filters.as_of))
-capacity_warning(capacity)
+capacity_warning(capacity, delivery)
 st.plotly_chart(capacity_figure(capacity, f"Consultants needed vs on staff and planned hires, {year}"), width="stretch")
 
 by_month, by_team = st.columns(2)
@@ -76,7 +77,7 @@ else:
     by_month.plotly_chart(utilisation_figure(company, target, "Utilisation by month"), width="stretch")
     last = company["month"].iloc[-1]
     teams = usage[(usage["month"] == last) & (usage["level"] == "team")]
-    month_name = company["month"].iloc[-1]
+    month_name = pd.Period(last, "M").strftime("%B %Y")
     by_team.plotly_chart(team_utilisation_figure(teams, target, f"Utilisation by team, {month_name}"), width="stretch")
 
 st.subheader("What moves the consultants needed")

@@ -59,7 +59,7 @@ def test_the_page_shows_the_base_plans_need_against_the_staff_on_record(open_pag
     at = open_delivery(open_page)
     needed = consultants_needed(sheets, BASE["delivery"])
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Consultants needed at the peak"] == str(math.ceil(max(needed) - 1e-9))
+    assert metrics["Peak need"] == str(math.ceil(max(needed) - 1e-9))
     staff = consultants_on_staff(sheets)
     assert metrics["On staff (May 2027)"] == f"{staff['2027-05']:g}"
     figure = charts_by_title(at)["Consultants needed vs on staff and planned hires, 2027"]
@@ -82,7 +82,7 @@ def test_utilisation_by_month_and_team_against_the_target(open_page, sheets):
     line = next(trace for trace in by_month["data"] if trace["name"] == "Utilisation")
     assert chart_values(line["y"])[-1] == pytest.approx(company_may * 100)
     assert any(trace["name"] == "Target 75%" for trace in by_month["data"])
-    by_team = charts["Utilisation by team, 2027-05"]
+    by_team = charts["Utilisation by team, May 2027"]
     teams = may.groupby("team")[["billable_hours", "available_hours"]].sum()
     expected = (teams["billable_hours"] / teams["available_hours"] * 100).to_dict()
     bar = by_team["data"][0]
@@ -97,7 +97,7 @@ def test_lower_utilisation_needs_more_consultants_and_warns_of_the_gap(open_page
     assert not at.exception
     needed = consultants_needed(sheets, BASE["delivery"] | {"target_utilisation": 0.5})
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Consultants needed at the peak"] == str(math.ceil(max(needed) - 1e-9))
+    assert metrics["Peak need"] == str(math.ceil(max(needed) - 1e-9))
     assert any("Capacity gap" in w.value for w in at.warning)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.delivery_capacity import capacity_warnings, sensitivity
+from analytics.delivery_capacity import capacity_outlook, capacity_warnings, hires_from_record, sensitivity
 from analytics.funnel import Scenario, display_ceil
 from store import scenarios as saved
 from store.access import EDIT_SCENARIOS
@@ -43,14 +43,21 @@ def headline(capacity: pd.DataFrame, delivery, latest_utilisation) -> None:
     peak, hires = delivery.peak_consultants, sum(delivery.consultants.hires)
     known = capacity[capacity["known"]]
     columns = st.columns(4)
-    columns[0].metric("Consultants needed at the peak", display_ceil(peak), border=True)
+    columns[0].metric(
+        "Peak need", display_ceil(peak), help="Consultants the plan needs in its busiest month", border=True
+    )
     if known.empty:
         columns[1].metric("On staff", "—", border=True)
     else:
         last = known.iloc[-1]
         month = pd.Period(last["month"], "M").strftime("%b %Y")
         columns[1].metric(f"On staff ({month})", f"{last['on_staff']:g}", border=True)
-    columns[2].metric("Hires the plan makes in the year", display_ceil(hires), border=True)
+    columns[2].metric(
+        "Plan's hires",
+        display_ceil(hires),
+        help="Consultants the plan hires in the year, from the staff at its start",
+        border=True,
+    )
     if latest_utilisation is None:
         columns[3].metric("Utilisation", "no hours recorded", border=True)
     else:
@@ -64,18 +71,31 @@ def headline(capacity: pd.DataFrame, delivery, latest_utilisation) -> None:
         )
 
 
-def capacity_warning(capacity: pd.DataFrame) -> None:
+def capacity_warning(capacity: pd.DataFrame, delivery) -> None:
     short = capacity_warnings(capacity)
     if short.empty:
         st.success("Staff on record plus the planned hires cover what the plan needs in every month of the year.")
         return
     worst = short.iloc[0]
     months = ", ".join(pd.Period(m, "M").strftime("%b") for m in sorted(short["month"]))
-    st.warning(
-        f"**Capacity gap:** in {pd.Period(worst['month'], 'M').strftime('%B %Y')} the plan needs "
-        f"{worst['needed']:.1f} consultants; staff plus planned hires give {worst['expected_staff']:.1f} — "
-        f"**{worst['gap']:.1f} short**. Months short: {months}. Hire earlier or raise utilisation."
+    text = (
+        f"**Capacity gap:** in {_month(worst['month'], '%B %Y')} the plan needs {worst['needed']:.1f} consultants; "
+        f"staff plus planned hires give {worst['expected_staff']:.1f} — **{worst['gap']:.1f} short**. "
+        f"Months short: {months}."
     )
+    again = hires_from_record(delivery, capacity)
+    if again is not None:
+        months_ahead, hiring = again
+        hires = [f"{h:.1f} in {_month(m, '%b')}" for m, h in zip(months_ahead, hiring.hires) if h >= 0.05]
+        if hires:
+            text += f" To cover the rest of the year from the staff on record, hire {', '.join(hires)}"
+            still = [_month(m, "%b") for m, g in zip(months_ahead, hiring.gap) if g >= 0.05]
+            text += f" (still short while they ramp: {', '.join(still)})." if still else "."
+    st.warning(text)
+
+
+def _month(month: str, layout: str) -> str:
+    return pd.Period(month, "M").strftime(layout)
 
 
 def sensitivity_table(scenario: Scenario) -> None:
@@ -109,3 +129,31 @@ def save_assumptions(scenario_data: dict) -> None:
             )
             st.rerun()
         records.show_outcome(state.DELIVERY_MESSAGE)
+
+
+def review_outlook(headcount: pd.DataFrame, company_targets: pd.DataFrame, as_of) -> None:
+    """The Company overview's delivery line: last month's utilisation against the published target,
+    and the next quarter's published consultants target against the staff on record (when the data
+    has them)."""
+    outlook = capacity_outlook(headcount, company_targets, as_of)
+    if outlook is None:
+        return
+    st.subheader("Delivery capacity")
+    left, right, link = st.columns([1, 1, 1])
+    month = _month(outlook.month, "%b %Y")
+    delta = None
+    if outlook.utilisation_target is not None:
+        target = outlook.utilisation_target
+        delta = f"{outlook.utilisation * 100 - target:+.0f} pts vs {target:.0f}% target"
+    left.metric(f"Utilisation ({month})", f"{outlook.utilisation:.0%}", delta, border=True)
+    if outlook.gap is None:
+        right.metric(f"Consultants on staff ({month})", f"{outlook.on_staff or 0:g}", border=True)
+    else:
+        right.metric(
+            f"Capacity gap for {outlook.quarter}",
+            f"{outlook.gap:.1f}",
+            f"{outlook.consultants_target:.1f} needed, {outlook.on_staff:g} on staff",
+            delta_color="inverse" if outlook.gap > 0 else "off",
+            border=True,
+        )
+    link.page_link("pages/delivery.py", label="Delivery capacity", icon=":material/engineering:")
