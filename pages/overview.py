@@ -1,16 +1,17 @@
-"""Company overview: what changed since the last review first, then ARR against plan, the ARR
-bridge, company objectives and every team at a glance."""
+"""Company overview: the key results that need the room's attention first, then what changed since
+the last review, this month's figures, ARR against plan, company objectives and every team, worst
+first. Each section is one call of ui.overview or its own ui module."""
 
 import streamlit as st
 
-from analytics.overview import company_overview, groups_worst_first, teams_worst_first
-from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs_expected_figure
-from charts.theme import STATUS_BADGES, money
+from analytics.exceptions import needs_attention
+from analytics.overview import company_overview
+from ui.bookings import bookings_vs_plan_section
 from ui.context import tables
+from ui.exceptions import needs_attention_section
 from ui.filters import current_filters, current_review
+from ui.overview import arr_charts, company_objectives, teams_by_severity, this_month
 from ui.review_changes import changes_view, since_last_review
-from ui.scale import SCROLL_ROWS, SHOW_ALL_TEAMS, capped, many_teams
-from ui.tables import table_height
 
 as_of = current_filters().as_of
 review = current_review()
@@ -25,121 +26,11 @@ if review.krs.empty:
         "or load a workbook with `python -m loaders ingest FILE`."
     )
 else:
+    needs_attention_section(needs_attention(review.krs, as_of), overview.kr_count)
     since_last_review(changes_view())
-    st.header("This month", anchor=False, divider="gray")
 
-arr_col, plan_col, objectives_col, risk_col = st.columns(4)
-if overview.arr_month:
-    gap = overview.arr_actual - overview.arr_target if overview.arr_target is not None else None
-    arr_col.metric(
-        f"ARR, {overview.arr_month}",
-        money(overview.arr_actual),
-        delta=f"{money(gap)} vs plan" if gap is not None else None,
-        border=True,
-    )
-    if overview.arr_year_target:
-        plan_col.metric(
-            f"{overview.year} ARR target",
-            money(overview.arr_year_target),
-            delta=f"{overview.arr_actual / overview.arr_year_target:.0%} reached",
-            delta_color="off",
-            border=True,
-        )
-else:
-    arr_col.metric("ARR", "no actuals yet", border=True)
-company = review.company
-if not company.empty:
-    objectives_col.metric(
-        "Company objectives",
-        f"{company['progress'].mean():.0%}",
-        delta=f"{company['progress'].mean() - company['expected'].mean():+.0%} vs expected by now",
-        border=True,
-    )
-behind = overview.kr_status_counts["off track"] + overview.kr_status_counts["overdue"]
-risk_col.metric(
-    "KRs off track or overdue",
-    f"{behind} of {overview.kr_count}",
-    delta=f"{overview.kr_status_counts['at risk']} more at risk",
-    delta_color="off",
-    border=True,
-)
-
-chart_left, chart_right = st.columns([3, 2])
-with chart_left:
-    st.plotly_chart(arr_vs_target_figure(overview.arr_monthly, as_of.strftime("%Y-%m")), width="stretch")
-with chart_right:
-    if overview.bridge:
-        st.plotly_chart(
-            arr_bridge_figure(overview.bridge, f"ARR bridge, {overview.year}-01 to {overview.arr_month}"),
-            width="stretch",
-        )
-
-if not company.empty:
-    st.plotly_chart(
-        progress_vs_expected_figure(company, "title", "Company objectives: progress vs expected by now"),
-        width="stretch",
-    )
-
-
-def group_summary(groups) -> None:
-    """Above MANY_TEAMS teams, a row per group before the teams (worst first)."""
-    st.dataframe(
-        groups.assign(worst=groups["worst_status"].map(STATUS_BADGES)),
-        hide_index=True,
-        width="stretch",
-        height=table_height(len(groups), SCROLL_ROWS),
-        column_order=[
-            "group",
-            "teams",
-            "progress",
-            "expected",
-            "worst",
-            "teams_at_worst",
-            "kr_count",
-            "n_overdue",
-            "n_off_track",
-            "n_at_risk",
-        ],
-        column_config={
-            "group": "Group",
-            "teams": st.column_config.NumberColumn("Teams"),
-            "progress": st.column_config.ProgressColumn("Progress", format="percent", min_value=0, max_value=1),
-            "expected": st.column_config.ProgressColumn("Expected by now", format="percent", min_value=0, max_value=1),
-            "worst": "Worst status",
-            "teams_at_worst": st.column_config.NumberColumn("Teams at worst"),
-            "kr_count": st.column_config.NumberColumn("KRs"),
-            "n_overdue": st.column_config.NumberColumn("Overdue"),
-            "n_off_track": st.column_config.NumberColumn("Off track"),
-            "n_at_risk": st.column_config.NumberColumn("At risk"),
-        },
-    )
-    st.caption("By group, worst first; the teams below, worst first. Choose a group in the sidebar for its teams.")
-
-
-st.subheader("Teams", anchor=False)
-listed, idle = teams_worst_first(review.teams)
-st.caption(
-    "Worst first: worst status, then the largest gap between expected and progress"
-    + (f" · {idle:,} teams with nothing in force on {as_of:%d %B %Y} are counted here, not listed" if idle else "")
-)
-if many_teams(len(listed)):
-    group_summary(groups_worst_first(listed))
-shown = capped(listed, SHOW_ALL_TEAMS, "teams") if many_teams(len(listed)) else listed
-teams = shown.assign(worst=shown["worst_status"].map(STATUS_BADGES))
-st.dataframe(
-    teams[["group", "team", "progress", "expected", "worst", "kr_count", "n_off_track", "n_overdue", "n_at_risk"]],
-    hide_index=True,
-    width="stretch",
-    height=table_height(len(teams), SCROLL_ROWS),
-    column_config={
-        "group": "Group",
-        "team": "Team",
-        "progress": st.column_config.ProgressColumn("Progress", format="percent", min_value=0, max_value=1),
-        "expected": st.column_config.ProgressColumn("Expected by now", format="percent", min_value=0, max_value=1),
-        "worst": "Worst status",
-        "kr_count": st.column_config.NumberColumn("KRs"),
-        "n_off_track": st.column_config.NumberColumn("Off track"),
-        "n_overdue": st.column_config.NumberColumn("Overdue"),
-        "n_at_risk": st.column_config.NumberColumn("At risk"),
-    },
-)
+this_month(overview, review.company)
+arr_charts(overview, as_of)
+bookings_vs_plan_section(tables(), as_of)
+company_objectives(review.company)
+teams_by_severity(review)

@@ -123,7 +123,7 @@ def test_overview_arr_bridge_adds_up_to_the_reported_ending(overview):
 
 def test_team_table_lists_every_team_with_its_progress(overview):
     overview.run()
-    table = overview.dataframe[0].value
+    table = overview.dataframe[-1].value
     assert len(table) == 14
     assert table["progress"].between(0, 1).all()
     assert set(table["group"]) == {"Product & Engineering", "Business", "Cross-functional"}
@@ -145,7 +145,8 @@ def test_overview_opens_with_since_last_review_as_computed_by_hand(open_page, as
     at.run()
     assert not at.exception
     assert at.header[0].value == "Since last review"
-    assert at.caption[1].value.startswith(f"{pd.Timestamp(since):%d %B %Y} → {pd.Timestamp(as_of):%d %B %Y}")
+    span = f"{pd.Timestamp(since):%d %B %Y} → {pd.Timestamp(as_of):%d %B %Y}"
+    assert any(caption.value.startswith(span) for caption in at.caption)
     expected = okr_by_hand.changes(okr_by_hand.workbook(), as_of, since)
     metrics = {m.label: m.value for m in at.metric}
     for label, status in (
@@ -170,3 +171,189 @@ def test_overview_opens_with_since_last_review_as_computed_by_hand(open_page, as
     assert sorted(shown.values()) == pytest.approx(sorted(rises + falls), rel=1e-3)
     for kr_id, points in shown.items():
         assert points == pytest.approx(deltas[kr_id], rel=1e-3)
+
+
+# --- Needs attention: the exceptions first -----------------------------------------------------------
+
+WORST_FIRST = ("overdue", "off track", "at risk", "not started", "on track", "completed")
+
+
+def hand_computed_exceptions(as_of=AS_OF) -> list[str]:
+    """The KR ids DESIGN says need the room's attention at `as_of` (overdue, off track, behind without
+    a check-in, stale), worst status first, then the largest gap, then by id — one KR at a time."""
+    import okr_by_hand
+
+    sheets = okr_by_hand.workbook()
+    day = pd.Timestamp(as_of)
+    listed = []
+    for kr in okr_by_hand.krs_in_force(sheets, day):
+        progress, status, last_date = okr_by_hand.measured(sheets, kr, day)
+        start, due = pd.Timestamp(kr["start_date"]), pd.Timestamp(kr["due_date"])
+        expected = 1.0 if day >= due else min(max((day - start) / (due - start), 0.0), 1.0)
+        stale = last_date is not None and (day - last_date).days > 30 and status != "completed"
+        no_check_in = last_date is None and status not in ("not started", "completed")
+        behind = status in ("overdue", "off track", "at risk")
+        if status in ("overdue", "off track") or (no_check_in and behind) or stale:
+            listed.append((WORST_FIRST.index(status), -(expected - progress), kr["kr_id"]))
+    return [kr_id for *_, kr_id in sorted(listed)]
+
+
+def shown_exceptions(at) -> list[str]:
+    """The KR ids of the large-type list, in the order shown."""
+    import re
+
+    body = next(element.value for element in at.html if "okr-attention" in element.value)
+    return re.findall(r'data-kr="([^"]+)"', body)
+
+
+@pytest.mark.parametrize("as_of", ["2027-05-31", "2027-04-30"])
+def test_overview_opens_with_the_krs_that_need_attention_worst_first(open_page, as_of):
+    from ui.exceptions import SHOWN
+
+    at = open_page("pages/overview.py", as_of=as_of)
+    at.run()
+    assert not at.exception
+    expected = hand_computed_exceptions(as_of)
+    assert len(expected) > SHOWN
+    assert at.subheader[0].value == "Needs attention"  # the first section under the title
+    assert shown_exceptions(at) == expected[:SHOWN]
+    assert at.expander[0].label == f"and {len(expected) - SHOWN} more — the whole list"
+    full = at.dataframe[0].value
+    assert full["kr_id"].tolist() == expected
+    assert full["title"].notna().all() and not full.isin(["None", "nan"]).any().any()
+
+
+def test_each_exception_says_value_against_target_expected_and_the_last_comment(overview):
+    import okr_by_hand
+
+    overview.run()
+    full = overview.dataframe[0].value.set_index("kr_id")
+    sheets = okr_by_hand.workbook()
+    krs = sheets["KeyResults"].set_index("kr_id")
+    # ALL-O2-KR1 "Certify 20 partner consultants": 6 of 20 at the end of May, 30 % against 71 % expected.
+    kr = krs.loc["ALL-O2-KR1"]
+    progress, status, _ = okr_by_hand.measured(sheets, {**kr, "kr_id": "ALL-O2-KR1"}, pd.Timestamp(AS_OF))
+    start, due = pd.Timestamp(kr["start_date"]), pd.Timestamp(kr["due_date"])
+    expected = (pd.Timestamp(AS_OF) - start) / (due - start)
+    check_ins = sheets["CheckIns"][sheets["CheckIns"]["kr_id"] == "ALL-O2-KR1"].sort_values("date")
+    last = check_ins[check_ins["date"] <= pd.Timestamp(AS_OF)].iloc[-1]
+    row = full.loc["ALL-O2-KR1"]
+    assert row["value_text"] == f"{last['value']:g} / {kr['target_value']:g} {kr['unit']}"
+    assert (
+        row["expected_text"]
+        == f"{round(kr['start_value'] + expected * (kr['target_value'] - kr['start_value'])):g} {kr['unit']}"
+    )
+    assert row["gap_text"] == f"−{round((expected - progress) * 100)} pts"
+    assert row["comment"] == last["comment"]
+    assert row["status"].endswith(status) and row["owner"] == kr["owner"]
+
+
+def test_the_teams_table_is_worst_first_not_by_name(overview):
+    overview.run()
+    teams = overview.dataframe[-1].value
+    badges = {badge: i for i, badge in enumerate(f"{s}" for s in WORST_FIRST)}
+    ranks = [next(i for s, i in badges.items() if worst.endswith(s)) for worst in teams["worst"]]
+    assert ranks == sorted(ranks)
+    for _, same in teams.assign(rank=ranks).groupby("rank"):
+        gaps = (same["expected"] - same["progress"]).tolist()
+        assert gaps == sorted(gaps, reverse=True)
+    assert teams["team"].tolist() != sorted(teams["team"])
+
+
+def kr_row(kr_id, status, progress, expected, **fields) -> dict:
+    """A row of kr_progress with what the exceptions read."""
+    return {
+        "kr_id": kr_id,
+        "title": f"Title of {kr_id}",
+        "team": "Sales",
+        "owner": None,
+        "measure": "number",
+        "unit": "deals",
+        "direction": "increase",
+        "start_value": 0.0,
+        "target_value": 20.0,
+        "last_value": progress * 20,
+        "last_status": None,
+        "last_comment": None,
+        "last_date": pd.Timestamp("2027-05-20"),
+        "progress": progress,
+        "expected": expected,
+        "status": status,
+        "stale": False,
+        "no_check_in": False,
+        "days_overdue": 0,
+        "cancelled": False,
+        **fields,
+    }
+
+
+def test_needs_attention_picks_and_orders_as_design_says():
+    from analytics.exceptions import attention_counts, needs_attention
+
+    krs = pd.DataFrame(
+        [
+            kr_row("A", "off track", 0.30, 0.60),
+            kr_row("B", "at risk", 0.40, 0.60),  # behind but checked in: not listed
+            kr_row("C", "overdue", 0.90, 1.0, days_overdue=5),
+            kr_row("D", "off track", 0.10, 0.60),  # the larger gap comes first
+            kr_row("E", "at risk", 0.0, 0.20, no_check_in=True, last_date=pd.NaT, last_value=None),
+            kr_row("F", "on track", 0.60, 0.62, stale=True, last_date=pd.Timestamp("2027-04-10")),
+            kr_row("G", "cancelled", 0.0, 0.9, cancelled=True, stale=True),
+            kr_row("H", "completed", 1.0, 0.9),
+        ]
+    )
+    listed = needs_attention(krs, "2027-05-31")
+    assert listed["kr_id"].tolist() == ["C", "D", "A", "E", "F"]
+    assert attention_counts(listed) == {"overdue": 1, "off track": 2, "no check-in": 1, "stale": 1}
+    row = listed.set_index("kr_id").loc["E"]
+    assert (row["value_text"], row["comment"], row["owner"]) == ("— / 20 deals", "no check-in yet", "—")
+    assert listed.set_index("kr_id").loc["F", "days_silent"] == 51
+    assert listed.set_index("kr_id").loc["D", "gap_text"] == "−50 pts"
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [
+        ({"measure": "number", "unit": "consultants", "last_value": 6, "target_value": 20}, "6 / 20 consultants"),
+        ({"measure": "number", "unit": "/10", "last_value": 7.6, "target_value": 8.5}, "7.6 / 8.5 out of 10"),
+        ({"measure": "currency", "unit": "USD", "last_value": 270800, "target_value": 250000}, "$270,800 / $250,000"),
+        (
+            {"measure": "percent", "unit": "%", "last_value": 12.4, "target_value": 12, "direction": "stay_below"},
+            "12.4% / ≤ 12%",
+        ),
+        ({"measure": "binary", "unit": None, "last_value": 0, "target_value": 1}, "No / Yes"),
+        (
+            {"measure": "status", "unit": None, "last_status": "Early progress", "target_value": None},
+            "Early progress / Completed",
+        ),
+        ({"measure": "number", "unit": "users", "last_value": None, "target_value": 40}, "— / 40 users"),
+    ],
+)
+def test_value_against_target_in_the_kr_s_unit(fields, shown):
+    from analytics.exceptions import value_against_target
+
+    assert value_against_target({"direction": "increase", **fields}) == shown
+
+
+def test_expected_by_now_in_the_kr_s_unit_or_as_a_share():
+    from analytics.exceptions import expected_by_now, points_behind
+
+    moving = {"measure": "number", "unit": "consultants", "start_value": 0, "target_value": 20, "direction": "increase"}
+    assert expected_by_now({**moving, "expected": 0.70588}) == "14 consultants"
+    assert (
+        expected_by_now(
+            {
+                **moving,
+                "measure": "currency",
+                "unit": "USD",
+                "start_value": 4000,
+                "target_value": 2500,
+                "direction": "decrease",
+                "expected": 2 / 3,
+            }
+        )
+        == "$3,000"
+    )
+    assert expected_by_now({"measure": "binary", "expected": 0.845, "direction": "increase"}) == "84%"
+    assert points_behind(0.3, 0.70588) == "−41 pts"
+    assert points_behind(0.75, 0.6667) == "+8 pts"

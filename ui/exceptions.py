@@ -1,0 +1,120 @@
+"""The KRs that need the room's attention, first on the Company overview: the worst few in large
+type above the fold, every one of them a click away. Every piece of user text is escaped."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from analytics.exceptions import attention_counts
+from charts.theme import STATUS_BADGES, STATUS_COLORS
+from ui.tables import table_height
+
+# As many as fit above the fold of a 1920×955 window under the page's title.
+SHOWN = 8
+LIST_CLASS = "okr-attention"
+
+# Static styling only (no user text). Every text of the list is at least 20 px: it is read from
+# across the room on the shared screen.
+_STYLE = f"""<style>
+.{LIST_CLASS} {{display: grid; grid-template-columns: max-content minmax(0, 1.7fr) max-content minmax(0, 1fr);
+  column-gap: 1.1rem; font-size: 20px; line-height: 1.3; color: #111;}}
+.{LIST_CLASS} .okr-head {{font-weight: 600; border-bottom: 2px solid #111; padding: 0 0 0.2rem 0;}}
+.{LIST_CLASS} .okr-cell {{padding: 0.35rem 0; border-bottom: 1px solid #D5D8DC; min-width: 0;}}
+.{LIST_CLASS} .okr-title {{font-size: 22px; font-weight: 600;}}
+.{LIST_CLASS} .okr-second {{color: #333;}}
+.{LIST_CLASS} .okr-comment {{font-style: italic; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; overflow: hidden;}}
+.okr-pill {{display: inline-block; padding: 0 0.45em; border-radius: 0.3em; color: #fff; font-weight: 600;
+  white-space: nowrap;}}
+</style>"""
+
+
+def status_pill(status: str) -> str:
+    """The status as its word on its colour (HTML)."""
+    colour = STATUS_COLORS.get(status, STATUS_COLORS["not started"])
+    return f'<span class="okr-pill" style="background: {colour}">{html.escape(status)}</span>'
+
+
+def flags_of(row) -> list[str]:
+    """ "no check-in", "no update for 38 days", "31 days overdue": what else the room should know."""
+    flags = []
+    if row["no_check_in"]:
+        flags.append("no check-in")
+    if row["stale"] and pd.notna(row["days_silent"]):
+        flags.append(f"no update for {row['days_silent']} days")
+    if row["days_overdue"] > 0:
+        flags.append(f"{row['days_overdue']} days overdue")
+    return flags
+
+
+def attention_html(exceptions: pd.DataFrame) -> str:
+    """The list as HTML: status and flags, title with team and owner, value against target with
+    where it should be by now and the gap, the last comment."""
+    cells = [
+        f'<div class="okr-head">{head}</div>'
+        for head in ("Status", "Key result · team · owner", "Now / target · expected by now", "Last comment")
+    ]
+    for row in exceptions.to_dict("records"):
+        text = {key: html.escape(str(row[key])) for key in ("kr_id", "title", "team", "owner", "comment")}
+        flags = "<br>".join(html.escape(flag) for flag in flags_of(row))
+        cells += [
+            f'<div class="okr-cell">{status_pill(row["status"])}<div class="okr-second">{flags}</div></div>',
+            f'<div class="okr-cell" data-kr="{text["kr_id"]}"><div class="okr-title">{text["title"]}</div>'
+            f'<div class="okr-second">{text["team"]} · {text["owner"]} · {text["kr_id"]}</div></div>',
+            f'<div class="okr-cell">{html.escape(row["value_text"])}<div class="okr-second">'
+            f"expected {html.escape(row['expected_text'])} · {html.escape(row['gap_text'])}</div></div>",
+            f'<div class="okr-cell okr-comment">{text["comment"]}</div>',
+        ]
+    return f'{_STYLE}<div class="{LIST_CLASS}">{"".join(cells)}</div>'
+
+
+def counts_text(exceptions: pd.DataFrame, in_force: int) -> str:
+    counts = attention_counts(exceptions)
+    return (
+        f"{len(exceptions)} of {in_force} key results · {counts['overdue']} overdue · {counts['off track']} off "
+        f"track · {counts['no check-in']} without any check-in · {counts['stale']} with no update for 30 days · "
+        "worst first"
+    )
+
+
+FULL_LIST = {
+    "kr_id": "KR",
+    "status": "Status",
+    "title": st.column_config.TextColumn("Key result", width="large"),
+    "team": "Team",
+    "owner": "Owner",
+    "value_text": "Now / target",
+    "expected_text": "Expected by now",
+    "gap_text": "Gap",
+    "flags": "Also",
+    "comment": st.column_config.TextColumn("Last comment", width="large"),
+}
+
+
+def needs_attention_section(exceptions: pd.DataFrame, in_force: int, shown: int = SHOWN) -> None:
+    """The section: a heading with the counts, the `shown` worst in large type, and "and 29 more"
+    opening the whole list, with links to the pages where the room decides about them."""
+    st.subheader("Needs attention" if len(exceptions) else "Nothing needs attention", anchor=False)
+    if exceptions.empty:
+        st.caption(f"None of the {in_force} key results is overdue, off track, without a check-in or stale.")
+        return
+    st.caption(counts_text(exceptions, in_force))
+    st.html(attention_html(exceptions.head(shown)))
+    rest = len(exceptions) - shown
+    with st.expander(f"and {rest} more — the whole list" if rest > 0 else "The list as a table"):
+        full = exceptions.assign(
+            status=exceptions["status"].map(STATUS_BADGES),
+            flags=[" · ".join(flags_of(r)) for r in exceptions.to_dict("records")],
+        )
+        st.dataframe(
+            full[list(FULL_LIST)],
+            hide_index=True,
+            width="stretch",
+            column_config=FULL_LIST,
+            height=table_height(len(full), 20),
+        )
+        st.page_link("pages/change_or_cancel.py", label="Decide on them: To change or cancel", icon=":material/rule:")
+        st.page_link("pages/due_dates.py", label="Due dates & overdue", icon=":material/event_busy:")
