@@ -24,9 +24,10 @@ from ui.team_tables import (
     ACTION_TABLE,
     DECISION_TABLE,
     INITIATIVE_TABLE,
-    KR_TABLE,
     NEEDED_BY_TABLE,
     NEEDS_TABLE,
+    kr_targets,
+    show_kr_tables,
     show_table,
 )
 
@@ -90,6 +91,7 @@ kr_rows = with_badges(kr_rows).assign(
         for age, stale, missing in zip(kr_rows["check_in_age_days"], kr_rows["stale"], kr_rows["no_check_in"])
     ],
     forecast=kr_rows["kr_id"].map(team_krs.set_index("kr_id")["forecast"]),
+    target=kr_rows["kr_id"].map(kr_targets(team_krs)),
 )
 
 for objective in team_objectives(review, data["objectives"], team).itertuples(index=False):
@@ -103,7 +105,7 @@ for objective in team_objectives(review, data["objectives"], team).itertuples(in
             f" by now · worst {objective.worst_status}"
         )
         st.plotly_chart(kr_progress_figure(krs, summary), width="stretch")
-    show_table(kr_rows[kr_rows["kr_id"].isin(krs["kr_id"])], KR_TABLE, "No key results under the filters.")
+    show_kr_tables(kr_rows[kr_rows["kr_id"].isin(krs["kr_id"])])
     trends_to_due_date(krs, filters.as_of, objective.objective_id)
 
 st.header("Initiatives", anchor=False)

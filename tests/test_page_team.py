@@ -102,7 +102,8 @@ def test_kr_figures_show_hand_computed_progress_and_expected(sales):
 
 def test_kr_table_shows_last_values_with_units_comments_and_trends(sales):
     sheets = workbook()
-    table = pd.concat(tables_with(sales, "trend")).set_index("kr_id")
+    decisions = pd.concat(tables_with(sales, "target")).set_index("kr_id")
+    table = pd.concat(tables_with(sales, "trend")).set_index("kr_id").join(decisions[["last_value", "last_comment"]])
     check_ins = sheets["CheckIns"][pd.to_datetime(sheets["CheckIns"]["date"]) <= pd.Timestamp(AS_OF)]
     check_ins = check_ins.sort_values("date")
     for kr_id in ["SAL-O1-KR1", "SAL-O2-KR2", "SAL-O1-KR2"]:
@@ -120,6 +121,41 @@ def test_kr_table_shows_last_values_with_units_comments_and_trends(sales):
     # Never checked in: "not started" while within the on-track band, flagged once paced at 0.
     assert never and all(table.loc[kr_id, "updated"] in ("never", "never · ⚠ no check-in") for kr_id in never)
     assert any(table.loc[kr_id, "updated"] == "never · ⚠ no check-in" for kr_id in never)
+
+
+def test_kr_table_shows_the_decision_columns_and_the_rest_in_an_expander(sales):
+    """At 1366 px the room reads value, target, status and last comment without scrolling sideways:
+    the other columns open from an expander under each KR table."""
+    sheets = workbook()
+    kr_tables = [table for table in sales.dataframe if "target" in table.value.columns]
+    assert kr_tables
+    for table in kr_tables:
+        assert list(table.proto.column_order or table.value.columns) == [
+            "kr_id",
+            "last_value",
+            "target",
+            "due_date",
+            "status",
+            "last_comment",
+        ]
+    expanders = [e for e in sales.expander if e.label == "Owner, confidence, last update, trend and forecast"]
+    assert len(expanders) == len(kr_tables)
+    details = [table.value for expander in expanders for table in expander.dataframe]
+    assert all(
+        list(d.columns) == ["kr_id", "title", "owner", "confidence", "updated", "trend", "forecast"] for d in details
+    )
+    # Targets in the KR's unit, from the workbook; due dates beside them.
+    shown = pd.concat([table.value for table in kr_tables]).set_index("kr_id")
+    krs = sheets["KeyResults"].set_index("kr_id")
+    assert shown.loc["SAL-O1-KR1", "target"] == f"${krs.loc['SAL-O1-KR1', 'target_value']:,.0f}"
+    assert shown.loc["SAL-O1-KR2", "target"] == f"{krs.loc['SAL-O1-KR2', 'target_value']:g}%"
+    assert (
+        shown.loc["SAL-O2-KR2", "target"]
+        == f"{krs.loc['SAL-O2-KR2', 'target_value']:g} {krs.loc['SAL-O2-KR2', 'unit']}"
+    )
+    assert shown.loc["SAL-O3-KR1", "target"] == "Yes"  # a binary KR
+    for kr_id in shown.index:
+        assert shown.loc[kr_id, "due_date"] == pd.Timestamp(krs.loc[kr_id, "due_date"]), kr_id
 
 
 def test_dependencies_match_the_workbooks_depends_on(sales):

@@ -3,17 +3,26 @@
 import pandas as pd
 import streamlit as st
 
+from analytics.teams import format_kr_value
 from charts.theme import ACTUAL_COLOR
+from store.schema import STATUS_LEVELS
 from ui.tables import DATE_FORMAT, key_result_column, table_height
 
+# What the room decides on, narrow enough to read at 1366 px without scrolling sideways: the figure
+# above names each KR, so the id ties a row to its bar.
 KR_TABLE = {
-    "kr_id": st.column_config.TextColumn("KR"),
-    # The figure above shows each title; here it only names the row, so it may be cut (hover shows it).
+    "kr_id": st.column_config.TextColumn("KR", width="small"),
+    "last_value": st.column_config.TextColumn("Last value", width="small"),
+    "target": st.column_config.TextColumn("Target", width="small", help="In the KR's unit"),
+    "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT, width="small"),
+    "status": st.column_config.TextColumn("Status", width="small"),
+    "last_comment": st.column_config.TextColumn("Last comment", width="large"),
+}
+# The rest of each KR's row, one click away.
+KR_DETAIL_TABLE = {
+    "kr_id": st.column_config.TextColumn("KR", width="small"),
     "title": key_result_column(),
-    "status": st.column_config.TextColumn("Status"),
     "owner": st.column_config.TextColumn("Owner"),
-    "due_date": st.column_config.DateColumn("Due", format=DATE_FORMAT),
-    "last_value": st.column_config.TextColumn("Last value"),
     "confidence": st.column_config.TextColumn("Confidence"),
     "updated": st.column_config.TextColumn("Updated"),
     "trend": st.column_config.LineChartColumn(
@@ -22,8 +31,26 @@ KR_TABLE = {
     "forecast": st.column_config.TextColumn(
         "Forecast at due date", help="Least-squares line through the check-ins since the start, at the due date"
     ),
-    "last_comment": st.column_config.TextColumn("Last comment", width="large"),
 }
+
+
+def kr_targets(krs: pd.DataFrame) -> pd.Series:
+    """kr_id → the KR's target as its readings are written ("$3,120,000", "90%", "Yes", "Completed")."""
+    return pd.Series(
+        [
+            format_kr_value(target, measure, unit, STATUS_LEVELS[-1])
+            for target, measure, unit in zip(krs["target_value"], krs["measure"], krs["unit"])
+        ],
+        index=krs["kr_id"],
+    )
+
+
+def show_kr_tables(rows: pd.DataFrame) -> None:
+    """A KR table of the decision columns, and the other columns in an expander below it."""
+    show_table(rows, KR_TABLE, "No key results under the filters.")
+    if not rows.empty:
+        with st.expander("Owner, confidence, last update, trend and forecast"):
+            show_table(rows, KR_DETAIL_TABLE, "")
 
 
 INITIATIVE_TABLE = {
