@@ -95,6 +95,7 @@ def status(args: argparse.Namespace) -> int:
                             "expected",
                             "status",
                             "stale",
+                            "no_check_in",
                             "target_value",
                             "due_date",
                             "forecast_value",

@@ -95,6 +95,7 @@ def test_status_json_contract(tmp_path, store_target, small_file):
         "expected",
         "status",
         "stale",
+        "no_check_in",
         "target_value",
         "due_date",
         "forecast_value",
@@ -111,6 +112,7 @@ def test_status_json_contract(tmp_path, store_target, small_file):
     assert krs["SAL-KR1"]["progress"] == pytest.approx(0.5)
     assert krs["SAL-KR1"]["expected"] == pytest.approx(60 / 90)
     assert krs["SAL-KR1"]["status"] == "at risk"  # gap 0.1667
+    assert krs["SAL-KR1"]["no_check_in"] is False
     # status KR due 2027-05-15 at Good progress: overdue
     assert krs["ENG-KR1"]["status"] == "overdue"
     assert krs["ENG-KR1"]["due_date"] == "2027-05-15"
