@@ -1,16 +1,17 @@
 """Presenter mode for the shared screen: first what changed since the last review, then one team
-per screen, large type, no sidebar, stepping with next/previous or advancing by itself."""
+per screen (a team with many key results over several: "Engineering 1/2"), large type that fits the
+window without scrolling, stepping with next/previous, a clicker's keys, or advancing by itself."""
 
 import time
 
 import streamlit as st
 
-from analytics.presenter import presenter_order, presenter_slide
-from charts.team import kr_progress_figure
+from analytics.presenter import presenter_order, presenter_screens, presenter_slide, screen_krs
 from charts.theme import STATUS_BADGES
 from ui import state
 from ui.filters import current_filters, current_review
-from ui.review_changes import changes_view, since_last_review, with_forecast_columns
+from ui.presenter import NEXT_KEY, PREVIOUS_KEY, STYLE, clicker_keys, kr_lines
+from ui.review_changes import changes_view, since_last_review
 
 AUTO_ADVANCE_CHOICES = {
     "Auto-advance: off": None,
@@ -18,19 +19,10 @@ AUTO_ADVANCE_CHOICES = {
     "Auto-advance: every 60 s": 60,
     "Auto-advance: every 2 min": 120,
 }
-FIGURE_HEIGHT = 700  # what is left of 1080 pixels under the header and the metrics
-SUMMARY_HEIGHT = 640
+SUMMARY_HEIGHT = 520  # the moves chart under the header, within a 1366×768 window
 SUMMARY_TITLE = "Since last review"
 
-# Static styling only (no user text): the slide takes the whole screen and reads from afar.
-st.html("""<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"] {display: none;}
-.block-container, [data-testid="stMainBlockContainer"] {padding: 1rem 2.5rem 0 2.5rem; max-width: 100%;}
-[data-testid="stMetricValue"] {font-size: 3rem;}
-[data-testid="stMetricLabel"] p {font-size: 1.4rem;}
-h1 {font-size: 3rem !important; padding: 0 !important;}
-</style>""")
+st.html(STYLE)
 
 review = current_review()
 teams = presenter_order(review)
@@ -40,7 +32,7 @@ if not teams:
     st.stop()
 
 
-slides = [None, *teams]  # the first screen is the summary of what changed since the last review
+slides = [None, *presenter_screens(review)]  # the first screen is the summary of what changed since the last review
 
 
 def step(offset: int) -> None:
@@ -48,7 +40,9 @@ def step(offset: int) -> None:
     st.session_state[state.PRESENTER_ADVANCED_AT] = time.monotonic()
 
 
-_, auto_col, exit_col = st.columns([8, 2, 1], vertical_alignment="center")
+keys_col, auto_col, exit_col = st.columns([8, 2, 1], vertical_alignment="center")
+with keys_col:
+    clicker_keys()
 auto = auto_col.selectbox(
     "Auto-advance", list(AUTO_ADVANCE_CHOICES), key=state.PRESENTER_AUTO, label_visibility="collapsed"
 )
@@ -57,31 +51,33 @@ exit_col.page_link("pages/overview.py", label="Exit", icon=":material/close:")
 
 @st.fragment(run_every=AUTO_ADVANCE_CHOICES[auto])
 def slide() -> None:
-    """One team; a fragment, so stepping and auto-advance redraw the slide alone."""
+    """One screen; a fragment, so stepping and auto-advance redraw the slide alone."""
     seconds = AUTO_ADVANCE_CHOICES[st.session_state[state.PRESENTER_AUTO]]
     advanced_at = st.session_state.setdefault(state.PRESENTER_ADVANCED_AT, time.monotonic())
     if seconds and time.monotonic() - advanced_at >= seconds:
         step(1)
     previous_col, title_col, next_col = st.columns([1, 6, 1], vertical_alignment="center")
-    previous_col.button("◀ Previous", on_click=step, args=(-1,), width="stretch")
-    next_col.button("Next ▶", on_click=step, args=(1,), width="stretch")
+    previous_col.button("◀ Previous", on_click=step, args=(-1,), width="stretch", key=PREVIOUS_KEY)
+    next_col.button("Next ▶", on_click=step, args=(1,), width="stretch", key=NEXT_KEY)
     index = st.session_state.setdefault(state.PRESENTER_INDEX, 0) % len(slides)
-    if slides[index] is None:
+    as_of = current_filters().as_of
+    screen = slides[index]
+    if screen is None:
         title_col.title(SUMMARY_TITLE, anchor=False)
-        st.caption(f"Then {len(teams)} teams, one per screen · as of {current_filters().as_of:%d %B %Y}")
+        st.caption(f"Then {len(teams)} teams over {len(slides) - 1} screens · as of {as_of:%d %B %Y}")
         since_last_review(changes_view(), height=SUMMARY_HEIGHT, heading=False)
         return
-    content = presenter_slide(review, slides[index])
-    title_col.title(content.team, anchor=False)
+    content = presenter_slide(review, screen.team)
+    title_col.title(screen.title, anchor=False)
     st.caption(
-        f"Team {index} of {len(teams)} · {content.group or ''} · lead {content.lead or '—'} · "
-        f"as of {current_filters().as_of:%d %B %Y}"
+        f"Screen {index} of {len(slides) - 1} · team {teams.index(screen.team) + 1} of {len(teams)} · "
+        f"{content.group or 'no group'} · lead {content.lead or '—'} · as of {as_of:%d %B %Y}"
     )
     progress_col, status_col, behind_col, done_col = st.columns(4)
     progress_col.metric(
         "Progress",
         f"{content.progress:.0%}",
-        delta=f"{content.progress - content.expected:+.0%} vs expected",
+        delta=f"{(content.progress - content.expected) * 100:+.0f} pts vs expected",
         border=True,
     )
     status_col.metric("Worst status", STATUS_BADGES.get(content.worst_status, "—"), border=True)
@@ -93,10 +89,7 @@ def slide() -> None:
         border=True,
     )
     done_col.metric("Completed or on track", f"{content.fine} of {content.kr_count}", border=True)
-    krs = with_forecast_columns(content.krs, current_filters().as_of)
-    figure = kr_progress_figure(krs, "Key results: progress vs expected by now")
-    figure.update_layout(height=FIGURE_HEIGHT)
-    st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
+    kr_lines(screen_krs(content.krs, screen), as_of)
 
 
 slide()

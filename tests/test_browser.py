@@ -220,7 +220,7 @@ def test_presenter_mode_steps_through_every_team_and_fits_the_screen(page, app_u
         size = page.evaluate(MAIN_OVERFLOW)
         assert size["scrollHeight"] <= size["clientHeight"] + 2, f"{seen[-1]} needs scrolling: {size}"
         seen.append(page.inner_text("h1"))
-    assert len(set(seen)) == total == 14
+    assert len(set(seen)) == total >= 14  # every team, a team with many KRs over several screens
     page.get_by_role("button", name="Next ▶").click()
     wait_for_app(page, settle_s=0.3)
     assert page.inner_text("h1") == "Since last review"
