@@ -121,3 +121,18 @@ def test_outlook_for_the_review():
     assert outlook.quarter == "2027-Q3" and outlook.on_staff == 12
     assert outlook.gap == pytest.approx(3.5)
     assert capacity_outlook(staff.iloc[0:0], targets, "2027-05-31") is None
+
+
+def test_a_plan_with_delivery_publishes_consultants_and_utilisation_per_quarter():
+    from analytics.funnel import published_targets
+
+    plan = back_calculate(Scenario.from_dict(SCENARIO))
+    targets = published_targets(plan, 2027, [])
+    consultants = targets[targets["metric"] == "consultants"].set_index("period")["target_value"]
+    # the busiest month of each quarter: its last (the need grows every month)
+    assert consultants.to_dict() == pytest.approx({f"2027-Q{q}": needed(3 * q) for q in range(1, 5)})
+    utilisation = targets[targets["metric"] == "utilisation"]["target_value"]
+    assert utilisation.tolist() == [80.0] * 4
+    without = dict(SCENARIO)
+    del without["delivery"]
+    assert set(published_targets(back_calculate(Scenario.from_dict(without)), 2027, [])["metric"]) == {"bookings"}

@@ -48,16 +48,22 @@ class DeliveryPlan:
         }
 
 
+def planned_arr_by_month(scenario: Scenario, new_arr_required: float) -> np.ndarray:
+    """The plan's ARR at the end of each month of the year: the beginning ARR moved linearly by the
+    annual net retention rate, plus the new ARR planned up to that month (seasonality weights)."""
+    months = np.arange(1, MONTHS + 1)
+    net_rate = scenario.expansion_rate - scenario.churn_rate - scenario.contraction_rate
+    return scenario.beginning_arr * (1 + net_rate * months / MONTHS) + new_arr_required * np.cumsum(
+        scenario.monthly_weights
+    )
+
+
 def delivery_plan(scenario: Scenario, new_arr_required: float) -> DeliveryPlan | None:
     """The delivery plan of a scenario with a delivery block (None without one)."""
     inputs = scenario.delivery
     if inputs is None:
         return None
-    months = np.arange(1, MONTHS + 1)
-    net_rate = scenario.expansion_rate - scenario.churn_rate - scenario.contraction_rate
-    arr = scenario.beginning_arr * (1 + net_rate * months / MONTHS) + new_arr_required * np.cumsum(
-        scenario.monthly_weights
-    )
+    arr = planned_arr_by_month(scenario, new_arr_required)
     revenue = arr / MONTHS * inputs.services_share
     hours = revenue / inputs.rate_per_hour
     needed = hours / (inputs.hours_per_fte_per_month * inputs.target_utilisation)

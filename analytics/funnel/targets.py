@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics.funnel.delivery import planned_arr_by_month
 from analytics.funnel.plan import Plan
 from analytics.funnel.scenario import BOOKINGS, MONTHS_PER_QUARTER, QUARTERS, ScenarioError
 
@@ -19,7 +20,14 @@ PUBLISHED_COLUMNS = ("period", "metric", "start_value", "target_value")
 CHANGE_COLUMNS = ("period", "metric", "before", "after", "changed")
 ARR = "arr"
 PIPELINE_PREFIX = "pipeline_"
-METRIC_LABELS = {ARR: "ARR", BOOKINGS: "Bookings (new ARR)"}
+CONSULTANTS = "consultants"
+UTILISATION = "utilisation"
+METRIC_LABELS = {
+    ARR: "ARR",
+    BOOKINGS: "Bookings (new ARR)",
+    CONSULTANTS: "Consultants needed",
+    UTILISATION: "Utilisation (%)",
+}
 
 
 def pipeline_metric(stage_name: str) -> str:
@@ -42,12 +50,9 @@ def arr_targets(plan: Plan, year: int) -> pd.DataFrame:
     the ARR planned at its end = beginning × (1 + (expansion − churn − contraction) × months/12) +
     the new ARR planned up to it (DESIGN "Delivery capacity"'s ARR path, at quarter ends)."""
     s = plan.scenario
-    net_rate = s.expansion_rate - s.churn_rate - s.contraction_rate
-    booked = 0.0
-    ends = []
-    for q in range(QUARTERS):
-        booked += plan.bookings_by_quarter[q]
-        ends.append(s.beginning_arr * (1 + net_rate * (q + 1) * MONTHS_PER_QUARTER / 12) + booked)
+    ends = [
+        float(v) for v in planned_arr_by_month(s, plan.new_arr_required)[MONTHS_PER_QUARTER - 1 :: MONTHS_PER_QUARTER]
+    ]
     starts = [s.beginning_arr, *ends[:-1]]
     rows = [(str(int(year)), ARR, s.beginning_arr, s.target_arr)]
     rows += [(f"{int(year)}-Q{q + 1}", ARR, starts[q], ends[q]) for q in range(QUARTERS)]
@@ -92,7 +97,8 @@ def target_changes(targets: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
 
 def published_targets(plan: Plan, year: int, pipeline_stages: Sequence[str], with_arr: bool = False) -> pd.DataFrame:
     """The company targets a plan publishes (PUBLISHED_COLUMNS): per quarter `YYYY-Qn`, bookings
-    and the volume of each chosen stage (metric `pipeline_<stage>`), unrounded, starting from 0;
+    and the volume of each chosen stage (metric `pipeline_<stage>`), unrounded, starting from 0, and
+    the delivery targets when the plan has a delivery block (delivery_targets);
     `with_arr` adds the plan's ARR path (arr_targets) first.
 
     A stage's quarterly volume is the one behind that quarter's deals (Plan.stages by_quarter, as
@@ -117,8 +123,24 @@ def published_targets(plan: Plan, year: int, pipeline_stages: Sequence[str], wit
         period = f"{int(year)}-Q{q + 1}"
         rows.append((period, BOOKINGS, 0.0, plan.bookings_by_quarter[q]))
         rows += [(period, metric, 0.0, stage.by_quarter[q]) for metric, stage in zip(metrics, chosen)]
+    rows += delivery_targets(plan, year)
     published = pd.DataFrame(rows, columns=list(PUBLISHED_COLUMNS))
     return pd.concat([arr_targets(plan, year), published], ignore_index=True) if with_arr else published
+
+
+def delivery_targets(plan: Plan, year: int) -> list[tuple]:
+    """A plan with a delivery block publishes, per quarter, the consultants it needs (the quarter's
+    busiest month, unrounded) and the target utilisation in percent points."""
+    if plan.delivery is None:
+        return []
+    needed = plan.delivery.consultants.needed
+    utilisation = plan.delivery.inputs.target_utilisation * 100
+    rows = []
+    for q in range(QUARTERS):
+        period = f"{int(year)}-Q{q + 1}"
+        busiest = max(needed[q * MONTHS_PER_QUARTER : (q + 1) * MONTHS_PER_QUARTER])
+        rows += [(period, CONSULTANTS, 0.0, busiest), (period, UTILISATION, 0.0, utilisation)]
+    return rows
 
 
 @dataclass(frozen=True)
