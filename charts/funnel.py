@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.channels import ALL_CHANNELS
-from analytics.funnel import DEALS, STAGE_DRIVER_PREFIX, Plan, display_ceil
+from analytics.funnel import DEALS, STAGE_DRIVER_PREFIX, Plan, PlanToDate, display_ceil
 from charts.theme import (
     ACTUAL_COLOR,
     BASE_FONT_SIZE,
@@ -141,10 +141,14 @@ def arr_waterfall_figure(plan: Plan, title: str) -> go.Figure:
     return styled(figure, title, height=460)
 
 
-def stage_funnel_figure(plan: Plan, title: str) -> go.Figure:
-    """The year's required volume at each stage and deals, rounded up, with each stage's rate."""
+def stage_funnel_figure(plan: Plan, title: str, remaining: PlanToDate | None = None) -> go.Figure:
+    """The year's required volume at each stage and deals (or, given `remaining`, what the rest of
+    the year still needs), rounded up, with each stage's rate."""
     names = [stage.name for stage in plan.stages] + [DEALS]
-    volumes = [stage.required for stage in plan.stages] + [plan.deals]
+    if remaining is None:
+        volumes = [stage.required for stage in plan.stages] + [plan.deals]
+    else:
+        volumes = [volume for _, volume in remaining.stages_remaining] + [remaining.deals_remaining]
     rates = [f"{stage.conversion_rate * 100:.3g} % convert to the next stage" for stage in plan.stages] + ["won"]
     figure = go.Figure(
         go.Funnel(
@@ -236,7 +240,8 @@ def _tick_text(value: float) -> str:
 
 def reps_figure(plan: Plan, title: str) -> go.Figure:
     """Per quarter: headcount (reps already there + hires at the start of the quarter) against the
-    fully ramped reps the quarter's deals need and the ramped capacity the team gives."""
+    fully ramped reps the quarter's deals need and the ramped capacity the team gives, with the
+    shortfall while new reps ramp ("short 1.4")."""
     quarters = [f"Q{q}" for q in range(1, 5)]
     hires = np.array(plan.hires_by_quarter)
     headcount = np.array(plan.headcount_by_quarter)
@@ -278,6 +283,22 @@ def reps_figure(plan: Plan, title: str) -> go.Figure:
             textposition="top center",
             textfont={"size": BASE_FONT_SIZE, "color": "#E66101"},
             hovertemplate="%{x}: %{text} fully ramped reps needed<extra></extra>",
+        )
+    )
+    gap = np.array(plan.reps_gap_by_quarter)
+    figure.add_trace(
+        go.Scatter(
+            x=quarters,
+            y=plan.capacity_by_quarter,
+            name="Ramped capacity",
+            mode="lines+markers+text",
+            line={"color": TARGET_COLOR, "width": 3, "dash": "dash"},
+            marker={"size": 9},
+            text=[f"short {g:.1f}" if g > 0.05 else "" for g in gap],
+            textposition="bottom center",
+            textfont={"size": BASE_FONT_SIZE - 2, "color": GAP_COLOR},
+            customdata=[f"{c:.1f}" for c in plan.capacity_by_quarter],
+            hovertemplate="%{x}: the team gives %{customdata} fully ramped reps %{text}<extra></extra>",
         )
     )
     figure.update_layout(barmode="stack", bargap=0.35)
@@ -387,6 +408,99 @@ def two_way_heatmap(table: pd.DataFrame, base_win_rate: float, base_deal_size: f
     )
     figure.update_yaxes(type="category", title={"text": "win rate", "font": {"size": BASE_FONT_SIZE - 2}})
     return styled(figure, title, height=140 + 56 * len(y))
+
+
+def bookings_to_date_figure(progress: PlanToDate, title: str) -> go.Figure:
+    """Per quarter of the plan year: the planned bookings beside the actual ones (new ARR won up to
+    the as-of date), with what remains to win stacked on the actuals of the quarters still open."""
+    quarters = [row["quarter"][-2:] for row in progress.quarters]
+    planned = [row["bookings_planned"] for row in progress.quarters]
+    actual = [row["bookings_actual"] for row in progress.quarters]
+    remaining = [row["bookings_remaining"] for row in progress.quarters]
+    bar = {"textposition": "inside", "insidetextanchor": "middle", "textfont": {"size": BASE_FONT_SIZE - 2}}
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            x=quarters,
+            y=planned,
+            name="Planned",
+            offsetgroup="planned",
+            marker={"color": "#C9D3E0"},
+            text=[money(v) for v in planned],
+            hovertemplate="%{x} planned: %{text}<extra></extra>",
+            **bar,
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            x=quarters,
+            y=actual,
+            name=f"Won to {progress.as_of:%d %b}",
+            offsetgroup="actual",
+            marker={"color": ACTUAL_COLOR},
+            text=[money(v) if v > 0 else "" for v in actual],
+            hovertemplate="%{x} won: %{text}<extra></extra>",
+            **bar | {"textfont": {"size": BASE_FONT_SIZE - 2, "color": "white"}},
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            x=quarters,
+            y=remaining,
+            base=actual,
+            name="Remaining to win",
+            offsetgroup="actual",
+            marker={"color": SERIES_COLORS[1], "pattern": {"shape": "/", "fgcolor": "white", "fgopacity": 0.4}},
+            text=[money(v) if v > 0 else "" for v in remaining],
+            hovertemplate="%{x} remaining: %{text}<extra></extra>",
+            **bar,
+        )
+    )
+    top = max(max(planned), max(a + r for a, r in zip(actual, remaining)), 1.0)
+    figure.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05)
+    figure.update_yaxes(range=[0, top * 1.15], tickformat="$~s", gridcolor="#E6E8EB", showgrid=True)
+    return styled(figure, title, height=420)
+
+
+def bookings_vs_target_figure(quarters: pd.DataFrame, title: str) -> go.Figure:
+    """Per quarter (analytics.bookings.BookingsVsPlan.quarters): the published bookings target beside
+    the new ARR won, labelled with the share of the target; a quarter still open says so."""
+    labels = [
+        period[-2:] + ("" if closed else " (open)") for period, closed in zip(quarters["period"], quarters["closed"])
+    ]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=quarters["target"],
+            name="Published target",
+            marker={"color": "#C9D3E0"},
+            text=[money(v) for v in quarters["target"]],
+            textposition="inside",
+            textfont={"size": BASE_FONT_SIZE - 2},
+            hovertemplate="%{x} target: %{text}<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=quarters["actual"],
+            name="Won",
+            marker={"color": ACTUAL_COLOR},
+            text=[
+                f"{money(v)} · {a:.0%}" if pd.notna(a) and v > 0 else ""
+                for v, a in zip(quarters["actual"], quarters["attainment"])
+            ],
+            textposition="outside",
+            textfont={"size": BASE_FONT_SIZE - 2, "color": ACTUAL_COLOR},
+            cliponaxis=False,
+            hovertemplate="%{x} won: %{text} of the target<extra></extra>",
+        )
+    )
+    top = max(float(quarters["target"].max()), float(quarters["actual"].max()), 1.0)
+    figure.update_layout(barmode="group", bargap=0.3)
+    figure.update_yaxes(range=[0, top * 1.2], tickformat="$~s", gridcolor="#E6E8EB", showgrid=True)
+    return styled(figure, title, height=380)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -9,19 +9,25 @@ import pandas as pd
 import pytest
 
 from analytics.channels import channel_volumes
-from analytics.funnel import Scenario, back_calculate, coverage, published_targets, scenario_comparison
+from analytics.funnel import Scenario, back_calculate, coverage, plan_to_date, published_targets, sensitivity
+from analytics.funnel.targets import target_changes
 from ui.backcalc_tables import (
     CHANNEL_COLUMNS_SHOWN,
+    change_rows,
     channel_months,
     channel_rows,
     comparison_rows,
+    comparison_table,
     coverage_periods,
     coverage_rows,
     default_coverage_period,
     default_publish_stages,
+    headline_metrics,
     period_quarter,
     plan_rows,
+    plan_sensitivity,
     publish_preview,
+    remaining_rows,
     what_if_axes,
 )
 
@@ -85,13 +91,32 @@ def test_what_if_axes_move_the_win_rate_and_deal_size_around_the_plan():
     assert what_if_axes(high)[0] == pytest.approx([1.0, 0.99, 0.9, 0.81, 0.72])  # capped at 100 %
 
 
-def test_comparison_rows_one_column_per_scenario():
-    bigger = Scenario.from_dict({**REFERENCE, "average_deal_size": 30_000})
-    rows = comparison_rows(scenario_comparison({"Base": SCENARIO, "Bigger deals": bigger}), ["Base", "Bigger deals"])
-    rows = rows.set_index("")
-    assert rows.loc["Deals"].tolist() == ["80", "67"]
-    assert rows.loc["Churn (annual)"].tolist() == ["12 %", "12 %"]
-    assert rows.loc["Average deal size"].tolist() == ["$25,000", "$30,000"]
+def test_comparison_rows_highlight_what_differs_with_the_difference():
+    bigger = Scenario.from_dict({**REFERENCE, "average_deal_size": 30_000, "churn_rate": 0.1})
+    names = ["Base", "Bigger deals"]
+    rows = comparison_rows(comparison_table({"Base": SCENARIO, "Bigger deals": bigger}), names).set_index("")
+    # new ARR 3,880,000 − 2,000,000 × (1 − 0.10 − 0.04 + 0.10) = 1,960,000; / 30,000 = 65.3
+    assert rows.loc["Deals"].tolist() == ["80", "66 (−14)", True]
+    assert rows.loc["Average deal size"].tolist() == ["$25,000", "$30,000 (+$5,000)", True]
+    assert rows.loc["Churn (annual)"].tolist() == ["12 %", "10 % (−2 pts)", True]
+    assert rows.loc["Contraction (annual)"].tolist() == ["4 %", "4 %", False]
+    assert not rows.loc["Funnel stages", "differs"]
+
+
+def test_scenarios_without_reps_compare_and_move_with_blank_reps():
+    without = Scenario.from_dict({key: v for key, v in REFERENCE.items() if key != "deals_per_rep_per_quarter"})
+    table = comparison_table({"Reps": SCENARIO, "No reps": without}).set_index("item")
+    assert table.loc["Reps needed (peak quarter)"].tolist()[2:] == [pytest.approx(4.0), None]
+    assert table.loc["Hires in the year", "No reps"] is None
+    assert table.loc["Deals", "No reps"] == pytest.approx(80)
+    moved = plan_sensitivity(without)
+    assert "deals_per_rep_per_quarter" not in set(moved["driver"])
+    assert moved["reps"].isna().all()
+    with_reps = sensitivity(SCENARIO)
+    pd.testing.assert_series_equal(
+        moved.set_index(["driver", "change"])["top_of_funnel"],
+        with_reps[with_reps["driver"] != "deals_per_rep_per_quarter"].set_index(["driver", "change"])["top_of_funnel"],
+    )
 
 
 def test_publish_stages_and_preview():
@@ -101,10 +126,49 @@ def test_publish_stages_and_preview():
     assert default_publish_stages(names, []) == []  # cleared on purpose: stays cleared
     assert default_publish_stages(names, ["gone"]) == ["emails", "opportunities"]
     assert default_publish_stages(["only"], None) == ["only"]
-    preview = publish_preview(published_targets(PLAN, 2027, ["emails"])).set_index("metric")
+    preview = publish_preview(published_targets(PLAN, 2027, ["emails"])).set_index("Target")
     assert list(preview.columns) == ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
-    assert preview.loc["bookings"].tolist() == ["$500,000"] * 4
-    assert preview.loc["pipeline_emails"].tolist() == ["4,849"] * 4
+    assert preview.loc["Bookings (new ARR)"].tolist() == ["$500,000"] * 4
+    assert preview.loc["Pipeline: emails"].tolist() == ["4,849"] * 4
+    with_arr = publish_preview(published_targets(PLAN, 2027, ["emails"], with_arr=True)).set_index("Target")
+    assert list(with_arr.columns) == ["2027", "2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
+    assert with_arr.loc["ARR"].tolist()[0] == "$3,880,000"
+    assert with_arr.loc["Pipeline: emails", "2027"] == "—"
+
+
+def test_the_publish_confirmation_lists_every_target_before_and_after():
+    stored = pd.DataFrame(
+        [("2027-Q1", "bookings", 0.0, 500_000.0), ("2027-Q2", "bookings", 0.0, 400_000.0)],
+        columns=["period", "metric", "start_value", "target_value"],
+    )
+    rows = change_rows(target_changes(published_targets(PLAN, 2027, ["emails"]), stored))
+    assert list(rows.columns) == ["Target", "Period", "Before", "After", "Change"]
+    assert rows.iloc[0].tolist() == ["Pipeline: emails", "2027-Q1", "none", "4,849", "changes"]
+    assert rows.iloc[1].tolist() == ["Bookings (new ARR)", "2027-Q2", "$400,000", "$500,000", "changes"]
+    assert rows.iloc[-1].tolist() == ["Bookings (new ARR)", "2027-Q1", "$500,000", "$500,000", "same"]  # last
+
+
+def test_headline_and_remaining_planned_to_date():
+    actuals = pd.DataFrame({"month": ["2027-01", "2027-04", "2027-05"], "new": [300_000.0, 100_000.0, 100_000.0]})
+    progress = plan_to_date(SCENARIO, actuals, dt.date(2027, 5, 31))
+    shown = {label: value for label, value, _ in headline_metrics(PLAN, progress)}
+    assert shown == {
+        "New ARR required in 2027": "$2.00M",
+        "Won to date": "$500k",
+        "Remaining to win": "$1.50M",
+        "Deals remaining": "60",
+        "Emails remaining": "14,546",  # 60 deals / 0.25 / 0.5 / 0.33 / 0.10 = 14,545.45
+        "Reps at the peak": "4",
+        "Hires in the year": "4",
+    }
+    rows = remaining_rows(progress).set_index("")
+    assert list(rows.columns) == ["Rest of year", "Q1", "Q2", "Q3", "Q4"]
+    # equal quarters: June has a third of Q2's weight, so 1,500,000 splits 1 : 3 : 3 over June, Q3, Q4
+    assert rows.loc["bookings"].tolist() == ["$1,500,000", "—", "$214,286", "$642,857", "$642,857"]
+    assert rows.loc["deals"].tolist() == ["60", "—", "9", "26", "26"]  # 8.57 and 25.71 rounded up
+    assert rows.index.tolist() == ["bookings", "emails", "replies", "meetings", "opportunities", "deals"]
+    whole_year = {label: value for label, value, _ in headline_metrics(PLAN, None)}
+    assert whole_year["New ARR required"] == "$2.00M" and whole_year["Emails needed"] == "19,394"
 
 
 def test_channel_rows_and_months():

@@ -1,6 +1,7 @@
 """The back-calculation page's Inputs (ARR, sales, funnel stages) and channel split: the widgets, and
-the callbacks that load a saved or imported scenario into them. What the widgets mean as a scenario
-is ui.backcalc_form's, whose pure functions these call with st.session_state."""
+the callbacks that load a saved or imported scenario into them or start another plan year from the
+stored data. What the widgets mean as a scenario is ui.backcalc_form's, whose pure functions these
+call with st.session_state."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ import datetime as dt
 import json
 import pathlib
 
+import pandas as pd
 import streamlit as st
 
 from analytics.channels import QUARTER_COLUMNS
-from analytics.funnel import ArrStartingPoint, Scenario, ScenarioError, read_scenario_json
+from analytics.funnel import DataDefaults, Scenario, ScenarioError, arr_starting_point, read_scenario_json
 from charts.theme import money
 from store import scenarios as saved
-from store.access import current_user
 from store.database import StoreError
 from ui import state
 from ui.backcalc_form import (
@@ -24,10 +25,13 @@ from ui.backcalc_form import (
     RATE_COLUMN,
     channel_editor_number,
     channels_from_editor,
+    data_defaults,
     default_scenario,
     load_into,
     stage_names,
     stages_from_editor,
+    start_year,
+    tidy_money,
 )
 from ui.context import store
 
@@ -37,14 +41,25 @@ BASE_NAME = "Base case"
 ss = st.session_state
 
 
-def start_form(start: ArrStartingPoint, as_of: dt.date) -> None:
-    """Fill the inputs once per session: the demo base scenario from the stored starting point."""
-    if state.BACKCALC_TARGET in ss:
-        return
-    base = json.loads(BASE_SCENARIO.read_text(encoding="utf-8"))
-    load_into(ss, default_scenario(base, start), BASE_NAME)
-    ss[state.BACKCALC_YEAR] = as_of.year
-    ss[state.BACKCALC_AUTHOR] = current_user()
+def base_scenario() -> dict:
+    """The demo base scenario's JSON object (okr_data/scenarios/base.json)."""
+    return json.loads(BASE_SCENARIO.read_text(encoding="utf-8"))
+
+
+def start_form(data: dict[str, pd.DataFrame], as_of: dt.date) -> DataDefaults:
+    """Fill the inputs once per session: the base scenario for the as-of date's year from the stored
+    data (ui.backcalc_form.data_defaults). Returns the plan year's data defaults, whose notes say
+    what fell back. Nobody is recorded as the author until they sign in or type their name."""
+    if state.BACKCALC_TARGET not in ss:
+        ss[state.BACKCALC_YEAR] = as_of.year
+        load_into(ss, default_scenario(data_defaults(base_scenario(), data, as_of.year)), BASE_NAME)
+        ss[state.BACKCALC_AUTHOR] = ""
+    return data_defaults(base_scenario(), data, int(ss[state.BACKCALC_YEAR]))
+
+
+def _new_year(data: dict[str, pd.DataFrame]) -> None:
+    """The plan year's on_change: its target, beginning ARR and reps from the stored data."""
+    start_year(ss, data_defaults(base_scenario(), data, int(ss[state.BACKCALC_YEAR])))
 
 
 def flash(kind: str, text: str) -> None:
@@ -148,11 +163,14 @@ def channel_inputs(stages: list[dict]) -> dict:
     return channels_from_editor(edited, channel_stage, above)
 
 
-def scenario_inputs(start: ArrStartingPoint) -> list[dict]:
-    """Every input except the channels, in three columns; returns the funnel stages."""
+def scenario_inputs(data: dict[str, pd.DataFrame], as_of: dt.date, notes: tuple[str, ...]) -> list[dict]:
+    """Every input except the channels, in three columns, under the notes on what the stored data
+    could not give; returns the funnel stages."""
+    for note in notes:
+        st.info(note, icon=":material/info:")
     arr_col, sales_col, funnel_col = st.columns([1, 1, 1.4], gap="medium")
     with arr_col:
-        _arr_inputs(start)
+        _arr_inputs(data, as_of)
     with sales_col:
         _sales_inputs()
     with funnel_col:
@@ -164,33 +182,38 @@ def scenario_inputs(start: ArrStartingPoint) -> list[dict]:
         return stage_inputs()
 
 
-def _arr_inputs(start: ArrStartingPoint) -> None:
+def _money_input(label: str, key: str, help_text: str | None = None) -> None:
+    """A money input as text with thousands separators, tidied when it changes ("5m" → "5,000,000")."""
+    st.text_input(label, key=key, help=help_text, on_change=tidy_money, args=(ss, key))
+
+
+def _arr_inputs(data: dict[str, pd.DataFrame], as_of: dt.date) -> None:
     st.subheader("ARR")
-    st.number_input(
-        "Target ARR at year end, $", min_value=0.0, step=100_000.0, format="%.0f", key=state.BACKCALC_TARGET
-    )
-    latest = (
-        f"Default: the latest actual, {money(start.latest_arr)} at the end of {start.latest_month}."
-        if start.latest_arr is not None
-        else "No ARR actuals are stored yet."
-    )
-    year_start = f" The year started at {money(start.year_start_arr)}." if start.year_start_arr else ""
-    st.number_input(
-        "Beginning ARR, $",
-        min_value=0.0,
-        step=100_000.0,
-        format="%.0f",
-        key=state.BACKCALC_BEGINNING,
-        help=latest + year_start,
-    )
+    year = int(ss[state.BACKCALC_YEAR])
+    start = arr_starting_point(data["arr_actuals"], data["company_targets"], as_of, year)
     st.number_input(
         "Plan year",
         min_value=2000,
         max_value=2100,
         step=1,
         key=state.BACKCALC_YEAR,
-        help="Names the quarters published as company targets (YYYY-Q1 …)",
+        on_change=_new_year,
+        args=(data,),
+        help="Changing it takes that year's ARR target, starting ARR and sales reps from the stored data. "
+        "Also names the quarters published as company targets (YYYY-Q1 …).",
     )
+    target = f"Default: the company target arr of {year}, {money(start.year_target)}." if start.year_target else None
+    _money_input("Target ARR at year end, $", state.BACKCALC_TARGET, target)
+    beginning = (
+        f"Default: the ARR at the start of {year}, the ending ARR of December {year - 1} "
+        f"({money(start.year_start_arr)}). New ARR won since is counted as won, not planned again."
+        if start.year_start_arr is not None
+        else f"No ARR actual for December {year - 1} is stored."
+    )
+    latest = (
+        f" Latest actual: {money(start.latest_arr)} at the end of {start.latest_month}." if start.latest_arr else ""
+    )
+    _money_input(f"ARR at the start of {year}, $", state.BACKCALC_BEGINNING, beginning + latest)
     st.radio(
         "Churn is",
         [ANNUAL, MONTHLY],
@@ -214,13 +237,7 @@ def _arr_inputs(start: ArrStartingPoint) -> None:
 
 def _sales_inputs() -> None:
     st.subheader("Sales")
-    st.number_input(
-        "Average deal size (new ARR per deal), $",
-        min_value=0.0,
-        step=1_000.0,
-        format="%.0f",
-        key=state.BACKCALC_DEAL_SIZE,
-    )
+    _money_input("Average deal size (new ARR per deal), $", state.BACKCALC_DEAL_SIZE)
     st.number_input(
         "Sales cycle, days from top of funnel to a won deal",
         min_value=0.0,
@@ -228,19 +245,27 @@ def _sales_inputs() -> None:
         format="%.0f",
         key=state.BACKCALC_CYCLE,
     )
+    plans_reps = st.toggle(
+        "Plan the sales team",
+        key=state.BACKCALC_PLAN_REPS,
+        help="Off: the plan stops at deals and the funnel, with no reps or hires",
+    )
     st.number_input(
         "Deals per fully ramped rep per quarter",
         min_value=0.0,
         step=0.5,
         format="%.2f",
         key=state.BACKCALC_DEALS_PER_REP,
+        disabled=not plans_reps,
     )
     st.number_input(
         "Fully ramped reps at the start of the year",
         min_value=0.0,
         step=1.0,
-        format="%.0f",
+        format="%.1f",
         key=state.BACKCALC_STARTING_REPS,
+        disabled=not plans_reps,
+        help="Default: the Headcount sheet's sales reps (role sales_rep) in the month before the plan year",
     )
     st.text_input(
         "Ramp: productivity of a new rep",

@@ -12,15 +12,16 @@ import streamlit as st
 from analytics.channels import ALL_CHANNELS, QUARTER_COLUMNS, channel_volumes
 from analytics.funnel import (
     Plan,
+    PlanToDate,
     ScenarioError,
     committed_key_results,
     coverage,
-    sensitivity,
     stage_volumes_by_month,
     two_way_table,
 )
 from charts.funnel import (
     arr_waterfall_figure,
+    bookings_to_date_figure,
     channel_volume_figure,
     count_text,
     coverage_figure,
@@ -38,8 +39,11 @@ from ui.backcalc_tables import (
     coverage_periods,
     coverage_rows,
     default_coverage_period,
+    headline_metrics,
     period_quarter,
     plan_rows,
+    plan_sensitivity,
+    remaining_rows,
     what_if_axes,
 )
 from ui.context import snapshot
@@ -48,46 +52,34 @@ from ui.tables import table_height
 RIGHT = st.column_config.TextColumn(alignment="right")
 
 
-def headline(plan: Plan | None, problems: list[str]) -> None:
-    """The plan's key figures, or what to fix in the inputs."""
+def headline(plan: Plan | None, progress: PlanToDate | None, problems: list[str]) -> None:
+    """The plan's key figures (planned to date when the year has begun), or what to fix in the inputs."""
     if plan is None:
         st.error("These inputs cannot be back-calculated. Fix:\n" + "\n".join(f"- {p}" for p in problems))
         return
-    top = plan.stages[0]
-    new_col, deals_col, top_col, reps_col, hires_col = st.columns(5)
-    new_col.metric(
-        "New ARR required",
-        money(plan.new_arr_required),
-        border=True,
-        help=f"${plan.new_arr_required:,.0f} = target − beginning × (1 − churn − contraction + expansion)",
-    )
-    deals_col.metric("Deals in the year", count_text(plan.deals), border=True)
-    top_col.metric(
-        f"{top.name.capitalize()} needed",
-        count_text(top.required),
-        border=True,
-        help="The top of the funnel, over the year",
-    )
-    reps_col.metric(
-        "Reps at the peak",
-        count_text(plan.reps),
-        border=True,
-        help="Fully ramped reps the busiest quarter's deals need",
-    )
-    hires_col.metric("Hires in the year", count_text(sum(plan.hires_by_quarter)), border=True)
+    shown = headline_metrics(plan, progress)
+    for column, (label, value, help_text) in zip(st.columns(len(shown)), shown):
+        column.metric(label, value, border=True, help=help_text)
     if plan.surplus > 0:
         st.success(
             f"Target already covered by retained + expansion ARR; surplus {money(plan.surplus)} "
             f"(${plan.surplus:,.0f}). No new bookings are needed: every volume below is 0."
         )
+    elif progress is not None and progress.unplaced > 0:
+        st.warning(
+            f"{money(progress.unplaced)} of new ARR still needed has no month left in {progress.plan_year} "
+            "to be booked in."
+        )
 
 
-def plan_view(plan: Plan, year: int) -> None:
+def plan_view(plan: Plan, year: int, progress: PlanToDate | None = None) -> None:
     scenario = plan.scenario
+    if progress is not None:
+        _to_date_view(plan, progress)
     waterfall_col, funnel_col = st.columns(2)
     waterfall_col.plotly_chart(arr_waterfall_figure(plan, f"ARR {year}: beginning to target"), width="stretch")
     funnel_col.plotly_chart(stage_funnel_figure(plan, f"Required in {year}, by stage"), width="stretch")
-    st.subheader("Required per quarter")
+    st.subheader(f"The whole of {year}, per quarter")
     shown = plan_rows(plan)
     st.dataframe(shown, hide_index=True, width="stretch", column_config={column: RIGHT for column in shown.columns[1:]})
     st.caption(
@@ -104,13 +96,55 @@ def plan_view(plan: Plan, year: int) -> None:
             ),
             width="stretch",
         )
+    _reps_view(plan)
+
+
+def _to_date_view(plan: Plan, progress: PlanToDate) -> None:
+    """The year so far: each quarter's planned bookings beside the won ones, what remains, and the
+    volumes the rest of the year needs."""
+    as_of = progress.as_of
+    chart_col, funnel_col = st.columns(2)
+    chart_col.plotly_chart(
+        bookings_to_date_figure(progress, f"Bookings {progress.plan_year}: planned and won to {as_of:%d %b}"),
+        width="stretch",
+    )
+    funnel_col.plotly_chart(
+        stage_funnel_figure(plan, f"Still needed after {as_of:%B}, by stage", remaining=progress), width="stretch"
+    )
+    st.subheader(f"Still needed after {as_of:%d %B %Y}")
+    shown = remaining_rows(progress)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={column: RIGHT for column in shown.columns[1:]})
+    st.caption(
+        f"New ARR won from January to {as_of:%B} (ARR actuals) counts against the year's requirement; what "
+        "remains is spread over the months left by the quarters' seasonality, and the deals and stage "
+        "volumes follow from it (not shifted by the sales cycle: the top of the funnel is needed earlier). "
+        "Quarters already over show —."
+    )
+
+
+def _reps_view(plan: Plan) -> None:
+    scenario = plan.scenario
+    if plan.reps is None:
+        st.info(
+            'This scenario plans no sales reps: turn on "Plan the sales team" on the Inputs tab and give '
+            "the deals a fully ramped rep closes per quarter."
+        )
+        return
     st.plotly_chart(
         reps_figure(plan, f"Sales reps per quarter, {scenario.deals_per_rep_per_quarter:g} deals per ramped rep"),
         width="stretch",
     )
+    short = max(plan.reps_gap_by_quarter)
     st.caption(
-        f"New reps ramp {', '.join(f'{r:.0%}' for r in scenario.ramp)} by {scenario.ramp_unit}; "
-        "hires join at the start of a quarter, just in time for that quarter's deals."
+        f"{scenario.starting_reps:g} rep(s) on the team at the start of the year. New reps ramp "
+        f"{', '.join(f'{r:.0%}' for r in scenario.ramp)} by {scenario.ramp_unit}; each hire joins early enough "
+        "to be fully ramped when needed"
+        + (
+            f". Where the year leaves no time to ramp the team is short (up to {short:.1f} fully ramped reps): "
+            "that shortfall is shown, not hired over."
+            if short > 0
+            else "."
+        )
     )
 
 
@@ -151,7 +185,7 @@ def sensitivity_view(plan: Plan, year: int) -> None:
         st.info("With a surplus no volume is needed, whatever the drivers: nothing to compare.")
         return
     try:
-        what_if = sensitivity(scenario)
+        what_if = plan_sensitivity(scenario)
     except ScenarioError as exc:  # a moved driver pushed a volume beyond floating point
         st.warning(f"No sensitivity for these inputs: {exc}")
         return
@@ -167,10 +201,11 @@ def sensitivity_view(plan: Plan, year: int) -> None:
         ),
         width="stretch",
     )
-    st.plotly_chart(
-        tornado_figure(what_if, "reps", plan.reps, names, f"What moves the reps needed ({count_text(plan.reps)})"),
-        width="stretch",
-    )
+    if plan.reps is not None:
+        st.plotly_chart(
+            tornado_figure(what_if, "reps", plan.reps, names, f"What moves the reps needed ({count_text(plan.reps)})"),
+            width="stretch",
+        )
     st.caption(
         "Each driver moves alone by ±10 % and ±20 % (conversion rates capped at 100 %). Conversion "
         "rates do not change reps: reps follow deals."
