@@ -28,6 +28,7 @@ from ui.backcalc_tables import (
     plan_sensitivity,
     publish_preview,
     remaining_rows,
+    target_text,
     what_if_axes,
 )
 
@@ -146,6 +147,14 @@ def test_the_publish_confirmation_lists_every_target_before_and_after():
     assert rows.iloc[0].tolist() == ["Pipeline: emails", "2027-Q1", "none", "4,849", "changes"]
     assert rows.iloc[1].tolist() == ["Bookings (new ARR)", "2027-Q2", "$400,000", "$500,000", "changes"]
     assert rows.iloc[-1].tolist() == ["Bookings (new ARR)", "2027-Q1", "$500,000", "$500,000", "same"]  # last
+
+
+def test_each_published_metric_reads_in_its_unit():
+    assert target_text(624_000.0, "bookings") == "$624,000"
+    assert target_text(5e6, " ARR") == "$5,000,000"
+    assert target_text(7_563.2, "pipeline_emails") == "7,564"
+    assert target_text(8.2, "consultants") == "9"  # people, rounded up
+    assert target_text(75.0, "utilisation") == "75 %"  # stored in percent points
 
 
 def test_headline_and_remaining_planned_to_date():

@@ -239,20 +239,33 @@ def _money_cells(total: float, by_quarter, over) -> list[str]:
     return [f"${total:,.0f}"] + ["—" if o else f"${v:,.0f}" for v, o in zip(by_quarter, over)]
 
 
+MONEY_METRICS = ("arr", "bookings")
+POINTS_METRICS = ("utilisation",)  # stored in percent points
+
+
+def target_text(value: float, metric: str) -> str:
+    """A published target's value as shown: money for ARR and bookings, percent for utilisation,
+    counts (rounded up) for pipeline volumes and consultants."""
+    metric = metric.strip().casefold()
+    if metric in MONEY_METRICS:
+        return display_value(value, "currency")
+    if metric in POINTS_METRICS:
+        return f"{value:.3g} %"
+    return display_value(value, "count")
+
+
 def change_rows(changes: pd.DataFrame) -> pd.DataFrame:
     """analytics.funnel.targets.target_changes as the confirmation lists them: target (in words),
     period, before → after rounded for display, the changed ones first."""
-    kind = lambda metric: "count" if metric.startswith("pipeline_") else "currency"  # noqa: E731
     ordered = changes.sort_values("changed", ascending=False, kind="stable")
     return pd.DataFrame(
         {
             "Target": [metric_label(m) for m in ordered["metric"]],
             "Period": ordered["period"].tolist(),
             "Before": [
-                "none" if pd.isna(v) else display_value(v, kind(m))
-                for v, m in zip(ordered["before"], ordered["metric"])
+                "none" if pd.isna(v) else target_text(v, m) for v, m in zip(ordered["before"], ordered["metric"])
             ],
-            "After": [display_value(v, kind(m)) for v, m in zip(ordered["after"], ordered["metric"])],
+            "After": [target_text(v, m) for v, m in zip(ordered["after"], ordered["metric"])],
             "Change": ["changes" if c else "same" for c in ordered["changed"]],
         }
     )
@@ -271,10 +284,7 @@ def publish_preview(targets: pd.DataFrame) -> pd.DataFrame:
     display; a period the target does not have (the year, for pipeline volumes) shows "—"."""
     preview = targets.assign(
         metric=[metric_label(m) for m in targets["metric"]],
-        target_value=[
-            display_value(v, "count" if m.startswith("pipeline_") else "currency")
-            for v, m in zip(targets["target_value"], targets["metric"])
-        ],
+        target_value=[target_text(v, m) for v, m in zip(targets["target_value"], targets["metric"])],
     )
     table = preview.pivot(index="metric", columns="period", values="target_value")
     table = table.reindex(list(dict.fromkeys(preview["metric"]))).fillna("—")
