@@ -11,9 +11,9 @@ workbook creation date):
 
 The organisation, objectives, key results, initiatives and SWOT are hand-written literals below.
 What is repetitive is generated: the check-ins, the initiative dates and statuses, the ARR
-history and the consultants' hours. Each KR gets a planned *fate* at the as-of date 2027-05-31 (on track, at risk, off track,
-overdue, completed, not started, some of them stale); its check-in values are then chosen so that
-the DESIGN formulas give exactly that status. The resulting distribution is printed at the end.
+history and the consultants' hours. Each KR gets a planned *fate* at the as-of date 2027-05-31 (on
+track, at risk, off track, overdue, completed, not started, some of them stale); its check-in values
+are then chosen so that the DESIGN formulas give exactly that status. The resulting distribution is printed at the end.
 
 Run from the project root:  .venv/bin/python okr_data/make_demo.py
 """
