@@ -2127,6 +2127,14 @@ SCENARIO = {
     "sales_cycle_days": 90,
     "deals_per_rep_per_quarter": 6,
     "ramp": [0.25, 0.5, 0.75, 1.0],
+    # Delivery capacity: the consultants the plan's ARR needs, against the Headcount sheet's.
+    "delivery": {
+        "services_share": 0.6,
+        "rate_per_hour": 150,
+        "hours_per_fte_per_month": 140,
+        "target_utilisation": 0.75,
+        "consultant_ramp": [0.5, 0.75, 1.0],
+    },
 }
 
 # How many KRs of each fate to aim for among the KRs that are still open (due on or after AS_OF)
