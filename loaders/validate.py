@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
@@ -32,6 +32,7 @@ class Reference:
     teams: set[str]
     objectives: pd.DataFrame  # objective_id, level, team
     key_results: pd.DataFrame  # kr_id, objective_id, measure, start_date, direction, start_value, target_value
+    stored_teams: set[str] = field(default_factory=set)
 
 
 def build_reference(stored: dict[str, pd.DataFrame], parsed: ParsedFile) -> Reference:
@@ -50,7 +51,7 @@ def build_reference(stored: dict[str, pd.DataFrame], parsed: ParsedFile) -> Refe
         "kr_id",
         ["kr_id", "objective_id", "measure", "start_date", "direction", "start_value", "target_value"],
     )
-    return Reference(set(teams["team"]), objectives, key_results)
+    return Reference(set(teams["team"]), objectives, key_results, set(stored["teams"]["team"].dropna()))
 
 
 def _in_fraction_range(values: pd.Series) -> pd.Series:
@@ -471,7 +472,35 @@ def _check_headcount(checker: _Checker, reference: Reference) -> None:
         )
 
 
+def _team_key(team: object) -> str:
+    return " ".join(str(team).split()).casefold()
+
+
+def _check_teams(checker: _Checker, reference: Reference) -> None:
+    """A team written like another but for case or spacing ("sales", "Sales ") would be a second team
+    beside it on every page: name the spelling to use."""
+    frame = checker.item.frame
+    if "team" not in frame:
+        return
+    stored = {_team_key(team): team for team in reference.stored_teams}
+    first_in_file: dict[str, tuple[str, int]] = {}
+    for _, row in checker.each(frame["team"].notna()):
+        team, key = row["team"], _team_key(row["team"])
+        same = stored.get(key)
+        if same is not None and same != team:
+            checker.add(
+                row[ROW], "team", f'team "{team}" is the stored team "{same}" spelt differently; write "{same}"'
+            )
+        elif key in first_in_file and first_in_file[key][0] != team:
+            spelling, at = first_in_file[key]
+            checker.add(
+                row[ROW], "team", f'team "{team}" is "{spelling}" (row {at}) spelt differently; use one spelling'
+            )
+        first_in_file.setdefault(key, (team, row[ROW]))
+
+
 TABLE_RULES = {
+    "teams": _check_teams,
     "objectives": _check_objectives,
     "key_results": _check_key_results,
     "check_ins": _check_check_ins,

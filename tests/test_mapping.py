@@ -277,3 +277,14 @@ def test_a_sheet_named_like_a_table_may_hold_its_required_column_alone(tmp_path,
         assert sorted(opened.read_tables()["teams"]["team"]) == ["Delivery", "Sales"]
     finally:
         opened.close()
+
+
+def test_a_team_spelt_like_another_but_for_case_is_refused_with_the_spelling_to_use(store):
+    teams = "team,group\nsales,Business\nOps,Delivery\nops ,Delivery\nMarketing,Business\n"
+    result = check_and_store(store, [UploadedFile("Teams.csv", teams.encode())], "tester")
+    messages = {(p.row, p.problem) for p in result.errors}
+    assert messages == {
+        (2, 'team "sales" is the stored team "Sales" spelt differently; write "Sales"'),
+        (4, 'team "ops" is "Ops" (row 3) spelt differently; use one spelling'),
+    }
+    assert "sales" not in set(store.read_tables()["teams"]["team"])  # nothing stored
