@@ -3,7 +3,6 @@ without a check-in, or stale (DESIGN "Formulas"), each with the figures the room
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from analytics.progress import STATUS_ORDER
@@ -32,6 +31,23 @@ EXCEPTION_COLUMNS = (
     "comment",
 )
 _TARGET_PREFIX = {"stay_above": "≥ ", "stay_below": "≤ "}
+# The columns of kr_progress the texts are made from (reading only these keeps 8,000 KRs quick).
+_READ = (
+    "title",
+    "team",
+    "owner",
+    "measure",
+    "unit",
+    "direction",
+    "start_value",
+    "target_value",
+    "last_value",
+    "last_status",
+    "last_comment",
+    "progress",
+    "expected",
+    "no_check_in",
+)
 
 
 def needs_attention(krs: pd.DataFrame, as_of) -> pd.DataFrame:
@@ -57,7 +73,7 @@ def review_lines(krs: pd.DataFrame, as_of) -> pd.DataFrame:
     """Rows of kr_progress, in their order, as the review reads them out (EXCEPTION_COLUMNS): the
     last reading against the target in the KR's unit, where it should be by now, the gap in points,
     the last comment, and how long since its last check-in."""
-    rows = krs.to_dict("records")
+    rows = [dict(zip(_READ, values)) for values in zip(*(krs[column].tolist() for column in _READ))]
     return pd.DataFrame(
         {
             "kr_id": krs["kr_id"].to_numpy(),
@@ -129,7 +145,7 @@ def points_behind(progress, expected) -> str:
     """Progress against expected in points of progress, with a true minus sign: "−41 pts", "+3 pts"."""
     if progress is None or expected is None or pd.isna(progress) or pd.isna(expected):
         return NO_TEXT
-    points = int(np.round((float(progress) - float(expected)) * 100))
+    points = round((float(progress) - float(expected)) * 100)
     return f"{'−' if points < 0 else '+'}{abs(points)} pts"
 
 
