@@ -372,6 +372,11 @@ def change_summary(changes) -> str:
 PROGRESS_TABLES = {"check_ins", "arr_actuals", "headcount"}  # what a progress upload changes, and nothing else
 
 
+def is_progress_upload(tables) -> bool:
+    """Whether an upload that changed `tables` (their names) is a progress upload: some and only PROGRESS_TABLES."""
+    return bool(set(tables)) and set(tables) <= PROGRESS_TABLES
+
+
 def default_undo_choice(uploads: pd.DataFrame) -> int | None:
     """The upload the undo list opens on (Store.uploads, newest first): the latest progress upload
     still in force. Never a whole workbook (teams, objectives, key results: undoing it empties the
@@ -379,8 +384,7 @@ def default_undo_choice(uploads: pd.DataFrame) -> int | None:
     import json
 
     def progress_only(counts: str) -> bool:
-        tables = set(json.loads(counts)) if isinstance(counts, str) and counts else set()
-        return bool(tables) and tables <= PROGRESS_TABLES
+        return is_progress_upload(json.loads(counts) if isinstance(counts, str) and counts else {})
 
     chosen = uploads[uploads["undone_at"].isna() & uploads["row_counts"].map(progress_only)]
     return int(chosen["upload_id"].max()) if not chosen.empty else None

@@ -22,7 +22,7 @@ from ui.context import tables
 from ui.filters import current_filters, current_review
 from ui.review_meeting import decided_list
 from ui.scale import SCROLL_ROWS, SHOW_ALL_CANDIDATES, capped, many_teams, teams_without_krs
-from ui.tables import DATE_FORMAT, WRAPPED_ROW_PX, key_result_column, table_height
+from ui.tables import WRAPPED_ROW_PX, key_result_column, table_height, with_missing_shown
 
 filters = current_filters()
 review = current_review()
@@ -116,7 +116,7 @@ if at_scale:
     group_summary()
 shown = capped(candidates, SHOW_ALL_CANDIDATES, "KRs to decide on") if at_scale else candidates
 st.dataframe(
-    shown.assign(
+    with_missing_shown(shown, ["last_date", "last_comment"]).assign(
         status=shown["status"].map(STATUS_BADGES), progress=shown["progress"] * 100, expected=shown["expected"] * 100
     ),
     # Rows tall enough for two lines: titles and comments wrap instead of running off the screen.
@@ -149,7 +149,7 @@ st.dataframe(
         "expected": st.column_config.NumberColumn(
             "Expected", format="%.0f%%", width="small", help="Where the KR should be by now"
         ),
-        "last_date": st.column_config.DateColumn("Last check-in", format=DATE_FORMAT, width="small"),
+        "last_date": st.column_config.TextColumn("Last check-in", width="small"),  # "—": never checked in
         "last_comment": st.column_config.TextColumn("Last comment", width="medium"),
     },
 )

@@ -32,7 +32,7 @@ from ui.review_meeting import (
     save_notes,
     teams_in_turn,
 )
-from ui.tables import DATE_FORMAT, key_result_column, table_height
+from ui.tables import DATE_FORMAT, key_result_column, table_height, with_missing_shown
 
 CANDIDATES_SHOWN = 10  # the agenda item stays one screen; the table scrolls for the rest
 
@@ -125,7 +125,7 @@ if decided.empty:
     st.caption(f"No decision recorded in {month_name} yet.")
 else:
     st.dataframe(
-        decided.assign(change=change_texts(decided)),
+        with_missing_shown(decided, ["team", "reason"]).assign(change=change_texts(decided)),
         hide_index=True,
         width="stretch",
         height=table_height(len(decided)),

@@ -297,7 +297,7 @@ def test_the_preview_names_each_stored_check_in_the_file_replaces_with_old_and_n
     assert not at.exception and not at.error
     replaced = [unescaped(i.value) for i in at.info if "will be replaced" in i.value]
     assert replaced == [
-        f"**1 check-in(s) stored for the same KR and date will be replaced**:\n"
+        f"**1 check-in stored for the same KR and date will be replaced**:\n"
         f"- SAL-O1-KR1 2027-05-31: ${old:,.0f} → $3,000,000"
     ]
 

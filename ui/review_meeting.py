@@ -32,7 +32,7 @@ from ui.meeting_form import (
     undo_labels,
 )
 from ui.records import record_rows, undo_upload
-from ui.tables import key_result_column, table_height
+from ui.tables import WRAPPED_ROW_PX, key_result_column, table_height, with_missing_shown
 from ui.text import literal
 
 DECISION_LABELS = {KEEP: "Keep as it is", CHANGE: "Change target or due date", CANCEL: "Cancel"}
@@ -49,8 +49,10 @@ ss = st.session_state
 
 
 def action_table(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions as the page lists them: a status badge, the due date flagged when overdue."""
-    return actions.assign(status=actions["status"].map(ACTION_BADGES), due=due_texts(actions))
+    """Actions as the page lists them: a status badge, the due date flagged when overdue, "—" for no owner,
+    team or KR."""
+    shown = with_missing_shown(actions, ["owner", "team", "kr_id"])
+    return shown.assign(status=actions["status"].map(ACTION_BADGES), due=due_texts(actions))
 
 
 # ---------------------------------------------------------------------------------------------- callbacks
@@ -283,10 +285,11 @@ def decided_list(decided: pd.DataFrame, title: str) -> None:
         return
     st.markdown(f"**{title}**")
     st.dataframe(
-        decided,
+        with_missing_shown(decided, ["reason", "team"]),
         hide_index=True,
         width="stretch",
-        height=table_height(len(decided)),
+        row_height=WRAPPED_ROW_PX,  # titles, decisions and reasons wrap rather than run off at 1366 px
+        height=table_height(len(decided), row_px=WRAPPED_ROW_PX),
         column_order=["kr_id", "title", "team", "decided", "reason", "decided_by"],
         column_config={
             "kr_id": "KR",

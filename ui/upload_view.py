@@ -18,6 +18,7 @@ from loaders.preview import (
     change_summary,
     default_undo_choice,
     history_table,
+    is_progress_upload,
     problem_groups,
     problem_page,
     problem_pages,
@@ -199,8 +200,9 @@ def _replaced(replaced: pd.DataFrame) -> None:
     """The stored check-ins the upload replaces (same KR and date), old → new reading."""
     lines = "\n".join(f"- {literal(text)}" for text in replaced["replacement"].head(REPLACED_SHOWN))
     more = len(replaced) - REPLACED_SHOWN
+    count = "1 check-in" if len(replaced) == 1 else f"{len(replaced):,} check-ins"
     st.info(
-        f"**{len(replaced):,} check-in(s) stored for the same KR and date will be replaced**:\n{lines}"
+        f"**{count} stored for the same KR and date will be replaced**:\n{lines}"
         + (f"\n- … and {more:,} more" if more > 0 else ""),
         icon=":material/swap_horiz:",
     )
@@ -302,7 +304,9 @@ def commit(
         )
     elif committed.stored:
         upload_id = int(store().uploads_of_file(file.sha256).iloc[0]["upload_id"])
-        st.session_state.pop(state.UPLOAD_CHOSEN, None)  # the history opens on the latest progress upload
+        # The history opens on the upload just stored when it is a progress upload, never on a workbook.
+        progress = is_progress_upload(name for name, change in committed.changes.items() if change.changed)
+        st.session_state[state.UPLOAD_CHOSEN] = f"{upload_id}/{file.file_name}" if progress else None
         st.session_state[state.UPLOAD_COMMITTED] = (file.sha256, upload_id)
         st.session_state[state.UPLOAD_MESSAGE] = (
             "success",
