@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import logging
 import operator
@@ -180,7 +181,10 @@ class OverlongText:
     length: int
 
 
-def read_grids(file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> list[RawSheet]:
+def read_grids(file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES, read_columns=None) -> list[RawSheet]:
+    """The sheets of a CSV file or workbook. `read_columns(data, sheets, date1904)` starts the columnar
+    reading of a workbook's sheets and gives an object whose result() is _columnar_sheets' (default: a
+    thread here; ReadAhead's child on the command line)."""
     if len(data) > max_bytes:
         raise FileRejected(
             f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes // 2**20} MB "
@@ -189,7 +193,7 @@ def read_grids(file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> 
     if not data.strip():
         raise FileRejected("the file is empty")
     if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(data, max_bytes * MAX_UNCOMPRESSED_FACTOR)
+        return _read_xlsx(data, max_bytes * MAX_UNCOMPRESSED_FACTOR, read_columns)
     if data.startswith(OLE_MAGIC):
         raise FileRejected(
             "this is a password-protected workbook or an old .xls file; remove the password or "
@@ -250,10 +254,11 @@ def _zip_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo | str, size: int 
         raise FileRejected(f"the workbook is damaged and cannot be read (its part {name}: {exc})") from exc
 
 
-def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
-    """Each sheet read by fastexcel column by column into Arrow arrays when it can (every column holds
-    one type of cell below the header), by calamine cell by cell otherwise; with markers where a cell
-    holds a formula without a saved result or shows an error (those sheets are read cell by cell)."""
+def _opened_workbook(
+    data: bytes, max_uncompressed: int
+) -> tuple[zipfile.ZipFile, workbook_xml.WorkbookParts, dict[str, workbook_xml.SheetHead]]:
+    """The workbook's archive, once it has passed the checks, its parts and each sheet's head (first
+    cell and width); FileRejected otherwise."""
     archive = _check_zip(data, max_uncompressed)
     try:
         workbook = workbook_xml.workbook_parts(archive)
@@ -263,12 +268,24 @@ def _read_xlsx(data: bytes, max_uncompressed: int) -> list[RawSheet]:
     for name, head in heads.items():
         if head.width > MAX_COLUMNS:
             raise FileRejected(_too_wide(name, head.width))
-    # fastexcel reads the sheets that start at A1 column by column while this thread decompresses and
-    # scans their XML for marked cells (zlib lets go of the interpreter, fastexcel does not: the two run
-    # side by side); a sheet found to hold marked cells is then read cell by cell instead.
-    columnar = _Background(
-        _columnar_sheets, data, [name for name, head in heads.items() if head.starts_at_a1], workbook.date1904
-    )
+    return archive, workbook, heads
+
+
+def _columnar_job(data: bytes, workbook: workbook_xml.WorkbookParts, heads: dict[str, workbook_xml.SheetHead]) -> tuple:
+    """The arguments of _columnar_sheets: the sheets that start at A1 may be read column by column."""
+    return data, [name for name, head in heads.items() if head.starts_at_a1], workbook.date1904
+
+
+def _read_xlsx(data: bytes, max_uncompressed: int, read_columns=None) -> list[RawSheet]:
+    """Each sheet read by fastexcel column by column into Arrow arrays when it can (every column holds
+    one type of cell below the header), by calamine cell by cell otherwise; with markers where a cell
+    holds a formula without a saved result or shows an error (those sheets are read cell by cell)."""
+    archive, workbook, heads = _opened_workbook(data, max_uncompressed)
+    # fastexcel reads the sheets that start at A1 column by column (in a thread, or ReadAhead's child)
+    # while this thread decompresses and scans their XML for marked cells (zlib lets go of the
+    # interpreter, fastexcel does not: the two run side by side); a sheet found to hold marked cells is
+    # then read cell by cell instead.
+    columnar = (read_columns or _in_background)(*_columnar_job(data, workbook, heads))
     try:
         parts = {name: _zip_part(archive, path) for name, path in workbook.sheets.items()}
         percent_styles = workbook_xml.percent_styles(archive)
@@ -317,22 +334,23 @@ def _sheet_head(archive: zipfile.ZipFile, path: str) -> workbook_xml.SheetHead:
 
 
 class ReadAhead:
-    """read_grids of an upload's files in a child process forked now, while this process goes on (the
-    command line imports pandas and DuckDB and opens the store meanwhile): the workbook reader holds the
-    interpreter as it reads, so a thread could not run beside it, a process can. Called as read_grids
-    is; a file it was not given (the same bytes object), or whose reading did not come back, is read here
-    as always. Only for a process that runs no other Python thread and has not started DuckDB or an Arrow
-    computation (a fork copies one thread): the command line, before its imports. The checks of the
-    archive run in the child before anything is parsed, as they do here."""
+    """The workbooks of an upload read by fastexcel in a child process forked now, while this process
+    goes on: the command line imports pandas and DuckDB and opens the store meanwhile, and checks each
+    sheet's XML for marked cells while the child reads the columns. fastexcel holds the interpreter as
+    it reads, so a thread could not run beside it; a process can. Called as read_grids is, it gives what
+    read_grids gives: a file it was not given (the same bytes object) is read here, as is any sheet the
+    child did not hand back. Only for a process that runs no other thread and has not started DuckDB
+    or an Arrow computation (a fork copies one thread): the command line, before its imports. The child
+    checks the archive before fastexcel parses anything, as read_grids does."""
 
     def __init__(self, files: list[tuple[str, bytes]], max_bytes: int):
         import os
         import sys
         import threading
 
-        self._files = list(files)
+        self._files = [(name, data) for name, data in files if data.startswith(ZIP_MAGIC) and len(data) <= max_bytes]
         self._max_bytes = max_bytes
-        self._outcomes: list[tuple[str, object]] | None = None
+        self._outcomes: list[tuple | None] | None = None
         self._child: int | None = None
         if not self._files or sys.platform != "linux" or threading.active_count() > 1:
             self._outcomes = []
@@ -341,25 +359,19 @@ class ReadAhead:
         child = os.fork()
         if child == 0:
             os.close(read_end)
-            _read_in_child(write_end, self._files, max_bytes)
+            _read_columns_in_child(write_end, self._files, max_bytes * MAX_UNCOMPRESSED_FACTOR)
         os.close(write_end)
         self._child, self._pipe = child, read_end
 
     def __call__(self, file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> list[RawSheet]:
-        outcomes = self._collect()
         for position, (name, content) in enumerate(self._files):
-            if name == file_name and content is data and max_bytes == self._max_bytes and position < len(outcomes):
-                kind, value = outcomes[position]
-                outcomes[position] = ("taken", None)  # a second ingest of the same list reads the file again
-                if kind == "sheets":
-                    return value
-                if kind == "rejected":
-                    raise FileRejected(value)
+            if name == file_name and content is data and max_bytes == self._max_bytes:
+                return read_grids(file_name, data, max_bytes, functools.partial(_ReadByChild, self, position))
         return read_grids(file_name, data, max_bytes)
 
-    def _collect(self) -> list[tuple[str, object]]:
-        """The child's outcomes, one per file in order (fewer when it failed): ("sheets", [RawSheet]),
-        ("rejected", message), or ("failed", None)."""
+    def outcome(self, position: int) -> tuple | None:
+        """What the child read of the `position`-th workbook, once: ((the sheets it was to read, date1904),
+        what _columnar_sheets gave), or None (not read there, or asked for before)."""
         import os
         import pickle
 
@@ -369,10 +381,13 @@ class ReadAhead:
                 while chunk := os.read(self._pipe, 1 << 20):
                     chunks.append(chunk)
                 self._outcomes = pickle.loads(b"".join(chunks)) if chunks else []
-            except Exception:  # a child killed or cut short: its files are read here
+            except Exception:  # a child killed or cut short: its workbooks are read here
                 self._outcomes = []
             self.close()
-        return self._outcomes
+        if position >= len(self._outcomes):
+            return None
+        found, self._outcomes[position] = self._outcomes[position], None  # a second ingest reads it again
+        return found
 
     def close(self) -> None:
         """Ends the child if it is still reading (the command stopped early) and collects it."""
@@ -395,28 +410,47 @@ class ReadAhead:
         self.close()
 
 
-def _read_in_child(pipe: int, files: list[tuple[str, bytes]], max_bytes: int) -> None:
-    """The forked child of ReadAhead: reads each file, writes the outcomes to `pipe` and exits at once
-    (no clean-up of the parent's state it inherited, no flushing of its output buffers)."""
+class _ReadByChild:
+    """The columnar reading of one workbook (as _columnar_sheets gives it) done by ReadAhead's child,
+    or, when the child did not read these candidates, done here when asked for."""
+
+    def __init__(self, ahead: ReadAhead, position: int, *job):
+        self._ahead, self._position, self._job = ahead, position, job
+
+    def result(self, quiet: bool = False):
+        found = self._ahead.outcome(self._position)
+        if found is not None and found[0] == self._job[1:]:
+            return found[1]
+        return _Background(_columnar_sheets, *self._job).result(quiet)
+
+
+def _read_columns_in_child(pipe: int, files: list[tuple[str, bytes]], max_uncompressed: int) -> None:
+    """The forked child of ReadAhead: each workbook that passes the archive checks read column by column
+    (None for the others, read by the parent, which reports what is wrong); the outcomes written to
+    `pipe`; then an exit at once (no clean-up of the state it shares with the parent, no flushing of
+    output buffers)."""
     import os
     import pickle
 
     code = 1
     try:
-        outcomes: list[tuple[str, object]] = []
-        for name, data in files:
+        outcomes: list[tuple | None] = []
+        for _, data in files:
             try:
-                outcomes.append(("sheets", read_grids(name, data, max_bytes)))
-            except FileRejected as exc:
-                outcomes.append(("rejected", str(exc)))
-            except Exception:  # read again by the parent, which reports it as it always does
-                outcomes.append(("failed", None))
+                job = _columnar_job(data, *_opened_workbook(data, max_uncompressed)[1:])
+                outcomes.append((job[1:], _columnar_sheets(*job)))  # the parent has the bytes
+            except Exception:
+                outcomes.append(None)
         payload = memoryview(pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL))
         while payload:
             payload = payload[os.write(pipe, payload) :]
         code = 0
     finally:
         os._exit(code)
+
+
+def _in_background(data: bytes, candidates: list[str], date1904: bool) -> _Background:
+    return _Background(_columnar_sheets, data, candidates, date1904)
 
 
 class _Background:
