@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.teams import format_kr_value
 from charts.theme import ACTUAL_COLOR
 from store.schema import STATUS_LEVELS
-from ui.tables import DATE_FORMAT, key_result_column, table_height
+from ui.tables import DATE_FORMAT, ROW_PX, WRAPPED_ROW_PX, key_result_column, table_height
 
 # What the room decides on, narrow enough to read at 1366 px without scrolling sideways: the figure
 # above names each KR, so the id ties a row to its bar.
@@ -18,18 +18,20 @@ KR_TABLE = {
     "status": st.column_config.TextColumn("Status", width="small"),
     "last_comment": st.column_config.TextColumn("Last comment", width="large"),
 }
-# The rest of each KR's row, one click away.
+# The rest of each KR's row, one click away, as narrow (long texts cut, whole on hover).
 KR_DETAIL_TABLE = {
     "kr_id": st.column_config.TextColumn("KR", width="small"),
     "title": key_result_column(),
-    "owner": st.column_config.TextColumn("Owner"),
-    "confidence": st.column_config.TextColumn("Confidence"),
-    "updated": st.column_config.TextColumn("Updated"),
+    "owner": st.column_config.TextColumn("Owner", width="small"),
+    "confidence": st.column_config.TextColumn("Confidence", width="small"),
+    "updated": st.column_config.TextColumn("Updated", width="small"),
     "trend": st.column_config.LineChartColumn(
-        "Trend", help="Check-in readings up to the as-of date", color=ACTUAL_COLOR
+        "Trend", help="Check-in readings up to the as-of date", color=ACTUAL_COLOR, width="small"
     ),
     "forecast": st.column_config.TextColumn(
-        "Forecast at due date", help="Least-squares line through the check-ins since the start, at the due date"
+        "Forecast at due date",
+        help="Least-squares line through the check-ins since the start, at the due date",
+        width="medium",
     ),
 }
 
@@ -47,7 +49,8 @@ def kr_targets(krs: pd.DataFrame) -> pd.Series:
 
 def show_kr_tables(rows: pd.DataFrame) -> None:
     """A KR table of the decision columns, and the other columns in an expander below it."""
-    show_table(rows, KR_TABLE, "No key results under the filters.")
+    # Rows tall enough for a last comment to wrap onto a second line instead of being cut.
+    show_table(rows, KR_TABLE, "No key results under the filters.", row_px=WRAPPED_ROW_PX)
     if not rows.empty:
         with st.expander("Owner, confidence, last update, trend and forecast"):
             show_table(rows, KR_DETAIL_TABLE, "")
@@ -103,11 +106,16 @@ NEEDED_BY_TABLE = {
 }
 
 
-def show_table(frame: pd.DataFrame, columns: dict, empty: str) -> None:
+def show_table(frame: pd.DataFrame, columns: dict, empty: str, row_px: int = ROW_PX) -> None:
     """Every row at once: a review never hunts for rows inside a scrolling table."""
     if frame.empty:
         st.markdown(empty)
         return
     st.dataframe(
-        frame[list(columns)], hide_index=True, width="stretch", height=table_height(len(frame)), column_config=columns
+        frame[list(columns)],
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(frame), row_px=row_px),
+        row_height=row_px,
+        column_config=columns,
     )

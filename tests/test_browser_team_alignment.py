@@ -1,0 +1,56 @@
+"""The Team page as people see it, in headless Chromium on the demo data: at 1366×768 (and 1920×955)
+its KR tables fit their decision columns without sideways scrolling, and so do the other columns
+opened from the expander and the page's other tables."""
+
+from __future__ import annotations
+
+import pytest
+from test_browser import ARTIFACTS, CHROMIUM, open_app, serving_app
+
+pytestmark = pytest.mark.browser
+
+# Every table's scrolling area (the data grid's scroller) and how much wider its content is than its box.
+OVERFLOW = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]'))
+    .filter(table => table.offsetParent !== null)
+    .map(table => {
+        const scroller = table.querySelector('.dvn-scroller');
+        const headers = Array.from(table.querySelectorAll('[role="columnheader"]')).map(h => h.textContent);
+        return {headers, overflow: scroller ? scroller.scrollWidth - scroller.clientWidth : null};
+    })"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
+    with serving_app(tmp_path_factory.mktemp("browser_team")) as url:
+        yield url
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 955)])
+def test_team_pages_kr_tables_need_no_sideways_scrolling(browser, app_url, size):
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        open_app(page, f"{app_url}/team?team=Sales")
+        page.wait_for_selector('[data-testid="stMain"] [data-testid="stDataFrame"] .dvn-scroller', timeout=60000)
+        # The first KR table's other columns, opened.
+        page.get_by_text("Owner, confidence, last update, trend and forecast").first.click()
+        # A table draws its grid once scrolled into view.
+        tables = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')
+        for i in range(tables.count()):
+            if tables.nth(i).is_visible():
+                tables.nth(i).scroll_into_view_if_needed()
+                tables.nth(i).locator(".dvn-scroller").wait_for(timeout=30000)
+        tables.first.scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"team_sales_{width}x{height}.png"))
+        tables = page.evaluate(OVERFLOW)
+        kr_tables = [t for t in tables if "Target" in t["headers"] and "Last comment" in t["headers"]]
+        assert len(kr_tables) == 3  # Sales has three objectives in force
+        assert any("Forecast at due date" in t["headers"] for t in tables)  # the opened expander's table
+        # No table scrolls sideways: the KR tables, the opened expander's, initiatives, dependencies.
+        assert [t["overflow"] for t in tables if t["headers"]] == [0] * len([t for t in tables if t["headers"]]), tables
+    finally:
+        context.close()
