@@ -10,7 +10,7 @@ from analytics.presenter import presenter_order, presenter_screens, presenter_sl
 from charts.theme import STATUS_BADGES
 from ui import state
 from ui.filters import current_filters, current_review
-from ui.presenter import NEXT_KEY, PREVIOUS_KEY, STYLE, clicker_keys, kr_lines
+from ui.presenter import STYLE, clicker_keys, kr_lines
 from ui.review_changes import changes_view, since_last_review
 
 AUTO_ADVANCE_CHOICES = {
@@ -57,8 +57,8 @@ def slide() -> None:
     if seconds and time.monotonic() - advanced_at >= seconds:
         step(1)
     previous_col, title_col, next_col = st.columns([1, 6, 1], vertical_alignment="center")
-    previous_col.button("◀ Previous", on_click=step, args=(-1,), width="stretch", key=PREVIOUS_KEY)
-    next_col.button("Next ▶", on_click=step, args=(1,), width="stretch", key=NEXT_KEY)
+    previous_col.button("◀ Previous", on_click=step, args=(-1,), width="stretch", key=state.PRESENTER_PREVIOUS)
+    next_col.button("Next ▶", on_click=step, args=(1,), width="stretch", key=state.PRESENTER_NEXT)
     index = st.session_state.setdefault(state.PRESENTER_INDEX, 0) % len(slides)
     as_of = current_filters().as_of
     screen = slides[index]

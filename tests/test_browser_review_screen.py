@@ -12,6 +12,8 @@ from test_browser import ARTIFACTS, CHROMIUM, MAIN_OVERFLOW, open_app, serving_a
 from test_page_overview import hand_computed_exceptions
 from test_page_presenter import expected_screens
 
+from ui import state
+
 pytestmark = pytest.mark.browser
 
 TV = (1920, 955)
@@ -21,7 +23,7 @@ LAPTOP = (1366, 768)
 ABOVE_THE_FOLD = {TV: 8, LAPTOP: 3}
 # The KR lines of presenter mode, in CSS pixels: at least 24 on the TV, readable on the laptop.
 SMALLEST_KR_TYPE = {TV: 24, LAPTOP: 17.5}
-NEXT_BUTTON = ".st-key-presenter_next button"
+NEXT_BUTTON = f".st-key-{state.PRESENTER_NEXT} button"
 
 TITLE_BOXES = """() => [...document.querySelectorAll('.okr-attention [data-kr]')].map(cell => {
     const box = cell.querySelector('.okr-title').getBoundingClientRect();

@@ -142,6 +142,20 @@ def test_previous_from_the_summary_goes_to_the_last_screen(presenter):
     assert presenter.title[0].value == expected_screens(KRS_PER_SCREEN)[-1][0]
 
 
+def test_auto_advance_steps_to_the_next_screen_when_its_time_is_up(presenter):
+    import time
+
+    from analytics.presenter import KRS_PER_SCREEN
+    from ui import state
+
+    presenter.run()
+    presenter.selectbox(key=state.PRESENTER_AUTO).select("Auto-advance: every 30 s").run()
+    assert presenter.title[0].value == "Since last review"  # not yet: 30 s have not passed
+    presenter.session_state[state.PRESENTER_ADVANCED_AT] = time.monotonic() - 31
+    presenter.run()
+    assert presenter.title[0].value == expected_screens(KRS_PER_SCREEN)[0][0]
+
+
 def test_the_first_screen_is_the_summary_since_the_last_review(presenter):
     import okr_by_hand
 

@@ -83,7 +83,7 @@ def counts_text(exceptions: pd.DataFrame, in_force: int) -> str:
 FULL_LIST = {
     "kr_id": "KR",
     "status": "Status",
-    "title": st.column_config.TextColumn("Key result", width="large"),
+    "title": st.column_config.TextColumn("Key result", width="medium"),
     "team": "Team",
     "owner": "Owner",
     "value_text": "Now / target",

@@ -12,14 +12,14 @@ import streamlit as st
 from analytics.exceptions import review_lines
 from charts.theme import STATUS_COLORS
 from ui.exceptions import flags_of, status_pill
+from ui.state import PRESENTER_NEXT, PRESENTER_PREVIOUS
 
-PREVIOUS_KEY = "presenter_previous"  # widget keys of the slide's buttons: the key script clicks them
-NEXT_KEY = "presenter_next"
 LIST_CLASS = "okr-slide-krs"
 
 # Static styling only (no user text). Sizes follow the window (vw, vh): the KR lines are 24 px and
 # more on a 1920×955 screen and 18 px on a 1366×768 laptop, so that KRS_PER_SCREEN lines, the
-# header and the team's figures fit without scrolling.
+# header and the team's figures fit without scrolling. Each KR takes two lines whatever its text: a
+# title longer than the line (some 90 characters) ends in an ellipsis, whole on hover.
 STYLE = f"""<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"] {{display: none;}}
@@ -33,7 +33,7 @@ h1 {{font-size: clamp(2rem, 5vh, 3rem) !important; padding: 0 !important;}}
 .{LIST_CLASS} {{font-size: clamp(18px, min(1.3vw, 2.6vh), 34px); line-height: 1.25; color: #111;}}
 .{LIST_CLASS} .okr-kr {{display: grid; grid-template-columns: 7.2em minmax(0, 1fr) 14em; column-gap: 0.8em;
   align-items: center; padding: 0.2em 0; border-bottom: 1px solid #C9CCD1;}}
-.{LIST_CLASS} .okr-title {{font-weight: 600;}}
+.{LIST_CLASS} .okr-title {{font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
 .{LIST_CLASS} .okr-comment {{font-size: 0.82em; font-style: italic; color: #222; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis;}}
 .{LIST_CLASS} .okr-value {{text-align: right; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
@@ -63,7 +63,7 @@ function onKey(event) {{
   if (field && !closedChoice) return;
   const back = BACK.has(event.key) || (event.key === " " && event.shiftKey);
   if (!back && !FORWARD.has(event.key)) return;
-  const button = doc.querySelector(back ? ".st-key-{PREVIOUS_KEY} button" : ".st-key-{NEXT_KEY} button");
+  const button = doc.querySelector(back ? ".st-key-{PRESENTER_PREVIOUS} button" : ".st-key-{PRESENTER_NEXT} button");
   if (!button) return;
   event.preventDefault();
   if (doc.activeElement && doc.activeElement.blur) doc.activeElement.blur();
@@ -93,7 +93,7 @@ def kr_line_html(row) -> str:
     return (
         f'<div class="okr-kr" data-kr="{html.escape(row["kr_id"])}">'
         f"<div>{status_pill(row['status'])}</div>"
-        f'<div><div class="okr-title">{html.escape(row["title"])}</div>'
+        f'<div><div class="okr-title" title="{html.escape(row["title"])}">{html.escape(row["title"])}</div>'
         f'<div class="okr-comment">{html.escape(comment)}</div></div>'
         f'<div><div class="okr-value">{html.escape(row["value_text"])}</div>'
         f'<div class="okr-measure"><div class="okr-bar" title="{html.escape(status)}">'

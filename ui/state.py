@@ -10,6 +10,8 @@ URL_WRITTEN = "filters_written_to_url"  # what the app last put in the query str
 PRESENTER_INDEX = "presenter_team_index"
 PRESENTER_AUTO = "presenter_auto_advance"
 PRESENTER_ADVANCED_AT = "presenter_advanced_at"  # monotonic time of the last step
+PRESENTER_PREVIOUS = "presenter_previous"  # the slide's buttons, which the clicker keys' script clicks
+PRESENTER_NEXT = "presenter_next"
 # Back-calculation explorer: its inputs, the editors' base tables and the scenario controls.
 BACKCALC_TARGET = "backcalc_target_arr"
 BACKCALC_BEGINNING = "backcalc_beginning_arr"
