@@ -6,7 +6,9 @@ Every page of the sidebar's navigation is visited twice by clicking its link:
 
 * cold: the first visit of the page in this server process (the Company overview, where the app
   opens, is timed from the address being opened instead of from a click);
-* warm: the next visit, after another page (the median of --warm-runs rounds over every page).
+* warm: the next visit, after another page (the median of --warm-runs rounds over every page; the
+  rounds alternate between the two scales, whose apps both keep running, so that both meet the same
+  load of a shared machine).
 
 A switch is timed from the click until the app reports its script as not running
 (`[data-testid="stApp"][data-test-script-state="notRunning"]`, after it has been running) and no
@@ -17,7 +19,7 @@ Prints a table (page, demo cold/warm, large cold/warm, the large warm ÷ the dem
 page's height in screens), the pages over the limits (warm ratio above 1.5, taller than 4 screens),
 and one JSON line last.
 
-    .venv/bin/python bench/page_bench.py [--org DIR] [--warm-runs 3] [--port 8790]
+    .venv/bin/python bench/page_bench.py [--org DIR | --large-db FILE] [--warm-runs 5] [--port 8790]
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -65,25 +68,23 @@ SWITCH_TIMEOUT_MS = 120_000
 SETTLE_S = 1.0  # Plotly draws after the script has finished: the height is read once it has
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
 
-# Installed before a click: notes when the app starts running its script and, once it has, the first
-# moment it is idle again with no spinner (the condition polled below sets `done`).
-WATCH_AND_CLICK = """([selector, href]) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const bench = {started: performance.now(), ran: false, done: null};
-  window.__pageBench = bench;
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') bench.ran = true;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+# The app puts the page's address in the location bar when the server starts running the page (the
+# script state is "running" from then on): the page has been switched to once the address is its own,
+# the state is "notRunning" and no spinner shows.
+CLICK = """([selector, href]) => {
+  window.__pageBench = {started: performance.now(), done: null};
   [...document.querySelectorAll(selector)].find(a => a.href === href).click();
 }"""
-SWITCHED = """() => {
-  const bench = window.__pageBench;
+SWITCHED = """(path) => {
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!bench.ran || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (location.pathname !== path || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stSpinner"]')) return false;
-  bench.done = performance.now();
+  window.__pageBench.done = performance.now();
   return true;
 }"""
+WHERE = """() => [location.pathname,
+  document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state'),
+  !!document.querySelector('[data-testid="stSpinner"]')]"""
 FIRST_RUN_DONE = """() => document.querySelector('[data-testid="stApp"]')
   .getAttribute('data-test-script-state') === 'notRunning' && !document.querySelector('[data-testid="stSpinner"]')"""
 HEIGHT = """() => Math.max(document.documentElement.scrollHeight,
@@ -130,8 +131,14 @@ def started_app(database: pathlib.Path, as_of: str, port: int) -> subprocess.Pop
 
 def switch_ms(page, href: str) -> float:
     """Milliseconds from clicking the navigation link to `href` until the page has run and shows no spinner."""
-    page.evaluate(WATCH_AND_CLICK, [NAV_LINK, href])
-    page.wait_for_function(SWITCHED, timeout=SWITCH_TIMEOUT_MS, polling="raf")
+    page.evaluate(CLICK, [NAV_LINK, href])
+    try:
+        page.wait_for_function(SWITCHED, arg=urllib.parse.urlsplit(href).path, timeout=SWITCH_TIMEOUT_MS, polling="raf")
+    except Exception as error:  # Playwright's TimeoutError: say where the app stood
+        state = page.evaluate(WHERE)
+        raise SystemExit(
+            f"switching to {href} did not finish: the app is at (address, script state, spinner) {state}"
+        ) from error
     return page.evaluate("() => window.__pageBench.done - window.__pageBench.started")
 
 
@@ -247,19 +254,24 @@ def table(demo: dict, large: dict, verdicts: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--org", type=pathlib.Path, default=make_org.DEFAULT_OUT, help="the large organisation")
-    parser.add_argument("--warm-runs", type=int, default=3, help="warm visits of each page (the median is shown)")
+    parser.add_argument("--warm-runs", type=int, default=5, help="warm visits of each page (the median is shown)")
     parser.add_argument("--port", type=int, default=8790, help="the app's port (the large scale's is the next)")
+    parser.add_argument(
+        "--large-db", type=pathlib.Path, help="a DuckDB file already holding the organisation (copied, never changed)"
+    )
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
 
-    make_org.ensure_org(args.org, 1.0)
     with tempfile.TemporaryDirectory(prefix="okr_page_bench_") as scratch:
         folder = pathlib.Path(scratch)
         (folder / "demo").mkdir()
         (folder / "large").mkdir()
         demo_db = ingested_database([DEMO_WORKBOOK], folder / "demo")
-        large_db = ingested_database(sorted((args.org / "csv").glob("*.csv")), folder / "large")
+        large_db = args.large_db
+        if large_db is None:
+            make_org.ensure_org(args.org, 1.0)
+            large_db = ingested_database(sorted((args.org / "csv").glob("*.csv")), folder / "large")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
