@@ -26,7 +26,8 @@ def _wrapped(text: str, width: int) -> str:
 
 def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) -> go.Figure:
     """tree: TREE_COLUMNS of analytics.alignment. Tile size = number of KRs; KRs coloured by
-    status, objectives by pace; a company objective no team supports shows as an empty tile."""
+    status, objectives by pace; a company objective no team supports shows as an empty tile. An
+    objective's tile reads "<b>team</b><br>title" (wrapped); no text is drawn under MIN_TEXT_PX."""
     has_children = set(tree["parent_id"])
     leaf = ~tree["node_id"].isin(has_children)
     colors = [
@@ -34,9 +35,10 @@ def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) 
         for kind, status, is_leaf in zip(tree["kind"], tree["status"], leaf)
     ]
     # An objective's tile names its team and its title: the team alone does not say what the tile is
-    # about. A KR's title is small until zoomed into its objective; its colour carries the status.
+    # about. Two levels at a time, so that an objective's tile is large enough for both; a click on a
+    # company objective shows its objectives' KRs, coloured by status.
     labels = [
-        f"<b>{html.escape(str(team))}</b><br>{_wrapped(html.escape(str(title)), 28)}"
+        f"<b>{html.escape(str(team))}</b><br>{_wrapped(html.escape(str(title)), 20)}"
         if kind == "objective"
         else _wrapped(html.escape(str(label)), 60 if kind in ("company", "unlinked") else 24)
         for kind, team, title, label in zip(tree["kind"], tree["team"], tree["title"], tree["label"])
@@ -48,10 +50,10 @@ def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) 
             values=leaf.astype(int),
             labels=labels,
             branchvalues="remainder",
-            maxdepth=3,
+            maxdepth=2,
             marker={"colors": colors, "line": {"color": "white", "width": 2}},
             customdata=list(zip(tree["status"], tree["detail"], tree["label"])),
-            textfont={"size": BASE_FONT_SIZE, "color": "white"},
+            textfont={"size": BASE_FONT_SIZE - 2, "color": "white"},
             hovertemplate="%{customdata[2]}<br>%{customdata[0]} · %{customdata[1]}<extra></extra>",
             pathbar={"visible": True, "textfont": {"size": BASE_FONT_SIZE - 2}},
             tiling={"pad": 4},
