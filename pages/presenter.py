@@ -19,6 +19,9 @@ AUTO_ADVANCE_CHOICES = {
     "Auto-advance: every 60 s": 60,
     "Auto-advance: every 2 min": 120,
 }
+# With auto-advance on, the slide looks every few seconds whether its time is up, so that a screen
+# reached by hand stays its full time and no longer.
+AUTO_ADVANCE_CHECK_S = 5
 SUMMARY_HEIGHT = 520  # the moves chart under the header, within a 1366×768 window
 SUMMARY_TITLE = "Since last review"
 
@@ -49,7 +52,7 @@ auto = auto_col.selectbox(
 exit_col.page_link("pages/overview.py", label="Exit", icon=":material/close:")
 
 
-@st.fragment(run_every=AUTO_ADVANCE_CHOICES[auto])
+@st.fragment(run_every=AUTO_ADVANCE_CHECK_S if AUTO_ADVANCE_CHOICES[auto] else None)
 def slide() -> None:
     """One screen; a fragment, so stepping and auto-advance redraw the slide alone."""
     seconds = AUTO_ADVANCE_CHOICES[st.session_state[state.PRESENTER_AUTO]]
