@@ -164,9 +164,10 @@ def stage_funnel_figure(plan: Plan, title: str, remaining: PlanToDate | None = N
             hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>",
         )
     )
-    # Bars are centred on 0; the extra width leaves room for the widest bar's label beside it.
+    # Bars are centred on 0; the extra width leaves room for the widest bar's label beside it, even
+    # in half a 1366 px page.
     half = max(max(volumes), 1.0) / 2
-    figure.update_xaxes(range=[-1.3 * half, 1.45 * half])
+    figure.update_xaxes(range=[-1.3 * half, 1.75 * half])
     figure.update_yaxes(showgrid=False)
     return styled(figure, title, height=max(360, 110 + 60 * len(names)))
 
@@ -255,6 +256,7 @@ def reps_figure(plan: Plan, title: str) -> go.Figure:
             marker={"color": "#9DB4CF"},
             text=[count_text(v) if v > 0 else "" for v in before],
             textposition="inside",
+            insidetextanchor="start",  # at the bar's foot, clear of the needed line's labels
             textfont={"size": BASE_FONT_SIZE},
             hovertemplate="%{x}: %{text} reps on the team<extra></extra>",
         )
@@ -412,12 +414,13 @@ def two_way_heatmap(table: pd.DataFrame, base_win_rate: float, base_deal_size: f
 
 def bookings_to_date_figure(progress: PlanToDate, title: str) -> go.Figure:
     """Per quarter of the plan year: the planned bookings beside the actual ones (new ARR won up to
-    the as-of date), with what remains to win stacked on the actuals of the quarters still open."""
+    the as-of date), with what remains to win stacked on the actuals of the quarters still open. The
+    legend sits under the bars, clear of the title at any width."""
     quarters = [row["quarter"][-2:] for row in progress.quarters]
     planned = [row["bookings_planned"] for row in progress.quarters]
     actual = [row["bookings_actual"] for row in progress.quarters]
     remaining = [row["bookings_remaining"] for row in progress.quarters]
-    bar = {"textposition": "inside", "insidetextanchor": "middle", "textfont": {"size": BASE_FONT_SIZE - 2}}
+    font = {"size": BASE_FONT_SIZE - 2}
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
@@ -427,8 +430,11 @@ def bookings_to_date_figure(progress: PlanToDate, title: str) -> go.Figure:
             offsetgroup="planned",
             marker={"color": "#C9D3E0"},
             text=[money(v) for v in planned],
+            textposition="outside",
+            textangle=0,
+            textfont=font,
+            cliponaxis=False,
             hovertemplate="%{x} planned: %{text}<extra></extra>",
-            **bar,
         )
     )
     figure.add_trace(
@@ -439,8 +445,11 @@ def bookings_to_date_figure(progress: PlanToDate, title: str) -> go.Figure:
             offsetgroup="actual",
             marker={"color": ACTUAL_COLOR},
             text=[money(v) if v > 0 else "" for v in actual],
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            textfont=font | {"color": "white"},
             hovertemplate="%{x} won: %{text}<extra></extra>",
-            **bar | {"textfont": {"size": BASE_FONT_SIZE - 2, "color": "white"}},
         )
     )
     figure.add_trace(
@@ -450,16 +459,21 @@ def bookings_to_date_figure(progress: PlanToDate, title: str) -> go.Figure:
             base=actual,
             name="Remaining to win",
             offsetgroup="actual",
-            marker={"color": SERIES_COLORS[1], "pattern": {"shape": "/", "fgcolor": "white", "fgopacity": 0.4}},
+            marker={"color": SERIES_COLORS[1]},
             text=[money(v) if v > 0 else "" for v in remaining],
+            textposition="outside",
+            textangle=0,
+            textfont=font,
+            cliponaxis=False,
             hovertemplate="%{x} remaining: %{text}<extra></extra>",
-            **bar,
         )
     )
     top = max(max(planned), max(a + r for a, r in zip(actual, remaining)), 1.0)
-    figure.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05)
-    figure.update_yaxes(range=[0, top * 1.15], tickformat="$~s", gridcolor="#E6E8EB", showgrid=True)
-    return styled(figure, title, height=420)
+    figure.update_layout(barmode="group", bargap=0.25, bargroupgap=0.08)
+    figure.update_yaxes(range=[0, top * 1.18], tickformat="$~s", gridcolor="#E6E8EB", showgrid=True)
+    figure = styled(figure, title, height=400)
+    figure.update_layout(legend={"y": -0.12, "yanchor": "top", "x": 0, "xanchor": "left"}, margin={"b": 60})
+    return figure
 
 
 def bookings_vs_target_figure(quarters: pd.DataFrame, title: str) -> go.Figure:

@@ -160,15 +160,13 @@ def test_each_published_metric_reads_in_its_unit():
 def test_headline_and_remaining_planned_to_date():
     actuals = pd.DataFrame({"month": ["2027-01", "2027-04", "2027-05"], "new": [300_000.0, 100_000.0, 100_000.0]})
     progress = plan_to_date(SCENARIO, actuals, dt.date(2027, 5, 31))
-    shown = {label: value for label, value, _ in headline_metrics(PLAN, progress)}
+    shown = {label: (value, note) for label, value, note, _ in headline_metrics(PLAN, progress)}
     assert shown == {
-        "New ARR required in 2027": "$2.00M",
-        "Won to date": "$500k",
-        "Remaining to win": "$1.50M",
-        "Deals remaining": "60",
-        "Emails remaining": "14,546",  # 60 deals / 0.25 / 0.5 / 0.33 / 0.10 = 14,545.45
-        "Reps at the peak": "4",
-        "Hires in the year": "4",
+        "Won to date": ("$500k", "of $2.00M needed"),
+        "Remaining to win": ("$1.50M", "after 31 May"),
+        "Deals remaining": ("60", None),
+        "Emails remaining": ("14,546", None),  # 60 deals / 0.25 / 0.5 / 0.33 / 0.10 = 14,545.45
+        "Reps at the peak": ("4", "4 to hire"),
     }
     rows = remaining_rows(progress).set_index("")
     assert list(rows.columns) == ["Rest of year", "Q1", "Q2", "Q3", "Q4"]
@@ -176,7 +174,7 @@ def test_headline_and_remaining_planned_to_date():
     assert rows.loc["bookings"].tolist() == ["$1,500,000", "—", "$214,286", "$642,857", "$642,857"]
     assert rows.loc["deals"].tolist() == ["60", "—", "9", "26", "26"]  # 8.57 and 25.71 rounded up
     assert rows.index.tolist() == ["bookings", "emails", "replies", "meetings", "opportunities", "deals"]
-    whole_year = {label: value for label, value, _ in headline_metrics(PLAN, None)}
+    whole_year = {label: value for label, value, _, _ in headline_metrics(PLAN, None)}
     assert whole_year["New ARR required"] == "$2.00M" and whole_year["Emails needed"] == "19,394"
 
 

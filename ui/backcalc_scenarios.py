@@ -25,6 +25,8 @@ from ui.tables import table_height
 from ui.text import literal
 
 CURRENT = "Current inputs"
+ITEM = "Input or result"  # the comparison's first column
+ITEM_PX, SCENARIOS_PX = 210, 680
 
 ss = st.session_state
 
@@ -86,7 +88,7 @@ def _save_controls(scenario: Scenario | None, author: str | None) -> None:
     st.subheader("Save the current inputs")
     st.text_input("Scenario name", key=state.BACKCALC_NAME)
     if author is not None:
-        why_not = "Fix the inputs first." if scenario is None else None if author else "Type your name first."
+        why_not = "Fix the inputs first." if scenario is None else None if author else "Type your name above first."
         st.button(
             "Save",
             type="primary",
@@ -95,6 +97,8 @@ def _save_controls(scenario: Scenario | None, author: str | None) -> None:
             on_click=save,
             args=(None if scenario is None else scenario.to_dict(), author),
         )
+        if why_not:
+            st.caption(f":material/info: {why_not}")
     else:
         refused_note(EDIT_SCENARIOS, compact=True)
     if scenario is not None:
@@ -135,7 +139,7 @@ def _saved_scenarios(may_edit: bool) -> list[str]:
         ss[state.BACKCALC_SELECTED] = names[0]
     chosen = st.selectbox("Scenario", names, key=state.BACKCALC_SELECTED)
     load_col, download_col, delete_col = st.columns(3)
-    load_col.button("Load into the inputs", on_click=load_saved, width="stretch")
+    load_col.button("Load", help="Load this scenario into the inputs", on_click=load_saved, width="stretch")
     download_col.download_button(
         "Download JSON",
         data=json.dumps({"name": chosen, **saved.load_scenario(store(), chosen)}, indent=1),
@@ -169,7 +173,7 @@ def _comparison(scenario: Scenario | None, names: list[str]) -> None:
     for problem in unreadable:
         st.error(problem)
     if len(compared) >= 2:
-        shown = comparison_rows(comparison_table(compared), compared)
+        shown = comparison_rows(comparison_table(compared), compared).rename(columns={"": ITEM})
         differs = shown.pop("differs")
         highlighted = shown.style.apply(
             lambda row: ["background-color: #FFF3C4; font-weight: 600" if differs[row.name] else ""] * len(row), axis=1
@@ -179,7 +183,15 @@ def _comparison(scenario: Scenario | None, names: list[str]) -> None:
             hide_index=True,
             width="stretch",
             height=table_height(len(shown)),
-            column_config={name: st.column_config.TextColumn(alignment="right") for name in compared},
+            column_config={
+                ITEM: st.column_config.TextColumn(width=ITEM_PX),
+                # The scenarios share the rest of a 1366 px page's width, so that a funnel's stage
+                # names read whole; wider screens stretch them.
+                **{
+                    name: st.column_config.TextColumn(alignment="right", width=SCENARIOS_PX // len(compared))
+                    for name in compared
+                },
+            },
         )
         first = next(iter(compared))
         st.caption(
@@ -221,7 +233,7 @@ def _publish_controls(plan: Plan, year: int, published_by: str | None) -> None:
         return
     changed = int(changes["changed"].sum())
     why_not = (
-        "Type your name first: it is recorded with the targets."
+        "Type your name above first: it is recorded with the targets."
         if not published_by
         else "Nothing to publish: these targets are already the stored ones."
         if not changed

@@ -170,46 +170,53 @@ def comparison_rows(table: pd.DataFrame, names) -> pd.DataFrame:
     return shown
 
 
-def headline_metrics(plan: Plan, progress: PlanToDate | None) -> list[tuple[str, str, str]]:
-    """The key figures above the tabs as (label, value, help): planned to date, the year's need,
-    what is won and what remains, with the remaining deals and top of the funnel; for a year not begun,
-    the whole year's. Then the reps at the peak and the hires (when the plan has reps)."""
+def headline_metrics(plan: Plan, progress: PlanToDate | None) -> list[tuple[str, str, str | None, str]]:
+    """The key figures above the tabs as (label, value, note under it, help), five at most so that
+    they read whole at 1366 px: planned to date, what is won (of the year's need) and what remains,
+    with the remaining deals and top of the funnel; for a year not begun, the whole year's. Then the
+    reps at the peak with the hires (when the plan has reps)."""
     top = plan.stages[0]
     year = f"${plan.new_arr_required:,.0f} = target − beginning × (1 − churn − contraction + expansion)"
     if progress is None:
         shown = [
-            ("New ARR required", money(plan.new_arr_required), year),
-            ("Deals in the year", count_text(plan.deals), "Deals the year's new ARR needs"),
-            (f"{top.name.capitalize()} needed", count_text(top.required), "The top of the funnel, over the year"),
+            ("New ARR required", money(plan.new_arr_required), None, year),
+            ("Deals in the year", count_text(plan.deals), None, "Deals the year's new ARR needs"),
+            (f"{top.name.capitalize()} needed", count_text(top.required), None, "The top of the funnel, over the year"),
         ]
     else:
         until = f"{progress.last_actual_month}" if progress.last_actual_month else "no actual yet"
         shown = [
-            (f"New ARR required in {progress.plan_year}", money(plan.new_arr_required), year),
             (
                 "Won to date",
                 money(progress.new_arr_won_to_date),
+                f"of {money(plan.new_arr_required)} needed",
                 f"${progress.new_arr_won_to_date:,.0f}: new ARR of the ARR actuals from January to "
-                f"{progress.as_of:%B %Y} (latest month stored: {until})",
+                f"{progress.as_of:%B %Y} (latest month stored: {until}), against {year}",
             ),
             (
                 "Remaining to win",
                 money(progress.new_arr_remaining),
+                f"after {progress.as_of:%d %b}",
                 f"${progress.new_arr_remaining:,.0f} = required − won to date (never below 0), booked after "
                 f"{progress.as_of:%B} by the quarters' seasonality",
             ),
-            ("Deals remaining", count_text(progress.deals_remaining), "Deals the remaining new ARR needs"),
+            ("Deals remaining", count_text(progress.deals_remaining), None, "Deals the remaining new ARR needs"),
             (
                 f"{top.name.capitalize()} remaining",
                 count_text(progress.stages_remaining[0][1]),
+                None,
                 "The top of the funnel still needed this year",
             ),
         ]
     if plan.reps is not None:
-        shown += [
-            ("Reps at the peak", count_text(plan.reps), "Fully ramped reps the busiest quarter's deals need"),
-            ("Hires in the year", count_text(sum(plan.hires_by_quarter)), "People to hire, ramp included"),
-        ]
+        shown.append(
+            (
+                "Reps at the peak",
+                count_text(plan.reps),
+                f"{count_text(sum(plan.hires_by_quarter))} to hire",
+                "Fully ramped reps the busiest quarter's deals need; hires in the year, ramp included",
+            )
+        )
     return shown
 
 

@@ -58,8 +58,8 @@ def headline(plan: Plan | None, progress: PlanToDate | None, problems: list[str]
         st.error("These inputs cannot be back-calculated. Fix:\n" + "\n".join(f"- {p}" for p in problems))
         return
     shown = headline_metrics(plan, progress)
-    for column, (label, value, help_text) in zip(st.columns(len(shown)), shown):
-        column.metric(label, value, border=True, help=help_text)
+    for column, (label, value, note, help_text) in zip(st.columns(len(shown)), shown):
+        column.metric(label, value, note, delta_color="off", delta_arrow="off", border=True, help=help_text)
     if plan.surplus > 0:
         st.success(
             f"Target already covered by retained + expansion ARR; surplus {money(plan.surplus)} "
@@ -103,18 +103,21 @@ def _to_date_view(plan: Plan, progress: PlanToDate) -> None:
     """The year so far: each quarter's planned bookings beside the won ones, what remains, and the
     volumes the rest of the year needs."""
     as_of = progress.as_of
-    chart_col, funnel_col = st.columns(2)
-    chart_col.plotly_chart(
+    st.plotly_chart(
         bookings_to_date_figure(progress, f"Bookings {progress.plan_year}: planned and won to {as_of:%d %b}"),
         width="stretch",
     )
+    table_col, funnel_col = st.columns([3, 2], gap="medium")
+    with table_col:
+        st.subheader(f"Still needed after {as_of:%d %B %Y}")
+        shown = remaining_rows(progress)
+        st.dataframe(
+            shown, hide_index=True, width="stretch", column_config={column: RIGHT for column in shown.columns[1:]}
+        )
     funnel_col.plotly_chart(
-        stage_funnel_figure(plan, f"Still needed after {as_of:%B}, by stage", remaining=progress), width="stretch"
+        stage_funnel_figure(plan, f"Still needed after {as_of:%B}", remaining=progress), width="stretch"
     )
-    st.subheader(f"Still needed after {as_of:%d %B %Y}")
-    shown = remaining_rows(progress)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={column: RIGHT for column in shown.columns[1:]})
-    st.caption(
+    table_col.caption(
         f"New ARR won from January to {as_of:%B} (ARR actuals) counts against the year's requirement; what "
         "remains is spread over the months left by the quarters' seasonality, and the deals and stage "
         "volumes follow from it (not shifted by the sales cycle: the top of the funnel is needed earlier). "
