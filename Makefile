@@ -6,6 +6,11 @@ DEMO_WORKBOOK := okr_data/demo_company_2027.xlsx
 DEMO_DB := okr_data/okr.duckdb
 PORT ?= 8501
 KILL_RUNS ?= 50
+# Python keeps its bytecode caches (in __pycache__, git-ignored) even where the environment says not to:
+# the packages are installed uncompiled (pip's compiling took half its time) and compiled once on first
+# import, and pytest keeps each test module with its asserts rewritten instead of redoing it in every
+# test process.
+export PYTHONDONTWRITEBYTECODE =
 
 .PHONY: run test check lint format kill-test setup dev-setup demo-db demo-workbook system-packages clean
 
@@ -14,9 +19,9 @@ run: demo-db
 
 # The suite runs once with the store tests on both backends, then the tests that store rows through
 # the backend (marked postgres) once more on PostgreSQL when a server could be started; then the kill
-# harness. Tests run on every core (at most four), a test file's tests on the same worker so that its
-# module fixtures are built once.
-PYTEST := $(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadfile
+# harness. Tests run on every core (at most four): a test file's tests on the same worker so that its
+# module fixtures are built once, but each browser test on its own, longest first (tests/conftest.py).
+PYTEST := $(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
 test: dev-setup demo-db system-packages
 	@url=$$(bash tests/postgres_server.sh) || exit 1; \
 	OKR_TEST_POSTGRES=$$url $(PYTEST) && \
@@ -44,15 +49,17 @@ kill-test: dev-setup
 setup: $(VENV)/.installed
 dev-setup: $(VENV)/.installed-dev
 
+PIP_INSTALL := $(PY) -m pip install --quiet --no-compile --only-binary :all:
 $(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $@
+# One pip run for both files (requirements-dev.txt includes requirements.txt): one resolution, not two.
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $(VENV)/.installed $@
 
 # The demo database is built from the committed demo workbook when it is absent.
 demo-db: setup

@@ -9,8 +9,8 @@ Set-up: a DuckDB file holding the demo workbook ("before"), and a realistic uplo
 with every check-in's confidence and comment changed, so the ingest updates hundreds of rows, writes
 their history and records the upload with its file. Three complete runs give the "after" state (they
 must agree: that the state after is the same each time is part of what is checked) and time the
-ingest (medians). Then each run copies the "before" file, starts `python -m loaders ingest` in a
-child process (the CLI as a user runs it) and SIGKILLs it after a random delay: a third of the runs
+ingest (medians). Then each run copies the "before" file, starts the CLI's ingest (`python -m loaders
+ingest`'s own code) in a child process and SIGKILLs it after a random delay: a third of the runs
 anywhere in the ingest (reading, checking, writing, closing; counted from the end of the child's
 imports), a third in the write and the close, a third within 30 ms of the commit (both counted from
 the moment the child enters Store.write) — where a kill could tear the database. The database is then
@@ -19,8 +19,10 @@ uploads, upload_files, meta — is compared with both states by a fingerprint (r
 a hash of every row; store.transfer.fingerprints), and the data version.
 
 The child records the upload at a fixed time (the only thing that would otherwise differ between
-two complete runs), and prints a line when its imports are done, when it starts writing and when the
-write has committed.
+two complete runs), and tells the harness through a pipe when it starts, when it starts writing and
+when the write has committed. The children are forked from a process that has imported the app's
+modules once (multiprocessing's forkserver): importing them afresh took most of each run's time, and
+what is killed, the ingest and its write, is the same code in the same kind of process.
 """
 
 from __future__ import annotations
@@ -29,13 +31,13 @@ import argparse
 import datetime as dt
 import io
 import json
+import multiprocessing
 import os
 import pathlib
 import random
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,9 +53,16 @@ CALIBRATION_RUNS = 3
 LOCK_WAIT = 30.0  # seconds the harness waits to open a database a killed child's lock may still hold
 
 
-def child(database: str, upload: str) -> int:
-    """The ingest to kill: the CLI's ingest, with the upload recorded at UPLOAD_TIME."""
-    import loaders.ingest  # noqa: F401  (imported here, so that the kill window is the ingest itself)
+# What the children are forked from has these imported, so that the kill window is the ingest itself.
+CHILD_IMPORTS = ["loaders.ingest", "loaders.__main__", "store.database"]
+
+
+def child(database: str, upload: str, log: str, announce) -> None:
+    """The ingest to kill: the CLI's ingest, with the upload recorded at UPLOAD_TIME, its output in `log`
+    and its progress sent down `announce`."""
+    with open(log, "wb") as output:
+        os.dup2(output.fileno(), sys.stdout.fileno())
+        os.dup2(output.fileno(), sys.stderr.fileno())
     import store.database as database_module
     from loaders import __main__ as cli
 
@@ -61,14 +70,14 @@ def child(database: str, upload: str) -> int:
     write = database_module.Store.write
 
     def announced_write(self, work):
-        print(WRITING, flush=True)
+        announce.send(WRITING)
         result = write(self, work)
-        print(COMMITTED, flush=True)
+        announce.send(COMMITTED)
         return result
 
     database_module.Store.write = announced_write
-    print(READY, flush=True)
-    return cli.main(["ingest", upload, "--db", database])
+    announce.send(READY)
+    sys.exit(cli.main(["ingest", upload, "--db", database]))
 
 
 def changed_check_ins_workbook() -> bytes:
@@ -110,25 +119,33 @@ def _copy_database(source: pathlib.Path, target: pathlib.Path) -> None:
     shutil.copyfile(source, target)
 
 
-def _start(database: pathlib.Path, upload: pathlib.Path, log: pathlib.Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, str(pathlib.Path(__file__).resolve()), "--child", str(database), str(upload)],
-        stdout=subprocess.PIPE,
-        stderr=open(log, "wb"),
-        text=True,
-        cwd=PROJECT_ROOT,
-    )
+def _children():
+    """Where the children come from: a forkserver that has imported CHILD_IMPORTS."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(CHILD_IMPORTS)
+    return context
 
 
-def _await(process: subprocess.Popen, line: str) -> float | None:
-    """Read the child's output up to `line`; the moment it came (None if the child ended first)."""
-    for received in process.stdout:
-        if received.strip() == line:
-            return time.monotonic()
-    return None
+def _start(children, database: pathlib.Path, upload: pathlib.Path, log: pathlib.Path):
+    """The child ingesting `upload` into `database`, and the pipe it announces its progress on."""
+    receiver, sender = children.Pipe(duplex=False)
+    process = children.Process(target=child, args=(str(database), str(upload), str(log), sender))
+    process.start()
+    sender.close()  # the child's end: the pipe then ends when the child does
+    return process, receiver
 
 
-def prepare(folder: pathlib.Path) -> dict:
+def _await(receiver, line: str) -> float | None:
+    """Read the child's announcements up to `line`; the moment it came (None if the child ended first)."""
+    try:
+        while receiver.recv() != line:
+            pass
+    except EOFError:
+        return None
+    return time.monotonic()
+
+
+def prepare(children, folder: pathlib.Path) -> dict:
     """The "before" database, the upload, and the "after" state and timings from complete runs."""
     from loaders.ingest import check_and_store
     from store.database import Store, UploadedFile
@@ -145,10 +162,11 @@ def prepare(folder: pathlib.Path) -> dict:
     for number in range(CALIBRATION_RUNS):
         database = folder / f"complete-{number}.duckdb"
         _copy_database(before_db, database)
-        process = _start(database, upload, folder / f"complete-{number}.log")
-        moments = [_await(process, line) for line in (READY, WRITING, COMMITTED)]
-        process.stdout.read()
-        if process.wait() != 0 or None in moments:
+        process, announcements = _start(children, database, upload, folder / f"complete-{number}.log")
+        moments = [_await(announcements, line) for line in (READY, WRITING, COMMITTED)]
+        process.join()
+        announcements.close()
+        if process.exitcode != 0 or None in moments:
             raise RuntimeError(f"the ingest failed: {(folder / f'complete-{number}.log').read_text()}")
         ready, writing, committed = moments
         write_offsets.append(writing - ready)
@@ -176,7 +194,8 @@ def run_harness(runs: int = 50, seed: int | None = None, workdir: pathlib.Path |
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="okr-kill-harness-", dir=workdir) as scratch:
         folder = pathlib.Path(scratch)
-        setup = prepare(folder)
+        children = _children()
+        setup = prepare(children, folder)
         window, write_offset, commit_offset = setup["ingest_seconds"], setup["write_offset"], setup["commit_offset"]
         # Each aim: the child's line the delay counts from, and the range of the delay. The write and the
         # commit are aimed at from the child's own "writing" line, so that the time its reading and
@@ -202,14 +221,15 @@ def run_harness(runs: int = 50, seed: int | None = None, workdir: pathlib.Path |
             marker, low, high = aims[aim]
             delay = chooser.uniform(low, high)
             aimed[aim]["runs"] += 1
-            process = _start(database, setup["upload"], folder / "run.log")
-            counted_from = _await(process, marker)
+            process, announcements = _start(children, database, setup["upload"], folder / "run.log")
+            counted_from = _await(announcements, marker)
             if counted_from is not None:
                 time.sleep(max(0.0, counted_from + delay - time.monotonic()))
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGKILL)
-            code = process.wait()
-            process.stdout.close()
+            if process.exitcode is None:
+                process.kill()  # SIGKILL
+            process.join()
+            code = process.exitcode
+            announcements.close()
             if code == -signal.SIGKILL:
                 aimed[aim]["killed_while_running"] += 1
             elif code == 0:
@@ -262,10 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--workdir", type=pathlib.Path, help="where the scratch folder goes (default: the system's)")
-    parser.add_argument("--child", nargs=2, metavar=("DATABASE", "UPLOAD"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.child:
-        return child(*args.child)
     summary = run_harness(args.runs, args.seed, args.workdir)
     print(json.dumps(summary, indent=1))
     return 0 if summary["ok"] else 1
