@@ -32,7 +32,7 @@ from ui.review_meeting import (
     save_notes,
     teams_in_turn,
 )
-from ui.tables import DATE_FORMAT, key_result_column, table_height, with_missing_shown
+from ui.tables import DATE_FORMAT, WRAPPED_ROW_PX, key_result_column, table_height, with_missing_shown
 
 CANDIDATES_SHOWN = 10  # the agenda item stays one screen; the table scrolls for the rest
 
@@ -100,14 +100,15 @@ else:
         candidates.assign(status=candidates["status"].map(STATUS_BADGES)),
         hide_index=True,
         width="stretch",
-        height=table_height(len(candidates), CANDIDATES_SHOWN),
+        row_height=WRAPPED_ROW_PX,  # titles wrap beside the reasons at 1366 px
+        height=table_height(len(candidates), CANDIDATES_SHOWN, row_px=WRAPPED_ROW_PX),
         column_order=["kr_id", "title", "team", "owner", "status", "reasons"],
         column_config={
             "kr_id": "KR",
-            "title": key_result_column("large"),
-            "team": "Team",
-            "owner": "Owner",
-            "status": "Status",
+            "title": key_result_column("medium"),
+            "team": st.column_config.TextColumn("Team", width="small"),
+            "owner": st.column_config.TextColumn("Owner", width="small"),
+            "status": st.column_config.TextColumn("Status", width="small"),
             "reasons": st.column_config.TextColumn("Why listed", width="medium"),
         },
     )

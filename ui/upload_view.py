@@ -340,11 +340,12 @@ def upload_history(undone_by: str | None) -> None:
         column_config={
             "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
             "uploaded_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-            "uploaded_by": "Who",
-            "file_name": "File",
-            "sha256": "SHA-256 (start)",
+            # Widths that keep the State column (in force, undone by whom) in view at 1366 px.
+            "uploaded_by": st.column_config.TextColumn("Who", width="small"),
+            "file_name": st.column_config.TextColumn("File", width="medium"),
+            "sha256": st.column_config.TextColumn("SHA-256 (start)", width="small"),
             "rows": st.column_config.TextColumn("Rows changed", width="medium"),
-            "state": "State",
+            "state": st.column_config.TextColumn("State", width="medium"),
         },
     )
     choices = [f"{row.upload_id}/{row.file_name}" for row in history.itertuples()]
