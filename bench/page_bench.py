@@ -2,7 +2,8 @@
 
 For each scale the app is started (`streamlit run app.py`, headless, OKR_DB pointing at a fresh copy
 of the database, OKR_AS_OF at the data's review date) and driven by Debian's Chromium at 1920×1080.
-Every page of the sidebar's navigation is visited twice by clicking its link:
+The demo app is started first, then the large one. Every page of the sidebar's navigation is visited
+by clicking its link:
 
 * cold: the first visit of the page in this server process (the Company overview, where the app
   opens, is timed from the address being opened instead of from a click);
@@ -11,9 +12,13 @@ Every page of the sidebar's navigation is visited twice by clicking its link:
   load of a shared machine).
 
 A switch is timed from the click until the app reports its script as not running
-(`[data-testid="stApp"][data-test-script-state="notRunning"]`, after it has been running) and no
-spinner is shown. After the first visit the page's height is measured (the taller of the document and
-the main scrolling area) in viewport heights.
+(`[data-testid="stApp"][data-test-script-state="notRunning"]`) with the page's own address in the
+location bar (the app puts it there when the server starts running the page) and no spinner shown.
+A second after the first visit (Plotly draws after the script) the page's height is measured, the
+taller of the document and the main scrolling area, in viewport heights.
+
+The large organisation is bench/make_org.py's (generated into --org if absent, then ingested), or a
+database given with --large-db. Exits 1 when a page is over a limit.
 
 Prints a table (page, demo cold/warm, large cold/warm, the large warm ÷ the demo warm, the large
 page's height in screens), the pages over the limits (warm ratio above 1.5, taller than 4 screens),

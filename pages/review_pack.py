@@ -1,9 +1,11 @@
 """Review pack export: the month's review as one offline HTML file, and the KR table as XLSX and CSV."""
 
+import pandas as pd
 import streamlit as st
 
 from analytics.meetings import meeting_record
 from analytics.overview import company_overview
+from analytics.progress import STATUS_ORDER
 from charts.review_pack import review_pack_html
 from charts.theme import STATUS_BADGES
 from loaders.export import KR_EXPORT_COLUMNS, export_file_name, kr_export_table, table_csv, table_xlsx
@@ -12,6 +14,7 @@ from ui import state
 from ui.context import store, tables
 from ui.filters import ReviewFilters, current_filters, current_review
 from ui.review_changes import changes_view
+from ui.scale import SHOW_ALL_PACK_KRS, capped, many_teams
 from ui.tables import key_result_column, table_height
 
 filters = current_filters()
@@ -24,6 +27,13 @@ def scope_text(filters: ReviewFilters) -> str:
     who = f"team {filters.team}" if filters.team else f"group {filters.group}" if filters.group else "all teams"
     owner = f" · KRs owned by {filters.owner}" if filters.owner else ""
     return f"As of {filters.as_of:%d %B %Y} · {period} · {who}{owner}"
+
+
+def worst_first(krs: pd.DataFrame) -> pd.DataFrame:
+    """The KR rows by their status in STATUS_ORDER (overdue first), then the largest gap (expected − progress)."""
+    rank = krs["status"].map({status: i for i, status in enumerate(STATUS_ORDER)}).fillna(len(STATUS_ORDER))
+    gap = krs["expected"] - krs["raw_progress"]
+    return krs.assign(rank=rank, gap=gap).sort_values(["rank", "gap"], ascending=[True, False], kind="stable")
 
 
 def file_size(size: int) -> str:
@@ -142,7 +152,10 @@ st.caption(
 )
 
 st.subheader(f"The {kr_count} key results in the Excel and CSV files")
-preview = kr_export_table(review)
+st.caption("Worst first: worst status, then the largest gap between expected and progress")
+preview = worst_first(kr_export_table(review))
+if many_teams(team_count):
+    preview = capped(preview, SHOW_ALL_PACK_KRS, "key results")
 preview = preview.assign(
     status=preview["status"].map(STATUS_BADGES),
     progress_points=100 * preview["raw_progress"],
@@ -152,7 +165,7 @@ st.dataframe(
     preview[["kr_id", "team", "title", "owner", "status", "progress_points", "expected_points", "due_date"]],
     hide_index=True,
     width="stretch",
-    height=table_height(kr_count, 10),
+    height=table_height(len(preview), 10),
     column_config={
         "kr_id": "KR ID",
         "team": "Team",

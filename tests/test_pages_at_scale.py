@@ -95,10 +95,16 @@ def open_wide(org, monkeypatch):
     st.cache_resource.clear()
 
 
+def current_objectives(sheets) -> pd.DataFrame:
+    """The objectives whose period holds AS_OF (the quarter or the year), company ones included."""
+    objectives = sheets["Objectives"]
+    return objectives[objectives["period"].isin([QUARTER, str(AS_OF.year)])]
+
+
 def teams_in_force(sheets, group: str | None = None) -> set[str]:
     """Teams with a KR of an objective whose period holds AS_OF (the quarter or the year)."""
-    objectives = sheets["Objectives"]
-    current = objectives[objectives["period"].isin([QUARTER, str(AS_OF.year)]) & objectives["team"].notna()]
+    current = current_objectives(sheets)
+    current = current[current["team"].notna()]
     with_krs = current[current["objective_id"].isin(sheets["KeyResults"]["objective_id"])]
     teams = set(with_krs["team"])
     if group:
@@ -336,3 +342,22 @@ def test_retrospective_drills_down_to_a_group_s_teams(open_wide, org):
     figure = charts_by_title(at)[f"{quarter_before(QUARTER)}: key results completed and missed per team"]
     assert set(chart_values(figure["data"][0]["y"])) == set(krs.loc[krs["group"] == GROUP, "team"])
     assert len(at.toggle) == 0
+
+
+def test_review_pack_previews_the_worst_key_results_first(open_wide, org):
+    at = open_wide("pages/review_pack.py")
+    in_force = len(org[1]["KeyResults"].merge(current_objectives(org[1]), on="objective_id"))
+    assert at.subheader[-1].value == f"The {in_force} key results in the Excel and CSV files"
+    preview = at.dataframe[0].value
+    assert len(preview) == scale.WORST_ROWS
+    ranks = preview["status"].map(BADGE_RANK).tolist()
+    assert ranks == sorted(ranks)
+
+    at.toggle(key=scale.SHOW_ALL_PACK_KRS).set_value(True).run()
+    preview = at.dataframe[0].value
+    assert len(preview) == in_force and preview["kr_id"].is_unique
+    ranks = preview["status"].map(BADGE_RANK).tolist()
+    assert ranks == sorted(ranks)
+    same_status = preview[preview["status"] == preview["status"].iloc[0]]
+    gaps = (same_status["expected_points"] - same_status["progress_points"]).tolist()
+    assert gaps == sorted(gaps, reverse=True)

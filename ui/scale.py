@@ -24,6 +24,7 @@ SHOW_ALL_OVERLAPS = "show_all_overlaps"
 SHOW_ALL_CONFLICTS = "show_all_dependency_conflicts"
 SHOW_ALL_SCORES = "show_all_quality_scores"
 SHOW_ALL_RETRO_TEAMS = "show_all_retrospective_teams"
+SHOW_ALL_PACK_KRS = "show_all_review_pack_krs"
 
 
 def many_teams(count: int) -> bool:
