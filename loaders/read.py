@@ -181,10 +181,9 @@ class OverlongText:
     length: int
 
 
-def read_grids(file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES, read_columns=None) -> list[RawSheet]:
-    """The sheets of a CSV file or workbook. `read_columns(data, sheets, date1904)` starts the columnar
-    reading of a workbook's sheets and gives an object whose result() is _columnar_sheets' (default: a
-    thread here; ReadAhead's child on the command line)."""
+def read_grids(file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES, read_before=None) -> list[RawSheet]:
+    """The sheets of a CSV file or workbook. `read_before(candidates, date1904)` gives a workbook's
+    halves as _read_halves gives them when they were read already (ReadAhead's child), or None."""
     if len(data) > max_bytes:
         raise FileRejected(
             f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes // 2**20} MB "
@@ -193,7 +192,7 @@ def read_grids(file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES, rea
     if not data.strip():
         raise FileRejected("the file is empty")
     if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(data, max_bytes * MAX_UNCOMPRESSED_FACTOR, read_columns)
+        return _read_xlsx(data, max_bytes * MAX_UNCOMPRESSED_FACTOR, read_before)
     if data.startswith(OLE_MAGIC):
         raise FileRejected(
             "this is a password-protected workbook or an old .xls file; remove the password or "
@@ -271,32 +270,23 @@ def _opened_workbook(
     return archive, workbook, heads
 
 
-def _columnar_job(data: bytes, workbook: workbook_xml.WorkbookParts, heads: dict[str, workbook_xml.SheetHead]) -> tuple:
-    """The arguments of _columnar_sheets: the sheets that start at A1 may be read column by column."""
-    return data, [name for name, head in heads.items() if head.starts_at_a1], workbook.date1904
+def _candidates(heads: dict[str, workbook_xml.SheetHead]) -> list[str]:
+    """The sheets fastexcel may read column by column: those that start at A1."""
+    return [name for name, head in heads.items() if head.starts_at_a1]
 
 
-def _read_xlsx(data: bytes, max_uncompressed: int, read_columns=None) -> list[RawSheet]:
+def _read_xlsx(data: bytes, max_uncompressed: int, read_before=None) -> list[RawSheet]:
     """Each sheet read by fastexcel column by column into Arrow arrays when it can (every column holds
     one type of cell below the header), by calamine cell by cell otherwise; with markers where a cell
     holds a formula without a saved result or shows an error (those sheets are read cell by cell)."""
     archive, workbook, heads = _opened_workbook(data, max_uncompressed)
-    # fastexcel reads the sheets that start at A1 column by column (in a thread, or ReadAhead's child)
-    # while this thread decompresses and scans their XML for marked cells (zlib lets go of the
-    # interpreter, fastexcel does not: the two run side by side); a sheet found to hold marked cells is
-    # then read cell by cell instead.
-    columnar = (read_columns or _in_background)(*_columnar_job(data, workbook, heads))
+    candidates = _candidates(heads)
+    halves = read_before(candidates, workbook.date1904) if read_before else None
+    loaded, scans = halves or _read_halves(data, archive, workbook, candidates)
+    markers = {name: list(_cell_markers(scan.marked)) for name, scan in scans.items()}
     try:
-        parts = {name: _zip_part(archive, path) for name, path in workbook.sheets.items()}
-        percent_styles = workbook_xml.percent_styles(archive)
-        scans = {name: workbook_xml.scan_cells(xml, percent_styles) for name, xml in parts.items()}
-        markers = {name: list(_cell_markers(scan.marked)) for name, scan in scans.items()}
-    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        columnar.result(quiet=True)
-        raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
-    try:
-        names, read = columnar.result()
-        sheets = {name: read[name] for name in names if name in read and name in parts and not markers[name]}
+        names, read = _columnar_from(loaded, workbook.date1904)
+        sheets = {name: read[name] for name in names if name in read and name in scans and not markers[name]}
         if by_cell := [name for name in names if sheets.get(name) is None]:
             from python_calamine import CalamineWorkbook
 
@@ -318,6 +308,30 @@ def _read_xlsx(data: bytes, max_uncompressed: int, read_columns=None) -> list[Ra
     return [sheets[name] for name in names]
 
 
+def _read_halves(
+    data: bytes, archive: zipfile.ZipFile, workbook: workbook_xml.WorkbookParts, candidates: list[str]
+) -> tuple[tuple[list[str], dict[str, pa.RecordBatch]], dict[str, workbook_xml.CellScan]]:
+    """The two halves of reading a workbook: fastexcel loads the `candidates` column by column in a
+    thread (_loaded_columns) while this one decompresses each sheet's XML and scans it for marked cells
+    and percentages (zlib lets go of the interpreter, fastexcel does not: the two run side by side); a
+    sheet found to hold marked cells is then read cell by cell instead."""
+    columns = _Background(_loaded_columns, data, candidates)
+    try:
+        parts = {name: _zip_part(archive, path) for name, path in workbook.sheets.items()}
+        percent_styles = workbook_xml.percent_styles(archive)
+        scans = {name: workbook_xml.scan_cells(xml, percent_styles) for name, xml in parts.items()}
+    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        columns.result(quiet=True)
+        raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
+    except FileRejected:
+        columns.result(quiet=True)
+        raise
+    try:
+        return columns.result(), scans
+    except Exception as exc:  # fastexcel raises several unrelated types for a damaged archive
+        raise FileRejected(f"the workbook is damaged and cannot be read ({exc})") from exc
+
+
 HEAD_BYTES = 1024 * 1024  # of a sheet's XML, enough for its first rows (sheet_head) unless they are huge
 
 
@@ -334,14 +348,15 @@ def _sheet_head(archive: zipfile.ZipFile, path: str) -> workbook_xml.SheetHead:
 
 
 class ReadAhead:
-    """The workbooks of an upload read by fastexcel in a child process forked now, while this process
-    goes on: the command line imports pandas and DuckDB and opens the store meanwhile, and checks each
-    sheet's XML for marked cells while the child reads the columns. fastexcel holds the interpreter as
-    it reads, so a thread could not run beside it; a process can. Called as read_grids is, it gives what
-    read_grids gives: a file it was not given (the same bytes object) is read here, as is any sheet the
-    child did not hand back. Only for a process that runs no other thread and has not started DuckDB
-    or an Arrow computation (a fork copies one thread): the command line, before its imports. The child
-    checks the archive before fastexcel parses anything, as read_grids does."""
+    """The workbooks of an upload read in a child process forked now (fastexcel's columns, and each
+    sheet's XML scanned for marked cells and percentages: _read_halves), while this process goes on:
+    the command line imports pandas and DuckDB and opens the store meanwhile. fastexcel holds the
+    interpreter as it reads, so a thread could not run beside it; a process can. Called as read_grids
+    is, it gives what read_grids gives (the sheets are made here from what the child read): a file it
+    was not given (the same bytes object), or whose reading did not come back, is read here. Only for a
+    process that runs no other thread and has not started DuckDB or an Arrow computation (a fork copies
+    one thread): the command line, before its imports. The child checks the archive before anything
+    is parsed, as read_grids does, and never imports pandas (see _loaded_columns)."""
 
     def __init__(self, files: list[tuple[str, bytes]], max_bytes: int):
         import os
@@ -359,19 +374,19 @@ class ReadAhead:
         child = os.fork()
         if child == 0:
             os.close(read_end)
-            _read_columns_in_child(write_end, self._files, max_bytes * MAX_UNCOMPRESSED_FACTOR)
+            _read_in_child(write_end, self._files, max_bytes * MAX_UNCOMPRESSED_FACTOR)
         os.close(write_end)
         self._child, self._pipe = child, read_end
 
     def __call__(self, file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> list[RawSheet]:
         for position, (name, content) in enumerate(self._files):
             if name == file_name and content is data and max_bytes == self._max_bytes:
-                return read_grids(file_name, data, max_bytes, functools.partial(_ReadByChild, self, position))
+                return read_grids(file_name, data, max_bytes, functools.partial(self._halves, position))
         return read_grids(file_name, data, max_bytes)
 
-    def outcome(self, position: int) -> tuple | None:
-        """What the child read of the `position`-th workbook, once: ((the sheets it was to read, date1904),
-        what _columnar_sheets gave), or None (not read there, or asked for before)."""
+    def _halves(self, position: int, candidates: list[str], date1904: bool) -> tuple | None:
+        """The halves of the `position`-th workbook (as _read_halves gives them) if the child read them
+        for these `candidates`, once; None otherwise (read here)."""
         import os
         import pickle
 
@@ -387,7 +402,9 @@ class ReadAhead:
         if position >= len(self._outcomes):
             return None
         found, self._outcomes[position] = self._outcomes[position], None  # a second ingest reads it again
-        return found
+        if found is None or found[0] != (candidates, date1904):
+            return None
+        return found[1]
 
     def close(self) -> None:
         """Ends the child if it is still reading (the command stopped early) and collects it."""
@@ -410,25 +427,10 @@ class ReadAhead:
         self.close()
 
 
-class _ReadByChild:
-    """The columnar reading of one workbook (as _columnar_sheets gives it) done by ReadAhead's child,
-    or, when the child did not read these candidates, done here when asked for."""
-
-    def __init__(self, ahead: ReadAhead, position: int, *job):
-        self._ahead, self._position, self._job = ahead, position, job
-
-    def result(self, quiet: bool = False):
-        found = self._ahead.outcome(self._position)
-        if found is not None and found[0] == self._job[1:]:
-            return found[1]
-        return _Background(_columnar_sheets, *self._job).result(quiet)
-
-
-def _read_columns_in_child(pipe: int, files: list[tuple[str, bytes]], max_uncompressed: int) -> None:
-    """The forked child of ReadAhead: each workbook that passes the archive checks read column by column
-    (None for the others, read by the parent, which reports what is wrong); the outcomes written to
-    `pipe`; then an exit at once (no clean-up of the state it shares with the parent, no flushing of
-    output buffers)."""
+def _read_in_child(pipe: int, files: list[tuple[str, bytes]], max_uncompressed: int) -> None:
+    """The forked child of ReadAhead: the halves of each workbook that passes the archive checks
+    (None for the others, read by the parent, which reports what is wrong) written to `pipe`; then an
+    exit at once (no clean-up of the state it shares with the parent, no flushing of output buffers)."""
     import os
     import pickle
 
@@ -437,8 +439,10 @@ def _read_columns_in_child(pipe: int, files: list[tuple[str, bytes]], max_uncomp
         outcomes: list[tuple | None] = []
         for _, data in files:
             try:
-                job = _columnar_job(data, *_opened_workbook(data, max_uncompressed)[1:])
-                outcomes.append((job[1:], _columnar_sheets(*job)))  # the parent has the bytes
+                archive, workbook, heads = _opened_workbook(data, max_uncompressed)
+                candidates = _candidates(heads)
+                halves = _read_halves(data, archive, workbook, candidates)
+                outcomes.append(((candidates, workbook.date1904), halves))
             except Exception:
                 outcomes.append(None)
         payload = memoryview(pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL))
@@ -447,10 +451,6 @@ def _read_columns_in_child(pipe: int, files: list[tuple[str, bytes]], max_uncomp
         code = 0
     finally:
         os._exit(code)
-
-
-def _in_background(data: bytes, candidates: list[str], date1904: bool) -> _Background:
-    return _Background(_columnar_sheets, data, candidates, date1904)
 
 
 class _Background:
@@ -478,13 +478,32 @@ class _Background:
         return value
 
 
-def _columnar_sheets(data: bytes, candidates: list[str], date1904: bool) -> tuple[list[str], dict[str, RawSheet]]:
-    """The workbook's sheet names, and the `candidates` fastexcel can read column by column."""
+def _loaded_columns(data: bytes, candidates: list[str]) -> tuple[list[str], dict[str, pa.RecordBatch]]:
+    """The workbook's sheet names, and the `candidates` fastexcel loads with one type of cell in each
+    column below the header (strict types over all rows; the others are left out). Nothing here turns
+    a Python value into an Arrow one, which makes pyarrow import pandas (0.2 s) to look for its types:
+    ReadAhead's child runs this without pandas."""
     import fastexcel
 
     reader = fastexcel.read_excel(data)
-    names = reader.sheet_names
-    read = {name: _columnar_sheet(reader, name, date1904) for name in names if name in candidates}
+    loaded = {}
+    for name in reader.sheet_names:
+        if name in candidates:
+            try:
+                loaded[name] = reader.load_sheet(
+                    name, header_row=0, dtype_coercion="strict", schema_sample_rows=None, eager=True
+                )
+            except fastexcel.FastExcelError:
+                continue
+    return reader.sheet_names, loaded
+
+
+def _columnar_from(
+    loaded: tuple[list[str], dict[str, pa.RecordBatch]], date1904: bool
+) -> tuple[list[str], dict[str, RawSheet]]:
+    """The workbook's sheet names, and the sheets fastexcel loaded that can be taken column by column."""
+    names, batches = loaded
+    read = {name: _columnar_sheet(batch, name, date1904) for name, batch in batches.items()}
     return names, {name: sheet for name, sheet in read.items() if sheet is not None}
 
 
@@ -507,18 +526,13 @@ _PYTHON_DATETIMES_MS = (
 )
 
 
-def _columnar_sheet(reader, name: str, date1904: bool) -> RawSheet | None:
-    """The sheet column by column (its first row, the header, as fastexcel names the columns after it),
-    or None when it must be read cell by cell: a column mixes types of cell (text and numbers, …), the
-    header repeats a name (fastexcel renames the second "a" to "a_1", hiding the repetition), or a
-    date lies beyond what a Python date holds (cell by cell, it is the number it was, reported as not a
-    date). The sheet starts at A1 (fastexcel starts at the first cell used, calamine at A1)."""
-    import fastexcel
-
-    try:
-        batch = reader.load_sheet(name, header_row=0, dtype_coercion="strict", schema_sample_rows=None, eager=True)
-    except fastexcel.FastExcelError:
-        return None
+def _columnar_sheet(batch: pa.RecordBatch, name: str, date1904: bool) -> RawSheet | None:
+    """The sheet fastexcel loaded column by column (its first row, the header, as fastexcel names the
+    columns after it), or None when it must be read cell by cell: the header repeats a name (fastexcel
+    renames the second "a" to "a_1", hiding the repetition), or a date lies beyond what a Python date
+    holds (cell by cell, it is the number it was, reported as not a date). fastexcel refuses a column
+    that mixes types of cell (text and numbers, …). The sheet starts at A1 (fastexcel starts at the
+    first cell used, calamine at A1)."""
     header = batch.schema.names
     seen: set[str] = set()
     for text in header:

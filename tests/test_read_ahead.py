@@ -35,16 +35,16 @@ def outcome(read, name, data):
 
 here = {name: outcome(read_grids, name, data) for name, data in files}
 read_here = []  # the workbooks whose columns this process read (the child forked first reads with the original)
-reading = read._columnar_sheets
+reading = read._loaded_columns
 with ReadAhead(files, CLI_MAX_FILE_BYTES) as ahead:
-    read._columnar_sheets = lambda data, *rest: read_here.append(len(data)) or reading(data, *rest)
+    read._loaded_columns = lambda data, *rest: read_here.append(len(data)) or reading(data, *rest)
     forked = ahead._child is not None
     from_child = {name: outcome(ahead, name, data) for name, data in files}
     child_gone, read_by_child = ahead._child is None, not read_here
     again = outcome(ahead, *files[0])  # asked for once: a second ingest reads the file here
     other = outcome(ahead, files[0][0], bytes(files[0][1]))  # bytes it was not given
     read_again = len(read_here)
-read._columnar_sheets = reading
+read._loaded_columns = reading
 with ReadAhead(files, CLI_MAX_FILE_BYTES) as ahead:
     os.kill(ahead._child, signal.SIGKILL)
     after_kill = {name: outcome(ahead, name, data) for name, data in files}
