@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import ACTUAL_COLOR, BASE_FONT_SIZE, NEGATIVE_COLOR, TARGET_COLOR, styled
+from charts.theme import ACTUAL_COLOR, BASE_FONT_SIZE, TARGET_COLOR, styled
 
 DONE_COLOR = "#B0B4BA"
+# Black as the due-date chart's "as of" line: red would read as "off track".
+TODAY_COLOR = "#111111"
 MS_PER_DAY = 24 * 60 * 60 * 1000
 TODAY_WINDOW_DAYS = 60
 
@@ -18,7 +20,7 @@ def _span_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
 
 def planning_timeline_figure(plan: pd.DataFrame, today, quarter_start, title: str) -> go.Figure:
     """plan: PLAN_COLUMNS of analytics.calendar. One bar per milestone from its first day to the end
-    of its last day; milestones already over at `today` are greyed; a red line marks today."""
+    of its last day; milestones already over at `today` are greyed; a black line marks today."""
     today = pd.Timestamp(today)
     plan = plan.iloc[::-1]  # plotly draws the first category at the bottom
     over = plan["end"] < today
@@ -43,7 +45,7 @@ def planning_timeline_figure(plan: pd.DataFrame, today, quarter_start, title: st
     today_shown = first - pd.Timedelta(days=TODAY_WINDOW_DAYS) <= today <= last + pd.Timedelta(days=TODAY_WINDOW_DAYS)
     marks = [(pd.Timestamp(quarter_start), "Quarter starts", TARGET_COLOR, "dash")]
     if today_shown:
-        marks.append((today, f"Today ({today:%d %b})", NEGATIVE_COLOR, "solid"))
+        marks.append((today, f"Today ({today:%d %b})", TODAY_COLOR, "solid"))
     for day, label, color, dash in marks:
         figure.add_shape(
             type="line",

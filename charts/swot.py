@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import BASE_FONT_SIZE, NEGATIVE_COLOR, POSITIVE_COLOR, STATUS_COLORS, styled
+from charts.theme import BASE_FONT_SIZE, styled
 
+# Colours of their own, none of the status palette's (a red "weakness" would read as "off track"):
+# internal in blue-greys, external in browns, each dark enough for white text.
 QUADRANT_COLORS = {
-    "strength": POSITIVE_COLOR,
-    "weakness": NEGATIVE_COLOR,
-    "opportunity": STATUS_COLORS["completed"],
-    "threat": STATUS_COLORS["at risk"],
+    "strength": "#1F3A5F",
+    "weakness": "#5A6270",
+    "opportunity": "#6D4C41",
+    "threat": "#8D6E63",
 }
 SIDE_ORDER = ("External", "Internal")  # bottom to top: internal reads first
 
