@@ -361,3 +361,29 @@ def test_review_pack_previews_the_worst_key_results_first(open_wide, org):
     same_status = preview[preview["status"] == preview["status"].iloc[0]]
     gaps = (same_status["expected_points"] - same_status["progress_points"]).tolist()
     assert gaps == sorted(gaps, reverse=True)
+
+
+def test_the_page_bench_flags_slow_and_tall_pages():
+    import page_bench
+
+    def page(warm_runs: list[int], screens: float) -> dict:
+        return {"cold_ms": 900, "warm_runs_ms": warm_runs, "warm_ms": sorted(warm_runs)[1], "screens": screens}
+
+    demo = {"Fast": page([100, 200, 300], 1.0), "Slow": page([100, 200, 300], 1.0), "Tall": page([100, 200, 300], 2)}
+    large = {"Fast": page([150, 300, 900], 1.0), "Slow": page([150, 301, 900], 1.0), "Tall": page([100, 200, 300], 4.2)}
+    for figures in (demo, large):
+        for figure in figures.values():
+            figure["exception"] = False
+    verdicts = page_bench.flagged(demo, large)
+    assert verdicts["Fast"] == {
+        "warm_ratio": 1.5,
+        "best_warm_ratio": 1.5,
+        "screens": 1.0,
+        "slow": False,
+        "tall": False,
+        "exception": False,
+    }
+    assert verdicts["Slow"]["slow"] and not verdicts["Slow"]["tall"]
+    assert verdicts["Tall"]["tall"] and not verdicts["Tall"]["slow"]
+    lines = page_bench.table(demo, large, verdicts).splitlines()
+    assert lines[3].split() == ["Slow", "900", "200", "900", "301", "1.50", "1.50", "1.00", "warm", ">", "1.5×", "demo"]
