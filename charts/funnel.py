@@ -482,6 +482,8 @@ def bookings_vs_target_figure(quarters: pd.DataFrame, title: str) -> go.Figure:
     labels = [
         period[-2:] + ("" if closed else " (open)") for period, closed in zip(quarters["period"], quarters["closed"])
     ]
+    font = {"size": BASE_FONT_SIZE - 4}
+    label = {"textposition": "outside", "textangle": 0, "constraintext": "none", "cliponaxis": False}
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
@@ -490,9 +492,9 @@ def bookings_vs_target_figure(quarters: pd.DataFrame, title: str) -> go.Figure:
             name="Published target",
             marker={"color": "#C9D3E0"},
             text=[money(v) for v in quarters["target"]],
-            textposition="inside",
-            textfont={"size": BASE_FONT_SIZE - 2},
+            textfont=font,
             hovertemplate="%{x} target: %{text}<extra></extra>",
+            **label,
         )
     )
     figure.add_trace(
@@ -502,17 +504,16 @@ def bookings_vs_target_figure(quarters: pd.DataFrame, title: str) -> go.Figure:
             name="Won",
             marker={"color": ACTUAL_COLOR},
             text=[
-                f"{money(v)} · {a:.0%}" if pd.notna(a) and v > 0 else ""
+                f"{money(v)}<br>{a:.0%}" if pd.notna(a) and v > 0 else ""
                 for v, a in zip(quarters["actual"], quarters["attainment"])
             ],
-            textposition="outside",
-            textfont={"size": BASE_FONT_SIZE - 2, "color": ACTUAL_COLOR},
-            cliponaxis=False,
+            textfont=font | {"color": ACTUAL_COLOR},
             hovertemplate="%{x} won: %{text} of the target<extra></extra>",
+            **label,
         )
     )
     top = max(float(quarters["target"].max()), float(quarters["actual"].max()), 1.0)
-    figure.update_layout(barmode="group", bargap=0.3)
+    figure.update_layout(barmode="group", bargap=0.25, bargroupgap=0.1)
     figure.update_yaxes(range=[0, top * 1.2], tickformat="$~s", gridcolor="#E6E8EB", showgrid=True)
     return styled(figure, title, height=380)
 

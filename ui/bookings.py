@@ -20,8 +20,8 @@ from ui.tables import table_height
 
 
 def pipeline_rows(pipeline: pd.DataFrame) -> pd.DataFrame:
-    """analytics.bookings.pipeline_vs_krs as shown: targets in words, volumes rounded up, the share of
-    the target the KRs report so far."""
+    """analytics.bookings.pipeline_vs_krs as shown: targets in words, volumes rounded up, what the KRs
+    report so far with its share of the published target."""
     return pd.DataFrame(
         {
             "Target": [metric_label(metric) for metric in pipeline["metric"]],
@@ -29,9 +29,8 @@ def pipeline_rows(pipeline: pd.DataFrame) -> pd.DataFrame:
             "KRs commit to": [
                 count_text(v) if n else "no KR" for v, n in zip(pipeline["committed"], pipeline["kr_count"])
             ],
-            "KRs report": [count_text(v) if n else "—" for v, n in zip(pipeline["reported"], pipeline["kr_count"])],
-            "Reported / published": [
-                f"{r / t:.0%}" if t > 0 and n else "—"
+            "KRs report": [
+                f"{count_text(r)} · {r / t:.0%}" if t > 0 and n else count_text(r) if n else "—"
                 for r, t, n in zip(pipeline["reported"], pipeline["target"], pipeline["kr_count"])
             ],
         }
@@ -44,52 +43,53 @@ def bookings_vs_plan_section(data: dict[str, pd.DataFrame], as_of: dt.date) -> N
     if result is None:
         return
     st.subheader("Bookings vs plan")
-    target_col, won_col, remaining_col = st.columns(3)
-    target_col.metric(
-        f"Bookings target {result.year}",
-        money(result.target_year),
-        border=True,
-        help=f"${result.target_year:,.0f}: the published quarterly bookings targets (company targets, metric bookings)",
-    )
-    won_col.metric(
-        "Won to date",
-        money(result.won_to_date),
-        border=True,
-        help=f"${result.won_to_date:,.0f}: new ARR of the ARR actuals from January to "
-        f"{result.last_actual_month or 'no month yet'}",
-    )
-    share = result.won_to_date / result.target_year if result.target_year > 0 else float("nan")
-    remaining_col.metric(
-        "Still needed this year",
-        money(result.remaining),
-        delta=f"{share:.0%} of the year won" if pd.notna(share) else None,
-        delta_color="off",
-        border=True,
-        help=f"${result.remaining:,.0f} = target − won to date (never below 0)",
-    )
-    chart_col, pipeline_col = st.columns([3, 2])
+    chart_col, figures_col = st.columns([3, 1], gap="medium")
     chart_col.plotly_chart(
         bookings_vs_target_figure(result.quarters, f"New ARR won against the bookings target, {result.year}"),
         width="stretch",
     )
+    share = result.won_to_date / result.target_year if result.target_year > 0 else float("nan")
+    with figures_col:
+        st.metric(
+            f"Bookings target {result.year}",
+            money(result.target_year),
+            border=True,
+            help=f"${result.target_year:,.0f}: the published quarterly bookings targets (company targets, "
+            "metric bookings)",
+        )
+        st.metric(
+            "Won to date",
+            money(result.won_to_date),
+            delta=f"{share:.0%} of the year" if pd.notna(share) else None,
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+            help=f"${result.won_to_date:,.0f}: new ARR of the ARR actuals from January to "
+            f"{result.last_actual_month or 'no month yet'}",
+        )
+        st.metric(
+            "Still needed this year",
+            money(result.remaining),
+            border=True,
+            help=f"${result.remaining:,.0f} = target − won to date (never below 0)",
+        )
     period = result.current_quarter
     in_force = snapshot(as_of, period).krs
     committed = committed_key_results(data["key_results"], data["objectives"], period, in_force)
     pipeline = pipeline_vs_krs(data["company_targets"], period, committed, in_force)
-    with pipeline_col:
-        st.markdown(f"**Pipeline targets of {period}** against the team KRs of {period} tagged with the stage")
-        if pipeline.empty:
-            st.caption(f"No pipeline target is published for {period}.")
-            return
-        shown = pipeline_rows(pipeline)
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            height=table_height(len(shown)),
-            column_config={c: st.column_config.TextColumn(alignment="right") for c in shown.columns[1:]},
-        )
-        st.caption(
-            f"KRs commit to: the sum of their targets in force on {as_of:%d %B}; KRs report: their latest "
-            "values (cancelled KRs left out)."
-        )
+    if pipeline.empty:
+        st.caption(f"No pipeline target is published for {period} (the Back-calculation page publishes them).")
+        return
+    st.markdown(f"**Pipeline targets of {period}** against the team KRs of {period} tagged with the stage")
+    shown = pipeline_rows(pipeline)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(shown)),
+        column_config={c: st.column_config.TextColumn(alignment="right") for c in shown.columns[1:]},
+    )
+    st.caption(
+        f"KRs commit to: the sum of their targets in force on {as_of:%d %B}; KRs report: their latest values, "
+        "and that as a share of the published target (cancelled KRs left out)."
+    )
