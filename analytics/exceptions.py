@@ -27,7 +27,6 @@ EXCEPTION_COLUMNS = (
     "progress",
     "expected",
     "gap",
-    "gap_text",
     "comment",
 )
 _TARGET_PREFIX = {"stay_above": "≥ ", "stay_below": "≤ "}
@@ -71,8 +70,8 @@ def needs_attention(krs: pd.DataFrame, as_of) -> pd.DataFrame:
 
 def review_lines(krs: pd.DataFrame, as_of) -> pd.DataFrame:
     """Rows of kr_progress, in their order, as the review reads them out (EXCEPTION_COLUMNS): the
-    last reading against the target in the KR's unit, where it should be by now, the gap in points,
-    the last comment, and how long since its last check-in."""
+    last reading against the target in the KR's unit, where it should be by now, the gap (expected −
+    progress), the last comment, and how long since its last check-in."""
     rows = [dict(zip(_READ, values)) for values in zip(*(krs[column].tolist() for column in _READ))]
     return pd.DataFrame(
         {
@@ -90,7 +89,6 @@ def review_lines(krs: pd.DataFrame, as_of) -> pd.DataFrame:
             "progress": krs["progress"].astype(float).to_numpy(),
             "expected": krs["expected"].astype(float).to_numpy(),
             "gap": (krs["expected"] - krs["progress"]).astype(float).to_numpy(),
-            "gap_text": [points_behind(row["progress"], row["expected"]) for row in rows],
             "comment": [last_comment(row) for row in rows],
         },
         columns=list(EXCEPTION_COLUMNS),
@@ -139,14 +137,6 @@ def expected_by_now(kr) -> str:
         value = float(start) + float(expected) * (float(target) - float(start))
         return format_kr_value(round(value, 0 if abs(float(target) - float(start)) >= 20 else 1), measure, kr["unit"])
     return f"{expected:.0%}"
-
-
-def points_behind(progress, expected) -> str:
-    """Progress against expected in points of progress, with a true minus sign: "−41 pts", "+3 pts"."""
-    if progress is None or expected is None or pd.isna(progress) or pd.isna(expected):
-        return NO_TEXT
-    points = round((float(progress) - float(expected)) * 100)
-    return f"{'−' if points < 0 else '+'}{abs(points)} pts"
 
 
 def last_comment(kr) -> str:

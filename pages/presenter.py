@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from analytics.presenter import presenter_order, presenter_screens, presenter_slide, screen_krs
-from charts.theme import STATUS_BADGES
+from charts.theme import STATUS_BADGES, gap_points
 from ui import state
 from ui.filters import current_filters, current_review
 from ui.presenter import STYLE, clicker_keys, kr_lines
@@ -80,7 +80,7 @@ def slide() -> None:
     progress_col.metric(
         "Progress",
         f"{content.progress:.0%}",
-        delta=f"{(content.progress - content.expected) * 100:+.0f} pts vs expected",
+        delta=f"{gap_points(content.progress, content.expected, minus='-')} vs expected",
         border=True,
     )
     status_col.metric("Worst status", STATUS_BADGES.get(content.worst_status, "—"), border=True)

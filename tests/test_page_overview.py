@@ -308,7 +308,7 @@ def test_needs_attention_picks_and_orders_as_design_says():
     row = listed.set_index("kr_id").loc["E"]
     assert (row["value_text"], row["comment"], row["owner"]) == ("— / 20 deals", "no check-in yet", "—")
     assert listed.set_index("kr_id").loc["F", "days_silent"] == 51
-    assert listed.set_index("kr_id").loc["D", "gap_text"] == "−50 pts"
+    assert listed.set_index("kr_id").loc["D", "gap"] == pytest.approx(0.5)
 
 
 @pytest.mark.parametrize(
@@ -336,7 +336,7 @@ def test_value_against_target_in_the_kr_s_unit(fields, shown):
 
 
 def test_expected_by_now_in_the_kr_s_unit_or_as_a_share():
-    from analytics.exceptions import expected_by_now, points_behind
+    from analytics.exceptions import expected_by_now
 
     moving = {"measure": "number", "unit": "consultants", "start_value": 0, "target_value": 20, "direction": "increase"}
     assert expected_by_now({**moving, "expected": 0.70588}) == "14 consultants"
@@ -355,5 +355,13 @@ def test_expected_by_now_in_the_kr_s_unit_or_as_a_share():
         == "$3,000"
     )
     assert expected_by_now({"measure": "binary", "expected": 0.845, "direction": "increase"}) == "84%"
-    assert points_behind(0.3, 0.70588) == "−41 pts"
-    assert points_behind(0.75, 0.6667) == "+8 pts"
+
+
+def test_a_status_pill_s_word_contrasts_with_its_colour():
+    from charts.theme import STATUS_COLORS
+    from ui.exceptions import status_pill, text_on
+
+    assert text_on("#C62828") == "#fff"  # off track red: white reads
+    assert text_on("#EF8F00") == "#111"  # at risk orange: white would be 2.4:1, near-black 8:1
+    colour = STATUS_COLORS["at risk"]
+    assert f'background: {colour}; color: {text_on(colour)}">at risk</span>' in status_pill("at risk")

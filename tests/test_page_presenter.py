@@ -119,7 +119,6 @@ def test_titles_are_escaped_in_the_kr_lines():
         "value_text": "1 / 2",
         "progress": 0.5,
         "expected": 0.8,
-        "gap_text": "−30 pts",
     }
     line = kr_line_html(row)
     assert "<script>" not in line and "&lt;script&gt;" in line and "a &amp; b" in line

@@ -9,13 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from analytics.exceptions import attention_counts
-from charts.theme import STATUS_BADGES, STATUS_COLORS
+from charts.theme import STATUS_BADGES, gap_points, status_color
 from ui.tables import table_height
 
 # As many as fit above the fold of a 1920×955 window under the page's title.
 SHOWN = 8
 LIST_CLASS = "okr-attention"
 
+PILL_STYLE = (
+    ".okr-pill {display: inline-block; padding: 0 0.45em; border-radius: 0.3em; font-weight: 600; white-space: nowrap;}"
+)
 # Static styling only (no user text). Every text of the list is at least 20 px: it is read from
 # across the room on the shared screen.
 _STYLE = f"""<style>
@@ -27,15 +30,27 @@ _STYLE = f"""<style>
 .{LIST_CLASS} .okr-second {{color: #333;}}
 .{LIST_CLASS} .okr-comment {{font-style: italic; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; overflow: hidden;}}
-.okr-pill {{display: inline-block; padding: 0 0.45em; border-radius: 0.3em; color: #fff; font-weight: 600;
-  white-space: nowrap;}}
+{PILL_STYLE}
 </style>"""
 
 
 def status_pill(status: str) -> str:
-    """The status as its word on its colour (HTML)."""
-    colour = STATUS_COLORS.get(status, STATUS_COLORS["not started"])
-    return f'<span class="okr-pill" style="background: {colour}">{html.escape(status)}</span>'
+    """The status as its word on its colour (HTML), in white or near-black, whichever reads on it."""
+    colour = status_color(status)
+    return f'<span class="okr-pill" style="background: {colour}; color: {text_on(colour)}">{html.escape(status)}</span>'
+
+
+def text_on(colour: str) -> str:
+    """White or near-black, whichever contrasts more with "#RRGGBB" (WCAG relative luminance)."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#111" if (luminance + 0.05) / 0.055 > 1.05 / (luminance + 0.05) else "#fff"
+
+
+def gap_text(row) -> str:
+    """Progress against expected by now in points ("−41 pts"), a dash when either is unknown."""
+    return gap_points(row["progress"], row["expected"]) or "—"
 
 
 def flags_of(row) -> list[str]:
@@ -65,7 +80,7 @@ def attention_html(exceptions: pd.DataFrame) -> str:
             f'<div class="okr-cell" data-kr="{text["kr_id"]}"><div class="okr-title">{text["title"]}</div>'
             f'<div class="okr-second">{text["team"]} · {text["owner"]} · {text["kr_id"]}</div></div>',
             f'<div class="okr-cell">{html.escape(row["value_text"])}<div class="okr-second">'
-            f"expected {html.escape(row['expected_text'])} · {html.escape(row['gap_text'])}</div></div>",
+            f"expected {html.escape(row['expected_text'])} · {html.escape(gap_text(row))}</div></div>",
             f'<div class="okr-cell okr-comment">{text["comment"]}</div>',
         ]
     return f'{_STYLE}<div class="{LIST_CLASS}">{"".join(cells)}</div>'
@@ -88,7 +103,7 @@ FULL_LIST = {
     "owner": "Owner",
     "value_text": "Now / target",
     "expected_text": "Expected by now",
-    "gap_text": "Gap",
+    "gap_text": "Progress vs expected",
     "flags": "Also",
     "comment": st.column_config.TextColumn("Last comment", width="large"),
 }
@@ -105,9 +120,11 @@ def needs_attention_section(exceptions: pd.DataFrame, in_force: int, shown: int 
     st.html(attention_html(exceptions.head(shown)))
     rest = len(exceptions) - shown
     with st.expander(f"and {rest} more — the whole list" if rest > 0 else "The list as a table"):
+        rows = exceptions.to_dict("records")
         full = exceptions.assign(
             status=exceptions["status"].map(STATUS_BADGES),
-            flags=[" · ".join(flags_of(r)) for r in exceptions.to_dict("records")],
+            gap_text=[gap_text(row) for row in rows],
+            flags=[" · ".join(flags_of(row)) for row in rows],
         )
         st.dataframe(
             full[list(FULL_LIST)],

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics.exceptions import review_lines
-from charts.theme import STATUS_COLORS
-from ui.exceptions import flags_of, status_pill
+from charts.theme import status_color
+from ui.exceptions import PILL_STYLE, flags_of, gap_text, status_pill
 from ui.state import PRESENTER_NEXT, PRESENTER_PREVIOUS
 
 LIST_CLASS = "okr-slide-krs"
@@ -42,8 +42,7 @@ h1 {{font-size: clamp(2rem, 5vh, 3rem) !important; padding: 0 !important;}}
 .{LIST_CLASS} .okr-fill {{position: absolute; left: 0; top: 0; bottom: 0;}}
 .{LIST_CLASS} .okr-expected {{position: absolute; top: -0.2em; bottom: -0.2em; width: 3px; background: #111;}}
 .{LIST_CLASS} .okr-gap {{font-size: 0.82em; color: #222; white-space: nowrap;}}
-.okr-pill {{display: inline-block; padding: 0 0.45em; border-radius: 0.3em; color: #fff; font-weight: 600;
-  white-space: nowrap;}}
+{PILL_STYLE}
 </style>"""
 
 # What a presentation clicker sends: arrows, Page Up/Down, space. The script runs in a component's
@@ -86,7 +85,7 @@ def kr_line_html(row) -> str:
     tick of where it should be by now, and the gap in points."""
     progress = min(max(float(row["progress"]), 0.0), 1.0)
     expected = row["expected"]
-    colour = STATUS_COLORS.get(row["status"], STATUS_COLORS["not started"])
+    colour = status_color(row["status"])
     tick = "" if pd.isna(expected) else f'<span class="okr-expected" style="left: {float(expected):.1%}"></span>'
     status = row["status"] + (" · no check-in" if row["no_check_in"] else "")
     comment = " · ".join([*flags_of(row), row["comment"]])
@@ -98,7 +97,7 @@ def kr_line_html(row) -> str:
         f'<div><div class="okr-value">{html.escape(row["value_text"])}</div>'
         f'<div class="okr-measure"><div class="okr-bar" title="{html.escape(status)}">'
         f'<span class="okr-fill" style="width: {progress:.1%}; background: {colour}"></span>{tick}</div>'
-        f'<div class="okr-gap">{progress:.0%} · {html.escape(row["gap_text"])}</div></div></div>'
+        f'<div class="okr-gap">{progress:.0%} · {html.escape(gap_text(row))}</div></div></div>'
         "</div>"
     )
 
