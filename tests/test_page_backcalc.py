@@ -329,7 +329,7 @@ def test_save_compare_rename_publish_see_on_the_overview_and_undo(writable_demo_
         f"${raised['volumes']['bookings'][1]:,.0f}",
         "changes",
     )
-    assert rows[("Pipeline: emails", "2027-Q4")] == ("none", shown(raised["volumes"]["emails"][4]), "changes")
+    assert rows[("Pipeline: emails", "2027-Q4")] == ("— (new)", shown(raised["volumes"]["emails"][4]), "changes")
     assert any("Publishing changes 17 company target(s)" in m.value for m in at.markdown)
     click("Yes, publish 17 target(s)")
     message = next(s.value for s in at.success if "Published" in s.value)

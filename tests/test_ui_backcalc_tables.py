@@ -144,7 +144,7 @@ def test_the_publish_confirmation_lists_every_target_before_and_after():
     )
     rows = change_rows(target_changes(published_targets(PLAN, 2027, ["emails"]), stored))
     assert list(rows.columns) == ["Target", "Period", "Before", "After", "Change"]
-    assert rows.iloc[0].tolist() == ["Pipeline: emails", "2027-Q1", "none", "4,849", "changes"]
+    assert rows.iloc[0].tolist() == ["Pipeline: emails", "2027-Q1", "— (new)", "4,849", "changes"]
     assert rows.iloc[1].tolist() == ["Bookings (new ARR)", "2027-Q2", "$400,000", "$500,000", "changes"]
     assert rows.iloc[-1].tolist() == ["Bookings (new ARR)", "2027-Q1", "$500,000", "$500,000", "same"]  # last
 

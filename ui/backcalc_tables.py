@@ -263,14 +263,14 @@ def target_text(value: float, metric: str) -> str:
 
 def change_rows(changes: pd.DataFrame) -> pd.DataFrame:
     """analytics.funnel.targets.target_changes as the confirmation lists them: target (in words),
-    period, before → after rounded for display, the changed ones first."""
+    period, before ("— (new)" when none is stored) → after rounded for display, the changed ones first."""
     ordered = changes.sort_values("changed", ascending=False, kind="stable")
     return pd.DataFrame(
         {
             "Target": [metric_label(m) for m in ordered["metric"]],
             "Period": ordered["period"].tolist(),
             "Before": [
-                "none" if pd.isna(v) else target_text(v, m) for v, m in zip(ordered["before"], ordered["metric"])
+                "— (new)" if pd.isna(v) else target_text(v, m) for v, m in zip(ordered["before"], ordered["metric"])
             ],
             "After": [target_text(v, m) for v, m in zip(ordered["after"], ordered["metric"])],
             "Change": ["changes" if c else "same" for c in ordered["changed"]],

@@ -44,7 +44,6 @@ BACKCALC_NEW_NAME = "backcalc_new_name"
 BACKCALC_COMPARE = "backcalc_compare"
 BACKCALC_IMPORT = "backcalc_import"
 BACKCALC_PUBLISH_STAGES = "backcalc_publish_stages"
-BACKCALC_PUBLISH_ARR = "backcalc_publish_arr"  # publish the plan's ARR path (arr per quarter) with it
 BACKCALC_PUBLISH_PENDING = "backcalc_publish_pending"  # Publish pressed: the before → after confirmation shows
 BACKCALC_COVERAGE_PERIOD = "backcalc_coverage_period"
 BACKCALC_TAB = "backcalc_tab"  # the open tab, also the URL query parameter
