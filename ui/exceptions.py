@@ -20,8 +20,10 @@ PILL_STYLE = (
     ".okr-pill {display: inline-block; padding: 0 0.45em; border-radius: 0.3em; font-weight: 600; white-space: nowrap;}"
 )
 # Static styling only (no user text). Every text of the list is at least 20 px: it is read from
-# across the room on the shared screen.
+# across the room on the shared screen. Narrower than a TV's main area (a laptop beside the sidebar)
+# the last comment goes under the title and figures, so that the title has the width.
 _STYLE = f"""<style>
+.okr-attention-box {{container: okr-attention / inline-size;}}
 .{LIST_CLASS} {{display: grid; grid-template-columns: max-content minmax(0, 1.7fr) max-content minmax(0, 1fr);
   column-gap: 1.1rem; font-size: 20px; line-height: 1.3; color: #111;}}
 .{LIST_CLASS} .okr-head {{font-weight: 600; border-bottom: 2px solid #111; padding: 0 0 0.2rem 0;}}
@@ -30,6 +32,13 @@ _STYLE = f"""<style>
 .{LIST_CLASS} .okr-second {{color: #333;}}
 .{LIST_CLASS} .okr-comment {{font-style: italic; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; overflow: hidden;}}
+@container okr-attention (max-width: 1150px) {{
+  .{LIST_CLASS} {{grid-template-columns: max-content minmax(0, 1fr) max-content;}}
+  .{LIST_CLASS} .okr-head-comment {{display: none;}}
+  .{LIST_CLASS} .okr-status {{grid-row: span 2;}}
+  .{LIST_CLASS} .okr-main, .{LIST_CLASS} .okr-value {{border-bottom: none; padding-bottom: 0;}}
+  .{LIST_CLASS} .okr-comment {{grid-column: 2 / 4; -webkit-line-clamp: 1; padding-top: 0.1rem;}}
+}}
 {PILL_STYLE}
 </style>"""
 
@@ -70,20 +79,20 @@ def attention_html(exceptions: pd.DataFrame) -> str:
     where it should be by now and the gap, the last comment."""
     cells = [
         f'<div class="okr-head">{head}</div>'
-        for head in ("Status", "Key result · team · owner", "Now / target · expected by now", "Last comment")
-    ]
+        for head in ("Status", "Key result · team · owner", "Now / target · expected by now")
+    ] + ['<div class="okr-head okr-head-comment">Last comment</div>']
     for row in exceptions.to_dict("records"):
         text = {key: html.escape(str(row[key])) for key in ("kr_id", "title", "team", "owner", "comment")}
         flags = "<br>".join(html.escape(flag) for flag in flags_of(row))
         cells += [
-            f'<div class="okr-cell">{status_pill(row["status"])}<div class="okr-second">{flags}</div></div>',
-            f'<div class="okr-cell" data-kr="{text["kr_id"]}"><div class="okr-title">{text["title"]}</div>'
+            f'<div class="okr-cell okr-status">{status_pill(row["status"])}<div class="okr-second">{flags}</div></div>',
+            f'<div class="okr-cell okr-main" data-kr="{text["kr_id"]}"><div class="okr-title">{text["title"]}</div>'
             f'<div class="okr-second">{text["team"]} · {text["owner"]} · {text["kr_id"]}</div></div>',
-            f'<div class="okr-cell">{html.escape(row["value_text"])}<div class="okr-second">'
+            f'<div class="okr-cell okr-value">{html.escape(row["value_text"])}<div class="okr-second">'
             f"expected {html.escape(row['expected_text'])} · {html.escape(gap_text(row))}</div></div>",
             f'<div class="okr-cell okr-comment">{text["comment"]}</div>',
         ]
-    return f'{_STYLE}<div class="{LIST_CLASS}">{"".join(cells)}</div>'
+    return f'{_STYLE}<div class="okr-attention-box"><div class="{LIST_CLASS}">{"".join(cells)}</div></div>'
 
 
 def counts_text(exceptions: pd.DataFrame, in_force: int) -> str:
