@@ -16,6 +16,8 @@ from store.access import current_user
 from store.database import StaleRead, Store, TableChange, UploadedFile
 from store.schema import TABLES
 
+REFERENCE_TABLES = ("teams", "objectives", "key_results")  # what the rows of a file may refer to
+
 
 @dataclass
 class IngestResult:
@@ -139,7 +141,12 @@ def check_and_store(
 
     The files are checked against the stored data of one moment; when another process stored data
     before this write (the store holds no lock in between), they are checked again."""
-    version, stored = store.read_tables_with_version(lazy=("check_ins",))  # read when a check needs them
+    # Tables are read when a step asks for them: the checks of an upload read the stored teams, objectives
+    # and KRs (loaders.validate.build_reference); a progress upload's checks read the others too, but for
+    # the check-ins (half a million rows), which only a check of a KR's own check-ins needs.
+    progress = team is not None or as_of is not None
+    lazy = tuple(t.name for t in TABLES if t.name == "check_ins" or not progress and t.name not in REFERENCE_TABLES)
+    version, stored = store.read_tables_with_version(lazy=lazy)
     given = files
     mappings: list = []
     imports: list = []
@@ -169,7 +176,7 @@ def check_and_store(
         for table in TABLES
         if table.name in tables
     }
-    if tables and (team is not None or as_of is not None):
+    if tables and progress:
         after = merged_tables(stored, incoming)
         without_update = krs_without_update(after, team, as_of) if team and as_of else None
         validate_progress(combined, reference, stored, after, team, as_of, without_update)

@@ -21,7 +21,6 @@ from xml.parsers import expat
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from loaders import workbook_xml
 from loaders.problems import FileRejected
@@ -546,11 +545,13 @@ def _columnar_sheet(batch: pa.RecordBatch, name: str, date1904: bool) -> RawShee
         "" if (unnamed := _UNNAMED.fullmatch(text)) and int(unnamed.group(1)) == position else text
         for position, text in enumerate(header)
     ]
-    columns = [pc.fill_null(column, "") if is_text(column) else column for column in batch.columns]
+    columns = [column.fill_null("") if is_text(column) else column for column in batch.columns]
     return RawSheet(name, date1904=date1904, columns=columns, first_row=first_row)
 
 
 def _holds_python_datetimes(column: pa.Array) -> bool:
+    import pyarrow.compute as pc  # not before the command line's read-ahead child is forked: 0.05 s
+
     bounds = pc.min_max(column.cast(pa.timestamp("ms")).cast(pa.int64()))
     low, high = bounds["min"].as_py(), bounds["max"].as_py()
     return low is None or _PYTHON_DATETIMES_MS[0] <= low and high <= _PYTHON_DATETIMES_MS[1]
@@ -585,6 +586,8 @@ def _as_percent_points(sheet: RawSheet, cells: list[tuple[int, int]]) -> None:
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     sheet.rows[row][column] = round(value * 100, PERCENT_DECIMALS)
         return
+    import pyarrow.compute as pc
+
     by_column: dict[int, list[int]] = {}
     for row, column in cells:
         if row >= 1 and column < len(sheet.columns):  # below the header row
