@@ -63,10 +63,9 @@ def gap_text(row) -> str:
 
 
 def flags_of(row) -> list[str]:
-    """ "no check-in", "no update for 38 days", "31 days overdue": what else the room should know."""
+    """ "no update for 38 days", "31 days overdue": what else the room should know ("no check-in" is
+    what the last comment says of a KR without one)."""
     flags = []
-    if row["no_check_in"]:
-        flags.append("no check-in")
     if row["stale"] and pd.notna(row["days_silent"]):
         flags.append(f"no update for {row['days_silent']} days")
     if row["days_overdue"] > 0:

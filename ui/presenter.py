@@ -80,14 +80,13 @@ def clicker_keys() -> None:
 
 
 def kr_line_html(row) -> str:
-    """One KR: status, title and last comment (after what else the room should know: overdue,
-    stale), actual / target with a bar of progress against the
-    tick of where it should be by now, and the gap in points."""
+    """One KR: status, title, and its last comment after what else the room should know (overdue,
+    no update for weeks); actual / target, a bar of progress with a tick where it should be by now,
+    and the gap in points."""
     progress = min(max(float(row["progress"]), 0.0), 1.0)
     expected = row["expected"]
     colour = status_color(row["status"])
     tick = "" if pd.isna(expected) else f'<span class="okr-expected" style="left: {float(expected):.1%}"></span>'
-    status = row["status"] + (" · no check-in" if row["no_check_in"] else "")
     comment = " · ".join([*flags_of(row), row["comment"]])
     return (
         f'<div class="okr-kr" data-kr="{html.escape(row["kr_id"])}">'
@@ -95,7 +94,7 @@ def kr_line_html(row) -> str:
         f'<div><div class="okr-title" title="{html.escape(row["title"])}">{html.escape(row["title"])}</div>'
         f'<div class="okr-comment">{html.escape(comment)}</div></div>'
         f'<div><div class="okr-value">{html.escape(row["value_text"])}</div>'
-        f'<div class="okr-measure"><div class="okr-bar" title="{html.escape(status)}">'
+        f'<div class="okr-measure"><div class="okr-bar" title="{html.escape(row["status"])}">'
         f'<span class="okr-fill" style="width: {progress:.1%}; background: {colour}"></span>{tick}</div>'
         f'<div class="okr-gap">{progress:.0%} · {html.escape(gap_text(row))}</div></div></div>'
         "</div>"
