@@ -223,12 +223,19 @@ def charts_by_title(at) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> str:
-    """The demo workbook ingested once into a database of its own (tests may not write to it)."""
+def demo_db(request, tmp_path_factory) -> str:
+    """The demo workbook ingested once into a database of its own (tests may not write to it): on
+    DuckDB a copy of demo_db_file's, which the test process ingests anyway."""
     from loaders.ingest import check_and_store
     from store.database import UploadedFile
 
-    path = fresh_database(tmp_path_factory.mktemp("demo"))
+    folder = tmp_path_factory.mktemp("demo")
+    if not EVERYTHING_ON_POSTGRES:
+        import shutil
+
+        shutil.copyfile(request.getfixturevalue("demo_db_file"), folder / "demo.duckdb")
+        return str(folder / "demo.duckdb")
+    path = fresh_database(folder)
     opened = Store.open(path)
     result = check_and_store(opened, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
     opened.close()
