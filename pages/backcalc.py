@@ -58,7 +58,7 @@ with headline_area:
     headline(plan, progress, problems)
 
 for tab, view in (
-    (plan_tab, partial(plan_view, progress=progress)),
+    (plan_tab, partial(plan_view, progress=progress, notes=defaults.notes)),
     (channels_tab, channels_view),
     (sensitivity_tab, sensitivity_view),
     (coverage_tab, partial(coverage_view, as_of=filters.as_of, data=data)),

@@ -172,6 +172,22 @@ def test_a_plan_without_reps_still_plans_the_funnel(open_page):
     ]
 
 
+def test_a_year_the_data_cannot_start_says_so(open_page, monkeypatch):
+    monkeypatch.setenv("OKR_AS_OF", "2026-06-30")  # the demo's actuals and Headcount start in January 2026
+    at = open_backcalc(open_page)
+    notes = [i.value for i in at.info]
+    assert any(
+        n.startswith("No ARR actual for 2025-12 is stored: the plan starts from the base scenario's") for n in notes
+    )
+    assert any(n.startswith("No sales reps on staff at the plan start") for n in notes)
+    assert at.number_input(key=state.BACKCALC_STARTING_REPS).value == 0
+    assert at.text_input(key=state.BACKCALC_BEGINNING).value == f"{BASE['beginning_arr']:,.0f}"
+    # 2026 planned to 30 June: the won months January to June count
+    actuals = workbook()["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
+    won = actuals.loc[(actuals["month"] >= "2026-01") & (actuals["month"] <= "2026-06"), "new"].sum()
+    assert metrics(at)["Won to date"] == f"${won / 1e3:.0f}k"
+
+
 def test_importing_a_scenario_changes_a_conversion_rate(open_page):
     at = open_backcalc(open_page)
     inputs = demo_defaults()

@@ -72,8 +72,12 @@ def headline(plan: Plan | None, progress: PlanToDate | None, problems: list[str]
         )
 
 
-def plan_view(plan: Plan, year: int, progress: PlanToDate | None = None) -> None:
+def plan_view(plan: Plan, year: int, progress: PlanToDate | None = None, notes: tuple[str, ...] = ()) -> None:
+    """The Plan tab: the year so far (when begun), the whole year's plan, the sales team; `notes` say
+    what the stored data could not give (shown first)."""
     scenario = plan.scenario
+    for note in notes:
+        st.info(note, icon=":material/info:")
     if progress is not None:
         _to_date_view(plan, progress)
     waterfall_col, funnel_col = st.columns(2)
