@@ -188,6 +188,24 @@ def test_a_year_the_data_cannot_start_says_so(open_page, monkeypatch):
     assert metrics(at)["Won to date"] == f"${won / 1e3:.0f}k"
 
 
+def test_a_plan_year_not_begun_plans_the_whole_year(open_page):
+    at = open_backcalc(open_page)
+    at.text_input(key=state.BACKCALC_DEAL_SIZE).set_value("30,000")
+    at.number_input(key=state.BACKCALC_YEAR).set_value(2028).run()
+    assert not at.exception, [e.value for e in at.exception]
+    # no December 2027 actual, no 2028 ARR target, no sales rep row for December 2027: the base scenario's
+    assert at.text_input(key=state.BACKCALC_BEGINNING).value == f"{BASE['beginning_arr']:,.0f}"
+    assert at.text_input(key=state.BACKCALC_TARGET).value == f"{BASE['target_arr']:,.0f}"
+    assert at.text_input(key=state.BACKCALC_DEAL_SIZE).value == "30,000"  # typed: kept
+    assert at.number_input(key=state.BACKCALC_STARTING_REPS).value == 0  # 3 in 2027; 2028 has no row yet
+    assert any(i.value.startswith("No ARR actual for 2027-12 is stored") for i in at.info)
+    expected = by_hand({**BASE, "average_deal_size": 30_000})
+    shown_metrics = metrics(at)
+    assert "Won to date" not in shown_metrics  # nothing of 2028 is won on 31 May 2027
+    assert shown_metrics["Deals in the year"] == shown(expected["volumes"]["deals"][0])
+    assert_plan_shows(at, expected)
+
+
 def test_importing_a_scenario_changes_a_conversion_rate(open_page):
     at = open_backcalc(open_page)
     inputs = demo_defaults()
