@@ -8,6 +8,7 @@ from analytics.exceptions import needs_attention
 from analytics.overview import company_overview
 from ui.bookings import bookings_vs_plan_section
 from ui.context import tables
+from ui.delivery_view import review_outlook
 from ui.exceptions import needs_attention_section
 from ui.filters import current_filters, current_review
 from ui.overview import arr_charts, company_objectives, teams_by_severity, this_month
@@ -15,7 +16,8 @@ from ui.review_changes import changes_view, since_last_review
 
 as_of = current_filters().as_of
 review = current_review()
-overview = company_overview(tables(), review)
+data = tables()
+overview = company_overview(data, review)
 
 st.title("Company overview")
 st.caption(f"As of {as_of:%d %B %Y} · objectives in force at that date · change the date in the sidebar")
@@ -31,6 +33,7 @@ else:
 
 this_month(overview, review.company)
 arr_charts(overview, as_of)
-bookings_vs_plan_section(tables(), as_of)
+bookings_vs_plan_section(data, as_of)
+review_outlook(data["headcount"], data["company_targets"], as_of)
 company_objectives(review.company)
 teams_by_severity(review)

@@ -106,3 +106,13 @@ def test_bad_assumptions_are_named(open_page):
     at.text_input(key=state.DELIVERY_RAMP).set_value("half, 1").run()
     assert not at.exception
     assert any("consultant ramp" in e.value for e in at.error)
+
+
+def test_the_overview_shows_last_months_utilisation(open_page, sheets):
+    at = open_page("pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    headcount = sheets["Headcount"].assign(month=lambda f: f["month"].astype(str))
+    may = headcount[(headcount["month"] == "2027-05") & (headcount["available_hours"] > 0)]
+    metric = next(m for m in at.metric if m.label == "Utilisation (May 2027)")
+    assert metric.value == f"{may['billable_hours'].sum() / may['available_hours'].sum():.0%}"
+    assert any(s.value == "Delivery capacity" for s in at.subheader)
