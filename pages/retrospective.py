@@ -75,7 +75,7 @@ decisions_col.metric(
     help="Keep, change and cancel decisions taken in reviews",
 )
 
-outcomes_section(retro, data["teams"]["team"], filters.teams)
+outcomes_section(retro, filters.as_of, data["teams"]["team"], filters.teams)
 
 st.header("Team by team", anchor=False)
 teams = list(retro.teams["team"])

@@ -2,6 +2,7 @@
 (a button callback that writes through ui.records)."""
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.periods import period_bounds
@@ -14,8 +15,10 @@ from analytics.retrospective import (
 from charts.retrospective import outcomes_by_group, team_outcomes_figure
 from charts.theme import STATUS_BADGES
 from store.access import RECORD_REVIEW
+from store.database import database_target
 from ui import state
 from ui.auth import recorded_name, refusal, refused_note
+from ui.context import data_version
 from ui.records import record_rows
 from ui.scale import SCROLL_ROWS, SHOW_ALL_RETRO_TEAMS, capped, many_teams, teams_without_krs
 from ui.tables import table_height
@@ -80,26 +83,38 @@ def carry_over_section(data: dict, retro, quarter: str) -> None:
         )
 
 
-def outcomes_section(retro, all_teams: pd.Series, chosen_teams: tuple[str, ...] | None) -> None:
+# The figure and table per data version, quarter, as-of date and teams chosen, kept as they are (not
+# copied, which would make Plotly check the figure again): building the figure takes a tenth of a
+# second, on every visit of the page otherwise. Neither is changed by those who show them.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _outcomes(
+    target: str, version: int, quarter: str, as_of, chosen_teams: tuple[str, ...] | None, _retro
+) -> tuple[go.Figure, pd.DataFrame | None]:
+    """The outcomes figure and, above MANY_TEAMS, the teams lowest score first."""
+    scoped = _retro.teams if chosen_teams is None else _retro.teams[_retro.teams["team"].isin(chosen_teams)]
+    outcomes = "completed and missed" if _retro.closed else "completed so far"
+    title = f"{quarter}: key results {outcomes} per"
+    if not many_teams(len(scoped)):
+        return team_outcomes_figure(scoped, _retro.closed, f"{title} team"), None
+    figure = team_outcomes_figure(outcomes_by_group(scoped), _retro.closed, f"{title} group", label="group")
+    lowest_first = scoped.sort_values(["progress", "team"], kind="stable", na_position="last")
+    return figure, lowest_first.assign(progress=lowest_first["progress"] * 100)
+
+
+def outcomes_section(retro, as_of, all_teams: pd.Series, chosen_teams: tuple[str, ...] | None) -> None:
     """The quarter's KRs completed and missed per team of the sidebar's choice (`chosen_teams`, None
     for every one of `all_teams`). Above MANY_TEAMS the chart sums them per group (the Group filter
     brings the teams back) and the teams follow in a table, the lowest score first, the 15 lowest
     unless the toggle shows all. Teams of the choice with no objective in the quarter are counted."""
-    scoped = retro.teams if chosen_teams is None else retro.teams[retro.teams["team"].isin(chosen_teams)]
-    outcomes = "completed and missed" if retro.closed else "completed so far"
-    title = f"{retro.quarter}: key results {outcomes} per"
-    if not many_teams(len(scoped)):
-        st.plotly_chart(team_outcomes_figure(scoped, retro.closed, f"{title} team"), width="stretch")
-    else:
-        groups = outcomes_by_group(scoped)
-        st.plotly_chart(team_outcomes_figure(groups, retro.closed, f"{title} group", label="group"), width="stretch")
+    figure, lowest_first = _outcomes(database_target(), data_version(), retro.quarter, as_of, chosen_teams, retro)
+    st.plotly_chart(figure, width="stretch")
+    if lowest_first is not None:
         st.caption(
             "By group, lowest score first; the teams below, lowest first. Choose a group in the sidebar for its teams."
         )
-        lowest_first = scoped.sort_values(["progress", "team"], kind="stable", na_position="last")
         shown = capped(lowest_first, SHOW_ALL_RETRO_TEAMS, "teams")
         st.dataframe(
-            shown.assign(progress=shown["progress"] * 100),
+            shown,
             hide_index=True,
             width="stretch",
             height=table_height(len(shown), SCROLL_ROWS),
@@ -115,6 +130,7 @@ def outcomes_section(retro, all_teams: pd.Series, chosen_teams: tuple[str, ...] 
                 "n_cancelled": st.column_config.NumberColumn("Cancelled", width="small"),
             },
         )
+    scoped = retro.teams if chosen_teams is None else retro.teams[retro.teams["team"].isin(chosen_teams)]
     idle = teams_without_krs(all_teams if chosen_teams is None else pd.Series(chosen_teams), scoped["team"])
     if idle:
         st.caption(f"{idle:,} teams in the filters had no objective in {retro.quarter}: counted, not listed.")
