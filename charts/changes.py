@@ -184,5 +184,6 @@ def health_figure(teams: pd.DataFrame, title: str) -> go.Figure:
             hovertemplate="%{y}: %{x:.0%} updated<extra></extra>",
         )
     )
-    figure.update_xaxes(range=[0, 1.2], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1.0])
+    # Room right of 100 % for "11 of 11" in a narrow column.
+    figure.update_xaxes(range=[0, 1.4], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     return styled(figure, title, height=110 + 34 * max(len(teams), 1))
