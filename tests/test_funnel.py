@@ -763,3 +763,19 @@ def test_scenario_comparison_by_hand():
     assert rows.at["Average deal size", "kind"] == "currency" and rows.at["Deals", "part"] == "output"
     assert rows.at["Funnel stages", "Base"] == "emails → replies → meetings → opportunities"
     assert rows.at["Reps needed (peak quarter)", "Base"] == pytest.approx(4)  # 20 deals a quarter / 5
+
+
+def test_what_ifs_of_a_scenario_without_reps():
+    data = copy.deepcopy(REFERENCE)
+    del data["deals_per_rep_per_quarter"]
+    s = Scenario.from_dict(data)
+    frame = sensitivity(s)
+    assert "deals_per_rep_per_quarter" not in set(frame["driver"])
+    assert frame["reps"].isna().all() and frame["delta_reps"].isna().all()
+    assert frame["top_of_funnel"].notna().all()
+    table = scenario_comparison({"no reps": s, "reps": scenario()})
+    rows = table.set_index("item")
+    assert rows.loc["Hires in the year", "no reps"] is None
+    assert rows.loc["Hires in the year", "reps"] == pytest.approx(4)
+    with pytest.raises(ValueError, match="no deals_per_rep_per_quarter"):
+        sensitivity(s, drivers=["deals_per_rep_per_quarter"])

@@ -30,7 +30,8 @@ One concern per module, each importing only the ones above it:
                   scenario_with_data_defaults (beginning ARR and staff from the stored data)
     report        plan_report: the plan as text for the command line (imported from there only)
     targets       arr_starting_point (where a plan year starts in the stored data),
-                  pipeline_metric, published_targets (the company targets a plan publishes)
+                  pipeline_metric, metric_label, published_targets (the company targets a plan
+                  publishes: bookings, pipeline, ARR path, delivery) and target_changes (before → after)
 
 Every public name is importable from `analytics.funnel` itself, which is how callers import them.
 Pure numpy/pandas: no Streamlit, DuckDB or Plotly.
@@ -77,8 +78,13 @@ from analytics.funnel.targets import (
     PUBLISHED_COLUMNS,
     ArrStartingPoint,
     arr_starting_point,
+    arr_targets,
+    delivery_targets,
+    metric_label,
     pipeline_metric,
+    plan_changes_arr,
     published_targets,
+    target_changes,
 )
 from analytics.funnel.to_date import (
     DataDefaults,
@@ -163,6 +169,11 @@ __all__ = [
     "PUBLISHED_COLUMNS",
     "ArrStartingPoint",
     "arr_starting_point",
+    "arr_targets",
+    "delivery_targets",
+    "metric_label",
     "pipeline_metric",
+    "plan_changes_arr",
     "published_targets",
+    "target_changes",
 ]

@@ -32,14 +32,11 @@ COMPARISON_COLUMNS = ("item", "part", "kind")
 
 
 def default_drivers(scenario: Scenario) -> list[str]:
-    """Each stage's conversion rate, then deal size, churn, expansion, target and rep productivity."""
-    return [STAGE_DRIVER_PREFIX + stage.name for stage in scenario.stages] + [
-        "average_deal_size",
-        "churn_rate",
-        "expansion_rate",
-        "target_arr",
-        "deals_per_rep_per_quarter",
-    ]
+    """Each stage's conversion rate, then deal size, churn, expansion, target and rep productivity
+    (when the scenario plans reps)."""
+    drivers = [STAGE_DRIVER_PREFIX + stage.name for stage in scenario.stages]
+    drivers += ["average_deal_size", "churn_rate", "expansion_rate", "target_arr"]
+    return drivers + (["deals_per_rep_per_quarter"] if scenario.plans_reps else [])
 
 
 def sensitivity(
@@ -68,7 +65,7 @@ def sensitivity(
             rows.append((driver, step, value, plan.top_of_funnel, plan.reps))
     frame = pd.DataFrame(rows, columns=["driver", "change", "value", "top_of_funnel", "reps"])
     frame["delta_top"] = frame["top_of_funnel"] - base.top_of_funnel
-    frame["delta_reps"] = frame["reps"] - base.reps
+    frame["delta_reps"] = frame["reps"] - base.reps if base.reps is not None else np.nan
     return frame.loc[:, list(SENSITIVITY_COLUMNS)]
 
 
@@ -90,6 +87,8 @@ def _moved(scenario: Scenario, driver: str, step: float) -> tuple[Scenario, floa
         raise ValueError(
             f"unknown driver {driver!r} (use {STAGE_DRIVER_PREFIX}<stage> or one of {', '.join(SCALAR_DRIVERS)})"
         )
+    if getattr(scenario, driver) is None:
+        raise ValueError(f"the scenario has no {driver} to move")
     value = getattr(scenario, driver) * (1 + step)
     changes: dict[str, Any] = {}
     if driver == "churn_rate":
@@ -146,8 +145,13 @@ def scenario_comparison(scenarios: Mapping[str, Scenario]) -> pd.DataFrame:
         ("Deals", "output", "count", lambda s, p: p.deals),
         ("Top-of-funnel volume", "output", "count", lambda s, p: p.top_of_funnel),
         ("Reps needed (peak quarter)", "output", "count", lambda s, p: p.reps),
-        ("Hires in the year", "output", "count", lambda s, p: sum(p.hires_by_quarter)),
-        ("Headcount at year end", "output", "count", lambda s, p: p.headcount_by_quarter[-1]),
+        ("Hires in the year", "output", "count", lambda s, p: sum(p.hires_by_quarter) if p.reps is not None else None),
+        (
+            "Headcount at year end",
+            "output",
+            "count",
+            lambda s, p: p.headcount_by_quarter[-1] if p.reps is not None else None,
+        ),
     ]
     frame = pd.DataFrame([(label, part, kind) for label, part, kind, _ in rows], columns=list(COMPARISON_COLUMNS))
     for name, scenario in scenarios.items():
