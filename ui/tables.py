@@ -52,4 +52,3 @@ def with_missing_shown(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFr
     """A copy of `frame` whose `columns` are text written by shown_text, so that a missing value reads
     "—" instead of "None" (show those columns as TextColumn: their dates and numbers are now text)."""
     return frame.assign(**{column: [shown_text(value) for value in frame[column]] for column in columns})
-
