@@ -47,7 +47,7 @@ class BookingsVsPlan:
 def _targets_of(company_targets: pd.DataFrame, metric_test) -> pd.DataFrame:
     company_targets = company_targets.reset_index(drop=True)
     metric = company_targets["metric"].astype(str).str.strip().str.casefold()
-    chosen = company_targets[metric.map(metric_test)]
+    chosen = company_targets.loc[metric.map(metric_test).astype(bool)]  # an empty mask selects rows too
     return chosen.assign(
         period=chosen["period"].astype(str).str.strip().str.upper(),
         metric=metric[chosen.index],

@@ -152,3 +152,11 @@ def test_metrics_in_words():
     assert metric_label(" Bookings") == "Bookings (new ARR)"
     assert metric_label("arr") == "ARR"
     assert metric_label("nps") == "nps"
+
+
+def test_no_company_targets_at_all_means_no_bookings_section():
+    from analytics.bookings import bookings_vs_plan
+
+    empty = pd.DataFrame(columns=["period", "metric", "start_value", "target_value"])
+    arr = pd.DataFrame(columns=["month", "new", "expansion", "contraction", "churn", "ending_arr"])
+    assert bookings_vs_plan(arr, empty, "2027-05-31") is None
