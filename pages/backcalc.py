@@ -35,6 +35,7 @@ st.caption(
     f"{filters.as_of:%d %B %Y} (the as-of date in the sidebar). Change any input: the other tabs follow. "
     "Volumes, deals and reps are computed unrounded and rounded up on screen."
 )
+st.page_link("pages/delivery.py", label="Can we deliver it? Delivery capacity", icon=":material/engineering:")
 headline_area = st.container()
 # The open tab is in the URL (?backcalc_tab=Coverage) and only its figures are built: the inputs
 # and the scenario controls are drawn in every run so that their widgets keep their values.

@@ -35,6 +35,21 @@ def demo_defaults() -> dict:
     return {**BASE, "beginning_arr": float(beginning), "target_arr": float(target), "starting_reps": float(reps)}
 
 
+def consultants_by_quarter(inputs: dict) -> list[float]:
+    """DESIGN "Delivery capacity": the consultants the plan needs in each quarter's busiest month."""
+    delivery = inputs["delivery"]
+    net = inputs["expansion_rate"] - inputs["churn_rate"] - inputs["contraction_rate"]
+    new = by_hand(inputs)["new"]
+    weights = [w / sum(inputs["seasonality"]) / 3 for w in inputs["seasonality"] for _ in range(3)]
+    needed, booked = [], 0.0
+    for month in range(1, 13):
+        booked += new * weights[month - 1]
+        arr = inputs["beginning_arr"] * (1 + net * month / 12) + booked
+        hours = arr / 12 * delivery["services_share"] / delivery["rate_per_hour"]
+        needed.append(hours / (delivery["hours_per_fte_per_month"] * delivery["target_utilisation"]))
+    return [max(needed[q * 3 : q * 3 + 3]) for q in range(4)]
+
+
 def won_to_date() -> tuple[float, list[float]]:
     """New ARR of the workbook's ArrActuals from January to May 2027: in all and by quarter."""
     actuals = workbook()["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
@@ -356,7 +371,12 @@ def test_save_compare_rename_publish_see_on_the_overview_and_undo(writable_demo_
     click("Publish to company targets 2027-Q1 … Q4")
     confirmation = next(d.value for d in at.dataframe if "Before" in d.value.columns)
     rows = {(r.Target, r.Period): (r.Before, r.After, r.Change) for r in confirmation.itertuples()}
-    assert len(rows) == 5 + 4 * 3  # ARR for the year and each quarter; bookings, emails, opportunities
+    # ARR for the year and each quarter; per quarter bookings, emails, opportunities, and the base
+    # scenario's delivery block: consultants and utilisation
+    assert len(rows) == 5 + 4 * 3 + 4 * 2
+    for quarter, need in enumerate(consultants_by_quarter({**inputs, "target_arr": 6e6}), start=1):
+        assert rows[("Consultants needed", f"2027-Q{quarter}")] == ("— (new)", shown(need), "changes")
+        assert rows[("Utilisation (%)", f"2027-Q{quarter}")] == ("— (new)", "75 %", "changes")
     assert rows[("ARR", "2027")] == ("$5,000,000", "$6,000,000", "changes")
     assert rows[("Bookings (new ARR)", "2027-Q1")] == (
         "$624,000",
@@ -364,10 +384,10 @@ def test_save_compare_rename_publish_see_on_the_overview_and_undo(writable_demo_
         "changes",
     )
     assert rows[("Pipeline: emails", "2027-Q4")] == ("— (new)", shown(raised["volumes"]["emails"][4]), "changes")
-    assert any("Publishing changes 17 company target(s)" in m.value for m in at.markdown)
-    click("Yes, publish 17 target(s)")
+    assert any("Publishing changes 25 company target(s)" in m.value for m in at.markdown)
+    click("Yes, publish 25 target(s)")
     message = next(s.value for s in at.success if "Published" in s.value)
-    assert "Published: 17 company target(s) changed." in message and "by Dana Chen" in message
+    assert "Published: 25 company target(s) changed." in message and "by Dana Chen" in message
 
     opened = Store.open(writable_demo_db)
     try:
@@ -389,6 +409,11 @@ def test_save_compare_rename_publish_see_on_the_overview_and_undo(writable_demo_
     shown_metrics = metrics(overview)
     assert shown_metrics["Bookings target 2027"] == f"${raised['new'] / 1e6:.2f}M"
     assert shown_metrics["Still needed this year"] == f"${(raised['new'] - won) / 1e6:.2f}M"
+    # and the next quarter's consultants against May's staff on record
+    staff = workbook()["Headcount"]
+    may = staff.loc[(staff["month"].astype(str) == "2027-05") & (staff["role"] == "consultant"), "fte"].sum()
+    q3_need = consultants_by_quarter({**inputs, "target_arr": 6e6})[2]
+    assert shown_metrics["Capacity gap for 2027-Q3"] == f"{max(0.0, q3_need - may):.1f}"
     chart = charts_by_title(overview)["New ARR won against the bookings target, 2027"]["data"]
     assert chart_values(chart[0]["y"]) == pytest.approx(raised["volumes"]["bookings"][1:])
     assert chart_values(chart[1]["y"]) == pytest.approx(won_by_quarter)

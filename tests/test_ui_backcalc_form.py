@@ -139,6 +139,10 @@ WITHOUT_REPS = {key: value for key, value in REFERENCE.items() if key != "deals_
         {**REFERENCE, "monthly_churn_rate": 0.02, "ramp_unit": "month"},
         WITHOUT_REPS,
         {**REFERENCE, "target_arr": 3_880_000.5},  # cents survive the text input
+        {  # the delivery block is carried through the form to saving and publishing
+            **REFERENCE,
+            "delivery": {"rate_per_hour": 150, "target_utilisation": 0.75, "starting_consultants": 7},
+        },
     ],
 )
 def test_form_and_scenario_round_trip(keys):

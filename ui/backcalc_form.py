@@ -119,6 +119,7 @@ def load_into(form: MutableMapping, scenario: Scenario, name: str | None) -> Non
         scenario.deals_per_rep_per_quarter or form.get(state.BACKCALC_DEALS_PER_REP) or DEFAULT_DEALS_PER_REP
     )
     form[state.BACKCALC_STARTING_REPS] = float(scenario.starting_reps)
+    form[state.BACKCALC_DELIVERY] = scenario.delivery.to_dict() if scenario.delivery else None
     form[state.BACKCALC_RAMP] = ", ".join(f"{r:g}" for r in scenario.ramp)
     form[state.BACKCALC_RAMP_UNIT] = scenario.ramp_unit
     for key, weight in zip(state.BACKCALC_SEASONALITY, scenario.seasonality):
@@ -162,12 +163,13 @@ def default_scenario(defaults: DataDefaults) -> Scenario:
 
 
 def start_year(form: MutableMapping, defaults: DataDefaults) -> None:
-    """A new plan year (the year input's on_change): its target, beginning ARR and sales reps from
-    the stored data (data_defaults of that year); the other inputs stay as they are."""
+    """A new plan year (the year input's on_change): its target, beginning ARR, sales reps and
+    consultants from the stored data (data_defaults of that year); the other inputs stay as they are."""
     scenario = default_scenario(defaults)
     form[state.BACKCALC_TARGET] = money_text(scenario.target_arr)
     form[state.BACKCALC_BEGINNING] = money_text(scenario.beginning_arr)
     form[state.BACKCALC_STARTING_REPS] = float(scenario.starting_reps)
+    form[state.BACKCALC_DELIVERY] = scenario.delivery.to_dict() if scenario.delivery else None
 
 
 def planned_to(year: int, as_of: dt.date) -> dt.date | None:
@@ -262,7 +264,8 @@ def money_keys(form: Mapping) -> tuple[dict, list[str]]:
 
 def scenario_keys(form: Mapping, stages: list[dict]) -> dict:
     """The scenario keys of every input but the money (text, see `money_keys`), the ramp (text, see
-    `validated`) and the channels. Deals per rep only when reps are planned."""
+    `validated`) and the channels. Deals per rep only when reps are planned; the delivery block as
+    loaded (its assumptions are typed on the Delivery capacity page)."""
     keys = {
         "monthly_churn_rate" if form[state.BACKCALC_CHURN_BASIS] == MONTHLY else "churn_rate": form[
             state.BACKCALC_CHURN
@@ -278,6 +281,8 @@ def scenario_keys(form: Mapping, stages: list[dict]) -> dict:
     }
     if form.get(state.BACKCALC_PLAN_REPS, True):
         keys["deals_per_rep_per_quarter"] = form[state.BACKCALC_DEALS_PER_REP]
+    if form.get(state.BACKCALC_DELIVERY):
+        keys["delivery"] = form[state.BACKCALC_DELIVERY]
     return keys
 
 

@@ -24,6 +24,7 @@ BACKCALC_DEAL_SIZE = "backcalc_average_deal_size"
 BACKCALC_CYCLE = "backcalc_sales_cycle_days"
 BACKCALC_DEALS_PER_REP = "backcalc_deals_per_rep"
 BACKCALC_PLAN_REPS = "backcalc_plan_reps"  # on: the scenario has deals per rep and plans the sales team
+BACKCALC_DELIVERY = "backcalc_delivery"  # the loaded scenario's delivery block (edited on Delivery capacity)
 BACKCALC_STARTING_REPS = "backcalc_starting_reps"
 BACKCALC_RAMP = "backcalc_ramp"
 BACKCALC_RAMP_UNIT = "backcalc_ramp_unit"
