@@ -54,3 +54,39 @@ def test_team_pages_kr_tables_need_no_sideways_scrolling(browser, app_url, size)
         assert [t["overflow"] for t in tables if t["headers"]] == [0] * len([t for t in tables if t["headers"]]), tables
     finally:
         context.close()
+
+
+# Every piece of text drawn in the page's charts with its size on screen in pixels: its font size times
+# the scale plotly applies to fit a tile (hidden text left out).
+CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] text'))
+    .filter(text => text.textContent.trim() && text.getBoundingClientRect().width > 0
+        && getComputedStyle(text).opacity !== '0' && getComputedStyle(text).display !== 'none')
+    .map(text => {
+        const m = text.getScreenCTM();
+        const px = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+        return {text: text.textContent.slice(0, 40), px};
+    })"""
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 955)])
+def test_alignment_map_draws_no_text_under_12_px_and_names_objectives(browser, app_url, size):
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        open_app(page, f"{app_url}/alignment")
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60000)
+        charts = page.locator('[data-testid="stPlotlyChart"]')
+        for i in range(charts.count()):
+            charts.nth(i).scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        charts.first.scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"alignment_{width}x{height}.png"))
+        texts = page.evaluate(CHART_TEXT_SIZES)
+        assert texts and min(t["px"] for t in texts) >= 12, sorted(texts, key=lambda t: t["px"])[:5]
+        # Objectives' tiles are named by team and title: "Sales" and its objective's words are drawn.
+        drawn = " ".join(t["text"] for t in texts)
+        assert "Sales" in drawn and "mid-market" in drawn
+    finally:
+        context.close()
