@@ -1,6 +1,7 @@
-"""The Team page as people see it, in headless Chromium on the demo data: at 1366×768 (and 1920×955)
-its KR tables fit their decision columns without sideways scrolling, and so do the other columns
-opened from the expander and the page's other tables."""
+"""The Team page and the Alignment map as people see them, in headless Chromium on the demo data, at
+1366×768 and 1920×955: the Team page's KR tables fit their decision columns without sideways scrolling,
+and so do the columns opened from the expander and the page's other tables; the Alignment map draws no
+chart text under 12 px and names each objective's tile by team and title."""
 
 from __future__ import annotations
 
