@@ -8,7 +8,9 @@ import plotly.graph_objects as go
 from charts.theme import BASE_FONT_SIZE, STATUS_COLORS, styled
 
 MISSED_COLOR = STATUS_COLORS["off track"]
-STILL_OPEN_COLOR = STATUS_COLORS["not started"]
+# Not a status colour: a KR still open may be on track, at risk or off track, and "not started" grey
+# would say it had not begun.
+STILL_OPEN_COLOR = "#5A6270"
 
 
 OUTCOME_COUNTS = ("n_completed", "n_not_completed", "n_cancelled", "kr_count")
