@@ -112,7 +112,10 @@ st.subheader("Score per team")
 st.caption(f"100 − ({ERROR_PENALTY} per error + {WARNING_PENALTY} per warning) ÷ the team's objectives · lowest first")
 unscored = teams_without_krs(review.teams["team"], scores["team"])
 if unscored:
-    st.caption(f"{unscored:,} teams in the filters have no team objective here: counted, not scored.")
+    st.caption(
+        f"{plural(unscored, 'team')} in the filters {'has' if unscored == 1 else 'have'} no team objective here: "
+        "counted, not scored."
+    )
 if many_teams(len(scores)):
     scores_at_scale(scores, review.teams)
 else:

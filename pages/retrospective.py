@@ -78,7 +78,9 @@ decisions_col.metric(
 outcomes_section(retro, filters.as_of, data["teams"]["team"], filters.teams)
 
 st.header("Team by team", anchor=False)
-teams = list(retro.teams["team"])
+# The sidebar's Group and Team filters narrow the teams to choose from (all, when none of theirs has this quarter).
+every_team = list(retro.teams["team"])
+teams = [name for name in every_team if filters.teams is None or name in filters.teams] or every_team
 if st.session_state.get(state.RETRO_TEAM) not in teams:
     st.session_state[state.RETRO_TEAM] = filters.team if filters.team in teams else teams[0]
 team = st.selectbox("Team", teams, key=state.RETRO_TEAM)

@@ -17,7 +17,7 @@ from analytics.progress import STATUS_ORDER
 from charts.theme import STATUS_BADGES
 from conftest import PROJECT_ROOT, chart_values, charts_by_title, routed_app_tests
 from store.database import Store, UploadedFile
-from ui import scale
+from ui import scale, state
 
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 import make_org  # noqa: E402
@@ -340,8 +340,10 @@ def test_retrospective_drills_down_to_a_group_s_teams(open_wide, org):
     krs = krs_of_quarter(org[1], quarter_before(QUARTER))
     at = open_wide("pages/retrospective.py", group=GROUP)
     figure = charts_by_title(at)[f"{quarter_before(QUARTER)}: key results completed and missed per team"]
-    assert set(chart_values(figure["data"][0]["y"])) == set(krs.loc[krs["group"] == GROUP, "team"])
+    group_teams = set(krs.loc[krs["group"] == GROUP, "team"])
+    assert set(chart_values(figure["data"][0]["y"])) == group_teams
     assert len(at.toggle) == 0
+    assert set(at.selectbox(key=state.RETRO_TEAM).options) == group_teams  # the team view follows the filter
 
 
 def test_review_pack_previews_the_worst_key_results_first(open_wide, org):

@@ -133,4 +133,7 @@ def outcomes_section(retro, as_of, all_teams: pd.Series, chosen_teams: tuple[str
     scoped = retro.teams if chosen_teams is None else retro.teams[retro.teams["team"].isin(chosen_teams)]
     idle = teams_without_krs(all_teams if chosen_teams is None else pd.Series(chosen_teams), scoped["team"])
     if idle:
-        st.caption(f"{idle:,} teams in the filters had no objective in {retro.quarter}: counted, not listed.")
+        st.caption(
+            f"{idle:,} team{'' if idle == 1 else 's'} in the filters had no objective in {retro.quarter}: "
+            "counted, not listed."
+        )
