@@ -5,12 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.progress import pace_status
 from charts.theme import (
     ACTUAL_COLOR,
     NEGATIVE_COLOR,
     POSITIVE_COLOR,
-    STATUS_COLORS,
     TARGET_COLOR,
     TOTAL_COLOR,
     money,
@@ -100,41 +98,3 @@ def arr_bridge_figure(bridge: dict, title: str) -> go.Figure:
     figure.update_xaxes(tickprefix="$", tickformat="~s", range=[0, top * 1.25], gridcolor="#E6E8EB", showgrid=True)
     figure.update_yaxes(autorange="reversed", showgrid=False)
     return styled(figure, title)
-
-
-def progress_vs_expected_figure(frame: pd.DataFrame, label: str, title: str) -> go.Figure:
-    """Horizontal bars of progress coloured by pace (progress against expected), with a black tick
-    where progress should be by now and the worst KR status in the label."""
-    frame = frame.iloc[::-1]  # plotly draws the first category at the bottom
-    worst = frame["worst_status"].fillna("not started")
-    figure = go.Figure()
-    figure.add_trace(
-        go.Bar(
-            y=frame[label],
-            x=frame["progress"],
-            orientation="h",
-            name="Progress",
-            showlegend=False,
-            marker={"color": [STATUS_COLORS[s] for s in pace_status(frame["progress"], frame["expected"])]},
-            text=[f"{p:.0%} · worst KR {s}" for p, s in zip(frame["progress"], worst)],
-            # Inside the bar where it fits, so the expected-by-now tick never sits on the text.
-            textposition="auto",
-            insidetextanchor="start",
-            textfont={"size": 18},
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:.0%}<extra></extra>",
-        )
-    )
-    figure.add_trace(
-        go.Scatter(
-            y=frame[label],
-            x=frame["expected"],
-            mode="markers",
-            name="Expected by now",
-            marker={"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": "#111"}},
-            hovertemplate="%{y}: expected %{x:.0%}<extra></extra>",
-        )
-    )
-    figure.update_xaxes(range=[0, 1.6], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1.0])
-    figure.update_layout(bargap=0.35)
-    return styled(figure, title, height=120 + 70 * len(frame))

@@ -20,7 +20,8 @@ from analytics.meetings import MeetingRecord, change_texts, due_texts
 from analytics.overview import CompanyOverview
 from analytics.review import ReviewSnapshot
 from charts.changes import moves_figure
-from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs_expected_figure
+from charts.overview import arr_bridge_figure, arr_vs_target_figure
+from charts.team import pace_progress_figure
 from charts.theme import ACTION_BADGES, ACTUAL_COLOR, BASE_FONT_SIZE, STATUS_COLORS, gap_points, money
 
 _FIGURE_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -285,9 +286,7 @@ def _company_section(snapshot: ReviewSnapshot, overview: CompanyOverview, figure
             figure(arr_bridge_figure(overview.bridge, f"ARR bridge, {overview.year}-01 to {overview.arr_month}"))
         )
     if not company.empty:
-        parts.append(
-            figure(progress_vs_expected_figure(company, "title", "Company objectives: progress vs expected by now"))
-        )
+        parts.append(figure(pace_progress_figure(company, "title", "Company objectives: progress vs expected by now")))
         parts.append(_company_objectives_table(company))
     parts.append(_teams_table(snapshot.teams))
     parts.append("</section>")
@@ -392,9 +391,7 @@ def _team_section(team, anchor: str, snapshot: ReviewSnapshot, figure) -> str:
         + "</div>"
     )
     parts.append(
-        figure(
-            progress_vs_expected_figure(objectives, "title", f"{team.team}: objectives, progress vs expected by now")
-        )
+        figure(pace_progress_figure(objectives, "title", f"{team.team}: objectives, progress vs expected by now"))
     )
     for objective in objectives.itertuples():
         parts.append(_objective_block(objective, krs[krs["objective_id"] == objective.objective_id]))

@@ -23,6 +23,7 @@ from ui.filters import current_filters, current_review
 from ui.review_meeting import decided_list
 from ui.scale import SCROLL_ROWS, SHOW_ALL_CANDIDATES, capped, many_teams, teams_without_krs
 from ui.tables import WRAPPED_ROW_PX, key_result_column, table_height, with_missing_shown
+from ui.text import total_with_reasons
 
 filters = current_filters()
 review = current_review()
@@ -61,6 +62,12 @@ off_track_col.metric(STATUS_BADGES[OFF_TRACK].capitalize(), f"{counts[OFF_TRACK]
 stale_col.metric(f"Stale (> {STALE_DAYS} days)", f"{counts[STALE]:,}", border=True)
 confidence_col.metric(
     f"Low confidence (≤ {LOW_CONFIDENCE_MAX}/{CONFIDENCE_SCALE})", f"{counts[LOW_CONFIDENCE]:,}", border=True
+)
+closed = review.krs["status"].value_counts()
+st.caption(
+    total_with_reasons(
+        open_krs, len(review.krs), "KRs open", {s: int(closed.get(s, 0)) for s in ("completed", "cancelled")}
+    )
 )
 
 DECIDED_TITLE = f"Decided in the {month_name} review: no longer to decide"

@@ -95,3 +95,15 @@ def test_each_row_shows_owner_last_check_in_and_comment_from_the_workbook(decisi
     }
     assert table["last_comment"].to_dict() == last["comment"].fillna("—").to_dict()
     assert last["date"].isna().any()
+
+
+def test_the_open_total_says_why_it_differs_from_the_overview(decisions):
+    sheets = workbook()
+    statuses: dict[str, str] = {}
+    hand_computed_progress(sheets, statuses)
+    in_force = list(in_force_krs(sheets)["kr_id"])
+    completed = sum(statuses[k] == "completed" for k in in_force)
+    cancelled = sum(statuses[k] == "cancelled" for k in in_force)
+    open_krs = len(in_force) - completed - cancelled
+    reasons = " · ".join(f"{n} {word}" for word, n in (("completed", completed), ("cancelled", cancelled)) if n)
+    assert f"{open_krs} of {len(in_force)} KRs open: {reasons}" in [c.value for c in decisions.caption]

@@ -96,18 +96,7 @@ def teams() -> list[str]:
     return list(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams", engine="openpyxl")["team"])
 
 
-# The overview's "Company objectives: progress vs expected by now" still uses
-# charts.overview.progress_vs_expected_figure: bars coloured by pace point by point, with no legend,
-# labelled with the worst KR's status ("56% · worst KR off track" on a green bar). The Teams page
-# draws the same chart with charts.team.pace_progress_figure; the overview switches to it next.
-OVERVIEW_PENDING = pytest.mark.xfail(
-    strict=True, reason="the overview's company objectives chart still colours by pace without a legend"
-)
-
-
-@pytest.mark.parametrize(
-    "page", [pytest.param(p, marks=OVERVIEW_PENDING) if p == "pages/overview.py" else p for p in PAGES]
-)
+@pytest.mark.parametrize("page", PAGES)
 def test_every_chart_of_a_page_colours_by_status_in_the_palette(open_page, page):
     at = open_page(page)
     at.run()

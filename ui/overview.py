@@ -8,8 +8,9 @@ import streamlit as st
 
 from analytics.overview import CompanyOverview, groups_worst_first, teams_worst_first
 from analytics.review import ReviewSnapshot
-from charts.overview import arr_bridge_figure, arr_vs_target_figure, progress_vs_expected_figure
-from charts.theme import STATUS_BADGES, money
+from charts.overview import arr_bridge_figure, arr_vs_target_figure
+from charts.team import pace_progress_figure
+from charts.theme import STATUS_BADGES, gap_points, money
 from ui.scale import SCROLL_ROWS, SHOW_ALL_TEAMS, capped, many_teams
 from ui.tables import table_height
 
@@ -40,7 +41,7 @@ def this_month(overview: CompanyOverview, company: pd.DataFrame) -> None:
         objectives_col.metric(
             "Company objectives",
             f"{company['progress'].mean():.0%}",
-            delta=f"{company['progress'].mean() - company['expected'].mean():+.0%} vs expected by now",
+            delta=f"{gap_points(company['progress'].mean(), company['expected'].mean(), minus='-')} vs expected by now",
             border=True,
         )
     behind = overview.kr_status_counts["off track"] + overview.kr_status_counts["overdue"]
@@ -69,7 +70,7 @@ def arr_charts(overview: CompanyOverview, as_of) -> None:
 def company_objectives(company: pd.DataFrame) -> None:
     if not company.empty:
         st.plotly_chart(
-            progress_vs_expected_figure(company, "title", "Company objectives: progress vs expected by now"),
+            pace_progress_figure(company, "title", "Company objectives: progress vs expected by now"),
             width="stretch",
         )
 
