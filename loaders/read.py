@@ -370,7 +370,13 @@ class ReadAhead:
             self._outcomes = []
             return
         read_end, write_end = os.pipe()
-        child = os.fork()
+        try:
+            child = os.fork()
+        except OSError:  # no process to spare: the files are read here
+            os.close(read_end)
+            os.close(write_end)
+            self._outcomes = []
+            return
         if child == 0:
             os.close(read_end)
             _read_in_child(write_end, self._files, max_bytes * MAX_UNCOMPRESSED_FACTOR)
