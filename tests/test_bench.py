@@ -145,6 +145,30 @@ def test_the_benchmark_prints_every_figure(org):
     assert all(ms > 0 for ms in [*figures["page_cold_ms"].values(), *figures["page_warm_ms"].values()])
 
 
+def test_the_process_only_benchmark_prints_the_whole_process_figures(org):
+    finished = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_ROOT / "bench" / "run.py"),
+            "--scale",
+            str(TINY),
+            "--org",
+            str(org),
+            "--process-only",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    figures = json.loads(finished.stdout)
+    assert figures["xlsx_warnings_process_lines"] <= 50
+    for name in ("openpyxl_s", "xlsx_process_s", "xlsx_warnings_process_s"):
+        assert figures[name] > 0
+    ratio = figures["openpyxl_s"] / figures["xlsx_process_s"]
+    assert figures["xlsx_process_vs_openpyxl_ratio"] == pytest.approx(ratio, rel=0.05)
+
+
 def test_the_csv_floor_benchmark_prints_every_figure(org):
     finished = subprocess.run(
         [
