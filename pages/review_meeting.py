@@ -1,8 +1,8 @@
 """Review meeting: the monthly leadership review run from the data. The agenda (company ARR against
 plan, the actions agreed last time, each team in turn, the KRs to change or cancel), then what the
 meeting decides about KRs, the actions it agrees and its notes, each stored with who and when and
-undoable like an upload. Before the agenda: the key results nobody updated in the last 30 days.
-The write controls and their callbacks are ui.review_meeting's."""
+undoable like an upload. Before the agenda: the key results nobody updated in the last 30 days. At
+200 teams, groups first. The write controls and their callbacks are ui.review_meeting's."""
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +18,7 @@ from ui.context import store, tables
 from ui.filters import current_filters, current_review
 from ui.meeting_form import kr_choices, notes_key, record_refusal
 from ui.records import show_outcome
-from ui.review_changes import health_view, missing_updates
+from ui.review_changes import missing_updates
 from ui.review_meeting import (
     ACTION_COLUMNS,
     action_form,
@@ -31,17 +31,21 @@ from ui.review_meeting import (
     records_and_undo,
     save_notes,
     teams_in_turn,
+    update_health_in_view,
 )
+from ui.scale import SCROLL_ROWS, many_teams
 from ui.tables import DATE_FORMAT, WRAPPED_ROW_PX, key_result_column, table_height, with_missing_shown
 
-CANDIDATES_SHOWN = 10  # the agenda item stays one screen; the table scrolls for the rest
+# The agenda item stays one screen (the table scrolls for the rest); at 200 teams the agenda four screens.
+CANDIDATES_SHOWN, CANDIDATES_SHOWN_AT_SCALE = 10, 6
 
 filters = current_filters()
 review = current_review()
 data = tables()
 meeting = meeting_record(data, filters.as_of)
-month = meeting.month
-month_name = f"{pd.Timestamp(filters.as_of):%B %Y}"
+month, month_name = meeting.month, f"{pd.Timestamp(filters.as_of):%B %Y}"
+at_scale = many_teams(len(review.teams))
+candidates_shown = CANDIDATES_SHOWN_AT_SCALE if at_scale else CANDIDATES_SHOWN
 
 st.title(f"Review meeting · {month_name}")
 st.caption(
@@ -62,7 +66,7 @@ if may_record:
 else:
     refused_note(RECORD_REVIEW, compact=True)
 
-missing_updates(health_view())
+missing_updates(*update_health_in_view(review))
 
 st.header("1 · Company ARR against plan", anchor=False)
 arr_against_plan(data, review)
@@ -94,14 +98,14 @@ if candidates.empty:
 else:
     st.markdown(
         f"**{len(candidates)} key results to decide on**: off track, stale or held with low confidence, worst first "
-        f"(the first {min(len(candidates), CANDIDATES_SHOWN)} in view; scroll the table for the rest)."
+        f"(the first {min(len(candidates), candidates_shown)} in view; scroll the table for the rest)."
     )
     st.dataframe(
         candidates.assign(status=candidates["status"].map(STATUS_BADGES)),
         hide_index=True,
         width="stretch",
         row_height=WRAPPED_ROW_PX,  # titles wrap beside the reasons at 1366 px
-        height=table_height(len(candidates), CANDIDATES_SHOWN, row_px=WRAPPED_ROW_PX),
+        height=table_height(len(candidates), candidates_shown, row_px=WRAPPED_ROW_PX),
         column_order=["kr_id", "title", "team", "owner", "status", "reasons"],
         column_config={
             "kr_id": "KR",
@@ -113,7 +117,7 @@ else:
         },
     )
 
-decided_list(decided_here, f"Decided at this meeting ({len(decided_here)}): no longer to decide")
+decided_list(decided_here, f"Decided at this meeting ({len(decided_here)}): no longer to decide", folded=at_scale)
 
 st.header("5 · Decisions", anchor=False)
 choices = kr_choices(review.krs, candidates, dict(zip(decided_here["kr_id"], decided_here["decided"])))
@@ -129,7 +133,7 @@ else:
         with_missing_shown(decided, ["team", "reason"]).assign(change=change_texts(decided)),
         hide_index=True,
         width="stretch",
-        height=table_height(len(decided)),
+        height=table_height(len(decided), SCROLL_ROWS),
         column_order=["date", "kr_id", "team", "title", "decision", "change", "reason", "decided_by"],
         column_config={
             "date": st.column_config.DateColumn("From", format=DATE_FORMAT),
@@ -156,7 +160,7 @@ else:
         action_table(agreed),
         hide_index=True,
         width="stretch",
-        height=table_height(len(agreed)),
+        height=table_height(len(agreed), SCROLL_ROWS),
         column_order=list(ACTION_COLUMNS),
         column_config=ACTION_COLUMNS,
     )

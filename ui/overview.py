@@ -100,13 +100,14 @@ TEAM_TABLE = {
 }
 
 
-def group_summary(groups: pd.DataFrame) -> None:
-    """Above MANY_TEAMS teams, a row per group before the teams (worst first)."""
+def group_summary(groups: pd.DataFrame, rows_in_view: int = SCROLL_ROWS) -> None:
+    """Above MANY_TEAMS teams, a row per group before the teams (worst first); beyond `rows_in_view`
+    rows the table scrolls."""
     st.dataframe(
         groups.assign(worst=groups["worst_status"].map(STATUS_BADGES)),
         hide_index=True,
         width="stretch",
-        height=table_height(len(groups), SCROLL_ROWS),
+        height=table_height(len(groups), rows_in_view),
         column_order=list(GROUP_TABLE),
         column_config=GROUP_TABLE,
     )

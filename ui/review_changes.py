@@ -147,8 +147,9 @@ MISSING_TABLE = {
 }
 
 
-def missing_updates(health: UpdateHealth) -> None:
-    """What the review meeting reads before its agenda: who has not updated in 30 days."""
+def missing_updates(health: UpdateHealth, per: str = "team") -> None:
+    """What the review meeting reads before its agenda: who has not updated in 30 days (the chart has a
+    bar per `per`: the rows of `health.teams`)."""
     st.header("Before the agenda · Missing updates", anchor=False)
     missing = len(health.missing)
     st.markdown(
@@ -170,7 +171,7 @@ def missing_updates(health: UpdateHealth) -> None:
         )
     with chart_col:
         st.plotly_chart(
-            health_figure(health.teams, "Updated in the last 30 days, by team"),
+            health_figure(health.teams, f"Updated in the last 30 days, by {per}"),
             width="stretch",
             config={"displayModeBar": False},
         )

@@ -6,12 +6,14 @@ outcome for the next run to show."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
+from analytics.health import UpdateHealth, update_health
 from analytics.meetings import CANCEL, CHANGE, KEEP, NO_NUMERIC_TARGET, action_rows, due_texts, status_updates
-from analytics.overview import company_overview
+from analytics.overview import company_overview, groups_worst_first, teams_worst_first
 from analytics.teams import format_kr_value
 from charts.theme import ACTION_BADGES, STATUS_BADGES, money
 from store.access import RECORD_REVIEW
@@ -31,7 +33,10 @@ from ui.meeting_form import (
     record_refusal,
     undo_labels,
 )
+from ui.overview import group_summary
 from ui.records import record_rows, undo_upload
+from ui.review_changes import health_view
+from ui.scale import SCROLL_ROWS, SHOW_ALL_TURN_TEAMS, capped, many_teams
 from ui.tables import WRAPPED_ROW_PX, key_result_column, table_height, with_missing_shown
 from ui.text import literal
 
@@ -45,6 +50,10 @@ ACTION_COLUMNS = {
     "kr_id": st.column_config.TextColumn("KR", width="small"),
     "status": st.column_config.TextColumn("Status", width="small"),
 }
+# At 200 teams the agenda keeps to about four screens: the groups scroll beyond GROUPS_IN_VIEW rows,
+# the update health chart shows the HEALTH_GROUPS lowest groups.
+GROUPS_IN_VIEW = 10
+HEALTH_GROUPS = 10
 ss = st.session_state
 
 
@@ -117,7 +126,7 @@ def followed_up_editor(followed_up: pd.DataFrame, month: str, may_record: bool, 
         key=state.MEETING_ACTION_EDITOR,
         hide_index=True,
         width="stretch",
-        height=table_height(len(shown)),
+        height=table_height(len(shown), SCROLL_ROWS),
         column_order=["status", "action_id", "title", "owner", "due", "team", "kr_id"],
         column_config={
             **ACTION_COLUMNS,
@@ -278,18 +287,27 @@ def records_and_undo(
         disabled_note(why_not)
 
 
-def decided_list(decided: pd.DataFrame, title: str) -> None:
+def decided_list(decided: pd.DataFrame, title: str, folded: bool = False) -> None:
     """The KRs a review meeting decided about (analytics.meetings.decided_krs), each marked with what was
-    decided ("decided 31 May: target 28 deals → 12 deals", "kept 31 May"): out of the list to decide on."""
+    decided ("decided 31 May: target 28 deals → 12 deals", "kept 31 May"): out of the list to decide on.
+    Folded: in an expander under `title` (at 200 teams the agenda keeps to four screens)."""
     if decided.empty:
         return
-    st.markdown(f"**{title}**")
+    if folded:
+        with st.expander(title):
+            decided_table(decided)
+    else:
+        st.markdown(f"**{title}**")
+        decided_table(decided)
+
+
+def decided_table(decided: pd.DataFrame) -> None:
     st.dataframe(
         with_missing_shown(decided, ["reason", "team"]),
         hide_index=True,
         width="stretch",
         row_height=WRAPPED_ROW_PX,  # titles, decisions and reasons wrap rather than run off at 1366 px
-        height=table_height(len(decided), row_px=WRAPPED_ROW_PX),
+        height=table_height(len(decided), SCROLL_ROWS, row_px=WRAPPED_ROW_PX),
         column_order=["kr_id", "title", "team", "decided", "reason", "decided_by"],
         column_config={
             "kr_id": "KR",
@@ -327,10 +345,44 @@ def arr_against_plan(data: dict, review) -> None:
     krs_col.metric("KRs off track or overdue", f"{behind} of {overview.kr_count}", border=True)
 
 
+def update_health_in_view(review) -> tuple[UpdateHealth, str]:
+    """The update health of the KRs under the sidebar's filters and what its chart is drawn per: a bar
+    per team, or above MANY_TEAMS teams a bar per group (the groups take the teams' place in the
+    roll-up; company KRs count as "Company"), the HEALTH_GROUPS lowest only; the Group filter brings
+    the teams back."""
+    health = health_view()
+    if not many_teams(len(health.teams)):
+        return health, "team"
+    group_of = review.teams.set_index("team")["group"]
+    krs = review.krs.assign(
+        team=review.krs["team"].map(group_of).fillna("No group").where(review.krs["team"].notna(), "Company")
+    )
+    groups = update_health(krs, review.as_of).teams
+    if len(groups) <= HEALTH_GROUPS:
+        return replace(health, teams=groups), "group"
+    return replace(health, teams=groups.head(HEALTH_GROUPS)), f"group: the {HEALTH_GROUPS} lowest of {len(groups)}"
+
+
 def teams_in_turn(review, as_of) -> None:
     """Agenda item 3: each team's progress against where it should be, with a link to its page at
-    the same as-of date."""
+    the same as-of date. Above MANY_TEAMS teams: a row per group (worst first), and the teams in an
+    expander, the worst first with a toggle for all; teams with nothing in force are counted."""
     teams = review.teams.dropna(subset=["progress"])
+    if not many_teams(len(teams)):
+        team_table(teams, as_of)
+        return
+    listed, idle = teams_worst_first(review.teams)
+    st.caption(
+        "Group by group, worst first: worst status, then the most KRs overdue and off track"
+        + (f" · {idle:,} teams with nothing in force are counted here, not listed" if idle else "")
+    )
+    group_summary(groups_worst_first(listed), GROUPS_IN_VIEW)
+    with st.expander(f"The teams one by one, worst first ({len(listed):,})"):
+        team_table(capped(listed, SHOW_ALL_TURN_TEAMS, "teams"), as_of, SCROLL_ROWS)
+
+
+def team_table(teams: pd.DataFrame, as_of, most_rows: int | None = None) -> None:
+    """Teams with their progress, expected by now, worst status and a link to their page."""
     st.dataframe(
         teams.assign(
             worst_status=teams["worst_status"].map(STATUS_BADGES),
@@ -340,7 +392,7 @@ def teams_in_turn(review, as_of) -> None:
         ),
         hide_index=True,
         width="stretch",
-        height=table_height(len(teams)),
+        height=table_height(len(teams), most_rows),
         column_order=["team", "progress", "expected", "worst_status", "n_off_track", "n_overdue", "link"],
         column_config={
             "team": st.column_config.TextColumn("Team"),
