@@ -24,12 +24,18 @@ def _wrapped(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) or " "
 
 
-def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) -> go.Figure:
+def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860, kr_tiles: bool = True) -> go.Figure:
     """tree: TREE_COLUMNS of analytics.alignment. Tile size = number of KRs; KRs coloured by
     status, objectives by pace; a company objective no team supports shows as an empty tile. An
-    objective's tile reads "<b>team</b><br>title" (wrapped); no text is drawn under MIN_TEXT_PX."""
+    objective's tile reads "<b>team</b><br>title" (wrapped); no text is drawn under MIN_TEXT_PX.
+    Without `kr_tiles` the objectives are the smallest tiles, still sized by their KRs: at 200 teams
+    thousands of KR tiles took the browser seconds to draw on every visit, too small to read."""
+    kr_count = tree.loc[tree["kind"] == "kr", "parent_id"].value_counts()
+    if not kr_tiles:
+        tree = tree[tree["kind"] != "kr"].reset_index(drop=True)
     has_children = set(tree["parent_id"])
     leaf = ~tree["node_id"].isin(has_children)
+    sizes = leaf.astype(int) if kr_tiles else tree["node_id"].map(kr_count).fillna(1).astype(int).where(leaf, 0)
     colors = [
         UNLINKED_COLOR if kind == "unlinked" or (kind == "company" and is_leaf) else STATUS_COLORS[status]
         for kind, status, is_leaf in zip(tree["kind"], tree["status"], leaf)
@@ -47,7 +53,7 @@ def alignment_treemap_figure(tree: pd.DataFrame, title: str, height: int = 860) 
         go.Treemap(
             ids=tree["node_id"],
             parents=tree["parent_id"],
-            values=leaf.astype(int),
+            values=sizes,
             labels=labels,
             branchvalues="remainder",
             maxdepth=2,

@@ -50,10 +50,17 @@ conflicts_col.metric(
     border=True,
 )
 
-st.plotly_chart(alignment_treemap_figure(view.tree, "Company objectives → team objectives → KRs"), width="stretch")
+kr_tiles = not many_teams(view.tree.loc[view.tree["kind"] == "objective", "team"].nunique())
+st.plotly_chart(
+    alignment_treemap_figure(
+        view.tree, "Company objectives → team objectives" + (" → KRs" if kr_tiles else ""), kr_tiles=kr_tiles
+    ),
+    width="stretch",
+)
 st.caption(
     "Tile size: number of KRs. KRs are coloured by status, objectives by pace (progress against expected by "
     "now), as the legend says. Click a tile to zoom in, the bar above to zoom out."
+    + ("" if kr_tiles else " So many teams draw their objectives only: choose a group in the sidebar for the KRs.")
 )
 
 gaps_area, orphans_area = st.columns(2)
