@@ -13,6 +13,7 @@ from ui.exceptions import needs_attention_section
 from ui.filters import current_filters, current_review
 from ui.overview import arr_charts, company_objectives, teams_by_severity, this_month
 from ui.review_changes import changes_view, since_last_review
+from ui.scale import many_teams
 
 as_of = current_filters().as_of
 review = current_review()
@@ -28,7 +29,7 @@ if review.krs.empty:
         "or load a workbook with `python -m loaders ingest FILE`."
     )
 else:
-    needs_attention_section(needs_attention(review.krs, as_of), overview.kr_count)
+    needs_attention_section(needs_attention(review.krs, as_of), overview.kr_count, many=many_teams(len(review.teams)))
     since_last_review(changes_view())
 
 this_month(overview, review.company)

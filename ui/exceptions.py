@@ -10,6 +10,7 @@ import streamlit as st
 
 from analytics.exceptions import attention_counts
 from charts.theme import STATUS_BADGES, gap_points, status_color
+from ui.scale import SHOW_ALL_ATTENTION, capped
 from ui.tables import table_height
 
 # As many as fit above the fold of a 1920×955 window under the page's title.
@@ -117,9 +118,11 @@ FULL_LIST = {
 }
 
 
-def needs_attention_section(exceptions: pd.DataFrame, in_force: int, shown: int = SHOWN) -> None:
+def needs_attention_section(exceptions: pd.DataFrame, in_force: int, shown: int = SHOWN, many: bool = False) -> None:
     """The section: a heading with the counts, the `shown` worst in large type, and "and 29 more"
-    opening the whole list, with links to the pages where the room decides about them."""
+    opening the whole list, with links to the pages where the room decides about them. With `many`
+    teams in view the list holds the worst WORST_ROWS with a toggle for all (thousands of rows were
+    sent to the browser on every visit, the expander closed or not)."""
     st.subheader("Needs attention" if len(exceptions) else "Nothing needs attention", anchor=False)
     if exceptions.empty:
         st.caption(f"None of the {in_force} key results is overdue, off track, without a check-in or stale.")
@@ -128,9 +131,10 @@ def needs_attention_section(exceptions: pd.DataFrame, in_force: int, shown: int 
     st.html(attention_html(exceptions.head(shown)))
     rest = len(exceptions) - shown
     with st.expander(f"and {rest} more — the whole list" if rest > 0 else "The list as a table"):
-        rows = exceptions.to_dict("records")
-        full = exceptions.assign(
-            status=exceptions["status"].map(STATUS_BADGES),
+        listed = capped(exceptions, SHOW_ALL_ATTENTION, "key results") if many else exceptions
+        rows = listed.to_dict("records")
+        full = listed.assign(
+            status=listed["status"].map(STATUS_BADGES),
             gap_text=[gap_text(row) for row in rows],
             flags=[" · ".join(flags_of(row)) for row in rows],
         )

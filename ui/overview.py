@@ -11,7 +11,7 @@ from analytics.review import ReviewSnapshot
 from charts.overview import arr_bridge_figure, arr_vs_target_figure
 from charts.team import pace_progress_figure
 from charts.theme import STATUS_BADGES, gap_points, money
-from ui.scale import SCROLL_ROWS, SHOW_ALL_TEAMS, capped, many_teams
+from ui.scale import SCROLL_ROWS, SHOW_ALL_TEAMS, WORST_ROWS, capped, many_teams
 from ui.tables import table_height
 
 
@@ -116,7 +116,7 @@ def group_summary(groups: pd.DataFrame, rows_in_view: int = SCROLL_ROWS) -> None
 
 def teams_by_severity(review: ReviewSnapshot) -> None:
     """Every team with KRs in force, worst first (worst status, then the largest gap); above
-    MANY_TEAMS teams the groups first and the worst teams with a toggle for all."""
+    MANY_TEAMS teams the groups first and the teams in an expander, the worst with a toggle for all."""
     st.subheader("Teams", anchor=False)
     listed, idle = teams_worst_first(review.teams)
     st.caption(
@@ -127,9 +127,15 @@ def teams_by_severity(review: ReviewSnapshot) -> None:
             else ""
         )
     )
-    if many_teams(len(listed)):
-        group_summary(groups_worst_first(listed))
-    shown = capped(listed, SHOW_ALL_TEAMS, "teams") if many_teams(len(listed)) else listed
+    if not many_teams(len(listed)):
+        team_table(listed)
+        return
+    group_summary(groups_worst_first(listed), WORST_ROWS)  # the page stays within four screens
+    with st.expander(f"The teams one by one, worst first ({len(listed):,})"):
+        team_table(capped(listed, SHOW_ALL_TEAMS, "teams"))
+
+
+def team_table(shown: pd.DataFrame) -> None:
     teams = shown.assign(worst=shown["worst_status"].map(STATUS_BADGES))
     st.dataframe(
         teams[list(TEAM_TABLE)],

@@ -26,6 +26,7 @@ SHOW_ALL_SCORES = "show_all_quality_scores"
 SHOW_ALL_RETRO_TEAMS = "show_all_retrospective_teams"
 SHOW_ALL_PACK_KRS = "show_all_review_pack_krs"
 SHOW_ALL_TURN_TEAMS = "show_all_review_meeting_teams"
+SHOW_ALL_ATTENTION = "show_all_needs_attention"
 
 
 def many_teams(count: int) -> bool:
