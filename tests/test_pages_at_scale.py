@@ -119,6 +119,14 @@ def test_the_organisation_is_wide_with_a_few_idle_teams(org):
     assert sheets["Teams"]["group"].value_counts().between(6, 15).all()
 
 
+def krs_in_force(sheets) -> pd.DataFrame:
+    """The KRs of the objectives whose period holds AS_OF, with their objective's team (none for a company
+    objective's) and that team's group."""
+    current = current_objectives(sheets)[["objective_id", "team"]]
+    krs = sheets["KeyResults"].drop(columns="team", errors="ignore").merge(current, on="objective_id")
+    return krs.assign(group=krs["team"].map(sheets["Teams"].set_index("team")["group"]))
+
+
 def test_overview_groups_first_then_the_worst_teams_and_all_after_the_toggle(open_wide, org):
     sheets = org[1]
     in_force = teams_in_force(sheets)
@@ -127,6 +135,7 @@ def test_overview_groups_first_then_the_worst_teams_and_all_after_the_toggle(ope
     assert set(groups["group"]) == set(sheets["Teams"]["group"])
     assert groups["teams"].sum() == len(in_force)
     assert len(teams) == scale.WORST_ROWS
+    assert at.expander[-1].label == f"The teams one by one, worst first ({len(in_force)})"
     ranks = teams["worst"].map(BADGE_RANK).tolist()
     assert ranks == sorted(ranks)  # worst status first
     idle = 200 - len(in_force)
@@ -140,6 +149,22 @@ def test_overview_groups_first_then_the_worst_teams_and_all_after_the_toggle(ope
     same_status = teams[teams["worst"] == teams["worst"].iloc[0]]
     gaps = (same_status["expected"] - same_status["progress"]).tolist()
     assert gaps == sorted(gaps, reverse=True)  # then the largest gap first
+
+
+def test_overview_lists_the_worst_krs_needing_attention_and_all_after_the_toggle(open_wide, org):
+    at = open_wide("pages/overview.py")
+    needing = int(next(c.value for c in at.caption if " of " in c.value and "key results ·" in c.value).split()[0])
+    assert needing > scale.WORST_ROWS
+    assert at.expander[0].label == f"and {needing - 8} more — the whole list"
+    full = at.dataframe[0].value
+    assert len(full) == scale.WORST_ROWS
+    ranks = full["status"].map(BADGE_RANK).tolist()
+    assert ranks == sorted(ranks)  # worst first, as the large-type list above it
+
+    at.toggle(key=scale.SHOW_ALL_ATTENTION).set_value(True).run()
+    full = at.dataframe[0].value
+    assert len(full) == needing and full["kr_id"].is_unique
+    assert set(full["kr_id"]) <= set(krs_in_force(org[1])["kr_id"])
 
 
 def test_overview_drills_down_to_a_group_s_teams(open_wide, org):
@@ -263,6 +288,75 @@ def test_alignment_shows_groups_and_themes_then_a_group_s_teams(open_wide, org):
     sales = set(sheets["Teams"].loc[sheets["Teams"]["group"] == GROUP, "team"])
     assert nodes and nodes <= set(sheets["Teams"]["team"])  # teams again, not groups
     assert len(network["layout"]["annotations"]) == 0 or nodes & sales
+
+
+def frame_with(at, column: str) -> pd.DataFrame:
+    """The one table of the run that has `column`."""
+    (frame,) = [table.value for table in at.dataframe if column in table.value.columns]
+    return frame
+
+
+def health_bars(at) -> dict[str, int]:
+    """The update health chart's bars: name → KRs in force (the bar's text reads "updated of in force")."""
+    (chart,) = [spec for title, spec in charts_by_title(at).items() if title.startswith("Updated in the last 30 days")]
+    trace = chart["data"][0]
+    return {name: int(text.split(" of ")[1]) for name, text in zip(chart_values(trace["y"]), trace["text"])}
+
+
+def test_review_meeting_goes_group_by_group_then_team_by_team(open_wide, org):
+    sheets = org[1]
+    in_force, krs = teams_in_force(sheets), krs_in_force(sheets)
+    at = open_wide("pages/review_meeting.py")
+    health = health_bars(at)
+    assert len(health) == 10
+    per_group = krs.assign(group=krs["group"].where(krs["team"].notna(), "Company"))["group"].value_counts()
+    assert health == {group: per_group[group] for group in health}  # KRs in force of each group shown
+    title = next(title for title in charts_by_title(at) if title.startswith("Updated in the last 30 days"))
+    assert title == f"Updated in the last 30 days, by group: the 10 lowest of {len(per_group)}"
+
+    groups = frame_with(at, "teams_at_worst")
+    assert groups["teams"].sum() == len(in_force)
+    assert set(groups["group"]) == set(sheets["Teams"]["group"])
+    assert groups["worst"].map(BADGE_RANK).tolist() == sorted(groups["worst"].map(BADGE_RANK))
+    teams = frame_with(at, "link")
+    assert len(teams) == scale.WORST_ROWS
+    ranks = teams["worst_status"].map(BADGE_RANK).tolist()
+    assert ranks == sorted(ranks)
+    assert any(
+        caption.value.endswith(f"{200 - len(in_force)} teams with nothing in force are counted here, not listed")
+        for caption in at.caption
+    )
+
+    at.toggle(key=scale.SHOW_ALL_TURN_TEAMS).set_value(True).run()
+    teams = frame_with(at, "link")
+    assert set(teams["team"]) == in_force and len(teams) == len(in_force)
+
+
+def test_review_meeting_drills_down_to_a_group_s_teams(open_wide, org):
+    at = open_wide("pages/review_meeting.py", group=GROUP)
+    sales = teams_in_force(org[1], GROUP)
+    assert set(health_bars(at)) == sales
+    assert set(frame_with(at, "link")["team"]) == sales
+    assert [frame for frame in at.dataframe if "teams_at_worst" in frame.value.columns] == []
+    assert len(at.toggle) == 0
+
+
+def test_alignment_draws_objectives_without_kr_tiles_until_a_group_is_chosen(open_wide, org):
+    krs = krs_in_force(org[1])
+    at = open_wide("pages/alignment.py")
+    (tree,) = [spec for title, spec in charts_by_title(at).items() if title.startswith("Company objectives →")]
+    ids = chart_values(tree["data"][0]["ids"])
+    assert not set(ids) & set(krs["kr_id"])
+    sizes = dict(zip(ids, chart_values(tree["data"][0]["values"])))
+    team_krs = krs[krs["team"].notna()]
+    assert {objective: sizes[objective] for objective in team_krs["objective_id"].unique()} == team_krs[
+        "objective_id"
+    ].value_counts().to_dict()  # an objective's tile is as large as its KRs
+
+    at = open_wide("pages/alignment.py", group=GROUP)
+    (tree,) = [spec for title, spec in charts_by_title(at).items() if title.startswith("Company objectives →")]
+    ids = set(chart_values(tree["data"][0]["ids"]))
+    assert ids & set(krs.loc[krs["group"] == GROUP, "kr_id"])
 
 
 def test_quality_groups_first_then_the_lowest_scores(open_wide, org):
