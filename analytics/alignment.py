@@ -249,6 +249,52 @@ def alignment(snapshot: ReviewSnapshot, key_results: pd.DataFrame, teams: list[s
     return Alignment(alignment_tree(company, objectives, krs), gaps, orphans, overlaps, edges)
 
 
+def tree_by_group(tree: pd.DataFrame, objectives: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """`tree` (alignment_tree's nodes) with a level between company objectives and team objectives: a
+    node per company objective (or the not-linked node) and group of the teams whose objectives hang
+    under it, id "<parent> · <group>", paced by those objectives' mean progress against their mean
+    expected (`objectives`: objective_id, progress, expected; `groups`: team → group). At 200 teams
+    the treemap's first view then shows a few hundred group tiles rather than a thousand objectives."""
+    is_objective = tree["kind"] == "objective"
+    linked = tree[is_objective]
+    group = linked["team"].map(groups).fillna("No group")
+    pace = objectives.set_index("objective_id").reindex(linked["node_id"])
+    frame = pd.DataFrame(
+        {
+            "node_id": linked["parent_id"] + " · " + group,
+            "parent_id": linked["parent_id"],
+            "group": group,
+            "team": linked["team"],
+            "progress": pace["progress"].to_numpy(),
+            "expected": pace["expected"].to_numpy(),
+        }
+    )
+    per = (
+        frame.groupby(["node_id", "parent_id", "group"], sort=False)
+        .agg(
+            progress=("progress", "mean"), expected=("expected", "mean"), teams=("team", "nunique"), n=("team", "size")
+        )
+        .reset_index()
+    )
+    nodes = pd.DataFrame(
+        {
+            "node_id": per["node_id"],
+            "parent_id": per["parent_id"],
+            "label": per["group"],
+            "kind": "group",
+            "status": _node_status(per["progress"], per["expected"]),
+            "team": "",
+            "title": per["group"],
+            "detail": [
+                f"{teams} team{'s' * (teams != 1)} · {n} objective{'s' * (n != 1)}"
+                for teams, n in zip(per["teams"], per["n"])
+            ],
+        }
+    )
+    regrouped = tree.assign(parent_id=tree["parent_id"].where(~is_objective, frame["node_id"]))
+    return pd.concat([regrouped, nodes], ignore_index=True).loc[:, list(TREE_COLUMNS)]
+
+
 def group_edges(edges: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     """`dependency_edges` summed over the teams of each group (`groups`: team → group), links within
     a group left out (EDGE_COLUMNS): kr_count sums the KRs, kr_ids says how many team links and

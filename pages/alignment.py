@@ -3,7 +3,7 @@ cross-team dependency conflicts the leadership alignment session settles."""
 
 import streamlit as st
 
-from analytics.alignment import STRONG_OVERLAP, THEME_TEAMS, group_edges, strong_overlaps
+from analytics.alignment import STRONG_OVERLAP, THEME_TEAMS, group_edges, strong_overlaps, tree_by_group
 from charts.alignment import alignment_treemap_figure, dependency_network_figure
 from ui.context import alignment_view, snapshot, tables
 from ui.filters import current_filters
@@ -51,16 +51,19 @@ conflicts_col.metric(
 )
 
 kr_tiles = not many_teams(view.tree.loc[view.tree["kind"] == "objective", "team"].nunique())
+tree = view.tree if kr_tiles else tree_by_group(view.tree, whole.objectives, data["teams"].set_index("team")["group"])
 st.plotly_chart(
     alignment_treemap_figure(
-        view.tree, "Company objectives → team objectives" + (" → KRs" if kr_tiles else ""), kr_tiles=kr_tiles
+        tree,
+        "Company objectives → team objectives → KRs" if kr_tiles else "Company objectives → groups → team objectives",
+        kr_tiles=kr_tiles,
     ),
     width="stretch",
 )
 st.caption(
     "Tile size: number of KRs. KRs are coloured by status, objectives by pace (progress against expected by "
     "now), as the legend says. Click a tile to zoom in, the bar above to zoom out."
-    + ("" if kr_tiles else " So many teams draw their objectives only: choose a group in the sidebar for the KRs.")
+    + ("" if kr_tiles else " So many teams are drawn by group: choose a group in the sidebar for its objectives' KRs.")
 )
 
 gaps_area, orphans_area = st.columns(2)

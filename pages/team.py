@@ -29,6 +29,7 @@ from ui.team_tables import (
     kr_targets,
     show_kr_tables,
     show_table,
+    team_choices,
 )
 
 CHOICES_PER_ROW = 4
@@ -46,7 +47,7 @@ team = filters.team
 if not team:
     st.title("Team")
     st.info("Choose a team to review: pick one below or in the sidebar's **Team** filter.")
-    names = list(cards["team"])
+    names = team_choices(cards, review)
     for start in range(0, len(names), CHOICES_PER_ROW):
         for column, name in zip(st.columns(CHOICES_PER_ROW), names[start : start + CHOICES_PER_ROW]):
             with column:

@@ -341,12 +341,24 @@ def test_review_meeting_drills_down_to_a_group_s_teams(open_wide, org):
     assert len(at.toggle) == 0
 
 
-def test_alignment_draws_objectives_without_kr_tiles_until_a_group_is_chosen(open_wide, org):
-    krs = krs_in_force(org[1])
+def test_alignment_draws_groups_and_objectives_without_kr_tiles_until_a_group_is_chosen(open_wide, org):
+    sheets = org[1]
+    krs = krs_in_force(sheets)
     at = open_wide("pages/alignment.py")
     (tree,) = [spec for title, spec in charts_by_title(at).items() if title.startswith("Company objectives →")]
-    ids = chart_values(tree["data"][0]["ids"])
+    assert tree["layout"]["title"]["text"] == "Company objectives → groups → team objectives"
+    ids, parents = chart_values(tree["data"][0]["ids"]), chart_values(tree["data"][0]["parents"])
     assert not set(ids) & set(krs["kr_id"])
+    team_krs = krs[krs["team"].notna()]
+    parent_of = dict(zip(ids, parents))
+    linked = team_krs.drop_duplicates("objective_id").merge(
+        current_objectives(sheets)[["objective_id", "parent_objective_id"]], on="objective_id"
+    )
+    linked = linked[linked["parent_objective_id"].isin(set(ids))]
+    assert len(linked) > 0
+    assert [parent_of[objective] for objective in linked["objective_id"]] == (
+        linked["parent_objective_id"] + " · " + linked["group"]
+    ).tolist()  # a team objective hangs under its company objective's tile for its team's group
     sizes = dict(zip(ids, chart_values(tree["data"][0]["values"])))
     team_krs = krs[krs["team"].notna()]
     assert {objective: sizes[objective] for objective in team_krs["objective_id"].unique()} == team_krs[

@@ -3,10 +3,14 @@
 import pandas as pd
 import streamlit as st
 
+from analytics.overview import teams_worst_first
 from analytics.teams import format_kr_value
 from charts.theme import ACTUAL_COLOR
 from store.schema import STATUS_LEVELS
+from ui.scale import many_teams
 from ui.tables import DATE_FORMAT, ROW_PX, WRAPPED_ROW_PX, key_result_column, table_height
+
+CHOICES_AT_SCALE = 16  # four rows of four team links
 
 # What the room decides on, narrow enough to read at 1366 px without scrolling sideways: the figure
 # above names each KR, so the id ties a row to its bar.
@@ -119,3 +123,18 @@ def show_table(frame: pd.DataFrame, columns: dict, empty: str, row_px: int = ROW
         row_height=row_px,
         column_config=columns,
     )
+
+
+def team_choices(cards: pd.DataFrame, review) -> list[str]:
+    """The teams the page offers when none is chosen: every team of `cards` (team_cards' order), or
+    above MANY_TEAMS the `CHOICES_AT_SCALE` furthest behind (worst status, then the largest gap), a
+    caption saying that the sidebar's Team filter has every one (200 links took the browser a second
+    to draw on every visit)."""
+    if not many_teams(len(cards)):
+        return list(cards["team"])
+    listed, _ = teams_worst_first(review.teams)
+    st.caption(
+        f"The {CHOICES_AT_SCALE} teams furthest behind (worst status, then the largest gap between expected and "
+        f"progress); all {len(cards):,} are in the sidebar's **Team** filter."
+    )
+    return list(listed["team"].head(CHOICES_AT_SCALE))
