@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.alignment import STRONG_OVERLAP, THEME_TEAMS, group_edges, strong_overlaps, tree_by_group
 from charts.alignment import alignment_treemap_figure, dependency_network_figure
-from ui.context import alignment_view, snapshot, tables
+from ui.context import alignment_view, kept_per_version, snapshot, tables
 from ui.filters import current_filters
 from ui.scale import SCROLL_ROWS, SHOW_ALL_CONFLICTS, SHOW_ALL_OVERLAPS, capped, many_teams
 from ui.tables import table_height
@@ -51,12 +51,18 @@ conflicts_col.metric(
 )
 
 kr_tiles = not many_teams(view.tree.loc[view.tree["kind"] == "objective", "team"].nunique())
-tree = view.tree if kr_tiles else tree_by_group(view.tree, whole.objectives, data["teams"].set_index("team")["group"])
+team_groups = data["teams"].set_index("team")["group"]
 st.plotly_chart(
-    alignment_treemap_figure(
-        tree,
-        "Company objectives → team objectives → KRs" if kr_tiles else "Company objectives → groups → team objectives",
-        kr_tiles=kr_tiles,
+    kept_per_version(
+        "alignment treemap",
+        (filters.as_of, filters.period, filters.teams),
+        lambda: alignment_treemap_figure(
+            view.tree if kr_tiles else tree_by_group(view.tree, whole.objectives, team_groups),
+            "Company objectives → team objectives → KRs"
+            if kr_tiles
+            else "Company objectives → groups → team objectives",
+            kr_tiles=kr_tiles,
+        ),
     ),
     width="stretch",
 )
@@ -150,7 +156,7 @@ if filters.teams is not None and many_teams(len(teams)):
     teams = [team for team in teams if team in linked]
 elif many_teams(len(teams)):
     # A ring of 200 labels reads as nothing: the groups, each arrow summing its teams' links.
-    edges = group_edges(view.dependencies, data["teams"].set_index("team")["group"])
+    edges = group_edges(view.dependencies, team_groups)
     teams = sorted(set(data["teams"]["group"].dropna()) | set(edges["from_team"]) | set(edges["to_team"]))
     st.caption(
         f"Between groups ({len(view.dependencies):,} links of teams, those within a group left out); choose "
@@ -168,7 +174,12 @@ shown_edges, network_title = (
         f"Dependency conflicts: {edges['conflict'].sum()} of {len(edges)} links (arrow: depends on)",
     )
 )
-st.plotly_chart(dependency_network_figure(shown_edges, teams, network_title), width="stretch")
+network = kept_per_version(
+    "dependency network",
+    (filters.as_of, filters.period, filters.teams, every_link),
+    lambda: dependency_network_figure(shown_edges, teams, network_title),
+)
+st.plotly_chart(network, width="stretch")
 if not conflicts.empty:
     st.markdown(
         "**Conflicts to settle in the alignment session**: the team depended on has no KR naming the "

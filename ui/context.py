@@ -8,6 +8,8 @@ when it moved."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +20,8 @@ from analytics.retrospective import Retrospective, retrospective
 from analytics.review import ReviewSnapshot, review_snapshot
 from store.database import SharedStore, Store, StoreError, database_target, shared_store
 from ui.router import ensure_router
+
+Kept = TypeVar("Kept")
 
 
 @st.cache_resource(show_spinner=False)
@@ -107,3 +111,15 @@ def _retrospective(target: str, data_version: int, quarter: str, as_of: dt.date)
 def retrospective_view(quarter: str, as_of: dt.date) -> Retrospective:
     """analytics.retrospective.retrospective of `quarter` as seen at `as_of`."""
     return _retrospective(database_target(), data_version(), quarter, as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _kept(target: str, data_version: int, name: str, key: tuple, _build: Callable[[], Kept]) -> Kept:
+    return _build()
+
+
+def kept_per_version(name: str, key: tuple, build: Callable[[], Kept]) -> Kept:
+    """`build()` kept per data version, `name` and `key` (what else it depends on), shared by every
+    session as it is, not copied: for Plotly figures, which nobody changes once built, and whose build
+    (Plotly checks every property) took tens of milliseconds on each visit at 200 teams."""
+    return _kept(database_target(), data_version(), name, key, build)
