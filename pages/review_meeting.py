@@ -36,7 +36,7 @@ from ui.review_meeting import (
 from ui.scale import SCROLL_ROWS, many_teams
 from ui.tables import DATE_FORMAT, WRAPPED_ROW_PX, key_result_column, table_height, with_missing_shown
 
-# The agenda item stays one screen (the table scrolls for the rest); at 200 teams the agenda four screens.
+# The agenda item stays one screen (the table scrolls for the rest); at 200 teams the agenda keeps to four screens.
 CANDIDATES_SHOWN, CANDIDATES_SHOWN_AT_SCALE = 10, 6
 
 filters = current_filters()
