@@ -111,3 +111,19 @@ def test_workbooks_read_ahead_in_a_child_equal_those_read_here(tmp_path):
     assert found["read_again"] == 2
     assert found["again"] == here["a_okrs.xlsx"] and found["other"] == here["a_okrs.xlsx"]
     assert found["after_kill"] == here  # a child that never answered: every file read here
+
+
+def test_the_command_reads_ahead_only_with_a_core_to_spare(monkeypatch):
+    from loaders import __main__ as cli
+
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(cli.os, "getloadavg", lambda: (1.4, 3.0, 3.0))
+    assert cli.a_core_is_free()
+    monkeypatch.setattr(cli.os, "getloadavg", lambda: (2.0, 0.5, 0.5))
+    assert not cli.a_core_is_free()
+
+    def no_load_average():
+        raise OSError("no load average")
+
+    monkeypatch.setattr(cli.os, "getloadavg", no_load_average)
+    assert cli.a_core_is_free()
