@@ -283,10 +283,20 @@ STREAMLIT_SOURCES = sorted(
 )
 
 
+# Functions that build HTML from data and escape every piece of it; each is fed hostile text below.
+ESCAPING_HTML_BUILDERS = ("attention_html", "kr_list_html")
+
+
 def fixed_texts(module: ast.Module) -> set[str]:
     """Names a module binds, at its top level, to text made of literals only (a style sheet written
-    as an f-string over other such names is fixed text too)."""
+    as an f-string over other such names is fixed text too), including such names it imports from
+    another of the app's ui modules."""
     fixed: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, ast.ImportFrom) and (statement.module or "").startswith("ui."):
+            source = PROJECT_ROOT / (statement.module.replace(".", "/") + ".py")
+            there = fixed_texts(ast.parse(source.read_text(), str(source)))
+            fixed |= {alias.asname or alias.name for alias in statement.names if alias.name in there}
 
     def is_fixed(value: ast.expr) -> bool:
         if isinstance(value, ast.Constant):
@@ -326,7 +336,12 @@ def test_no_page_lets_streamlit_render_html_built_from_data():
             name = ast.unparse(node.func)
             if name in ("st.html", "components.html", "st.components.v1.html") or name.endswith("components.v1.html"):
                 if not all(
-                    isinstance(arg, ast.Constant) or isinstance(arg, ast.Name) and arg.id in fixed for arg in node.args
+                    isinstance(arg, ast.Constant)
+                    or isinstance(arg, ast.Name)
+                    and arg.id in fixed
+                    or isinstance(arg, ast.Call)
+                    and ast.unparse(arg.func) in ESCAPING_HTML_BUILDERS
+                    for arg in node.args
                 ):
                     offenders.append(f"{where} {name} with computed content")
     assert offenders == []
@@ -352,3 +367,16 @@ def test_the_team_page_shows_stored_html_as_text(open_page, hostile_tables, writ
     markdown = [*at.markdown, *at.caption]
     assert markdown and all(not element.proto.allow_html for element in markdown)
     assert not any("<script>" in element.value or "onerror=" in element.value for element in markdown)
+
+
+def test_the_html_builders_escape_every_piece_of_user_text(hostile_tables):
+    from analytics.exceptions import needs_attention, review_lines
+    from analytics.review import review_snapshot
+    from ui.exceptions import attention_html
+    from ui.presenter import kr_list_html
+
+    krs = review_snapshot(hostile_tables, DEMO_AS_OF).krs
+    krs = krs.assign(title=SCRIPT, owner=SCRIPT, team=SCRIPT, unit=SCRIPT)
+    for document in (attention_html(needs_attention(krs, DEMO_AS_OF)), kr_list_html(review_lines(krs, DEMO_AS_OF))):
+        assert "<script>" not in document and "<img src=x" not in document
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in document

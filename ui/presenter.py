@@ -101,7 +101,11 @@ def kr_line_html(row) -> str:
     )
 
 
+def kr_list_html(lines: pd.DataFrame) -> str:
+    """The lines of a screen (review_lines) as one block of kr_line_html rows."""
+    return f'<div class="{LIST_CLASS}">{"".join(kr_line_html(row) for row in lines.to_dict("records"))}</div>'
+
+
 def kr_lines(krs: pd.DataFrame, as_of) -> None:
     """A screen's KRs (rows of kr_progress) as large lines."""
-    lines = review_lines(krs, as_of)
-    st.html(f'<div class="{LIST_CLASS}">{"".join(kr_line_html(row) for row in lines.to_dict("records"))}</div>')
+    st.html(kr_list_html(review_lines(krs, as_of)))
