@@ -25,8 +25,8 @@ if __name__ == "__main__":
     # those objects set aside for good (_collect_after_imports).
     gc.disable()
 
-# The reader and its Arrow pieces, not yet pandas or DuckDB (store.database): an ingest reads its files in
-# a child process forked before those imports (loaders.read.ReadAhead).
+# The reader and its Arrow pieces, not yet pandas or DuckDB (store.database): an ingest may read its files
+# in a child process forked before those imports (loaders.read.ReadAhead).
 from loaders.problems import Problem  # noqa: E402
 from loaders.read import CLI_MAX_FILE_BYTES, MAX_FILE_BYTES, ReadAhead  # noqa: E402
 

@@ -61,7 +61,7 @@ def parse_files(
     was read by so); `mapping` and `constants` (team, period, date) are given otherwise. The mapping
     each file was read by is appended to `mappings`. Exports of other OKR tools (loaders.formats,
     recognised by content or forced by `format_name`) are converted first; their reports go to `imports`.
-    `read_sheets` reads a file as read_grids does (the command line's ReadAhead has read them already)."""
+    `read_sheets` reads a file as read_grids does (the command line's ReadAhead, whose child may have read it)."""
     from loaders.formats import take_exports
     from loaders.mapping import MAPPING_SUFFIX, FileMapping, MappingError
 
