@@ -9,7 +9,6 @@ import streamlit as st
 
 from analytics.change_or_cancel import change_or_cancel_candidates
 from analytics.meetings import OPEN, change_texts, decided_krs, meeting_record
-from charts.theme import STATUS_BADGES
 from loaders.records import meeting_export
 from store.access import RECORD_REVIEW
 from ui import state
@@ -24,6 +23,7 @@ from ui.review_meeting import (
     action_form,
     action_table,
     arr_against_plan,
+    candidates_table,
     decided_list,
     decision_form,
     disabled_note,
@@ -34,10 +34,7 @@ from ui.review_meeting import (
     update_health_in_view,
 )
 from ui.scale import SCROLL_ROWS, many_teams
-from ui.tables import DATE_FORMAT, WRAPPED_ROW_PX, key_result_column, table_height, with_missing_shown
-
-# The agenda item stays one screen (the table scrolls for the rest); at 200 teams the agenda keeps to four screens.
-CANDIDATES_SHOWN, CANDIDATES_SHOWN_AT_SCALE = 10, 6
+from ui.tables import DATE_FORMAT, key_result_column, table_height, with_missing_shown
 
 filters = current_filters()
 review = current_review()
@@ -45,7 +42,6 @@ data = tables()
 meeting = meeting_record(data, filters.as_of)
 month, month_name = meeting.month, f"{pd.Timestamp(filters.as_of):%B %Y}"
 at_scale = many_teams(len(review.teams))
-candidates_shown = CANDIDATES_SHOWN_AT_SCALE if at_scale else CANDIDATES_SHOWN
 
 st.title(f"Review meeting · {month_name}")
 st.caption(
@@ -96,26 +92,7 @@ if candidates.empty:
         else "No key result is off track, stale or held with low confidence."
     )
 else:
-    st.markdown(
-        f"**{len(candidates)} key results to decide on**: off track, stale or held with low confidence, worst first "
-        f"(the first {min(len(candidates), candidates_shown)} in view; scroll the table for the rest)."
-    )
-    st.dataframe(
-        candidates.assign(status=candidates["status"].map(STATUS_BADGES)),
-        hide_index=True,
-        width="stretch",
-        row_height=WRAPPED_ROW_PX,  # titles wrap beside the reasons at 1366 px
-        height=table_height(len(candidates), candidates_shown, row_px=WRAPPED_ROW_PX),
-        column_order=["kr_id", "title", "team", "owner", "status", "reasons"],
-        column_config={
-            "kr_id": "KR",
-            "title": key_result_column("medium"),
-            "team": st.column_config.TextColumn("Team", width="small"),
-            "owner": st.column_config.TextColumn("Owner", width="small"),
-            "status": st.column_config.TextColumn("Status", width="small"),
-            "reasons": st.column_config.TextColumn("Why listed", width="medium"),
-        },
-    )
+    candidates_table(candidates, at_scale)
 
 decided_list(decided_here, f"Decided at this meeting ({len(decided_here)}): no longer to decide", folded=at_scale)
 

@@ -327,9 +327,18 @@ def test_review_meeting_goes_group_by_group_then_team_by_team(open_wide, org):
         for caption in at.caption
     )
 
+    to_decide = int(
+        next(m.value for m in at.markdown if "key results to decide on" in m.value).split("**")[1].split()[0]
+    )
+    assert len(frame_with(at, "reasons")) == scale.WORST_ROWS < to_decide
+
     at.toggle(key=scale.SHOW_ALL_TURN_TEAMS).set_value(True).run()
     teams = frame_with(at, "link")
     assert set(teams["team"]) == in_force and len(teams) == len(in_force)
+    at.toggle(key=scale.SHOW_ALL_MEETING_CANDIDATES).set_value(True).run()
+    candidates = frame_with(at, "reasons")
+    assert len(candidates) == to_decide and candidates["kr_id"].is_unique
+    assert set(candidates["kr_id"]) <= set(krs["kr_id"])
 
 
 def test_review_meeting_drills_down_to_a_group_s_teams(open_wide, org):

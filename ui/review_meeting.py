@@ -36,7 +36,7 @@ from ui.meeting_form import (
 from ui.overview import group_summary
 from ui.records import record_rows, undo_upload
 from ui.review_changes import health_view
-from ui.scale import SCROLL_ROWS, SHOW_ALL_TURN_TEAMS, capped, many_teams
+from ui.scale import SCROLL_ROWS, SHOW_ALL_MEETING_CANDIDATES, SHOW_ALL_TURN_TEAMS, capped, many_teams
 from ui.tables import WRAPPED_ROW_PX, key_result_column, table_height, with_missing_shown
 from ui.text import literal
 
@@ -54,6 +54,8 @@ ACTION_COLUMNS = {
 # the update health chart shows the HEALTH_GROUPS lowest groups.
 GROUPS_IN_VIEW = 10
 HEALTH_GROUPS = 10
+# Agenda item 4 stays one screen (the table scrolls for the rest), at 200 teams a smaller part of it.
+CANDIDATES_SHOWN, CANDIDATES_SHOWN_AT_SCALE = 10, 6
 ss = st.session_state
 
 
@@ -402,5 +404,33 @@ def team_table(teams: pd.DataFrame, as_of, most_rows: int | None = None) -> None
             "n_off_track": st.column_config.NumberColumn("Off track"),
             "n_overdue": st.column_config.NumberColumn("Overdue"),
             "link": st.column_config.LinkColumn("Open", display_text="Team page →"),
+        },
+    )
+
+
+def candidates_table(candidates: pd.DataFrame, at_scale: bool) -> None:
+    """Agenda item 4: the KRs to decide on, worst first, the first CANDIDATES_SHOWN in view. At 200
+    teams six in view and the WORST_ROWS worst sent unless the toggle shows all (every one of some 400
+    rows went to the browser on each visit)."""
+    in_view = CANDIDATES_SHOWN_AT_SCALE if at_scale else CANDIDATES_SHOWN
+    st.markdown(
+        f"**{len(candidates)} key results to decide on**: off track, stale or held with low confidence, worst first "
+        f"(the first {min(len(candidates), in_view)} in view; scroll the table for the rest)."
+    )
+    shown = capped(candidates, SHOW_ALL_MEETING_CANDIDATES, "KRs to decide on") if at_scale else candidates
+    st.dataframe(
+        shown.assign(status=shown["status"].map(STATUS_BADGES)),
+        hide_index=True,
+        width="stretch",
+        row_height=WRAPPED_ROW_PX,  # titles wrap beside the reasons at 1366 px
+        height=table_height(len(shown), in_view, row_px=WRAPPED_ROW_PX),
+        column_order=["kr_id", "title", "team", "owner", "status", "reasons"],
+        column_config={
+            "kr_id": "KR",
+            "title": key_result_column("medium"),
+            "team": st.column_config.TextColumn("Team", width="small"),
+            "owner": st.column_config.TextColumn("Owner", width="small"),
+            "status": st.column_config.TextColumn("Status", width="small"),
+            "reasons": st.column_config.TextColumn("Why listed", width="medium"),
         },
     )

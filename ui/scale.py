@@ -27,6 +27,7 @@ SHOW_ALL_RETRO_TEAMS = "show_all_retrospective_teams"
 SHOW_ALL_PACK_KRS = "show_all_review_pack_krs"
 SHOW_ALL_TURN_TEAMS = "show_all_review_meeting_teams"
 SHOW_ALL_ATTENTION = "show_all_needs_attention"
+SHOW_ALL_MEETING_CANDIDATES = "show_all_review_meeting_candidates"
 
 
 def many_teams(count: int) -> bool:
