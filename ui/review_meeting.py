@@ -55,7 +55,7 @@ ACTION_COLUMNS = {
 GROUPS_IN_VIEW = 10
 HEALTH_GROUPS = 10
 # Agenda item 4 stays one screen (the table scrolls for the rest), at 200 teams a smaller part of it.
-CANDIDATES_SHOWN, CANDIDATES_SHOWN_AT_SCALE = 10, 6
+CANDIDATES_SHOWN, CANDIDATES_SHOWN_AT_SCALE = 10, 5
 ss = st.session_state
 
 
@@ -410,7 +410,7 @@ def team_table(teams: pd.DataFrame, as_of, most_rows: int | None = None) -> None
 
 def candidates_table(candidates: pd.DataFrame, at_scale: bool) -> None:
     """Agenda item 4: the KRs to decide on, worst first, the first CANDIDATES_SHOWN in view. At 200
-    teams six in view and the WORST_ROWS worst sent unless the toggle shows all (every one of some 400
+    teams five in view and the WORST_ROWS worst sent unless the toggle shows all (every one of some 400
     rows went to the browser on each visit)."""
     in_view = CANDIDATES_SHOWN_AT_SCALE if at_scale else CANDIDATES_SHOWN
     st.markdown(
