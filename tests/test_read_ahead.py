@@ -117,9 +117,9 @@ def test_the_command_reads_ahead_only_with_a_core_to_spare(monkeypatch):
     from loaders import __main__ as cli
 
     monkeypatch.setattr(cli.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(cli.os, "getloadavg", lambda: (1.4, 3.0, 3.0))
+    monkeypatch.setattr(cli.os, "getloadavg", lambda: (3.9, 6.0, 6.0))
     assert cli.a_core_is_free()
-    monkeypatch.setattr(cli.os, "getloadavg", lambda: (2.0, 0.5, 0.5))
+    monkeypatch.setattr(cli.os, "getloadavg", lambda: (4.0, 1.0, 1.0))
     assert not cli.a_core_is_free()
 
     def no_load_average():
