@@ -106,7 +106,7 @@ idle = teams_without_krs(
 def group_summary() -> None:
     """Above MANY_TEAMS teams: a row per group before the KRs, most off track first."""
     st.subheader("By group", anchor=False)
-    groups = candidates_by_group(candidates, team_groups)
+    groups = with_missing_shown(candidates_by_group(candidates, team_groups), ["worst_team"])  # company KRs: no team
     st.dataframe(
         groups,
         hide_index=True,

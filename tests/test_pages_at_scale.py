@@ -227,6 +227,7 @@ def test_change_or_cancel_groups_first_then_the_worst_krs(open_wide, org):
     groups, krs = at.dataframe[0].value, at.dataframe[1].value
     assert groups["listed"].sum() == listed
     assert set(groups["group"]) <= {*sheets["Teams"]["group"], "Company"}
+    assert groups["worst_team"].notna().all()  # the company's own KRs have no team: "—", not "None"
     assert len(krs) == min(listed, scale.WORST_ROWS)
     assert listed > scale.WORST_ROWS
 
