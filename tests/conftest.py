@@ -292,6 +292,18 @@ def demo_db_file(tmp_path_factory) -> pathlib.Path:
 
 
 @pytest.fixture(scope="session")
+def read_only_app_url(tmp_path_factory):
+    """The app over a demo database no test writes to, one per test process, for the browser tests
+    that only look and click through (test_browser.py's own app takes uploads)."""
+    from test_browser import CHROMIUM, serving_app
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
+    with serving_app(tmp_path_factory.mktemp("read_only_app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium, one per test process: every browser test module shares it (a second
     sync Playwright on the same thread refuses to start beside the first)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, MAIN_OVERFLOW, open_app, serving_app, wait_for_app
+from test_browser import ARTIFACTS, MAIN_OVERFLOW, open_app, wait_for_app
 from test_page_overview import hand_computed_exceptions
 from test_page_presenter import expected_screens
 
@@ -37,14 +37,6 @@ KR_TYPE = """() => [...document.querySelectorAll('.okr-slide-krs .okr-title')].m
 })"""
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
-    with serving_app(tmp_path_factory.mktemp("browser_review_screen")) as url:
-        yield url
-
-
 @pytest.fixture(params=[TV, LAPTOP], ids=["1920x955", "1366x768"])
 def window(request, browser):
     context = browser.new_context(viewport={"width": request.param[0], "height": request.param[1]})
@@ -53,9 +45,9 @@ def window(request, browser):
     context.close()
 
 
-def test_the_overview_shows_the_worst_krs_above_the_fold(window, app_url):
+def test_the_overview_shows_the_worst_krs_above_the_fold(window, read_only_app_url):
     size, page = window
-    open_app(page, app_url)
+    open_app(page, read_only_app_url)
     page.wait_for_selector(".okr-attention [data-kr]", timeout=60000)
     shown = page.evaluate(TITLE_BOXES)
     expected = hand_computed_exceptions()
@@ -90,11 +82,11 @@ def press(page, key: str) -> str:
     return page.inner_text("h1")
 
 
-def test_presenter_mode_fits_the_window_and_steps_with_a_clicker_s_keys(window, app_url):
+def test_presenter_mode_fits_the_window_and_steps_with_a_clicker_s_keys(window, read_only_app_url):
     from analytics.presenter import KRS_PER_SCREEN
 
     size, page = window
-    open_app(page, f"{app_url}/presenter")
+    open_app(page, f"{read_only_app_url}/presenter")
     page.wait_for_selector(NEXT_BUTTON, timeout=60000)
     assert page.inner_text("h1") == "Since last review"
     assert (shown := fits(page))["fits"], f"the summary needs scrolling at {size}: {shown}"

@@ -6,7 +6,7 @@ chart text under 12 px and names each objective's tile by team and title."""
 from __future__ import annotations
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, open_app, serving_app
+from test_browser import ARTIFACTS, open_app
 
 pytestmark = pytest.mark.browser
 
@@ -20,21 +20,13 @@ OVERFLOW = """() => Array.from(document.querySelectorAll('[data-testid="stMain"]
     })"""
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (make test installs it when run as root)")
-    with serving_app(tmp_path_factory.mktemp("browser_team")) as url:
-        yield url
-
-
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 955)])
-def test_team_pages_kr_tables_need_no_sideways_scrolling(browser, app_url, size):
+def test_team_pages_kr_tables_need_no_sideways_scrolling(browser, read_only_app_url, size):
     width, height = size
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
-        open_app(page, f"{app_url}/team?team=Sales")
+        open_app(page, f"{read_only_app_url}/team?team=Sales")
         page.wait_for_selector('[data-testid="stMain"] [data-testid="stDataFrame"] .dvn-scroller', timeout=60000)
         # The first KR table's other columns, opened.
         page.get_by_text("Owner, confidence, last update, trend and forecast").first.click()
@@ -70,12 +62,12 @@ CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll('[data-testid="
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 955)])
-def test_alignment_map_draws_no_text_under_12_px_and_names_objectives(browser, app_url, size):
+def test_alignment_map_draws_no_text_under_12_px_and_names_objectives(browser, read_only_app_url, size):
     width, height = size
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
-        open_app(page, f"{app_url}/alignment")
+        open_app(page, f"{read_only_app_url}/alignment")
         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60000)
         charts = page.locator('[data-testid="stPlotlyChart"]')
         for i in range(charts.count()):
