@@ -44,7 +44,9 @@ class BookingsVsPlan:
         return f"{self.year}-Q{(self.as_of.month - 1) // MONTHS_PER_QUARTER + 1}"
 
 
-def _targets_of(company_targets: pd.DataFrame, metric_test) -> pd.DataFrame:
+def targets_of(company_targets: pd.DataFrame, metric_test) -> pd.DataFrame:
+    """The company targets whose metric (trimmed, case-folded) passes `metric_test`, with periods
+    trimmed and upper-cased and target values as numbers."""
     company_targets = company_targets.reset_index(drop=True)
     metric = company_targets["metric"].astype(str).str.strip().str.casefold()
     chosen = company_targets.loc[metric.map(metric_test).astype(bool)]  # an empty mask selects rows too
@@ -61,7 +63,7 @@ def bookings_vs_plan(arr_actuals: pd.DataFrame, company_targets: pd.DataFrame, a
     as_of = pd.Timestamp(as_of).date()
     year = as_of.year
     quarters = [f"{year}-Q{q}" for q in range(1, QUARTERS + 1)]
-    targets = _targets_of(company_targets, lambda m: m == BOOKINGS)
+    targets = targets_of(company_targets, lambda m: m == BOOKINGS)
     targets = targets[targets["period"].isin(quarters)].groupby("period")["target_value"].last()
     if targets.empty:
         return None
@@ -112,7 +114,7 @@ def pipeline_vs_krs(
     last_value). committed sums the KRs' targets, reported their latest values (a KR without a
     check-in reports 0); a KR counts for the pipeline metric of its funnel_stage
     (pipeline_metric)."""
-    targets = _targets_of(company_targets, lambda m: m.startswith(PIPELINE_PREFIX))
+    targets = targets_of(company_targets, lambda m: m.startswith(PIPELINE_PREFIX))
     targets = targets[targets["period"] == period.strip().upper()].groupby("metric", sort=False)["target_value"].last()
     if targets.empty:
         return pd.DataFrame(columns=list(PIPELINE_COLUMNS))

@@ -13,9 +13,10 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from analytics.bookings import targets_of
 from analytics.funnel import Scenario, back_calculate
 from analytics.funnel.delivery import DeliveryPlan
-from analytics.funnel.hiring import Hiring, hiring_plan, ramp_share
+from analytics.funnel.hiring import Hiring, hiring_plan, ramped_staff
 from analytics.funnel.to_date import CONSULTANT
 from analytics.headcount import COMPANY_LABEL, role_key, utilisation
 
@@ -65,9 +66,8 @@ def capacity_table(delivery: DeliveryPlan, headcount: pd.DataFrame, year: int, a
         first = 0
     else:
         first = months.index(last_known) + 1 if last_known <= months[-1] else 12
-    for m in range(first, 12):
-        joined = np.arange(first, m + 1)
-        expected[m] = base + float(np.dot(hires[joined], ramp_share(delivery.inputs.consultant_ramp, m - joined)))
+    later = np.where(np.arange(12) >= first, hires, 0.0)
+    expected[first:] = ramped_staff(later, delivery.inputs.consultant_ramp, base)[first:]
     needed = np.asarray(delivery.consultants.needed)
     gap = np.maximum(0.0, needed - expected)
     gap[gap < 1e-9] = 0.0
@@ -185,9 +185,6 @@ def _quarter(moment: pd.Timestamp) -> str:
 
 
 def _target(company_targets: pd.DataFrame, metric: str, period: str) -> float | None:
-    rows = company_targets[
-        (company_targets["metric"].astype(str).str.strip().str.lower() == metric)
-        & (company_targets["period"].astype(str).str.strip() == period)
-    ]
-    values = pd.to_numeric(rows["target_value"], errors="coerce").dropna()
+    targets = targets_of(company_targets, lambda m: m == metric)
+    values = targets.loc[targets["period"] == period, "target_value"].dropna()
     return None if values.empty else float(values.iloc[-1])

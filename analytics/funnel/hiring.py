@@ -45,6 +45,15 @@ def ramp_share(ramp: Sequence[float], periods_on_staff: np.ndarray) -> np.ndarra
     return padded[np.minimum(periods_on_staff, len(ramp))]
 
 
+def ramped_staff(hires: np.ndarray, ramp: Sequence[float], starting: float) -> np.ndarray:
+    """Effective staff by period, in fully ramped people: starting + Σ_{j ≤ p} hires_j × ramp(p − j)."""
+    periods = np.arange(len(hires))
+    # on_staff[p, j]: periods hire j has been on staff in period p (negative: not yet joined)
+    on_staff = periods[:, None] - periods[None, :]
+    shares = np.where(on_staff >= 0, ramp_share(ramp, np.maximum(on_staff, 0)), 0.0)
+    return starting + shares @ np.asarray(hires, dtype=float)
+
+
 def hiring_plan(needed: Sequence[float], ramp: Sequence[float], starting: float) -> Hiring:
     needed = np.asarray(needed, dtype=float)
     lead = periods_to_full_ramp(ramp)
@@ -53,11 +62,7 @@ def hiring_plan(needed: Sequence[float], ramp: Sequence[float], starting: float)
         shortfall = need - (starting + hires.sum())
         if shortfall > TOLERANCE * max(1.0, need):
             hires[max(0, period - lead)] += shortfall
-    periods = np.arange(len(needed))
-    # on_staff[p, j]: periods hire j has been on staff in period p (negative: not yet joined)
-    on_staff = periods[:, None] - periods[None, :]
-    shares = np.where(on_staff >= 0, ramp_share(ramp, np.maximum(on_staff, 0)), 0.0)
-    effective = starting + shares @ hires
+    effective = ramped_staff(hires, ramp, starting)
     gap = np.maximum(0.0, needed - effective)
     gap[gap <= TOLERANCE * np.maximum(1.0, needed)] = 0.0
     return Hiring(

@@ -24,7 +24,7 @@ import pandas as pd
 
 from analytics.funnel.plan import Plan, back_calculate
 from analytics.funnel.scenario import MONTHS_PER_QUARTER, QUARTERS, TOLERANCE, Scenario, ScenarioError
-from analytics.headcount import staff_on
+from analytics.headcount import month_before, staff_on
 
 CONSULTANT = "consultant"
 SALES_REP = "sales_rep"
@@ -184,9 +184,8 @@ def scenario_with_data_defaults(
 def _staff(headcount: pd.DataFrame | None, role: str, at: dt.date, people: str) -> tuple[float, list[str]]:
     staff = None if headcount is None else staff_on(headcount, role, at)
     if staff is None:
-        month_before = (pd.Timestamp(at) - pd.offsets.MonthBegin(1)).strftime("%Y-%m")
         return 0.0, [
             f"No {people} on staff at the plan start: the Headcount sheet has no {role} row for "
-            f"{month_before}, so the plan starts from 0 {people}."
+            f"{month_before(at)}, so the plan starts from 0 {people}."
         ]
     return float(staff), []
