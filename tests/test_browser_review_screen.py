@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from test_browser import ARTIFACTS, MAIN_OVERFLOW, open_app, wait_for_app
+from test_browser import ARTIFACTS, MAIN_OVERFLOW, open_app, title_after
 from test_page_overview import hand_computed_exceptions
 from test_page_presenter import expected_screens
 
@@ -74,12 +74,8 @@ def fits(page) -> dict:
 
 
 def press(page, key: str) -> str:
-    """Press `key` on the page (not on a button) and wait for the next screen's title."""
-    before = page.inner_text("h1")
-    page.keyboard.press(key)
-    page.wait_for_function("title => document.querySelector('h1').innerText !== title", arg=before, timeout=30000)
-    wait_for_app(page, settle_s=0.3)
-    return page.inner_text("h1")
+    """Press `key` on the page (not on a button) and return the next screen's title."""
+    return title_after(page, lambda: page.keyboard.press(key))
 
 
 def test_presenter_mode_fits_the_window_and_steps_with_a_clicker_s_keys(window, read_only_app_url):
