@@ -18,15 +18,19 @@ run: demo-db
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # The suite runs once with the store tests on both backends, then the tests that store rows through
-# the backend (marked postgres) once more on PostgreSQL when a server could be started; then the kill
-# harness. Tests run on every core (at most four): a test file's tests on the same worker so that its
-# module fixtures are built once, but each browser test on its own, longest first (tests/conftest.py).
+# the backend (marked postgres) once more on PostgreSQL when a server could be started, beside the
+# kill harness (which mostly waits for the moments it kills at: a third of a core). Tests run on every
+# core (at most four): a test file's tests on the same worker so that its module fixtures are built
+# once, but each browser test on its own, longest first (tests/conftest.py).
 PYTEST := $(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
+KILL_LOG := .pytest_cache/kill_harness.out
 test: dev-setup demo-db system-packages
 	@url=$$(bash tests/postgres_server.sh) || exit 1; \
-	OKR_TEST_POSTGRES=$$url $(PYTEST) && \
-	{ [ -z "$$url" ] || OKR_TEST_POSTGRES=$$url OKR_TEST_BACKEND=postgres $(PYTEST) -m "postgres and not browser"; }
-	$(PY) tests/kill_harness.py --runs $(KILL_RUNS)
+	OKR_TEST_POSTGRES=$$url $(PYTEST) || exit 1; \
+	mkdir -p $(dir $(KILL_LOG)); $(PY) tests/kill_harness.py --runs $(KILL_RUNS) > $(KILL_LOG) 2>&1 & harness=$$!; \
+	postgres=0; [ -z "$$url" ] || OKR_TEST_POSTGRES=$$url OKR_TEST_BACKEND=postgres $(PYTEST) -m "postgres and not browser" || postgres=1; \
+	wait $$harness; killed=$$?; echo "kill harness:"; cat $(KILL_LOG); \
+	[ $$postgres = 0 ] && [ $$killed = 0 ]
 
 # The fast tier, before a commit: the linter, then every test but the browser, PostgreSQL and slow ones.
 check: dev-setup demo-db lint

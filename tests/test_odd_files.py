@@ -79,6 +79,7 @@ def test_every_file_of_the_corpus_has_a_case():
     assert {path.name for path in ODD.iterdir()} == set(REFUSED) | set(STORED) | {"CheckIns.csv"}
 
 
+@pytest.mark.refused
 @pytest.mark.parametrize("file_name", sorted(REFUSED))
 def test_an_odd_file_is_refused_cleanly_and_changes_nothing(writable_demo_db, file_name):
     message, where = REFUSED[file_name]
@@ -126,6 +127,7 @@ def test_a_file_named_like_a_table_is_told_the_columns_it_lacks_and_has(writable
     assert not result.stored
 
 
+@pytest.mark.refused
 @pytest.mark.parametrize(
     "file_name",
     [

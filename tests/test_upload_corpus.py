@@ -235,6 +235,7 @@ def test_the_corpus_holds_50_files_or_more_and_each_has_a_case():
     assert files == set(BAD_FILES) | set(GOOD_FILES)
 
 
+@pytest.mark.refused
 @pytest.mark.parametrize("file_name", sorted(BAD_FILES))
 def test_a_bad_file_is_reported_and_changes_nothing(writable_demo_db, file_name):
     severity, message, where = BAD_FILES[file_name]
