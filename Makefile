@@ -19,10 +19,13 @@ run: demo-db
 
 # The suite runs once with the store tests on both backends, then the tests that store rows through
 # the backend (marked postgres) once more on PostgreSQL when a server could be started, beside the
-# kill harness (which mostly waits for the moments it kills at: a third of a core). Tests run on every
-# core (at most four): a test file's tests on the same worker so that its module fixtures are built
-# once, but each browser test on its own, longest first (tests/conftest.py).
-PYTEST := $(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
+# kill harness (which mostly waits for the moments it kills at: a third of a core). Tests run in one
+# process more than there are cores (at most four): a browser test waits for its app and Chromium a
+# fifth of its time, and the extra process takes that time up. A test file's tests go to the same
+# process so that its module fixtures are built once, but each browser test on its own, longest
+# first (tests/conftest.py).
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 3 ? n + 1 : 4 )))
+PYTEST := $(PY) -m pytest -q -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 KILL_LOG := .pytest_cache/kill_harness.out
 test: dev-setup demo-db system-packages
 	@url=$$(bash tests/postgres_server.sh) || exit 1; \

@@ -145,6 +145,7 @@ def test_the_benchmark_prints_every_figure(org):
     assert all(ms > 0 for ms in [*figures["page_cold_ms"].values(), *figures["page_warm_ms"].values()])
 
 
+@pytest.mark.slow
 def test_the_process_only_benchmark_prints_the_whole_process_figures(org):
     finished = subprocess.run(
         [

@@ -369,6 +369,7 @@ def test_the_undone_upload_is_undone_at_its_moment_not_skipped(tmp_path):
     assert_same_database(original, rebuilt)
 
 
+@pytest.mark.slow
 def test_rebuild_from_exported_files_recreates_a_database_that_was_then_destroyed(tmp_path):
     original = str(tmp_path / "original.duckdb")
     build_history(original)

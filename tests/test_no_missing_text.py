@@ -55,6 +55,7 @@ def test_no_page_shows_none_or_nan(open_page, page):
     assert missing_in(at) == []
 
 
+@pytest.mark.slow
 def test_no_team_page_shows_none_or_nan(open_page):
     from conftest import DEMO_WORKBOOK
 

@@ -309,6 +309,7 @@ def test_tornado_moves_by_hand(open_page):
     assert moves["opportunities → deals (win rate)"] == pytest.approx(1 / 1.2 - 1)
 
 
+@pytest.mark.slow
 def test_save_compare_rename_publish_see_on_the_overview_and_undo(writable_demo_db, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest

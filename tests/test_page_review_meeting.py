@@ -97,6 +97,7 @@ def test_nothing_is_recorded_without_a_name_and_the_buttons_say_why(writable):
     assert not button(at, "Record the decision").disabled
 
 
+@pytest.mark.slow
 def test_a_decision_an_action_and_notes_are_stored_and_shown_the_next_month(writable):
     open_page, path = writable
     at = meeting(open_page)
@@ -160,6 +161,7 @@ def decided(at) -> dict[str, str]:
     return dict(zip(frame["kr_id"], frame.get("decided", [])))
 
 
+@pytest.mark.slow
 def test_a_decision_takes_the_kr_out_of_the_list_to_decide_marked_with_what_was_decided(writable):
     open_page, path = writable
     at = meeting(open_page)

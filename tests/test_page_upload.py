@@ -132,6 +132,7 @@ def test_without_a_team_filter_the_page_asks_for_a_team(upload_page):
     assert not at.get("file_uploader")
 
 
+@pytest.mark.slow
 def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows(upload_page):
     sheets = demo_sheets()
     before = stored_tables(upload_page.target)
@@ -230,6 +231,7 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
         opened.close()
 
 
+@pytest.mark.slow
 def test_undo_is_refused_when_a_later_upload_changed_the_same_rows(upload_page):
     at = upload_page(team="Sales")
     first = (CORPUS / "template_filled.xlsx").read_bytes()
@@ -251,6 +253,7 @@ def test_undo_is_refused_when_a_later_upload_changed_the_same_rows(upload_page):
         pd.testing.assert_frame_equal(frame, after[name], obj=name)
 
 
+@pytest.mark.slow
 @pytest.mark.refused
 def test_every_bad_corpus_file_shows_its_problem_and_offers_no_commit(upload_page):
     before = stored_tables(upload_page.target)

@@ -70,6 +70,7 @@ def sales_readings(target: str) -> pd.DataFrame:
     return tables["check_ins"].merge(mine, on="kr_id")[["title", "date", "value"]].sort_values(["title", "date"])
 
 
+@pytest.mark.slow
 def test_a_foreign_sheet_is_mapped_saved_as_a_profile_and_the_next_file_is_read_by_it(upload_page):
     at = upload_page(team="Sales")
     at.file_uploader(key=state.UPLOAD_FILE).upload("okrs_maio.csv", okr_sheet((4, 41)), "text/csv").run()

@@ -104,6 +104,7 @@ def test_every_chart_of_a_page_colours_by_status_in_the_palette(open_page, page)
     assert found == []
 
 
+@pytest.mark.slow
 def test_every_team_pages_charts_colour_by_status_in_the_palette(open_page, teams):
     found, status_traces = [], 0
     for team in teams:
