@@ -224,23 +224,15 @@ def charts_by_title(at) -> dict[str, dict]:
 
 @pytest.fixture(scope="session")
 def demo_db(request, tmp_path_factory) -> str:
-    """The demo workbook ingested once into a database of its own (tests may not write to it): on
-    DuckDB a copy of demo_db_file's, which the test process ingests anyway."""
-    from loaders.ingest import check_and_store
-    from store.database import UploadedFile
+    """The demo workbook ingested once into a database of its own (tests may not write to it): a copy
+    of demo_db_file's, or on PostgreSQL runs of postgres_demo_template."""
+    if EVERYTHING_ON_POSTGRES:
+        return _postgres_copy_of_demo(request)
+    import shutil
 
     folder = tmp_path_factory.mktemp("demo")
-    if not EVERYTHING_ON_POSTGRES:
-        import shutil
-
-        shutil.copyfile(request.getfixturevalue("demo_db_file"), folder / "demo.duckdb")
-        return str(folder / "demo.duckdb")
-    path = fresh_database(folder)
-    opened = Store.open(path)
-    result = check_and_store(opened, [UploadedFile(DEMO_WORKBOOK.name, DEMO_WORKBOOK.read_bytes())], "tester")
-    opened.close()
-    assert result.errors == []
-    return path
+    shutil.copyfile(request.getfixturevalue("demo_db_file"), folder / "demo.duckdb")
+    return str(folder / "demo.duckdb")
 
 
 def pytest_configure(config):
@@ -345,6 +337,13 @@ def postgres_demo_template(tmp_path_factory) -> str:
     return target.rsplit("/", 1)[1]
 
 
+def _postgres_copy_of_demo(request) -> str:
+    """A new database on the test PostgreSQL server copied from postgres_demo_template."""
+    name = f"okr_test_{uuid.uuid4().hex[:12]}"
+    _psql(f"CREATE DATABASE {name} TEMPLATE {request.getfixturevalue('postgres_demo_template')}")
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+
 @pytest.fixture
 def writable_demo_db(request, tmp_path, demo_db_file) -> str:
     """A database of the test's own holding the demo workbook, which the test may write to (a copy
@@ -352,9 +351,7 @@ def writable_demo_db(request, tmp_path, demo_db_file) -> str:
     import shutil
 
     if EVERYTHING_ON_POSTGRES:
-        name = f"okr_test_{uuid.uuid4().hex[:12]}"
-        _psql(f"CREATE DATABASE {name} TEMPLATE {request.getfixturevalue('postgres_demo_template')}")
-        return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+        return _postgres_copy_of_demo(request)
     target = tmp_path / "writable_demo.duckdb"
     shutil.copyfile(demo_db_file, target)
     return str(target)
