@@ -165,7 +165,7 @@ def switch_to(page, url: str) -> None:
         open_app(page, url)
         return
     link.click()
-    page.wait_for_url(f"{url}*", timeout=60000)
+    page.wait_for_url(lambda address: address.split("?")[0] == url, timeout=60000)
     wait_for_app(page)
 
 
