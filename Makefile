@@ -7,7 +7,7 @@ DEMO_DB := okr_data/okr.duckdb
 PORT ?= 8501
 KILL_RUNS ?= 50
 # Python keeps its bytecode caches (in __pycache__, git-ignored) even where the environment says not to:
-# the packages are installed uncompiled (compiling took half of pip's time) and compiled once on first
+# the packages are installed uncompiled (pip's compiling took half its time) and compiled once on first
 # import, and pytest keeps each test module with its asserts rewritten instead of redoing it in every
 # test process.
 export PYTHONDONTWRITEBYTECODE =
@@ -56,22 +56,16 @@ kill-test: dev-setup
 setup: $(VENV)/.installed
 dev-setup: $(VENV)/.installed-dev
 
-# The packages are installed by uv, itself installed into the venv by pip: it unpacks the wheels side
-# by side (about 5 s on a fresh machine where pip took 35). Wheels only; uv leaves the bytecode to be
-# compiled on first import, as pip --no-compile did.
-UV_VERSION := 0.13.9
-INSTALL := $(VENV)/bin/uv pip install --quiet --python $(PY) --only-binary :all:
-$(VENV)/bin/uv:
+PIP_INSTALL := $(PY) -m pip install --quiet --no-compile --only-binary :all:
+$(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --no-compile uv==$(UV_VERSION)
-
-$(VENV)/.installed: requirements.txt | $(VENV)/bin/uv
-	$(INSTALL) -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
-# One install for both files (requirements-dev.txt includes requirements.txt): one resolution, not two.
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/uv
-	$(INSTALL) -r requirements-dev.txt
+# One pip run for both files (requirements-dev.txt includes requirements.txt): one resolution, not two.
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
 # The demo database is built from the committed demo workbook when it is absent.
