@@ -160,8 +160,10 @@ MAIN_OVERFLOW = """() => {
 def switch_to(page, url: str) -> None:
     """Open `url` as people switch pages, by its link in the sidebar (a page load only where the
     sidebar is hidden, as in presenter mode): the app is not loaded again for each page."""
+    if page.url.split("?")[0] == url:  # already open (the sweep starts on the page it listed the links on)
+        return
     link = page.locator(f'[data-testid="stSidebarNavLink"][href="{url}"]')
-    if page.url.split("?")[0] == url or not link.count() or not link.is_visible():
+    if not link.count() or not link.is_visible():
         open_app(page, url)
         return
     link.click()
