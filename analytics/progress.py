@@ -124,7 +124,7 @@ def _conformed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 def _lowered(text: pd.Series) -> pd.Series:
     """Trimmed lower-case text, empty cells as "" (a column read with no text at all may be float)."""
-    return text.fillna("").astype(str).str.strip().str.lower()
+    return text.astype(object).fillna("").astype(str).str.strip().str.lower()
 
 
 def _apply_decisions(krs: pd.DataFrame, decisions: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFrame:

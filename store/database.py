@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import hashlib
+import itertools
 import json
 import os
 import pathlib
@@ -33,7 +34,7 @@ PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "okr_data" / "okr.duckdb"
 SCHEMA_VERSION = 5  # 2: review_notes; 3: uploads.default_date; 4: percent KRs in percent points; 5: headcount
 SQL_TYPES = {NUMBER: "DOUBLE", DATE: "DATE"}
-SERVER_CATALOG = "okr"  # the name the PostgreSQL database is ATTACHed under
+SERVER_CATALOG = "okr"  # the PostgreSQL database is ATTACHed as okr_1, okr_2, … (one per open Store)
 WRITE_ATTEMPTS = 6
 # How long opening a DuckDB file waits while another process writes to it (a DuckDB file has one
 # writing process at a time), unless OKR_LOCK_WAIT says otherwise.
@@ -67,20 +68,53 @@ def shown_target(target: str) -> str:
 
 
 def _connect(target: str, read_only: bool = False, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection whose tables live in the local file, or on the PostgreSQL server ATTACHed
-    through the postgres_scanner extension that ships on PyPI (loaded by path: nothing downloads)."""
-    if not is_server_url(target):
-        pathlib.Path(target).parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(target, read_only=read_only, config={"threads": threads} if threads else {})
-    import duckdb_extension_postgres_scanner as extension
+    """A DuckDB connection to the local file (creating its folder)."""
+    pathlib.Path(target).parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(target, read_only=read_only, config={"threads": threads} if threads else {})
 
-    binaries = glob.glob(os.path.join(extension.__path__[0], "extensions", "*", "*.duckdb_extension"))
-    if not binaries:
-        raise StoreError("the postgres_scanner extension is missing; reinstall requirements.txt")
-    connection = duckdb.connect(":memory:")
-    connection.execute(f"LOAD '{binaries[0]}'")
-    connection.execute(f"ATTACH {_literal(target)} AS {SERVER_CATALOG} (TYPE postgres)")
-    return connection
+
+# Server databases are ATTACHed to one in-memory DuckDB per process that has loaded the postgres_scanner
+# extension (which ships on PyPI and is loaded by path: nothing downloads). Loading it checks the
+# signature of its 40 MB binary, about 0.3 s of CPU, which every opening of the store would otherwise
+# repeat; an ATTACH costs a few milliseconds. Each Store attaches its own catalog and detaches it on close.
+_server_lock = threading.Lock()
+_server_instance: duckdb.DuckDBPyConnection | None = None
+_attachment_numbers = itertools.count(1)
+
+
+def _server_cursor() -> duckdb.DuckDBPyConnection:
+    global _server_instance
+    with _server_lock:
+        if _server_instance is None:
+            import duckdb_extension_postgres_scanner as extension
+
+            binaries = glob.glob(os.path.join(extension.__path__[0], "extensions", "*", "*.duckdb_extension"))
+            if not binaries:
+                raise StoreError("the postgres_scanner extension is missing; reinstall requirements.txt")
+            instance = duckdb.connect(":memory:")
+            instance.execute(f"LOAD '{binaries[0]}'")
+            _server_instance = instance
+        return _server_instance.cursor()
+
+
+def _attach(target: str) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """A connection to the PostgreSQL server at `target`, and the name of the catalog it is ATTACHed as."""
+    catalog = f"{SERVER_CATALOG}_{next(_attachment_numbers)}"
+    connection = _server_cursor()
+    try:
+        connection.execute(f"ATTACH {_literal(target)} AS {catalog} (TYPE postgres)")
+    except BaseException:
+        connection.close()
+        raise
+    return connection, catalog
+
+
+def _detach(catalog: str) -> None:
+    cursor = _server_cursor()
+    try:
+        cursor.execute(f"DETACH DATABASE IF EXISTS {catalog}")
+    finally:
+        cursor.close()
 
 
 def lock_wait_seconds() -> float:
@@ -212,9 +246,9 @@ def _is_write_conflict(exc: duckdb.Error) -> bool:
 
 
 class Store:
-    def __init__(self, connection: duckdb.DuckDBPyConnection, attached: bool = False):
+    def __init__(self, connection: duckdb.DuckDBPyConnection, catalog: str | None = None):
         self._connection = connection
-        self._attached = attached
+        self._catalog = catalog  # where the tables are on a server database (None: the DuckDB file's own)
 
     @classmethod
     def open(
@@ -228,8 +262,13 @@ class Store:
         target = target or database_target()
         if not create:
             _require_file(target)
-        connection = _connect_waiting(target, lock_wait, threads=threads)
-        store = cls(connection, attached=is_server_url(target))
+        if is_server_url(target):
+            try:
+                store = cls(*_attach(target))
+            except duckdb.Error as exc:
+                raise _open_error(target, exc) from exc
+        else:
+            store = cls(_connect_waiting(target, lock_wait, threads=threads))
         try:
             cursor = store._cursor()
             cursor.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value BIGINT)")
@@ -241,7 +280,7 @@ class Store:
             if version is None or version[0] < SCHEMA_VERSION:
                 store.write(store._ensure_schema)
         except duckdb.Error as exc:
-            connection.close()
+            store.close()
             raise _open_error(target, exc) from exc
         return store
 
@@ -256,11 +295,13 @@ class Store:
 
     def close(self) -> None:
         self._connection.close()
+        if self._catalog:
+            _detach(self._catalog)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = self._connection.cursor()
-        if self._attached:
-            cursor.execute(f"USE {SERVER_CATALOG}")  # each cursor is a connection of its own
+        if self._catalog:
+            cursor.execute(f"USE {self._catalog}")  # each cursor is a connection of its own
         return cursor
 
     def write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -275,11 +316,11 @@ class Store:
             cursor = self._cursor()
             cursor.begin()
             try:
-                if self._attached:
+                if self._catalog:
                     # A table lock does not fix the transaction's snapshot (the first read does), so
                     # the bump below always sees the latest commit instead of failing to serialise.
                     cursor.execute(
-                        f"CALL postgres_execute('{SERVER_CATALOG}', 'LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE')"
+                        f"CALL postgres_execute('{self._catalog}', 'LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE')"
                     )
                 cursor.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
                 result = work(cursor)

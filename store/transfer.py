@@ -131,7 +131,7 @@ def _read_source(source: Store) -> dict[str, _SourceTable]:
         return {
             table: _SourceTable(
                 table_columns(cursor, table),
-                cursor.execute(f"SELECT * FROM {quoted_identifier(table)}").fetch_arrow_table(),
+                cursor.execute(f"SELECT * FROM {quoted_identifier(table)}").to_arrow_table(),
             )
             for table in table_names(cursor)
         }

@@ -139,7 +139,7 @@ def test_template_round_trip_previews_commits_and_undoes_exactly_the_filled_rows
     at = upload_page(team="Sales")
     assert at.selectbox[0].value == "Sales"
     template = download(at, upload_page, "Sales template")
-    template_rows = pd.read_excel(io.BytesIO(template), sheet_name="CheckIns")
+    template_rows = pd.read_excel(io.BytesIO(template), sheet_name="CheckIns", engine="openpyxl")
     krs = sheets["KeyResults"]
     sales_objectives = sheets["Objectives"].loc[sheets["Objectives"]["team"] == "Sales", "objective_id"]
     assert sorted(template_rows["kr_id"]) == sorted(krs.loc[krs["objective_id"].isin(sales_objectives), "kr_id"])

@@ -243,3 +243,29 @@ def test_compose_runs_two_replicas_behind_the_proxy_over_postgresql():
     assert sorted(_nginx_upstreams((PROJECT_ROOT / config_mount[0]).read_text())) == ["app1:8501", "app2:8501"]
     for name in ("app1", "app2", "db", "proxy"):
         assert "healthcheck" in services[name], name
+
+
+def test_stores_in_one_process_share_the_loaded_extension_and_detach_when_closed(tmp_path):
+    """A replica opens the store for each operation: each opening attaches the server to the one DuckDB
+    instance that loaded the extension, as a catalog of its own, which closing detaches."""
+    from store import database
+
+    target = fresh_database(tmp_path, "postgres")
+    first, second = Store.open(target), Store.open(target)
+    catalogs = {first._catalog, second._catalog}
+    try:
+        result = check_and_store(first, [UploadedFile("small.xlsx", xlsx_bytes(SMALL_WORKBOOK))], "tester")
+        assert result.errors == []
+        assert second.data_version() == first.data_version() > 0
+        assert second.row_counts() == first.row_counts()
+        assert second.row_counts()["key_results"] > 0
+    finally:
+        first.close()
+    try:
+        assert second.uploads()["file_name"].tolist() == ["small.xlsx"]
+    finally:
+        second.close()
+    cursor = database._server_cursor()
+    attached = {name for (name,) in cursor.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+    cursor.close()
+    assert len(catalogs) == 2 and not catalogs & attached
