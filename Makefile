@@ -22,10 +22,10 @@ run: demo-db
 # kill harness (which mostly waits for the moments it kills at: a third of a core). Tests run in one
 # process more than there are cores (at most four): a browser test waits for its app and Chromium a
 # fifth of its time, and the extra process takes that time up. A test file's tests go to the same
-# process so that its module fixtures are built once, but each browser test on its own, longest
-# first (tests/conftest.py).
+# process so that its module fixtures are built once, the files with the longest tests first
+# (tests/conftest.py).
 WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 3 ? n + 1 : 4 )))
-PYTEST := $(PY) -m pytest -q -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
+PYTEST := $(PY) -m pytest -q -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 KILL_LOG := .pytest_cache/kill_harness.out
 test: dev-setup demo-db system-packages
 	@url=$$(bash tests/postgres_server.sh) || exit 1; \

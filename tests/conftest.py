@@ -360,34 +360,30 @@ def writable_demo_db(request, tmp_path, demo_db_file) -> str:
 # Fixtures whose tests store rows through the backend under test: on the PostgreSQL pass of
 # `make test` (OKR_TEST_BACKEND=postgres) these run again on the server. Tests of `store_target`
 # already run on both backends in the first pass; the others read what the store tests prove the
-# same on both. A test of a file refused by its checks (marked refused) stores nothing on either.
-WRITES_THROUGH_THE_BACKEND = {"writable_demo_db", "small_database", "shared_database"}
+# same on both. A test of a file refused by its checks (marked refused) stores nothing on either, and
+# a fixture that names its backend (a DuckDB file, or the server for the replica tests) is the same
+# database in both passes.
+WRITES_THROUGH_THE_BACKEND = {"writable_demo_db"}
 
 
 def _start_order(item) -> int:
     """Longest first, so that no worker is left with a long test while the others are idle: browser
-    tests (a page load each of many pages), then slow ones, then the rest in file order."""
+    tests (a page load each of many pages), then slow ones, then the rest."""
     if item.get_closest_marker("browser"):
         return 0
     return 1 if item.get_closest_marker("slow") else 2
 
 
-# tryfirst: pytest-xdist reads the xdist_group marks in its own hook of the same name.
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name.startswith("test_browser"):
             item.add_marker(pytest.mark.browser)
         if WRITES_THROUGH_THE_BACKEND & set(item.fixturenames) and not item.get_closest_marker("refused"):
             item.add_marker(pytest.mark.postgres)
-    if not getattr(config.option, "loadgroup", False):  # what pytest-xdist sets in its workers for loadgroup
-        return
-    # How `make test` shares the tests out (pytest-xdist --dist loadgroup): a test file's tests go to one
-    # worker, so that its module fixtures are built once; but each browser test goes on its own, the
-    # workers' browser and demo app server being built once per worker anyway (a browser module whose
-    # module fixture costs more than a test keeps its tests together with an xdist_group mark).
+    # `make test` shares the tests out by file (pytest-xdist --dist loadfile), so that a file's module
+    # fixtures are built once, in the order collected (--no-loadscope-reorder): the files holding the
+    # longest tests first, each file's tests together and in their own order.
+    file_order: dict = {}
     for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            browser = item.get_closest_marker("browser") is not None
-            item.add_marker(pytest.mark.xdist_group(item.nodeid if browser else item.path.name))
-    items.sort(key=_start_order)
+        file_order[item.path] = min(file_order.get(item.path, 2), _start_order(item))
+    items.sort(key=lambda item: file_order[item.path])

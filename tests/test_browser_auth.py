@@ -24,9 +24,6 @@ oidc_provider_mock = pytest.importorskip(
     "oidc_provider_mock", reason="oidc-provider-mock is not installed (it is in requirements.txt: make setup)"
 )
 
-# The three sign-ins share one provider, app server and Chromium (module fixtures): one worker runs them.
-pytestmark = pytest.mark.xdist_group("browser_auth")
-
 ADMIN = ("ceo@example.com", "Alexandre Laurent")
 LEAD = ("maya.goldberg@example.com", "Maya Goldberg")
 VIEWER = ("board.observer@example.com", "Board Observer")

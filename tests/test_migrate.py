@@ -128,9 +128,10 @@ def test_a_local_database_moves_to_the_server_and_back_unchanged(local_db, tmp_p
     assert report["check_ins"][1:3] == [str(demo_check_ins)] * 2
     assert report["check_ins_history"][1:3] == ["1", "1"]  # the version the correction replaced
     assert report["edge_values"][1] == "7" and report["edge_values"][-1] == "ok"
-    assert _contents(server).keys() == _contents(local_db).keys()
-    for name, frame in _contents(local_db).items():
-        pd.testing.assert_frame_equal(_contents(server)[name], frame, check_dtype=False, obj=name)
+    on_server, local = _contents(server), _contents(local_db)
+    assert on_server.keys() == local.keys()
+    for name, frame in local.items():
+        pd.testing.assert_frame_equal(on_server[name], frame, check_dtype=False, obj=name)
 
     back_home = str(tmp_path / "restored.duckdb")
     to_file = _migrate("--from", server, "--to", back_home)
