@@ -20,11 +20,11 @@ Prints one JSON object; every figure comes from this one run, so the ratios comp
   database file.
 * `rollup_ms`: progress and status of every KR (all periods, every check-in, the decisions), then
   the objective, team and company roll-ups: the median of 5 runs.
-* `page_cold_ms` / `page_warm_ms`: each page registered in app.py, opened through the router with
-  Streamlit's AppTest on the full database at the organisation's as-of date. Cold: Streamlit's
-  caches cleared first (the store is reopened, every table read again, every computation redone;
-  the Python modules of the first page are imported by an untimed run beforehand). Warm: the next
-  run of the same page, as on any interaction.
+* `page_cold_ms` / `page_warm_ms`: each page registered in app.py (or each given to --pages), opened
+  through the router with Streamlit's AppTest on the full database at the organisation's as-of date.
+  Cold: Streamlit's caches cleared first (the store is reopened, every table read again, every
+  computation redone; the Python modules of the first page are imported by an untimed run
+  beforehand). Warm: the next run of the same page, as on any interaction.
 * `cli_while_app_serving_max_wait_s`: while an app process serves pages of (a copy of) the full
   database in a loop, two `python -m loaders ingest` at once, `python -m analytics status`,
   `python -m loaders template` and one more ingest run beside it, and a probe opens the file, reads
@@ -37,7 +37,7 @@ Prints one JSON object; every figure comes from this one run, so the ratios comp
 The organisation is generated into --org (default /tmp/okr_org at full scale, /tmp/okr_org_0.1 for
 --quick) unless it is there already at the same scale.
 
-    .venv/bin/python bench/run.py [--quick | --scale 0.01] [--org DIR] [--process-only]
+    .venv/bin/python bench/run.py [--quick | --scale 0.01] [--org DIR] [--process-only] [--pages pages/overview.py ...]
 
 `--process-only` prints only openpyxl's time and the two whole-process ingests with their ratios (and
 the warnings ingest's printed lines and the load average), measured as above.
@@ -164,7 +164,7 @@ def registered_pages() -> list[str]:
     return re.findall(r'st\.Page\("([^"]+)"', (PROJECT_ROOT / "app.py").read_text())
 
 
-def _page_times(database: str, as_of) -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
+def _page_times(database: str, as_of, pages: list[str]) -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
     import pytest
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -190,7 +190,6 @@ def _page_times(database: str, as_of) -> tuple[dict[str, float], dict[str, float
 
     with pytest.MonkeyPatch.context() as patch:
         routed_app_tests(patch)
-        pages = registered_pages()
         opened(pages[0]).run()  # imports Streamlit's runtime and Plotly once, untimed
         for page in pages:
             st.cache_data.clear()
@@ -257,7 +256,7 @@ def process_ratios(org: pathlib.Path, fraction: float) -> dict:
     }
 
 
-def run(org: pathlib.Path, fraction: float) -> dict:
+def run(org: pathlib.Path, fraction: float, pages: list[str]) -> dict:
     make_org.ensure_org(org, fraction)
     csv_folder = org / "csv"
     structure = sorted(p for p in csv_folder.glob("*.csv") if p.stem != "CheckIns")
@@ -289,7 +288,7 @@ def run(org: pathlib.Path, fraction: float) -> dict:
         print(f"stored {xlsx_rows:,} check-ins from XLSX, {csv_rows:,} from CSV", file=sys.stderr)
 
         rollup_ms = _rollup_ms(full_db, make_org.AS_OF)
-        cold, warm, page_errors = _page_times(full_db, make_org.AS_OF)
+        cold, warm, page_errors = _page_times(full_db, make_org.AS_OF, pages)
         os.environ.pop("OKR_DB", None)
         shared_db = str(work / "shared.duckdb")
         shutil.copyfile(full_db, shared_db)
@@ -326,12 +325,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the whole-process ingests against openpyxl (about 30 s at full scale)",
     )
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="PAGE",
+        help="time only these pages (files as app.py names them, e.g. pages/overview.py)",
+    )
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.pages or []) - set(registered_pages()))
+    if unknown:
+        parser.error(f"not a page of app.py: {', '.join(unknown)} (pages: {', '.join(registered_pages())})")
     fraction = args.scale or (make_org.QUICK_SCALE if args.quick else 1.0)
     org = args.org or (
         make_org.DEFAULT_OUT if fraction == 1.0 else pathlib.Path(f"{make_org.DEFAULT_OUT}_{fraction:g}")
     )
-    print(json.dumps((process_ratios if args.process_only else run)(org, fraction)))
+    figures = (
+        process_ratios(org, fraction) if args.process_only else run(org, fraction, args.pages or registered_pages())
+    )
+    print(json.dumps(figures))
     return 0
 
 
