@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import os
 import pathlib
 import subprocess
@@ -366,12 +367,27 @@ def writable_demo_db(request, tmp_path, demo_db_file) -> str:
 WRITES_THROUGH_THE_BACKEND = {"writable_demo_db"}
 
 
-def _start_order(item) -> int:
-    """Longest first, so that no worker is left with a long test while the others are idle: browser
-    tests (a page load each of many pages), then slow ones, then the rest."""
+BROWSER, SLOW, REST = range(3)
+
+
+def _kind(item) -> int:
     if item.get_closest_marker("browser"):
-        return 0
-    return 1 if item.get_closest_marker("slow") else 2
+        return BROWSER
+    return SLOW if item.get_closest_marker("slow") else REST
+
+
+def _file_order(items) -> dict[pathlib.Path, int]:
+    """The order in which `make test` hands the test files out (pytest-xdist --dist loadfile, in the
+    order collected: --no-loadscope-reorder). The longest first, so that no process is left with a long
+    file while the others are idle; browser files alternate with files of slow tests, because a browser
+    test spends much of its time waiting for its app and Chromium: with every process on a browser test
+    at once, the cores would idle."""
+    kinds: dict[pathlib.Path, int] = {}
+    for item in items:
+        kinds[item.path] = min(kinds.get(item.path, REST), _kind(item))
+    browser, slow, rest = ([path for path, kind in kinds.items() if kind == wanted] for wanted in (BROWSER, SLOW, REST))
+    alternating = [path for pair in itertools.zip_longest(browser, slow) for path in pair if path is not None]
+    return {path: rank for rank, path in enumerate(alternating + rest)}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -380,10 +396,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if WRITES_THROUGH_THE_BACKEND & set(item.fixturenames) and not item.get_closest_marker("refused"):
             item.add_marker(pytest.mark.postgres)
-    # `make test` shares the tests out by file (pytest-xdist --dist loadfile), so that a file's module
-    # fixtures are built once, in the order collected (--no-loadscope-reorder): the files holding the
-    # longest tests first, each file's tests together and in their own order.
-    file_order: dict = {}
-    for item in items:
-        file_order[item.path] = min(file_order.get(item.path, 2), _start_order(item))
-    items.sort(key=lambda item: file_order[item.path])
+    # A file's tests stay together and in their own order, so that its module fixtures are built once.
+    order = _file_order(items)
+    items.sort(key=lambda item: order[item.path])

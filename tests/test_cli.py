@@ -10,6 +10,7 @@ import sys
 
 import pandas as pd
 import pytest
+from test_formats import ingest
 
 from conftest import DEMO_WORKBOOK, PROJECT_ROOT, SMALL_WORKBOOK, edited, xlsx_bytes
 from store.database import Store
@@ -21,6 +22,11 @@ def run(*args: str, db) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def stored(path, db) -> None:
+    """The file stored in-process, where storing it is a test's set-up, not what the test is about."""
+    assert ingest(str(db), {path.name: path.read_bytes()}).errors == []
 
 
 @pytest.fixture
@@ -44,7 +50,7 @@ def test_ingest_prints_a_summary_per_table_then_nothing_changed(tmp_path, store_
 
 def test_ingest_of_a_bad_workbook_exits_1_with_a_problem_table(tmp_path, store_target, small_file):
     db = store_target
-    run("-m", "loaders", "ingest", str(small_file), db=db)
+    stored(small_file, db)
     store = Store.open(str(db))
     before = store.read_tables()
     store.close()
@@ -83,7 +89,7 @@ def test_dry_run_stores_nothing(tmp_path, store_target, small_file):
 
 def test_status_json_contract(tmp_path, store_target, small_file):
     db = store_target
-    run("-m", "loaders", "ingest", str(small_file), db=db)
+    stored(small_file, db)
     result = run("-m", "analytics", "status", "--as-of", "2027-05-31", "--json", db=db)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
@@ -129,7 +135,7 @@ def test_template_round_trip_stores_only_filled_rows(tmp_path, store_target, sma
     import openpyxl
 
     db = store_target
-    run("-m", "loaders", "ingest", str(small_file), db=db)
+    stored(small_file, db)
     template = tmp_path / "sales.xlsx"
     result = run("-m", "loaders", "template", "--team", "Sales", "--date", "2027-06-15", "-o", str(template), db=db)
     assert result.returncode == 0, result.stderr
@@ -170,7 +176,7 @@ def test_template_round_trip_stores_only_filled_rows(tmp_path, store_target, sma
 
 def test_template_for_an_unknown_team_fails_cleanly(tmp_path, store_target, small_file):
     db = store_target
-    run("-m", "loaders", "ingest", str(small_file), db=db)
+    stored(small_file, db)
     result = run("-m", "loaders", "template", "--team", "Legal", "-o", str(tmp_path / "t.xlsx"), db=db)
     assert result.returncode == 1
     assert 'unknown team "Legal"' in result.stderr
@@ -189,7 +195,7 @@ def test_demo_workbook_ingests_cleanly_and_idempotently(tmp_path, store_target):
 
 def test_changes_and_health_json_contracts(tmp_path, store_target, small_file):
     db = store_target
-    run("-m", "loaders", "ingest", str(small_file), db=db)
+    stored(small_file, db)
     result = run("-m", "analytics", "changes", "--as-of", "2027-05-31", "--json", db=db)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
@@ -241,6 +247,6 @@ def test_changes_and_health_never_create_a_database(tmp_path, command):
 
 
 def test_changes_of_an_unknown_team_fails_cleanly(tmp_path, store_target, small_file):
-    run("-m", "loaders", "ingest", str(small_file), db=store_target)
+    stored(small_file, store_target)
     result = run("-m", "analytics", "changes", "--team", "Nobody", db=store_target)
     assert result.returncode == 1 and "unknown team" in result.stderr
