@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import itertools
 import os
@@ -17,6 +18,20 @@ from store.database import Store
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEMO_WORKBOOK = PROJECT_ROOT / "okr_data" / "demo_company_2027.xlsx"
 DEMO_AS_OF = dt.date(2027, 5, 31)
+
+
+@functools.cache
+def _demo_workbook_read() -> dict:
+    import pandas as pd
+
+    return pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+
+
+def demo_sheets() -> dict:
+    """The demo workbook's sheets as openpyxl reads them (the reader independent of the loaders that tests
+    compare what is stored and shown with), read once per test process: each call gets its own copies."""
+    return {name: frame.copy() for name, frame in _demo_workbook_read().items()}
+
 
 SMALL_WORKBOOK = {
     "Teams": [

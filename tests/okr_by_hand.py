@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from conftest import DEMO_WORKBOOK
+from conftest import demo_sheets
 
 STATUS_PROGRESS = {"not started": 0.0, "early progress": 1 / 3, "good progress": 2 / 3, "completed": 1.0}
 
 
 def workbook() -> dict[str, pd.DataFrame]:
-    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+    sheets = demo_sheets()
     # The demo's decisions are all "keep": they change no target, due date or status.
     assert set(sheets["Decisions"]["decision"].str.lower()) <= {"keep"}
     sheets["CheckIns"]["date"] = pd.to_datetime(sheets["CheckIns"]["date"])

@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import DEMO_AS_OF, DEMO_WORKBOOK, SMALL_WORKBOOK, xlsx_bytes
+from conftest import DEMO_AS_OF, DEMO_WORKBOOK, SMALL_WORKBOOK, demo_sheets, xlsx_bytes
 from loaders.ingest import check_and_store
 from store import access
 from store.access import (
@@ -75,7 +75,7 @@ def test_the_example_access_file_reads_as_documented():
     assert grants["maya.goldberg@example.com"] == Grant("maya.goldberg@example.com", LEAD, ("Sales",))
     assert grants["benjamin.ade@example.com"].teams == ("Success", "BizOps")
     assert grants["board.observer@example.com"].role == VIEWER
-    demo_teams = set(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams", engine="openpyxl")["team"])
+    demo_teams = set(demo_sheets()["Teams"]["team"])
     assert {team for grant in grants.values() for team in grant.teams} <= demo_teams
 
 
@@ -473,8 +473,8 @@ def test_a_lead_file_touching_another_teams_kr_is_refused(app_as):
 
 
 def demo_kr_of(team: str) -> str:
-    objectives = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives", engine="openpyxl")
-    krs = pd.read_excel(DEMO_WORKBOOK, sheet_name="KeyResults", engine="openpyxl")
+    objectives = demo_sheets()["Objectives"]
+    krs = demo_sheets()["KeyResults"]
     mine = objectives.loc[objectives["team"] == team, "objective_id"]
     return krs.loc[krs["objective_id"].isin(mine) & (krs["measure"] == "number"), "kr_id"].iloc[0]
 
@@ -495,7 +495,7 @@ def test_a_commit_is_checked_again_when_it_runs(app_as):
 def test_an_admin_uploads_for_any_team_and_undoes_and_the_undo_is_checked_again(app_as):
     at = app_as(ADMIN_EMAIL, "pages/upload.py")
     team = next(s for s in at.main.selectbox if s.label == "Team")
-    assert sorted(team.options) == sorted(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams", engine="openpyxl")["team"])
+    assert sorted(team.options) == sorted(demo_sheets()["Teams"]["team"])
     at.selectbox(key=state.UPLOAD_CHOSEN).set_value(f"1/{DEMO_WORKBOOK.name}").run()  # never the default choice
     at.button(key=state.UPLOAD_UNDO).click().run()
     assert at.button(key=state.UPLOAD_UNDO_CONFIRM)

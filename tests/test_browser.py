@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, fresh_database
+from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, demo_sheets, fresh_database
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -245,7 +245,7 @@ def completed_labels(page) -> int:
 def test_upload_through_the_drop_zone_shows_on_the_team_page(page, app_url, tmp_path):
     import pandas as pd
 
-    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+    sheets = demo_sheets()
     objectives = sheets["Objectives"]
     sales_q2 = objectives[(objectives["team"] == "Sales") & (objectives["period"] == "2027-Q2")]["objective_id"]
     krs = sheets["KeyResults"]

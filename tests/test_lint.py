@@ -21,7 +21,7 @@ from analytics.lint import (
     quality_report,
     starts_with_action_verb,
 )
-from conftest import DEMO_WORKBOOK, PROJECT_ROOT, xlsx_bytes
+from conftest import DEMO_WORKBOOK, PROJECT_ROOT, demo_sheets, xlsx_bytes
 
 CONTEXT = (
     "Mid-market deals close 40% faster than enterprise ones. In Q2 we focus AE time on this segment "
@@ -183,7 +183,7 @@ def test_context_missing_is_an_error_short_or_long_a_warning():
 
 # --- action verb ------------------------------------------------------------------------------
 
-DEMO_TITLES = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives", engine="openpyxl")["title"]
+DEMO_TITLES = demo_sheets()["Objectives"]["title"]
 
 
 @pytest.mark.parametrize("title", [*DEMO_TITLES, "Standardise the close", "“Ship” weekly"])
@@ -394,7 +394,7 @@ def lint_in_process(capsys):
 
 
 def demo_krs_without_initiatives() -> set[str]:
-    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+    sheets = demo_sheets()
     return set(sheets["KeyResults"]["kr_id"]) - set(sheets["Initiatives"]["kr_id"])
 
 

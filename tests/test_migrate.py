@@ -17,7 +17,7 @@ from loaders.ingest import check_and_store
 from store.database import Store, UploadedFile
 from store.scenarios import save_scenario
 from store.transfer import compare, fingerprints
-from tests.conftest import DEMO_WORKBOOK, PROJECT_ROOT, SMALL_WORKBOOK, edited, fresh_database, xlsx_bytes
+from tests.conftest import DEMO_WORKBOOK, PROJECT_ROOT, SMALL_WORKBOOK, demo_sheets, edited, fresh_database, xlsx_bytes
 
 # Values whose storage differs between the backends, if anything does: float corner cases, dates at
 # the ends of the calendar, microsecond timestamps, binary bytes with NULs, quoting and Unicode.
@@ -124,7 +124,7 @@ def test_a_local_database_moves_to_the_server_and_back_unchanged(local_db, tmp_p
     assert to_server.returncode == 0, to_server.stderr
     assert "verified" in to_server.stdout
     report = {line.split()[0]: line.split() for line in to_server.stdout.splitlines()[2:-1]}
-    demo_check_ins = len(pd.read_excel(DEMO_WORKBOOK, sheet_name="CheckIns", engine="openpyxl"))
+    demo_check_ins = len(demo_sheets()["CheckIns"])
     assert report["check_ins"][1:3] == [str(demo_check_ins)] * 2
     assert report["check_ins_history"][1:3] == ["1", "1"]  # the version the correction replaced
     assert report["edge_values"][1] == "7" and report["edge_values"][-1] == "ok"

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, demo_sheets
 
 PAGES = sorted(str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "pages").glob("*.py"))
 # A whole word, so that "Nancy" or "nanometre" pass.
@@ -57,9 +57,8 @@ def test_no_page_shows_none_or_nan(open_page, page):
 
 @pytest.mark.slow
 def test_no_team_page_shows_none_or_nan(open_page):
-    from conftest import DEMO_WORKBOOK
 
-    teams = pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams", engine="openpyxl")["team"]
+    teams = demo_sheets()["Teams"]["team"]
     shown = {}
     for team in teams:
         at = open_page("pages/team.py", team=team)

@@ -9,7 +9,7 @@ from test_page_overview import hand_computed_progress
 
 from charts.alignment import CONFLICTS, SETTLED
 from charts.theme import STATUS_COLORS
-from conftest import DEMO_WORKBOOK, chart_values, charts_by_title
+from conftest import chart_values, charts_by_title, demo_sheets
 from store.database import Store, UploadedFile
 
 TREEMAP = "Company objectives → team objectives → KRs"
@@ -17,7 +17,7 @@ NETWORK = "Who depends on whom (arrow: depends on)"
 
 
 def in_force_krs() -> pd.DataFrame:
-    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+    sheets = demo_sheets()
     objectives = sheets["Objectives"].assign(period=lambda f: f["period"].astype(str))
     in_force = objectives[(objectives["level"] == "team") & objectives["period"].isin(["2027", "2027-Q2"])]
     return sheets["KeyResults"].merge(in_force[["objective_id", "team"]], on="objective_id"), sheets

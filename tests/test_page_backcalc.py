@@ -10,22 +10,18 @@ import math
 import pandas as pd
 import pytest
 
-from conftest import DEMO_WORKBOOK, PROJECT_ROOT, chart_values, charts_by_title
+from conftest import PROJECT_ROOT, chart_values, charts_by_title, demo_sheets
 from ui import state
 
 PAGE = "pages/backcalc.py"
 BASE = json.loads((PROJECT_ROOT / "okr_data" / "scenarios" / "base.json").read_text())
 
 
-def workbook() -> dict[str, pd.DataFrame]:
-    return pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
-
-
 def demo_defaults() -> dict:
     """The page's starting inputs: the base scenario from the ARR at the start of 2027 (the ending ARR
     of December 2026, not the latest month) towards the 2027 ARR target, with the Headcount sheet's
     sales reps of December 2026."""
-    sheets = workbook()
+    sheets = demo_sheets()
     actuals = sheets["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
     beginning = actuals.loc[actuals["month"] == "2026-12", "ending_arr"].iloc[0]
     targets = sheets["CompanyTargets"]
@@ -52,7 +48,7 @@ def consultants_by_quarter(inputs: dict) -> list[float]:
 
 def won_to_date() -> tuple[float, list[float]]:
     """New ARR of the workbook's ArrActuals from January to May 2027: in all and by quarter."""
-    actuals = workbook()["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
+    actuals = demo_sheets()["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
     months = actuals[(actuals["month"] >= "2027-01") & (actuals["month"] <= "2027-05")]
     by_quarter = [
         months.loc[months["month"].str[5:7].astype(int).isin(range(3 * q + 1, 3 * q + 4)), "new"].sum()
@@ -198,7 +194,7 @@ def test_a_year_the_data_cannot_start_says_so(open_page, monkeypatch):
     assert at.number_input(key=state.BACKCALC_STARTING_REPS).value == 0
     assert at.text_input(key=state.BACKCALC_BEGINNING).value == f"{BASE['beginning_arr']:,.0f}"
     # 2026 planned to 30 June: the won months January to June count
-    actuals = workbook()["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
+    actuals = demo_sheets()["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
     won = actuals.loc[(actuals["month"] >= "2026-01") & (actuals["month"] <= "2026-06"), "new"].sum()
     assert metrics(at)["Won to date"] == f"${won / 1e3:.0f}k"
 
@@ -268,7 +264,7 @@ def test_bad_inputs_name_the_field_and_a_surplus_shows_zero(open_page):
 def test_coverage_of_the_quarter_by_team_krs(open_page):
     at = open_backcalc(open_page, "Coverage")
     assert at.radio(key=state.BACKCALC_COVERAGE_PERIOD).value == "2027-Q2"  # the as-of date's quarter
-    sheets = workbook()
+    sheets = demo_sheets()
     periods = sheets["Objectives"].set_index("objective_id")["period"].astype(str)
     krs = sheets["KeyResults"]
     quarter_krs = krs[krs["funnel_stage"].notna() & (krs["objective_id"].map(periods) == "2027-Q2")]
@@ -411,7 +407,7 @@ def test_save_compare_rename_publish_see_on_the_overview_and_undo(writable_demo_
     assert shown_metrics["Bookings target 2027"] == f"${raised['new'] / 1e6:.2f}M"
     assert shown_metrics["Still needed this year"] == f"${(raised['new'] - won) / 1e6:.2f}M"
     # and the next quarter's consultants against May's staff on record
-    staff = workbook()["Headcount"]
+    staff = demo_sheets()["Headcount"]
     may = staff.loc[(staff["month"].astype(str) == "2027-05") & (staff["role"] == "consultant"), "fte"].sum()
     q3_need = consultants_by_quarter({**inputs, "target_arr": 6e6})[2]
     assert shown_metrics["Capacity gap for 2027-Q3"] == f"{max(0.0, q3_need - may):.1f}"

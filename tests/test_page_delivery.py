@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import pytest
 
-from conftest import DEMO_WORKBOOK, PROJECT_ROOT, chart_values, charts_by_title
+from conftest import PROJECT_ROOT, chart_values, charts_by_title, demo_sheets
 from ui import state
 
 PAGE = "pages/delivery.py"
@@ -19,7 +19,7 @@ BASE = json.loads((PROJECT_ROOT / "okr_data" / "scenarios" / "base.json").read_t
 
 @pytest.fixture(scope="module")
 def sheets() -> dict[str, pd.DataFrame]:
-    return pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+    return demo_sheets()
 
 
 def consultants_needed(sheets, delivery: dict) -> list[float]:

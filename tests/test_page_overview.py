@@ -7,13 +7,9 @@ import pandas as pd
 import pytest
 
 from conftest import DEMO_AS_OF as AS_OF
-from conftest import DEMO_WORKBOOK, chart_values, charts_by_title
+from conftest import chart_values, charts_by_title, demo_sheets
 
 STATUS_PROGRESS = {"not started": 0.0, "early progress": 1 / 3, "good progress": 2 / 3, "completed": 1.0}
-
-
-def workbook() -> dict[str, pd.DataFrame]:
-    return pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
 
 
 def hand_computed_status(kr, raw: float | None, as_of: pd.Timestamp) -> str:
@@ -75,7 +71,7 @@ def overview(open_page):
 def test_overview_shows_arr_and_company_objectives_as_computed_by_hand(overview):
     overview.run()
     assert not overview.exception
-    sheets = workbook()
+    sheets = demo_sheets()
     arr = sheets["ArrActuals"].assign(month=lambda f: f["month"].astype(str))
     may = arr.loc[arr["month"] == "2027-05", "ending_arr"].iloc[0]
     metrics = {m.label: m for m in overview.metric}
@@ -108,7 +104,7 @@ def test_overview_shows_arr_and_company_objectives_as_computed_by_hand(overview)
 
 def test_overview_arr_bridge_adds_up_to_the_reported_ending(overview):
     overview.run()
-    sheets = workbook()
+    sheets = demo_sheets()
     arr = sheets["ArrActuals"].assign(month=lambda f: f["month"].astype(str)).set_index("month")
     ytd = arr.loc["2027-01":"2027-05"]
     bridge = charts_by_title(overview)["ARR bridge, 2027-01 to 2027-05"]

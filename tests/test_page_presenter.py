@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import DEMO_WORKBOOK, charts_by_title
+from conftest import charts_by_title, demo_sheets
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def presenter(open_page):
 
 
 def teams_with_krs_in_force() -> tuple[list[str], pd.DataFrame]:
-    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+    sheets = demo_sheets()
     objectives = sheets["Objectives"]
     in_force = objectives[(objectives["level"] == "team") & objectives["period"].astype(str).isin(["2027", "2027-Q2"])]
     krs = sheets["KeyResults"].merge(in_force[["objective_id", "team"]], on="objective_id")

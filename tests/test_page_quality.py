@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import DEMO_WORKBOOK
+from conftest import demo_sheets
 
 # KRs whose title or measured_by names another team that depends_on leaves out, read off the
 # workbook: "Finance monthly close" as the source of Sales' and Success' figures, BizOps agreeing
@@ -18,7 +18,7 @@ UNDECLARED_DEPENDENCIES = {"SAL-O1-KR2", "SUC-O1-KR1", "SUC-O1-KR2", "SUC-O1-KR3
 
 def expected_warnings() -> pd.DataFrame:
     """(team, subject, rule) of every warning the demo should raise at 2027-05-31."""
-    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+    sheets = demo_sheets()
     objectives = sheets["Objectives"].assign(period=lambda f: f["period"].astype(str))
     in_force = objectives[(objectives["level"] == "team") & objectives["period"].isin(["2027", "2027-Q2"])]
     krs = sheets["KeyResults"].merge(in_force[["objective_id", "team", "period"]], on="objective_id")

@@ -3,17 +3,12 @@ entry form and the priorities → company objectives form on a copy of the demo 
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from conftest import DEMO_WORKBOOK, chart_values, charts_by_title
+from conftest import chart_values, charts_by_title, demo_sheets
 from store.database import Store
 
 LABELS = {"strength": "Strengths", "weakness": "Weaknesses", "opportunity": "Opportunities", "threat": "Threats"}
-
-
-def swot_sheet() -> pd.DataFrame:
-    return pd.read_excel(DEMO_WORKBOOK, sheet_name="Swot", engine="openpyxl")
 
 
 @pytest.fixture
@@ -27,7 +22,7 @@ def test_pooled_view_counts_and_split(open_page):
     at = open_page("pages/swot.py")
     at.run()
     assert not at.exception
-    sheet = swot_sheet()
+    sheet = demo_sheets()["Swot"]
     distinct = sheet.assign(key=sheet["item"].str.strip().str.casefold()).drop_duplicates(["quadrant", "key"])
     per_quadrant = distinct["quadrant"].value_counts()
     internal = per_quadrant["strength"] + per_quadrant["weakness"]
@@ -57,7 +52,7 @@ def test_an_item_entered_in_the_form_is_stored_and_audited(writable):
     next(b for b in at.button if b.label == "Add item").click().run()
     assert not at.exception
     assert any("Added to Maya Goldberg's threats: A new entrant with VC money" in s.value for s in at.success)
-    sheet = swot_sheet()
+    sheet = demo_sheets()["Swot"]
     assert {m.label: m.value for m in at.metric}["SWOT items"] == str(len(sheet) + 1)
     store = Store.open(str(path))
     try:
@@ -77,7 +72,7 @@ def test_an_empty_item_is_refused(writable):
     assert any("Not added: the item is empty." in e.value for e in at.error)
     store = Store.open(str(path))
     try:
-        assert len(store.read_table("swot")) == len(swot_sheet())
+        assert len(store.read_table("swot")) == len(demo_sheets()["Swot"])
     finally:
         store.close()
 
@@ -92,7 +87,7 @@ def test_priorities_become_company_objectives(writable):
     picker.set_value(chosen).run()
     assert not at.exception
     ids = [t.value for t in at.text_input if t.label.startswith("Objective id")]
-    objectives = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives", engine="openpyxl")
+    objectives = demo_sheets()["Objectives"]
     highest = objectives["objective_id"].str.extract(r"^CO-(\d+)$")[0].dropna().astype(int).max()
     assert ids == [f"CO-{highest + 1}", f"CO-{highest + 2}"]
     assert [t.value for t in at.text_input if t.label.startswith("Period")] == ["2027", "2027"]

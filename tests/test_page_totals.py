@@ -3,9 +3,7 @@ KRs in force that the overview counts, and names the difference."""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from conftest import DEMO_WORKBOOK
+from conftest import demo_sheets
 from ui.text import total_with_reasons
 
 
@@ -16,7 +14,7 @@ def test_a_smaller_total_names_what_it_leaves_out():
 
 
 def test_the_running_quarters_retrospective_says_why_it_counts_fewer_krs_than_the_overview(open_page):
-    sheets = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+    sheets = demo_sheets()
     periods = sheets["Objectives"].assign(period=lambda f: f["period"].astype(str)).set_index("objective_id")["period"]
     krs = sheets["KeyResults"].assign(period=lambda f: f["objective_id"].map(periods))
     quarter, year = int((krs["period"] == "2027-Q2").sum()), int((krs["period"] == "2027").sum())

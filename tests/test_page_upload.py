@@ -15,7 +15,7 @@ from test_page_overview import hand_computed_status
 from test_upload_corpus import BAD_FILES, CORPUS, team_of
 
 from charts.theme import STATUS_BADGES
-from conftest import DEMO_AS_OF, DEMO_WORKBOOK, PROJECT_ROOT, filled_template, routed_app_tests
+from conftest import DEMO_AS_OF, PROJECT_ROOT, demo_sheets, filled_template, routed_app_tests
 from store.database import Store
 from ui import state
 
@@ -106,10 +106,6 @@ def unescaped(text: str) -> str:
     import re
 
     return re.sub(r"\\(.)", r"\1", text)
-
-
-def demo_sheets() -> dict[str, pd.DataFrame]:
-    return pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
 
 
 def hand_status(sheets, kr_id: str, value: float) -> str:

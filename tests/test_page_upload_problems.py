@@ -10,7 +10,7 @@ import pandas as pd
 import test_page_upload
 from test_page_upload import texts, unescaped
 
-from conftest import DEMO_WORKBOOK
+from conftest import demo_sheets
 from loaders.preview import PROBLEM_PAGE_ROWS, problem_page
 from loaders.problems import WARNING, ProblemGroup
 from ui import state
@@ -21,8 +21,8 @@ DAYS_BEFORE = 130  # check-ins per KR, one a day before its start: 9 numeric Sal
 
 
 def sales_krs() -> pd.DataFrame:
-    objectives = pd.read_excel(DEMO_WORKBOOK, sheet_name="Objectives", engine="openpyxl")
-    krs = pd.read_excel(DEMO_WORKBOOK, sheet_name="KeyResults", engine="openpyxl")
+    objectives = demo_sheets()["Objectives"]
+    krs = demo_sheets()["KeyResults"]
     sales = krs[krs["objective_id"].isin(objectives.loc[objectives["team"] == "Sales", "objective_id"])]
     return sales[~sales["measure"].isin(["status", "binary"])].reset_index(drop=True)
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
 from charts.theme import STATUS_COLORS
-from conftest import DEMO_WORKBOOK, PROJECT_ROOT, chart_values, charts_by_title
+from conftest import PROJECT_ROOT, chart_values, charts_by_title, demo_sheets
 
 PAGES = sorted(str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "pages").glob("*.py"))
 STATUS_OF_COLOR = {color.upper(): status for status, color in STATUS_COLORS.items()}
@@ -93,7 +92,7 @@ def figures_of(at) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def teams() -> list[str]:
-    return list(pd.read_excel(DEMO_WORKBOOK, sheet_name="Teams", engine="openpyxl")["team"])
+    return list(demo_sheets()["Teams"]["team"])
 
 
 @pytest.mark.parametrize("page", PAGES)

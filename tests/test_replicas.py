@@ -16,7 +16,7 @@ import pytest
 from bench.load import PageClient, free_port, healthy, start_replica, stop, wait_until_healthy
 from loaders.ingest import check_and_store
 from store.database import Store, UploadedFile
-from tests.conftest import DEMO_WORKBOOK, PROJECT_ROOT, SMALL_WORKBOOK, fresh_database, xlsx_bytes
+from tests.conftest import DEMO_WORKBOOK, PROJECT_ROOT, SMALL_WORKBOOK, demo_sheets, fresh_database, xlsx_bytes
 
 LANES = ("lane-a", "lane-b")  # two writers, as two replicas' upload pages would be
 FILES_PER_LANE = 10
@@ -107,7 +107,7 @@ def replica_ports(shared_database, tmp_path):
 
 
 def test_two_replicas_and_two_writers_lose_nothing(shared_database, replica_ports, tmp_path):
-    workbook = pd.read_excel(DEMO_WORKBOOK, sheet_name=None, engine="openpyxl")
+    workbook = demo_sheets()
     demo_check_ins = len(workbook["CheckIns"])
     krs = workbook["KeyResults"]
     krs = krs[krs["measure"].isin(["number", "percent", "currency"]) & krs["target_value"].notna()]
