@@ -9,6 +9,7 @@ has a list of headers; `WORKBOOK_ROLES` says which role's words a workbook colum
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -28,6 +29,12 @@ def header_key(text: object) -> str:
     text = str(text)
     if len(text) > MAX_HEADER_CHARS:
         return ""
+    return _folded_key(text)
+
+
+# The same few hundred headers and candidate cells are folded again for every file, sheet and role.
+@functools.lru_cache(maxsize=8192)
+def _folded_key(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NOT_KEY.sub("", folded.lower())
