@@ -10,10 +10,10 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from test_page_overview import hand_computed_progress, workbook
+from test_page_overview import hand_computed_progress
 
 from analytics.review import review_snapshot
-from conftest import DEMO_AS_OF, SMALL_WORKBOOK
+from conftest import DEMO_AS_OF, SMALL_WORKBOOK, demo_sheets
 from loaders.export import (
     KR_EXPORT_COLUMNS,
     export_file_name,
@@ -140,7 +140,7 @@ def demo_exports(demo_db):
 
 def expected_demo_rows() -> dict[str, tuple[str, str, float]]:
     """kr_id → (team, status, clamped progress), computed from the workbook rows one KR at a time."""
-    sheets = workbook()
+    sheets = demo_sheets()
     statuses: dict[str, str] = {}
     progress = hand_computed_progress(sheets, statuses)
     team_of_objective = sheets["Objectives"].set_index("objective_id")["team"]
@@ -165,7 +165,7 @@ def test_demo_exports_hold_every_kr_of_the_review_as_the_workbook_says(demo_expo
         for kr_id, (team, status, progress) in expected.items():
             assert shown[kr_id][:2] == (team, status), kr_id
             assert shown[kr_id][2] == pytest.approx(progress, abs=1e-4), kr_id
-    titles = workbook()["KeyResults"].set_index("kr_id")["title"]
+    titles = demo_sheets()["KeyResults"].set_index("kr_id")["title"]
     assert all(r["Key result"] == neutralised(titles[r["KR ID"]]) for r in from_csv)
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from test_page_due_dates import in_force_krs
-from test_page_overview import hand_computed_progress, workbook
+from test_page_overview import hand_computed_progress
 
 from analytics.change_or_cancel import LOW_CONFIDENCE_MAX
-from conftest import DEMO_AS_OF
+from conftest import DEMO_AS_OF, demo_sheets
 
 AS_OF = pd.Timestamp(DEMO_AS_OF)
 STALE_AFTER_DAYS = 30
@@ -18,7 +18,7 @@ STALE_AFTER_DAYS = 30
 
 def expected_reasons() -> dict[str, list[str]]:
     """kr_id → its reasons, for every in-force KR not completed that has one."""
-    sheets = workbook()
+    sheets = demo_sheets()
     statuses: dict[str, str] = {}
     hand_computed_progress(sheets, statuses)
     check_ins = sheets["CheckIns"].assign(date=lambda f: pd.to_datetime(f["date"]))
@@ -79,7 +79,7 @@ def table_ids(decisions) -> list[str]:
 
 
 def test_each_row_shows_owner_last_check_in_and_comment_from_the_workbook(decisions):
-    sheets = workbook()
+    sheets = demo_sheets()
     check_ins = sheets["CheckIns"].assign(date=lambda f: pd.to_datetime(f["date"]))
     check_ins = check_ins[check_ins["date"] <= AS_OF].sort_values("date", kind="stable")
     # A KR off track without any check-in is listed too, with no last check-in.
@@ -98,7 +98,7 @@ def test_each_row_shows_owner_last_check_in_and_comment_from_the_workbook(decisi
 
 
 def test_the_open_total_says_why_it_differs_from_the_overview(decisions):
-    sheets = workbook()
+    sheets = demo_sheets()
     statuses: dict[str, str] = {}
     hand_computed_progress(sheets, statuses)
     in_force = list(in_force_krs(sheets)["kr_id"])

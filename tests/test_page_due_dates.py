@@ -7,9 +7,9 @@ import re
 
 import pandas as pd
 import pytest
-from test_page_overview import hand_computed_progress, workbook
+from test_page_overview import hand_computed_progress
 
-from conftest import DEMO_AS_OF, chart_values, charts_by_title
+from conftest import DEMO_AS_OF, chart_values, charts_by_title, demo_sheets
 
 AS_OF = pd.Timestamp(DEMO_AS_OF)
 TIMELINE = "Key results by due date, 2027-Q2"
@@ -42,7 +42,7 @@ def due_dates(open_page):
 
 
 def test_overdue_list_is_every_past_due_kr_not_completed_most_days_first(due_dates):
-    sheets = workbook()
+    sheets = demo_sheets()
     statuses: dict[str, str] = {}
     progress = hand_computed_progress(sheets, statuses)
     krs = in_force_krs(sheets)
@@ -67,7 +67,7 @@ def last_week_shares(sheets) -> pd.Series:
 
 
 def test_teams_piling_krs_into_the_last_week_are_flagged(due_dates):
-    shares = last_week_shares(workbook())
+    shares = last_week_shares(demo_sheets())
     expected = set(shares[shares > 0.5].index)  # the rule: more than half
     assert {"Marketing", "Data"} <= expected
 
@@ -91,7 +91,7 @@ def heatmap_rows(heatmap: dict) -> dict[str, list[int]]:
 
 
 def test_histogram_rows_add_up_to_each_teams_krs(due_dates):
-    krs = in_force_krs(workbook())
+    krs = in_force_krs(demo_sheets())
     heatmap = charts_by_title(due_dates)[HISTOGRAM]["data"][0]
     rows = heatmap_rows(heatmap)
     assert {team: sum(row) for team, row in rows.items()} == krs.groupby("team").size().to_dict()
@@ -103,7 +103,7 @@ def test_histogram_rows_add_up_to_each_teams_krs(due_dates):
 
 
 def test_timeline_shows_every_kr_due_in_the_quarter_by_status_with_the_as_of_line(due_dates):
-    sheets = workbook()
+    sheets = demo_sheets()
     statuses: dict[str, str] = {}
     hand_computed_progress(sheets, statuses)
     krs = in_force_krs(sheets)
@@ -121,10 +121,10 @@ def test_team_link_narrows_the_page_to_that_team(open_page):
     design = open_page("pages/due_dates.py", team="Design")
     design.run()
     assert not design.exception
-    krs = in_force_krs(workbook())
+    krs = in_force_krs(demo_sheets())
     design_krs = krs[krs["team"] == "Design"]
     assert set(design.dataframe[0].value["kr_id"]) == set(design_krs.loc[design_krs["due_date"] < AS_OF, "kr_id"])
-    shares = last_week_shares(workbook())
+    shares = last_week_shares(demo_sheets())
     assert len(design.warning) == int(shares["Design"] > 0.5)  # the warning speaks of Design alone
 
     marketing = open_page("pages/due_dates.py", team="Marketing")
@@ -138,8 +138,8 @@ def test_a_quarter_with_no_kr_due_in_it_still_counts_the_later_ones(open_page):
     at = open_page("pages/due_dates.py", as_of="2027-02-28")
     at.run()
     assert not at.exception
-    krs = workbook()["KeyResults"]
-    yearly = workbook()["Objectives"].query("period.astype('str') == '2027'")["objective_id"]
+    krs = demo_sheets()["KeyResults"]
+    yearly = demo_sheets()["Objectives"].query("period.astype('str') == '2027'")["objective_id"]
     heatmap = charts_by_title(at)["Key results due per week, by team"]["data"][0]
     assert heatmap["x"][-1] == "after<br>31 Mar"
     assert sum(row[-1] for row in heatmap_rows(heatmap).values()) == krs["objective_id"].isin(yearly).sum()

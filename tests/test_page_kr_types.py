@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from test_page_due_dates import in_force_krs
-from test_page_overview import hand_computed_progress, workbook
+from test_page_overview import hand_computed_progress
 
-from conftest import chart_values, charts_by_title
+from conftest import chart_values, charts_by_title, demo_sheets
 
 TYPES = ("discovery", "input", "output", "outcome")
 MIX = "Key results by type, per team"
@@ -23,7 +23,7 @@ def kr_types(open_page):
 
 
 def test_type_counts_per_team_in_the_chart_are_the_workbooks(kr_types):
-    krs = in_force_krs(workbook())
+    krs = in_force_krs(demo_sheets())
     counts = krs.groupby(["team", "kr_type"]).size()
     traces = {trace["name"]: trace for trace in charts_by_title(kr_types)[MIX]["data"]}
     assert set(traces) == set(TYPES)
@@ -37,7 +37,7 @@ def test_type_counts_per_team_in_the_chart_are_the_workbooks(kr_types):
 
 
 def test_objectives_without_an_outcome_kr_are_flagged(kr_types):
-    krs = in_force_krs(workbook())
+    krs = in_force_krs(demo_sheets())
     types = krs.groupby("objective_id")["kr_type"].agg(set)
     no_outcome = sorted(types[types.map(lambda t: "outcome" not in t)].index)
     input_only = sorted(types[types.map(lambda t: t == {"input"})].index)
@@ -46,7 +46,7 @@ def test_objectives_without_an_outcome_kr_are_flagged(kr_types):
     tables = [table.value for table in kr_types.dataframe]
     flagged = next(t for t in tables if list(t.columns) == ["team", "objective_id", "title", "kr_count"])
     assert sorted(flagged["objective_id"]) == no_outcome
-    objectives = workbook()["Objectives"].set_index("objective_id")
+    objectives = demo_sheets()["Objectives"].set_index("objective_id")
     assert list(flagged["title"]) == list(objectives.loc[flagged["objective_id"], "title"])
     assert list(flagged["team"]) == list(objectives.loc[flagged["objective_id"], "team"])
     assert "cannot show impact" in kr_types.warning[0].value
@@ -56,7 +56,7 @@ def test_objectives_without_an_outcome_kr_are_flagged(kr_types):
 
 
 def test_type_mix_per_objective_table(kr_types):
-    krs = in_force_krs(workbook())
+    krs = in_force_krs(demo_sheets())
     expected = krs.groupby(["objective_id", "kr_type"]).size().unstack(fill_value=0)
     table = kr_types.dataframe[-1].value.set_index("objective_id")
     assert set(table.index) == set(expected.index)
@@ -66,7 +66,7 @@ def test_type_mix_per_objective_table(kr_types):
 
 
 def test_progress_by_type_is_the_mean_of_each_types_krs(kr_types):
-    sheets = workbook()
+    sheets = demo_sheets()
     progress = hand_computed_progress(sheets)
     krs = in_force_krs(sheets).assign(progress=lambda f: f["kr_id"].map(progress))
     expected = krs.groupby("kr_type")["progress"].mean()

@@ -14,13 +14,13 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
-from test_page_overview import hand_computed_progress, workbook
+from test_page_overview import hand_computed_progress
 
 from analytics.meetings import meeting_record
 from analytics.overview import company_overview
 from analytics.review import review_snapshot
 from charts.review_pack import review_pack_html
-from conftest import DEMO_AS_OF, chart_values
+from conftest import DEMO_AS_OF, chart_values, demo_sheets
 from store.database import Store
 
 PAGE = "pages/review_pack.py"
@@ -110,7 +110,7 @@ def in_force_krs_by_team() -> dict[str, dict[str, str]]:
     """team → {kr_id: status} for the KRs in force on the demo as-of date, from the workbook rows;
     the status reads "on track stale" when the last check-in is more than 30 days old (never for a
     completed KR), "off track no check-in" for a KR paced without any check-in."""
-    sheets = workbook()
+    sheets = demo_sheets()
     statuses: dict[str, str] = {}
     hand_computed_progress(sheets, statuses)
     as_of = pd.Timestamp(DEMO_AS_OF)
@@ -145,7 +145,7 @@ def test_pack_has_a_section_per_team_listing_its_krs_as_the_workbook_says(pack):
 
 
 def test_pack_shows_the_company_arr_against_its_target(pack):
-    arr = workbook()["ArrActuals"].assign(month=lambda f: f["month"].astype(str)).set_index("month")
+    arr = demo_sheets()["ArrActuals"].assign(month=lambda f: f["month"].astype(str)).set_index("month")
     figure = figures(pack)["ARR 2027: actual vs target path"]
     actual = next(trace for trace in figure["data"] if trace["name"] == "Actual ARR")
     assert chart_values(actual["y"]) == pytest.approx(list(arr.loc["2027-01":"2027-05", "ending_arr"]))

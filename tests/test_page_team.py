@@ -7,12 +7,12 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
-from test_page_overview import hand_computed_progress, workbook
+from test_page_overview import hand_computed_progress
 
 from charts.team import LABEL_LINES, LABEL_WIDTH, kr_progress_figure
 from charts.theme import STATUS_COLORS
 from conftest import DEMO_AS_OF as AS_OF
-from conftest import chart_values, charts_by_title
+from conftest import chart_values, charts_by_title, demo_sheets
 
 TEAM = "Sales"
 
@@ -53,14 +53,14 @@ def tables_with(at, column: str) -> list[pd.DataFrame]:
 
 
 def test_header_names_the_team_and_its_lead(sales):
-    lead = workbook()["Teams"].set_index("team").loc[TEAM, "lead"]
+    lead = demo_sheets()["Teams"].set_index("team").loc[TEAM, "lead"]
     assert sales.title[0].value == TEAM
     assert sales.caption[0].value.startswith(f"Lead {lead} · Business · as of 31 May 2027")
     assert [m.label for m in sales.metric] == ["Progress", "Worst status", "KRs off track or overdue", "Last check-in"]
 
 
 def test_lists_exactly_the_teams_objectives_and_key_results(sales):
-    sheets = workbook()
+    sheets = demo_sheets()
     krs = in_force(sheets)
     mine = krs[krs["team"] == TEAM]
     objectives = sheets["Objectives"].set_index("objective_id").loc[mine["objective_id"].unique()]
@@ -76,7 +76,7 @@ def test_lists_exactly_the_teams_objectives_and_key_results(sales):
 
 
 def test_kr_figures_show_hand_computed_progress_and_expected(sales):
-    sheets = workbook()
+    sheets = demo_sheets()
     krs = in_force(sheets).set_index("kr_id")
     as_of = pd.Timestamp(AS_OF)
     figures = {title.split(":")[0]: figure for title, figure in charts_by_title(sales).items()}
@@ -101,7 +101,7 @@ def test_kr_figures_show_hand_computed_progress_and_expected(sales):
 
 
 def test_kr_table_shows_last_values_with_units_comments_and_trends(sales):
-    sheets = workbook()
+    sheets = demo_sheets()
     decisions = pd.concat(tables_with(sales, "target")).set_index("kr_id")
     table = pd.concat(tables_with(sales, "trend")).set_index("kr_id").join(decisions[["last_value", "last_comment"]])
     check_ins = sheets["CheckIns"][pd.to_datetime(sheets["CheckIns"]["date"]) <= pd.Timestamp(AS_OF)]
@@ -126,7 +126,7 @@ def test_kr_table_shows_last_values_with_units_comments_and_trends(sales):
 def test_kr_table_shows_the_decision_columns_and_the_rest_in_an_expander(sales):
     """At 1366 px the room reads value, target, status and last comment without scrolling sideways:
     the other columns open from an expander under each KR table."""
-    sheets = workbook()
+    sheets = demo_sheets()
     kr_tables = [table for table in sales.dataframe if "target" in table.value.columns]
     assert kr_tables
     for table in kr_tables:
@@ -159,7 +159,7 @@ def test_kr_table_shows_the_decision_columns_and_the_rest_in_an_expander(sales):
 
 
 def test_dependencies_match_the_workbooks_depends_on(sales):
-    krs = in_force(workbook())
+    krs = in_force(demo_sheets())
     needs_expected = {
         row.kr_id: names(row.depends_on) - {TEAM}
         for row in krs[krs["team"] == TEAM].itertuples()
@@ -176,7 +176,7 @@ def test_dependencies_match_the_workbooks_depends_on(sales):
 
 
 def test_initiatives_are_those_of_the_teams_krs(sales):
-    sheets = workbook()
+    sheets = demo_sheets()
     krs = in_force(sheets)
     initiatives = sheets["Initiatives"]
     expected = initiatives[initiatives["kr_id"].isin(krs.loc[krs["team"] == TEAM, "kr_id"])]
@@ -196,7 +196,7 @@ def test_without_a_team_the_page_offers_every_team(open_page):
     assert not at.exception
     assert "Choose a team" in at.info[0].value
     links = [parse_qs(link.proto.query_string)["team"][0] for link in at.get("page_link")]
-    assert sorted(links) == sorted(workbook()["Teams"]["team"])
+    assert sorted(links) == sorted(demo_sheets()["Teams"]["team"])
 
 
 def test_kr_progress_figure_wraps_long_titles_and_keeps_them_whole_in_hover():

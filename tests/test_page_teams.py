@@ -7,10 +7,10 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
-from test_page_overview import hand_computed_progress, workbook
+from test_page_overview import hand_computed_progress
 
 from conftest import DEMO_AS_OF as AS_OF
-from conftest import chart_values, charts_by_title
+from conftest import chart_values, charts_by_title, demo_sheets
 
 STATUS_ORDER = ("overdue", "off track", "at risk", "not started", "on track", "completed")
 
@@ -72,7 +72,7 @@ def teams_page(open_page):
 
 
 def test_one_card_per_team_grouped_in_design_order(teams_page):
-    sheets = workbook()
+    sheets = demo_sheets()
     teams = sheets["Teams"]
     cards = team_cards(teams_page)
     assert len(cards) == 14 == len(teams)
@@ -87,7 +87,7 @@ def test_one_card_per_team_grouped_in_design_order(teams_page):
 
 @pytest.mark.parametrize("team", ["Sales", "Finance"])
 def test_card_progress_worst_status_counts_and_check_in_age_match_the_workbook(teams_page, team):
-    expected = hand_computed_teams(workbook()).loc[team]
+    expected = hand_computed_teams(demo_sheets()).loc[team]
     card = team_cards(teams_page)[team]
     metric = card.metric[0]
     assert metric.value == f"{expected['progress']:.0%}"
@@ -109,7 +109,7 @@ def test_card_progress_worst_status_counts_and_check_in_age_match_the_workbook(t
 
 
 def test_teams_chart_shows_each_teams_progress(teams_page):
-    expected = hand_computed_teams(workbook())
+    expected = hand_computed_teams(demo_sheets())
     figure = charts_by_title(teams_page)["Teams: progress vs expected by now"]
     shown = {}
     for bars in (trace for trace in figure["data"] if trace["type"] == "bar"):
@@ -143,7 +143,7 @@ def test_a_card_link_opens_that_teams_page(teams_page, open_page, team):
 def test_group_filter_leaves_only_that_groups_cards(open_page):
     at = open_page("pages/teams.py", group="Cross-functional")
     at.run()
-    teams = workbook()["Teams"]
+    teams = demo_sheets()["Teams"]
     assert sorted(team_cards(at)) == sorted(teams.loc[teams["group"] == "Cross-functional", "team"])
     assert "Cross-functional only (sidebar filter)" in at.caption[0].value
 
@@ -153,7 +153,7 @@ def test_owner_filter_shows_that_owners_teams_and_progress(open_page):
     at = open_page("pages/teams.py", owner=owner)
     at.run()
     assert not at.exception
-    expected = hand_computed_teams(workbook(), owner=owner)
+    expected = hand_computed_teams(demo_sheets(), owner=owner)
     cards = team_cards(at)
     assert sorted(cards) == sorted(expected.index)
     for team, card in cards.items():
