@@ -332,16 +332,15 @@ def main(argv: list[str] | None = None) -> int:
         help="time only these pages (files as app.py names them, e.g. pages/overview.py)",
     )
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.pages or []) - set(registered_pages()))
+    pages = registered_pages()
+    unknown = sorted(set(args.pages or []) - set(pages))
     if unknown:
-        parser.error(f"not a page of app.py: {', '.join(unknown)} (pages: {', '.join(registered_pages())})")
+        parser.error(f"not a page of app.py: {', '.join(unknown)} (pages: {', '.join(pages)})")
     fraction = args.scale or (make_org.QUICK_SCALE if args.quick else 1.0)
     org = args.org or (
         make_org.DEFAULT_OUT if fraction == 1.0 else pathlib.Path(f"{make_org.DEFAULT_OUT}_{fraction:g}")
     )
-    figures = (
-        process_ratios(org, fraction) if args.process_only else run(org, fraction, args.pages or registered_pages())
-    )
+    figures = process_ratios(org, fraction) if args.process_only else run(org, fraction, args.pages or pages)
     print(json.dumps(figures))
     return 0
 

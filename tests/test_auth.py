@@ -473,8 +473,8 @@ def test_a_lead_file_touching_another_teams_kr_is_refused(app_as):
 
 
 def demo_kr_of(team: str) -> str:
-    objectives = demo_sheets()["Objectives"]
-    krs = demo_sheets()["KeyResults"]
+    sheets = demo_sheets()
+    objectives, krs = sheets["Objectives"], sheets["KeyResults"]
     mine = objectives.loc[objectives["team"] == team, "objective_id"]
     return krs.loc[krs["objective_id"].isin(mine) & (krs["measure"] == "number"), "kr_id"].iloc[0]
 

@@ -57,7 +57,6 @@ def test_no_page_shows_none_or_nan(open_page, page):
 
 @pytest.mark.slow
 def test_no_team_page_shows_none_or_nan(open_page):
-
     teams = demo_sheets()["Teams"]["team"]
     shown = {}
     for team in teams:

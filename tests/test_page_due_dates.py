@@ -121,10 +121,11 @@ def test_team_link_narrows_the_page_to_that_team(open_page):
     design = open_page("pages/due_dates.py", team="Design")
     design.run()
     assert not design.exception
-    krs = in_force_krs(demo_sheets())
+    sheets = demo_sheets()
+    krs = in_force_krs(sheets)
     design_krs = krs[krs["team"] == "Design"]
     assert set(design.dataframe[0].value["kr_id"]) == set(design_krs.loc[design_krs["due_date"] < AS_OF, "kr_id"])
-    shares = last_week_shares(demo_sheets())
+    shares = last_week_shares(sheets)
     assert len(design.warning) == int(shares["Design"] > 0.5)  # the warning speaks of Design alone
 
     marketing = open_page("pages/due_dates.py", team="Marketing")
@@ -138,8 +139,9 @@ def test_a_quarter_with_no_kr_due_in_it_still_counts_the_later_ones(open_page):
     at = open_page("pages/due_dates.py", as_of="2027-02-28")
     at.run()
     assert not at.exception
-    krs = demo_sheets()["KeyResults"]
-    yearly = demo_sheets()["Objectives"].query("period.astype('str') == '2027'")["objective_id"]
+    sheets = demo_sheets()
+    krs = sheets["KeyResults"]
+    yearly = sheets["Objectives"].query("period.astype('str') == '2027'")["objective_id"]
     heatmap = charts_by_title(at)["Key results due per week, by team"]["data"][0]
     assert heatmap["x"][-1] == "after<br>31 Mar"
     assert sum(row[-1] for row in heatmap_rows(heatmap).values()) == krs["objective_id"].isin(yearly).sum()

@@ -58,14 +58,15 @@ def test_the_agenda_reads_arr_against_plan_from_the_workbook(open_page):
         "7 · Notes",
         "Record and undo",
     ]
-    arr = demo_sheets()["ArrActuals"].set_index("month")
+    sheets = demo_sheets()
+    arr = sheets["ArrActuals"].set_index("month")
     may = arr.loc["2027-05", "ending_arr"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["ARR at the end of May"] == f"${may / 1e6:.2f}M"
     teams = next(d.value for d in at.dataframe if "link" in d.value.columns)
-    assert set(teams["team"]) == set(demo_sheets()["Teams"]["team"])
+    assert set(teams["team"]) == set(sheets["Teams"]["team"])
     # May opens with April's actions: the open ones first, overdue first, then the closed ones.
-    april = demo_sheets()["Actions"]
+    april = sheets["Actions"]
     april = april[april["review_month"] == "2027-04"]
     follow_up = next(d.value for d in at.dataframe if "review_month" in d.value.columns)
     overdue = april[(april["status"] == "open") & (pd.to_datetime(april["due_date"]) < pd.Timestamp("2027-05-31"))]
@@ -257,8 +258,8 @@ def test_the_retrospective_scores_the_quarter_and_carries_a_missed_kr_over(writa
     at = open_page("pages/retrospective.py", as_of="2027-07-15")
     at.run()
     assert not at.exception
-    objectives = demo_sheets()["Objectives"]
-    key_results = demo_sheets()["KeyResults"]
+    sheets = demo_sheets()
+    objectives, key_results = sheets["Objectives"], sheets["KeyResults"]
     q2_krs = key_results[
         key_results["objective_id"].isin(objectives.loc[objectives["period"] == "2027-Q2", "objective_id"])
     ]

@@ -21,8 +21,8 @@ DAYS_BEFORE = 130  # check-ins per KR, one a day before its start: 9 numeric Sal
 
 
 def sales_krs() -> pd.DataFrame:
-    objectives = demo_sheets()["Objectives"]
-    krs = demo_sheets()["KeyResults"]
+    sheets = demo_sheets()
+    objectives, krs = sheets["Objectives"], sheets["KeyResults"]
     sales = krs[krs["objective_id"].isin(objectives.loc[objectives["team"] == "Sales", "objective_id"])]
     return sales[~sales["measure"].isin(["status", "binary"])].reset_index(drop=True)
 
